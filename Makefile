@@ -1,0 +1,63 @@
+# `make run` serves the portal on http://127.0.0.1:5000; `make test` runs every test.
+# Both set up everything they need on a fresh machine and are quick the second time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test setup install install-dev catalogs keys migrate seed bench clean
+
+run: setup
+	@echo ""
+	@echo "  Portal: http://$(HOST):$(PORT)/   (stop with Ctrl+C)"
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev catalogs
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: install catalogs keys migrate seed
+
+$(VENV)/pyvenv.cfg:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(VENV)/pyvenv.cfg
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/pyvenv.cfg
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+catalogs: $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/pyvenv.cfg
+	$(BIN)/pybabel -q compile -d translations -l $*
+
+keys: install
+	@$(FLASK) keys generate >/dev/null
+
+migrate: install keys
+	$(FLASK) db upgrade
+
+# Demo data goes in once; the marker file keeps a second `make run` quick.
+seed: instance/.demo-seeded
+
+instance/.demo-seeded: | migrate
+	$(FLASK) seed-demo
+	@touch $@
+
+bench: install-dev catalogs
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) instance/.demo-seeded

@@ -1,0 +1,97 @@
+"""The off-campus training supervision portal. `create_app` wires the parts together."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import PROJECT_ROOT, Config, load_config
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(config: Config | str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=None,
+    )
+    if not isinstance(config, Config):
+        config = load_config(config)
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    app.instance_path = str(app.config["INSTANCE_PATH"])
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and apply per-database connection settings."""
+    from portal import i18n
+    from portal.db import configure_engine
+    from portal.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers on every response; read-only requests open read-only transactions."""
+    from portal.db import read_only_transactions
+    from portal.security import headers
+
+    @app.before_request
+    def mark_read_only() -> None:
+        read_only_transactions.set(request.method in SAFE_METHODS)
+
+    @app.teardown_request
+    def clear_read_only(_error: BaseException | None) -> None:
+        read_only_transactions.set(False)
+
+    headers.init_app(app)
+    # Werkzeug's access log would print query strings; the portal logs paths without them.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each feature's routes."""
+    from portal.institutions.views import bp as institutions_bp
+    from portal.regions.views import bp as regions_bp
+    from portal.site import navigation
+    from portal.site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(regions_bp)
+    app.register_blueprint(institutions_bp)
+    navigation.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in both languages, JSON under /api/."""
+    from portal.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask --app portal …` commands."""
+    from portal.cli import register
+
+    register(app)

@@ -1,0 +1,84 @@
+"""`flask --app portal …` commands. Each does its work through a feature's service and commits once."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal.config import PROJECT_ROOT, SUPPORTED_LOCALES
+from portal.extensions import db
+
+keys_cli = AppGroup("keys", help="The portal's secret keys.")
+regions_cli = AppGroup("regions", help="The GB/T 2260 division table.")
+translate_cli = AppGroup("translate", help="Message catalogues (extract, update, compile).")
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+POT_FILE = TRANSLATIONS / "messages.pot"
+
+
+@keys_cli.command("generate")
+def keys_generate() -> None:
+    """Create the secret key, receipt pepper, data key and identity key pair where missing."""
+    from portal.security import keys
+
+    config = current_app.config
+    results = keys.generate(config["SECRET_KEY_FILE"], config["RECEIPT_PEPPER_FILE"],
+                            config["DATA_KEY_FILE"], config["IDENTITY_PUBLIC_KEY_FILE"],
+                            config["IDENTITY_PRIVATE_KEY_FILE"])
+    for result in results:
+        click.echo(f"{'created' if result.created else 'kept   '} {result.path}")
+
+
+@regions_cli.command("load")
+def regions_load() -> None:
+    """Load or refresh the division table from the shipped data file."""
+    from portal.regions import service
+
+    added, changed, retired = service.load()
+    db.session.commit()
+    click.echo(f"regions: {added} added, {changed} changed, {retired} marked old")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Fill an empty portal with demo data; running it again adds nothing twice."""
+    from portal import demo
+
+    for line in demo.seed():
+        click.echo(line)
+    db.session.commit()
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Extract every translatable string into translations/messages.pot."""
+    _pybabel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "--omit-header", "-o", str(POT_FILE), str(PROJECT_ROOT))
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into each locale's catalogue."""
+    translate_extract.callback()
+    for locale in SUPPORTED_LOCALES:
+        _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", locale,
+                 "--no-fuzzy-matching", "--omit-header", "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues to .mo files."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+def register(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    for command in (keys_cli, regions_cli, translate_cli, seed_demo):
+        app.cli.add_command(command)

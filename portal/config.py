@@ -1,0 +1,166 @@
+"""Configuration: every environment variable the portal reads is read here and nowhere else."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a portal that can start safely."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"PORTAL_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError as exc:
+        raise ConfigurationError(f"PORTAL_{name} must be a whole number, not {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    return default if raw is None else raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver the portal ships with."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def read_secret_file(path: Path) -> bytes | None:
+    """Return a secret file's bytes without trailing whitespace, or None when absent or empty."""
+    try:
+        data = path.read_bytes().strip()
+    except FileNotFoundError:
+        return None
+    return data or None
+
+
+class Config:
+    """Settings shared by every environment; values come from PORTAL_* variables."""
+
+    ENV_NAME = "base"
+    REQUIRE_SECRETS = True
+
+    def __init__(self) -> None:
+        self.INSTANCE_PATH = Path(_env("INSTANCE_PATH", str(PROJECT_ROOT / "instance"))).resolve()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            _env("DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'portal.sqlite3'}")
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.SECRET_KEY_FILE = self._key_path("SECRET_KEY_FILE", "secret_key")
+        self.RECEIPT_PEPPER_FILE = self._key_path("RECEIPT_PEPPER_FILE", "receipt_pepper")
+        self.DATA_KEY_FILE = self._key_path("DATA_KEY_FILE", "data_key")
+        self.IDENTITY_PUBLIC_KEY_FILE = self._key_path("IDENTITY_PUBLIC_KEY_FILE", "identity_key.pub")
+        # The private key is deliberately optional: the public site never needs it.
+        self.IDENTITY_PRIVATE_KEY_FILE = self._key_path("IDENTITY_PRIVATE_KEY_FILE", "identity_key")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "portal")
+        self.RATELIMIT_STRATEGY = "moving-window"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.MAIL_SERVER = _env("MAIL_SERVER")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 25)
+        self.MAIL_USERNAME = _env("MAIL_USERNAME")
+        self.MAIL_PASSWORD_FILE = _env("MAIL_PASSWORD_FILE")
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+        self.MAIL_SENDER = _env("MAIL_SENDER", "noreply@localhost")
+        self.BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_CN")
+        self.BABEL_DEFAULT_TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
+        self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+        self.PAGE_SIZE = _env_int("PAGE_SIZE", 20)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", self.ENV_NAME == "production")
+        self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
+        self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
+            raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
+
+    def _key_path(self, name: str, default_file: str) -> Path:
+        return Path(_env(name, str(self.INSTANCE_PATH / default_file)))
+
+    @staticmethod
+    def _engine_options(url: str) -> dict:
+        if url.startswith("sqlite"):
+            # A generous busy timeout lets BEGIN IMMEDIATE wait for the writer instead of failing.
+            return {"connect_args": {"timeout": 30}}
+        return {"pool_pre_ping": True}
+
+    def load_secrets(self) -> None:
+        """Read the secret key from its file; refuse to start without it where secrets are required."""
+        secret = read_secret_file(self.SECRET_KEY_FILE)
+        if secret is None and self.REQUIRE_SECRETS:
+            raise ConfigurationError(
+                f"No secret key at {self.SECRET_KEY_FILE}. "
+                "Run `flask --app portal keys generate` or set PORTAL_SECRET_KEY_FILE."
+            )
+        self.SECRET_KEY = secret
+        for path in (self.RECEIPT_PEPPER_FILE, self.DATA_KEY_FILE, self.IDENTITY_PUBLIC_KEY_FILE):
+            if self.REQUIRE_SECRETS and read_secret_file(path) is None:
+                raise ConfigurationError(
+                    f"Missing key file {path}. Run `flask --app portal keys generate`."
+                )
+
+
+class DevelopmentConfig(Config):
+    """`make run` on one machine: SQLite under instance/, keys generated there."""
+
+    ENV_NAME = "development"
+    REQUIRE_SECRETS = False
+
+
+class TestingConfig(Config):
+    """The test suite: SQLite in a temporary folder unless PORTAL_TEST_DATABASE_URL names PostgreSQL."""
+
+    ENV_NAME = "testing"
+    REQUIRE_SECRETS = False
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        test_url = _env("TEST_DATABASE_URL")
+        if test_url:
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(test_url)
+            self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+class ProductionConfig(Config):
+    """Several gunicorn workers on several hosts: PostgreSQL, Redis, secrets from files."""
+
+    ENV_NAME = "production"
+    REQUIRE_SECRETS = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    cls.ENV_NAME: cls for cls in (DevelopmentConfig, TestingConfig, ProductionConfig)
+}
+
+
+def environment_name(default: str = "development") -> str:
+    """The environment PORTAL_ENV names, or `default`."""
+    return _env("ENV", default)
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build the configuration named by the argument or PORTAL_ENV (default: development)."""
+    name = name or environment_name()
+    try:
+        config = CONFIGS[name]()
+    except KeyError as exc:
+        raise ConfigurationError(f"PORTAL_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from exc
+    config.load_secrets()
+    return config

@@ -1,0 +1,14 @@
+"""Demo data for `make run`: every feature adds its own through its `demo.seed`."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+def seed() -> Iterator[str]:
+    """Seed each feature in dependency order, yielding one line of report per feature."""
+    from portal.institutions import demo as institutions_demo
+    from portal.regions import service as regions
+
+    added, changed, _retired = regions.load()
+    yield f"regions: {added} added, {changed} changed"
+    yield f"institutions: {institutions_demo.seed()} added"

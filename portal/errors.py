@@ -1,0 +1,72 @@
+"""One error handler answering JSON under /api/ and a translated page everywhere else."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.i18n import _l
+
+log = logging.getLogger(__name__)
+
+# Plain-words explanations; the status's own name comes from the HTTP standard.
+ERROR_TEXTS = {
+    400: (_l("The request could not be understood"),
+          _l("Something in the request was malformed. Go back, check what you entered and try again.")),
+    403: (_l("You do not have access to this page"),
+          _l("This page is not available to you. If you think it should be, contact your administrator.")),
+    404: (_l("Page not found"),
+          _l("We could not find this page. It may have moved, or the address may be mistyped.")),
+    405: (_l("This action is not allowed here"),
+          _l("This address does not accept that kind of request. Go back and use the page's own buttons.")),
+    413: (_l("The upload is too large"),
+          _l("What you sent is larger than we accept. Make the files smaller or send fewer at once, then try again.")),
+    429: (_l("Too many requests"),
+          _l("You have made too many requests in a short time. Please wait a little and try again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("The problem has been recorded. Please try again later; what you entered before this page was not stored.")),
+}
+ERROR_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
+               422: "unprocessable", 429: "rate_limited", 500: "server_error"}
+
+
+def wants_json() -> bool:
+    """Requests under /api/ are answered in JSON."""
+    return request.path.startswith("/api/")
+
+
+def retry_after(error: HTTPException) -> str | None:
+    """The Retry-After header value a 429 carries, if any."""
+    response = error.get_response()
+    return response.headers.get("Retry-After")
+
+
+def handle_http_error(error: HTTPException):
+    """Render an HTTP error as JSON or as a page in the request's language."""
+    code = error.code or 500
+    title, explanation = ERROR_TEXTS.get(code, (error.name, error.description))
+    headers = {}
+    if code == 429 and retry_after(error):
+        headers["Retry-After"] = retry_after(error)
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if wants_json():
+        body = {"error": {"code": ERROR_CODES.get(code, "error"), "message": str(title)}}
+        return jsonify(body), code, headers
+    page = render_template("errors/error.html", code=code, title=title, explanation=explanation,
+                           retry_after=headers.get("Retry-After"))
+    return page, code, headers
+
+
+def handle_unexpected_error(error: Exception):
+    """Log an unexpected exception and answer 500 without a traceback."""
+    log.exception("unhandled error on %s %s", request.method, request.url_rule)
+    return handle_http_error(InternalServerError())
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Attach the handlers for every HTTP error and for unexpected exceptions."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

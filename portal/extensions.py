@@ -1,0 +1,17 @@
+"""Flask extensions, created unbound; `create_app` binds them."""
+from __future__ import annotations
+
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from portal.db import Base
+from portal.i18n import PortalBabel
+from portal.security.clientkey import client_key
+
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+migrate = Migrate(compare_type=True, render_as_batch=True)
+csrf = CSRFProtect()
+babel = PortalBabel()
+limiter = Limiter(key_func=client_key)

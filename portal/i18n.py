@@ -1,0 +1,135 @@
+"""Languages: the supported locales, how a request's locale is chosen, and the gettext helpers."""
+from __future__ import annotations
+
+import enum
+
+from flask import Flask, Response, current_app, request, url_for
+from babel import Locale, support
+from flask_babel import Babel, Domain, get_locale
+from flask_babel import gettext as _  # noqa: F401  (re-exported for views)
+from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for import-time labels)
+from flask_babel import ngettext  # noqa: F401
+from flask_babel.speaklater import LazyString
+
+from portal.config import SUPPORTED_LOCALES
+
+LOCALE_COOKIE = "lang"
+LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def match_locale(tag: str | None) -> str | None:
+    """Map a language tag (`zh`, `zh-CN`, `zh-Hans`, `zh_CN`, `en-GB`…) to a supported locale."""
+    if not tag:
+        return None
+    tag = tag.strip().replace("-", "_")
+    if tag in SUPPORTED_LOCALES:
+        return tag
+    primary = tag.split("_", 1)[0].lower()
+    # Only Simplified Chinese is offered; it is the closest catalogue for any Chinese reader.
+    return {"zh": "zh_CN", "en": "en"}.get(primary)
+
+
+def select_locale() -> str:
+    """Choose the locale: `?lang=`, then the cookie, then Accept-Language, then the default."""
+    chosen = match_locale(request.args.get("lang")) or match_locale(request.cookies.get(LOCALE_COOKIE))
+    if chosen:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        chosen = match_locale(tag)
+        if chosen:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_locale(response: Response) -> Response:
+    """Keep a locale chosen through `?lang=` in a cookie so the next page keeps it."""
+    chosen = match_locale(request.args.get("lang"))
+    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
+        response.set_cookie(
+            LOCALE_COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            secure=request.is_secure,
+        )
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response
+
+
+def switch_language_url(locale: str) -> str:
+    """The current page's URL (its path and query kept) in another language."""
+    if request.url_rule is None or request.endpoint is None:
+        return f"{request.path}?lang={locale}"
+    args = {**(request.view_args or {}), **request.args.to_dict(flat=True), "lang": locale}
+    return url_for(request.endpoint, **args)
+
+
+def catalog_name(locale: Locale) -> str:
+    """The catalogue folder for a Babel locale: `zh_Hans_CN` lives in translations/zh_CN."""
+    return match_locale(f"{locale.language}_{locale.territory or ''}".rstrip("_")) or str(locale)
+
+
+def current_locale() -> str:
+    """The supported locale of the current request (`zh_CN` or `en`)."""
+    locale = get_locale()
+    return catalog_name(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def template_context() -> dict:
+    """Values every template gets: the locale, its HTML tag and the switcher links."""
+    locale = current_locale()
+    return {
+        "current_locale": locale,
+        "html_lang": HTML_LANG.get(locale, "zh-CN"),
+        "locale_names": LOCALE_NAMES,
+        "switch_language_url": switch_language_url,
+    }
+
+
+class CatalogDomain(Domain):
+    """Loads catalogues by the portal's folder names rather than Babel's full locale names."""
+
+    def get_translations(self) -> support.NullTranslations:
+        locale = get_locale()
+        if locale is None:
+            return support.NullTranslations()
+        name = catalog_name(locale)
+        if name not in self.cache:
+            directory = self.translation_directories[0]
+            self.cache[name] = support.Translations.load(directory, [name], self.domain[0])
+        return self.cache[name]
+
+
+class PortalBabel(Babel):
+    """Flask-Babel with the portal's catalogue naming."""
+
+    @property
+    def domain_instance(self) -> Domain:
+        app = current_app._get_current_object()
+        domains = app.extensions.setdefault("portal_babel_domains", {})
+        if self.domain not in domains:
+            domains[self.domain] = CatalogDomain(domain=self.domain)
+        return domains[self.domain]
+
+
+def init_app(app: Flask) -> None:
+    """Register the locale cookie and the template helpers."""
+    app.after_request(remember_locale)
+    app.context_processor(template_context)
+
+
+class LabelledEnum(str, enum.Enum):
+    """An enum stored by value whose members carry a translated label: `VALID = "valid", _l("Valid")`."""
+
+    label: LazyString
+
+    def __new__(cls, value: str, label: LazyString) -> "LabelledEnum":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, LazyString]]:
+        """(value, label) pairs for a form's select or radio field."""
+        return [(member.value, member.label) for member in cls]

@@ -1,0 +1,84 @@
+"""Demo registry: a few hundred plausible institutions in the districts the seed documents name."""
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.identifiers import USCC_ALPHABET, org_code_check_character, uscc_check_character
+from portal.institutions.models import Institution, InstitutionKind, LicenceStatus, RegistrationType
+
+# Hangzhou (the Hangzhou plan), Chaoyang in Liaoning, Xining in Qinghai (the blacklist campaign).
+DEMO_COUNTIES = {
+    "330102": "上城", "330105": "拱墅", "330106": "西湖", "330108": "滨江", "330109": "萧山",
+    "330110": "余杭", "330113": "临平",
+    "211302": "双塔", "211303": "龙城", "211321": "朝阳县", "211381": "北票",
+    "630102": "城东", "630103": "城中", "630104": "城西", "630105": "城北", "630106": "湟中",
+}
+BRANDS = ("启航", "博雅", "新知", "明德", "智慧树", "小蜜蜂", "星辰", "育才", "乐学", "思源",
+          "晨曦", "青苗", "书香", "远航", "励志", "鸿儒", "童心", "求真", "阳光", "彩虹")
+KIND_WORDS = {
+    InstitutionKind.SUBJECT: ("文化培训学校", "学科培训中心", "教育培训学校"),
+    InstitutionKind.ARTS: ("艺术培训学校", "舞蹈培训中心", "美术培训工作室", "音乐培训学校"),
+    InstitutionKind.SPORTS: ("体育培训中心", "篮球培训俱乐部", "游泳培训中心", "跆拳道馆"),
+    InstitutionKind.TECHNOLOGY: ("科技培训中心", "编程培训学校", "机器人培训中心"),
+    InstitutionKind.OTHER: ("研学培训中心", "托管培训中心"),
+}
+STREETS = ("文一路", "学院路", "人民路", "解放路", "建设路", "新华街", "友谊路", "中山路", "滨江大道", "朝阳大街")
+PER_COUNTY = 15
+
+
+def _uscc(rng: random.Random, department: str, kind: str, area: str) -> str:
+    body = "".join(rng.choice(USCC_ALPHABET[:10]) for _ in range(8))
+    first17 = department + kind + area + body + org_code_check_character(body)
+    return first17 + uscc_check_character(first17)
+
+
+def _status(rng: random.Random) -> tuple[LicenceStatus, RegistrationType]:
+    roll = rng.random()
+    if roll < 0.72:
+        return LicenceStatus.VALID, rng.choice([RegistrationType.CIVIL, RegistrationType.BUSINESS])
+    if roll < 0.82:
+        return LicenceStatus.EXPIRED, RegistrationType.BUSINESS
+    if roll < 0.86:
+        return LicenceStatus.SUSPENDED, RegistrationType.CIVIL
+    if roll < 0.89:
+        return LicenceStatus.REVOKED, RegistrationType.BUSINESS
+    return LicenceStatus.NONE, rng.choice([RegistrationType.NONE, RegistrationType.BUSINESS])
+
+
+def _institution(rng: random.Random, code: str, place: str, serial: int) -> Institution:
+    kind = rng.choice(list(InstitutionKind))
+    status, registration = _status(rng)
+    name = f"{place.removesuffix('县')}{rng.choice(BRANDS)}{rng.choice(KIND_WORDS[kind])}"
+    if registration is RegistrationType.BUSINESS:
+        name += "有限公司"
+    uscc = None
+    if registration is not RegistrationType.NONE:
+        department, org = ("5", "2") if registration is RegistrationType.CIVIL else ("9", "1")
+        uscc = _uscc(rng, department, org, code)
+    licence = None if status is LicenceStatus.NONE else f"教民{code}{serial:07d}号"
+    return Institution(
+        name=name, uscc=uscc, region_code=code, kind=kind, licence_number=licence,
+        licence_status=status, registration_type=registration,
+        address=f"{place}{rng.choice(STREETS)}{rng.randint(1, 399)}号{rng.randint(1, 6)}楼",
+        on_national_platform=status is LicenceStatus.VALID and rng.random() < 0.9,
+    )
+
+
+def seed() -> int:
+    """Add the demo institutions that are not there yet (matched by name and area); returns how many."""
+    rng = random.Random(20221122)
+    existing = set(db.session.execute(select(Institution.name, Institution.region_code)).tuples())
+    added = 0
+    for code, place in DEMO_COUNTIES.items():
+        for serial in range(1, PER_COUNTY + 1):
+            institution = _institution(rng, code, place, serial)
+            if (institution.name, code) in existing:
+                continue
+            existing.add((institution.name, code))
+            db.session.add(institution)
+            added += 1
+    db.session.flush()
+    return added

@@ -1,0 +1,29 @@
+"""The registry search form (a GET form, so no CSRF token)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from portal.i18n import _l
+from portal.institutions.models import InstitutionKind
+from portal.institutions.service import MAX_QUERY_LENGTH
+from portal.regions.forms import RegionField
+
+
+class InstitutionSearchForm(FlaskForm):
+    """Name or USCC, area and kind of training."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Name or unified social credit code"),
+        validators=[Optional(), Length(max=MAX_QUERY_LENGTH)],
+        filters=[lambda value: (value or "").strip()[:MAX_QUERY_LENGTH]],
+        description=_l("Any part of the name is enough, even one character."),
+    )
+    region = RegionField(_l("Area"), validators=[Optional()],
+                         description=_l("A province, city or district name, or its six-digit code."))
+    kind = SelectField(_l("Kind of training"), validators=[Optional()],
+                       choices=[("", _l("All kinds"))] + InstitutionKind.choices())

@@ -1,0 +1,65 @@
+"""Institutions and their licensing facts."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, created_at, intpk, updated_at, value_enum
+from portal.i18n import LabelledEnum, _l
+from portal.regions.models import Region
+
+
+class InstitutionKind(LabelledEnum):
+    SUBJECT = "subject", _l("Academic subjects")
+    ARTS = "arts", _l("Arts")
+    SPORTS = "sports", _l("Sports")
+    TECHNOLOGY = "technology", _l("Science and technology")
+    OTHER = "other", _l("Other non-subject training")
+
+
+class LicenceStatus(LabelledEnum):
+    VALID = "valid", _l("Valid school-running licence")
+    EXPIRED = "expired", _l("Licence expired")
+    SUSPENDED = "suspended", _l("Licence suspended")
+    REVOKED = "revoked", _l("Licence revoked")
+    NONE = "none", _l("No school-running licence")
+
+
+class RegistrationType(LabelledEnum):
+    BUSINESS = "business", _l("Business registration (market regulation)")
+    CIVIL = "civil", _l("Private non-enterprise unit (civil affairs)")
+    NONE = "none", _l("Not registered")
+
+
+class Institution(Base):
+    """A training institution as the registry knows it; unlicensed operators included."""
+
+    __tablename__ = "institutions"
+    __table_args__ = (
+        CheckConstraint("uscc IS NULL OR length(uscc) = 18", name="uscc_length"),
+        CheckConstraint("licence_status = 'none' OR licence_number IS NOT NULL", name="licence_number"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[InstitutionKind] = mapped_column(value_enum(InstitutionKind, 16))
+    licence_number: Mapped[str | None] = mapped_column(String(64))
+    licence_status: Mapped[LicenceStatus] = mapped_column(value_enum(LicenceStatus, 16))
+    registration_type: Mapped[RegistrationType] = mapped_column(value_enum(RegistrationType, 16))
+    on_national_platform: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    region: Mapped[Region] = relationship(lazy="raise")
+
+    @property
+    def is_licensed(self) -> bool:
+        """Licensed to run training now."""
+        return self.licence_status is LicenceStatus.VALID
+
+    def __repr__(self) -> str:
+        return f"<Institution {self.id} {self.uscc or '-'}>"
+

@@ -1,0 +1,3 @@
+"""Imports every feature's models so the metadata is complete (migrations, schema tests)."""
+from portal.institutions.models import Institution  # noqa: F401
+from portal.regions.models import Region  # noqa: F401

@@ -1,0 +1,37 @@
+"""A place field that works without JavaScript: type a name or code, the server resolves it."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wtforms import StringField, ValidationError
+
+from portal.i18n import _l
+from portal.regions import service
+from portal.regions.models import Region, RegionLevel
+
+
+class RegionField(StringField):
+    """Text in, one `Region` out; several matches become `candidates` for the person to pick."""
+
+    def __init__(self, label=None, validators=None, levels: Iterable[RegionLevel] | None = None,
+                 **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.levels = list(levels) if levels else None
+        self.region: Region | None = None
+        self.candidates: list[Region] = []
+
+    def pre_validate(self, form) -> None:
+        text = (self.data or "").strip()
+        if not text:
+            return
+        self.region, self.candidates = service.resolve(text, self.levels)
+        if self.region is not None:
+            return
+        if self.candidates:
+            raise ValidationError(_l("Several places match. Choose one from the list below."))
+        raise ValidationError(_l("No place matches what you typed. Try a shorter name, for example 西湖 or Hangzhou."))
+
+    @property
+    def suggest_level(self) -> str:
+        """The level the suggestion script should ask for, or empty for any."""
+        return self.levels[0].value if self.levels and len(self.levels) == 1 else ""

@@ -1,0 +1,161 @@
+"""Finding and loading divisions. Every caller (forms, filters, API, CLI) goes through here."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import case, or_, select
+
+from portal.extensions import db
+from portal.regions.models import Region, RegionLevel
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "gbt2260.csv"
+MAX_QUERY_LENGTH = 40
+CODE_PATTERN = re.compile(r"^\d{6}$")
+
+
+class RegionNotFound(LookupError):
+    """No division has that code."""
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    code: str
+    name_zh: str
+    name_en: str
+    level: RegionLevel
+    parent_code: str | None
+
+
+def get(code: str) -> Region:
+    """The division with this code, current or old."""
+    region = db.session.get(Region, code) if CODE_PATTERN.match(code or "") else None
+    if region is None:
+        raise RegionNotFound(code)
+    return region
+
+
+def search(text: str, levels: Iterable[RegionLevel] | None = None, limit: int = 10) -> list[Region]:
+    """Divisions whose code starts with, or whose path contains, every word typed.
+
+    Exact codes and names that start with the text come first; current codes before old ones.
+    """
+    words = (text or "").strip()[:MAX_QUERY_LENGTH].split()
+    if not words:
+        return []
+    query = select(Region)
+    for word in words:
+        query = query.where(or_(
+            Region.code.startswith(word, autoescape=True),
+            Region.path_zh.contains(word, autoescape=True),
+            Region.path_en.ilike(f"%{_escape_like(word)}%", escape="\\"),
+        ))
+    if levels:
+        query = query.where(Region.level.in_(list(levels)))
+    first = words[0]
+    rank = case(
+        (Region.code == first, 0),
+        (Region.name_zh.startswith(first, autoescape=True), 1),
+        (Region.name_en.ilike(f"{_escape_like(first)}%", escape="\\"), 1),
+        else_=2,
+    )
+    query = query.order_by(Region.current.desc(), rank, Region.code).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def resolve(text: str, levels: Iterable[RegionLevel] | None = None) -> tuple[Region | None, list[Region]]:
+    """Turn what a person typed into one division, or the candidates to choose from.
+
+    A code or a unique match resolves; an exact name beats partial matches.
+    """
+    text = (text or "").strip()
+    if CODE_PATTERN.match(text):
+        region = db.session.get(Region, text)
+        if region is not None and (not levels or region.level in set(levels)):
+            return region, []
+    candidates = search(text, levels, limit=12)
+    exact = [r for r in candidates if text in (r.name_zh, r.name_en, r.path_zh, r.path_en)]
+    if len(exact) == 1:
+        return exact[0], []
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates
+
+
+def children(code: str | None) -> list[Region]:
+    """The current divisions directly inside `code` (the provinces when `code` is None)."""
+    query = select(Region).where(Region.current.is_(True))
+    if code is None:
+        query = query.where(Region.level == RegionLevel.PROVINCE)
+    else:
+        query = query.where(Region.parent_code == code)
+    return list(db.session.scalars(query.order_by(Region.code)))
+
+
+def lineage(region: Region) -> list[Region]:
+    """The division and its ancestors, from the province down."""
+    chain = [region]
+    while chain[0].parent_code:
+        chain.insert(0, db.session.get(Region, chain[0].parent_code))
+    return chain
+
+
+def read_rows(path: Path = DATA_FILE) -> Iterator[RegionRow]:
+    """Rows of the shipped data file; `#` lines are its provenance header."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        for row in csv.DictReader(lines):
+            yield RegionRow(row["code"], row["name_zh"], row["name_en"],
+                            RegionLevel(row["level"]), row["parent_code"] or None)
+
+
+def data_fingerprint(path: Path = DATA_FILE) -> str:
+    """A short hash of the data file, to skip loading when nothing changed."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def load(path: Path = DATA_FILE) -> tuple[int, int, int]:
+    """Upsert the table from the data file; codes missing from it are kept and marked old.
+
+    Returns (added, changed, retired).
+    """
+    rows = {row.code: row for row in read_rows(path)}
+    existing = {r.code: r for r in db.session.scalars(select(Region))}
+    added = changed = 0
+    for code in sorted(rows):  # parents sort before their children
+        values = _row_values(rows[code], rows)
+        region = existing.get(code)
+        if region is None:
+            db.session.add(Region(code=code, **values))
+            added += 1
+        elif any(getattr(region, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(region, key, value)
+            changed += 1
+    retired = 0
+    for code, region in existing.items():
+        if code not in rows and region.current:
+            region.current = False
+            retired += 1
+    db.session.flush()
+    return added, changed, retired
+
+
+def _row_values(row: RegionRow, rows: dict[str, RegionRow]) -> dict:
+    chain = [row]
+    while chain[0].parent_code:
+        chain.insert(0, rows[chain[0].parent_code])
+    return {
+        "name_zh": row.name_zh, "name_en": row.name_en, "level": row.level,
+        "parent_code": row.parent_code, "current": True,
+        "path_zh": "".join(r.name_zh for r in chain),
+        "path_en": ", ".join(r.name_en for r in reversed(chain)),
+    }

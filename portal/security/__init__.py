@@ -1,0 +1,1 @@
+"""Security building blocks shared by every feature: keys, client keys, response headers."""
