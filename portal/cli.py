@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -56,11 +57,16 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
 
+def extract_messages(output: Path = POT_FILE) -> None:
+    """Extract every translatable string of the code and templates into `output`."""
+    _pybabel("-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "--omit-header", "-o", str(output), str(PROJECT_ROOT))
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Extract every translatable string into translations/messages.pot."""
-    _pybabel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
-             "--sort-output", "--omit-header", "-o", str(POT_FILE), str(PROJECT_ROOT))
+    extract_messages()
 
 
 @translate_cli.command("update")

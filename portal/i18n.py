@@ -128,8 +128,3 @@ class LabelledEnum(str, enum.Enum):
         member._value_ = value
         member.label = label
         return member
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, LazyString]]:
-        """(value, label) pairs for a form's select or radio field."""
-        return [(member.value, member.label) for member in cls]

@@ -17,7 +17,7 @@ pytest_plugins = ["tests.browser.fixtures"]
 def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """PORTAL_TEST_DATABASE_URL when set (PostgreSQL in CI), else a SQLite file for this run."""
     configured = TestingConfig().SQLALCHEMY_DATABASE_URI
-    if TestingConfig().SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+    if configured.startswith("postgresql"):
         return configured
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
@@ -29,15 +29,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def session_app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
-    """The app with a schema built from the models and the region table loaded, once per run."""
-    from portal import models  # noqa: F401
-    from portal.regions import service as regions
+    """The app with a schema built from the models and the demo data loaded, once per run."""
+    from portal import demo, models  # noqa: F401
 
     app = make_app(tmp_path_factory.mktemp("instance"), database_url)
     with app.app_context():
         db.drop_all()
         db.create_all()
-        regions.load()
+        list(demo.seed())
         db.session.commit()
         db.session.remove()
     yield app
@@ -60,13 +59,20 @@ def app(session_app: Flask) -> Iterator[Flask]:
     db.session.session_factory.kw["join_transaction_mode"] = "create_savepoint"
     limiter.reset()
     try:
-        with session_app.app_context():
-            yield session_app
-            db.session.remove()
+        yield session_app
     finally:
         engines[None] = engine
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An application context for service tests. View tests use `client` without it, so every
+    request gets its own context and session, as in production."""
+    with app.app_context():
+        yield app
+        db.session.remove()
 
 
 @pytest.fixture

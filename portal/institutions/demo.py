@@ -70,7 +70,7 @@ def _institution(rng: random.Random, code: str, place: str, serial: int) -> Inst
 def seed() -> int:
     """Add the demo institutions that are not there yet (matched by name and area); returns how many."""
     rng = random.Random(20221122)
-    existing = set(db.session.execute(select(Institution.name, Institution.region_code)).tuples())
+    existing = {tuple(row) for row in db.session.execute(select(Institution.name, Institution.region_code))}
     added = 0
     for code, place in DEMO_COUNTIES.items():
         for serial in range(1, PER_COUNTY + 1):

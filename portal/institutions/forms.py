@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from portal.forms import enum_choices
 from portal.i18n import _l
 from portal.institutions.models import InstitutionKind
 from portal.institutions.service import MAX_QUERY_LENGTH
@@ -26,4 +27,4 @@ class InstitutionSearchForm(FlaskForm):
     region = RegionField(_l("Area"), validators=[Optional()],
                          description=_l("A province, city or district name, or its six-digit code."))
     kind = SelectField(_l("Kind of training"), validators=[Optional()],
-                       choices=[("", _l("All kinds"))] + InstitutionKind.choices())
+                       choices=enum_choices(InstitutionKind, blank=_l("All kinds")))

@@ -1,0 +1,51 @@
+"""Configuration: environment variables, secrets, and production's refusal to start without them."""
+import pytest
+
+from portal import create_app
+from portal.config import ConfigurationError, load_config, normalise_database_url
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigurationError, match="secret key"):
+        create_app("production")
+
+
+def test_production_starts_with_generated_keys(tmp_path, monkeypatch):
+    from portal.security import keys
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
+                  tmp_path / "identity_key.pub", tmp_path / "identity_key")
+    (tmp_path / "identity_key").unlink()  # the public site never needs the private key
+    app = create_app("production")
+    assert app.config["SECRET_KEY"]
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_every_setting_comes_from_portal_variables(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PORTAL_DATABASE_URL", "postgresql://u@db.example/portal")
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://cache:6379/1")
+    monkeypatch.setenv("PORTAL_DEFAULT_LOCALE", "en")
+    monkeypatch.setenv("PORTAL_MAIL_SERVER", "smtp.example")
+    monkeypatch.setenv("PORTAL_IDENTITY_PRIVATE_KEY_FILE", "/secrets/identity")
+    config = load_config("development")
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@db.example/portal"
+    assert config.RATELIMIT_STORAGE_URI == "redis://cache:6379/1"
+    assert config.BABEL_DEFAULT_LOCALE == "en"
+    assert config.MAIL_SERVER == "smtp.example"
+    assert str(config.IDENTITY_PRIVATE_KEY_FILE) == "/secrets/identity"
+
+
+def test_unknown_environment_and_locale_are_refused(monkeypatch):
+    with pytest.raises(ConfigurationError):
+        load_config("staging")
+    monkeypatch.setenv("PORTAL_DEFAULT_LOCALE", "fr")
+    with pytest.raises(ConfigurationError):
+        load_config("development")
+
+
+def test_plain_postgresql_urls_use_psycopg3():
+    assert normalise_database_url("postgres://x/y") == "postgresql+psycopg://x/y"
+    assert normalise_database_url("sqlite:///a.db") == "sqlite:///a.db"
