@@ -25,8 +25,8 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
     app.config.from_object(config)
     app.config.update(overrides or {})
     app.instance_path = str(app.config["INSTANCE_PATH"])
+    register_request_hooks(app)  # first, so its after-request hook runs last
     register_extensions(app)
-    register_request_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from portal.extensions import db
@@ -44,6 +44,7 @@ def regions_load() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Fill an empty portal with demo data; running it again adds nothing twice."""
     from portal import demo

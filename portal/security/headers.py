@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -38,8 +38,9 @@ def _cache_control(response: Response) -> None:
     if request.endpoint == "static":
         return
     max_age = g.get("public_cache_max_age")
-    # A page that set a cookie or shows a flash message belongs to one visitor only.
-    personal = "Set-Cookie" in response.headers or g.get("flashed", False)
+    # A page that sets a cookie or changed the session (a flash message, a form token)
+    # belongs to one visitor only.
+    personal = "Set-Cookie" in response.headers or session.modified
     if max_age is not None and response.status_code == 200 and not personal:
         response.headers["Cache-Control"] = f"public, max-age={max_age}"
     else:
@@ -61,5 +62,5 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hook; registered before the others, it runs after them."""
     app.after_request(set_security_headers)

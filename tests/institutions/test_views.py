@@ -1,0 +1,75 @@
+"""Registry pages: search, filters, pagination, bad input, detail."""
+import re
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.institutions.models import Institution
+
+
+def result_count(page: str) -> int:
+    return int(re.search(r'results-count">\s*\D*?(\d+)', page).group(1))
+
+
+def test_search_finds_peixun_and_one_character(client):
+    assert result_count(client.get("/institutions?q=培训").get_data(as_text=True)) > 150
+    page = client.get("/institutions?q=艺&lang=zh_CN").get_data(as_text=True)
+    assert result_count(page) > 0 and "艺" in page
+
+
+def test_region_filter_by_name(client):
+    page = client.get("/institutions?region=湟中区&lang=en").get_data(as_text=True)
+    assert result_count(page) > 0
+    assert "Huangzhong District" in page and "Hangzhou" not in page.split("results-heading")[1]
+
+
+def test_ambiguous_region_offers_choices_that_keep_the_query(client):
+    page = client.get("/institutions?q=培训&region=朝阳&lang=zh_CN").get_data(as_text=True)
+    assert "有多个地区相符" in page
+    assert "辽宁省朝阳市" in page and "北京市朝阳区" in page
+    assert "region=211300" in page and "q=%E5%9F%B9%E8%AE%AD" in page
+
+
+def test_unknown_region_says_so_beside_the_field(client):
+    page = client.get("/institutions?region=火星&lang=en").get_data(as_text=True)
+    assert 'id="region-error"' in page and "No place matches" in page
+    assert 'aria-invalid="true"' in page and 'value="火星"' in page
+
+
+def test_malformed_page_numbers_give_the_first_page(client):
+    first = client.get("/institutions?page=1").get_data(as_text=True)
+    for bad in ("abc", "-3", "0", "9999999999999", "1.5"):
+        response = client.get(f"/institutions?page={bad}")
+        assert response.status_code == 200
+        assert 'aria-current' in response.get_data(as_text=True)
+    assert "第 1 页" in client.get("/institutions?page=abc&lang=zh_CN").get_data(as_text=True)
+    assert first
+
+
+def test_page_past_the_end_shows_the_last_page(client):
+    page = client.get("/institutions?page=500&lang=en").get_data(as_text=True)
+    pages = re.search(r"Page (\d+) of (\d+)", page)
+    assert pages.group(1) == pages.group(2)
+
+
+def test_overlong_query_is_cut_not_an_error(client):
+    response = client.get("/institutions", query_string={"q": "x" * 10_000})
+    assert response.status_code == 200
+
+
+def test_list_page_runs_a_fixed_number_of_queries(client, count_queries):
+    with count_queries() as small:
+        client.get("/institutions?q=培训&page=1")
+    with count_queries() as large:
+        client.get("/institutions?page=2")
+    assert small.count == large.count <= 4  # count, page, regions in one batch
+
+
+def test_detail_page(client, app):
+    with app.app_context():
+        institution = db.session.scalar(
+            select(Institution).where(Institution.licence_status == "none").limit(1))
+    page = client.get(f"/institutions/{institution.id}?lang=zh_CN").get_data(as_text=True)
+    assert institution.name in page
+    assert "未持有有效的办学许可证" in page and "请勿预先缴费" in page
+    assert client.get("/institutions/0").status_code == 404
