@@ -10,11 +10,17 @@ from portal.identifiers import USCC_ALPHABET, org_code_check_character, uscc_che
 from portal.institutions.models import Institution, InstitutionKind, LicenceStatus, RegistrationType
 
 # Hangzhou (the Hangzhou plan), Chaoyang in Liaoning, Xining in Qinghai (the blacklist campaign).
+# code: (short name used in institution names, the address prefix)
 DEMO_COUNTIES = {
-    "330102": "上城", "330105": "拱墅", "330106": "西湖", "330108": "滨江", "330109": "萧山",
-    "330110": "余杭", "330113": "临平",
-    "211302": "双塔", "211303": "龙城", "211321": "朝阳县", "211381": "北票",
-    "630102": "城东", "630103": "城中", "630104": "城西", "630105": "城北", "630106": "湟中",
+    "330102": ("上城", "杭州市上城区"), "330105": ("拱墅", "杭州市拱墅区"),
+    "330106": ("西湖", "杭州市西湖区"), "330108": ("滨江", "杭州市滨江区"),
+    "330109": ("萧山", "杭州市萧山区"), "330110": ("余杭", "杭州市余杭区"),
+    "330113": ("临平", "杭州市临平区"),
+    "211302": ("双塔", "朝阳市双塔区"), "211303": ("龙城", "朝阳市龙城区"),
+    "211321": ("朝阳", "朝阳市朝阳县"), "211381": ("北票", "北票市"),
+    "630102": ("城东", "西宁市城东区"), "630103": ("城中", "西宁市城中区"),
+    "630104": ("城西", "西宁市城西区"), "630105": ("城北", "西宁市城北区"),
+    "630106": ("湟中", "西宁市湟中区"),
 }
 BRANDS = ("启航", "博雅", "新知", "明德", "智慧树", "小蜜蜂", "星辰", "育才", "乐学", "思源",
           "晨曦", "青苗", "书香", "远航", "励志", "鸿儒", "童心", "求真", "阳光", "彩虹")
@@ -35,9 +41,12 @@ def _uscc(rng: random.Random, department: str, kind: str, area: str) -> str:
     return first17 + uscc_check_character(first17)
 
 
-def _status(rng: random.Random) -> tuple[LicenceStatus, RegistrationType]:
+def _status(rng: random.Random, kind: InstitutionKind) -> tuple[LicenceStatus, RegistrationType]:
     roll = rng.random()
     if roll < 0.72:
+        # Since 2021 subject training may only be run as a non-profit (民办非企业单位).
+        if kind is InstitutionKind.SUBJECT:
+            return LicenceStatus.VALID, RegistrationType.CIVIL
         return LicenceStatus.VALID, rng.choice([RegistrationType.CIVIL, RegistrationType.BUSINESS])
     if roll < 0.82:
         return LicenceStatus.EXPIRED, RegistrationType.BUSINESS
@@ -48,10 +57,11 @@ def _status(rng: random.Random) -> tuple[LicenceStatus, RegistrationType]:
     return LicenceStatus.NONE, rng.choice([RegistrationType.NONE, RegistrationType.BUSINESS])
 
 
-def _institution(rng: random.Random, code: str, place: str, serial: int) -> Institution:
+def _institution(rng: random.Random, code: str, serial: int) -> Institution:
+    place, address_prefix = DEMO_COUNTIES[code]
     kind = rng.choice(list(InstitutionKind))
-    status, registration = _status(rng)
-    name = f"{place.removesuffix('县')}{rng.choice(BRANDS)}{rng.choice(KIND_WORDS[kind])}"
+    status, registration = _status(rng, kind)
+    name = f"{place}{rng.choice(BRANDS)}{rng.choice(KIND_WORDS[kind])}"
     if registration is RegistrationType.BUSINESS:
         name += "有限公司"
     uscc = None
@@ -62,7 +72,7 @@ def _institution(rng: random.Random, code: str, place: str, serial: int) -> Inst
     return Institution(
         name=name, uscc=uscc, region_code=code, kind=kind, licence_number=licence,
         licence_status=status, registration_type=registration,
-        address=f"{place}{rng.choice(STREETS)}{rng.randint(1, 399)}号{rng.randint(1, 6)}楼",
+        address=f"{address_prefix}{rng.choice(STREETS)}{rng.randint(1, 399)}号{rng.randint(1, 6)}楼",
         on_national_platform=status is LicenceStatus.VALID and rng.random() < 0.9,
     )
 
@@ -72,9 +82,9 @@ def seed() -> int:
     rng = random.Random(20221122)
     existing = {tuple(row) for row in db.session.execute(select(Institution.name, Institution.region_code))}
     added = 0
-    for code, place in DEMO_COUNTIES.items():
+    for code in DEMO_COUNTIES:
         for serial in range(1, PER_COUNTY + 1):
-            institution = _institution(rng, code, place, serial)
+            institution = _institution(rng, code, serial)
             if (institution.name, code) in existing:
                 continue
             existing.add((institution.name, code))

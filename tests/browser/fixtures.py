@@ -84,12 +84,11 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(params=["phone", "desktop"])
-def page(request: pytest.FixtureRequest, chromium, live_server: LiveServer):
-    """A fresh browser tab at phone (360×740) or desktop size; a screenshot is kept on failure."""
-    viewport = PHONE if request.param == "phone" else DESKTOP
+def _tab(request: pytest.FixtureRequest, chromium, live_server: LiveServer, size: str,
+         javascript: bool = True):
+    viewport = PHONE if size == "phone" else DESKTOP
     context = chromium.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url,
-                                   is_mobile=request.param == "phone")
+                                   is_mobile=size == "phone", java_script_enabled=javascript)
     tab = context.new_page()
     tab.set_default_timeout(10_000)
     yield tab
@@ -98,6 +97,24 @@ def page(request: pytest.FixtureRequest, chromium, live_server: LiveServer):
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def page(request: pytest.FixtureRequest, chromium, live_server: LiveServer):
+    """A fresh browser tab at phone (360×740) or desktop size; a screenshot is kept on failure."""
+    yield from _tab(request, chromium, live_server, request.param)
+
+
+@pytest.fixture
+def phone_page(request: pytest.FixtureRequest, chromium, live_server: LiveServer):
+    """A 360×740 tab."""
+    yield from _tab(request, chromium, live_server, "phone")
+
+
+@pytest.fixture
+def phone_page_without_js(request: pytest.FixtureRequest, chromium, live_server: LiveServer):
+    """A 360×740 tab with JavaScript switched off."""
+    yield from _tab(request, chromium, live_server, "phone", javascript=False)
 
 
 @pytest.hookimpl(wrapper=True)

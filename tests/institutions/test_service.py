@@ -55,3 +55,7 @@ def test_demo_registry_is_realistic(ctx):
     assert coded and all(is_valid_uscc(code) for code in coded)
     assert len({i.licence_status for i in institutions}) == 5
     assert {i.region_code[:4] for i in institutions} == {"3301", "2113", "6301"}
+    licensed_subject = [i for i in institutions
+                        if i.kind is InstitutionKind.SUBJECT and i.licence_status.value == "valid"]
+    assert licensed_subject and all(i.uscc.startswith("52") and "有限公司" not in i.name
+                                    for i in licensed_subject)  # non-profit only since 2021
