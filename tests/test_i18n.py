@@ -63,6 +63,13 @@ def test_committed_pot_is_not_stale(tmp_path):
     assert committed - current == set(), "removed strings: run `flask --app portal translate update`"
 
 
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_catalogue_headers_are_not_fuzzy(locale):
+    """`pybabel compile` silently skips a whole catalogue whose header is marked fuzzy."""
+    catalog = read_po((TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb"), locale=locale)
+    assert not catalog.fuzzy
+
+
 def test_every_zh_cn_entry_is_translated_and_not_fuzzy():
     catalog = read_po((TRANSLATIONS / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb"), locale="zh_CN")
     pot = read_po((TRANSLATIONS / "messages.pot").open("rb"))
