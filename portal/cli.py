@@ -76,7 +76,7 @@ def translate_update() -> None:
     translate_extract.callback()
     for locale in SUPPORTED_LOCALES:
         _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", locale,
-                 "--no-fuzzy-matching", "--omit-header", "--ignore-obsolete")
+                 "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100")
 
 
 @translate_cli.command("compile")
