@@ -54,6 +54,23 @@ def seed_demo() -> None:
     db.session.commit()
 
 
+@click.command("backup")
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the backup file (default: instance/backups).")
+@with_appcontext
+def backup_command(folder: Path | None) -> None:
+    """Write a consistent backup of the database (SQLite backup API or pg_dump)."""
+    from portal.backup import BackupFailed, backup
+    from portal.db import utcnow
+
+    folder = folder or Path(current_app.instance_path) / "backups"
+    try:
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], folder, utcnow())
+    except BackupFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {path}")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
@@ -87,5 +104,5 @@ def translate_compile() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (keys_cli, regions_cli, translate_cli, seed_demo):
+    for command in (keys_cli, regions_cli, translate_cli, seed_demo, backup_command):
         app.cli.add_command(command)
