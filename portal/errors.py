@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -37,10 +39,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def retry_after(error: HTTPException) -> str | None:
-    """The Retry-After header value a 429 carries, if any."""
-    response = error.get_response()
-    return response.headers.get("Retry-After")
+def retry_after_seconds() -> int | None:
+    """Seconds until the limit that was just exceeded lets the client in again."""
+    from portal.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, math.ceil(current.reset_at - time.time()))
 
 
 def handle_http_error(error: HTTPException):
@@ -48,8 +54,8 @@ def handle_http_error(error: HTTPException):
     code = error.code or 500
     title, explanation = ERROR_TEXTS.get(code, (error.name, error.description))
     headers = {}
-    if code == 429 and retry_after(error):
-        headers["Retry-After"] = retry_after(error)
+    if code == 429 and (seconds := retry_after_seconds()):
+        headers["Retry-After"] = str(seconds)
     if code == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     if wants_json():

@@ -2,7 +2,7 @@
 import pytest
 from flask import abort, request
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from tests.support.apps import make_app
 
 
@@ -85,6 +85,15 @@ def fragile_app(tmp_path):
     def forbidden():
         abort(403)
 
+    @app.get("/bad")
+    def bad():
+        abort(400)
+
+    @app.get("/limited")
+    @limiter.limit("1/minute")
+    def limited():
+        return "ok"
+
     with app.app_context():
         db.create_all()
     app.config["WTF_CSRF_ENABLED"] = False
@@ -112,3 +121,19 @@ def test_403_page(fragile_app):
     response = fragile_app.test_client().get("/forbidden?lang=en")
     assert response.status_code == 403
     assert "You do not have access to this page" in response.get_data(as_text=True)
+
+
+def test_429_page_says_when_to_try_again(fragile_app):
+    client = fragile_app.test_client()
+    assert client.get("/limited").status_code == 200
+    response = client.get("/limited?lang=zh_CN")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    body = response.get_data(as_text=True)
+    assert "请求过于频繁" in body and "秒后重试" in body
+
+
+def test_400_page(fragile_app):
+    response = fragile_app.test_client().get("/bad?lang=en")
+    assert response.status_code == 400
+    assert "The request could not be understood" in response.get_data(as_text=True)
