@@ -66,12 +66,20 @@ def register_request_hooks(app: Flask) -> None:
         read_only_transactions.set(False)
 
     headers.init_app(app)
-    # Werkzeug's access log would print query strings; the portal logs paths without them.
+    quiet_sensitive_loggers()
+
+
+def quiet_sensitive_loggers() -> None:
+    """Keep libraries from logging what reporters send, whatever the root log level is."""
+    # Werkzeug's access log prints query strings; Pillow's debug log prints EXIF values,
+    # GPS coordinates included, of every uploaded photo it parses.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("PIL").setLevel(logging.INFO)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes."""
+    from portal.complaints.views import bp as complaints_bp
     from portal.institutions.views import bp as institutions_bp
     from portal.regions.views import bp as regions_bp
     from portal.site import navigation
@@ -80,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(institutions_bp)
+    app.register_blueprint(complaints_bp)
     navigation.init_app(app)
 
 

@@ -69,6 +69,9 @@ class Config:
         self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "portal")
         self.RATELIMIT_STRATEGY = "moving-window"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Per client (a keyed hash of the address); moving windows, ";" separates several.
+        self.LIMIT_COMPLAINT_SUBMIT = _env("LIMIT_COMPLAINT_SUBMIT", "5 per hour")
+        self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = _env("MAIL_USERNAME")

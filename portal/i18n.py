@@ -122,9 +122,11 @@ class LabelledEnum(str, enum.Enum):
     """An enum stored by value whose members carry a translated label: `VALID = "valid", _l("Valid")`."""
 
     label: LazyString
+    description: LazyString | None
 
-    def __new__(cls, value: str, label: LazyString) -> "LabelledEnum":
+    def __new__(cls, value: str, label: LazyString, description: LazyString | None = None) -> "LabelledEnum":
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
+        member.description = description
         return member

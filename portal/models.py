@@ -1,3 +1,4 @@
 """Imports every feature's models so the metadata is complete (migrations, schema tests)."""
+from portal.complaints.models import Attachment, CaseCounter, Complaint, ComplaintEvent  # noqa: F401
 from portal.institutions.models import Institution  # noqa: F401
 from portal.regions.models import Region  # noqa: F401

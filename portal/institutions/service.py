@@ -68,3 +68,22 @@ def get(institution_id: int) -> Institution:
     if institution is None:
         raise InstitutionNotFound(institution_id)
     return institution
+
+
+def resolve(text: str, limit: int = 8) -> tuple[Institution | None, list[Institution]]:
+    """One institution for what a reporter typed (exact USCC or name), or candidates to pick."""
+    text = (text or "").strip()[:MAX_QUERY_LENGTH]
+    if not text:
+        return None, []
+    code = clean(text)
+    if USCC_FRAGMENT.match(code) and len(code) == 18:
+        exact = db.session.scalar(select(Institution).where(Institution.uscc == code))
+        if exact is not None:
+            return exact, []
+    candidates = list(db.session.scalars(build_query(InstitutionQuery(text)).limit(limit)))
+    named = [i for i in candidates if i.name == text]
+    if len(named) == 1:
+        return named[0], []
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates

@@ -61,6 +61,14 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def attachment_response(data: bytes, media_type: str, filename: str) -> Response:
+    """A file to download, never to display inline, never cached."""
+    response = Response(data, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the header hook; registered before the others, it runs after them."""
     app.after_request(set_security_headers)

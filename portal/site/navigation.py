@@ -5,20 +5,22 @@ from flask import Flask, current_app, request
 
 from portal.i18n import _l
 
+# (endpoint, label, other endpoints that belong to the same item)
 NAVIGATION = (
-    ("site.home", _l("Home")),
-    ("institutions.index", _l("Institutions")),
+    ("site.home", _l("Home"), ()),
+    ("complaints.new", _l("File a complaint"), ()),
+    ("complaints.track", _l("Track a case"), ("complaints.case",)),
+    ("institutions.index", _l("Institutions"), ("institutions.detail",)),
 )
 
 
 def nav_links() -> list[dict]:
     """Links for the header, marking the section the current page belongs to."""
     links = []
-    current = (request.endpoint or "").split(".", 1)[0]
-    for endpoint, label in NAVIGATION:
+    for endpoint, label, related in NAVIGATION:
         if endpoint in current_app.view_functions:
-            section = endpoint.split(".", 1)[0]
-            links.append({"endpoint": endpoint, "label": label, "current": section == current})
+            current = request.endpoint == endpoint or request.endpoint in related
+            links.append({"endpoint": endpoint, "label": label, "current": current})
     return links
 
 

@@ -12,6 +12,7 @@ from portal.security import keys
 
 def make_app(instance: Path, database_url: str | None = None, **overrides) -> Flask:
     """A testing app whose keys live in `instance` and whose database is `database_url`."""
+    instance.mkdir(parents=True, exist_ok=True)
     config = TestingConfig()
     config.INSTANCE_PATH = instance
     config.SECRET_KEY_FILE = instance / "secret_key"

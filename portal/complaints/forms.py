@@ -1,0 +1,197 @@
+"""Forms for filing and following a complaint; every message sits beside its field."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, MultipleFileField, RadioField,
+                     SelectChoice, StringField, TelField, TextAreaField, ValidationError)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from portal import clock
+from portal.complaints.models import Category, Rating
+from portal.forms import enum_choices
+from portal.i18n import _l
+from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
+from portal.institutions import service as institutions
+from portal.institutions.models import Institution
+from portal.regions.forms import RegionField
+from portal.regions.models import RegionLevel
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
+IDENTITY_CHOICES = [SelectChoice("anonymous", _l("Anonymously")), SelectChoice("named", _l("With my name"))]
+TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
+TOO_LONG = _l("Please keep it under %(max)d characters.")
+
+
+def strip(value: str | None) -> str:
+    return (value or "").strip()
+
+
+class InstitutionChoice:
+    """Finds the reported institution in the registry, or accepts one typed in by hand."""
+
+    def __init__(self) -> None:
+        self.institution: Institution | None = None
+        self.candidates: list[Institution] = []
+
+    def resolve(self, form: "ComplaintForm") -> None:
+        chosen = form.institution_id.data
+        if chosen and chosen.isdigit():
+            try:
+                self.institution = institutions.get(int(chosen))
+                return
+            except institutions.InstitutionNotFound:
+                pass
+        if form.not_listed.data:
+            return
+        self.institution, self.candidates = institutions.resolve(form.institution_query.data)
+
+
+class ComplaintForm(FlaskForm):
+    """The public complaint form; staff registration reuses it with a source and a date."""
+
+    category = RadioField(_l("What is the problem?"), choices=enum_choices(Category),
+                          validators=[InputRequired(_l("Choose the kind of problem."))])
+    institution_query = StringField(
+        _l("Institution name or unified social credit code"), filters=[strip],
+        validators=[Length(max=100)],
+        description=_l("Type part of the name as it appears on its sign or receipt."))
+    institution_id = HiddenField()
+    not_listed = BooleanField(_l("The institution is not in the registry (for example, it has no licence)"))
+    institution_name = StringField(_l("Name the institution uses"), filters=[strip],
+                                   validators=[Length(max=200)])
+    institution_address = StringField(
+        _l("Where it operates"), filters=[strip], validators=[Length(max=300)],
+        description=_l("Street, building and room, or the nearest landmark."))
+    region = RegionField(_l("District or county"), levels=[RegionLevel.COUNTY],
+                         description=_l("Where the institution operates, for example 西湖区 or 330106."))
+    description = TextAreaField(
+        _l("What happened"), filters=[strip],
+        validators=[InputRequired(_l("Tell us what happened.")),
+                    Length(min=DESCRIPTION_MIN, message=TOO_SHORT),
+                    Length(max=DESCRIPTION_MAX, message=TOO_LONG)],
+        description=_l("What the institution did, when and how often, who was affected, and what you "
+                       "paid. Do not write your own name here if you want to stay anonymous."))
+    occurred_on = DateField(_l("When it happened"), validators=[Optional()],
+                            description=_l("The date, or the first date if it happened more than once."))
+    ongoing = BooleanField(_l("It is still going on"))
+    files = MultipleFileField(
+        _l("Evidence (optional)"),
+        description=_l("Up to 5 photos or PDF files (JPEG, PNG, WebP, PDF), 10 MB each. Location and "
+                       "camera details are removed from photos."))
+    identity = RadioField(_l("How do you want to report?"), choices=IDENTITY_CHOICES, default="anonymous",
+                          validators=[InputRequired(_l("Choose anonymous or named."))])
+    name = StringField(_l("Your name"), filters=[strip], validators=[Length(max=50)])
+    phone = TelField(_l("Mobile number"), filters=[strip], validators=[Length(max=20)],
+                     description=_l("11 digits, for example 13812345678."))
+    email = EmailField(_l("Email (optional)"), filters=[strip],
+                       validators=[Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com."))])
+    id_number = StringField(_l("Resident ID number (optional)"), filters=[strip], validators=[Length(max=30)],
+                            description=_l("Needed only if you may claim a reward."))
+    notify = BooleanField(_l("Email me when my case is updated (no details are sent by email)"))
+    # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
+    website = StringField(_l("Leave this field empty"))
+    form_token = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice = InstitutionChoice()
+        if not self.form_token.data:
+            self.form_token.data = secrets.token_urlsafe(32)
+
+    @property
+    def named(self) -> bool:
+        return self.identity.data == "named"
+
+    def validate_institution_query(self, field) -> None:
+        self.choice.resolve(self)
+        if self.choice.institution is not None or self.not_listed.data:
+            return
+        if self.choice.candidates:
+            raise ValidationError(_l("Several institutions match. Choose one below, or tick the box if it "
+                                     "is not listed."))
+        if field.data:
+            raise ValidationError(_l("No registered institution matches. Check the name, or tick the box "
+                                     "below and tell us where it operates."))
+        raise ValidationError(_l("Tell us which institution this is about."))
+
+    def validate_institution_name(self, field) -> None:
+        if self.not_listed.data and len(field.data) < 2:
+            raise ValidationError(_l("Give the name the institution uses, as on its sign or receipts."))
+
+    def validate_institution_address(self, field) -> None:
+        if self.not_listed.data and len(field.data) < 4:
+            raise ValidationError(_l("Tell us where it operates so inspectors can find it."))
+
+    def validate_region(self, field) -> None:
+        if field.region is None and self.choice.institution is None and not field.errors:
+            raise ValidationError(_l("Choose the district or county where it operates."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the rule across two fields: a date, or "still going on"."""
+        valid = super().validate(extra_validators)
+        if self.occurred_on.data is None and not self.ongoing.data and not self.occurred_on.errors:
+            self.occurred_on.errors = [_l("Give the date, or tick that it is still going on.")]
+            valid = False
+        return valid
+
+    def validate_occurred_on(self, field) -> None:
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("The date cannot be in the future."))
+        if field.data and field.data < dt.date(2000, 1, 1):
+            raise ValidationError(_l("Give a date after 1 January 2000."))
+
+    def validate_name(self, field) -> None:
+        if self.named and len(field.data) < 2:
+            raise ValidationError(_l("Give your name, or choose to report anonymously."))
+
+    def validate_phone(self, field) -> None:
+        if self.named and not is_valid_mobile(normalise_mobile(field.data)):
+            raise ValidationError(_l("Enter an 11-digit mainland mobile number, for example 13812345678."))
+
+    def validate_id_number(self, field) -> None:
+        if self.named and field.data and not is_valid_resident_id(clean(field.data)):
+            raise ValidationError(_l("This resident ID number is not valid. Check the 18 characters."))
+
+    def validate_notify(self, field) -> None:
+        if self.named and field.data and not self.email.data:
+            raise ValidationError(_l("Give an email address to be notified, or untick this box."))
+
+
+class TrackForm(FlaskForm):
+    """The receipt code, typed in any case, with or without dashes and spaces."""
+
+    receipt = StringField(_l("Receipt code"), filters=[strip],
+                          validators=[DataRequired(_l("Enter the receipt code from your receipt.")),
+                                      Length(max=64)],
+                          description=_l("16 letters and digits, for example 7K2M-9QXD-4HTB-PW3N."))
+
+
+class SupplementForm(FlaskForm):
+    """Information or files added to an open case."""
+
+    text = TextAreaField(_l("Add information or a message"), filters=[strip],
+                         validators=[InputRequired(_l("Write what you want to add.")),
+                                     Length(max=DESCRIPTION_MAX, message=TOO_LONG)])
+    files = MultipleFileField(_l("Files (optional)"),
+                              description=_l("Up to 5 photos or PDF files, 10 MB each."))
+
+
+class RatingForm(FlaskForm):
+    """The reporter's verdict on the written reply."""
+
+    rating = RadioField(_l("Are you satisfied with how your case was handled?"), choices=enum_choices(Rating),
+                        validators=[InputRequired(_l("Choose one of the three answers."))])
+    comment = TextAreaField(_l("Comment (optional)"), filters=[strip],
+                            validators=[Length(max=1000, message=TOO_LONG)])
+
+
+class ReviewForm(FlaskForm):
+    """An unsatisfied reporter's request for review by the superior level."""
+
+    reason = TextAreaField(_l("Why do you ask for a review?"), filters=[strip],
+                           validators=[InputRequired(_l("Tell us what was wrong with the reply.")),
+                                       Length(min=10, message=TOO_SHORT),
+                                       Length(max=DESCRIPTION_MAX, message=TOO_LONG)])

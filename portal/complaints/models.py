@@ -1,0 +1,184 @@
+"""A complaint, its timeline, its evidence files, and the counter behind case numbers."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
+from portal.i18n import LabelledEnum, _l
+from portal.institutions.models import Institution
+from portal.regions.models import Region
+
+
+class Category(LabelledEnum):
+    UNLICENSED = "unlicensed", _l("Operating without a licence"), _l(
+        "Training pupils with no school-running licence or business registration.")
+    FALSE_DEREGISTRATION = "false_deregistration", _l("Deregistered but still operating"), _l(
+        "Claims to have closed or changed its business, but still trains pupils.")
+    NONPROFIT_FOR_PROFIT = "nonprofit_for_profit", _l("Non-profit run for profit"), _l(
+        "Registered as non-profit but charging and distributing like a business.")
+    PREPAYMENT_OUTSIDE_ESCROW = "prepayment", _l("Prepaid fees outside supervision"), _l(
+        "Collecting fees in advance not through the supervised account, or for too long a period.")
+    FEES_REFUNDS = "fees_refunds", _l("Fees or refunds"), _l(
+        "Overcharging, hidden charges, refusing or delaying refunds.")
+    BEYOND_STANDARDS = "beyond_standards", _l("Teaching beyond the curriculum or ahead of schedule"), _l(
+        "Subject training that exceeds the national standards or runs ahead of school.")
+    FORBIDDEN_TIMES = "forbidden_times", _l("Training at forbidden times"), _l(
+        "Subject training on school-day evenings, weekends, public holidays or vacations.")
+    UNQUALIFIED_STAFF = "unqualified_staff", _l("Unqualified staff or serving teachers"), _l(
+        "Teachers without qualifications, blacklisted staff, or school teachers tutoring for pay.")
+    UNAPPROVED_MATERIALS = "materials", _l("Unapproved training materials"), _l(
+        "Using materials that were not reviewed and filed as required.")
+    ILLEGAL_COMPETITIONS = "competitions", _l("Illegal competitions or rankings"), _l(
+        "Organising contests, tests or rankings for school children without approval.")
+    ADVERTISING = "advertising", _l("False or banned advertising"), _l(
+        "Misleading promises, anxiety marketing, or adverts for subject training.")
+    DISGUISED_TRAINING = "disguised", _l("Disguised training"), _l(
+        "Subject training disguised as housekeeping, family education guidance, study tours, "
+        "\"crowdfunded\" private tutoring or livestreams.")
+    SAFETY = "safety", _l("Safety hazards"), _l(
+        "Fire, food, building or other dangers to children on the premises.")
+    NOT_ON_PLATFORM = "not_on_platform", _l("Not on the national supervision platform"), _l(
+        "The institution is not registered on the national supervision and service platform.")
+    OTHER = "other", _l("Something else"), _l("Any other problem with an off-campus training institution.")
+
+
+class Status(LabelledEnum):
+    REGISTERED = "registered", _l("Registered"), _l(
+        "We have received your complaint and will decide whether to accept it.")
+    ACCEPTED = "accepted", _l("Accepted"), _l("Your complaint has been accepted and will be investigated.")
+    NOT_ACCEPTED = "not_accepted", _l("Not accepted"), _l(
+        "Your complaint was not accepted. The reason is shown below.")
+    TRANSFERRED = "transferred", _l("Transferred"), _l(
+        "Your complaint was sent to the office responsible for it, shown below.")
+    IN_PROGRESS = "in_progress", _l("In progress"), _l("Your case is being investigated.")
+    CONCLUDED = "concluded", _l("Concluded"), _l(
+        "Your case is concluded. Read the written reply below and tell us whether you are satisfied.")
+    ARCHIVED = "archived", _l("Archived"), _l("Your case is closed and archived.")
+
+
+class Source(LabelledEnum):
+    ONLINE = "online", _l("Online form")
+    PHONE = "phone", _l("Telephone")
+    LETTER = "letter", _l("Letter")
+    VISIT = "visit", _l("In person")
+    HOTLINE_12345 = "hotline_12345", _l("12345 hotline transfer")
+    SUPERVISOR = "supervisor", _l("Social supervisor")
+
+
+class EventKind(LabelledEnum):
+    REGISTERED = "registered", _l("Complaint registered")
+    ACCEPTED = "accepted", _l("Accepted")
+    NOT_ACCEPTED = "not_accepted", _l("Not accepted")
+    TRANSFERRED = "transferred", _l("Transferred")
+    EXTENDED = "extended", _l("Time limit extended")
+    CONCLUDED = "concluded", _l("Concluded with a written reply")
+    ARCHIVED = "archived", _l("Archived")
+    SUPPLEMENT = "supplement", _l("Information added by the reporter")
+    MESSAGE_TO_REPORTER = "message_to_reporter", _l("Message from the case handler")
+    RATED = "rated", _l("Reporter's rating")
+    REVIEW_REQUESTED = "review_requested", _l("Review requested")
+
+
+class Rating(LabelledEnum):
+    SATISFIED = "satisfied", _l("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _l("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _l("Unsatisfied")
+
+
+class Complaint(Base):
+    """One complaint from the moment it is registered; the reporter's identity only sealed."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint("ongoing OR occurred_on IS NOT NULL", name="when"),
+        CheckConstraint("anonymous OR reporter_sealed IS NOT NULL", name="named_reporter_sealed"),
+        CheckConstraint("institution_id IS NOT NULL OR institution_name <> ''", name="institution"),
+    )
+
+    id: Mapped[intpk]
+    case_number: Mapped[str] = mapped_column(String(24), unique=True)
+    receipt_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # One-time form token (keyed hash): a repeated post of the same form finds this row.
+    form_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The receipt, encrypted under a key only the form token's holder can derive.
+    receipt_replay: Mapped[bytes | None] = mapped_column(LargeBinary)
+    source: Mapped[Source] = mapped_column(value_enum(Source, 16))
+    status: Mapped[Status] = mapped_column(value_enum(Status, 16), default=Status.REGISTERED)
+    category: Mapped[Category] = mapped_column(value_enum(Category, 32))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    institution_name: Mapped[str] = mapped_column(String(200), default="")
+    institution_address: Mapped[str] = mapped_column(String(300), default="")
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[dt.date | None] = mapped_column(Date)
+    ongoing: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    reporter_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    notify_email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    acceptance_due: Mapped[dt.date] = mapped_column(Date)
+    conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    rating: Mapped[Rating | None] = mapped_column(value_enum(Rating, 24))
+    review_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[created_at]
+
+    institution: Mapped[Institution | None] = relationship(lazy="raise")
+    region: Mapped[Region] = relationship(lazy="raise")
+    events: Mapped[list["ComplaintEvent"]] = relationship(
+        back_populates="complaint", order_by="ComplaintEvent.id", lazy="raise")
+
+    @property
+    def display_institution(self) -> str:
+        return self.institution.name if self.institution_id and self.institution else self.institution_name
+
+
+class ComplaintEvent(Base):
+    """One entry of a case's timeline; `public` entries are shown to the reporter."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[intpk]
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(value_enum(EventKind, 24))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[created_at]
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events", lazy="raise")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="event", order_by="Attachment.id", lazy="raise")
+
+
+class Attachment(Base):
+    """An evidence file, cleaned and encrypted with its own key (wrapped by the data key)."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size > 0", name="size"),)
+
+    id: Mapped[intpk]
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("complaint_events.id"), index=True)
+    # A neutral name ("evidence-2.jpg"): people name files after themselves.
+    filename: Mapped[str] = mapped_column(String(40))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[created_at]
+
+    event: Mapped[ComplaintEvent] = relationship(back_populates="attachments", lazy="raise")
+
+
+class CaseCounter(Base):
+    """The last sequence number used for one county and day (`330106-20261122`)."""
+
+    __tablename__ = "case_counters"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

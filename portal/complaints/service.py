@@ -1,0 +1,145 @@
+"""Filing a complaint: the rules every intake path (public form, staff, API) goes through."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from nacl.exceptions import CryptoError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.complaints import deadlines
+from portal.complaints.models import (Attachment, Category, Complaint, ComplaintEvent, EventKind,
+                                      Source)
+from portal.complaints.numbering import next_case_number
+from portal.extensions import db
+from portal.security import crypto, receipts
+from portal.security.attachments import CleanFile
+
+MAX_FILES = 5
+REPLAY_PURPOSE = b"receipt-replay:"
+EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
+
+
+class IntakeError(Exception):
+    """A complaint could not be filed."""
+
+
+class ReplayUnavailable(IntakeError):
+    """A form was posted again but its receipt cannot be shown again."""
+
+
+@dataclass(frozen=True)
+class ReporterIdentity:
+    name: str
+    phone: str
+    email: str = ""
+    id_number: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "phone": self.phone, "email": self.email, "id_number": self.id_number}
+
+
+@dataclass
+class Draft:
+    """What a reporter tells us, already validated by the form or the API."""
+
+    category: Category
+    region_code: str
+    description: str
+    institution_id: int | None = None
+    institution_name: str = ""
+    institution_address: str = ""
+    occurred_on: dt.date | None = None
+    ongoing: bool = False
+    identity: ReporterIdentity | None = None
+    notify_email: str = ""
+    files: list[CleanFile] = field(default_factory=list)
+    source: Source = Source.ONLINE
+
+
+@dataclass(frozen=True)
+class Filed:
+    complaint: Complaint
+    receipt: str  # canonical code; shown once, never stored in the clear
+    replayed: bool  # True when this was the same form posted again
+
+
+def token_digest(form_token: str) -> str:
+    """The stored form of a one-time form token."""
+    return hmac.new(crypto.pepper(), b"form-token:" + form_token.encode(), hashlib.sha256).hexdigest()
+
+
+def find_by_form_token(form_token: str) -> Complaint | None:
+    """The complaint already filed with this form, if any."""
+    return db.session.scalar(select(Complaint).where(Complaint.form_token_digest == token_digest(form_token)))
+
+
+def replay(complaint: Complaint, form_token: str) -> Filed:
+    """Show the receipt of an already filed form again (double click, refresh, retry)."""
+    try:
+        code = crypto.derived_box(form_token, REPLAY_PURPOSE).decrypt(complaint.receipt_replay).decode()
+    except (CryptoError, TypeError) as exc:
+        raise ReplayUnavailable(complaint.case_number) from exc
+    return Filed(complaint, code, replayed=True)
+
+
+def file_complaint(draft: Draft, form_token: str, received_on: dt.date) -> Filed:
+    """Register a complaint once per form token; the same token again returns the same receipt."""
+    existing = find_by_form_token(form_token)
+    if existing is not None:
+        return replay(existing, form_token)
+    code = receipts.generate()
+    try:
+        with db.session.begin_nested():
+            complaint = _new_complaint(draft, code, form_token, received_on)
+            db.session.add(complaint)
+            db.session.flush()
+    except IntegrityError:
+        # Another request with the same token won the race; show its receipt.
+        existing = find_by_form_token(form_token)
+        if existing is None:
+            raise
+        return replay(existing, form_token)
+    _record_registration(complaint, draft.files)
+    return Filed(complaint, code, replayed=False)
+
+
+def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.date) -> Complaint:
+    due = deadlines.add_period(received_on, deadlines.RULES["acceptance"])
+    return Complaint(
+        case_number=next_case_number(draft.region_code, received_on),
+        receipt_digest=receipts.digest(code, crypto.pepper()),
+        form_token_digest=token_digest(form_token),
+        receipt_replay=crypto.derived_box(form_token, REPLAY_PURPOSE).encrypt(code.encode()),
+        source=draft.source, category=draft.category,
+        institution_id=draft.institution_id, institution_name=draft.institution_name,
+        institution_address=draft.institution_address, region_code=draft.region_code,
+        description=draft.description, occurred_on=draft.occurred_on, ongoing=draft.ongoing,
+        anonymous=draft.identity is None,
+        reporter_sealed=crypto.seal_identity(draft.identity.as_dict()) if draft.identity else None,
+        notify_email_encrypted=crypto.encrypt_text(draft.notify_email) if draft.notify_email else None,
+        received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
+    )
+
+
+def _record_registration(complaint: Complaint, files: list[CleanFile]) -> None:
+    event = ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REGISTERED, public=True)
+    db.session.add(event)
+    db.session.flush()
+    store_files(complaint, event, files)
+
+
+def store_files(complaint: Complaint, event: ComplaintEvent, files: list[CleanFile]) -> None:
+    """Encrypt and attach cleaned files to a timeline entry, numbered across the case."""
+    taken = db.session.scalar(
+        select(func.count()).select_from(Attachment).where(Attachment.complaint_id == complaint.id))
+    for number, clean in enumerate(files, start=taken + 1):
+        sealed = crypto.encrypt_file(clean.data)
+        db.session.add(Attachment(
+            complaint_id=complaint.id, event_id=event.id, media_type=clean.media_type,
+            filename=f"evidence-{number}.{EXTENSIONS[clean.kind]}", size=len(clean.data),
+            ciphertext=sealed.ciphertext, wrapped_key=sealed.wrapped_key))
+    db.session.flush()

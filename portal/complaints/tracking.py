@@ -1,0 +1,152 @@
+"""What a reporter can do with a receipt: see the case, add to it, rate it, ask for a review."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal import clock
+from portal.complaints import deadlines
+from portal.complaints.models import (Attachment, Complaint, ComplaintEvent, EventKind, Rating,
+                                      Status)
+from portal.complaints.service import store_files
+from portal.extensions import db
+from portal.i18n import _l
+from portal.security import crypto, receipts
+from portal.security.attachments import CleanFile
+
+
+class ReceiptNotFound(LookupError):
+    """Wrong, unknown or malformed receipt: callers show one message for all three."""
+
+
+class CaseClosed(Exception):
+    """The case is archived; nothing more can be added."""
+
+
+class NotRatable(Exception):
+    """Only a concluded case can be rated, and only once."""
+
+
+class ReviewNotAllowed(Exception):
+    """A review needs an unsatisfied rating, within the time limit, once."""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    label: str
+    due: dt.date
+    provisional: bool
+
+
+def find_by_receipt(text: str | None) -> Complaint:
+    """The complaint a receipt belongs to; every failure raises the same exception."""
+    code = receipts.normalise(text)
+    pepper = crypto.pepper()
+    # Hashing even a malformed input keeps the work (and the time) the same for every answer.
+    wanted = receipts.digest(code or "-" * receipts.LENGTH, pepper)
+    complaint = db.session.scalar(select(Complaint).where(Complaint.receipt_digest == wanted))
+    if code is None or complaint is None or not receipts.matches(code, complaint.receipt_digest, pepper):
+        raise ReceiptNotFound()
+    return complaint
+
+
+def get_for_reporter(complaint_id: int) -> Complaint:
+    """Reload a tracked case with what its page shows."""
+    complaint = db.session.scalar(
+        select(Complaint).where(Complaint.id == complaint_id).options(
+            selectinload(Complaint.institution), selectinload(Complaint.region)))
+    if complaint is None:
+        raise ReceiptNotFound()
+    return complaint
+
+
+def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
+    """The entries the reporter may see, oldest first, with their files."""
+    return list(db.session.scalars(
+        select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.public.is_(True))
+        .options(selectinload(ComplaintEvent.attachments))
+        .order_by(ComplaintEvent.id)))
+
+
+def written_reply(complaint: Complaint) -> ComplaintEvent | None:
+    """The conclusion entry carrying the written reply, if the case is concluded."""
+    return db.session.scalar(
+        select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id,
+                                     ComplaintEvent.kind == EventKind.CONCLUDED)
+        .order_by(ComplaintEvent.id.desc()).limit(1))
+
+
+def review_due(complaint: Complaint) -> deadlines.Due | None:
+    """The last day to ask for a review, counted from the reply."""
+    if complaint.replied_at is None:
+        return None
+    replied = clock.local_date(complaint.replied_at)
+    return deadlines.add_period(replied, deadlines.RULES["review_request"])
+
+
+def next_step(complaint: Complaint) -> NextStep | None:
+    """What happens next and by when, in the reporter's terms."""
+    if complaint.status is Status.REGISTERED:
+        return NextStep(_l("Decision on acceptance"), complaint.acceptance_due, complaint.due_provisional)
+    if complaint.status in (Status.ACCEPTED, Status.IN_PROGRESS) and complaint.conclusion_due:
+        return NextStep(_l("Written reply"), complaint.conclusion_due, complaint.due_provisional)
+    due = review_due(complaint)
+    if complaint.status is Status.CONCLUDED and due and complaint.review_requested_at is None:
+        return NextStep(_l("Last day to ask for a review"), due.day, due.provisional)
+    return None
+
+
+def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> ComplaintEvent:
+    """Add information or files to an open case."""
+    if complaint.status is Status.ARCHIVED:
+        raise CaseClosed()
+    event = ComplaintEvent(complaint_id=complaint.id, kind=EventKind.SUPPLEMENT, public=True, body=text)
+    db.session.add(event)
+    db.session.flush()
+    store_files(complaint, event, files)
+    return event
+
+
+def can_rate(complaint: Complaint) -> bool:
+    return complaint.status is Status.CONCLUDED and complaint.rating is None
+
+
+def rate(complaint: Complaint, rating: Rating, comment: str) -> None:
+    """Record the reporter's rating of a concluded case."""
+    if not can_rate(complaint):
+        raise NotRatable()
+    complaint.rating = rating
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.RATED, public=True,
+                                  body=comment))
+    db.session.flush()
+
+
+def can_request_review(complaint: Complaint, today: dt.date) -> bool:
+    due = review_due(complaint)
+    return (complaint.rating is Rating.UNSATISFIED and complaint.review_requested_at is None
+            and due is not None and today <= due.day)
+
+
+def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
+    """Record an unsatisfied reporter's request for review by the superior level."""
+    if not can_request_review(complaint, clock.local_date(now)):
+        raise ReviewNotAllowed()
+    complaint.review_requested_at = now
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
+                                  public=True, body=reason))
+    db.session.flush()
+
+
+def attachment(complaint: Complaint, attachment_id: int) -> tuple[Attachment, bytes]:
+    """One of the case's public files, decrypted; another case's file is not found."""
+    found = db.session.scalar(
+        select(Attachment).join(ComplaintEvent)
+        .where(Attachment.id == attachment_id, Attachment.complaint_id == complaint.id,
+               ComplaintEvent.public.is_(True)))
+    if found is None:
+        raise LookupError(attachment_id)
+    return found, crypto.decrypt_file(crypto.Sealed(found.ciphertext, found.wrapped_key))

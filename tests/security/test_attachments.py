@@ -1,0 +1,69 @@
+"""Evidence files: recognised by content, metadata removed, dangerous files refused."""
+import io
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from portal.security.attachments import MAX_FILE_BYTES, AttachmentRejected, clean, sniff
+from tests.support import files
+
+
+def test_jpeg_loses_exif_gps_and_comments():
+    original = files.jpeg_with_gps()
+    assert files.MARKER.encode() in original and Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
+    cleaned = clean(original, "photo.jpg")
+    assert cleaned.kind == "jpeg" and cleaned.media_type == "image/jpeg"
+    image = Image.open(io.BytesIO(cleaned.data))
+    assert not image.getexif() and "comment" not in image.info and "exif" not in image.info
+    assert files.MARKER.encode() not in cleaned.data and b"Exif" not in cleaned.data
+    assert image.size == (64, 48)
+
+
+def test_png_loses_text_and_xmp_chunks():
+    cleaned = clean(files.png_with_text(), "scan.png")
+    assert files.MARKER.encode() not in cleaned.data
+    assert b"tEXt" not in cleaned.data and b"iTXt" not in cleaned.data
+    assert Image.open(io.BytesIO(cleaned.data)).mode == "RGBA"
+
+
+def test_webp_is_reencoded():
+    assert clean(files.webp(), "x.webp").kind == "webp"
+
+
+def test_pdf_loses_document_information():
+    original = files.pdf_with_author()
+    assert PdfReader(io.BytesIO(original)).metadata["/Author"] == files.MARKER
+    cleaned = clean(original, "contract.pdf")
+    reader = PdfReader(io.BytesIO(cleaned.data))
+    assert reader.metadata is None and len(reader.pages) == 1
+    assert files.MARKER.encode() not in cleaned.data and b"/Metadata" not in cleaned.data
+
+
+def test_type_comes_from_content_not_name():
+    assert sniff(files.executable()) is None
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(files.executable(), "holiday-photo.jpg")
+    assert refused.value.reason == "type" and refused.value.filename == "holiday-photo.jpg"
+    assert clean(files.webp(), "document.pdf").kind == "webp"
+
+
+def test_file_over_the_limit_is_refused():
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(b"\xff\xd8\xff" + b"\x00" * MAX_FILE_BYTES, "huge.jpg")
+    assert refused.value.reason == "too_large"
+
+
+def test_decompression_bomb_is_refused_before_decoding():
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(files.decompression_bomb(), "bomb.png")
+    assert refused.value.reason == "pixels"
+
+
+def test_truncated_image_and_broken_pdf_are_unreadable():
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(files.jpeg_with_gps()[:60], "cut.jpg")
+    assert refused.value.reason == "unreadable"
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(b"%PDF-1.7\n garbage", "broken.pdf")
+    assert refused.value.reason == "unreadable"

@@ -1,0 +1,95 @@
+"""Rate limits kept in Redis are shared by every worker and host.
+
+Two gunicorn processes (two "hosts") serve the same database with limits in Redis: lookups
+counted on one are refused on the other. Flask-Limiter keeps one storage per process, so this
+needs real separate processes, as in production.
+"""
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import redis
+
+from portal import config
+from portal.config import PROJECT_ROOT
+from tests.complaints.helpers import hidden
+from tests.support.databases import isolated_database
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def redis_url():
+    url = config.TestingConfig().TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.fail(f"Redis is needed at {url} (PORTAL_TEST_REDIS_URL); .ci/run starts it")
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_host(env: dict, port: int) -> subprocess.Popen:
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                                "wsgi:app"], env=env, cwd=PROJECT_ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+
+
+def lookup(port: int) -> int:
+    """One wrong receipt lookup, with its own CSRF token and session, as a browser would."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/track")
+    response = connection.getresponse()
+    token = hidden(response.read().decode(), "csrf_token")
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    body = urllib.parse.urlencode({"csrf_token": token, "receipt": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"})
+    connection.request("POST", "/track", body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    return connection.getresponse().status
+
+
+def test_two_hosts_count_lookups_together(tmp_path, database_url, redis_url):
+    prefix = f"test-{secrets.token_hex(4)}"
+    with isolated_database(database_url, "shared_limits", tmp_path) as url:
+        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path),
+               "PORTAL_DATABASE_URL": url, "PORTAL_SECURE_COOKIES": "0",
+               "PORTAL_RATELIMIT_STORAGE_URI": redis_url, "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
+               "PORTAL_LIMIT_RECEIPT_LOOKUP": "3 per minute"}
+        flask = [str(BIN / "flask"), "--app", "portal"]
+        subprocess.run(flask + ["keys", "generate"], env={**env, "PORTAL_ENV": "development"},
+                       cwd=PROJECT_ROOT, check=True, capture_output=True)
+        subprocess.run(flask + ["db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+        ports = [free_port(), free_port()]
+        hosts = [start_host(env, port) for port in ports]
+        try:
+            assert [lookup(ports[0]) for _ in range(3)] == [422, 422, 422]
+            assert lookup(ports[1]) == 429  # the other host knows the client is over its limit
+        finally:
+            for host in hosts:
+                host.terminate()
+                host.wait(timeout=10)
+            client = redis.Redis.from_url(redis_url)
+            for key in client.scan_iter(f"{prefix}*"):
+                client.delete(key)
