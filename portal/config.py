@@ -84,6 +84,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.PAGE_SIZE = _env_int("PAGE_SIZE", 20)
+        # Who runs the site: shown in the header and footer (主办单位), as a deployment sets it.
+        self.AUTHORITY_NAME_ZH = _env("AUTHORITY_NAME_ZH", "教育行政部门（演示）")
+        self.AUTHORITY_NAME_EN = _env("AUTHORITY_NAME_EN", "Education Bureau (demonstration)")
+        self.CONTACT_PHONE = _env("CONTACT_PHONE", "12345")
+        self.ICP_NUMBER = _env("ICP_NUMBER")  # ICP备案号
+        self.PSB_NUMBER = _env("PSB_NUMBER")  # 公网安备案号
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", self.ENV_NAME == "production")

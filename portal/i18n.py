@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import enum
+from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, request
 from babel import Locale, support
 from flask_babel import Babel, Domain, get_locale
 from flask_babel import gettext as _  # noqa: F401  (re-exported for views)
@@ -57,11 +58,10 @@ def remember_locale(response: Response) -> Response:
 
 
 def switch_language_url(locale: str) -> str:
-    """The current page's URL (its path and query kept) in another language."""
-    if request.url_rule is None or request.endpoint is None:
-        return f"{request.path}?lang={locale}"
-    args = {**(request.view_args or {}), **request.args.to_dict(flat=True), "lang": locale}
-    return url_for(request.endpoint, **args)
+    """The current page's address with only `lang` changed; every other parameter kept as sent."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args.append(("lang", locale))
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
 def catalog_name(locale: Locale) -> str:

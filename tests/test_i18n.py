@@ -102,3 +102,20 @@ def test_error_pages_are_translated(client):
     assert "页面不存在" in chinese and english_phrases(chinese) == []
     english = client.get("/no-such-page?lang=en").get_data(as_text=True)
     assert "Page not found" in english
+
+
+def test_switcher_ignores_hostile_parameters(client):
+    """Parameters that url_for would treat specially are kept as plain text, never obeyed."""
+    response = client.get("/institutions/5?endpoint=x&_method=POST&_external=1&_anchor=y&institution_id=7",
+                          headers={"Host": "evil.example"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    link = re.search(r'href="([^"]*lang=en[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert link.startswith("/institutions/5?") and "evil.example" not in page
+    assert "institution_id=7" in link and "#" not in link
+
+
+def test_repeated_parameters_survive_the_switch(client):
+    page = client.get("/institutions?kind=arts&kind=sports").get_data(as_text=True)
+    link = re.search(r'href="([^"]*lang=en[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert link.count("kind=") == 2

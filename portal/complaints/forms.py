@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from portal import clock
 from portal.complaints.models import Category, Rating
-from portal.forms import enum_choices
+from portal.forms import clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
 from portal.institutions import service as institutions
@@ -25,10 +25,6 @@ TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
 TOO_LONG = _l("Please keep it under %(max)d characters.")
 
 
-def strip(value: str | None) -> str:
-    return (value or "").strip()
-
-
 class InstitutionChoice:
     """Finds the reported institution in the registry, or accepts one typed in by hand."""
 
@@ -38,7 +34,7 @@ class InstitutionChoice:
 
     def resolve(self, form: "ComplaintForm") -> None:
         chosen = form.institution_id.data
-        if chosen and chosen.isdigit():
+        if chosen and chosen.isascii() and chosen.isdigit():
             try:
                 self.institution = institutions.get(int(chosen))
                 return
@@ -55,20 +51,20 @@ class ComplaintForm(FlaskForm):
     category = RadioField(_l("What is the problem?"), choices=enum_choices(Category),
                           validators=[InputRequired(_l("Choose the kind of problem."))])
     institution_query = StringField(
-        _l("Institution name or unified social credit code"), filters=[strip],
+        _l("Institution name or unified social credit code"), filters=[clean_text],
         validators=[Length(max=100)],
         description=_l("Type part of the name as it appears on its sign or receipt."))
     institution_id = HiddenField()
     not_listed = BooleanField(_l("The institution is not in the registry (for example, it has no licence)"))
-    institution_name = StringField(_l("Name the institution uses"), filters=[strip],
+    institution_name = StringField(_l("Name the institution uses"), filters=[clean_text],
                                    validators=[Length(max=200)])
     institution_address = StringField(
-        _l("Where it operates"), filters=[strip], validators=[Length(max=300)],
+        _l("Where it operates"), filters=[clean_text], validators=[Length(max=300)],
         description=_l("Street, building and room, or the nearest landmark."))
     region = RegionField(_l("District or county"), levels=[RegionLevel.COUNTY],
                          description=_l("Where the institution operates, for example 西湖区 or 330106."))
     description = TextAreaField(
-        _l("What happened"), filters=[strip],
+        _l("What happened"), filters=[clean_text],
         validators=[InputRequired(_l("Tell us what happened.")),
                     Length(min=DESCRIPTION_MIN, message=TOO_SHORT),
                     Length(max=DESCRIPTION_MAX, message=TOO_LONG)],
@@ -83,12 +79,12 @@ class ComplaintForm(FlaskForm):
                        "camera details are removed from photos."))
     identity = RadioField(_l("How do you want to report?"), choices=IDENTITY_CHOICES, default="anonymous",
                           validators=[InputRequired(_l("Choose anonymous or named."))])
-    name = StringField(_l("Your name"), filters=[strip], validators=[Length(max=50)])
-    phone = TelField(_l("Mobile number"), filters=[strip], validators=[Length(max=20)],
+    name = StringField(_l("Your name"), filters=[clean_text], validators=[Length(max=50)])
+    phone = TelField(_l("Mobile number"), filters=[clean_text], validators=[Length(max=20)],
                      description=_l("11 digits, for example 13812345678."))
-    email = EmailField(_l("Email (optional)"), filters=[strip],
+    email = EmailField(_l("Email (optional)"), filters=[clean_text],
                        validators=[Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com."))])
-    id_number = StringField(_l("Resident ID number (optional)"), filters=[strip], validators=[Length(max=30)],
+    id_number = StringField(_l("Resident ID number (optional)"), filters=[clean_text], validators=[Length(max=30)],
                             description=_l("Needed only if you may claim a reward."))
     notify = BooleanField(_l("Email me when my case is updated (no details are sent by email)"))
     # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
@@ -163,7 +159,7 @@ class ComplaintForm(FlaskForm):
 class TrackForm(FlaskForm):
     """The receipt code, typed in any case, with or without dashes and spaces."""
 
-    receipt = StringField(_l("Receipt code"), filters=[strip],
+    receipt = StringField(_l("Receipt code"), filters=[clean_text],
                           validators=[DataRequired(_l("Enter the receipt code from your receipt.")),
                                       Length(max=64)],
                           description=_l("16 letters and digits, for example 7K2M-9QXD-4HTB-PW3N."))
@@ -172,7 +168,7 @@ class TrackForm(FlaskForm):
 class SupplementForm(FlaskForm):
     """Information or files added to an open case."""
 
-    text = TextAreaField(_l("Add information or a message"), filters=[strip],
+    text = TextAreaField(_l("Add information or a message"), filters=[clean_text],
                          validators=[InputRequired(_l("Write what you want to add.")),
                                      Length(max=DESCRIPTION_MAX, message=TOO_LONG)])
     files = MultipleFileField(_l("Files (optional)"),
@@ -184,14 +180,14 @@ class RatingForm(FlaskForm):
 
     rating = RadioField(_l("Are you satisfied with how your case was handled?"), choices=enum_choices(Rating),
                         validators=[InputRequired(_l("Choose one of the three answers."))])
-    comment = TextAreaField(_l("Comment (optional)"), filters=[strip],
+    comment = TextAreaField(_l("Comment (optional)"), filters=[clean_text],
                             validators=[Length(max=1000, message=TOO_LONG)])
 
 
 class ReviewForm(FlaskForm):
     """An unsatisfied reporter's request for review by the superior level."""
 
-    reason = TextAreaField(_l("Why do you ask for a review?"), filters=[strip],
+    reason = TextAreaField(_l("Why do you ask for a review?"), filters=[clean_text],
                            validators=[InputRequired(_l("Tell us what was wrong with the reply.")),
                                        Length(min=10, message=TOO_SHORT),
                                        Length(max=DESCRIPTION_MAX, message=TOO_LONG)])

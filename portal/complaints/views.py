@@ -55,7 +55,7 @@ def new():
 
 def _prefill_institution(form: ComplaintForm) -> None:
     chosen = request.args.get("institution", "")
-    if chosen.isdigit():
+    if chosen.isascii() and chosen.isdigit():
         try:
             institution = institutions.get(int(chosen))
         except institutions.InstitutionNotFound:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from portal.forms import enum_choices
+from portal.forms import clean_text, enum_choices
 from portal.i18n import _l
 from portal.institutions.models import InstitutionKind
 from portal.institutions.service import MAX_QUERY_LENGTH
@@ -20,8 +20,8 @@ class InstitutionSearchForm(FlaskForm):
 
     q = StringField(
         _l("Name or unified social credit code"),
-        validators=[Optional(), Length(max=MAX_QUERY_LENGTH)],
-        filters=[lambda value: (value or "").strip()[:MAX_QUERY_LENGTH]],
+        validators=[Optional()],
+        filters=[lambda value: clean_text(value)[:MAX_QUERY_LENGTH]],
         description=_l("Any part of the name is enough, even one character."),
     )
     region = RegionField(_l("Area"), validators=[Optional()],

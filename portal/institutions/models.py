@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.db import Base, created_at, intpk, updated_at, value_enum
 from portal.i18n import LabelledEnum, _l
+from portal.identifiers import normalise_uscc
 from portal.regions.models import Region
 
 
@@ -23,6 +24,9 @@ class LicenceStatus(LabelledEnum):
     SUSPENDED = "suspended", _l("Licence suspended")
     REVOKED = "revoked", _l("Licence revoked")
     NONE = "none", _l("No school-running licence")
+
+
+LICENCE_SEVERITY = {"valid": "ok", "expired": "warn", "suspended": "warn", "revoked": "danger", "none": "danger"}
 
 
 class RegistrationType(LabelledEnum):
@@ -55,10 +59,20 @@ class Institution(Base):
 
     region: Mapped[Region] = relationship(lazy="raise")
 
+    @validates("uscc")
+    def _check_uscc(self, _key: str, value: str | None) -> str | None:
+        """Every stored code passes the GB 32100 check; the national "no code" placeholder is None."""
+        return normalise_uscc(value)
+
     @property
     def is_licensed(self) -> bool:
         """Licensed to run training now."""
         return self.licence_status is LicenceStatus.VALID
+
+    @property
+    def licence_severity(self) -> str:
+        """How strongly the licence status should warn a parent: ok, warn or danger."""
+        return LICENCE_SEVERITY[self.licence_status.value]
 
     def __repr__(self) -> str:
         return f"<Institution {self.id} {self.uscc or '-'}>"

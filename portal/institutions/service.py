@@ -8,6 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.forms import clean_text
 from portal.identifiers import clean
 from portal.institutions.models import Institution, InstitutionKind
 from portal.pagination import Page, paginate
@@ -34,7 +35,7 @@ class InstitutionQuery:
                    kind: str | None = None) -> "InstitutionQuery":
         """Build a query from raw input: text trimmed and cut, unknown kinds ignored."""
         kinds = {k.value: k for k in InstitutionKind}
-        return cls((text or "").strip()[:MAX_QUERY_LENGTH], region_prefix, kinds.get(kind or ""))
+        return cls(clean_text(text)[:MAX_QUERY_LENGTH], region_prefix, kinds.get(kind or ""))
 
 
 def build_query(query: InstitutionQuery) -> Select:
@@ -72,7 +73,7 @@ def get(institution_id: int) -> Institution:
 
 def resolve(text: str, limit: int = 8) -> tuple[Institution | None, list[Institution]]:
     """One institution for what a reporter typed (exact USCC or name), or candidates to pick."""
-    text = (text or "").strip()[:MAX_QUERY_LENGTH]
+    text = clean_text(text)[:MAX_QUERY_LENGTH]
     if not text:
         return None, []
     code = clean(text)

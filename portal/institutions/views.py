@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from portal.institutions import service
 from portal.institutions.forms import InstitutionSearchForm
+from portal.institutions.models import InstitutionKind
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
 
@@ -15,14 +16,18 @@ bp = Blueprint("institutions", __name__)
 @public_cache(300)
 def index():
     """Search the registry by name or USCC, filtered by area and kind."""
-    form = InstitutionSearchForm(request.args)
+    args = request.args.copy()
+    if args.get("kind") not in {kind.value for kind in InstitutionKind}:
+        args.pop("kind", None)  # an unknown kind is ignored, not an error
+    form = InstitutionSearchForm(args)
     form.validate()
-    region = form.region.region
-    query = service.InstitutionQuery.from_input(
-        form.q.data, region.scope_prefix if region else None, form.kind.data)
-    page = service.search(query, parse_page_number(request.args.get("page")),
-                          current_app.config["PAGE_SIZE"])
-    searched = any(request.args.get(name) for name in ("q", "region", "kind"))
+    searched = any(args.get(name) for name in ("q", "region", "kind"))
+    page = None
+    if not form.region.errors:  # an unclear area asks first rather than showing everything
+        region = form.region.region
+        query = service.InstitutionQuery.from_input(
+            form.q.data, region.scope_prefix if region else None, form.kind.data)
+        page = service.search(query, parse_page_number(args.get("page")), current_app.config["PAGE_SIZE"])
     return render_template("institutions/index.html", form=form, page=page, searched=searched)
 
 

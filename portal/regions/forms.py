@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from wtforms import StringField, ValidationError
 
-from portal.i18n import _l
+from portal.forms import clean_text
+from portal.i18n import _l, current_locale
 from portal.regions import service
 from portal.regions.models import Region, RegionLevel
 
@@ -15,6 +16,7 @@ class RegionField(StringField):
 
     def __init__(self, label=None, validators=None, levels: Iterable[RegionLevel] | None = None,
                  **kwargs) -> None:
+        kwargs.setdefault("filters", [clean_text])
         super().__init__(label, validators, **kwargs)
         self.levels = list(levels) if levels else None
         self.region: Region | None = None
@@ -26,6 +28,8 @@ class RegionField(StringField):
             return
         self.region, self.candidates = service.resolve(text, self.levels)
         if self.region is not None:
+            # Show the place by name; the name resolves to the same place when posted again.
+            self.data = self.region.path(current_locale())
             return
         if self.candidates:
             raise ValidationError(_l("Several places match. Choose one from the list below."))

@@ -11,11 +11,12 @@ from pathlib import Path
 from sqlalchemy import case, or_, select
 
 from portal.extensions import db
+from portal.forms import clean_text
 from portal.regions.models import Region, RegionLevel
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gbt2260.csv"
 MAX_QUERY_LENGTH = 40
-CODE_PATTERN = re.compile(r"^\d{6}$")
+CODE_PATTERN = re.compile(r"[0-9]{6}")
 
 
 class RegionNotFound(LookupError):
@@ -33,7 +34,7 @@ class RegionRow:
 
 def get(code: str) -> Region:
     """The division with this code, current or old."""
-    region = db.session.get(Region, code) if CODE_PATTERN.match(code or "") else None
+    region = db.session.get(Region, code) if CODE_PATTERN.fullmatch(code or "") else None
     if region is None:
         raise RegionNotFound(code)
     return region
@@ -44,7 +45,7 @@ def search(text: str, levels: Iterable[RegionLevel] | None = None, limit: int = 
 
     Exact codes and names that start with the text come first; current codes before old ones.
     """
-    words = (text or "").strip()[:MAX_QUERY_LENGTH].split()
+    words = clean_text(text)[:MAX_QUERY_LENGTH].split()
     if not words:
         return []
     query = select(Region)
@@ -76,8 +77,8 @@ def resolve(text: str, levels: Iterable[RegionLevel] | None = None) -> tuple[Reg
 
     A code or a unique match resolves; an exact name beats partial matches.
     """
-    text = (text or "").strip()
-    if CODE_PATTERN.match(text):
+    text = clean_text(text)[:MAX_QUERY_LENGTH]
+    if CODE_PATTERN.fullmatch(text):
         region = db.session.get(Region, text)
         if region is not None and (not levels or region.level in set(levels)):
             return region, []

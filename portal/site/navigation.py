@@ -29,6 +29,16 @@ def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+def site_identity() -> dict:
+    """The authority running the site, in the page's language, and the footer's registrations."""
+    from portal.i18n import current_locale
+
+    config = current_app.config
+    name = config["AUTHORITY_NAME_ZH"] if current_locale() == "zh_CN" else config["AUTHORITY_NAME_EN"]
+    return {"authority_name": name, "contact_phone": config["CONTACT_PHONE"],
+            "icp_number": config["ICP_NUMBER"], "psb_number": config["PSB_NUMBER"]}
+
+
 def init_app(app: Flask) -> None:
-    """Give every template the navigation helpers."""
-    app.context_processor(lambda: {"nav_links": nav_links, "has_endpoint": has_endpoint})
+    """Give every template the navigation helpers and the site's identity."""
+    app.context_processor(lambda: {"nav_links": nav_links, "has_endpoint": has_endpoint, **site_identity()})

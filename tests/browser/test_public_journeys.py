@@ -38,7 +38,7 @@ def test_region_choice_works_without_javascript(phone_page_without_js):
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_text("有多个地区相符")).to_be_visible()
     page.get_by_role("link", name=re.compile("^辽宁省朝阳市 ")).click()
-    expect(page.get_by_label("所在地区")).to_have_value("211300")
+    expect(page.get_by_label("所在地区")).to_have_value("辽宁省朝阳市")
     expect(page.locator(".card").first).to_contain_text("辽宁省朝阳市")
 
 

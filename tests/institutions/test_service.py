@@ -59,3 +59,12 @@ def test_demo_registry_is_realistic(ctx):
                         if i.kind is InstitutionKind.SUBJECT and i.licence_status.value == "valid"]
     assert licensed_subject and all(i.uscc.startswith("52") and "有限公司" not in i.name
                                     for i in licensed_subject)  # non-profit only since 2021
+
+
+def test_a_uscc_with_a_wrong_check_character_is_refused(ctx):
+    from portal.identifiers import InvalidIdentifier
+
+    with pytest.raises(InvalidIdentifier):
+        Institution(name="错码机构", uscc="91350200776049653B")
+    assert Institution(name="个体户", uscc="00000000000000000X").uscc is None
+    assert Institution(name="小写", uscc="91350200776049653a").uscc == "91350200776049653A"

@@ -1,6 +1,8 @@
 """Registry pages: search, filters, pagination, bad input, detail."""
 import re
 
+import pytest
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -30,20 +32,40 @@ def test_ambiguous_region_offers_choices_that_keep_the_query(client):
     assert "region=211300" in page and "q=%E5%9F%B9%E8%AE%AD" in page
 
 
-def test_unknown_region_says_so_beside_the_field(client):
+def test_unknown_region_says_so_beside_the_field_and_lists_nothing(client):
     page = client.get("/institutions?region=火星&lang=en").get_data(as_text=True)
     assert 'id="region-error"' in page and "No place matches" in page
     assert 'aria-invalid="true"' in page and 'value="火星"' in page
+    assert 'class="card"' not in page and "Choose the area in the list above" in page
+    assert "<title>Error:" in page
 
 
-def test_malformed_page_numbers_give_the_first_page(client):
-    first = client.get("/institutions?page=1").get_data(as_text=True)
-    for bad in ("abc", "-3", "0", "9999999999999", "1.5"):
-        response = client.get(f"/institutions?page={bad}")
-        assert response.status_code == 200
-        assert 'aria-current' in response.get_data(as_text=True)
-    assert "第 1 页" in client.get("/institutions?page=abc&lang=zh_CN").get_data(as_text=True)
-    assert first
+def test_ambiguous_region_lists_nothing_until_chosen(client):
+    page = client.get("/institutions?region=朝阳&lang=zh_CN").get_data(as_text=True)
+    assert 'class="card"' not in page and "请先在上方列表中选择地区" in page
+
+
+def test_chosen_region_is_shown_by_name(client):
+    page = client.get("/institutions?region=211300&lang=zh_CN").get_data(as_text=True)
+    assert 'value="辽宁省朝阳市"' in page
+
+
+def test_unknown_kind_is_ignored_quietly(client):
+    page = client.get("/institutions?kind=bogus&lang=en").get_data(as_text=True)
+    assert 'id="kind-error"' not in page and result_count(page) > 200
+
+
+@pytest.mark.parametrize("url", ["/institutions?q=%00", "/institutions?region=%00", "/institutions?q=a%00b%1f",
+                                 "/regions/suggest?q=%00", "/institutions?q=%E2%80%AE%00"])
+def test_control_characters_are_dropped_not_a_server_error(client, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("bad", ["abc", "-3", "0", "9999999999999", "1.5", ""])
+def test_malformed_page_numbers_give_the_first_page(client, bad):
+    response = client.get(f"/institutions?page={bad}&lang=en")
+    assert response.status_code == 200
+    assert re.search(r"Page 1 of \d+", response.get_data(as_text=True))
 
 
 def test_page_past_the_end_shows_the_last_page(client):
@@ -53,8 +75,11 @@ def test_page_past_the_end_shows_the_last_page(client):
 
 
 def test_overlong_query_is_cut_not_an_error(client):
-    response = client.get("/institutions", query_string={"q": "x" * 10_000})
+    response = client.get("/institutions", query_string={"q": "培" * 10_000})
     assert response.status_code == 200
+    shown = re.search(r'id="q"[^>]*value="(培+)"', response.get_data(as_text=True)) or \
+        re.search(r'value="(培+)"[^>]*id="q"', response.get_data(as_text=True))
+    assert len(shown.group(1)) == 100
 
 
 def test_list_page_runs_a_fixed_number_of_queries(client, count_queries):
