@@ -63,3 +63,13 @@ def test_backup_writes_a_restorable_copy(tmp_path, database_url):
     else:
         listing = subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, text=True)
         assert "TABLE DATA public institutions" in listing.stdout
+
+
+def test_seed_demo_extends_a_database_seeded_by_an_older_generator(ctx):
+    """Same codes under other names (an earlier generator's output) are skipped, not a crash."""
+    from portal.institutions import demo
+
+    first = db.session.scalar(select(Institution).where(Institution.uscc.is_not(None)).limit(1))
+    first.name = "旧版演示数据里的名称"
+    db.session.flush()
+    assert demo.seed() == 0  # its original name is free again, but its code is taken: skipped

@@ -78,16 +78,22 @@ def _institution(rng: random.Random, code: str, serial: int) -> Institution:
 
 
 def seed() -> int:
-    """Add the demo institutions that are not there yet (matched by name and area); returns how many."""
+    """Add the demo institutions that are not there yet (matched by name and area, or by USCC,
+    so a database seeded by an earlier version of this generator is extended, not broken);
+    returns how many were added."""
     rng = random.Random(20221122)
-    existing = {tuple(row) for row in db.session.execute(select(Institution.name, Institution.region_code))}
+    rows = db.session.execute(select(Institution.name, Institution.region_code, Institution.uscc)).all()
+    existing = {(name, code) for name, code, _uscc in rows}
+    codes = {uscc for _name, _code, uscc in rows if uscc}
     added = 0
     for code in DEMO_COUNTIES:
         for serial in range(1, PER_COUNTY + 1):
             institution = _institution(rng, code, serial)
-            if (institution.name, code) in existing:
+            if (institution.name, code) in existing or (institution.uscc and institution.uscc in codes):
                 continue
             existing.add((institution.name, code))
+            if institution.uscc:
+                codes.add(institution.uscc)
             db.session.add(institution)
             added += 1
     db.session.flush()
