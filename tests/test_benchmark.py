@@ -14,7 +14,9 @@ def test_benchmark_runs_every_scenario_and_prints_ratios():
         capture_output=True, text=True, timeout=180, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.strip().splitlines()
-    assert "rps ratio" in lines[0]
+    assert "ops ratio" in lines[0]
     assert lines[1].startswith("baseline: /healthz") and " 1.00 " in lines[1]
     assert any(line.startswith("registry search") for line in lines)
+    assert any(line.startswith("submit a complaint") for line in lines)
+    assert any(line.startswith("track a case") for line in lines)
     assert "non-200" not in result.stdout
