@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from functools import wraps
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
@@ -115,20 +116,25 @@ def tracked_complaint():
         return None
 
 
-def _require_tracked():
-    complaint = tracked_complaint()
-    if complaint is None:
-        flash(_("For your security the case page closes after 30 minutes without activity. Enter your "
-                "receipt code again."), "info")
-    return complaint
+def with_tracked_case(view):
+    """Give the view the case this browser follows; without one, back to the receipt form."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        complaint = tracked_complaint()
+        if complaint is None:
+            flash(_("For your security the case page closes after 30 minutes without activity. Enter "
+                    "your receipt code again."), "info")
+            return redirect(url_for(".track"))
+        return view(complaint, *args, **kwargs)
+
+    return wrapped
 
 
 @bp.get("/track/case")
-def case():
+@with_tracked_case
+def case(complaint):
     """The tracked case: status, timeline, next deadline, reply, and what the reporter can do."""
-    complaint = _require_tracked()
-    if complaint is None:
-        return redirect(url_for(".track"))
     return _render_case(complaint)
 
 
@@ -144,11 +150,9 @@ def _render_case(complaint, supplement=None, rating=None, review=None, status: i
 
 
 @bp.post("/track/supplement")
-def supplement():
+@with_tracked_case
+def supplement(complaint):
     """Add information and files to the tracked case."""
-    complaint = _require_tracked()
-    if complaint is None:
-        return redirect(url_for(".track"))
     form = SupplementForm()
     if form.validate_on_submit():
         files = clean_uploads(form.files)
@@ -164,11 +168,9 @@ def supplement():
 
 
 @bp.post("/track/rating")
-def rate():
+@with_tracked_case
+def rate(complaint):
     """Record the reporter's rating of the concluded case."""
-    complaint = _require_tracked()
-    if complaint is None:
-        return redirect(url_for(".track"))
     form = RatingForm()
     if form.validate_on_submit():
         try:
@@ -182,11 +184,9 @@ def rate():
 
 
 @bp.post("/track/review")
-def review():
+@with_tracked_case
+def review(complaint):
     """Record a request for review by the superior level."""
-    complaint = _require_tracked()
-    if complaint is None:
-        return redirect(url_for(".track"))
     form = ReviewForm()
     if form.validate_on_submit():
         try:
