@@ -15,6 +15,7 @@ from portal.extensions import db
 keys_cli = AppGroup("keys", help="The portal's secret keys.")
 regions_cli = AppGroup("regions", help="The GB/T 2260 division table.")
 translate_cli = AppGroup("translate", help="Message catalogues (extract, update, compile).")
+holidays_cli = AppGroup("holidays", help="The working-day calendar.")
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT_FILE = TRANSLATIONS / "messages.pot"
@@ -41,6 +42,27 @@ def regions_load() -> None:
     added, changed, retired = service.load()
     db.session.commit()
     click.echo(f"regions: {added} added, {changed} changed, {retired} marked old")
+
+
+@holidays_cli.command("import")
+@click.argument("schedule", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def holidays_import(schedule: Path | None) -> None:
+    """Enter a year's official schedule from a CSV file (date,kind,name; kind is holiday or
+    workday), replacing that year; without a file, enter the years chinesecalendar knows."""
+    from portal.workdays import service
+
+    if schedule is None:
+        years = service.import_package()
+        db.session.commit()
+        click.echo(f"holidays: {len(years)} years entered from chinesecalendar")
+        return
+    try:
+        entered = service.import_file(schedule)
+    except service.ScheduleInvalid as exc:
+        raise click.ClickException(f"not a schedule: {exc}") from exc
+    db.session.commit()
+    for year, days in sorted(entered.items()):
+        click.echo(f"holidays: {year} entered with {days} exceptional days")
 
 
 @click.command("seed-demo")
@@ -104,5 +126,5 @@ def translate_compile() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (keys_cli, regions_cli, translate_cli, seed_demo, backup_command):
+    for command in (keys_cli, regions_cli, holidays_cli, translate_cli, seed_demo, backup_command):
         app.cli.add_command(command)

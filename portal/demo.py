@@ -8,7 +8,10 @@ def seed() -> Iterator[str]:
     """Seed each feature in dependency order, yielding one line of report per feature."""
     from portal.institutions import demo as institutions_demo
     from portal.regions import service as regions
+    from portal.workdays import service as workdays
 
     added, changed, _retired = regions.load()
     yield f"regions: {added} added, {changed} changed"
+    years = workdays.import_package()
+    yield f"holiday calendar: {len(years)} years entered"
     yield f"institutions: {institutions_demo.seed()} added"

@@ -2,3 +2,4 @@
 from portal.complaints.models import Attachment, CaseCounter, Complaint, ComplaintEvent  # noqa: F401
 from portal.institutions.models import Institution  # noqa: F401
 from portal.regions.models import Region  # noqa: F401
+from portal.workdays.models import CalendarDay, CalendarYear  # noqa: F401

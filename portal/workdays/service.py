@@ -1,0 +1,97 @@
+"""Entering official schedules and telling working days from days off."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import chinese_calendar
+from sqlalchemy import delete, select
+
+from portal.extensions import db
+from portal.workdays.models import CalendarDay, CalendarYear, DayKind
+
+# Fixed-date statutory holidays (国务院《全国年节及纪念日放假办法》, 2024 revision), used only for
+# years whose schedule has not been entered; the lunar holidays cannot be known that way.
+FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+PACKAGE_SOURCE = "chinesecalendar {version}"
+
+
+class ScheduleInvalid(ValueError):
+    """An imported schedule has a row that is not `date,kind,name` with a real date and kind."""
+
+
+@dataclass
+class WorkCalendar:
+    """Working days for a span of years: official where entered, provisional elsewhere."""
+
+    official_years: set[int] = field(default_factory=set)
+    holidays: set[dt.date] = field(default_factory=set)
+    workdays: set[dt.date] = field(default_factory=set)
+
+    def is_working_day(self, day: dt.date) -> tuple[bool, bool]:
+        """(working?, provisional?) for one day."""
+        if day.year in self.official_years:
+            return day in self.workdays or (day.weekday() < 5 and day not in self.holidays), False
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS, True
+
+
+def calendar_for(first: dt.date, last: dt.date) -> WorkCalendar:
+    """The calendar covering `first` to `last`, read in two queries."""
+    years = set(range(first.year, last.year + 1))
+    official = set(db.session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(years))))
+    days = db.session.scalars(select(CalendarDay).where(
+        CalendarDay.day >= dt.date(first.year, 1, 1), CalendarDay.day <= dt.date(last.year, 12, 31)))
+    calendar = WorkCalendar(official_years=official)
+    for entry in days:
+        (calendar.holidays if entry.kind is DayKind.HOLIDAY else calendar.workdays).add(entry.day)
+    return calendar
+
+
+def enter_year(year: int, days: Iterable[tuple[dt.date, DayKind, str]], source: str) -> int:
+    """Replace one year's schedule with `days`; returns how many exceptional days it has."""
+    rows = [(day, kind, name) for day, kind, name in days if day.year == year]
+    db.session.execute(delete(CalendarDay).where(
+        CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31)))
+    db.session.merge(CalendarYear(year=year, source=source[:200], entered_at=dt.datetime.now(dt.timezone.utc)))
+    db.session.add_all(CalendarDay(day=day, kind=kind, name=name[:40]) for day, kind, name in rows)
+    db.session.flush()
+    return len(rows)
+
+
+def import_package() -> list[int]:
+    """Enter every year `chinesecalendar` knows that has not been entered yet; returns them."""
+    entered = set(db.session.scalars(select(CalendarYear.year)))
+    by_year: dict[int, list] = {}
+    for day, name in chinese_calendar.holidays.items():
+        by_year.setdefault(day.year, []).append((day, DayKind.HOLIDAY, name))
+    for day, name in chinese_calendar.workdays.items():
+        by_year.setdefault(day.year, []).append((day, DayKind.WORKDAY, name))
+    source = PACKAGE_SOURCE.format(version=getattr(chinese_calendar, "__version__", "?"))
+    new_years = sorted(set(by_year) - entered)
+    for year in new_years:
+        enter_year(year, by_year[year], source)
+    return new_years
+
+
+def read_schedule(path: Path) -> dict[int, list[tuple[dt.date, DayKind, str]]]:
+    """Rows `date,kind,name` of a schedule file (`#` lines are comments), grouped by year."""
+    kinds = {kind.value: kind for kind in DayKind}
+    by_year: dict[int, list] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        for number, row in enumerate(csv.DictReader(lines), start=2):
+            try:
+                day = dt.date.fromisoformat(row["date"].strip())
+                kind = kinds[row["kind"].strip()]
+            except (KeyError, ValueError, AttributeError) as exc:
+                raise ScheduleInvalid(f"{path.name}, row {number}: {row}") from exc
+            by_year.setdefault(day.year, []).append((day, kind, (row.get("name") or "").strip()))
+    return by_year
+
+
+def import_file(path: Path) -> dict[int, int]:
+    """Enter the years a schedule file covers, replacing what was there; {year: days}."""
+    return {year: enter_year(year, days, path.name) for year, days in read_schedule(path).items()}

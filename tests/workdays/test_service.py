@@ -1,0 +1,75 @@
+"""The working-day calendar and the deadlines counted on it."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from portal.complaints import deadlines
+from portal.complaints.deadlines import RULES, Rule, Unit
+from portal.workdays import service
+
+SAMPLE_2027 = Path(__file__).with_name("schedule_2027_test.csv")
+
+
+def test_domain_worked_example_counts_holidays_and_an_adjusted_saturday(ctx):
+    # Received Monday 2026-09-28, 7 working days: 10-01…10-07 off, Saturday 10-10 worked.
+    due = deadlines.add_period(dt.date(2026, 9, 28), Rule(7, Unit.WORKING_DAYS, "DOMAIN.md"))
+    assert due == deadlines.Due(dt.date(2026, 10, 13), provisional=False)
+
+
+def test_calendar_days_ending_on_a_holiday_move_to_the_next_working_day(ctx):
+    assert deadlines.add_period(dt.date(2026, 9, 16), RULES["acceptance"]).day == dt.date(2026, 10, 8)
+    assert deadlines.add_period(dt.date(2026, 9, 1), RULES["acceptance"]).day == dt.date(2026, 9, 16)
+
+
+def test_a_deadline_in_an_unentered_year_is_provisional_and_never_crashes(ctx):
+    due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
+    assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=True)  # 1 January skipped, then the weekend
+    far = deadlines.add_period(dt.date(2040, 9, 25), RULES["conclusion"])
+    assert far.provisional and far.day.weekday() < 5
+
+
+def test_entering_next_years_schedule_makes_its_deadlines_exact(ctx):
+    entered = service.import_file(SAMPLE_2027)
+    assert entered == {2027: 4}
+    due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
+    assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=False)
+    calendar = service.calendar_for(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    assert calendar.is_working_day(dt.date(2027, 1, 9)) == (True, False)  # a worked Saturday
+    assert calendar.is_working_day(dt.date(2027, 1, 1)) == (False, False)
+
+
+def test_reentering_a_year_replaces_it(ctx, tmp_path):
+    service.import_file(SAMPLE_2027)
+    smaller = tmp_path / "2027.csv"
+    smaller.write_text("date,kind,name\n2027-01-01,holiday,元旦\n", encoding="utf-8")
+    service.import_file(smaller)
+    calendar = service.calendar_for(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    assert calendar.holidays == {dt.date(2027, 1, 1)} and calendar.workdays == set()
+
+
+def test_package_import_leaves_entered_years_alone(ctx):
+    assert service.import_package() == []  # the session database already has 2004–2026
+    calendar = service.calendar_for(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert dt.date(2026, 10, 10) in calendar.workdays and dt.date(2026, 10, 1) in calendar.holidays
+
+
+@pytest.mark.parametrize("content", [
+    "date,kind,name\n2027-02-30,holiday,x\n",
+    "date,kind,name\n2027-02-03,vacation,x\n",
+    "day,type\n2027-02-03,holiday\n",
+])
+def test_malformed_schedules_are_refused(ctx, tmp_path, content):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(service.ScheduleInvalid):
+        service.import_file(path)
+
+
+def test_cli_import_reports_and_refuses(runner, tmp_path):
+    result = runner.invoke(args=["holidays", "import", str(SAMPLE_2027)])
+    assert result.exit_code == 0 and "2027 entered with 4 exceptional days" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kind\nsoon,holiday\n", encoding="utf-8")
+    result = runner.invoke(args=["holidays", "import", str(bad)])
+    assert result.exit_code != 0 and "not a schedule" in result.output
