@@ -16,6 +16,7 @@ keys_cli = AppGroup("keys", help="The portal's secret keys.")
 regions_cli = AppGroup("regions", help="The GB/T 2260 division table.")
 translate_cli = AppGroup("translate", help="Message catalogues (extract, update, compile).")
 holidays_cli = AppGroup("holidays", help="The working-day calendar.")
+audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT_FILE = TRANSLATIONS / "messages.pot"
@@ -63,6 +64,20 @@ def holidays_import(schedule: Path | None) -> None:
     db.session.commit()
     for year, days in sorted(entered.items()):
         click.echo(f"holidays: {year} entered with {days} exceptional days")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the chain; exit 1 naming the first broken link if a record was altered or removed."""
+    from portal.security import audit
+
+    checked, broken = audit.verify()
+    if broken is None:
+        click.echo(f"audit: {checked} records, chain intact")
+        return
+    where = f"record {broken.record_id}" if broken.record_id is not None else "the end of the chain"
+    click.echo(f"audit: chain broken at {where}: {broken.problem} ({checked} records intact before it)")
+    sys.exit(1)
 
 
 @click.command("seed-demo")
@@ -126,5 +141,6 @@ def translate_compile() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (keys_cli, regions_cli, holidays_cli, translate_cli, seed_demo, backup_command):
+    for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, seed_demo,
+                    backup_command):
         app.cli.add_command(command)

@@ -3,3 +3,4 @@ from portal.complaints.models import Attachment, CaseCounter, Complaint, Complai
 from portal.institutions.models import Institution  # noqa: F401
 from portal.regions.models import Region  # noqa: F401
 from portal.workdays.models import CalendarDay, CalendarYear  # noqa: F401
+from portal.security.audit import AuditHead, AuditRecord  # noqa: F401

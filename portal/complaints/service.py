@@ -15,7 +15,7 @@ from portal.complaints.models import (Attachment, Category, Complaint, Complaint
                                       Source)
 from portal.complaints.numbering import next_case_number
 from portal.extensions import db
-from portal.security import crypto, receipts
+from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
 
 MAX_FILES = 5
@@ -130,6 +130,15 @@ def _record_registration(complaint: Complaint, files: list[CleanFile]) -> None:
     db.session.add(event)
     db.session.flush()
     store_files(complaint, event, files)
+    # Facts about the case only: never the identity, the story or the receipt.
+    audit.record(reporter_actor(complaint), "complaint.registered", "complaint", complaint.id,
+                 after={"case_number": complaint.case_number, "status": complaint.status.value,
+                        "source": complaint.source.value, "files": len(files)})
+
+
+def reporter_actor(complaint: Complaint) -> str:
+    """How the audit trail names a reporter: by role and case, never by person."""
+    return f"reporter:{complaint.case_number}"
 
 
 def store_files(complaint: Complaint, event: ComplaintEvent, files: list[CleanFile]) -> None:

@@ -11,10 +11,10 @@ from portal import clock
 from portal.complaints import deadlines
 from portal.complaints.models import (Attachment, Complaint, ComplaintEvent, EventKind, Rating,
                                       Status)
-from portal.complaints.service import store_files
+from portal.complaints.service import reporter_actor, store_files
 from portal.extensions import db
 from portal.i18n import _l
-from portal.security import crypto, receipts
+from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
 
 
@@ -108,6 +108,8 @@ def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> C
     db.session.add(event)
     db.session.flush()
     store_files(complaint, event, files)
+    audit.record(reporter_actor(complaint), "complaint.supplemented", "complaint", complaint.id,
+                 after={"event": event.id, "files": len(files)})
     return event
 
 
@@ -123,6 +125,8 @@ def rate(complaint: Complaint, rating: Rating, comment: str) -> None:
     db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.RATED, public=True,
                                   body=comment))
     db.session.flush()
+    audit.record(reporter_actor(complaint), "complaint.rated", "complaint", complaint.id,
+                 after={"rating": rating.value})
 
 
 def can_request_review(complaint: Complaint, today: dt.date) -> bool:
@@ -139,6 +143,8 @@ def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
     db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
                                   public=True, body=reason))
     db.session.flush()
+    audit.record(reporter_actor(complaint), "complaint.review_requested", "complaint", complaint.id,
+                 before={"rating": complaint.rating.value}, at=now)
 
 
 def attachment(complaint: Complaint, attachment_id: int) -> tuple[Attachment, bytes]:

@@ -1,0 +1,155 @@
+"""The audit trail: append-only records, each hash-chained to the one before.
+
+Altering or deleting a row breaks the chain at that point, and `flask --app portal audit
+verify` names the first broken link. Database triggers refuse UPDATE and DELETE on the table;
+the chain catches anyone who removes them. Appends are serialised through the chain head row
+(locked FOR UPDATE on PostgreSQL; SQLite writers already queue at BEGIN IMMEDIATE).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import DDL, BigInteger, Integer, String, Text, event, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, UTCDateTime, utcnow
+from portal.extensions import db
+
+GENESIS = "0" * 64
+
+
+class AuditRecord(Base):
+    """Who did what to which object, when, with what before and after, and why."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(40))
+    before: Mapped[str] = mapped_column(Text, default="{}")
+    after: Mapped[str] = mapped_column(Text, default="{}")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The single row holding the chain's last hash; locking it orders concurrent appends."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+APPEND_ONLY = {
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_records_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records "
+        "FOR EACH ROW EXECUTE FUNCTION audit_records_append_only()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+        "CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    ],
+}
+for _dialect, _statements in APPEND_ONLY.items():
+    for _statement in _statements:
+        event.listen(AuditRecord.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+
+
+# The head row exists from the start, so concurrent first appends never race to create it.
+event.listen(AuditHead.__table__, "after_create",
+             DDL(f"INSERT INTO audit_head (id, last_hash, count) VALUES (1, '{GENESIS}', 0)"))
+
+
+def _canonical(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def record_hash(record: AuditRecord) -> str:
+    """SHA-256 over the previous hash and every field of the record."""
+    fields = {"at": record.at.astimezone(dt.timezone.utc).isoformat(), "actor": record.actor,
+              "action": record.action, "object_type": record.object_type, "object_id": record.object_id,
+              "before": record.before, "after": record.after, "reason": record.reason}
+    return hashlib.sha256((record.prev_hash + _canonical(fields)).encode()).hexdigest()
+
+
+class ChainMissing(RuntimeError):
+    """The chain head row is missing: the audit tables were not created by the migrations."""
+
+
+def _head() -> AuditHead:
+    # populate_existing: re-read the locked row, never trust a copy cached in the session.
+    head = db.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update()
+                             .execution_options(populate_existing=True))
+    if head is None:
+        raise ChainMissing()
+    return head
+
+
+def record(actor: str, action: str, object_type: str, object_id: object, *, before: dict | None = None,
+           after: dict | None = None, reason: str = "", at: dt.datetime | None = None) -> AuditRecord:
+    """Append one record to the chain (in the caller's transaction)."""
+    head = _head()
+    entry = AuditRecord(at=(at or utcnow()).replace(microsecond=0), actor=actor, action=action,
+                        object_type=object_type, object_id=str(object_id),
+                        before=_canonical(before or {}), after=_canonical(after or {}),
+                        reason=reason, prev_hash=head.last_hash)
+    entry.hash = record_hash(entry)
+    head.last_hash, head.count = entry.hash, head.count + 1
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where the chain stops holding, and why."""
+
+    record_id: int | None
+    problem: str
+
+
+def _records() -> Iterator[AuditRecord]:
+    last_id = 0
+    while True:
+        batch = list(db.session.scalars(
+            select(AuditRecord).where(AuditRecord.id > last_id).order_by(AuditRecord.id).limit(1000)))
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def verify() -> tuple[int, Break | None]:
+    """Walk the chain; (records checked, the first break or None)."""
+    previous, checked = GENESIS, 0
+    for entry in _records():
+        if entry.prev_hash != previous:
+            return checked, Break(entry.id, "a record before this one was removed or replaced")
+        if record_hash(entry) != entry.hash:
+            return checked, Break(entry.id, "this record was altered")
+        previous, checked = entry.hash, checked + 1
+    head = db.session.get(AuditHead, 1)
+    if head is not None and (head.last_hash != previous or head.count != checked):
+        return checked, Break(None, "records at the end of the chain were removed")
+    return checked, None
+
+
+def for_object(object_type: str, object_id: object) -> list[AuditRecord]:
+    """The records about one object, oldest first."""
+    return list(db.session.scalars(
+        select(AuditRecord).where(AuditRecord.object_type == object_type,
+                                  AuditRecord.object_id == str(object_id)).order_by(AuditRecord.id)))
