@@ -72,9 +72,11 @@ def register_request_hooks(app: Flask) -> None:
 def quiet_sensitive_loggers() -> None:
     """Keep libraries from logging what reporters send, whatever the root log level is."""
     # Werkzeug's access log prints query strings; Pillow's debug log prints EXIF values,
-    # GPS coordinates included, of every uploaded photo it parses.
+    # GPS coordinates included, of every uploaded photo it parses; pypdf's warnings about a
+    # damaged PDF quote the bytes around the damage, document text and authors included.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("PIL").setLevel(logging.INFO)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 def register_blueprints(app: Flask) -> None:

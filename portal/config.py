@@ -70,7 +70,8 @@ class Config:
         self.RATELIMIT_STRATEGY = "moving-window"
         self.RATELIMIT_HEADERS_ENABLED = True
         # Per client (a keyed hash of the address); moving windows, ";" separates several.
-        self.LIMIT_COMPLAINT_SUBMIT = _env("LIMIT_COMPLAINT_SUBMIT", "5 per hour")
+        self.LIMIT_COMPLAINT_SUBMIT = _env("LIMIT_COMPLAINT_SUBMIT", "5 per hour")  # complaints filed
+        self.LIMIT_COMPLAINT_POST = _env("LIMIT_COMPLAINT_POST", "30 per hour")  # posts, corrections included
         self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from contextvars import ContextVar
+from functools import wraps
 from typing import Annotated, Any
 
 from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, event
@@ -80,6 +82,18 @@ class Base(DeclarativeBase):
 # Requests that only read (GET, HEAD, OPTIONS) mark themselves so; everything else takes
 # SQLite's write lock when its transaction begins, so two writers queue instead of deadlocking.
 read_only_transactions: ContextVar[bool] = ContextVar("read_only_transactions", default=False)
+
+
+def writes(view: Callable) -> Callable:
+    """Mark a GET view that writes (a session's idle clock, say): its transaction takes the write
+    lock at BEGIN like any POST's, instead of failing to upgrade a read under load."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        read_only_transactions.set(False)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def configure_engine(engine: Engine) -> None:

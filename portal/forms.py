@@ -15,10 +15,11 @@ def enum_choices(enum_class: type[LabelledEnum], blank: LazyString | None = None
     return choices + [SelectChoice(member.value, member.label) for member in enum_class]
 
 
-# Control characters have no place in typed text, and PostgreSQL refuses NUL outright.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters have no place in typed text (PostgreSQL refuses NUL outright); invisible
+# and direction-changing characters would let a name read differently from what it is.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean_text(value: str | None) -> str:
-    """Typed text without control characters (line breaks and tabs kept) or outer spaces."""
+    """Typed text without control, invisible or bidi characters (line breaks and tabs kept)."""
     return CONTROL_CHARACTERS.sub("", value or "").strip()

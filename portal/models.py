@@ -1,5 +1,6 @@
 """Imports every feature's models so the metadata is complete (migrations, schema tests)."""
-from portal.complaints.models import Attachment, CaseCounter, Complaint, ComplaintEvent  # noqa: F401
+from portal.complaints.models import (Attachment, CaseCounter, Complaint, ComplaintEvent,  # noqa: F401
+                                      TrackingGrant)
 from portal.institutions.models import Institution  # noqa: F401
 from portal.regions.models import Region  # noqa: F401
 from portal.workdays.models import CalendarDay, CalendarYear  # noqa: F401

@@ -25,6 +25,16 @@ TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
 TOO_LONG = _l("Please keep it under %(max)d characters.")
 
 
+class PlainDateField(DateField):
+    """A date field whose complaint about a bad date says how to write one."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter the date as year-month-day, for example 2026-11-01."))) from exc
+
+
 class InstitutionChoice:
     """Finds the reported institution in the registry, or accepts one typed in by hand."""
 
@@ -70,7 +80,7 @@ class ComplaintForm(FlaskForm):
                     Length(max=DESCRIPTION_MAX, message=TOO_LONG)],
         description=_l("What the institution did, when and how often, who was affected, and what you "
                        "paid. Do not write your own name here if you want to stay anonymous."))
-    occurred_on = DateField(_l("When it happened"), validators=[Optional()],
+    occurred_on = PlainDateField(_l("When it happened"), validators=[Optional()],
                             description=_l("The date, or the first date if it happened more than once."))
     ongoing = BooleanField(_l("It is still going on"))
     files = MultipleFileField(
@@ -79,8 +89,10 @@ class ComplaintForm(FlaskForm):
                        "camera details are removed from photos."))
     identity = RadioField(_l("How do you want to report?"), choices=IDENTITY_CHOICES, default="anonymous",
                           validators=[InputRequired(_l("Choose anonymous or named."))])
-    name = StringField(_l("Your name"), filters=[clean_text], validators=[Length(max=50)])
-    phone = TelField(_l("Mobile number"), filters=[clean_text], validators=[Length(max=20)],
+    name = StringField(_l("Your name (required when reporting with your name)"), filters=[clean_text],
+                       validators=[Length(max=50, message=TOO_LONG)])
+    phone = TelField(_l("Mobile number (required when reporting with your name)"), filters=[clean_text],
+                     validators=[Length(max=20, message=TOO_LONG)],
                      description=_l("11 digits, for example 13812345678."))
     email = EmailField(_l("Email (optional)"), filters=[clean_text],
                        validators=[Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com."))])
@@ -95,7 +107,12 @@ class ComplaintForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.choice = InstitutionChoice()
         if not self.form_token.data:
-            self.form_token.data = secrets.token_urlsafe(32)
+            self.form_token.data = self.new_token()
+
+    @staticmethod
+    def new_token() -> str:
+        """A one-time token for one filled-in form."""
+        return secrets.token_urlsafe(32)
 
     @property
     def named(self) -> bool:
@@ -145,7 +162,7 @@ class ComplaintForm(FlaskForm):
 
     def validate_phone(self, field) -> None:
         if self.named and not is_valid_mobile(normalise_mobile(field.data)):
-            raise ValidationError(_l("Enter an 11-digit mainland mobile number, for example 13812345678."))
+            raise ValidationError(_l("Enter an 11-digit mobile number, for example 13812345678."))
 
     def validate_id_number(self, field) -> None:
         if self.named and field.data and not is_valid_resident_id(clean(field.data)):
@@ -160,8 +177,7 @@ class TrackForm(FlaskForm):
     """The receipt code, typed in any case, with or without dashes and spaces."""
 
     receipt = StringField(_l("Receipt code"), filters=[clean_text],
-                          validators=[DataRequired(_l("Enter the receipt code from your receipt.")),
-                                      Length(max=64)],
+                          validators=[DataRequired(_l("Enter the receipt code from your receipt."))],
                           description=_l("16 letters and digits, for example 7K2M-9QXD-4HTB-PW3N."))
 
 

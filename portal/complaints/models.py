@@ -15,7 +15,7 @@ from portal.regions.models import Region
 
 class Category(LabelledEnum):
     UNLICENSED = "unlicensed", _l("Operating without a licence"), _l(
-        "Training pupils with no school-running licence or business registration.")
+        "Training pupils without a school-running licence, or without business or civil registration.")
     FALSE_DEREGISTRATION = "false_deregistration", _l("Deregistered but still operating"), _l(
         "Claims to have closed or changed its business, but still trains pupils.")
     NONPROFIT_FOR_PROFIT = "nonprofit_for_profit", _l("Non-profit run for profit"), _l(
@@ -27,7 +27,8 @@ class Category(LabelledEnum):
     BEYOND_STANDARDS = "beyond_standards", _l("Teaching beyond the curriculum or ahead of schedule"), _l(
         "Subject training that exceeds the national standards or runs ahead of school.")
     FORBIDDEN_TIMES = "forbidden_times", _l("Training at forbidden times"), _l(
-        "Subject training on school-day evenings, weekends, public holidays or vacations.")
+        "Subject training on school days after the permitted evening hour, at weekends, on public "
+        "holidays or in vacations.")
     UNQUALIFIED_STAFF = "unqualified_staff", _l("Unqualified staff or serving teachers"), _l(
         "Teachers without qualifications, blacklisted staff, or school teachers tutoring for pay.")
     UNAPPROVED_MATERIALS = "materials", _l("Unapproved training materials"), _l(
@@ -48,7 +49,7 @@ class Category(LabelledEnum):
 
 class Status(LabelledEnum):
     REGISTERED = "registered", _l("Registered"), _l(
-        "We have received your complaint and will decide whether to accept it.")
+        "We have received your complaint and will decide within the time limit whether to accept it.")
     ACCEPTED = "accepted", _l("Accepted"), _l("Your complaint has been accepted and will be investigated.")
     NOT_ACCEPTED = "not_accepted", _l("Not accepted"), _l(
         "Your complaint was not accepted. The reason is shown below.")
@@ -104,8 +105,11 @@ class Complaint(Base):
     receipt_digest: Mapped[str] = mapped_column(String(64), unique=True)
     # One-time form token (keyed hash): a repeated post of the same form finds this row.
     form_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # The receipt, encrypted under a key only the form token's holder can derive.
+    # The receipt, encrypted under a key only the form token's holder can derive; kept only
+    # for the short time a double click or retry may arrive, and a keyed hash of the content
+    # so a different story sent with the same token is not mistaken for a retry.
     receipt_replay: Mapped[bytes | None] = mapped_column(LargeBinary)
+    form_digest: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[Source] = mapped_column(value_enum(Source, 16))
     status: Mapped[Status] = mapped_column(value_enum(Status, 16), default=Status.REGISTERED)
     category: Mapped[Category] = mapped_column(value_enum(Category, 32))
@@ -182,3 +186,15 @@ class CaseCounter(Base):
 
     prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TrackingGrant(Base):
+    """A reporter's open case page: the session holds only the random grant id, and leaving
+    deletes the row, so a copied cookie stops working."""
+
+    __tablename__ = "tracking_grants"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -14,12 +14,15 @@ from portal.complaints import deadlines
 from portal.complaints.models import (Attachment, Category, Complaint, ComplaintEvent, EventKind,
                                       Source)
 from portal.complaints.numbering import next_case_number
+from portal.db import utcnow
 from portal.extensions import db
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
 
 MAX_FILES = 5
 REPLAY_PURPOSE = b"receipt-replay:"
+# A double click, refresh or retry arrives within minutes; after that the receipt is gone.
+REPLAY_WINDOW = dt.timedelta(minutes=15)
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
 
 
@@ -27,8 +30,9 @@ class IntakeError(Exception):
     """A complaint could not be filed."""
 
 
-class ReplayUnavailable(IntakeError):
-    """A form was posted again but its receipt cannot be shown again."""
+class FormAlreadyUsed(IntakeError):
+    """This form was filed before and its receipt cannot be shown here: another story, another
+    browser session, or too long ago."""
 
 
 @dataclass(frozen=True)
@@ -77,20 +81,38 @@ def find_by_form_token(form_token: str) -> Complaint | None:
     return db.session.scalar(select(Complaint).where(Complaint.form_token_digest == token_digest(form_token)))
 
 
-def replay(complaint: Complaint, form_token: str) -> Filed:
-    """Show the receipt of an already filed form again (double click, refresh, retry)."""
+def form_digest(draft: Draft) -> str:
+    """A keyed hash of what the form said (not who said it), to recognise a true retry."""
+    content = "\x1f".join(str(part) for part in (
+        draft.category.value, draft.region_code, draft.description, draft.institution_id,
+        draft.institution_name, draft.institution_address, draft.occurred_on, draft.ongoing,
+        draft.identity is None))
+    return hmac.new(crypto.pepper(), b"form:" + content.encode(), hashlib.sha256).hexdigest()
+
+
+def replay(complaint: Complaint, form_token: str, draft: Draft, now: dt.datetime,
+           same_session: bool) -> Filed:
+    """Show the receipt again for a true retry: same content, same session, within minutes."""
+    fresh = now - complaint.created_at <= REPLAY_WINDOW
+    if not fresh:
+        complaint.receipt_replay = None  # too late to be a retry: nobody can see it again
+    if not (fresh and same_session and complaint.form_digest == form_digest(draft)):
+        raise FormAlreadyUsed(complaint.case_number)
     try:
         code = crypto.derived_box(form_token, REPLAY_PURPOSE).decrypt(complaint.receipt_replay).decode()
     except (CryptoError, TypeError) as exc:
-        raise ReplayUnavailable(complaint.case_number) from exc
+        raise FormAlreadyUsed(complaint.case_number) from exc
     return Filed(complaint, code, replayed=True)
 
 
-def file_complaint(draft: Draft, form_token: str, received_on: dt.date) -> Filed:
-    """Register a complaint once per form token; the same token again returns the same receipt."""
+def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.datetime | None = None,
+                   same_session: bool = True) -> Filed:
+    """Register a complaint once per form token; a true retry of the same form returns the
+    same receipt, anything else sent with a used token raises FormAlreadyUsed."""
+    now = now or utcnow()
     existing = find_by_form_token(form_token)
     if existing is not None:
-        return replay(existing, form_token)
+        return replay(existing, form_token, draft, now, same_session)
     code = receipts.generate()
     try:
         with db.session.begin_nested():
@@ -102,7 +124,7 @@ def file_complaint(draft: Draft, form_token: str, received_on: dt.date) -> Filed
         existing = find_by_form_token(form_token)
         if existing is None:
             raise
-        return replay(existing, form_token)
+        return replay(existing, form_token, draft, now, same_session)
     _record_registration(complaint, draft.files)
     return Filed(complaint, code, replayed=False)
 
@@ -114,6 +136,7 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         receipt_digest=receipts.digest(code, crypto.pepper()),
         form_token_digest=token_digest(form_token),
         receipt_replay=crypto.derived_box(form_token, REPLAY_PURPOSE).encrypt(code.encode()),
+        form_digest=form_digest(draft),
         source=draft.source, category=draft.category,
         institution_id=draft.institution_id, institution_name=draft.institution_name,
         institution_address=draft.institution_address, region_code=draft.region_code,

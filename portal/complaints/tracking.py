@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.complaints import deadlines
 from portal.complaints.models import (Attachment, Complaint, ComplaintEvent, EventKind, Rating,
-                                      Status)
+                                      Status, TrackingGrant)
 from portal.complaints.service import reporter_actor, store_files
 from portal.extensions import db
 from portal.i18n import _l
@@ -18,8 +21,16 @@ from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
 
 
+GRANT_IDLE = dt.timedelta(minutes=30)
+GRANT_LIFETIME = dt.timedelta(hours=2)
+
+
 class ReceiptNotFound(LookupError):
     """Wrong, unknown or malformed receipt: callers show one message for all three."""
+
+
+class GrantExpired(LookupError):
+    """The case page was left, or has been idle or open too long; the receipt is needed again."""
 
 
 class CaseClosed(Exception):
@@ -53,14 +64,39 @@ def find_by_receipt(text: str | None) -> Complaint:
     return complaint
 
 
-def get_for_reporter(complaint_id: int) -> Complaint:
-    """Reload a tracked case with what its page shows."""
-    complaint = db.session.scalar(
-        select(Complaint).where(Complaint.id == complaint_id).options(
+def _grant_digest(token: str) -> str:
+    return hmac.new(crypto.pepper(), b"tracking-grant:" + token.encode(), hashlib.sha256).hexdigest()
+
+
+def open_grant(complaint: Complaint, now: dt.datetime) -> str:
+    """Open the case page for this browser; returns the token its session keeps."""
+    db.session.execute(delete(TrackingGrant).where(TrackingGrant.created_at < now - GRANT_LIFETIME))
+    token = secrets.token_urlsafe(32)
+    db.session.add(TrackingGrant(token_digest=_grant_digest(token), complaint_id=complaint.id,
+                                 created_at=now, last_seen_at=now))
+    db.session.flush()
+    return token
+
+
+def complaint_for_grant(token: str | None, now: dt.datetime) -> Complaint:
+    """The case an open grant shows, with what its page needs; refreshes the idle clock."""
+    grant = db.session.get(TrackingGrant, _grant_digest(token)) if token else None
+    if grant is None:
+        raise GrantExpired()
+    if now - grant.last_seen_at > GRANT_IDLE or now - grant.created_at > GRANT_LIFETIME:
+        db.session.delete(grant)
+        db.session.flush()
+        raise GrantExpired()
+    grant.last_seen_at = now
+    return db.session.scalar(
+        select(Complaint).where(Complaint.id == grant.complaint_id).options(
             selectinload(Complaint.institution), selectinload(Complaint.region)))
-    if complaint is None:
-        raise ReceiptNotFound()
-    return complaint
+
+
+def close_grant(token: str | None) -> None:
+    """Leave the case page: the grant is gone, whoever holds a copy of the cookie."""
+    if token:
+        db.session.execute(delete(TrackingGrant).where(TrackingGrant.token_digest == _grant_digest(token)))
 
 
 def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
@@ -91,9 +127,9 @@ def review_due(complaint: Complaint) -> deadlines.Due | None:
 def next_step(complaint: Complaint) -> NextStep | None:
     """What happens next and by when, in the reporter's terms."""
     if complaint.status is Status.REGISTERED:
-        return NextStep(_l("Decision on acceptance"), complaint.acceptance_due, complaint.due_provisional)
+        return NextStep(_l("Decision on acceptance due"), complaint.acceptance_due, complaint.due_provisional)
     if complaint.status in (Status.ACCEPTED, Status.IN_PROGRESS) and complaint.conclusion_due:
-        return NextStep(_l("Written reply"), complaint.conclusion_due, complaint.due_provisional)
+        return NextStep(_l("Written reply due"), complaint.conclusion_due, complaint.due_provisional)
     due = review_due(complaint)
     if complaint.status is Status.CONCLUDED and due and complaint.review_requested_at is None:
         return NextStep(_l("Last day to ask for a review"), due.day, due.provisional)

@@ -1,6 +1,7 @@
 """Turning a form's file field into cleaned files, or errors naming each refused file."""
 from __future__ import annotations
 
+from werkzeug.datastructures import FileStorage
 from wtforms import Field
 
 from portal.complaints.service import MAX_FILES
@@ -23,7 +24,9 @@ def _messages() -> dict[str, str]:
 
 def clean_uploads(field: Field) -> list[CleanFile] | None:
     """The field's files, cleaned; None (with messages on the field) if any is refused."""
-    uploads = [storage for storage in (field.data or []) if storage and storage.filename]
+    # A text part sent under the files' name (not a browser, but it happens) is no file.
+    uploads = [storage for storage in (field.data or [])
+               if isinstance(storage, FileStorage) and storage.filename]
     errors = list(field.errors)
     if len(uploads) > MAX_FILES:
         errors.append(_("Send at most %(count)d files at a time.", count=MAX_FILES))

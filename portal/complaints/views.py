@@ -1,10 +1,10 @@
 """Public complaint pages: the form, the receipt, and tracking a case with the receipt."""
 from __future__ import annotations
 
-import time
+import hashlib
 from functools import wraps
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 
 from portal import clock
@@ -12,7 +12,8 @@ from portal.complaints import service, tracking
 from portal.complaints.forms import ComplaintForm, RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.complaints.models import Category, Rating
 from portal.complaints.uploads import clean_uploads
-from portal.extensions import db, limiter
+from portal.db import writes
+from portal.extensions import csrf, db, limiter
 from portal.i18n import _
 from portal.identifiers import clean, normalise_mobile
 from portal.institutions import service as institutions
@@ -21,20 +22,44 @@ from portal.security.receipts import display
 
 bp = Blueprint("complaints", __name__)
 
-TRACK_KEY = "tracking"
-TRACK_IDLE_SECONDS = 30 * 60
+GRANT_KEY = "tracking_grant"
+ISSUED_FORMS_KEY = "issued_forms"
+ISSUED_FORMS_KEPT = 5
 
 
 def submit_limit() -> str:
     return current_app.config["LIMIT_COMPLAINT_SUBMIT"]
 
 
+def post_limit() -> str:
+    return current_app.config["LIMIT_COMPLAINT_POST"]
+
+
 def lookup_limit() -> str:
     return current_app.config["LIMIT_RECEIPT_LOOKUP"]
 
 
+def filed_a_new_complaint(_response) -> bool:
+    """Only complaints actually filed count against the submission limit, not corrections."""
+    return g.get("filed_new", False)
+
+
+def _form_mark(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def _remember_issued_form(token: str) -> None:
+    """Remember which forms this browser was given, so only it may see their receipt again."""
+    issued = [mark for mark in session.get(ISSUED_FORMS_KEY, []) if mark != _form_mark(token)]
+    session[ISSUED_FORMS_KEY] = (issued + [_form_mark(token)])[-ISSUED_FORMS_KEPT:]
+
+
+# The forms check their own CSRF token, so an expired session re-renders the form with the
+# reporter's text and a fresh token instead of a bare error page.
 @bp.route("/complaints/new", methods=["GET", "POST"])
-@limiter.limit(submit_limit, methods=["POST"])
+@csrf.exempt
+@limiter.limit(post_limit, methods=["POST"])
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=filed_a_new_complaint)
 def new():
     """The complaint form; a valid post files the complaint and shows its receipt once."""
     form = ComplaintForm()
@@ -45,13 +70,30 @@ def new():
     if form.validate_on_submit():
         files = clean_uploads(form.files)
         if files is not None:
-            filed = service.file_complaint(_draft(form, files), form.form_token.data, clock.today())
-            db.session.commit()
-            return render_template("complaints/receipt.html", complaint=filed.complaint,
-                                   receipt=display(filed.receipt), replayed=filed.replayed)
+            return _file(form, files)
+    _remember_issued_form(form.form_token.data)
     status = 422 if request.method == "POST" else 200
     hints = {category.value: category.description for category in Category}
     return render_template("complaints/new.html", form=form, category_hints=hints), status
+
+
+def _file(form: ComplaintForm, files):
+    token = form.form_token.data
+    same_session = _form_mark(token) in session.get(ISSUED_FORMS_KEY, [])
+    try:
+        filed = service.file_complaint(_draft(form, files), token, clock.today(), clock.now(), same_session)
+    except service.FormAlreadyUsed:
+        db.session.commit()  # a stale receipt copy may have been cleared
+        form.form_token.data = ComplaintForm.new_token()
+        _remember_issued_form(form.form_token.data)
+        form.form_token.errors = [_("This form was already sent, and its receipt was shown then. To file "
+                                    "a further complaint, check the details below and submit again.")]
+        hints = {category.value: category.description for category in Category}
+        return render_template("complaints/new.html", form=form, category_hints=hints), 409
+    db.session.commit()
+    g.filed_new = not filed.replayed
+    return render_template("complaints/receipt.html", complaint=filed.complaint,
+                           receipt=display(filed.receipt), replayed=filed.replayed)
 
 
 def _prefill_institution(form: ComplaintForm) -> None:
@@ -84,6 +126,7 @@ def _draft(form: ComplaintForm, files) -> service.Draft:
 
 
 @bp.route("/track", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(lookup_limit, methods=["POST"])
 def track():
     """Ask for the receipt code; the code is posted, never put in a URL."""
@@ -95,38 +138,33 @@ def track():
             form.receipt.errors = [_("We could not find a case with this receipt code. Check the code "
                                      "and try again.")]
         else:
-            session[TRACK_KEY] = {"id": complaint.id, "seen": int(time.time())}
+            tracking.close_grant(session.get(GRANT_KEY))
+            session[GRANT_KEY] = tracking.open_grant(complaint, clock.now())
+            db.session.commit()
             return redirect(url_for(".case"))
     status = 422 if request.method == "POST" else 200
     return render_template("complaints/track.html", form=form), status
-
-
-def tracked_complaint():
-    """The case this browser is following, or None when there is none or it has timed out."""
-    state = session.get(TRACK_KEY)
-    if not state or time.time() - state.get("seen", 0) > TRACK_IDLE_SECONDS:
-        session.pop(TRACK_KEY, None)
-        return None
-    state["seen"] = int(time.time())
-    session[TRACK_KEY] = state
-    try:
-        return tracking.get_for_reporter(state["id"])
-    except tracking.ReceiptNotFound:
-        session.pop(TRACK_KEY, None)
-        return None
 
 
 def with_tracked_case(view):
     """Give the view the case this browser follows; without one, back to the receipt form."""
 
     @wraps(view)
+    @writes  # every case page refreshes the grant's idle clock
     def wrapped(*args, **kwargs):
-        complaint = tracked_complaint()
-        if complaint is None:
-            flash(_("For your security the case page closes after 30 minutes without activity. Enter "
-                    "your receipt code again."), "info")
+        token = session.get(GRANT_KEY)
+        try:
+            complaint = tracking.complaint_for_grant(token, clock.now())
+        except tracking.GrantExpired:
+            session.pop(GRANT_KEY, None)
+            db.session.commit()
+            if token:
+                flash(_("For your security the case page closes after 30 minutes without activity. "
+                        "Enter your receipt code again."), "info")
             return redirect(url_for(".track"))
-        return view(complaint, *args, **kwargs)
+        response = view(complaint, *args, **kwargs)
+        db.session.commit()  # the grant's idle clock
+        return response
 
     return wrapped
 
@@ -150,6 +188,7 @@ def _render_case(complaint, supplement=None, rating=None, review=None, status: i
 
 
 @bp.post("/track/supplement")
+@csrf.exempt
 @with_tracked_case
 def supplement(complaint):
     """Add information and files to the tracked case."""
@@ -161,13 +200,13 @@ def supplement(complaint):
                 tracking.add_supplement(complaint, form.text.data, files)
             except tracking.CaseClosed:
                 abort(409)
-            db.session.commit()
             flash(_("Your information was added to the case."), "success")
             return redirect(url_for(".case"))
     return _render_case(complaint, supplement=form, status=422)
 
 
 @bp.post("/track/rating")
+@csrf.exempt
 @with_tracked_case
 def rate(complaint):
     """Record the reporter's rating of the concluded case."""
@@ -177,13 +216,13 @@ def rate(complaint):
             tracking.rate(complaint, Rating(form.rating.data), form.comment.data)
         except tracking.NotRatable:
             abort(409)
-        db.session.commit()
         flash(_("Thank you. Your rating was recorded."), "success")
         return redirect(url_for(".case"))
     return _render_case(complaint, rating=form, status=422)
 
 
 @bp.post("/track/review")
+@csrf.exempt
 @with_tracked_case
 def review(complaint):
     """Record a request for review by the superior level."""
@@ -193,7 +232,6 @@ def review(complaint):
             tracking.request_review(complaint, form.reason.data, clock.now())
         except tracking.ReviewNotAllowed:
             abort(409)
-        db.session.commit()
         flash(_("Your request for review was recorded. The office above the one that replied will "
                 "handle it."), "success")
         return redirect(url_for(".case"))
@@ -202,18 +240,17 @@ def review(complaint):
 
 @bp.post("/track/leave")
 def leave():
-    """End the tracking session on this device."""
-    session.pop(TRACK_KEY, None)
+    """End the case page everywhere this session's cookie may have been copied to."""
+    tracking.close_grant(session.pop(GRANT_KEY, None))
+    db.session.commit()
     flash(_("You have left the case page. Enter your receipt code to open it again."), "info")
     return redirect(url_for(".track"))
 
 
 @bp.get("/track/files/<int:attachment_id>")
-def download(attachment_id: int):
+@with_tracked_case
+def download(complaint, attachment_id: int):
     """One of the tracked case's files, as a download that is never cached."""
-    complaint = tracked_complaint()
-    if complaint is None:
-        abort(404)
     try:
         found, data = tracking.attachment(complaint, attachment_id)
     except LookupError:

@@ -33,6 +33,8 @@ class RegionField(StringField):
             return
         if self.candidates:
             raise ValidationError(_l("Several places match. Choose one from the list below."))
+        if self.levels and service.resolve(text)[0] is not None:
+            raise ValidationError(_l("Choose a district or county, for example 西湖区."))
         raise ValidationError(_l("No place matches what you typed. Try a shorter name, for example 西湖 or Hangzhou."))
 
     @property

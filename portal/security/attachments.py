@@ -16,6 +16,10 @@ MAX_PDF_PAGES = 200
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf"}
 # Page entries that carry metadata, scripts or actions; evidence needs none of them.
 PDF_PAGE_DROP = ("/Metadata", "/PieceInfo", "/AA", "/Annots")
+PDF_OBJECT_DROP = ("/Metadata", "/PieceInfo")
+# JPEG segments that carry EXIF/GPS (APP1), XMP, ICC and maker data, and comments. APP0 (JFIF)
+# and APP14 (Adobe: how to read the colours) are needed to decode the picture and stay.
+JPEG_KEPT_APP = {0xE0, 0xEE}
 
 
 class AttachmentRejected(ValueError):
@@ -84,15 +88,55 @@ def _clean_image(data: bytes, kind: str, filename: str) -> bytes:
     image = ImageOps.exif_transpose(image)
     image.info = {}
     output = io.BytesIO()
-    if kind == "jpeg":
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        image.save(output, "JPEG", quality=90, exif=b"", optimize=True)
-    elif kind == "png":
-        image.save(output, "PNG", optimize=True)
-    else:
-        image.save(output, "WEBP", quality=90, exif=b"", xmp=b"")
+    try:
+        if kind == "jpeg":
+            if image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            image.save(output, "JPEG", quality=90, exif=b"")
+        elif kind == "png":
+            image.save(output, "PNG")
+        else:
+            image.save(output, "WEBP", quality=90, exif=b"", xmp=b"")
+    except (OSError, ValueError) as exc:  # sizes the encoder cannot write, e.g. WebP over 16383 px
+        raise AttachmentRejected(filename, "unreadable") from exc
     return output.getvalue()
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """A JPEG's bytes without EXIF, GPS, XMP, ICC, maker segments or comments (no re-encoding)."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    output, position = bytearray(b"\xff\xd8"), 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: the picture itself follows, up to the end
+            output += data[position:]
+            return bytes(output)
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        segment = data[position:position + 2 + length]
+        if not (0xE1 <= marker <= 0xEF and marker not in JPEG_KEPT_APP) and marker != 0xFE:
+            output += segment
+        position += 2 + length
+    return bytes(output)
+
+
+def _clean_pdf_object(obj, seen: set[int]) -> None:
+    """Remove metadata from an object and everything it uses: images, forms, their resources."""
+    obj = obj.get_object()
+    if id(obj) in seen or not hasattr(obj, "keys"):
+        return
+    seen.add(id(obj))
+    for key in PDF_OBJECT_DROP:
+        obj.pop(NameObject(key), None)
+    if obj.get("/Subtype") == "/Image" and obj.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+        # A DCT stream's encoded bytes are the JPEG file itself; pypdf's set_data only re-encodes
+        # Flate streams, so the encoded bytes are replaced directly (the writer recounts /Length).
+        obj._data = strip_jpeg_metadata(obj._data)
+    resources = obj.get("/Resources")
+    if resources is not None:
+        for group in ("/XObject", "/Pattern", "/Font"):
+            for child in (resources.get_object().get(group) or {}).values():
+                _clean_pdf_object(child, seen)
 
 
 def _clean_pdf(data: bytes, filename: str) -> bytes:
@@ -103,9 +147,12 @@ def _clean_pdf(data: bytes, filename: str) -> bytes:
         if len(reader.pages) > MAX_PDF_PAGES:
             raise AttachmentRejected(filename, "pages")
         writer = PdfWriter()
+        seen: set[int] = set()
         for page in reader.pages:
+            # Clean before adding: add_page copies everything the page refers to at that moment.
             for key in PDF_PAGE_DROP:
                 page.pop(NameObject(key), None)
+            _clean_pdf_object(page, seen)
             writer.add_page(page)
         writer.metadata = None  # no document information dictionary at all
         output = io.BytesIO()

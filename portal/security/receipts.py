@@ -5,12 +5,13 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 16  # 16 × 5 bits = 80 bits
 # Crockford base32 reads the easily confused letters as the digits they look like.
 ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-SEPARATORS = re.compile(r"[\s\-_.]")
+SEPARATORS = re.compile(r"[\s\-_.‐‑‒–—―]")
 
 
 def generate() -> str:
@@ -26,7 +27,9 @@ def display(code: str) -> str:
 
 def normalise(text: str | None) -> str | None:
     """The canonical code from what a person typed (any case, dashes, spaces), or None."""
-    code = SEPARATORS.sub("", (text or "")[:64]).upper().translate(ALIASES)
+    # NFKC turns full-width letters, digits and dashes (a Chinese keyboard's) into ASCII ones.
+    typed = unicodedata.normalize("NFKC", (text or "")[:64])
+    code = SEPARATORS.sub("", typed).upper().translate(ALIASES)
     if len(code) != LENGTH or any(ch not in CROCKFORD for ch in code):
         return None
     return code

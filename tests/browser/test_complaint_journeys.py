@@ -76,11 +76,18 @@ def test_anonymous_complaint_in_english_about_a_registered_institution(phone_pag
     expect(page.get_by_role("heading", name="Your receipt")).to_be_visible()
     receipt = page.locator(".receipt__code").inner_text().strip()
     page.get_by_role("link", name="Track a case").first.click()
-    page.get_by_label("Receipt code").fill(receipt.replace("-", "").lower())
+    page.get_by_label("Receipt code").fill(" " + receipt.replace("-", " ").lower() + " ")
     page.get_by_role("button", name="Open my case").click()
     expect(page.get_by_text("Registered").first).to_be_visible()
     expect(page.get_by_text(name)).to_be_visible()
     expect(page.get_by_text("Anonymously")).to_be_visible()
+
+    page.get_by_label("Add information or a message").fill("They also charged a 500 yuan material fee.")
+    page.get_by_role("button", name="Add to my case").click()
+    expect(page.get_by_text("Your information was added to the case.")).to_be_visible()
+    expect(page.get_by_text("They also charged a 500 yuan material fee.")).to_be_visible()
+    page.get_by_role("button", name="Leave the case page").click()
+    expect(page.get_by_text("You have left the case page.")).to_be_visible()
 
 
 def test_form_errors_are_listed_and_the_input_kept_without_javascript(phone_page_without_js):

@@ -62,3 +62,19 @@ def test_no_column_stores_an_ip_address(app):
         names = {column["name"] for table in inspect(db.engine).get_table_names()
                  for column in inspect(db.engine).get_columns(table)}
     assert not any("ip" in name.split("_") or "addr" == name for name in names)
+
+
+def test_library_warnings_about_uploads_never_reach_the_log(app, caplog):
+    """pypdf quotes the bytes around damage in a PDF; Pillow prints EXIF at debug level."""
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("pypdf._reader").warning("damaged near /Author (%s)", MARKER_NAME)
+    logging.getLogger("PIL.TiffImagePlugin").debug("Tag 271, Value: %s", MARKER_NAME)
+    assert MARKER_NAME not in caplog.text
+
+
+def test_a_scanned_pdf_keeps_no_readable_marker_in_the_database(client, app):
+    data = {**open_form(client), **form_fields(), "files": [(io.BytesIO(files.pdf_with_photo_and_xmp()), "scan.pdf")]}
+    assert client.post("/complaints/new", data=data, content_type="multipart/form-data").status_code == 200
+    with app.app_context():
+        stored = all_stored_values(db.session.connection())
+    assert not any(files.MARKER.encode() in value for value in stored)

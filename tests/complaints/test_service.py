@@ -57,13 +57,31 @@ def test_anonymous_complaints_carry_no_identity(ctx):
 def test_same_form_token_files_once_and_replays_the_receipt(ctx):
     token = secrets.token_urlsafe(32)
     first = service.file_complaint(draft(), token, dt.date(2026, 11, 22))
-    again = service.file_complaint(draft(description="一个完全不同的描述，第二次提交的内容。"), token,
-                                   dt.date(2026, 11, 22))
+    again = service.file_complaint(draft(), token, dt.date(2026, 11, 22))
     assert again.replayed and not first.replayed
     assert again.receipt == first.receipt and again.complaint.id == first.complaint.id
     count = db.session.scalar(select(func.count()).select_from(Complaint).where(
         Complaint.form_token_digest == service.token_digest(token)))
     assert count == 1
+
+
+def test_a_used_token_with_another_story_is_refused_not_replayed(ctx):
+    token = secrets.token_urlsafe(32)
+    service.file_complaint(draft(), token, dt.date(2026, 11, 22))
+    with pytest.raises(service.FormAlreadyUsed):
+        service.file_complaint(draft(description="一个完全不同的描述，第二次提交的内容。"), token,
+                               dt.date(2026, 11, 22))
+
+
+def test_replay_needs_the_same_session_and_fresh_minutes(ctx):
+    token = secrets.token_urlsafe(32)
+    first = service.file_complaint(draft(), token, dt.date(2026, 11, 22))
+    with pytest.raises(service.FormAlreadyUsed):
+        service.file_complaint(draft(), token, dt.date(2026, 11, 22), same_session=False)
+    later = first.complaint.created_at + service.REPLAY_WINDOW + dt.timedelta(seconds=1)
+    with pytest.raises(service.FormAlreadyUsed):
+        service.file_complaint(draft(), token, dt.date(2026, 11, 22), now=later)
+    assert first.complaint.receipt_replay is None  # gone for good once too late
 
 
 def test_files_are_encrypted_with_their_own_keys(ctx):

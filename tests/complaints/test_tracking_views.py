@@ -2,12 +2,11 @@
 import datetime as dt
 import io
 import re
-import time
 
 import pytest
 
 from portal.complaints.models import Complaint, ComplaintEvent, EventKind, Status
-from portal.complaints.views import TRACK_KEY
+from portal.complaints.models import TrackingGrant
 from portal.extensions import db
 from tests.complaints.helpers import form_fields, hidden, open_form, receipt_on
 from tests.support import files
@@ -33,10 +32,15 @@ def test_lookup_accepts_lower_case_spaces_and_no_dashes(client, filed):
     response = track(client, typed)
     assert response.status_code == 302 and response.headers["Location"] == "/track/case"
     page = client.get("/track/case?lang=zh_CN").get_data(as_text=True)
-    assert "已登记" in page and "是否受理的决定" in page and "投诉已登记" in page
+    assert "已登记" in page and "受理决定期限" in page and "投诉已登记" in page
 
 
-@pytest.mark.parametrize("typed", ["ZZZZ-ZZZZ-ZZZZ-ZZZZ", "hello", "1234", "<script>", "0" * 64])
+def test_full_width_receipt_from_a_chinese_keyboard_is_found(client, filed):
+    full_width = "".join(chr(ord(ch) + 0xFEE0) if ch.isalnum() else "－" for ch in filed.lower())
+    assert track(client, full_width).status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["ZZZZ-ZZZZ-ZZZZ-ZZZZ", "hello", "1234", "<script>", "0" * 64, "A" * 300])
 def test_wrong_unknown_and_malformed_receipts_get_one_message(client, filed, typed):
     response = track(client, typed)
     assert response.status_code == 422
@@ -60,21 +64,64 @@ def test_case_page_in_both_languages(client, filed):
     assert "Decision on acceptance" in english and '<html lang="en">' in english
 
 
-def test_session_ends_after_30_idle_minutes(client, filed):
+def age_grants(app, **elapsed) -> None:
+    """Move every open case page back in time, as if the reporter had walked away."""
+    with app.app_context():
+        for grant in db.session.query(TrackingGrant):
+            grant.last_seen_at -= dt.timedelta(**elapsed)
+            grant.created_at -= dt.timedelta(**elapsed)
+        db.session.commit()
+
+
+def test_session_ends_after_30_idle_minutes(client, app, filed):
     track(client, filed)
-    with client.session_transaction() as session:
-        session[TRACK_KEY] = {**session[TRACK_KEY], "seen": int(time.time()) - 31 * 60}
+    assert client.get("/track/case").status_code == 200
+    age_grants(app, minutes=31)
     response = client.get("/track/case")
     assert response.status_code == 302 and response.headers["Location"] == "/track"
     assert "30 分钟无操作" in client.get("/track").get_data(as_text=True)
 
 
-def test_leave_ends_the_session_and_is_a_post(client, filed):
+def test_activity_keeps_the_page_open_but_not_beyond_two_hours(client, app, filed):
+    track(client, filed)
+    age_grants(app, minutes=20)
+    assert client.get("/track/case").status_code == 200  # still within 30 idle minutes
+    with app.app_context():
+        for grant in db.session.query(TrackingGrant):
+            grant.created_at -= dt.timedelta(hours=2)
+        db.session.commit()
+    assert client.get("/track/case").status_code == 302
+
+
+def test_first_visit_without_a_case_gets_no_timeout_message(client):
+    response = client.get("/track/case")
+    assert response.status_code == 302
+    assert "30 分钟无操作" not in client.get("/track").get_data(as_text=True)
+
+
+def test_leave_ends_access_even_for_a_copied_cookie(client, app, filed):
     track(client, filed)
     page = client.get("/track/case").get_data(as_text=True)
+    copied = client.get_cookie("session").value
     assert client.get("/track/leave").status_code == 405
     client.post("/track/leave", data={"csrf_token": hidden(page, "csrf_token")})
     assert client.get("/track/case").status_code == 302
+    other = app.test_client()
+    other.set_cookie("session", copied)
+    assert other.get("/track/case").status_code == 302  # the grant is gone on the server
+
+
+def test_session_cookie_carries_no_case_id(client, app, filed):
+    import base64
+    import json
+    import zlib
+
+    track(client, filed)
+    raw = client.get_cookie("session").value
+    payload = raw.lstrip(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    data = zlib.decompress(data) if raw.startswith(".") else data
+    assert set(json.loads(data)) <= {"csrf_token", "tracking_grant", "issued_forms", "_flashes"}
 
 
 def test_supplement_with_a_file_then_download_it(client, filed):
@@ -94,11 +141,18 @@ def test_supplement_with_a_file_then_download_it(client, filed):
     assert files.MARKER.encode() not in download.data
 
 
-def test_another_cases_file_is_not_found(client, app, filed):
-    track(client, filed)
-    assert client.get("/track/files/999999").status_code == 404
-    client.post("/track/leave", data={"csrf_token": open_form(client, "/track")["csrf_token"]})
-    assert client.get("/track/files/1").status_code == 404
+def test_another_cases_file_is_not_found(client, app):
+    """Case A has a file; following case B, A's real file id answers 404."""
+    data = {**open_form(client), **form_fields(), "files": [(io.BytesIO(files.webp()), "a.webp")]}
+    receipt_a = receipt_on(client.post("/complaints/new", data=data, content_type="multipart/form-data")
+                           .get_data(as_text=True))
+    receipt_b = receipt_on(client.post("/complaints/new", data={**open_form(client), **form_fields()})
+                           .get_data(as_text=True))
+    track(client, receipt_a)
+    link = re.search(r'href="(/track/files/\d+)"', client.get("/track/case").get_data(as_text=True)).group(1)
+    assert client.get(link).status_code == 200
+    track(client, receipt_b)
+    assert client.get(link).status_code == 404
 
 
 def test_supplement_error_keeps_the_page(client, filed):

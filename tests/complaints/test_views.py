@@ -104,10 +104,11 @@ FIELD_ERRORS = [
     ({"occurred_on": "2099-01-01"}, "occurred_on", "日期不能晚于今天", "cannot be in the future"),
     ({"occurred_on": None}, "occurred_on", "请填写日期，或勾选", "Give the date, or tick"),
     ({"occurred_on": "1999-12-31"}, "occurred_on", "2000 年 1 月 1 日以后", "after 1 January 2000"),
-    ({"occurred_on": "2026-13-45"}, "occurred_on", "不是有效的日期值", "Not a valid date value"),
+    ({"occurred_on": "2026-13-45"}, "occurred_on", "请按“年-月-日”填写日期", "year-month-day"),
     ({"region": "火星"}, "region", "没有与输入内容相符的地区", "No place matches"),
     ({"region": "朝阳区"}, "region", "有多个地区相符", "Several places match"),
     ({"region": ""}, "region", "请选择该机构所在的区（县）", "Choose the district or county"),
+    ({"region": "330100"}, "region", "请选择区（县）一级", "Choose a district or county"),
     ({"not_listed": None, "institution_query": "不存在的机构名称"}, "institution_query",
      "名录中没有相符的机构", "No registered institution matches"),
     ({"not_listed": None, "institution_query": "培训"}, "institution_query", "有多家机构相符", "Several institutions match"),
@@ -115,7 +116,7 @@ FIELD_ERRORS = [
     ({"institution_name": ""}, "institution_name", "请填写该机构使用的名称", "Give the name the institution uses"),
     ({"institution_address": ""}, "institution_address", "请填写经营地点", "Tell us where it operates"),
     ({"identity": "named", "name": ""}, "name", "请填写姓名，或选择匿名举报", "Give your name"),
-    ({"identity": "named", "name": "王五", "phone": "12345"}, "phone", "11 位大陆手机号码", "11-digit mainland mobile"),
+    ({"identity": "named", "name": "王五", "phone": "12345"}, "phone", "请填写 11 位手机号码", "11-digit mobile"),
     ({"identity": "named", "name": "王五", "phone": "13812345678", "email": "not-an-email"}, "email",
      "正确的电子邮箱地址", "email address like"),
     ({"identity": "named", "name": "王五", "phone": "13812345678", "id_number": "110105194912310021"},
@@ -153,6 +154,17 @@ def test_upload_refusals_name_the_file_and_store_nothing(client, app):
     assert count_complaints(app) == before
 
 
+def test_a_text_part_named_files_is_not_a_server_error(client, app):
+    data = {**open_form(client), **form_fields(), "files": "not a file"}
+    assert client.post("/complaints/new", data=data, content_type="multipart/form-data").status_code == 200
+
+
+def test_a_file_over_10_mb_is_named_in_the_message(client, app):
+    big = (io.BytesIO(b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024 + 10)), "large-photo.jpg")
+    response = submit(client, upload=[big])
+    assert response.status_code == 422 and "“large-photo.jpg”超过 10 MB" in response.get_data(as_text=True)
+
+
 def test_request_over_25_mb_gets_the_413_page(client):
     payload = (io.BytesIO(b"\xff\xd8\xff" + b"0" * (26 * 1024 * 1024)), "huge.jpg")
     response = submit(client, lang="en", upload=[payload])
@@ -166,11 +178,27 @@ def test_honeypot_filled_means_nothing_is_stored(client, app):
     assert count_complaints(app) == before
 
 
-def test_missing_csrf_token_stores_nothing(client, app):
+def test_expired_session_keeps_the_story_and_asks_to_send_again(client, app):
+    """No CSRF token (the session was lost): the form comes back filled in, nothing stored."""
     before = count_complaints(app)
-    response = client.post("/complaints/new", data={**form_fields(), "form_token": "x" * 43})
-    assert response.status_code in (400, 422)
+    response = client.post("/complaints/new?lang=en", data={**form_fields(), "form_token": "x" * 43})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The form had expired. Please submit it again." in page
+    assert "周末给小学生上数学课" in page and 'name="csrf_token"' in page
     assert count_complaints(app) == before
+
+
+def test_a_form_token_from_another_browser_does_not_reveal_the_receipt(client, app):
+    tokens = open_form(client)
+    first = client.post("/complaints/new", data={**tokens, **form_fields()})
+    receipt = receipt_on(first.get_data(as_text=True))
+    stranger = app.test_client()
+    stolen = {**open_form(stranger), "form_token": tokens["form_token"]}
+    response = stranger.post("/complaints/new?lang=en", data={**stolen, **form_fields()})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and receipt not in page
+    assert "This form was already sent" in page and "周末给小学生上数学课" in page
 
 
 def test_submissions_are_rate_limited_per_client(client):
@@ -179,6 +207,16 @@ def test_submissions_are_rate_limited_per_client(client):
     response = submit(client, lang="en")
     assert response.status_code == 429
     assert "Too many requests" in response.get_data(as_text=True)
+
+
+def test_corrections_and_retries_do_not_use_up_the_limit(client):
+    for _ in range(6):
+        assert submit(client, description="太短").status_code == 422
+    tokens = open_form(client)
+    for _ in range(3):  # one complaint, then two retries of the same form
+        assert client.post("/complaints/new", data={**tokens, **form_fields()}).status_code == 200
+    for _ in range(4):
+        assert submit(client).status_code == 200
 
 
 def test_report_link_from_an_institution_prefills_it(client):

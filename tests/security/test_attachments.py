@@ -37,7 +37,27 @@ def test_pdf_loses_document_information():
     cleaned = clean(original, "contract.pdf")
     reader = PdfReader(io.BytesIO(cleaned.data))
     assert reader.metadata is None and len(reader.pages) == 1
-    assert files.MARKER.encode() not in cleaned.data and b"/Metadata" not in cleaned.data
+    assert files.MARKER.encode() not in cleaned.data
+
+
+def test_scanned_pdf_loses_xmp_and_the_photos_exif_inside_it():
+    original = files.pdf_with_photo_and_xmp()
+    assert original.count(files.MARKER.encode()) >= 4 and b"Exif" in original
+    cleaned = clean(original, "scan.pdf")
+    assert files.MARKER.encode() not in cleaned.data
+    assert b"Exif" not in cleaned.data and b"/Metadata" not in cleaned.data
+    reader = PdfReader(io.BytesIO(cleaned.data))
+    image = reader.pages[0].images[0]
+    assert image.image.size == (64, 48)  # the picture itself is intact
+
+
+def test_jpeg_metadata_stripping_keeps_the_picture():
+    from portal.security.attachments import strip_jpeg_metadata
+
+    photo = files.jpeg_with_gps()
+    stripped = strip_jpeg_metadata(photo)
+    assert b"Exif" not in stripped and files.MARKER.encode() not in stripped
+    assert Image.open(io.BytesIO(stripped)).size == (64, 48)
 
 
 def test_type_comes_from_content_not_name():

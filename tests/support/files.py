@@ -61,3 +61,47 @@ def decompression_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
 
 def executable() -> bytes:
     return b"MZ\x90\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode."
+
+
+def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """Assemble numbered objects into a PDF with a correct cross-reference table."""
+    output, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(output)
+    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    output += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, trailer_extra, xref)
+    return bytes(output)
+
+
+def _stream(dictionary: bytes, data: bytes) -> bytes:
+    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def pdf_with_photo_and_xmp() -> bytes:
+    """What a phone's scanning app makes: a photo (with GPS EXIF) inside, XMP everywhere."""
+    photo = jpeg_with_gps()
+    xmp = f"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:Description>{MARKER}</rdf:Description></x:xmpmeta>".encode()
+    with Image.open(io.BytesIO(photo)) as image:
+        width, height = image.size
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 150] /Resources << /XObject << /Im1 4 0 R >> >>"
+        b" /Contents 5 0 R /Metadata 7 0 R >>",
+        _stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB"
+                b" /BitsPerComponent 8 /Filter /DCTDecode /Metadata 7 0 R" % (width, height), photo),
+        _stream(b"", b"q 200 0 0 150 0 0 cm /Im1 Do Q"),
+        _stream(b"/Type /Metadata /Subtype /XML", xmp),
+        _stream(b"/Type /Metadata /Subtype /XML", xmp),
+        f"<< /Author ({MARKER}) /Producer (Scanner {MARKER}) >>".encode(),
+    ], trailer_extra=b"/Info 8 0 R ")
+
+
+def damaged_pdf() -> bytes:
+    """The same PDF with its cross-reference table pointing at the wrong places."""
+    data = pdf_with_photo_and_xmp()
+    return data.replace(b"0000000015 00000 n", b"0000000999 00000 n").replace(b"startxref\n", b"startxref\n9")
