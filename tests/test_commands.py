@@ -20,6 +20,7 @@ def test_keys_generate_creates_private_files_once(runner, app, tmp_path):
         assert first.exit_code == 0 and first.output.count("created") == 5
         secret = (tmp_path / "secret_key_file").read_bytes()
         assert stat.S_IMODE((tmp_path / "identity_private_key_file").stat().st_mode) == 0o600
+        assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700  # the database lives here too
         second = runner.invoke(args=["keys", "generate"])
         assert second.output.count("kept") == 4 and "created" not in second.output
         assert (tmp_path / "secret_key_file").read_bytes() == secret  # never replaced

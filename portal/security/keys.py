@@ -16,8 +16,14 @@ class KeyFile:
     created: bool
 
 
+def _private_folder(folder: Path) -> None:
+    """The folder of keys (and, under make run, the SQLite database) is for the owner only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+
+
 def _write_private(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(path.parent)
     # Create with owner-only permissions from the start; never widen an existing file.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
