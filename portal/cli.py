@@ -80,6 +80,32 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@click.command("create-user")
+@click.option("--username", required=True, help="Sign-in name: lower case letters, digits, . _ -")
+@click.option("--role", required=True, type=click.Choice(["admin", "handler", "reviewer", "custodian", "supervisor"]))
+@click.option("--region", "region_code", required=True, help="Jurisdiction: a GB/T 2260 code, e.g. 330100")
+@click.option("--name", "display_name", default="", help="Name shown to colleagues")
+@click.option("--certificate", default=None, help="Enforcement certificate number (handlers and reviewers)")
+@with_appcontext
+def create_user(username: str, role: str, region_code: str, display_name: str, certificate: str | None) -> None:
+    """Create an account and print its one-time password (changed at first sign-in)."""
+    from portal.accounts import service
+    from portal.accounts.models import Role
+    from portal.regions.service import RegionNotFound
+
+    try:
+        user, one_time = service.create_user(username, display_name, Role(role), region_code, certificate)
+    except RegionNotFound as exc:
+        raise click.ClickException(f"no division has the code {region_code}") from exc
+    except service.AccountError as exc:
+        messages = {"username": "the username must be 3-40 lower-case letters, digits, . _ -",
+                    "taken": "that username is taken", "certificate": "handlers and reviewers need --certificate"}
+        raise click.ClickException(messages[str(exc)]) from exc
+    db.session.commit()
+    click.echo(f"created {user.username} ({role}, {region_code})")
+    click.echo(f"one-time password: {one_time}")
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
@@ -142,5 +168,5 @@ def translate_compile() -> None:
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, seed_demo,
-                    backup_command):
+                    backup_command, create_user):
         app.cli.add_command(command)

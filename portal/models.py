@@ -1,4 +1,5 @@
 """Imports every feature's models so the metadata is complete (migrations, schema tests)."""
+from portal.accounts.models import RecoveryCode, User  # noqa: F401
 from portal.complaints.models import (Attachment, CaseCounter, Complaint, ComplaintEvent,  # noqa: F401
                                       TrackingGrant)
 from portal.institutions.models import Institution  # noqa: F401

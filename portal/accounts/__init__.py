@@ -1,0 +1,1 @@
+"""Staff and supervisor accounts: passwords, TOTP, roles and jurisdiction."""

@@ -1,0 +1,60 @@
+"""Accounts of the people who work in the back office and the supervisors' workspace."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
+from portal.i18n import LabelledEnum, _l
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    HANDLER = "handler", _l("Enforcement officer (case handler)")
+    REVIEWER = "reviewer", _l("Legal reviewer")
+    CUSTODIAN = "custodian", _l("Identity custodian")
+    SUPERVISOR = "supervisor", _l("Social supervisor")
+
+
+# Formal actions show who decided and their enforcement certificate number (执法证号).
+CERTIFIED_ROLES = (Role.HANDLER, Role.REVIEWER)
+
+
+class User(Base):
+    """One person's account, bound to a jurisdiction (a region and everything inside it)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role NOT IN ('handler', 'reviewer') OR certificate_number IS NOT NULL",
+                        name="certificate"),
+    )
+
+    id: Mapped[intpk]
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[Role] = mapped_column(value_enum(Role, 16))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    certificate_number: Mapped[str | None] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted under the data key
+    totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The last TOTP time step accepted: a code is good once, never again.
+    last_totp_step: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout, password change and disabling: older sessions carry an older number.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[created_at]
+
+
+class RecoveryCode(Base):
+    """A one-time code for signing in without the authenticator; stored as a keyed hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,133 @@
+"""Account rules: creation, passwords, second factor, ending sessions, jurisdiction."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from sqlalchemy import select
+
+from portal.accounts import passwords, totp
+from portal.accounts.models import CERTIFIED_ROLES, RecoveryCode, Role, User
+from portal.extensions import db
+from portal.regions import service as regions
+from portal.security import audit, crypto
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
+
+
+class AccountError(ValueError):
+    """An account could not be created or changed as asked."""
+
+
+class SignInFailed(Exception):
+    """Wrong name, wrong password or a disabled account: one exception, one message for all."""
+
+
+class SecondFactorFailed(Exception):
+    """The authenticator or recovery code was wrong, expired or already used."""
+
+
+def create_user(username: str, display_name: str, role: Role, region_code: str,
+                certificate_number: str | None = None, actor: str = "system") -> tuple[User, str]:
+    """A new account with a one-time password, to be changed at first sign-in."""
+    if not USERNAME.fullmatch(username or ""):
+        raise AccountError("username")
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError("taken")
+    regions.get(region_code)  # raises RegionNotFound for an unknown jurisdiction
+    if role in CERTIFIED_ROLES and not certificate_number:
+        raise AccountError("certificate")
+    one_time = secrets.token_urlsafe(12)
+    user = User(username=username, display_name=display_name or username, role=role,
+                region_code=region_code, certificate_number=certificate_number or None,
+                password_hash=passwords.hash_password(one_time), must_change_password=True)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.created", "user", user.id,
+                 after={"username": username, "role": role.value, "region": region_code})
+    return user, one_time
+
+
+def authenticate(username: str, password: str) -> User:
+    """The account for a name and password; every failure raises the same exception."""
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    valid = passwords.verify_password(user.password_hash if user else None, password or "")
+    if user is None or not valid or not user.active:
+        raise SignInFailed()
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password (policy checked) and end every other session of the account."""
+    passwords.check_policy(new_password, [user.username, user.display_name])
+    user.password_hash = passwords.hash_password(new_password)
+    user.must_change_password = False
+    end_sessions(user)
+    audit.record(f"user:{user.id}", "user.password_changed", "user", user.id)
+
+
+def end_sessions(user: User) -> None:
+    """Sessions carry the version they started with; bumping it refuses them all."""
+    user.session_version += 1
+    db.session.flush()
+
+
+def disable(user: User, actor: str, reason: str) -> None:
+    """Take away access at once, including sessions already open."""
+    user.active = False
+    end_sessions(user)
+    audit.record(actor, "user.disabled", "user", user.id, reason=reason)
+
+
+def begin_totp(user: User) -> str:
+    """A new authenticator secret for enrolment (kept encrypted until confirmed)."""
+    secret = totp.new_secret()
+    user.totp_secret = crypto.encrypt_text(secret)
+    user.totp_enrolled_at = None
+    db.session.flush()
+    return secret
+
+
+def totp_secret(user: User) -> str | None:
+    return crypto.decrypt_text(user.totp_secret) if user.totp_secret else None
+
+
+def confirm_totp(user: User, code: str, now: dt.datetime) -> list[str]:
+    """Finish enrolment with a first code; returns recovery codes, shown once."""
+    secret = totp_secret(user)
+    step = totp.matching_step(secret, code, now) if secret else None
+    if step is None:
+        raise SecondFactorFailed()
+    user.totp_enrolled_at, user.last_totp_step = now, step
+    codes = totp.new_recovery_codes()
+    db.session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
+    db.session.add_all(RecoveryCode(user_id=user.id, code_digest=totp.recovery_digest(code_, crypto.pepper()))
+                       for code_ in codes)
+    db.session.flush()
+    audit.record(f"user:{user.id}", "user.totp_enrolled", "user", user.id, at=now)
+    return codes
+
+
+def verify_second_factor(user: User, code: str, now: dt.datetime) -> str:
+    """Accept a fresh authenticator code or an unused recovery code; returns which was used."""
+    secret = totp_secret(user)
+    step = totp.matching_step(secret, code, now) if secret and user.totp_enrolled_at else None
+    if step is not None and step > (user.last_totp_step or -1):
+        user.last_totp_step = step
+        return "totp"
+    recovery = db.session.scalar(select(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
+        RecoveryCode.code_digest == totp.recovery_digest(code, crypto.pepper())))
+    if recovery is None:
+        raise SecondFactorFailed()
+    recovery.used_at = now
+    db.session.flush()
+    return "recovery"
+
+
+def covers(user: User, region_code: str) -> bool:
+    """True when a record of `region_code` lies inside the user's jurisdiction."""
+    return region_code.startswith(regions.get(user.region_code).scope_prefix)
