@@ -37,13 +37,18 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions and apply per-database connection settings."""
     from portal import i18n
     from portal.db import configure_engine
-    from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.accounts import sessions
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(sessions.load)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = None  # sessions end by version and time, not by guessing
     i18n.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -81,6 +86,8 @@ def quiet_sensitive_loggers() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes."""
+    from portal.accounts.staff_views import bp as staff_bp
+    from portal.accounts.views import bp as accounts_bp
     from portal.complaints.views import bp as complaints_bp
     from portal.institutions.views import bp as institutions_bp
     from portal.regions.views import bp as regions_bp
@@ -91,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(regions_bp)
     app.register_blueprint(institutions_bp)
     app.register_blueprint(complaints_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
     navigation.init_app(app)
 
 

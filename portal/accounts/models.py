@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,7 +23,7 @@ class Role(LabelledEnum):
 CERTIFIED_ROLES = (Role.HANDLER, Role.REVIEWER)
 
 
-class User(Base):
+class User(UserMixin, Base):
     """One person's account, bound to a jurisdiction (a region and everything inside it)."""
 
     __tablename__ = "users"
@@ -47,6 +48,10 @@ class User(Base):
     # Bumped on logout, password change and disabling: older sessions carry an older number.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[created_at]
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
 
 
 class RecoveryCode(Base):

@@ -1,0 +1,35 @@
+"""Who may open a staff page: signed in, with one of the page's roles."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from portal.accounts.models import Role
+
+
+def safe_next(target: str | None) -> str | None:
+    """A `next` address only if it stays on this site (a path, not //host or a scheme)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def staff_required(*roles: Role) -> Callable:
+    """Require a signed-in account, and one of `roles` when any are named (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,55 @@
+"""Signed-in sessions: what they hold, how long they last, and when they are refused."""
+from __future__ import annotations
+
+import time
+
+from flask import session
+from flask_login import login_user, logout_user
+
+from portal.accounts.models import User
+from portal.extensions import db
+
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 3600
+PENDING_KEY = "pending_sign_in"
+PENDING_SECONDS = 10 * 60
+
+
+def start(user: User) -> None:
+    """Sign the user in: the session remembers the account's session version and the time."""
+    session.pop(PENDING_KEY, None)
+    login_user(user)
+    now = int(time.time())
+    session["account"] = {"version": user.session_version, "since": now, "seen": now}
+
+
+def load(user_id: str) -> User | None:
+    """Flask-Login's loader: the user, if the session is still good (not ended, idle or old)."""
+    state = session.get("account")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    now = int(time.time())
+    if (user is None or not user.active or not state or state.get("version") != user.session_version
+            or now - state.get("seen", 0) > IDLE_SECONDS or now - state.get("since", 0) > ABSOLUTE_SECONDS):
+        return None
+    session["account"] = {**state, "seen": now}
+    return user
+
+
+def end() -> None:
+    logout_user()
+    session.clear()
+
+
+def remember_pending(user: User) -> None:
+    """Between the password and the second factor, the session knows whose sign-in it is."""
+    session[PENDING_KEY] = {"id": user.id, "version": user.session_version, "since": int(time.time())}
+
+
+def pending_user() -> User | None:
+    state = session.get(PENDING_KEY)
+    if not state or int(time.time()) - state.get("since", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, state["id"])
+    if user is None or not user.active or user.session_version != state["version"]:
+        return None
+    return user

@@ -1,0 +1,158 @@
+"""Signing in (password, then the authenticator) and out."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts import service, sessions, totp
+from portal.accounts.access import safe_next
+from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
+from portal.extensions import db, limiter
+from portal.i18n import _
+from portal.security import audit
+
+bp = Blueprint("accounts", __name__)
+
+
+def client_limit() -> str:
+    return current_app.config["LIMIT_SIGN_IN_CLIENT"]
+
+
+def account_limit() -> str:
+    return current_app.config["LIMIT_SIGN_IN_ACCOUNT"]
+
+
+def account_key() -> str:
+    """Failures are also counted per account, wherever they come from."""
+    name = (request.form.get("username") or "").strip().lower()
+    return "account:" + hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def failed(_response) -> bool:
+    return g.get("sign_in_failed", False)
+
+
+def next_step(user) -> str:
+    """Where a half-signed-in user goes: new password, then enrolment, then the code."""
+    if user.must_change_password:
+        return url_for(".first_password")
+    if user.totp_enrolled_at is None:
+        return url_for(".enrol")
+    return url_for(".second_factor", next=safe_next(request.args.get("next")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(client_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=account_key, deduct_when=failed)
+def login():
+    """Username and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.account"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.username.data, form.password.data)
+        except service.SignInFailed:
+            g.sign_in_failed = True
+            audit.record("client", "user.sign_in_failed", "user", form.username.data[:40])
+            db.session.commit()
+            form.password.errors = [_("The username or password is not right.")]
+        else:
+            sessions.remember_pending(user)
+            db.session.commit()
+            return redirect(next_step(user))
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+def _pending_or_restart():
+    user = sessions.pending_user()
+    if user is None:
+        flash(_("Please sign in again."), "info")
+    return user
+
+
+@bp.route("/login/password", methods=["GET", "POST"])
+def first_password():
+    """Replace the one-time password before anything else."""
+    user = _pending_or_restart()
+    if user is None:
+        return redirect(url_for(".login"))
+    form = PasswordForm(personal=[user.username, user.display_name])
+    if form.validate_on_submit():
+        if not service.passwords.verify_password(user.password_hash, form.current.data):
+            form.current.errors = [_("The current password is not right.")]
+        else:
+            service.change_password(user, form.new.data)
+            sessions.remember_pending(user)
+            db.session.commit()
+            return redirect(next_step(user))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+def enrol():
+    """Add the account to an authenticator app (QR code or typed key), then confirm a code."""
+    user = _pending_or_restart()
+    if user is None:
+        return redirect(url_for(".login"))
+    secret = service.totp_secret(user) or service.begin_totp(user)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = service.confirm_totp(user, form.code.data, clock.now())
+        except service.SecondFactorFailed:
+            form.code.errors = [_("That code is not right. Check the time on your phone and try the new code.")]
+        else:
+            sessions.start(user)
+            db.session.commit()
+            return render_template("accounts/recovery.html", codes=codes)
+    db.session.commit()
+    uri = totp.provisioning_uri(secret, user.username)
+    return render_template("accounts/enrol.html", form=form, secret=secret, qr=qr_data_uri(uri)), \
+        422 if form.errors else 200
+
+
+def qr_data_uri(text: str) -> str:
+    """The QR code as an SVG data URI (no image files, nothing from another host)."""
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=5, border=2)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(client_limit, methods=["POST"])
+def second_factor():
+    """The authenticator code (or a recovery code)."""
+    user = _pending_or_restart()
+    if user is None:
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            used = service.verify_second_factor(user, form.code.data, clock.now())
+        except service.SecondFactorFailed:
+            audit.record("client", "user.second_factor_failed", "user", user.id)
+            db.session.commit()
+            form.code.errors = [_("That code is not right, or it was already used.")]
+        else:
+            sessions.start(user)
+            audit.record(f"user:{user.id}", "user.signed_in", "user", user.id, after={"factor": used})
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("staff.account"))
+    return render_template("accounts/code.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out, ending every session of this account, wherever it was opened."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        service.end_sessions(user)
+        audit.record(f"user:{user.id}", "user.signed_out", "user", user.id)
+        db.session.commit()
+    sessions.end()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for(".login"))

@@ -1,0 +1,147 @@
+"""Signing in through the pages: password, first password change, enrolment, code, sign-out."""
+import datetime as dt
+import re
+import time
+
+import pyotp
+import pytest
+
+from portal.accounts import service
+from portal.accounts.models import Role, User
+from portal.extensions import db
+from tests.complaints.helpers import hidden
+
+NEW_PASSWORD = "钱塘江 lantern-harbour 27"
+
+
+@pytest.fixture
+def account(app):
+    """A handler as created by an administrator: one-time password, no authenticator yet."""
+    with app.app_context():
+        user, one_time = service.create_user("zhou.handler", "周执法", Role.HANDLER, "330106", "浙杭执字0001")
+        db.session.commit()
+        return user.id, one_time
+
+
+def post(client, url, **fields):
+    page = client.get(url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": hidden(page, "csrf_token"), **fields})
+
+
+def enrolled_client(client, account) -> str:
+    """Walk a fresh account through the first sign-in; returns its authenticator secret."""
+    _user_id, one_time = account
+    assert post(client, "/login", username="zhou.handler", password=one_time).headers["Location"] == "/login/password"
+    response = post(client, "/login/password", current=one_time, new=NEW_PASSWORD, repeat=NEW_PASSWORD)
+    assert response.headers["Location"] == "/login/enrol"
+    page = client.get("/login/enrol").get_data(as_text=True)
+    assert 'src="data:image/svg+xml' in page
+    secret = re.search(r'<span class="mono">([A-Z2-7]{32})</span>', page).group(1)
+    response = post(client, "/login/enrol", code=pyotp.TOTP(secret).now())
+    assert response.status_code == 200 and response.get_data(as_text=True).count("<li>") >= 10
+    return secret
+
+
+def sign_in(client, secret, code_time=None):
+    post(client, "/login", username="zhou.handler", password=NEW_PASSWORD)
+    code = pyotp.TOTP(secret).at(code_time or dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30))
+    return post(client, "/login/code", code=code)
+
+
+def test_first_sign_in_sets_password_and_authenticator(client, account):
+    enrolled_client(client, account)
+    page = client.get("/staff/account?lang=zh_CN").get_data(as_text=True)
+    assert "周执法" in page and "浙杭执字0001" in page and "浙江省杭州市西湖区" in page
+    assert "剩余恢复码" in page and ">10<" in page
+
+
+def test_staff_pages_need_the_second_factor_too(client, account):
+    _id, one_time = account
+    post(client, "/login", username="zhou.handler", password=one_time)
+    response = client.get("/staff/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_wrong_password_unknown_user_and_disabled_account_look_the_same(client, app, account):
+    _id, one_time = account
+    bodies = []
+    for name, password in (("zhou.handler", "wrong-password-123"), ("nobody.here", one_time)):
+        response = post(client, "/login?lang=en", username=name, password=password)
+        assert response.status_code == 422
+        bodies.append(re.search(r'id="password-error">(.*?)</p>', response.get_data(as_text=True), re.S).group(1))
+    with app.app_context():
+        service.disable(db.session.get(User, account[0]), "user:1", "test")
+        db.session.commit()
+    response = post(client, "/login?lang=en", username="zhou.handler", password=one_time)
+    bodies.append(re.search(r'id="password-error">(.*?)</p>', response.get_data(as_text=True), re.S).group(1))
+    assert len(set(bodies)) == 1 and "The username or password is not right." in bodies[0]
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_client(client, app, account):
+    for _ in range(5):
+        assert post(client, "/login", username="zhou.handler", password="wrong-password-123").status_code == 422
+    other = app.test_client()
+    assert post(other, "/login", username="zhou.handler", password=account[1]).status_code == 429
+
+
+def test_a_used_code_cannot_sign_in_again(client, app, account):
+    secret = enrolled_client(client, account)
+    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)
+    assert sign_in(app.test_client(), secret, moment).status_code == 302
+    other = app.test_client()
+    response = sign_in(other, secret, moment)
+    assert response.status_code == 422 and "已被使用" in response.get_data(as_text=True)
+
+
+def test_sign_out_is_a_post_and_ends_copied_sessions(client, app, account):
+    enrolled_client(client, account)
+    copied = client.get_cookie("session").value
+    assert client.get("/logout").status_code == 405
+    page = client.get("/staff/account").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": hidden(page, "csrf_token")})
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    assert replay.get("/staff/account").status_code == 302
+
+
+def test_password_change_and_disabling_end_other_sessions(client, app, account):
+    secret = enrolled_client(client, account)
+    second = app.test_client()
+    assert sign_in(second, secret).status_code == 302 and second.get("/staff/account").status_code == 200
+    newer = "西湖 boathouse-lantern 48"
+    response = post(client, "/staff/account", current=NEW_PASSWORD, new=newer, repeat=newer)
+    assert response.status_code == 302
+    assert client.get("/staff/account").status_code == 200  # this session goes on
+    assert second.get("/staff/account").status_code == 302  # the other one has ended
+    with app.app_context():
+        service.disable(db.session.get(User, account[0]), "user:1", "left")
+        db.session.commit()
+    assert client.get("/staff/account").status_code == 302
+
+
+def test_idle_sessions_end_after_30_minutes(client, account):
+    enrolled_client(client, account)
+    with client.session_transaction() as session:
+        session["account"] = {**session["account"], "seen": int(time.time()) - 31 * 60}
+    assert client.get("/staff/account").status_code == 302
+
+
+def test_sign_in_returns_only_to_pages_on_this_site(client, account):
+    secret = enrolled_client(client, account)
+    page = client.get("/staff/account").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": hidden(page, "csrf_token")})
+    post(client, "/login?next=//evil.example/x", username="zhou.handler", password=NEW_PASSWORD)
+    code = pyotp.TOTP(secret).at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30))
+    response = post(client, "/login/code?next=//evil.example/x", code=code)
+    assert response.headers["Location"] == "/staff/account"
+    from portal.accounts.access import safe_next
+
+    assert [safe_next(t) for t in ("/staff/x", "//evil", "https://evil", "/\\evil", None)] == \
+        ["/staff/x", None, None, None, None]
+
+
+def test_weak_new_passwords_are_refused_beside_the_field(client, account):
+    post(client, "/login", username="zhou.handler", password=account[1])
+    response = post(client, "/login/password?lang=en", current=account[1], new="password1234", repeat="password1234")
+    assert response.status_code == 422
+    assert "too common" in re.search(r'id="new-error">(.*?)</p>', response.get_data(as_text=True), re.S).group(1)
