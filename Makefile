@@ -14,6 +14,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 run: setup
 	@echo ""
 	@echo "  Portal: http://$(HOST):$(PORT)/   (stop with Ctrl+C)"
+	@$(FLASK) demo-credentials | sed 's/^/  /'
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

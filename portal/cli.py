@@ -80,6 +80,15 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@click.command("demo-credentials")
+def demo_credentials() -> None:
+    """Print the demo accounts' sign-in details (what `make run` shows)."""
+    from portal.accounts.demo import credentials
+
+    for line in credentials():
+        click.echo(line)
+
+
 @click.command("create-user")
 @click.option("--username", required=True, help="Sign-in name: lower case letters, digits, . _ -")
 @click.option("--role", required=True, type=click.Choice(["admin", "handler", "reviewer", "custodian", "supervisor"]))
@@ -112,6 +121,8 @@ def seed_demo() -> None:
     """Fill an empty portal with demo data; running it again adds nothing twice."""
     from portal import demo
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("seed-demo creates accounts with published passwords: not in production")
     for line in demo.seed():
         click.echo(line)
     db.session.commit()
@@ -168,5 +179,5 @@ def translate_compile() -> None:
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, seed_demo,
-                    backup_command, create_user):
+                    backup_command, create_user, demo_credentials):
         app.cli.add_command(command)

@@ -74,3 +74,29 @@ def test_seed_demo_extends_a_database_seeded_by_an_older_generator(ctx):
     first.name = "旧版演示数据里的名称"
     db.session.flush()
     assert demo.seed() == 0  # its original name is free again, but its code is taken: skipped
+
+
+def test_seed_demo_refuses_production(app):
+    from portal.cli import seed_demo
+
+    runner = app.test_cli_runner()
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = runner.invoke(seed_demo)
+    finally:
+        app.config["ENV_NAME"] = "testing"
+    assert result.exit_code != 0 and "not in production" in result.output
+
+
+def test_demo_accounts_sign_in_with_the_printed_details(ctx):
+    import pyotp
+
+    from portal.accounts import demo as accounts_demo
+    from portal.accounts import service
+    from portal.db import utcnow
+
+    user = service.authenticate("demo.handler", accounts_demo.DEMO_PASSWORD)
+    assert user.certificate_number and not user.must_change_password
+    code = pyotp.TOTP(accounts_demo.DEMO_TOTP_SECRET).now()
+    assert service.verify_second_factor(user, code, utcnow()) == "totp"
+    assert {u for u, *_ in accounts_demo.DEMO_ACCOUNTS} >= {"demo.admin", "demo.custodian"}

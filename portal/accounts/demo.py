@@ -1,0 +1,47 @@
+"""Demo accounts for `make run`: one per role, with a password and authenticator key printed
+on the console. Never created in production (seed-demo refuses to run there)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts import passwords
+from portal.accounts.models import Role, User
+from portal.db import utcnow
+from portal.extensions import db
+from portal.security import crypto
+
+DEMO_PASSWORD = "xihu-demo-lantern-2026"
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # base32; any authenticator app accepts it
+DEMO_ACCOUNTS = (
+    ("demo.admin", "演示管理员", Role.ADMIN, "330100", None),
+    ("demo.handler", "演示执法人员", Role.HANDLER, "330106", "浙杭执字（演示）0001"),
+    ("demo.reviewer", "演示法制审核", Role.REVIEWER, "330100", "浙杭审字（演示）0001"),
+    ("demo.custodian", "演示身份保管人", Role.CUSTODIAN, "330100", None),
+    ("demo.supervisor", "演示社会监督员", Role.SUPERVISOR, "330106", None),
+)
+
+
+def seed() -> int:
+    """Add the demo accounts that are missing, ready to sign in; returns how many."""
+    existing = set(db.session.scalars(select(User.username)))
+    added = 0
+    for username, name, role, region, certificate in DEMO_ACCOUNTS:
+        if username in existing:
+            continue
+        db.session.add(User(
+            username=username, display_name=name, role=role, region_code=region,
+            certificate_number=certificate, password_hash=passwords.hash_password(DEMO_PASSWORD),
+            must_change_password=False, totp_secret=crypto.encrypt_text(DEMO_TOTP_SECRET),
+            totp_enrolled_at=utcnow()))
+        added += 1
+    db.session.flush()
+    return added
+
+
+def credentials() -> list[str]:
+    """The lines `make run` prints."""
+    names = ", ".join(username for username, *_ in DEMO_ACCOUNTS)
+    return [f"Demo sign-in ({names}) at /login",
+            f"  password: {DEMO_PASSWORD}",
+            f"  authenticator key: {DEMO_TOTP_SECRET} (add it to any TOTP app, or: "
+            f"python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\")"]
