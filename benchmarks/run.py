@@ -115,11 +115,11 @@ def free_port() -> int:
 def prepare(env: dict[str, str]) -> None:
     """Keys, schema and demo data, through the portal's own commands."""
     flask = [str(BIN / "flask"), "--app", "portal"]
-    # Production refuses to start without keys, so they are made in development mode.
-    subprocess.run(flask + ["keys", "generate"], env={**env, "PORTAL_ENV": "development"},
-                   cwd=ROOT, check=True, capture_output=True)
-    for args in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run(flask + args, env=env, cwd=ROOT, check=True, capture_output=True)
+    # Keys are made before production can start; demo data is refused in production on purpose.
+    development = {**env, "PORTAL_ENV": "development"}
+    for args, environment in ((["keys", "generate"], development), (["db", "upgrade"], env),
+                              (["seed-demo"], development)):
+        subprocess.run(flask + args, env=environment, cwd=ROOT, check=True, capture_output=True)
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
