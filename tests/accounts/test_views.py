@@ -36,7 +36,8 @@ def enrolled_client(client, account) -> str:
     assert response.headers["Location"] == "/login/enrol"
     page = client.get("/login/enrol").get_data(as_text=True)
     assert 'src="data:image/svg+xml' in page
-    secret = re.search(r'<span class="mono">([A-Z2-7]{32})</span>', page).group(1)
+    secret = re.search(r'<span class="mono key">([A-Z2-7 ]+)</span>', page).group(1).replace(" ", "")
+    assert len(secret) == 32
     response = post(client, "/login/enrol", code=pyotp.TOTP(secret).now())
     assert response.status_code == 200 and response.get_data(as_text=True).count("<li>") >= 10
     return secret
