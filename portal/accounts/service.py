@@ -131,3 +131,34 @@ def verify_second_factor(user: User, code: str, now: dt.datetime) -> str:
 def covers(user: User, region_code: str) -> bool:
     """True when a record of `region_code` lies inside the user's jurisdiction."""
     return region_code.startswith(regions.get(user.region_code).scope_prefix)
+
+
+class UserNotFound(LookupError):
+    """No such account in the asking administrator's jurisdiction."""
+
+
+def users_in_jurisdiction(admin: User) -> list[User]:
+    """The accounts an administrator manages: those whose jurisdiction lies inside theirs."""
+    prefix = regions.get(admin.region_code).scope_prefix
+    return list(db.session.scalars(select(User).where(User.region_code.startswith(prefix))
+                                   .order_by(User.active.desc(), User.role, User.username)))
+
+
+def get_in_jurisdiction(admin: User, user_id: int) -> User:
+    """One account, if it lies inside the administrator's jurisdiction (else not found)."""
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None or not covers(admin, user.region_code):
+        raise UserNotFound(user_id)
+    return user
+
+
+def reset_credentials(user: User, actor: str, reason: str) -> str:
+    """A new one-time password and a new authenticator enrolment; old sessions end."""
+    one_time = secrets.token_urlsafe(12)
+    user.password_hash = passwords.hash_password(one_time)
+    user.must_change_password = True
+    user.totp_secret, user.totp_enrolled_at, user.last_totp_step = None, None, None
+    db.session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
+    end_sessions(user)
+    audit.record(actor, "user.reset", "user", user.id, reason=reason)
+    return one_time

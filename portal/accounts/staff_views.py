@@ -1,19 +1,35 @@
-"""The back office's account page."""
+"""The back office's account pages: your own account, and administrators' user management."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.accounts import passwords, service, sessions
 from portal.accounts.access import staff_required
+from portal.accounts.admin_forms import NewUserForm, ReasonForm
 from portal.accounts.forms import PasswordForm
-from portal.accounts.models import RecoveryCode
+from portal.accounts.models import RecoveryCode, Role
 from portal.extensions import db
-from portal.i18n import _
+from portal.i18n import _, _l
 from portal.regions import service as regions
+from portal.security import audit
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+ACTION_LABELS = {
+    "user.created": _l("Account created"), "user.password_changed": _l("Password changed"),
+    "user.totp_enrolled": _l("Authenticator set up"), "user.signed_in": _l("Signed in"),
+    "user.signed_out": _l("Signed out"), "user.sign_in_failed": _l("Failed sign-in"),
+    "user.second_factor_failed": _l("Wrong authenticator code"), "user.disabled": _l("Account disabled"),
+    "user.reset": _l("Password and authenticator reset"),
+}
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(action: str) -> str:
+    """An audit action in words, in the page's language."""
+    return ACTION_LABELS.get(action, action)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -35,3 +51,73 @@ def account():
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
     return render_template("staff/account.html", user=user, form=form, recovery_left=unused,
                            jurisdiction=regions.get(user.region_code)), 422 if form.errors else 200
+
+
+def _admin():
+    return current_user._get_current_object()
+
+
+@bp.get("/users")
+@staff_required(Role.ADMIN)
+def users():
+    """The accounts of the administrator's jurisdiction."""
+    return render_template("staff/users.html", users=service.users_in_jurisdiction(_admin()))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def new_user():
+    """Create an account inside the administrator's jurisdiction; its one-time password is shown once."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        region = form.region.region
+        if not service.covers(_admin(), region.code):
+            form.region.errors = [_("Choose a place inside your own jurisdiction.")]
+        else:
+            try:
+                user, one_time = service.create_user(
+                    form.username.data, form.display_name.data, Role(form.role.data), region.code,
+                    form.certificate_number.data, actor=f"user:{_admin().id}")
+            except service.AccountError as exc:
+                form.username.errors = [_("This username is taken.") if str(exc) == "taken" else
+                                        _("Use 3–40 lower-case letters, digits, dots, dashes or underscores.")]
+            else:
+                db.session.commit()
+                return render_template("staff/one_time_password.html", user=user, one_time=one_time)
+    return render_template("staff/new_user.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/users/<int:user_id>")
+@staff_required(Role.ADMIN)
+def user_detail(user_id: int):
+    """One account of the jurisdiction, with its recent audit entries and the actions."""
+    try:
+        user = service.get_in_jurisdiction(_admin(), user_id)
+    except service.UserNotFound:
+        abort(404)
+    return render_template("staff/user.html", user=user, form=ReasonForm(),
+                           history=audit.for_object("user", user.id)[-20:],
+                           jurisdiction=regions.get(user.region_code))
+
+
+@bp.post("/users/<int:user_id>/<any(disable, reset):action>")
+@staff_required(Role.ADMIN)
+def user_action(user_id: int, action: str):
+    """Disable an account, or reset its password and authenticator (both end its sessions)."""
+    try:
+        user = service.get_in_jurisdiction(_admin(), user_id)
+    except service.UserNotFound:
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return render_template("staff/user.html", user=user, form=form, history=audit.for_object("user", user.id)[-20:],
+                               jurisdiction=regions.get(user.region_code)), 422
+    actor = f"user:{_admin().id}"
+    if action == "disable":
+        service.disable(user, actor, form.reason.data)
+        db.session.commit()
+        flash(_("The account is disabled and its sessions have ended."), "success")
+        return redirect(url_for(".user_detail", user_id=user.id))
+    one_time = service.reset_credentials(user, actor, form.reason.data)
+    db.session.commit()
+    return render_template("staff/one_time_password.html", user=user, one_time=one_time)

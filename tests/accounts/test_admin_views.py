@@ -1,0 +1,114 @@
+"""Administrators manage the accounts of their own jurisdiction, and only those."""
+import datetime as dt
+import re
+
+import pyotp
+import pytest
+
+from portal.accounts import service
+from portal.accounts.models import Role, User
+from portal.extensions import db
+from tests.complaints.helpers import hidden
+
+PASSWORD = "运河 lantern-harbour 61"
+
+
+def make_account(app, username, role, region, certificate=None):
+    """An account that has already chosen its password and set up its authenticator."""
+    with app.app_context():
+        user, _ = service.create_user(username, username, role, region, certificate)
+        service.change_password(user, PASSWORD)
+        secret = service.begin_totp(user)
+        service.confirm_totp(user, pyotp.TOTP(secret).at(dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30)),
+                             dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30))
+        db.session.commit()
+        return user.id, secret
+
+
+def sign_in(client, username, secret):
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"csrf_token": hidden(page, "csrf_token"), "username": username, "password": PASSWORD})
+    page = client.get("/login/code").get_data(as_text=True)
+    response = client.post("/login/code", data={"csrf_token": hidden(page, "csrf_token"),
+                                                "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+@pytest.fixture
+def admin(app, client):
+    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
+    sign_in(client, "hz.admin", secret)
+    return client
+
+
+def post_form(client, url, **fields):
+    page = client.get(url).get_data(as_text=True)
+    token = hidden(page, "csrf_token")
+    return client.post(url, data={"csrf_token": token, **fields})
+
+
+def test_admin_lists_only_accounts_of_the_jurisdiction(app, admin):
+    inside, _ = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
+    outside, _ = make_account(app, "xn.handler", Role.HANDLER, "630103", "青宁执字1")
+    page = admin.get("/staff/users?lang=zh_CN").get_data(as_text=True)
+    assert "xh.handler" in page and "xn.handler" not in page
+    assert admin.get(f"/staff/users/{inside}").status_code == 200
+    assert admin.get(f"/staff/users/{outside}").status_code == 404
+    response = post_form(admin, f"/staff/users/{inside}", reason="x")  # GET-only page: 405
+    assert response.status_code == 405
+    page = admin.get(f"/staff/users/{inside}").get_data(as_text=True)
+    response = admin.post(f"/staff/users/{outside}/disable", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                   "reason": "not mine"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(User, outside).active
+
+
+def test_other_roles_may_not_manage_accounts(app, client):
+    _id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
+    sign_in(client, "xh.handler", secret)
+    assert client.get("/staff/users").status_code == 403
+    assert client.get("/staff/users/new").status_code == 403
+
+
+def test_create_an_account_inside_and_not_outside(app, admin):
+    response = post_form(admin, "/staff/users/new?lang=en", username="new.handler", display_name="新执法",
+                         role="handler", region="330106", certificate_number="浙杭执字9")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "One-time password for 新执法" in page
+    one_time = re.search(r'class="receipt__code mono">([^<]+)<', page).group(1)
+    with app.app_context():
+        assert service.authenticate("new.handler", one_time).must_change_password
+    response = post_form(admin, "/staff/users/new?lang=en", username="far.away", display_name="远",
+                         role="admin", region="630103")
+    assert response.status_code == 422 and "inside your own jurisdiction" in response.get_data(as_text=True)
+    response = post_form(admin, "/staff/users/new?lang=en", username="no.cert", display_name="无证",
+                         role="reviewer", region="330100")
+    assert response.status_code == 422 and "need their certificate number" in response.get_data(as_text=True)
+
+
+def test_disabling_ends_the_accounts_sessions_at_once(app, admin):
+    target, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
+    other = app.test_client()
+    sign_in(other, "xh.handler", secret)
+    assert other.get("/staff/account").status_code == 200
+    page = admin.get(f"/staff/users/{target}").get_data(as_text=True)
+    response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                  "reason": ""})
+    assert response.status_code == 422  # a reason is required
+    response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                  "reason": "调离执法岗位"})
+    assert response.status_code == 302
+    assert other.get("/staff/account").status_code == 302
+    assert "调离执法岗位" in admin.get(f"/staff/users/{target}?lang=zh_CN").get_data(as_text=True)
+
+
+def test_reset_gives_a_new_one_time_password_and_a_new_enrolment(app, admin):
+    target, _secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
+    page = admin.get(f"/staff/users/{target}").get_data(as_text=True)
+    response = admin.post(f"/staff/users/{target}/reset", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                "reason": "手机丢失"})
+    one_time = re.search(r'class="receipt__code mono">([^<]+)<', response.get_data(as_text=True)).group(1)
+    with app.app_context():
+        user = service.authenticate("xh.handler", one_time)
+        assert user.must_change_password and user.totp_enrolled_at is None and user.totp_secret is None
