@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.regions.views import bp as regions_bp
     from portal.site import navigation
     from portal.site.views import bp as site_bp
+    from portal.workdays.staff_views import bp as workdays_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(regions_bp)
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(workdays_bp)
     navigation.init_app(app)
 
 

@@ -76,22 +76,40 @@ def import_package() -> list[int]:
     return new_years
 
 
-def read_schedule(path: Path) -> dict[int, list[tuple[dt.date, DayKind, str]]]:
-    """Rows `date,kind,name` of a schedule file (`#` lines are comments), grouped by year."""
+def parse_schedule(text: str, source: str) -> dict[int, list[tuple[dt.date, DayKind, str]]]:
+    """Rows `date,kind,name` (a header line, `#` comments allowed), grouped by year."""
     kinds = {kind.value: kind for kind in DayKind}
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if lines and not lines[0].startswith("date"):
+        lines.insert(0, "date,kind,name")
     by_year: dict[int, list] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = (line for line in handle if line.strip() and not line.startswith("#"))
-        for number, row in enumerate(csv.DictReader(lines), start=2):
-            try:
-                day = dt.date.fromisoformat(row["date"].strip())
-                kind = kinds[row["kind"].strip()]
-            except (KeyError, ValueError, AttributeError) as exc:
-                raise ScheduleInvalid(f"{path.name}, row {number}: {row}") from exc
-            by_year.setdefault(day.year, []).append((day, kind, (row.get("name") or "").strip()))
+    for number, row in enumerate(csv.DictReader(lines), start=1):
+        try:
+            day = dt.date.fromisoformat(row["date"].strip())
+            kind = kinds[row["kind"].strip()]
+        except (KeyError, ValueError, AttributeError) as exc:
+            raise ScheduleInvalid(f"{source}, row {number}: {','.join(str(v) for v in row.values())}") from exc
+        by_year.setdefault(day.year, []).append((day, kind, (row.get("name") or "").strip()))
+    if not by_year:
+        raise ScheduleInvalid(f"{source}: no rows")
     return by_year
+
+
+def import_text(text: str, source: str) -> dict[int, int]:
+    """Enter the years a schedule covers, replacing what was there; {year: days}."""
+    return {year: enter_year(year, days, source) for year, days in parse_schedule(text, source).items()}
 
 
 def import_file(path: Path) -> dict[int, int]:
     """Enter the years a schedule file covers, replacing what was there; {year: days}."""
-    return {year: enter_year(year, days, path.name) for year, days in read_schedule(path).items()}
+    return import_text(path.read_text(encoding="utf-8"), path.name)
+
+
+def entered_years() -> list[tuple[CalendarYear, int]]:
+    """Each entered year with its number of exceptional days, newest first."""
+    from sqlalchemy import extract, func
+
+    counts = dict(db.session.execute(
+        select(extract("year", CalendarDay.day), func.count()).group_by(extract("year", CalendarDay.day))).all())
+    years = db.session.scalars(select(CalendarYear).order_by(CalendarYear.year.desc()))
+    return [(year, counts.get(year.year, 0)) for year in years]

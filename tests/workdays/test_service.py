@@ -73,3 +73,10 @@ def test_cli_import_reports_and_refuses(runner, tmp_path):
     bad.write_text("date,kind\nsoon,holiday\n", encoding="utf-8")
     result = runner.invoke(args=["holidays", "import", str(bad)])
     assert result.exit_code != 0 and "not a schedule" in result.output
+
+
+def test_pasted_schedule_without_a_header_is_understood(ctx):
+    entered = service.import_text("2027-10-09,workday,国庆节\n2027-10-01,holiday,国庆节\n", "通知")
+    assert entered == {2027: 2}
+    with pytest.raises(service.ScheduleInvalid):
+        service.import_text("\n# nothing\n", "通知")
