@@ -80,6 +80,9 @@ class EventKind(LabelledEnum):
     ARCHIVED = "archived", _l("Archived")
     SUPPLEMENT = "supplement", _l("Information added by the reporter")
     MESSAGE_TO_REPORTER = "message_to_reporter", _l("Message from the case handler")
+    IN_PROGRESS = "in_progress", _l("Investigation started")
+    SUPERVISION = "supervision", _l("Supervision order from the office above")
+    NOTE = "note", _l("Internal note")
     RATED = "rated", _l("Reporter's rating")
     REVIEW_REQUESTED = "review_requested", _l("Review requested")
 
@@ -128,6 +131,8 @@ class Complaint(Base):
     conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    transferred_to: Mapped[str] = mapped_column(String(200), default="")
     rating: Mapped[Rating | None] = mapped_column(value_enum(Rating, 24))
     review_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
@@ -152,6 +157,9 @@ class ComplaintEvent(Base):
     kind: Mapped[EventKind] = mapped_column(value_enum(EventKind, 24))
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     body: Mapped[str] = mapped_column(Text, default="")
+    # Formal actions show who decided and their enforcement certificate number, as they were then.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[created_at]
 
     complaint: Mapped[Complaint] = relationship(back_populates="events", lazy="raise")

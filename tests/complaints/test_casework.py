@@ -1,0 +1,105 @@
+"""The casework state machine: every allowed step, and everything else refused."""
+import datetime as dt
+
+import pytest
+
+from portal.accounts import service as accounts
+from portal.accounts.models import Role
+from portal.complaints import casework, tracking
+from portal.complaints.casework import TRANSITIONS, TextRequired, TransitionNotAllowed
+from portal.complaints.models import EventKind, Status
+from portal.security import audit
+from tests.complaints.helpers import file
+
+NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
+
+
+@pytest.fixture
+def handler(ctx):
+    user, _ = accounts.create_user("case.handler", "李承办", Role.HANDLER, "330106", "浙杭执字0042")
+    return user
+
+
+@pytest.fixture
+def custodian(ctx):
+    user, _ = accounts.create_user("case.custodian", "赵保管", Role.CUSTODIAN, "330100")
+    return user
+
+
+def complaint_in(status: Status):
+    complaint = file().complaint
+    complaint.status = status
+    return complaint
+
+
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_each_step_only_from_its_states(handler, name):
+    step = TRANSITIONS[name]
+    for status in Status:
+        complaint = complaint_in(status)
+        complaint.conclusion_due = dt.date(2027, 1, 20)
+        call = lambda: casework.apply(complaint, name, handler, "依据材料作出处理。", extension_days=10,
+                                      destination="区市场监督管理局", now=NOW)
+        if status in step.from_states:
+            event = call()
+            assert event.kind is step.event and complaint.status is (step.to_state or status)
+        else:
+            with pytest.raises(TransitionNotAllowed):
+                call()
+
+
+def test_unknown_steps_are_refused(handler):
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint_in(Status.REGISTERED), "close_quietly", handler, now=NOW)
+
+
+def test_formal_decisions_need_certified_staff_and_name_them(handler, custodian):
+    complaint = complaint_in(Status.REGISTERED)
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "accept", custodian, now=NOW)
+    assert "accept" not in casework.allowed_steps(complaint, custodian)
+    event = casework.apply(complaint, "accept", handler, now=NOW)
+    assert event.actor_label == "李承办（浙杭执字0042）" and event.public
+    assert [e.action for e in audit.for_object("complaint", complaint.id)][-1] == "complaint.accept"
+
+
+def test_acceptance_starts_the_60_day_clock_and_one_extension_adds_at_most_30(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=NOW)
+    assert complaint.conclusion_due == dt.date(2027, 1, 22) and complaint.due_provisional  # 2027 not entered
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=31, now=NOW)
+    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=30, now=NOW)
+    assert complaint.conclusion_due == dt.date(2027, 2, 22) and complaint.extended
+    assert "extend" not in casework.allowed_steps(complaint, handler)
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "extend", handler, "再次延期", extension_days=5, now=NOW)
+
+
+def test_reasons_replies_and_destinations_are_required(handler):
+    with pytest.raises(TextRequired):
+        casework.apply(complaint_in(Status.REGISTERED), "not_accept", handler, "  ", now=NOW)
+    with pytest.raises(TextRequired):
+        casework.apply(complaint_in(Status.REGISTERED), "transfer", handler, "不属于教育部门职责", now=NOW)
+    with pytest.raises(TextRequired):
+        casework.apply(complaint_in(Status.ACCEPTED), "conclude", handler, "", now=NOW)
+
+
+def test_the_reporter_sees_decisions_with_who_decided_but_not_internal_notes(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=NOW)
+    casework.apply(complaint, "note", handler, "举报人可能是竞争对手", now=NOW)
+    casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
+    casework.apply(complaint, "conclude", handler, "经查属实，已责令停止招生并退费。", now=NOW)
+    timeline = tracking.public_timeline(complaint)
+    kinds = [event.kind for event in timeline]
+    assert EventKind.NOTE not in kinds and EventKind.SUPERVISION not in kinds
+    assert kinds[-2:] == [EventKind.ACCEPTED, EventKind.CONCLUDED]
+    assert tracking.written_reply(complaint).actor_label == "李承办（浙杭执字0042）"
+    assert complaint.replied_at == NOW and complaint.status is Status.CONCLUDED
+
+
+def test_transfer_records_where_the_case_went(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "transfer", handler, "涉嫌无照经营，属市场监管职责", destination="西湖区市场监督管理局", now=NOW)
+    assert complaint.transferred_to == "西湖区市场监督管理局" and complaint.status is Status.TRANSFERRED
