@@ -9,7 +9,6 @@ Create Date: 2026-11-22 05:53:16.015848+00:00
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db
 
 
 # revision identifiers, used by Alembic.

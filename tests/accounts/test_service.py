@@ -6,7 +6,6 @@ import pytest
 
 from portal.accounts import passwords, service, totp
 from portal.accounts.models import Role
-from portal.extensions import db
 from portal.regions.service import RegionNotFound
 from portal.security import audit
 

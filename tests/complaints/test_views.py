@@ -5,12 +5,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.complaints.models import Attachment, Complaint, Status
+from portal.complaints.models import Attachment, Complaint
 from portal.extensions import db
 from tests.complaints.helpers import (MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, form_fields,
                                       open_form, receipt_on)
 from tests.support import files
-from tests.support.pages import english_phrases, visible_text
+from tests.support.pages import visible_text
 
 
 def submit(client, lang="zh_CN", upload=None, **overrides):
