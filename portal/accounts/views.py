@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from portal import clock
@@ -29,6 +29,12 @@ def account_key() -> str:
     """Failures are also counted per account, wherever they come from."""
     name = (request.form.get("username") or "").strip().lower()
     return "account:" + hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def pending_account_key() -> str:
+    """Wrong authenticator codes are counted per account too, from however many addresses."""
+    state = session.get(sessions.PENDING_KEY) or {}
+    return f"second-factor:{state.get('id', 'none')}"
 
 
 def failed(_response) -> bool:
@@ -124,6 +130,7 @@ def qr_data_uri(text: str) -> str:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(client_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=pending_account_key, deduct_when=failed)
 def second_factor():
     """The authenticator code (or a recovery code)."""
     user = _pending_or_restart()
@@ -134,6 +141,7 @@ def second_factor():
         try:
             used = service.verify_second_factor(user, form.code.data, clock.now())
         except service.SecondFactorFailed:
+            g.sign_in_failed = True
             audit.record("client", "user.second_factor_failed", "user", user.id)
             db.session.commit()
             form.code.errors = [_("That code is not right, or it was already used.")]

@@ -146,3 +146,16 @@ def test_weak_new_passwords_are_refused_beside_the_field(client, account):
     response = post(client, "/login/password?lang=en", current=account[1], new="password1234", repeat="password1234")
     assert response.status_code == 422
     assert "too common" in re.search(r'id="new-error">(.*?)</p>', response.get_data(as_text=True), re.S).group(1)
+
+
+def test_wrong_codes_are_limited_per_account_across_clients(client, app, account):
+    secret = enrolled_client(client, account)
+    page = client.get("/staff/account").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": hidden(page, "csrf_token")})
+    for number in range(5):
+        other = app.test_client()  # a new address each time would look like this too
+        post(other, "/login", username="zhou.handler", password=NEW_PASSWORD)
+        assert post(other, "/login/code", code="000000").status_code == 422
+    last = app.test_client()
+    post(last, "/login", username="zhou.handler", password=NEW_PASSWORD)
+    assert post(last, "/login/code", code=pyotp.TOTP(secret).now()).status_code == 429
