@@ -47,9 +47,10 @@ def regions_load() -> None:
 
 @holidays_cli.command("import")
 @click.argument("schedule", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def holidays_import(schedule: Path | None) -> None:
+@click.option("--year", type=int, help="The year the schedule is for (required with a file).")
+def holidays_import(schedule: Path | None, year: int | None) -> None:
     """Enter a year's official schedule from a CSV file (date,kind,name; kind is holiday or
-    workday), replacing that year; without a file, enter the years chinesecalendar knows."""
+    workday), replacing that year only; without a file, enter the years chinesecalendar knows."""
     from portal.workdays import service
 
     if schedule is None:
@@ -57,13 +58,14 @@ def holidays_import(schedule: Path | None) -> None:
         db.session.commit()
         click.echo(f"holidays: {len(years)} years entered from chinesecalendar")
         return
+    if year is None:
+        raise click.ClickException("give --year: the year this schedule is for")
     try:
-        entered = service.import_file(schedule)
+        days = service.import_file(schedule, year)
     except service.ScheduleInvalid as exc:
         raise click.ClickException(f"not a schedule: {exc}") from exc
     db.session.commit()
-    for year, days in sorted(entered.items()):
-        click.echo(f"holidays: {year} entered with {days} exceptional days")
+    click.echo(f"holidays: {year} entered with {days} exceptional days")
 
 
 @audit_cli.command("verify")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -11,9 +13,13 @@ from flask_login import current_user
 from portal.accounts.models import Role
 
 
+SAFE_NEXT = re.compile(r"/staff/[A-Za-z0-9/_\-.]*(\?[A-Za-z0-9=&_\-.%]*)?")
+
+
 def safe_next(target: str | None) -> str | None:
-    """A `next` address only if it stays on this site (a path, not //host or a scheme)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A `next` address only if it is a plain back-office path: no host, scheme, spaces or
+    control characters that a browser might read as another site."""
+    if target and SAFE_NEXT.fullmatch(target) and ".." not in target and not urlsplit(target).netloc:
         return target
     return None
 

@@ -49,9 +49,17 @@ def create_user(username: str, display_name: str, role: Role, region_code: str,
     return user, one_time
 
 
-def authenticate(username: str, password: str) -> User:
-    """The account for a name and password; every failure raises the same exception."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+def find_user(username: str | None) -> User | None:
+    """The account with this (normalised) name, if any."""
+    return db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+
+
+def authenticate(username: str, password: str, refuse_demo: bool = False) -> User:
+    """The account for a name and password; every failure raises the same exception.
+    Where `refuse_demo` (production), the published demo accounts never sign in."""
+    user = find_user(username)
+    if refuse_demo and user is not None and user.username.startswith("demo."):
+        user = None
     valid = passwords.verify_password(user.password_hash if user else None, password or "")
     if user is None or not valid or not user.active:
         raise SignInFailed()
@@ -97,9 +105,11 @@ def totp_secret(user: User) -> str | None:
 
 def confirm_totp(user: User, code: str, now: dt.datetime) -> list[str]:
     """Finish enrolment with a first code; returns recovery codes, shown once."""
+    if user.totp_enrolled_at is not None or user.must_change_password:
+        raise SecondFactorFailed()  # enrolment is once, after the one-time password is gone
     secret = totp_secret(user)
     step = totp.matching_step(secret, code, now) if secret else None
-    if step is None:
+    if step is None or step <= (user.last_totp_step or -1):
         raise SecondFactorFailed()
     user.totp_enrolled_at, user.last_totp_step = now, step
     codes = totp.new_recovery_codes()
@@ -150,6 +160,13 @@ def get_in_jurisdiction(admin: User, user_id: int) -> User:
     if user is None or not covers(admin, user.region_code):
         raise UserNotFound(user_id)
     return user
+
+
+def may_manage(admin: User, user: User) -> bool:
+    """Not yourself, and another administrator only from a wider jurisdiction (no peer takeover)."""
+    if user.id == admin.id:
+        return False
+    return user.role is not Role.ADMIN or (covers(admin, user.region_code) and user.region_code != admin.region_code)
 
 
 def reset_credentials(user: User, actor: str, reason: str) -> str:

@@ -28,7 +28,8 @@ def load(user_id: str) -> User | None:
     state = session.get("account")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     now = int(time.time())
-    if (user is None or not user.active or not state or state.get("version") != user.session_version
+    if (user is None or not user.active or user.must_change_password or user.totp_enrolled_at is None
+            or not state or state.get("version") != user.session_version
             or now - state.get("seen", 0) > IDLE_SECONDS or now - state.get("since", 0) > ABSOLUTE_SECONDS):
         return None
     session["account"] = {**state, "seen": now}

@@ -97,7 +97,8 @@ def user_detail(user_id: int):
         abort(404)
     return render_template("staff/user.html", user=user, form=ReasonForm(),
                            history=audit.for_object("user", user.id)[-20:],
-                           jurisdiction=regions.get(user.region_code))
+                           jurisdiction=regions.get(user.region_code),
+                           may_manage=service.may_manage(_admin(), user))
 
 
 @bp.post("/users/<int:user_id>/<any(disable, reset):action>")
@@ -108,10 +109,12 @@ def user_action(user_id: int, action: str):
         user = service.get_in_jurisdiction(_admin(), user_id)
     except service.UserNotFound:
         abort(404)
+    if not service.may_manage(_admin(), user):
+        abort(403)
     form = ReasonForm()
     if not form.validate_on_submit():
         return render_template("staff/user.html", user=user, form=form, history=audit.for_object("user", user.id)[-20:],
-                               jurisdiction=regions.get(user.region_code)), 422
+                               jurisdiction=regions.get(user.region_code), may_manage=True), 422
     actor = f"user:{_admin().id}"
     if action == "disable":
         service.disable(user, actor, form.reason.data)

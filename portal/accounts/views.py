@@ -11,6 +11,7 @@ from portal.accounts import service, sessions, totp
 from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
 from portal.extensions import db, limiter
+from portal.forms import clean_text
 from portal.i18n import _
 from portal.security import audit
 
@@ -26,8 +27,9 @@ def account_limit() -> str:
 
 
 def account_key() -> str:
-    """Failures are also counted per account, wherever they come from."""
-    name = (request.form.get("username") or "").strip().lower()
+    """Failures are also counted per account, wherever they come from; the name is normalised
+    exactly as the form does, so invisible characters cannot make a fresh counter."""
+    name = clean_text(request.form.get("username")).lower()
     return "account:" + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
@@ -41,13 +43,21 @@ def failed(_response) -> bool:
     return g.get("sign_in_failed", False)
 
 
+def step_name(user) -> str:
+    """The one sign-in step this account may take now."""
+    if user.must_change_password:
+        return "first_password"
+    if user.totp_enrolled_at is None:
+        return "enrol"
+    return "second_factor"
+
+
 def next_step(user) -> str:
     """Where a half-signed-in user goes: new password, then enrolment, then the code."""
-    if user.must_change_password:
-        return url_for(".first_password")
-    if user.totp_enrolled_at is None:
-        return url_for(".enrol")
-    return url_for(".second_factor", next=safe_next(request.args.get("next")))
+    name = step_name(user)
+    if name == "second_factor":
+        return url_for(".second_factor", next=safe_next(request.args.get("next")))
+    return url_for(f".{name}")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,10 +70,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.username.data, form.password.data)
+            user = service.authenticate(form.username.data, form.password.data,
+                                        refuse_demo=current_app.config["ENV_NAME"] == "production")
         except service.SignInFailed:
             g.sign_in_failed = True
-            audit.record("client", "user.sign_in_failed", "user", form.username.data[:40])
+            # Name the account only if it exists: people type passwords into the name field.
+            known = service.find_user(form.username.data)
+            audit.record("client", "user.sign_in_failed", "user", known.id if known else "unknown")
             db.session.commit()
             form.password.errors = [_("The username or password is not right.")]
         else:
@@ -73,17 +86,20 @@ def login():
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
-def _pending_or_restart():
+def _pending_or_restart(step: str):
+    """The half-signed-in account, if this is the step it may take now; otherwise None."""
     user = sessions.pending_user()
     if user is None:
         flash(_("Please sign in again."), "info")
+    elif step_name(user) != step:
+        return None
     return user
 
 
 @bp.route("/login/password", methods=["GET", "POST"])
 def first_password():
     """Replace the one-time password before anything else."""
-    user = _pending_or_restart()
+    user = _pending_or_restart("first_password")
     if user is None:
         return redirect(url_for(".login"))
     form = PasswordForm(personal=[user.username, user.display_name])
@@ -99,9 +115,12 @@ def first_password():
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit(client_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=lambda: pending_account_key(), deduct_when=failed)
 def enrol():
-    """Add the account to an authenticator app (QR code or typed key), then confirm a code."""
-    user = _pending_or_restart()
+    """Add the account to an authenticator app (QR code or typed key), then confirm a code.
+    Only for an account with no authenticator yet whose one-time password has been replaced."""
+    user = _pending_or_restart("enrol")
     if user is None:
         return redirect(url_for(".login"))
     secret = service.totp_secret(user) or service.begin_totp(user)
@@ -110,6 +129,7 @@ def enrol():
         try:
             codes = service.confirm_totp(user, form.code.data, clock.now())
         except service.SecondFactorFailed:
+            g.sign_in_failed = True
             form.code.errors = [_("That code is not right. Check the time on your phone and try the new code.")]
         else:
             sessions.start(user)
@@ -133,7 +153,7 @@ def qr_data_uri(text: str) -> str:
 @limiter.limit(account_limit, methods=["POST"], key_func=pending_account_key, deduct_when=failed)
 def second_factor():
     """The authenticator code (or a recovery code)."""
-    user = _pending_or_restart()
+    user = _pending_or_restart("second_factor")
     if user is None:
         return redirect(url_for(".login"))
     form = CodeForm()

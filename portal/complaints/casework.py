@@ -10,9 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal import clock
-from portal.accounts.models import CERTIFIED_ROLES, User
+from portal.accounts import service as accounts
+from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.complaints import deadlines
 from portal.complaints.models import Complaint, ComplaintEvent, EventKind, Status
+from sqlalchemy import select
 from portal.extensions import db
 from portal.security import audit
 
@@ -29,6 +31,8 @@ class Step:
     public: bool = True
     needs_text: bool = False  # a reason, a reply or a message
     formal: bool = False  # a formal decision: only certified staff, named with their number
+    roles: frozenset[Role] = frozenset({Role.HANDLER})
+    superior: bool = False  # only from a jurisdiction wider than the case's
 
 
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
@@ -40,7 +44,8 @@ TRANSITIONS: dict[str, Step] = {
                      needs_text=True, formal=True),
     "start": Step(EventKind.IN_PROGRESS, frozenset({S.ACCEPTED}), S.IN_PROGRESS),
     "extend": Step(EventKind.EXTENDED, frozenset({S.ACCEPTED, S.IN_PROGRESS}), None, needs_text=True),
-    "supervise": Step(EventKind.SUPERVISION, OPEN, None, public=False, needs_text=True),
+    "supervise": Step(EventKind.SUPERVISION, OPEN, None, public=False, needs_text=True,
+                      roles=frozenset({Role.HANDLER, Role.ADMIN}), superior=True),
     "message": Step(EventKind.MESSAGE_TO_REPORTER, OPEN | {S.CONCLUDED}, None, needs_text=True),
     "note": Step(EventKind.NOTE, OPEN | {S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED}, None,
                  public=False, needs_text=True),
@@ -61,12 +66,19 @@ class TextRequired(ValueError):
 def allowed_steps(complaint: Complaint, actor: User) -> list[str]:
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
     return [name for name, step in TRANSITIONS.items()
-            if complaint.status in step.from_states and _may(actor, step)
+            if complaint.status in step.from_states and _may(actor, step, complaint)
             and not (name == "extend" and complaint.extended)]
 
 
-def _may(actor: User, step: Step) -> bool:
-    return not step.formal or (actor.role in CERTIFIED_ROLES and bool(actor.certificate_number))
+def _may(actor: User, step: Step, complaint: Complaint) -> bool:
+    """Active, of a role the step allows, certified for formal decisions, and in jurisdiction."""
+    if not actor.active or actor.role not in step.roles:
+        return False
+    if step.formal and not (actor.role in CERTIFIED_ROLES and actor.certificate_number):
+        return False
+    if not accounts.covers(actor, complaint.region_code):
+        return False
+    return not step.superior or actor.region_code != complaint.region_code
 
 
 def actor_label(actor: User, formal: bool) -> str:
@@ -79,12 +91,12 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
           destination: str = "", now: dt.datetime | None = None) -> ComplaintEvent:
     """Take one step on a case, or raise; the only place a case's state changes."""
     step = TRANSITIONS.get(name)
-    if step is None or complaint.status not in step.from_states or not _may(actor, step):
+    if step is None or complaint.status not in step.from_states or not _may(actor, step, complaint):
         raise TransitionNotAllowed(name)
     if step.needs_text and not text.strip():
         raise TextRequired(name)
     now = now or clock.now()
-    before = complaint.status
+    before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
     _effects(complaint, name, now, extension_days, destination)
     if step.to_state is not None:
         complaint.status = step.to_state
@@ -92,9 +104,13 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
                            actor_id=actor.id, actor_label=actor_label(actor, step.formal), created_at=now)
     db.session.add(event)
     db.session.flush()
+    after = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
+    if name == "extend":
+        after["days"] = extension_days
+    if name == "transfer":
+        after["to"] = complaint.transferred_to
     audit.record(f"user:{actor.id}", f"complaint.{name}", "complaint", complaint.id, at=now,
-                 before={"status": before.value}, after={"status": complaint.status.value},
-                 reason=text if step.formal else "")
+                 before=before, after=after, reason=text if step.formal or name == "extend" else "")
     return event
 
 
@@ -107,8 +123,11 @@ def _effects(complaint: Complaint, name: str, now: dt.datetime, extension_days: 
         limit = deadlines.RULES["extension_max"].days
         if complaint.extended or not 1 <= extension_days <= limit or complaint.conclusion_due is None:
             raise TransitionNotAllowed("extend")
-        due = deadlines.add_period(complaint.conclusion_due,
-                                   deadlines.Rule(extension_days, deadlines.Unit.CALENDAR_DAYS, "extension"))
+        # The extension adds to the legal period (from acceptance), not to a day already moved
+        # past a holiday; the end of the longer period is then moved off a day off again.
+        conclusion = deadlines.RULES["conclusion"]
+        longer = deadlines.Rule(conclusion.days + extension_days, conclusion.unit, "extension")
+        due = deadlines.add_period(_accepted_on(complaint, now), longer)
         complaint.conclusion_due, complaint.extended = due.day, True
         complaint.due_provisional = complaint.due_provisional or due.provisional
     elif name == "transfer":
@@ -117,3 +136,11 @@ def _effects(complaint: Complaint, name: str, now: dt.datetime, extension_days: 
         complaint.transferred_to = destination.strip()[:200]
     elif name == "conclude":
         complaint.replied_at = now
+
+
+def _accepted_on(complaint: Complaint, fallback: dt.datetime) -> dt.date:
+    """The local day the case was accepted (the conclusion period runs from it)."""
+    accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
+        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
+        .order_by(ComplaintEvent.id.desc()).limit(1))
+    return clock.local_date(accepted or fallback)

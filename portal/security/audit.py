@@ -64,6 +64,22 @@ APPEND_ONLY = {
         "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
     ],
 }
+# The head may only move forward (UPDATE); deleting it, or truncating either table (which row
+# triggers do not see on PostgreSQL), would hide a truncated chain.
+HEAD_PROTECTED = {
+    "postgresql": [
+        "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head "
+        "FOR EACH ROW EXECUTE FUNCTION audit_records_append_only()",
+        "CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_records_append_only()",
+        "CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_records_append_only()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    ],
+}
 for _dialect, _statements in APPEND_ONLY.items():
     for _statement in _statements:
         event.listen(AuditRecord.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
@@ -72,6 +88,10 @@ for _dialect, _statements in APPEND_ONLY.items():
 # The head row exists from the start, so concurrent first appends never race to create it.
 event.listen(AuditHead.__table__, "after_create",
              DDL(f"INSERT INTO audit_head (id, last_hash, count) VALUES (1, '{GENESIS}', 0)"))
+for _dialect, _statements in HEAD_PROTECTED.items():
+    for _statement in _statements:
+        # Once every table exists (both audit tables, and the shared trigger function).
+        event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
 
 
 def _canonical(value: dict) -> str:
@@ -143,7 +163,9 @@ def verify() -> tuple[int, Break | None]:
             return checked, Break(entry.id, "this record was altered")
         previous, checked = entry.hash, checked + 1
     head = db.session.get(AuditHead, 1)
-    if head is not None and (head.last_hash != previous or head.count != checked):
+    if head is None:
+        return checked, Break(None, "the chain head is missing")
+    if head.last_hash != previous or head.count != checked:
         return checked, Break(None, "records at the end of the chain were removed")
     return checked, None
 

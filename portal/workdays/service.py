@@ -95,14 +95,31 @@ def parse_schedule(text: str, source: str) -> dict[int, list[tuple[dt.date, DayK
     return by_year
 
 
-def import_text(text: str, source: str) -> dict[int, int]:
-    """Enter the years a schedule covers, replacing what was there; {year: days}."""
-    return {year: enter_year(year, days, source) for year, days in parse_schedule(text, source).items()}
+def import_text(text: str, source: str, year: int) -> int:
+    """Enter `year`'s schedule, replacing that year only; returns its number of days.
+
+    A notice may reach into the neighbouring year (a New Year break from 31 December): those
+    days are added to that year if its schedule is entered, and refused if it is not.
+    """
+    by_year = parse_schedule(text, source)
+    if year not in by_year:
+        raise ScheduleInvalid(f"{source}: no day in {year}")
+    entered = set(db.session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(set(by_year)))))
+    for other, days in by_year.items():
+        if other != year and other not in entered:
+            raise ScheduleInvalid(f"{source}: {days[0][0]} belongs to {other}, whose schedule is not entered")
+    count = enter_year(year, by_year[year], source)
+    for other, days in by_year.items():
+        if other != year:
+            for day, kind, name in days:
+                db.session.merge(CalendarDay(day=day, kind=kind, name=name[:40]))
+    db.session.flush()
+    return count
 
 
-def import_file(path: Path) -> dict[int, int]:
-    """Enter the years a schedule file covers, replacing what was there; {year: days}."""
-    return import_text(path.read_text(encoding="utf-8"), path.name)
+def import_file(path: Path, year: int) -> int:
+    """Enter one year's schedule from a file (see import_text)."""
+    return import_text(path.read_text(encoding="utf-8"), path.name, year)
 
 
 def entered_years() -> list[tuple[CalendarYear, int]]:

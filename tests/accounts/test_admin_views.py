@@ -112,3 +112,25 @@ def test_reset_gives_a_new_one_time_password_and_a_new_enrolment(app, admin):
     with app.app_context():
         user = service.authenticate("xh.handler", one_time)
         assert user.must_change_password and user.totp_enrolled_at is None and user.totp_secret is None
+
+
+def test_no_acting_on_yourself_or_a_peer_administrator(app, admin):
+    with app.app_context():
+        own = service.find_user("hz.admin").id
+    peer, _ = make_account(app, "hz.admin2", Role.ADMIN, "330100")
+    for target in (own, peer):
+        page = admin.get(f"/staff/users/{target}").get_data(as_text=True)
+        assert "formaction" not in page
+        response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                      "reason": "接管"})
+        assert response.status_code == 403
+
+
+def test_a_wider_administrator_may_manage_a_narrower_one(app, client):
+    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
+    city, _ = make_account(app, "hz.admin", Role.ADMIN, "330100")
+    sign_in(client, "zj.admin", secret)
+    page = client.get(f"/staff/users/{city}").get_data(as_text=True)
+    response = client.post(f"/staff/users/{city}/disable", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                 "reason": "调离"})
+    assert response.status_code == 302

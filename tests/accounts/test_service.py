@@ -71,6 +71,9 @@ def test_changing_the_password_ends_other_sessions(ctx):
 
 def test_totp_enrolment_and_a_code_is_good_only_once(ctx):
     user, _ = handler()
+    with pytest.raises(service.SecondFactorFailed):  # not before the one-time password is replaced
+        service.confirm_totp(user, pyotp.TOTP(service.begin_totp(user)).at(NOW), NOW)
+    service.change_password(user, "浙江西湖 tide-lantern 9")
     secret = service.begin_totp(user)
     assert secret not in (user.totp_secret or b"").decode("latin-1")  # stored encrypted
     with pytest.raises(service.SecondFactorFailed):
@@ -83,10 +86,14 @@ def test_totp_enrolment_and_a_code_is_good_only_once(ctx):
         service.verify_second_factor(user, pyotp.TOTP(secret).at(later), later)
     with pytest.raises(service.SecondFactorFailed):  # an older code: refused
         service.verify_second_factor(user, pyotp.TOTP(secret).at(NOW), later)
+    with pytest.raises(service.SecondFactorFailed):  # enrolment happens once
+        service.confirm_totp(user, pyotp.TOTP(secret).at(later + dt.timedelta(seconds=30)),
+                             later + dt.timedelta(seconds=30))
 
 
 def test_recovery_codes_work_once_in_any_case(ctx):
     user, _ = handler()
+    service.change_password(user, "浙江西湖 tide-lantern 9")
     secret = service.begin_totp(user)
     codes = service.confirm_totp(user, pyotp.TOTP(secret).at(NOW), NOW)
     assert service.verify_second_factor(user, codes[0].lower(), NOW) == "recovery"

@@ -159,3 +159,53 @@ def test_wrong_codes_are_limited_per_account_across_clients(client, app, account
     last = app.test_client()
     post(last, "/login", username="zhou.handler", password=NEW_PASSWORD)
     assert post(last, "/login/code", code=pyotp.TOTP(secret).now()).status_code == 429
+
+
+
+def test_the_enrolment_page_is_closed_to_an_enrolled_account(client, app, account):
+    """A password alone must never lead to a session: enrolment does not reopen."""
+    secret = enrolled_client(client, account)
+    page = client.get("/staff/account").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": hidden(page, "csrf_token")})
+    attacker = app.test_client()
+    post(attacker, "/login", username="zhou.handler", password=NEW_PASSWORD)
+    response = attacker.get("/login/enrol")
+    assert response.status_code == 302 and secret not in response.get_data(as_text=True)
+    token = hidden(attacker.get("/login").get_data(as_text=True), "csrf_token")
+    response = attacker.post("/login/enrol", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and attacker.get("/staff/account").status_code == 302
+
+
+def test_the_one_time_password_cannot_be_skipped(client, account):
+    post(client, "/login", username="zhou.handler", password=account[1])
+    response = client.get("/login/enrol")
+    assert response.status_code == 302
+    assert client.get("/staff/account").status_code == 302
+
+
+def test_invisible_characters_do_not_reset_the_account_counter(client, app, account):
+    for number in range(5):
+        post(client, "/login", username="zhou.handler" + "\u200b" * number, password="wrong-password-123")
+    assert post(app.test_client(), "/login", username="zhou.handler", password=account[1]).status_code == 429
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example/", "/\x0b/evil.example", "//evil.example", "/staff/../x",
+                                    "https://evil.example/staff/", "/staff/account\n"])
+def test_next_never_leaves_the_back_office(target):
+    from portal.accounts.access import safe_next
+
+    assert safe_next(target) is None
+    assert safe_next("/staff/users/7?lang=en") == "/staff/users/7?lang=en"
+
+
+def test_demo_accounts_never_sign_in_in_production(app):
+    from portal.accounts.demo import DEMO_PASSWORD
+
+    with app.app_context():
+        from portal.accounts import demo as accounts_demo
+
+        accounts_demo.seed()
+        db.session.commit()
+        with pytest.raises(service.SignInFailed):
+            service.authenticate("demo.admin", DEMO_PASSWORD, refuse_demo=True)
+        assert service.authenticate("demo.admin", DEMO_PASSWORD).username == "demo.admin"

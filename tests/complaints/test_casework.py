@@ -32,9 +32,16 @@ def complaint_in(status: Status):
     return complaint
 
 
+@pytest.fixture
+def city_handler(ctx):
+    user, _ = accounts.create_user("city.handler", "市局执法", Role.HANDLER, "330100", "浙杭执字0001")
+    return user
+
+
 @pytest.mark.parametrize("name", sorted(TRANSITIONS))
-def test_each_step_only_from_its_states(handler, name):
+def test_each_step_only_from_its_states(handler, city_handler, name):
     step = TRANSITIONS[name]
+    handler = city_handler if step.superior else handler
     for status in Status:
         complaint = complaint_in(status)
         complaint.conclusion_due = dt.date(2027, 1, 20)
@@ -89,7 +96,6 @@ def test_the_reporter_sees_decisions_with_who_decided_but_not_internal_notes(han
     complaint = complaint_in(Status.REGISTERED)
     casework.apply(complaint, "accept", handler, now=NOW)
     casework.apply(complaint, "note", handler, "举报人可能是竞争对手", now=NOW)
-    casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
     casework.apply(complaint, "conclude", handler, "经查属实，已责令停止招生并退费。", now=NOW)
     timeline = tracking.public_timeline(complaint)
     kinds = [event.kind for event in timeline]
@@ -103,3 +109,47 @@ def test_transfer_records_where_the_case_went(handler):
     complaint = complaint_in(Status.REGISTERED)
     casework.apply(complaint, "transfer", handler, "涉嫌无照经营，属市场监管职责", destination="西湖区市场监督管理局", now=NOW)
     assert complaint.transferred_to == "西湖区市场监督管理局" and complaint.status is Status.TRANSFERRED
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CUSTODIAN, Role.ADMIN, Role.REVIEWER])
+def test_only_handlers_work_cases(ctx, role):
+    user, _ = accounts.create_user(f"x.{role.value}", "x", role, "330106", "证号1")
+    complaint = complaint_in(Status.ACCEPTED)
+    for name in ("message", "archive", "start", "note", "extend"):
+        with pytest.raises(TransitionNotAllowed):
+            casework.apply(complaint, name, user, "文字", extension_days=5, now=NOW)
+
+
+def test_a_handler_of_another_jurisdiction_cannot_act(ctx):
+    outsider, _ = accounts.create_user("xn.handler", "西宁执法", Role.HANDLER, "630103", "青宁执字1")
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint_in(Status.REGISTERED), "accept", outsider, now=NOW)
+
+
+def test_supervision_orders_come_from_a_wider_jurisdiction(handler, city_handler):
+    complaint = complaint_in(Status.ACCEPTED)
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
+    event = casework.apply(complaint, "supervise", city_handler, "请加快办理", now=NOW)
+    assert not event.public
+
+
+def test_the_audit_keeps_the_extensions_reason_days_and_new_due_date(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=NOW)
+    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=20, now=NOW)
+    entry = audit.for_object("complaint", complaint.id)[-1]
+    assert entry.reason == "需要现场核查" and '"days":20' in entry.after
+    assert str(complaint.conclusion_due) in entry.after
+
+
+def test_an_extension_counts_from_the_legal_period_not_a_moved_end(handler):
+    """Accepted 2026-08-03: day 60 is 2026-10-02 (National Day), moved to 2026-10-08; a
+    10-day extension ends 70 days after acceptance (Monday 2026-10-12), not 10 days after
+    the moved end (which would give 2026-10-19)."""
+    complaint = complaint_in(Status.REGISTERED)
+    accepted = dt.datetime(2026, 8, 3, 2, 0, tzinfo=dt.timezone.utc)
+    casework.apply(complaint, "accept", handler, now=accepted)
+    assert complaint.conclusion_due == dt.date(2026, 10, 8)
+    casework.apply(complaint, "extend", handler, "现场核查", extension_days=10, now=accepted)
+    assert complaint.conclusion_due == dt.date(2026, 10, 12)

@@ -119,3 +119,26 @@ def test_concurrent_appends_keep_one_chain(tmp_path, database_url):
             assert audit.verify() == (45, None)
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_chain_head_cannot_be_deleted_and_its_absence_is_a_break(ctx):
+    append(1)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(text("DELETE FROM audit_head"))
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE audit_head DISABLE TRIGGER audit_head_no_delete"))
+    else:
+        connection.execute(text("DROP TRIGGER audit_head_no_delete"))
+    db.session.execute(text("DELETE FROM audit_head"))
+    db.session.expire_all()
+    assert audit.verify()[1] == audit.Break(None, "the chain head is missing")
+
+
+def test_truncate_is_refused_on_postgresql(ctx):
+    if db.session.connection().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(text("TRUNCATE audit_records"))

@@ -30,8 +30,8 @@ def test_a_deadline_in_an_unentered_year_is_provisional_and_never_crashes(ctx):
 
 
 def test_entering_next_years_schedule_makes_its_deadlines_exact(ctx):
-    entered = service.import_file(SAMPLE_2027)
-    assert entered == {2027: 4}
+    entered = service.import_file(SAMPLE_2027, 2027)
+    assert entered == 4
     due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
     assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=False)
     calendar = service.calendar_for(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
@@ -40,10 +40,10 @@ def test_entering_next_years_schedule_makes_its_deadlines_exact(ctx):
 
 
 def test_reentering_a_year_replaces_it(ctx, tmp_path):
-    service.import_file(SAMPLE_2027)
+    service.import_file(SAMPLE_2027, 2027)
     smaller = tmp_path / "2027.csv"
     smaller.write_text("date,kind,name\n2027-01-01,holiday,元旦\n", encoding="utf-8")
-    service.import_file(smaller)
+    service.import_file(smaller, 2027)
     calendar = service.calendar_for(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     assert calendar.holidays == {dt.date(2027, 1, 1)} and calendar.workdays == set()
 
@@ -63,20 +63,35 @@ def test_malformed_schedules_are_refused(ctx, tmp_path, content):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(service.ScheduleInvalid):
-        service.import_file(path)
+        service.import_file(path, 2027)
 
 
 def test_cli_import_reports_and_refuses(runner, tmp_path):
-    result = runner.invoke(args=["holidays", "import", str(SAMPLE_2027)])
+    assert runner.invoke(args=["holidays", "import", str(SAMPLE_2027)]).exit_code != 0  # which year?
+    result = runner.invoke(args=["holidays", "import", str(SAMPLE_2027), "--year", "2027"])
     assert result.exit_code == 0 and "2027 entered with 4 exceptional days" in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text("date,kind\nsoon,holiday\n", encoding="utf-8")
-    result = runner.invoke(args=["holidays", "import", str(bad)])
+    result = runner.invoke(args=["holidays", "import", str(bad), "--year", "2027"])
     assert result.exit_code != 0 and "not a schedule" in result.output
 
 
 def test_pasted_schedule_without_a_header_is_understood(ctx):
-    entered = service.import_text("2027-10-09,workday,国庆节\n2027-10-01,holiday,国庆节\n", "通知")
-    assert entered == {2027: 2}
+    entered = service.import_text("2027-10-09,workday,国庆节\n2027-10-01,holiday,国庆节\n", "通知", 2027)
+    assert entered == 2
     with pytest.raises(service.ScheduleInvalid):
-        service.import_text("\n# nothing\n", "通知")
+        service.import_text("\n# nothing\n", "通知", 2027)
+
+
+def test_a_new_year_break_reaching_into_the_old_year_is_added_not_a_wipe(ctx):
+    """A 2027 notice whose break starts on 2026-12-31 keeps all of 2026 and adds that day."""
+    before = service.calendar_for(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    service.import_text("2026-12-31,holiday,元旦\n2027-01-01,holiday,元旦\n", "通知", 2027)
+    after = service.calendar_for(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert after.holidays == before.holidays | {dt.date(2026, 12, 31)}
+    assert after.workdays == before.workdays
+
+
+def test_days_in_a_year_not_yet_entered_are_refused(ctx):
+    with pytest.raises(service.ScheduleInvalid, match="2028"):
+        service.import_text("2027-12-31,holiday,元旦\n2028-01-01,holiday,元旦\n", "通知", 2027)

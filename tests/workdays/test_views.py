@@ -13,12 +13,13 @@ SCHEDULE = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦
 
 
 def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
+    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
+    sign_in(client, "zj.admin", secret)
     page = client.get("/staff/holidays?lang=zh_CN").get_data(as_text=True)
     assert "2026" in page and "chinesecalendar" in page
     response = client.post("/staff/holidays", data={"csrf_token": hidden(page, "csrf_token"),
-                                                    "source": "国务院办公厅通知（测试）", "rows": SCHEDULE})
+                                                    "year": "2027", "source": "国务院办公厅通知（测试）",
+                                                    "rows": SCHEDULE})
     assert response.status_code == 302
     with app.app_context():
         due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
@@ -27,11 +28,12 @@ def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, clien
 
 
 def test_a_bad_line_is_shown_and_nothing_entered(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
+    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
+    sign_in(client, "zj.admin", secret)
     page = client.get("/staff/holidays").get_data(as_text=True)
     response = client.post("/staff/holidays?lang=en", data={"csrf_token": hidden(page, "csrf_token"),
-                                                            "source": "notice", "rows": "2027-02-30,holiday,x"})
+                                                            "year": "2027", "source": "notice",
+                                                            "rows": "2027-02-30,holiday,x"})
     assert response.status_code == 422 and "2027-02-30" in response.get_data(as_text=True)
     with app.app_context():
         from portal.workdays.models import CalendarYear
@@ -42,4 +44,10 @@ def test_a_bad_line_is_shown_and_nothing_entered(app, client):
 def test_only_administrators_enter_schedules(app, client):
     _id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
     sign_in(client, "xh.handler", secret)
+    assert client.get("/staff/holidays").status_code == 403
+
+
+def test_a_city_administrator_may_not_change_the_national_schedule(app, client):
+    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
+    sign_in(client, "hz.admin", secret)
     assert client.get("/staff/holidays").status_code == 403
