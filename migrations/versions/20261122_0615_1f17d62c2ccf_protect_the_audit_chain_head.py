@@ -6,7 +6,6 @@ Create Date: 2026-11-22 06:15:53.932909+00:00
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 
