@@ -44,4 +44,4 @@ def credentials() -> list[str]:
     return [f"Demo sign-in ({names}) at /login",
             f"  password: {DEMO_PASSWORD}",
             f"  authenticator key: {DEMO_TOTP_SECRET} (add it to any TOTP app, or: "
-            f"python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\")"]
+            f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\")"]
