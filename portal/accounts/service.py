@@ -5,7 +5,7 @@ import datetime as dt
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.accounts import passwords, totp
 from portal.accounts.models import CERTIFIED_ROLES, RecoveryCode, Role, User
@@ -128,13 +128,14 @@ def verify_second_factor(user: User, code: str, now: dt.datetime) -> str:
     if step is not None and step > (user.last_totp_step or -1):
         user.last_totp_step = step
         return "totp"
-    recovery = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-        RecoveryCode.code_digest == totp.recovery_digest(code, crypto.pepper())))
-    if recovery is None:
+    # One conditional UPDATE: of two simultaneous uses of a code, only one can mark it used.
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
+               RecoveryCode.code_digest == totp.recovery_digest(code, crypto.pepper()))
+        .values(used_at=now).returning(RecoveryCode.id)).first()
+    if used is None:
         raise SecondFactorFailed()
-    recovery.used_at = now
-    db.session.flush()
     return "recovery"
 
 

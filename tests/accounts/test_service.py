@@ -6,6 +6,7 @@ import pytest
 
 from portal.accounts import passwords, service, totp
 from portal.accounts.models import Role
+from portal.extensions import db
 from portal.regions.service import RegionNotFound
 from portal.security import audit
 
@@ -128,3 +129,49 @@ def test_create_user_command_prints_a_one_time_password(runner, app):
     assert refused.exit_code != 0 and "--certificate" in refused.output
     refused = runner.invoke(args=["create-user", "--username", "y.y", "--role", "admin", "--region", "999999"])
     assert refused.exit_code != 0 and "no division" in refused.output
+
+
+def test_one_recovery_code_used_twice_at_once_signs_in_once(tmp_path, database_url, session_app):
+    """Two requests with the same code, in separate transactions, committing: one wins."""
+    import threading
+
+    from portal import models  # noqa: F401
+    from portal.accounts.models import User
+    from tests.support.apps import make_app
+    from tests.support.databases import isolated_database
+
+    with isolated_database(database_url, "recovery_race", tmp_path) as url:
+        app = make_app(tmp_path, url)
+        with app.app_context():
+            db.create_all()
+            from portal.regions import service as regions_service
+
+            regions_service.load()
+            user, _ = handler()
+            service.change_password(user, "浙江西湖 tide-lantern 9")
+            secret = service.begin_totp(user)
+            codes = service.confirm_totp(user, pyotp.TOTP(secret).at(NOW), NOW)
+            db.session.commit()
+            user_id = user.id
+        results, start = [], threading.Barrier(2, timeout=20)
+
+        def use() -> None:
+            start.wait()  # before any query: on SQLite the first write transaction takes the lock
+            with app.app_context():
+                account = db.session.get(User, user_id)
+                try:
+                    results.append(service.verify_second_factor(account, codes[0], NOW))
+                    db.session.commit()
+                except service.SecondFactorFailed:
+                    results.append("refused")
+                    db.session.rollback()
+
+        threads = [threading.Thread(target=use) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        assert sorted(results) == ["recovery", "refused"]
