@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 
 from nacl.exceptions import CryptoError
@@ -73,7 +71,7 @@ class Filed:
 
 def token_digest(form_token: str) -> str:
     """The stored form of a one-time form token."""
-    return hmac.new(crypto.pepper(), b"form-token:" + form_token.encode(), hashlib.sha256).hexdigest()
+    return crypto.keyed_hash(b"form-token:", form_token)
 
 
 def find_by_form_token(form_token: str) -> Complaint | None:
@@ -87,7 +85,7 @@ def form_digest(draft: Draft) -> str:
         draft.category.value, draft.region_code, draft.description, draft.institution_id,
         draft.institution_name, draft.institution_address, draft.occurred_on, draft.ongoing,
         draft.identity is None))
-    return hmac.new(crypto.pepper(), b"form:" + content.encode(), hashlib.sha256).hexdigest()
+    return crypto.keyed_hash(b"form:", content)
 
 
 def replay(complaint: Complaint, form_token: str, draft: Draft, now: dt.datetime,

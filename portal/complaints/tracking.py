@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -65,7 +63,7 @@ def find_by_receipt(text: str | None) -> Complaint:
 
 
 def _grant_digest(token: str) -> str:
-    return hmac.new(crypto.pepper(), b"tracking-grant:" + token.encode(), hashlib.sha256).hexdigest()
+    return crypto.keyed_hash(b"tracking-grant:", token)
 
 
 def open_grant(complaint: Complaint, now: dt.datetime) -> str:

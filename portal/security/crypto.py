@@ -88,7 +88,17 @@ def decrypt_text(ciphertext: bytes) -> str:
     return _data_box().decrypt(ciphertext).decode()
 
 
+def keyed_digest(purpose: bytes, value: str) -> bytes:
+    """HMAC-SHA256 under the pepper of `purpose + value`: the one way the portal turns a secret
+    it must recognise (a form token, a grant, a key seed) into something it may store."""
+    return hmac.new(pepper(), purpose + value.encode(), hashlib.sha256).digest()
+
+
+def keyed_hash(purpose: bytes, value: str) -> str:
+    """`keyed_digest` in hexadecimal, for a database column."""
+    return keyed_digest(purpose, value).hex()
+
+
 def derived_box(secret: str, purpose: bytes) -> SecretBox:
     """A box keyed by HMAC(pepper, purpose + secret): only someone holding `secret` can open it."""
-    key = hmac.new(pepper(), purpose + secret.encode(), hashlib.sha256).digest()
-    return SecretBox(key)
+    return SecretBox(keyed_digest(purpose, secret))

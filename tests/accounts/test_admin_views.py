@@ -9,6 +9,7 @@ from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from tests.complaints.helpers import hidden
+from tests.complaints.helpers import submit_form as post_form
 
 PASSWORD = "运河 lantern-harbour 61"
 
@@ -39,12 +40,6 @@ def admin(app, client):
     _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
     sign_in(client, "hz.admin", secret)
     return client
-
-
-def post_form(client, url, **fields):
-    page = client.get(url).get_data(as_text=True)
-    token = hidden(page, "csrf_token")
-    return client.post(url, data={"csrf_token": token, **fields})
 
 
 def test_admin_lists_only_accounts_of_the_jurisdiction(app, admin):

@@ -10,6 +10,7 @@ from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from tests.complaints.helpers import hidden
+from tests.complaints.helpers import submit_form as post
 
 NEW_PASSWORD = "钱塘江 lantern-harbour 27"
 
@@ -21,11 +22,6 @@ def account(app):
         user, one_time = service.create_user("zhou.handler", "周执法", Role.HANDLER, "330106", "浙杭执字0001")
         db.session.commit()
         return user.id, one_time
-
-
-def post(client, url, **fields):
-    page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": hidden(page, "csrf_token"), **fields})
 
 
 def enrolled_client(client, account) -> str:

@@ -40,6 +40,12 @@ def hidden(page: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
+def submit_form(client, url: str, **fields):
+    """Open a page and post its form with the page's CSRF token, as a browser would."""
+    token = hidden(client.get(url).get_data(as_text=True), "csrf_token")
+    return client.post(url, data={"csrf_token": token, **fields})
+
+
 def open_form(client, url: str = "/complaints/new") -> dict:
     """The hidden tokens of a form page: CSRF, and the one-time form token where there is one."""
     page = client.get(url).get_data(as_text=True)
