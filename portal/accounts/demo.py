@@ -13,7 +13,8 @@ from portal.security import crypto
 DEMO_PASSWORD = "xihu-demo-lantern-2026"
 DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # base32; any authenticator app accepts it
 DEMO_ACCOUNTS = (
-    ("demo.admin", "演示管理员", Role.ADMIN, "330100", None),
+    # Province level: manages every demo account and may enter the national holiday schedule.
+    ("demo.admin", "演示管理员", Role.ADMIN, "330000", None),
     ("demo.handler", "演示执法人员", Role.HANDLER, "330106", "浙杭执字（演示）0001"),
     ("demo.reviewer", "演示法制审核", Role.REVIEWER, "330100", "浙杭审字（演示）0001"),
     ("demo.custodian", "演示身份保管人", Role.CUSTODIAN, "330100", None),

@@ -61,7 +61,9 @@ def _admin():
 @staff_required(Role.ADMIN)
 def users():
     """The accounts of the administrator's jurisdiction."""
-    return render_template("staff/users.html", users=service.users_in_jurisdiction(_admin()))
+    users = service.users_in_jurisdiction(_admin())
+    places = regions.by_codes(user.region_code for user in users)
+    return render_template("staff/users.html", users=users, places=places)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

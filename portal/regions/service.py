@@ -101,6 +101,14 @@ def children(code: str | None) -> list[Region]:
     return list(db.session.scalars(query.order_by(Region.code)))
 
 
+def by_codes(codes: Iterable[str]) -> dict[str, Region]:
+    """Several divisions at once (one query), for lists that show many places."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    return {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
+
+
 def lineage(region: Region) -> list[Region]:
     """The division and its ancestors, from the province down."""
     chain = [region]

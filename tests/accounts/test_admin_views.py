@@ -129,3 +129,15 @@ def test_a_wider_administrator_may_manage_a_narrower_one(app, client):
     response = client.post(f"/staff/users/{city}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                  "reason": "调离"})
     assert response.status_code == 302
+
+
+def test_the_account_list_names_places_and_runs_a_fixed_number_of_queries(app, admin, count_queries):
+    make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
+    with count_queries() as few:
+        page = admin.get("/staff/users?lang=zh_CN").get_data(as_text=True)
+    assert "浙江省杭州市西湖区" in page
+    for number in range(3):
+        make_account(app, f"more{number}.handler", Role.HANDLER, "330108", f"浙杭执字2{number}")
+    with count_queries() as more:
+        admin.get("/staff/users?lang=zh_CN")
+    assert more.count == few.count
