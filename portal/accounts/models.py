@@ -38,6 +38,8 @@ class User(UserMixin, Base):
     role: Mapped[Role] = mapped_column(value_enum(Role, 16))
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     certificate_number: Mapped[str | None] = mapped_column(String(32))
+    # Where the back office sends this person's notifications (new cases, deadlines); optional.
+    email: Mapped[str] = mapped_column(String(254), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted under the data key

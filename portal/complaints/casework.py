@@ -13,10 +13,11 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.complaints import deadlines
-from portal.complaints.models import Complaint, ComplaintEvent, EventKind, Status
-from sqlalchemy import select
+from portal.complaints.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Status
 from portal.extensions import db
+from portal.regions import service as regions
 from portal.security import audit
+from sqlalchemy import select
 
 S = Status
 
@@ -36,6 +37,8 @@ class Step:
 
 
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
+CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED})
+HANDLING = OPEN | {S.UNDER_REVIEW}
 TRANSITIONS: dict[str, Step] = {
     "accept": Step(EventKind.ACCEPTED, frozenset({S.REGISTERED}), S.ACCEPTED, formal=True),
     "not_accept": Step(EventKind.NOT_ACCEPTED, frozenset({S.REGISTERED}), S.NOT_ACCEPTED,
@@ -46,13 +49,21 @@ TRANSITIONS: dict[str, Step] = {
     "extend": Step(EventKind.EXTENDED, frozenset({S.ACCEPTED, S.IN_PROGRESS}), None, needs_text=True),
     "supervise": Step(EventKind.SUPERVISION, OPEN, None, public=False, needs_text=True,
                       roles=frozenset({Role.HANDLER, Role.ADMIN}), superior=True),
-    "message": Step(EventKind.MESSAGE_TO_REPORTER, OPEN | {S.CONCLUDED}, None, needs_text=True),
-    "note": Step(EventKind.NOTE, OPEN | {S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED}, None,
-                 public=False, needs_text=True),
+    "assign": Step(EventKind.ASSIGNED, HANDLING, None, public=False,
+                   roles=frozenset({Role.HANDLER, Role.ADMIN})),
+    "link": Step(EventKind.LINKED, OPEN, None, public=False),
+    "message": Step(EventKind.MESSAGE_TO_REPORTER, HANDLING | {S.CONCLUDED}, None, needs_text=True),
+    "note": Step(EventKind.NOTE, HANDLING | CLOSED, None, public=False, needs_text=True),
     "conclude": Step(EventKind.CONCLUDED, frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.CONCLUDED,
                      needs_text=True, formal=True),
-    "archive": Step(EventKind.ARCHIVED, frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED}), S.ARCHIVED),
+    # A review (复查) or re-review (复核) is decided by the office above with a new written reply.
+    "decide_review": Step(EventKind.REVIEW_DECIDED, frozenset({S.UNDER_REVIEW}), S.CONCLUDED,
+                          needs_text=True, formal=True, roles=frozenset({Role.HANDLER, Role.REVIEWER})),
+    "archive": Step(EventKind.ARCHIVED, CLOSED, S.ARCHIVED),
 }
+# A reporter may ask the level above to look again once, and the level above that once more;
+# after a re-review the case is final (信访工作条例 art. 35).
+NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
 
 
 class TransitionNotAllowed(Exception):
@@ -76,9 +87,9 @@ def _may(actor: User, step: Step, complaint: Complaint) -> bool:
         return False
     if step.formal and not (actor.role in CERTIFIED_ROLES and actor.certificate_number):
         return False
-    if not accounts.covers(actor, complaint.region_code):
+    if not accounts.covers(actor, complaint.handling_region_code):
         return False
-    return not step.superior or actor.region_code != complaint.region_code
+    return not step.superior or actor.region_code != complaint.handling_region_code
 
 
 def actor_label(actor: User, formal: bool) -> str:
@@ -88,7 +99,8 @@ def actor_label(actor: User, formal: bool) -> str:
 
 
 def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, extension_days: int = 0,
-          destination: str = "", now: dt.datetime | None = None) -> ComplaintEvent:
+          destination: str = "", assignee: User | None = None, duplicate_of: Complaint | None = None,
+          now: dt.datetime | None = None) -> ComplaintEvent:
     """Take one step on a case, or raise; the only place a case's state changes."""
     step = TRANSITIONS.get(name)
     if step is None or complaint.status not in step.from_states or not _may(actor, step, complaint):
@@ -97,9 +109,10 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
         raise TextRequired(name)
     now = now or clock.now()
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
-    _effects(complaint, name, now, extension_days, destination)
+    _effects(complaint, name, actor, now, extension_days, destination, assignee, duplicate_of)
     if step.to_state is not None:
         complaint.status = step.to_state
+    complaint.next_due = current_due(complaint)
     event = ComplaintEvent(complaint_id=complaint.id, kind=step.event, public=step.public, body=text,
                            actor_id=actor.id, actor_label=actor_label(actor, step.formal), created_at=now)
     db.session.add(event)
@@ -109,14 +122,32 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
         after["days"] = extension_days
     if name == "transfer":
         after["to"] = complaint.transferred_to
+    if name == "assign":
+        after["assignee"] = complaint.assignee_id
+    if name == "link":
+        after["duplicate_of"] = duplicate_of.case_number
     audit.record(f"user:{actor.id}", f"complaint.{name}", "complaint", complaint.id, at=now,
                  before=before, after=after, reason=text if step.formal or name == "extend" else "")
     return event
 
 
-def _effects(complaint: Complaint, name: str, now: dt.datetime, extension_days: int, destination: str) -> None:
+def _effects(complaint: Complaint, name: str, actor: User, now: dt.datetime, extension_days: int,
+             destination: str, assignee: User | None, duplicate_of: Complaint | None) -> None:
     """What a step changes besides the state: deadlines, the reply time, the destination."""
-    if name == "accept":
+    if name == "assign":
+        if assignee is None or not (assignee.active and assignee.role is Role.HANDLER
+                                    and accounts.covers(assignee, complaint.handling_region_code)):
+            raise TransitionNotAllowed("assign")
+        complaint.assignee_id = assignee.id
+    elif name == "link":
+        if (duplicate_of is None or duplicate_of.id == complaint.id or duplicate_of.duplicate_of_id
+                or not accounts.covers(actor, duplicate_of.region_code)):
+            raise TransitionNotAllowed("link")
+        complaint.duplicate_of_id = duplicate_of.id
+    elif name == "decide_review":
+        complaint.replied_at = now
+        complaint.rating = None  # the reporter rates the new reply
+    elif name == "accept":
         due = deadlines.add_period(clock.local_date(now), deadlines.RULES["conclusion"])
         complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
     elif name == "extend":
@@ -144,3 +175,33 @@ def _accepted_on(complaint: Complaint, fallback: dt.datetime) -> dt.date:
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
         .order_by(ComplaintEvent.id.desc()).limit(1))
     return clock.local_date(accepted or fallback)
+
+
+def current_due(complaint: Complaint) -> dt.date | None:
+    """The deadline the responsible office works to in the case's state, if any."""
+    if complaint.status is S.REGISTERED:
+        return complaint.acceptance_due
+    if complaint.status in (S.ACCEPTED, S.IN_PROGRESS):
+        return complaint.conclusion_due
+    if complaint.status is S.UNDER_REVIEW:
+        return complaint.review_decision_due
+    return None
+
+
+def may_open_review(complaint: Complaint) -> bool:
+    """Whether the case may still go up a level (a review, then one re-review)."""
+    return complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
+
+
+def open_review(complaint: Complaint, now: dt.datetime) -> None:
+    """Send the case to the office above the one that replied, with its own deadline."""
+    if not may_open_review(complaint):
+        raise TransitionNotAllowed("review")
+    office = regions.get(complaint.handling_region_code)
+    complaint.handling_region_code = office.parent_code or office.code
+    complaint.review_stage = NEXT_STAGE[complaint.review_stage]
+    complaint.status = S.UNDER_REVIEW
+    complaint.assignee_id = None
+    due = deadlines.add_period(clock.local_date(now), deadlines.RULES["review_decision"])
+    complaint.review_decision_due, complaint.next_due = due.day, due.day
+    complaint.due_provisional = due.provisional

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String,
-                        Text)
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, Numeric,
+                        String, Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution
 from portal.regions.models import Region
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 
 class Category(LabelledEnum):
@@ -59,6 +64,9 @@ class Status(LabelledEnum):
     CONCLUDED = "concluded", _l("Concluded"), _l(
         "Your case is concluded. Read the written reply below and tell us whether you are satisfied.")
     ARCHIVED = "archived", _l("Archived"), _l("Your case is closed and archived.")
+    UNDER_REVIEW = "under_review", _l("Under review"), _l(
+        "You asked for a review. The office above the one that replied is looking at your case again "
+        "and will reply in writing.")
 
 
 class Source(LabelledEnum):
@@ -85,6 +93,17 @@ class EventKind(LabelledEnum):
     NOTE = "note", _l("Internal note")
     RATED = "rated", _l("Reporter's rating")
     REVIEW_REQUESTED = "review_requested", _l("Review requested")
+    REVIEW_DECIDED = "review_decided", _l("Review decided with a written reply")
+    ASSIGNED = "assigned", _l("Handler assigned")
+    LINKED = "linked", _l("Linked as a duplicate")
+    REWARD = "reward", _l("Reward decision")
+
+
+class ReviewStage(LabelledEnum):
+    """How many times the superior level has been asked to look again (信访工作条例 art. 35)."""
+    NONE = "none", _l("First handling")
+    REVIEW = "review", _l("Review (复查)")
+    RE_REVIEW = "re_review", _l("Re-review (复核)")
 
 
 class Rating(LabelledEnum):
@@ -135,10 +154,21 @@ class Complaint(Base):
     transferred_to: Mapped[str] = mapped_column(String(200), default="")
     rating: Mapped[Rating | None] = mapped_column(value_enum(Rating, 24))
     review_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The office responsible now: the county at first, the level above for a review, the
+    # level above that for a re-review. The case stays in its county (`region_code`).
+    handling_region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    review_stage: Mapped[ReviewStage] = mapped_column(value_enum(ReviewStage, 16), default=ReviewStage.NONE)
+    review_decision_due: Mapped[dt.date | None] = mapped_column(Date)
+    # The deadline the responsible office works to now (acceptance, conclusion or review
+    # decision); None once nothing is due. Kept with every step, so the inbox sorts on it.
+    next_due: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
     created_at: Mapped[created_at]
 
     institution: Mapped[Institution | None] = relationship(lazy="raise")
-    region: Mapped[Region] = relationship(lazy="raise")
+    region: Mapped[Region] = relationship(lazy="raise", foreign_keys=[region_code])
+    assignee: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[assignee_id])
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", lazy="raise")
 
@@ -206,3 +236,76 @@ class TrackingGrant(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     created_at: Mapped[created_at]
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class RequestState(LabelledEnum):
+    PENDING = "pending", _l("Waiting for a custodian")
+    APPROVED = "approved", _l("Approved")
+    DENIED = "denied", _l("Denied")
+
+
+class IdentityRequest(Base):
+    """A handler's written request to see a named reporter's identity, and the custodian's
+    decision; an approval lets that handler open the identity for 24 hours."""
+
+    __tablename__ = "identity_requests"
+
+    id: Mapped[intpk]
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[RequestState] = mapped_column(value_enum(RequestState, 16), default=RequestState.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[created_at]
+
+    complaint: Mapped[Complaint] = relationship(lazy="raise")
+    requester: Mapped["User"] = relationship(lazy="raise", foreign_keys=[requester_id])
+    decided_by: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[decided_by_id])
+
+
+class RewardGrade(LabelledEnum):
+    """Reward grades for reports of major violations (SAMR 2021 reward rules, as a model)."""
+    FIRST = "1", _l("Grade 1")
+    SECOND = "2", _l("Grade 2")
+    THIRD = "3", _l("Grade 3")
+    NONE = "none", _l("No reward")
+
+
+class Reward(Base):
+    """The reward decision on a concluded case, and the reporter's claim."""
+
+    __tablename__ = "rewards"
+    __table_args__ = (
+        CheckConstraint("grade = 'none' OR amount IS NOT NULL", name="amount"),
+        CheckConstraint("grade <> 'none' OR reason <> ''", name="no_reward_reason"),
+    )
+
+    id: Mapped[intpk]
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    grade: Mapped[RewardGrade] = mapped_column(value_enum(RewardGrade, 8))
+    # Money in yuan, exact: fines and confiscations the reward is a share of.
+    base_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    computed_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # Why there is no reward, or why the amount differs from the computed one.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    claim_due: Mapped[dt.date | None] = mapped_column(Date)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claim_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claim_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class NotificationSent(Base):
+    """A deadline reminder already sent, so a daily run sends each one once."""
+
+    __tablename__ = "notifications_sent"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "due_soon" or "overdue"
+    due_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[created_at]

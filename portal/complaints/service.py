@@ -143,6 +143,7 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         reporter_sealed=crypto.seal_identity(draft.identity.as_dict()) if draft.identity else None,
         notify_email_encrypted=crypto.encrypt_text(draft.notify_email) if draft.notify_email else None,
         received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
+        handling_region_code=draft.region_code, next_due=due.day,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
-from portal.complaints import deadlines
+from portal.complaints import casework, deadlines
 from portal.complaints.models import (Attachment, Complaint, ComplaintEvent, EventKind, Rating,
                                       Status, TrackingGrant)
 from portal.complaints.service import reporter_actor, store_files
@@ -128,8 +128,10 @@ def next_step(complaint: Complaint) -> NextStep | None:
         return NextStep(_l("Decision on acceptance due"), complaint.acceptance_due, complaint.due_provisional)
     if complaint.status in (Status.ACCEPTED, Status.IN_PROGRESS) and complaint.conclusion_due:
         return NextStep(_l("Written reply due"), complaint.conclusion_due, complaint.due_provisional)
+    if complaint.status is Status.UNDER_REVIEW and complaint.review_decision_due:
+        return NextStep(_l("Review decision due"), complaint.review_decision_due, complaint.due_provisional)
     due = review_due(complaint)
-    if complaint.status is Status.CONCLUDED and due and complaint.review_requested_at is None:
+    if casework.may_open_review(complaint) and due:
         return NextStep(_l("Last day to ask for a review"), due.day, due.provisional)
     return None
 
@@ -165,7 +167,7 @@ def rate(complaint: Complaint, rating: Rating, comment: str) -> None:
 
 def can_request_review(complaint: Complaint, today: dt.date) -> bool:
     due = review_due(complaint)
-    return (complaint.rating is Rating.UNSATISFIED and complaint.review_requested_at is None
+    return (complaint.rating is Rating.UNSATISFIED and casework.may_open_review(complaint)
             and due is not None and today <= due.day)
 
 
@@ -173,12 +175,16 @@ def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
     """Record an unsatisfied reporter's request for review by the superior level."""
     if not can_request_review(complaint, clock.local_date(now)):
         raise ReviewNotAllowed()
+    before = {"status": complaint.status.value, "office": complaint.handling_region_code}
     complaint.review_requested_at = now
+    casework.open_review(complaint, now)
     db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
                                   public=True, body=reason))
     db.session.flush()
     audit.record(reporter_actor(complaint), "complaint.review_requested", "complaint", complaint.id,
-                 before={"rating": complaint.rating.value}, at=now)
+                 before=before, at=now, after={"status": complaint.status.value,
+                                               "office": complaint.handling_region_code,
+                                               "stage": complaint.review_stage.value})
 
 
 def attachment(complaint: Complaint, attachment_id: int) -> tuple[Attachment, bytes]:

@@ -41,12 +41,14 @@ def city_handler(ctx):
 @pytest.mark.parametrize("name", sorted(TRANSITIONS))
 def test_each_step_only_from_its_states(handler, city_handler, name):
     step = TRANSITIONS[name]
-    handler = city_handler if step.superior else handler
+    actor = city_handler if step.superior else handler
+    earlier = file().complaint
     for status in Status:
         complaint = complaint_in(status)
         complaint.conclusion_due = dt.date(2027, 1, 20)
-        call = lambda: casework.apply(complaint, name, handler, "依据材料作出处理。", extension_days=10,
-                                      destination="区市场监督管理局", now=NOW)
+        call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。", extension_days=10,
+                                      destination="区市场监督管理局", assignee=handler, duplicate_of=earlier,
+                                      now=NOW)
         if status in step.from_states:
             event = call()
             assert event.kind is step.event and complaint.status is (step.to_state or status)
