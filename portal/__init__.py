@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes."""
     from portal.accounts.staff_views import bp as staff_bp
     from portal.accounts.views import bp as accounts_bp
+    from portal.complaints.staff_views import bp as casework_bp
     from portal.complaints.views import bp as complaints_bp
     from portal.institutions.views import bp as institutions_bp
     from portal.regions.views import bp as regions_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(workdays_bp)
+    app.register_blueprint(casework_bp)
     navigation.init_app(app)
 
 

@@ -14,9 +14,29 @@ NAVIGATION = (
 )
 
 
+# The back office's sections: (endpoint, label, roles that see it (empty: all staff), related).
+STAFF_NAVIGATION = (
+    ("casework.inbox", _l("Cases"), (), ("casework.case", "casework.step")),
+    ("casework.register", _l("Register a complaint"), ("admin", "handler"), ()),
+    ("custody.queue", _l("Identity requests"), ("custodian",), ("custody.decide",)),
+    ("audit.index", _l("Audit log"), ("admin",), ()),
+    ("staff.users", _l("Accounts"), ("admin",), ("staff.user_detail", "staff.new_user")),
+    ("workdays.index", _l("Holidays"), ("admin",), ()),
+)
+
+
 def nav_links() -> list[dict]:
-    """Links for the header, marking the section the current page belongs to."""
+    """Links for the header, marking the section the current page belongs to; in the back
+    office, its sections for the signed-in person's role."""
+    from flask_login import current_user
+
     links = []
+    if request.path.startswith("/staff/") and current_user.is_authenticated:
+        for endpoint, label, roles, related in STAFF_NAVIGATION:
+            if endpoint in current_app.view_functions and (not roles or current_user.role.value in roles):
+                current = request.endpoint == endpoint or request.endpoint in related
+                links.append({"endpoint": endpoint, "label": label, "current": current})
+        return links
     for endpoint, label, related in NAVIGATION:
         if endpoint in current_app.view_functions:
             current = request.endpoint == endpoint or request.endpoint in related

@@ -1,0 +1,177 @@
+"""The back office's casework: the inbox, registering complaints that arrive by phone, letter,
+visit or the 12345 hotline, and the case page with the steps its state allows."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts import service as accounts
+from portal.accounts.access import staff_required
+from portal.accounts.models import Role
+from portal.complaints import casework, custody, queries, rewards, service
+from portal.complaints.models import Category, Source, Status
+from portal.complaints.staff_forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
+from portal.complaints.uploads import clean_uploads
+from portal.complaints.views import _draft
+from portal.extensions import db
+from portal.i18n import _
+from portal.pagination import parse_page_number
+from portal.regions import service as regions
+from portal.security import audit
+from portal.security.headers import attachment_response
+from portal.security.receipts import display
+
+bp = Blueprint("casework", __name__, url_prefix="/staff/cases")
+
+CASE_ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("")
+@staff_required(*CASE_ROLES)
+def inbox():
+    """The jurisdiction's cases, nearest deadline first, with filters and counts per state."""
+    user = _user()
+    filters = queries.InboxFilters.from_args(request.args)
+    result = queries.inbox(user, filters, parse_page_number(request.args.get("page")),
+                           current_app.config["PAGE_SIZE"], clock.today())
+    jurisdiction = regions.get(user.region_code)
+    counties = regions.children(user.region_code) if jurisdiction.level.value != "county" else []
+    if jurisdiction.level.value == "province":
+        counties = [county for city in counties for county in regions.children(city.code)]
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    status_args = {key: value for key, value in args.items() if key != "status"}
+    return render_template("staff/inbox.html", inbox=result, filters=filters, args=args, status_args=status_args,
+                           counties=counties, handlers=queries.handlers_in(user), Status=Status,
+                           Category=Category, Source=Source, places=regions.by_codes(
+                               {c.region_code for c in result.page.items}))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required(Role.ADMIN, Role.HANDLER)
+def register():
+    """Register a complaint that came by phone, letter, visit or the 12345 hotline."""
+    user = _user()
+    form = RegisterForm()
+    if form.website.data:
+        abort(400)
+    if form.validate_on_submit():
+        region = form.region.region.code if form.region.region else form.choice.institution.region_code
+        if not accounts.covers(user, region):
+            form.region.errors = [_("This county is outside your jurisdiction. Register the complaint "
+                                    "with the office responsible for it, or transfer it.")]
+        else:
+            files = clean_uploads(form.files)
+            if files is not None:
+                draft = _draft(form, files)
+                draft.source = Source(form.source.data)
+                try:
+                    filed = service.file_complaint(draft, form.form_token.data, form.received_on.data,
+                                                   clock.now())
+                except service.FormAlreadyUsed:
+                    abort(409)
+                audit.record(f"user:{user.id}", "complaint.registered_by_staff", "complaint",
+                             filed.complaint.id, after={"source": draft.source.value,
+                                                        "received_on": str(form.received_on.data)})
+                db.session.commit()
+                return render_template("staff/registered.html", complaint=filed.complaint,
+                                       receipt=display(filed.receipt), replayed=filed.replayed)
+    status = 422 if request.method == "POST" else 200
+    hints = {category.value: category.description for category in Category}
+    return render_template("staff/register.html", form=form, category_hints=hints), status
+
+
+def _case(complaint_id: int):
+    try:
+        return queries.case_for_staff(_user(), complaint_id)
+    except queries.CaseNotFound:
+        abort(404)
+
+
+@bp.get("/<int:complaint_id>")
+@staff_required(*CASE_ROLES)
+def case(complaint_id: int):
+    """Everything about one case, and the steps its state allows this officer."""
+    return _render_case(_case(complaint_id))
+
+
+def _step_forms(complaint, steps: list[str], failed: str | None = None, failed_form=None) -> dict:
+    forms = {}
+    for name in steps:
+        form = failed_form if name == failed else STEP_FORMS[name](prefix=name)
+        if isinstance(form, AssignForm):
+            form.assignee.choices = [(str(u.id), f"{u.display_name}（{u.certificate_number}）")
+                                     for u in queries.handlers_for(complaint)]
+        forms[name] = form
+    return forms
+
+
+def _render_case(complaint, failed: str | None = None, failed_form=None, status: int = 200):
+    user = _user()
+    steps = casework.allowed_steps(complaint, user)
+    timeline = queries.timeline(complaint)
+    actors = {event.actor_id for event in timeline if event.actor_id}
+    return render_template(
+        "staff/case.html", complaint=complaint, steps=steps,
+        forms=_step_forms(complaint, steps, failed, failed_form), failed=failed,
+        timeline=timeline, pseudonym=queries.reporter_pseudonym(complaint),
+        linked=queries.linked_cases(complaint, user), same_institution=queries.same_institution(complaint, user),
+        audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
+        places=regions.lineage(complaint.region), identity_panel=custody.panel(complaint, user),
+        reward_panel=rewards.panel(complaint, user), staff_names=queries.staff_names(actors),
+        today=clock.today(), step_labels=STEP_LABELS), status
+
+
+@bp.post("/<int:complaint_id>/steps/<name>")
+@staff_required(*CASE_ROLES)
+def step(complaint_id: int, name: str):
+    """Take one step on the case; the casework table decides whether it is allowed."""
+    user = _user()
+    complaint = _case(complaint_id)
+    if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
+        abort(409)
+    form = _step_forms(complaint, [name])[name]
+    if form.validate_on_submit():
+        kwargs = {}
+        if name == "extend":
+            kwargs["extension_days"] = form.days.data
+        elif name == "transfer":
+            kwargs["destination"] = form.destination_text()
+        elif name == "assign":
+            kwargs["assignee"] = next(u for u in queries.handlers_for(complaint) if str(u.id) == form.assignee.data)
+        elif name == "link":
+            try:
+                kwargs["duplicate_of"] = queries.find_case_number(user, form.case_number.data)
+            except queries.CaseNotFound:
+                form.case_number.errors = [_("No case with this number in your jurisdiction.")]
+        if not form.errors:
+            try:
+                casework.apply(complaint, name, user, getattr(form, "text", None) and form.text.data or "",
+                               **kwargs)
+            except casework.TransitionNotAllowed:
+                if name == "link":
+                    form.case_number.errors = [_("This case cannot be linked to that one: choose the "
+                                                 "earliest case, not a duplicate or this case itself.")]
+                else:
+                    abort(409)
+            else:
+                db.session.commit()
+                flash(_("Done: %(step)s.", step=casework.TRANSITIONS[name].event.label), "success")
+                return redirect(url_for(".case", complaint_id=complaint.id))
+    return _render_case(complaint, failed=name, failed_form=form, status=422)
+
+
+@bp.get("/<int:complaint_id>/files/<int:attachment_id>")
+@staff_required(*CASE_ROLES)
+def evidence(complaint_id: int, attachment_id: int):
+    """One of the case's files, decrypted for this response only and never cached."""
+    complaint = _case(complaint_id)
+    try:
+        found, data = queries.evidence(complaint, attachment_id)
+    except queries.CaseNotFound:
+        abort(404)
+    return attachment_response(data, found.media_type, found.filename)
