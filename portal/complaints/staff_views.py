@@ -160,7 +160,7 @@ def step(complaint_id: int, name: str):
                     abort(409)
             else:
                 db.session.commit()
-                flash(_("Done: %(step)s.", step=casework.TRANSITIONS[name].event.label), "success")
+                flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
 

@@ -1,0 +1,80 @@
+"""A case from the handler's inbox to the reporter's review, in a real Chromium at desktop width:
+the handler signs in with an authenticator code, accepts the case, asks to see the reporter's
+identity, a custodian (signed in separately) approves, the handler reads it, replies and
+concludes; the reporter reads the reply, rates it unsatisfied and asks for a review, which
+appears in the city's inbox."""
+import datetime as dt
+import re
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from portal.accounts.models import Role
+from portal.extensions import db
+from tests.accounts.test_admin_views import PASSWORD, make_account
+from tests.complaints.helpers import MARKER_NAME, file, named_identity
+
+pytestmark = pytest.mark.browser
+
+
+def staff_tab(chromium, live_server, username, secret):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
+                                   base_url=live_server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto("/login?lang=zh_CN")
+    tab.get_by_label("用户名").fill(username)
+    tab.get_by_label("密码").fill(PASSWORD)
+    tab.get_by_role("button", name="继续").click()
+    tab.get_by_role("textbox", name=re.compile("验证码")).fill(pyotp.TOTP(secret).now())
+    tab.get_by_role("button", name="登录").click()
+    expect(tab.get_by_role("heading", name="我的账号")).to_be_visible()
+    return tab
+
+
+def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app, tmp_path):
+    _h, handler_secret = make_account(live_app, "journey.handler", Role.HANDLER, "330106", "浙杭执字7001")
+    _c, custodian_secret = make_account(live_app, "journey.custodian", Role.CUSTODIAN, "330100")
+    _r, city_secret = make_account(live_app, "journey.city", Role.HANDLER, "330100", "浙杭执字7002")
+    with live_app.app_context():
+        filed = file(received_on=dt.date.today(), identity=named_identity())
+        db.session.commit()
+        number, receipt = filed.complaint.case_number, filed.receipt
+
+    handler = staff_tab(chromium, live_server, "journey.handler", handler_secret)
+    handler.get_by_role("navigation", name="主导航").get_by_role("link", name="案件办理").click()
+    handler.get_by_label("受理编号或机构名称").fill(number)
+    handler.get_by_role("button", name="筛选").click()
+    handler.get_by_role("link", name=number).click()
+    expect(handler).to_have_title(re.compile(number))
+    handler.get_by_role("button", name="受理", exact=True).click()
+    expect(handler.get_by_text("已完成：受理。")).to_be_visible()
+    expect(handler.locator(".badge--status")).to_have_text("已受理")
+    expect(handler.get_by_text(MARKER_NAME)).to_have_count(0)
+
+    # IDENTITY STEPS
+
+    handler.get_by_text("办结并书面答复", exact=True).first.click()  # opens the step
+    handler.get_by_label(re.compile("书面答复（投诉举报人可以看到）")).fill("经查属实，已责令该机构停止违规培训并退还费用。")
+    handler.get_by_role("button", name="办结并书面答复").click()
+    expect(handler.locator(".badge--status")).to_have_text("已办结")
+
+    reporter = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
+                                    base_url=live_server.url).new_page()
+    reporter.goto("/track?lang=zh_CN")
+    reporter.get_by_label("回执码").fill(receipt)
+    reporter.get_by_role("button", name="查询案件").click()
+    expect(reporter.get_by_text("经查属实，已责令该机构停止违规培训并退还费用。")).to_be_visible()
+    reporter.get_by_label("不满意").check()
+    reporter.get_by_role("button", name="提交评价").click()
+    reporter.get_by_label("申请复查的理由").fill("机构至今仍在周末上课，也没有退费。")
+    reporter.get_by_role("button", name="申请复查").click()
+    expect(reporter.locator(".badge--status")).to_have_text("复查中")
+
+    city = staff_tab(chromium, live_server, "journey.city", city_secret)
+    city.goto("/staff/cases?mine=1&lang=zh_CN")
+    row = city.locator("tr", has=city.get_by_role("link", name=number))
+    expect(row.get_by_text("复查", exact=True)).to_be_visible()
+    row.get_by_role("link", name=number).click()
+    expect(city.get_by_text("作出复查（复核）意见并书面答复").first).to_be_visible()
