@@ -30,6 +30,7 @@ ACCESS = {
     "casework.inbox": STAFF,
     "casework.case": STAFF,
     "casework.evidence": STAFF,
+    "casework.packet": STAFF,
     "casework.step": STAFF,
     "casework.register": {Role.ADMIN, Role.HANDLER},
 }

@@ -2,6 +2,7 @@
 each step of the casework."""
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange
@@ -74,7 +75,9 @@ class TransferForm(FlaskForm):
     text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the transfer."))
 
     def destination_text(self) -> str:
-        return f"{Department(self.department.data).label}：{self.destination.data}"
+        """The destination as the record keeps it: in Chinese, the official language of the file."""
+        with force_locale("zh_CN"):
+            return f"{Department(self.department.data).label}：{self.destination.data}"
 
 
 class ExtendForm(FlaskForm):

@@ -9,7 +9,7 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.complaints import casework, custody, queries, rewards, service
+from portal.complaints import casework, custody, queries, rewards, service, tracking
 from portal.complaints.models import Category, Source, Status
 from portal.complaints.staff_forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
 from portal.complaints.uploads import clean_uploads
@@ -163,6 +163,17 @@ def step(complaint_id: int, name: str):
                 flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
+
+
+@bp.get("/<int:complaint_id>/packet")
+@staff_required(*CASE_ROLES)
+def packet(complaint_id: int):
+    """The case as a printable packet for the office it is transferred to: the facts, the
+    evidence list and the decisions so far; never the reporter's identity or internal notes."""
+    complaint = _case(complaint_id)
+    return render_template("staff/packet.html", complaint=complaint, places=regions.lineage(complaint.region),
+                           timeline=tracking.public_timeline(complaint),
+                           office=regions.get(complaint.handling_region_code))
 
 
 @bp.get("/<int:complaint_id>/files/<int:attachment_id>")

@@ -224,3 +224,14 @@ def test_timeline_marks_internal_entries(app, handler):
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
         assert EventKind.NOTE not in [e.kind for e in tracking.public_timeline(complaint)]
+
+
+def test_transfer_packet_has_the_facts_but_not_the_identity(app, handler):
+    from tests.complaints.helpers import MARKER_NAME, MARKER_PHONE, named_identity
+    complaint_id, number, _ = filed(app, identity=named_identity())
+    post_step(handler, complaint_id, "note", text="内部：举报人曾来电")
+    assert post_step(handler, complaint_id, "transfer", department="market", destination="西湖区市场监督管理局",
+                     text="涉及预付费监管，属市场监管职责。").status_code == 302
+    page = handler.get(f"/staff/cases/{complaint_id}/packet?lang=zh_CN").get_data(as_text=True)
+    assert number in page and "市场监督管理部门：西湖区市场监督管理局" in page and "周末给小学生上数学课" in page
+    assert MARKER_NAME not in page and MARKER_PHONE not in page and "内部：举报人曾来电" not in page
