@@ -31,6 +31,7 @@ ACCESS = {
     "casework.case": STAFF,
     "casework.evidence": STAFF,
     "casework.packet": STAFF,
+    "casework.export": STAFF,
     "casework.step": STAFF,
     "casework.register": {Role.ADMIN, Role.HANDLER},
 }

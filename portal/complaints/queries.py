@@ -6,7 +6,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import service as accounts
@@ -122,6 +122,24 @@ def _filtered(user: User, filters: InboxFilters, today: dt.date, soon_until: dt.
     return conditions
 
 
+EXPORT_LIMIT = 10_000
+
+
+def _ordered(conditions: list) -> Select:
+    return (select(Complaint).where(*conditions)
+            .options(selectinload(Complaint.institution), selectinload(Complaint.region),
+                     selectinload(Complaint.assignee))
+            .order_by(Complaint.next_due.is_(None), Complaint.next_due, Complaint.id.desc()))
+
+
+def export(user: User, filters: InboxFilters, today: dt.date) -> list[Complaint]:
+    """Every case the inbox shows under these filters (up to a limit), for a CSV download."""
+    conditions = _filtered(user, filters, today, deadlines.add_period(today, DUE_SOON).day)
+    if filters.status:
+        conditions.append(Complaint.status == filters.status)
+    return list(db.session.scalars(_ordered(conditions).limit(EXPORT_LIMIT)))
+
+
 def inbox(user: User, filters: InboxFilters, page: int, page_size: int, today: dt.date) -> Inbox:
     """One page of the jurisdiction's cases, nearest deadline first (cases with nothing due last),
     and how many there are in each state."""
@@ -131,11 +149,7 @@ def inbox(user: User, filters: InboxFilters, page: int, page_size: int, today: d
         select(Complaint.status, func.count()).where(*conditions).group_by(Complaint.status)).all())
     if filters.status:
         conditions.append(Complaint.status == filters.status)
-    query = (select(Complaint).where(*conditions)
-             .options(selectinload(Complaint.institution), selectinload(Complaint.region),
-                      selectinload(Complaint.assignee))
-             .order_by(Complaint.next_due.is_(None), Complaint.next_due, Complaint.id.desc()))
-    return Inbox(paginate(query, page, page_size), {status: counts.get(status, 0) for status in Status},
+    return Inbox(paginate(_ordered(conditions), page, page_size), {status: counts.get(status, 0) for status in Status},
                  today, soon_until)
 
 

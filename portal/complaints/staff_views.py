@@ -2,7 +2,8 @@
 visit or the 12345 hotline, and the case page with the steps its state allows."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import clock
@@ -14,6 +15,7 @@ from portal.complaints.models import Category, Source, Status
 from portal.complaints.staff_forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
 from portal.complaints.uploads import clean_uploads
 from portal.complaints.views import _draft
+from portal.csvexport import to_csv
 from portal.extensions import db
 from portal.i18n import _
 from portal.pagination import parse_page_number
@@ -22,7 +24,7 @@ from portal.security import audit
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
 
-bp = Blueprint("casework", __name__, url_prefix="/staff/cases")
+bp = Blueprint("casework", __name__, url_prefix="/staff")
 
 CASE_ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN)
 
@@ -31,7 +33,7 @@ def _user():
     return current_user._get_current_object()
 
 
-@bp.get("")
+@bp.get("/cases")
 @staff_required(*CASE_ROLES)
 def inbox():
     """The jurisdiction's cases, nearest deadline first, with filters and counts per state."""
@@ -51,7 +53,24 @@ def inbox():
                                {c.region_code for c in result.page.items}))
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.get("/cases.csv")
+@staff_required(*CASE_ROLES)
+def export():
+    """The inbox under its filters as a spreadsheet: facts and deadlines, never the reporter."""
+    cases = queries.export(_user(), queries.InboxFilters.from_args(request.args), clock.today())
+    places = regions.by_codes({c.region_code for c in cases})
+    locale = str(get_locale())
+    rows = ([c.case_number, c.received_on, c.source.label, c.category.label, c.display_institution,
+             places[c.region_code].name(locale), c.status.label, c.review_stage.label, c.next_due or "",
+             c.assignee.display_name if c.assignee else ""] for c in cases)
+    header = [_("Case number"), _("Received"), _("How it arrived"), _("Category"), _("Institution"),
+              _("District or county"), _("State"), _("Stage"), _("Next deadline"), _("Handler")]
+    response = Response(to_csv(header, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=cases-{clock.today():%Y%m%d}.csv"
+    return response
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
 @staff_required(Role.ADMIN, Role.HANDLER)
 def register():
     """Register a complaint that came by phone, letter, visit or the 12345 hotline."""
@@ -92,7 +111,7 @@ def _case(complaint_id: int):
         abort(404)
 
 
-@bp.get("/<int:complaint_id>")
+@bp.get("/cases/<int:complaint_id>")
 @staff_required(*CASE_ROLES)
 def case(complaint_id: int):
     """Everything about one case, and the steps its state allows this officer."""
@@ -126,7 +145,7 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
         today=clock.today(), step_labels=STEP_LABELS), status
 
 
-@bp.post("/<int:complaint_id>/steps/<name>")
+@bp.post("/cases/<int:complaint_id>/steps/<name>")
 @staff_required(*CASE_ROLES)
 def step(complaint_id: int, name: str):
     """Take one step on the case; the casework table decides whether it is allowed."""
@@ -165,7 +184,7 @@ def step(complaint_id: int, name: str):
     return _render_case(complaint, failed=name, failed_form=form, status=422)
 
 
-@bp.get("/<int:complaint_id>/packet")
+@bp.get("/cases/<int:complaint_id>/packet")
 @staff_required(*CASE_ROLES)
 def packet(complaint_id: int):
     """The case as a printable packet for the office it is transferred to: the facts, the
@@ -176,7 +195,7 @@ def packet(complaint_id: int):
                            office=regions.get(complaint.handling_region_code))
 
 
-@bp.get("/<int:complaint_id>/files/<int:attachment_id>")
+@bp.get("/cases/<int:complaint_id>/files/<int:attachment_id>")
 @staff_required(*CASE_ROLES)
 def evidence(complaint_id: int, attachment_id: int):
     """One of the case's files, decrypted for this response only and never cached."""

@@ -235,3 +235,14 @@ def test_transfer_packet_has_the_facts_but_not_the_identity(app, handler):
     page = handler.get(f"/staff/cases/{complaint_id}/packet?lang=zh_CN").get_data(as_text=True)
     assert number in page and "市场监督管理部门：西湖区市场监督管理局" in page and "周末给小学生上数学课" in page
     assert MARKER_NAME not in page and MARKER_PHONE not in page and "内部：举报人曾来电" not in page
+
+
+def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handler):
+    from tests.complaints.helpers import MARKER_NAME, named_identity
+    _, number, _ = filed(app, identity=named_identity(), institution_name="=HYPERLINK(\"x\")")
+    _, other_number, _ = filed(app, source=Source.LETTER)
+    response = handler.get("/staff/cases.csv?source=online&lang=zh_CN")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert text.startswith("\ufeff受理编号") and number in text and other_number not in text
+    assert "'=HYPERLINK" in text and MARKER_NAME not in text
