@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from portal import clock
 from portal.complaints.models import Category, Rating
+from portal.complaints.service import Draft, ReporterIdentity
 from portal.forms import clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
@@ -117,6 +118,22 @@ class ComplaintForm(FlaskForm):
     @property
     def named(self) -> bool:
         return self.identity.data == "named"
+
+    def draft(self, files) -> Draft:
+        """What the validated form says, as the intake service takes it."""
+        institution = self.choice.institution
+        region = self.region.region.code if self.region.region else institution.region_code
+        identity = None
+        if self.named:
+            identity = ReporterIdentity(name=self.name.data, phone=normalise_mobile(self.phone.data),
+                                        email=self.email.data, id_number=clean(self.id_number.data))
+        return Draft(
+            category=Category(self.category.data), region_code=region, description=self.description.data,
+            institution_id=institution.id if institution else None,
+            institution_name="" if institution else self.institution_name.data,
+            institution_address="" if institution else self.institution_address.data,
+            occurred_on=self.occurred_on.data, ongoing=self.ongoing.data, identity=identity,
+            notify_email=self.email.data if self.named and self.notify.data else "", files=files)
 
     def validate_institution_query(self, field) -> None:
         self.choice.resolve(self)

@@ -14,7 +14,6 @@ from portal.complaints import casework, custody, queries, rewards, service, trac
 from portal.complaints.models import Category, Source, Status
 from portal.complaints.staff_forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
 from portal.complaints.uploads import clean_uploads
-from portal.complaints.views import _draft
 from portal.csvexport import to_csv
 from portal.extensions import db
 from portal.i18n import _
@@ -86,7 +85,7 @@ def register():
         else:
             files = clean_uploads(form.files)
             if files is not None:
-                draft = _draft(form, files)
+                draft = form.draft(files)
                 draft.source = Source(form.source.data)
                 try:
                     filed = service.file_complaint(draft, form.form_token.data, form.received_on.data,

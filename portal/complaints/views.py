@@ -15,7 +15,6 @@ from portal.complaints.uploads import clean_uploads
 from portal.db import writes
 from portal.extensions import csrf, db, limiter
 from portal.i18n import _
-from portal.identifiers import clean, normalise_mobile
 from portal.institutions import service as institutions
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
@@ -81,7 +80,7 @@ def _file(form: ComplaintForm, files):
     token = form.form_token.data
     same_session = _form_mark(token) in session.get(ISSUED_FORMS_KEY, [])
     try:
-        filed = service.file_complaint(_draft(form, files), token, clock.today(), clock.now(), same_session)
+        filed = service.file_complaint(form.draft(files), token, clock.today(), clock.now(), same_session)
     except service.FormAlreadyUsed:
         db.session.commit()  # a stale receipt copy may have been cleared
         form.form_token.data = ComplaintForm.new_token()
@@ -106,23 +105,6 @@ def _prefill_institution(form: ComplaintForm) -> None:
         form.institution_id.data = str(institution.id)
         form.institution_query.data = institution.name
         form.choice.institution = institution
-
-
-def _draft(form: ComplaintForm, files) -> service.Draft:
-    institution = form.choice.institution
-    region = form.region.region.code if form.region.region else institution.region_code
-    identity = None
-    if form.named:
-        identity = service.ReporterIdentity(
-            name=form.name.data, phone=normalise_mobile(form.phone.data), email=form.email.data,
-            id_number=clean(form.id_number.data))
-    return service.Draft(
-        category=Category(form.category.data), region_code=region, description=form.description.data,
-        institution_id=institution.id if institution else None,
-        institution_name="" if institution else form.institution_name.data,
-        institution_address="" if institution else form.institution_address.data,
-        occurred_on=form.occurred_on.data, ongoing=form.ongoing.data, identity=identity,
-        notify_email=form.email.data if form.named and form.notify.data else "", files=files)
 
 
 @bp.route("/track", methods=["GET", "POST"])
