@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from portal.extensions import db
+from portal.notifications.cli import notify_cli
 
 keys_cli = AppGroup("keys", help="The portal's secret keys.")
 regions_cli = AppGroup("regions", help="The GB/T 2260 division table.")
@@ -97,20 +98,24 @@ def demo_credentials() -> None:
 @click.option("--region", "region_code", required=True, help="Jurisdiction: a GB/T 2260 code, e.g. 330100")
 @click.option("--name", "display_name", default="", help="Name shown to colleagues")
 @click.option("--certificate", default=None, help="Enforcement certificate number (handlers and reviewers)")
+@click.option("--email", default="", help="Address for notifications (new cases, deadlines); optional")
 @with_appcontext
-def create_user(username: str, role: str, region_code: str, display_name: str, certificate: str | None) -> None:
+def create_user(username: str, role: str, region_code: str, display_name: str, certificate: str | None,
+                email: str) -> None:
     """Create an account and print its one-time password (changed at first sign-in)."""
     from portal.accounts import service
     from portal.accounts.models import Role
     from portal.regions.service import RegionNotFound
 
     try:
-        user, one_time = service.create_user(username, display_name, Role(role), region_code, certificate)
+        user, one_time = service.create_user(username, display_name, Role(role), region_code, certificate,
+                                             email=email)
     except RegionNotFound as exc:
         raise click.ClickException(f"no division has the code {region_code}") from exc
     except service.AccountError as exc:
         messages = {"username": "the username must be 3-40 lower-case letters, digits, . _ -",
-                    "taken": "that username is taken", "certificate": "handlers and reviewers need --certificate"}
+                    "taken": "that username is taken", "certificate": "handlers and reviewers need --certificate",
+                    "email": "--email is not a valid email address"}
         raise click.ClickException(messages[str(exc)]) from exc
     db.session.commit()
     click.echo(f"created {user.username} ({role}, {region_code})")
@@ -180,6 +185,6 @@ def translate_compile() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, seed_demo,
+    for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, notify_cli, seed_demo,
                     backup_command, create_user, demo_credentials):
         app.cli.add_command(command)

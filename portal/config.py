@@ -81,6 +81,8 @@ class Config:
         self.MAIL_PASSWORD_FILE = _env("MAIL_PASSWORD_FILE")
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_SENDER = _env("MAIL_SENDER", "noreply@localhost")
+        # Links in emails are absolute: the address people reach the portal at.
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_CN")
         self.BABEL_DEFAULT_TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
         self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")

@@ -12,6 +12,7 @@ from portal.security import crypto
 
 DEMO_PASSWORD = "xihu-demo-lantern-2026"
 DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # base32; any authenticator app accepts it
+DEMO_EMAIL_DOMAIN = "example.invalid"  # reserved: mail to it can never reach anyone
 DEMO_ACCOUNTS = (
     # Province level: manages every demo account and may enter the national holiday schedule.
     ("demo.admin", "演示管理员", Role.ADMIN, "330000", None),
@@ -31,7 +32,8 @@ def seed() -> int:
             continue
         db.session.add(User(
             username=username, display_name=name, role=role, region_code=region,
-            certificate_number=certificate, password_hash=passwords.hash_password(DEMO_PASSWORD),
+            certificate_number=certificate, email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+            password_hash=passwords.hash_password(DEMO_PASSWORD),
             must_change_password=False, totp_secret=crypto.encrypt_text(DEMO_TOTP_SECRET),
             totp_enrolled_at=utcnow()))
         added += 1

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 import secrets
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 
 from portal.accounts import passwords, totp
@@ -29,10 +30,11 @@ class SecondFactorFailed(Exception):
 
 
 def create_user(username: str, display_name: str, role: Role, region_code: str,
-                certificate_number: str | None = None, actor: str = "system") -> tuple[User, str]:
+                certificate_number: str | None = None, actor: str = "system", email: str = "") -> tuple[User, str]:
     """A new account with a one-time password, to be changed at first sign-in."""
     if not USERNAME.fullmatch(username or ""):
         raise AccountError("username")
+    email = checked_email(email)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError("taken")
     regions.get(region_code)  # raises RegionNotFound for an unknown jurisdiction
@@ -40,13 +42,35 @@ def create_user(username: str, display_name: str, role: Role, region_code: str,
         raise AccountError("certificate")
     one_time = secrets.token_urlsafe(12)
     user = User(username=username, display_name=display_name or username, role=role,
-                region_code=region_code, certificate_number=certificate_number or None,
+                region_code=region_code, certificate_number=certificate_number or None, email=email,
                 password_hash=passwords.hash_password(one_time), must_change_password=True)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id,
-                 after={"username": username, "role": role.value, "region": region_code})
+                 after={"username": username, "role": role.value, "region": region_code, "email": email})
     return user, one_time
+
+
+def checked_email(address: str) -> str:
+    """A notification address in its normal form, "" for none; AccountError("email") if invalid."""
+    address = (address or "").strip()
+    if not address:
+        return ""
+    try:
+        # Plain ASCII addresses only: not every mail server relays internationalised ones.
+        return validate_email(address, check_deliverability=False, allow_smtputf8=False).normalized
+    except EmailNotValidError as exc:
+        raise AccountError("email") from exc
+
+
+def set_email(user: User, email: str, actor: str) -> None:
+    """Change where the account's notifications go (or stop them with "")."""
+    email = checked_email(email)
+    if email == user.email:
+        return
+    before, user.email = user.email, email
+    db.session.flush()
+    audit.record(actor, "user.email_changed", "user", user.id, before={"email": before}, after={"email": email})
 
 
 def find_user(username: str | None) -> User | None:
@@ -168,6 +192,11 @@ def may_manage(admin: User, user: User) -> bool:
     if user.id == admin.id:
         return False
     return user.role is not Role.ADMIN or (covers(admin, user.region_code) and user.region_code != admin.region_code)
+
+
+def may_set_email(admin: User, user: User) -> bool:
+    """Your own address, or that of an account you may manage."""
+    return user.id == admin.id or may_manage(admin, user)
 
 
 def reset_credentials(user: User, actor: str, reason: str) -> str:

@@ -7,29 +7,19 @@ from sqlalchemy import func, select
 
 from portal.accounts import passwords, service, sessions
 from portal.accounts.access import staff_required
-from portal.accounts.admin_forms import NewUserForm, ReasonForm
+from portal.accounts.admin_forms import EmailForm, NewUserForm, ReasonForm
 from portal.accounts.forms import PasswordForm
 from portal.accounts.models import RecoveryCode, Role
 from portal.extensions import db
-from portal.i18n import _, _l
+from portal.i18n import _
 from portal.regions import service as regions
 from portal.security import audit
+from portal.security.audit_labels import action_label
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-ACTION_LABELS = {
-    "user.created": _l("Account created"), "user.password_changed": _l("Password changed"),
-    "user.totp_enrolled": _l("Authenticator set up"), "user.signed_in": _l("Signed in"),
-    "user.signed_out": _l("Signed out"), "user.sign_in_failed": _l("Failed sign-in"),
-    "user.second_factor_failed": _l("Wrong authenticator code"), "user.disabled": _l("Account disabled"),
-    "user.reset": _l("Password and authenticator reset"),
-}
-
-
-@bp.app_template_filter("audit_action")
-def audit_action(action: str) -> str:
-    """An audit action in words, in the page's language."""
-    return ACTION_LABELS.get(action, action)
+# Audit actions in words for templates (`{{ entry.action|audit_action }}`); one table for all actions.
+bp.add_app_template_filter(action_label, "audit_action")
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -79,7 +69,7 @@ def new_user():
             try:
                 user, one_time = service.create_user(
                     form.username.data, form.display_name.data, Role(form.role.data), region.code,
-                    form.certificate_number.data, actor=f"user:{_admin().id}")
+                    form.certificate_number.data, actor=f"user:{_admin().id}", email=form.email.data)
             except service.AccountError as exc:
                 form.username.errors = [_("This username is taken.") if str(exc) == "taken" else
                                         _("Use 3–40 lower-case letters, digits, dots, dashes or underscores.")]
@@ -87,6 +77,15 @@ def new_user():
                 db.session.commit()
                 return render_template("staff/one_time_password.html", user=user, one_time=one_time)
     return render_template("staff/new_user.html", form=form), 422 if form.errors else 200
+
+
+def _user_page(user, form=None, email_form=None, status: int = 200):
+    return render_template("staff/user.html", user=user, form=form or ReasonForm(),
+                           email_form=email_form or EmailForm(email=user.email),
+                           history=audit.for_object("user", user.id)[-20:],
+                           jurisdiction=regions.get(user.region_code),
+                           may_manage=service.may_manage(_admin(), user),
+                           may_set_email=service.may_set_email(_admin(), user)), status
 
 
 @bp.get("/users/<int:user_id>")
@@ -97,10 +96,26 @@ def user_detail(user_id: int):
         user = service.get_in_jurisdiction(_admin(), user_id)
     except service.UserNotFound:
         abort(404)
-    return render_template("staff/user.html", user=user, form=ReasonForm(),
-                           history=audit.for_object("user", user.id)[-20:],
-                           jurisdiction=regions.get(user.region_code),
-                           may_manage=service.may_manage(_admin(), user))
+    return _user_page(user)
+
+
+@bp.post("/users/<int:user_id>/email")
+@staff_required(Role.ADMIN)
+def user_email(user_id: int):
+    """Set or clear where an account's notifications go."""
+    try:
+        user = service.get_in_jurisdiction(_admin(), user_id)
+    except service.UserNotFound:
+        abort(404)
+    if not service.may_set_email(_admin(), user):
+        abort(403)
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return _user_page(user, email_form=form, status=422)
+    service.set_email(user, form.email.data, f"user:{_admin().id}")
+    db.session.commit()
+    flash(_("The notification email was saved."), "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/<any(disable, reset):action>")
@@ -115,8 +130,7 @@ def user_action(user_id: int, action: str):
         abort(403)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render_template("staff/user.html", user=user, form=form, history=audit.for_object("user", user.id)[-20:],
-                               jurisdiction=regions.get(user.region_code), may_manage=True), 422
+        return _user_page(user, form=form, status=422)
     actor = f"user:{_admin().id}"
     if action == "disable":
         service.disable(user, actor, form.reason.data)

@@ -15,6 +15,7 @@ from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.complaints import deadlines
 from portal.complaints.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Status
 from portal.extensions import db
+from portal.notifications import service as notifications
 from portal.regions import service as regions
 from portal.security import audit
 from sqlalchemy import select
@@ -128,6 +129,8 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
         after["duplicate_of"] = duplicate_of.case_number
     audit.record(f"user:{actor.id}", f"complaint.{name}", "complaint", complaint.id, at=now,
                  before=before, after=after, reason=text if step.formal or name == "extend" else "")
+    if step.public:
+        notifications.case_updated(complaint)  # sent after the commit, if the reporter asked
     return event
 
 

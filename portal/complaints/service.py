@@ -14,6 +14,7 @@ from portal.complaints.models import (Attachment, Category, Complaint, Complaint
 from portal.complaints.numbering import next_case_number
 from portal.db import utcnow
 from portal.extensions import db
+from portal.notifications import service as notifications
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
 
@@ -156,6 +157,7 @@ def _record_registration(complaint: Complaint, files: list[CleanFile]) -> None:
     audit.record(reporter_actor(complaint), "complaint.registered", "complaint", complaint.id,
                  after={"case_number": complaint.case_number, "status": complaint.status.value,
                         "source": complaint.source.value, "files": len(files)})
+    notifications.new_case(complaint)  # leaves only after the commit; a mail failure cannot lose the case
 
 
 def reporter_actor(complaint: Complaint) -> str:

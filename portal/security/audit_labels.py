@@ -1,0 +1,55 @@
+"""Audit actions in words: one table for every action the portal records, now or soon."""
+from __future__ import annotations
+
+from portal.i18n import _l
+
+# Grouped by the object the action is about; the audit log's action filter lists them in this order.
+ACTION_LABELS = {
+    # Accounts, signing in and out.
+    "user.created": _l("Account created"),
+    "user.password_changed": _l("Password changed"),
+    "user.email_changed": _l("Notification email changed"),
+    "user.totp_enrolled": _l("Authenticator set up"),
+    "user.signed_in": _l("Signed in"),
+    "user.signed_out": _l("Signed out"),
+    "user.sign_in_failed": _l("Failed sign-in"),
+    "user.second_factor_failed": _l("Wrong authenticator code"),
+    "user.disabled": _l("Account disabled"),
+    "user.reset": _l("Password and authenticator reset"),
+    # Cases: filing, the reporter's own steps, and casework.
+    "complaint.registered": _l("Complaint registered"),
+    "complaint.registered_by_staff": _l("Complaint registered by staff"),
+    "complaint.accept": _l("Accepted"),
+    "complaint.not_accept": _l("Not accepted"),
+    "complaint.transfer": _l("Transferred"),
+    "complaint.start": _l("Investigation started"),
+    "complaint.extend": _l("Time limit extended"),
+    "complaint.supervise": _l("Supervision order from the office above"),
+    "complaint.assign": _l("Handler assigned"),
+    "complaint.link": _l("Linked as a duplicate"),
+    "complaint.message": _l("Message to the reporter"),
+    "complaint.note": _l("Internal note"),
+    "complaint.conclude": _l("Concluded with a written reply"),
+    "complaint.decide_review": _l("Review decided with a written reply"),
+    "complaint.archive": _l("Archived"),
+    "complaint.supplemented": _l("Information added by the reporter"),
+    "complaint.rated": _l("Rated by the reporter"),
+    "complaint.review_requested": _l("Review requested"),
+    # The reporter's identity: requests to reveal it, the custodian's decisions, each viewing.
+    "identity.request": _l("Identity reveal requested"),
+    "identity.approve": _l("Identity reveal approved"),
+    "identity.deny": _l("Identity reveal refused"),
+    "identity.viewed": _l("Identity viewed"),
+    # Rewards for reports that led to a finding.
+    "reward.decided": _l("Reward decided"),
+    "reward.corrected": _l("Reward decision corrected"),
+    "reward.claimed": _l("Reward claimed"),
+    # The national holiday schedule.
+    "holidays.entered": _l("Holiday schedule entered"),
+}
+
+
+def action_label(action: str) -> str:
+    """An audit action in words, in the page's language; an unknown action as it was recorded."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
