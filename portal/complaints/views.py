@@ -8,7 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
                    url_for)
 
 from portal import clock
-from portal.complaints import service, tracking
+from portal.complaints import rewards, service, tracking
 from portal.complaints.forms import ComplaintForm, RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.complaints.models import Category, Rating
 from portal.complaints.uploads import clean_uploads
@@ -166,7 +166,7 @@ def _render_case(complaint, supplement=None, rating=None, review=None, status: i
         supplement_form=supplement or SupplementForm(), rating_form=rating or RatingForm(),
         review_form=review or ReviewForm(), can_rate=tracking.can_rate(complaint),
         can_review=tracking.can_request_review(complaint, today),
-        review_due=tracking.review_due(complaint), Rating=Rating), status
+        review_due=tracking.review_due(complaint), reward=rewards.for_reporter(complaint), Rating=Rating), status
 
 
 @bp.post("/track/supplement")
