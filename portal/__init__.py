@@ -88,10 +88,13 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes."""
     from portal.accounts.staff_views import bp as staff_bp
     from portal.accounts.views import bp as accounts_bp
+    from portal.complaints.custody_views import bp as custody_bp
+    from portal.complaints.reward_views import bp as rewards_bp
     from portal.complaints.staff_views import bp as casework_bp
     from portal.complaints.views import bp as complaints_bp
     from portal.institutions.views import bp as institutions_bp
     from portal.regions.views import bp as regions_bp
+    from portal.security.staff_views import bp as audit_bp
     from portal.site import navigation
     from portal.site.views import bp as site_bp
     from portal.workdays.staff_views import bp as workdays_bp
@@ -104,6 +107,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(workdays_bp)
     app.register_blueprint(casework_bp)
+    app.register_blueprint(rewards_bp)
+    app.register_blueprint(custody_bp)
+    app.register_blueprint(audit_bp)
     navigation.init_app(app)
 
 

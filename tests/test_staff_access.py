@@ -10,6 +10,7 @@ from flask import url_for
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
+from portal.complaints import custody
 from portal.extensions import db
 from portal.security.attachments import clean
 from tests.accounts.test_admin_views import make_account, sign_in
@@ -34,6 +35,14 @@ ACCESS = {
     "casework.export": STAFF,
     "casework.step": STAFF,
     "casework.register": {Role.ADMIN, Role.HANDLER},
+    "audit.index": {Role.ADMIN},
+    "staff.user_email": {Role.ADMIN},
+    "rewards.decide": {Role.REVIEWER},
+    "rewards.claim": {Role.HANDLER, Role.REVIEWER},
+    "custody.new": {Role.HANDLER},
+    "custody.identity": {Role.HANDLER},
+    "custody.queue": {Role.CUSTODIAN},
+    "custody.decide": {Role.CUSTODIAN},
 }
 RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id"}
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
@@ -50,15 +59,17 @@ def test_every_staff_route_is_in_the_access_table(app):
 
 @pytest.fixture
 def records(app):
-    """A case with a file in Hangzhou's Xihu District, and a handler account there."""
+    """A case with a file in Hangzhou's Xihu District, a handler account there, and that
+    handler's pending request to see the reporter's identity."""
     with app.app_context():
         filed = file(identity=named_identity(), files=[clean(files.jpeg_with_gps(), "photo.jpg")])
         user, _ = accounts.create_user("matrix.target", "被管理账号", Role.HANDLER, "330106", "浙杭执字9")
+        request = custody.request_reveal(filed.complaint, user, "需要核实举报人是否为受害学生家长")
         db.session.commit()
         from portal.complaints.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
         return {"complaint_id": filed.complaint.id, "attachment_id": attachment.id, "user_id": user.id,
-                "name": "note", "action": "disable"}
+                "request_id": request.id, "name": "note", "action": "disable"}
 
 
 def signed_in(app, role, region, label):

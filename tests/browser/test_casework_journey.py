@@ -53,7 +53,24 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
     expect(handler.locator(".badge--status")).to_have_text("已受理")
     expect(handler.get_by_text(MARKER_NAME)).to_have_count(0)
 
-    # IDENTITY STEPS
+    case_url = handler.url
+    handler.get_by_text("申请查看身份信息", exact=True).first.click()  # opens the request form
+    handler.get_by_label(re.compile("需要知道举报人身份的理由")).fill("需要举报人作为证人配合现场核查。")
+    handler.get_by_role("button", name="申请查看身份信息").click()
+    expect(handler.get_by_text("您的申请已提交给身份保管人。")).to_be_visible()
+
+    custodian = staff_tab(chromium, live_server, "journey.custodian", custodian_secret)
+    custodian.get_by_role("navigation", name="主导航").get_by_role("link", name="身份查看申请").click()
+    expect(custodian.get_by_text(MARKER_NAME)).to_have_count(0)
+    custodian.get_by_role("link", name=f"审批 {number}").click()
+    custodian.get_by_label("批准：承办人可在 24 小时内查看身份信息").check()
+    custodian.get_by_role("button", name="保存决定").click()
+    expect(custodian.get_by_text("已批准：承办人可在 24 小时内查看身份信息。")).to_be_visible()
+
+    handler.goto(case_url)
+    handler.get_by_role("link", name="查看举报人身份信息").click()
+    expect(handler.get_by_text(MARKER_NAME)).to_be_visible()
+    handler.goto(case_url)
 
     handler.get_by_text("办结并书面答复", exact=True).first.click()  # opens the step
     handler.get_by_label(re.compile("书面答复（投诉举报人可以看到）")).fill("经查属实，已责令该机构停止违规培训并退还费用。")
