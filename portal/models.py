@@ -1,7 +1,8 @@
 """Imports every feature's models so the metadata is complete (migrations, schema tests)."""
 from portal.accounts.models import RecoveryCode, User  # noqa: F401
 from portal.complaints.models import (Attachment, CaseCounter, Complaint, ComplaintEvent,  # noqa: F401
-                                      TrackingGrant)
+                                      IdentityRequest, NotificationSent, Reward, TrackingGrant)
+from portal.disclosures.models import DiscretionRule, Disclosure  # noqa: F401
 from portal.institutions.models import Institution  # noqa: F401
 from portal.regions.models import Region  # noqa: F401
 from portal.workdays.models import CalendarDay, CalendarYear  # noqa: F401
