@@ -92,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.complaints.reward_views import bp as rewards_bp
     from portal.complaints.staff_views import bp as casework_bp
     from portal.complaints.views import bp as complaints_bp
+    from portal.disclosures.staff_views import bp as disclosure_staff_bp
+    from portal.disclosures.views import bp as disclosures_bp
     from portal.institutions.views import bp as institutions_bp
     from portal.regions.views import bp as regions_bp
     from portal.security.staff_views import bp as audit_bp
@@ -102,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(institutions_bp)
+    app.register_blueprint(disclosures_bp)
+    app.register_blueprint(disclosure_staff_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)

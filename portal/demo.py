@@ -8,6 +8,7 @@ def seed() -> Iterator[str]:
     """Seed each feature in dependency order, yielding one line of report per feature."""
     from portal.accounts import demo as accounts_demo
     from portal.complaints import demo as complaints_demo
+    from portal.disclosures import demo as disclosures_demo
     from portal.institutions import demo as institutions_demo
     from portal.regions import service as regions
     from portal.workdays import service as workdays
@@ -19,3 +20,4 @@ def seed() -> Iterator[str]:
     yield f"institutions: {institutions_demo.seed()} added"
     yield f"demo accounts: {accounts_demo.seed()} added"
     yield f"demo cases: {complaints_demo.seed()} added"
+    yield f"demo penalty disclosures: {disclosures_demo.seed()} added"

@@ -7,14 +7,17 @@ import re
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.complaints import custody
+from portal.disclosures.models import DiscretionRule
 from portal.extensions import db
 from portal.security.attachments import clean
 from tests.accounts.test_admin_views import make_account, sign_in
 from tests.complaints.helpers import file, hidden, named_identity
+from tests.disclosures.test_staff import draft_disclosure
 from tests.support import files
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
@@ -43,8 +46,19 @@ ACCESS = {
     "custody.identity": {Role.HANDLER},
     "custody.queue": {Role.CUSTODIAN},
     "custody.decide": {Role.CUSTODIAN},
+    "disclosure_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "disclosure_staff.new": {Role.ADMIN, Role.HANDLER},
+    "disclosure_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "disclosure_staff.submit": {Role.ADMIN, Role.HANDLER},
+    "disclosure_staff.review": {Role.REVIEWER},
+    "disclosure_staff.withdraw": {Role.ADMIN, Role.HANDLER},
+    "disclosure_staff.repair": {Role.ADMIN, Role.HANDLER},
+    "disclosure_staff.discretion": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    # The benchmark is the same everywhere: province administrators only (both sides here are).
+    "disclosure_staff.new_rule": {Role.ADMIN},
+    "disclosure_staff.edit_rule": {Role.ADMIN},
 }
-RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id"}
+RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id"}
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -65,11 +79,14 @@ def records(app):
         filed = file(identity=named_identity(), files=[clean(files.jpeg_with_gps(), "photo.jpg")])
         user, _ = accounts.create_user("matrix.target", "被管理账号", Role.HANDLER, "330106", "浙杭执字9")
         request = custody.request_reveal(filed.complaint, user, "需要核实举报人是否为受害学生家长")
+        disclosure = draft_disclosure(user, region_code="330106", decision_number="矩阵测试〔2026〕1号")
+        rule = db.session.scalars(select(DiscretionRule)).first()
         db.session.commit()
         from portal.complaints.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
         return {"complaint_id": filed.complaint.id, "attachment_id": attachment.id, "user_id": user.id,
-                "request_id": request.id, "name": "note", "action": "disable"}
+                "request_id": request.id, "disclosure_id": disclosure.id, "rule_id": rule.id, "name": "note",
+                "action": "disable"}
 
 
 def signed_in(app, role, region, label):

@@ -44,6 +44,18 @@ ACTION_LABELS = {
     "reward.decided": _l("Reward decided"),
     "reward.corrected": _l("Reward decision corrected"),
     "reward.claimed": _l("Reward claimed"),
+    # Penalty disclosures: drafting, legal review, publication, withdrawal, credit repair.
+    "disclosure.drafted": _l("Disclosure drafted"),
+    "disclosure.edited": _l("Disclosure draft changed"),
+    "disclosure.submit": _l("Disclosure sent for legal review"),
+    "disclosure.approve": _l("Disclosure approved and published"),
+    "disclosure.return": _l("Disclosure returned with comments"),
+    "disclosure.withdraw": _l("Disclosure withdrawn"),
+    "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),
+    "disclosure.repair_refused": _l("Credit repair refused"),
+    # The discretion benchmark.
+    "discretion.added": _l("Benchmark line added"),
+    "discretion.changed": _l("Benchmark line changed"),
     # The national holiday schedule.
     "holidays.entered": _l("Holiday schedule entered"),
 }

@@ -11,6 +11,8 @@ NAVIGATION = (
     ("complaints.new", _l("File a complaint"), ()),
     ("complaints.track", _l("Track a case"), ("complaints.case",)),
     ("institutions.index", _l("Institutions"), ("institutions.detail",)),
+    ("disclosures.index", _l("Penalty disclosures"), ("disclosures.detail",)),
+    ("disclosures.matters", _l("Enforcement matters"), ()),
 )
 
 
@@ -22,6 +24,10 @@ STAFF_NAVIGATION = (
     ("audit.index", _l("Audit log"), ("admin",), ()),
     ("staff.users", _l("Accounts"), ("admin",), ("staff.user_detail", "staff.new_user")),
     ("workdays.index", _l("Holidays"), ("admin",), ()),
+    ("disclosure_staff.index", _l("Disclosures"), ("admin", "handler", "reviewer"),
+     ("disclosure_staff.new", "disclosure_staff.detail", "disclosure_staff.submit", "disclosure_staff.review",
+      "disclosure_staff.withdraw", "disclosure_staff.repair", "disclosure_staff.discretion",
+      "disclosure_staff.new_rule", "disclosure_staff.edit_rule")),
 )
 
 

@@ -1,0 +1,246 @@
+"""Forms for penalty disclosures in the back office: the draft, the steps on it, and a line of
+the discretion benchmark."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, ValidationError)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import clock
+from portal.complaints.forms import TOO_LONG, PlainDateField
+from portal.complaints.models import Category
+from portal.complaints.reward_forms import YuanField
+from portal.disclosures.models import Circumstance, Level, PartyType, PenaltyCategory, Tier
+from portal.forms import clean_text, enum_choices
+from portal.i18n import _l
+from portal.identifiers import InvalidIdentifier, normalise_uscc
+
+TEXT_MAX = 5000
+CHOOSE = _l("Choose")
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several options as checkboxes; the values of a labelled enum."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _uscc(form, field) -> None:
+    """A USCC that passes the GB 32100 check, stored in its normal form."""
+    if not field.data:
+        field.data = None
+        return
+    try:
+        field.data = normalise_uscc(field.data)
+    except InvalidIdentifier:
+        raise ValidationError(_l("This is not a valid unified social credit code (18 characters, check "
+                                 "character last).")) from None
+
+
+def _required(message):
+    return [DataRequired(message)]
+
+
+def _enum(enum_class, text):
+    """The member for a submitted value, or None."""
+    values = {member.value: member for member in enum_class}
+    return values.get(text or "")
+
+
+class DisclosureForm(FlaskForm):
+    """Every field of a penalty disclosure (双公示), and the period chosen in months."""
+
+    region = SelectField(_l("District or county"), validators=_required(_l("Choose the district or county.")))
+    institution = StringField(
+        _l("Institution in the registry (optional)"), filters=[clean_text], validators=[Length(max=100)],
+        description=_l("Its registry number or its unified social credit code. Leave empty for a party "
+                       "that is not in the registry, and type the party below."))
+    party_name = StringField(_l("Party name"), filters=[clean_text], validators=[Length(max=200)],
+                             description=_l("Taken from the registry when left empty and an institution is "
+                                            "given. An individual's name is masked on the public page."))
+    party_type = SelectField(_l("Party type"), choices=enum_choices(PartyType, CHOOSE),
+                             validators=_required(_l("Choose the party type.")))
+    uscc = StringField(_l("Unified social credit code"), filters=[clean_text], validators=[_uscc],
+                       description=_l("Leave empty for a natural person. Never enter an ID number."))
+    legal_representative = StringField(_l("Legal representative (or operator)"), filters=[clean_text],
+                                       validators=[Length(max=50)])
+    case_number = StringField(_l("Complaint case number (optional)"), filters=[clean_text],
+                              validators=[Length(max=30)],
+                              description=_l("The case this decision came from, for example 330106-20261122-0001."))
+    decision_number = StringField(_l("Decision number"), filters=[clean_text],
+                                  validators=_required(_l("Give the decision number.")) + [Length(max=100)],
+                                  description=_l("For example 杭西教罚〔2026〕3号. Each number is used once."))
+    violation = SelectField(_l("Violation type"), choices=enum_choices(Category, CHOOSE),
+                            validators=_required(_l("Choose the violation type.")))
+    circumstance = SelectField(_l("Circumstances"), choices=enum_choices(Circumstance, CHOOSE),
+                               validators=_required(_l("Choose how serious the circumstances are.")))
+    facts = TextAreaField(_l("Facts of the violation"), filters=[clean_text],
+                          validators=_required(_l("Describe the facts.")) + [Length(max=TEXT_MAX, message=TOO_LONG)])
+    legal_basis = TextAreaField(_l("Legal basis"), filters=[clean_text],
+                                validators=_required(_l("Give the legal basis.")) + [Length(max=TEXT_MAX,
+                                                                                           message=TOO_LONG)])
+    penalties = CheckboxesField(_l("Penalty categories"), choices=enum_choices(PenaltyCategory),
+                                validators=_required(_l("Choose at least one penalty category.")))
+    penalty_content = TextAreaField(_l("Penalty content"), filters=[clean_text],
+                                    validators=_required(_l("Describe the penalty.")) + [Length(max=TEXT_MAX,
+                                                                                              message=TOO_LONG)])
+    fine_amount = YuanField(_l("Fine (yuan)"), description=_l("Only with the penalty category Fine."))
+    confiscated_amount = YuanField(_l("Confiscated amount (yuan, optional)"))
+    outside_range_reason = TextAreaField(
+        _l("Reason for a penalty outside the benchmark"), filters=[clean_text],
+        validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
+        description=_l("Needed when a penalty or the fine falls outside the benchmark for this violation and "
+                       "circumstances. The legal reviewer sees it highlighted."))
+    decision_date = PlainDateField(_l("Decision date"), validators=[InputRequired(_l("Give the decision date."))])
+    valid_until = PlainDateField(_l("Penalty valid until (optional)"), validators=[Optional()])
+    tier = SelectField(_l("Publication tier"), choices=enum_choices(Tier, CHOOSE),
+                       validators=_required(_l("Choose the publication tier.")))
+    months = IntegerField(_l("Publication period (months)"),
+                          validators=[InputRequired(_l("Give the publication period in months.")),
+                                      NumberRange(1, 36, _l("Give between 1 and 36 months."))],
+                          description=_l("Minor: 1 to 3 months. General: 3 to 12. Serious: 12 to 36. Counted "
+                                         "from the decision date."))
+    authority_name = StringField(_l("Deciding authority"), filters=[clean_text],
+                                 validators=_required(_l("Name the deciding authority.")) + [Length(max=200)])
+    authority_uscc = StringField(_l("Deciding authority's unified social credit code"), filters=[clean_text],
+                                 validators=[_uscc])
+    data_source = StringField(_l("Data source"), filters=[clean_text],
+                              validators=_required(_l("Name the office the data comes from.")) + [Length(max=200)])
+    remarks = TextAreaField(_l("Remarks (optional)"), filters=[clean_text],
+                            validators=[Length(max=TEXT_MAX, message=TOO_LONG)])
+
+    def __init__(self, *args, counties=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.region.choices = [SelectChoice("", CHOOSE)] + [SelectChoice(c.code, c.path_zh) for c in counties]
+
+    @property
+    def chosen_violation(self) -> Category | None:
+        return _enum(Category, self.violation.data)
+
+    @property
+    def chosen_circumstance(self) -> Circumstance | None:
+        return _enum(Circumstance, self.circumstance.data)
+
+    @property
+    def chosen_penalties(self) -> list[PenaltyCategory]:
+        return [p for p in PenaltyCategory if p.value in (self.penalties.data or [])]
+
+    @property
+    def chosen_tier(self) -> Tier | None:
+        return _enum(Tier, self.tier.data)
+
+    def validate_authority_uscc(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Give the deciding authority's unified social credit code."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the rules across fields: the fine and its category, the period and
+        its tier, the dates."""
+        from portal.disclosures import service
+
+        valid = super().validate(extra_validators)
+        problems = {}
+        penalties = self.chosen_penalties
+        if PenaltyCategory.FINE in penalties and self.fine_amount.data is None:
+            problems[self.fine_amount] = _l("Give the fine, or untick the penalty category Fine.")
+        elif self.fine_amount.data is not None and PenaltyCategory.FINE not in penalties:
+            problems[self.fine_amount] = _l("A fine needs the penalty category Fine.")
+        tier = self.chosen_tier
+        if tier is not None and self.months.data is not None and not self.months.errors:
+            low, high = service.month_range(tier)
+            if not low <= self.months.data <= high:
+                problems[self.months] = _l("For this tier choose between %(low)d and %(high)d months.",
+                                           low=low, high=high)
+        if self.decision_date.data and self.decision_date.data > clock.today():
+            problems[self.decision_date] = _l("The decision date cannot be in the future.")
+        if self.decision_date.data and self.valid_until.data and self.valid_until.data < self.decision_date.data:
+            problems[self.valid_until] = _l("The penalty cannot end before the decision date.")
+        if not self.party_name.data and not self.institution.data:
+            problems[self.party_name] = _l("Give the party name, or the institution in the registry.")
+        for target, message in problems.items():
+            if not target.errors:
+                target.errors = [message]
+        return valid and not problems
+
+
+class StateForm(FlaskForm):
+    """A step on the page as it was shown: a changed state means the page is out of date."""
+
+    state = HiddenField(validators=[DataRequired()])
+
+
+class SubmitForm(StateForm):
+    pass
+
+
+REVIEW_CHOICES = [SelectChoice("approve", _l("Approve: publish it now")),
+                  SelectChoice("return", _l("Return to the drafter with comments"))]
+
+
+class ReviewForm(StateForm):
+    decision = RadioField(_l("Legal review"), choices=REVIEW_CHOICES,
+                          validators=[InputRequired(_l("Approve it, or return it with comments."))])
+    comment = TextAreaField(_l("Comments"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
+                            description=_l("Needed when you return it: say what must change."))
+
+    def validate_comment(self, field) -> None:
+        if self.decision.data == "return" and not field.data:
+            raise ValidationError(_l("Say what must change before it can be published."))
+
+
+class WithdrawForm(StateForm):
+    reason = TextAreaField(_l("Reason for the withdrawal (shown publicly)"), filters=[clean_text],
+                           validators=[DataRequired(_l("Give the reason: the decision was revoked or changed, "
+                                                       "and by what.")), Length(max=TEXT_MAX, message=TOO_LONG)])
+
+
+REPAIR_CHOICES = [SelectChoice("approve", _l("Approved: publication ends today")),
+                  SelectChoice("refuse", _l("Refused"))]
+
+
+class RepairForm(StateForm):
+    applied_on = PlainDateField(_l("Date of the credit-repair application"),
+                                validators=[InputRequired(_l("Give the date the party applied."))])
+    decision = RadioField(_l("Decision"), choices=REPAIR_CHOICES,
+                          validators=[InputRequired(_l("Approve or refuse the application."))])
+    note = TextAreaField(_l("Note"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
+                         description=_l("Needed for a refusal: the reason."))
+
+    def validate_note(self, field) -> None:
+        if self.decision.data == "refuse" and not field.data:
+            raise ValidationError(_l("Give the reason for the refusal."))
+
+
+class RuleForm(FlaskForm):
+    """One line of the discretion benchmark."""
+
+    violation = SelectField(_l("Violation type"), choices=enum_choices(Category, CHOOSE),
+                            validators=_required(_l("Choose the violation type.")))
+    circumstance = SelectField(_l("Circumstances"), choices=enum_choices(Circumstance, CHOOSE),
+                               validators=_required(_l("Choose the circumstances.")))
+    matter = StringField(_l("Enforcement matter"), filters=[clean_text],
+                         validators=_required(_l("Name the enforcement matter.")) + [Length(max=200)])
+    legal_basis = TextAreaField(_l("Legal basis"), filters=[clean_text],
+                                validators=_required(_l("Give the legal basis.")) + [Length(max=TEXT_MAX,
+                                                                                           message=TOO_LONG)])
+    level = SelectField(_l("Responsible level"), choices=enum_choices(Level, CHOOSE),
+                        validators=_required(_l("Choose the responsible level.")))
+    penalties = CheckboxesField(_l("Penalty categories allowed"), choices=enum_choices(PenaltyCategory),
+                                validators=_required(_l("Choose at least one penalty category.")))
+    fine_min = YuanField(_l("Lowest fine (yuan, optional)"))
+    fine_max = YuanField(_l("Highest fine (yuan, optional)"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        fines = self.fine_min.data is not None or self.fine_max.data is not None
+        if fines and PenaltyCategory.FINE.value not in (self.penalties.data or []) and not self.fine_min.errors:
+            self.fine_min.errors = [_l("A fine range needs the penalty category Fine.")]
+            return False
+        if (self.fine_min.data is not None and self.fine_max.data is not None
+                and self.fine_min.data > self.fine_max.data and not self.fine_max.errors):
+            self.fine_max.errors = [_l("The highest fine cannot be lower than the lowest.")]
+            return False
+        return valid

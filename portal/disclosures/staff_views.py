@@ -1,0 +1,421 @@
+"""The back office's penalty disclosures: the list, the draft form with the discretion
+benchmark, legal review, withdrawal and credit repair; and the benchmark itself."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts.access import staff_required
+from portal.accounts.models import Role
+from portal.complaints import queries as complaints
+from portal.complaints.models import Category
+from portal.disclosures import service
+from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, RuleForm, SubmitForm, WithdrawForm
+from portal.disclosures.models import Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType
+from portal.extensions import db
+from portal.i18n import _
+from portal.institutions import service as institutions
+from portal.institutions.models import Institution
+from portal.identifiers import clean
+from portal.pagination import paginate, parse_page_number
+from portal.regions import service as regions
+from portal.regions.models import RegionLevel
+from portal.security import audit
+
+bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff")
+
+ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
+DRAFTERS = (Role.ADMIN, Role.HANDLER)
+STEP_FORMS = {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "repair": RepairForm}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _disclosure(disclosure_id: int) -> Disclosure:
+    try:
+        return service.for_staff(_user(), disclosure_id)
+    except service.DisclosureNotFound:
+        abort(404)
+
+
+def _counties(user) -> list:
+    """The counties a disclosure of this person's jurisdiction may belong to."""
+    region = regions.get(user.region_code)
+    if region.level is RegionLevel.COUNTY:
+        return [region]
+    found = regions.children(region.code)
+    if region.level is RegionLevel.PROVINCE:
+        found = [county for city in found for county in regions.children(city.code)]
+    return found
+
+
+@bp.get("/disclosures")
+@staff_required(*ROLES)
+def index():
+    """The jurisdiction's disclosures by state, newest decision first."""
+    user = _user()
+    state = next((s for s in DisclosureState if s.value == request.args.get("state")), None)
+    page = paginate(service.in_jurisdiction(user, state), parse_page_number(request.args.get("page")),
+                    current_app.config["PAGE_SIZE"])
+    args = {"state": state.value} if state else {}
+    return render_template("disclosures/staff_index.html", page=page, state=state, args=args,
+                           counts=service.counts(user), States=DisclosureState,
+                           places=regions.by_codes({d.region_code for d in page.items}))
+
+
+# ---- The draft form ----------------------------------------------------------------------------
+
+def _prefill(disclosure: Disclosure) -> dict:
+    months = service.months_between(disclosure.decision_date, disclosure.publication_end)
+    case_number = ""
+    if disclosure.complaint_id:
+        from portal.complaints.models import Complaint
+        case_number = db.session.get(Complaint, disclosure.complaint_id).case_number
+    return {"region": disclosure.region_code, "institution": str(disclosure.institution_id or ""),
+            "party_name": disclosure.party_name, "party_type": disclosure.party_type.value,
+            "uscc": disclosure.uscc or "", "legal_representative": disclosure.legal_representative,
+            "case_number": case_number, "decision_number": disclosure.decision_number,
+            "violation": disclosure.violation.value, "circumstance": disclosure.circumstance.value,
+            "facts": disclosure.facts, "legal_basis": disclosure.legal_basis,
+            "penalties": [p.value for p in disclosure.penalty_list], "penalty_content": disclosure.penalty_content,
+            "fine_amount": disclosure.fine_amount, "confiscated_amount": disclosure.confiscated_amount,
+            "outside_range_reason": disclosure.outside_range_reason, "decision_date": disclosure.decision_date,
+            "valid_until": disclosure.valid_until, "tier": disclosure.tier.value, "months": months,
+            "authority_name": disclosure.authority_name, "authority_uscc": disclosure.authority_uscc,
+            "data_source": disclosure.data_source, "remarks": disclosure.remarks}
+
+
+def _new_defaults(user) -> dict:
+    office = regions.get(user.region_code)
+    name = f"{office.name_zh}教育局"
+    return {"authority_name": name, "data_source": name, "decision_date": clock.today(),
+            "region": office.code if office.level is RegionLevel.COUNTY else ""}
+
+
+def _institution(text: str) -> Institution | None:
+    """The registry's institution for a registry number or a USCC; LookupError if none."""
+    code = clean(text)
+    if code.isdigit() and len(code) < 18:
+        return institutions.get(int(code))
+    from sqlalchemy import select
+    found = db.session.scalar(select(Institution).where(Institution.uscc == code))
+    if found is None:
+        raise institutions.InstitutionNotFound(code)
+    return found
+
+
+def _draft_data(form: DisclosureForm) -> service.DraftData | None:
+    """The form's values for the service; None (with errors beside the fields) when the registry
+    or the case number does not resolve."""
+    user = _user()
+    institution = complaint = None
+    if form.institution.data:
+        try:
+            institution = _institution(form.institution.data)
+        except institutions.InstitutionNotFound:
+            form.institution.errors = [_("No institution with this registry number or code.")]
+    if form.case_number.data:
+        try:
+            complaint = complaints.find_case_number(user, form.case_number.data)
+        except complaints.CaseNotFound:
+            form.case_number.errors = [_("No case with this number in your jurisdiction.")]
+    if form.institution.errors or form.case_number.errors:
+        return None
+    return service.DraftData(
+        region_code=form.region.data, party_name=form.party_name.data or institution.name,
+        party_type=PartyType(form.party_type.data), decision_number=form.decision_number.data,
+        violation=form.chosen_violation, circumstance=form.chosen_circumstance, facts=form.facts.data,
+        legal_basis=form.legal_basis.data, penalties=form.chosen_penalties, penalty_content=form.penalty_content.data,
+        decision_date=form.decision_date.data, tier=form.chosen_tier, months=form.months.data,
+        authority_name=form.authority_name.data, authority_uscc=form.authority_uscc.data,
+        data_source=form.data_source.data, uscc=form.uscc.data or (institution.uscc if institution else None),
+        legal_representative=form.legal_representative.data, institution_id=institution.id if institution else None,
+        complaint_id=complaint.id if complaint else None, fine_amount=form.fine_amount.data,
+        confiscated_amount=form.confiscated_amount.data, outside_range_reason=form.outside_range_reason.data,
+        valid_until=form.valid_until.data, remarks=form.remarks.data)
+
+
+def _outside(form: DisclosureForm, rule: DiscretionRule | None) -> list[str]:
+    if form.fine_amount.errors:
+        return service.outside_range(rule, form.chosen_penalties, None)
+    return service.outside_range(rule, form.chosen_penalties, form.fine_amount.data)
+
+
+def _save(form: DisclosureForm, disclosure: Disclosure | None):
+    """Validate and store the draft; the stored disclosure, or None with the errors on the form.
+    The "Show the benchmark" button only re-renders the form."""
+    if request.form.get("action") == "benchmark":
+        return None
+    valid = form.validate_on_submit()
+    rule = service.benchmark(form.chosen_violation, form.chosen_circumstance)
+    if _outside(form, rule) and not form.outside_range_reason.data:
+        form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
+        valid = False
+    if not valid:
+        return None
+    data = _draft_data(form)
+    if data is None:
+        return None
+    try:
+        return service.save_draft(_user(), data, disclosure)
+    except service.DecisionNumberTaken:
+        form.decision_number.errors = [_("Another disclosure already has this decision number.")]
+    except service.ReasonRequired:
+        form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
+    except service.InvalidPeriod:
+        form.months.errors = [_("The period does not fit the tier.")]
+    except service.InvalidDraft as exc:
+        getattr(form, exc.args[0]).errors = [_("Check this field.")]
+    except service.StepNotAllowed:
+        abort(409)
+    return None
+
+
+def _form_page(form: DisclosureForm, disclosure: Disclosure | None, status: int):
+    rule = service.benchmark(form.chosen_violation, form.chosen_circumstance)
+    return render_template("disclosures/staff_form.html", form=form, disclosure=disclosure, rule=rule,
+                           rule_penalties=service.rule_penalties(rule) if rule else [],
+                           outside=_outside(form, rule), tier_months=service.TIER_MONTHS), status
+
+
+@bp.route("/disclosures/new", methods=["GET", "POST"])
+@staff_required(*DRAFTERS)
+def new():
+    """Draft a penalty disclosure."""
+    user = _user()
+    form = DisclosureForm(counties=_counties(user), data=None if request.method == "POST" else _new_defaults(user))
+    if request.method == "POST":
+        saved = _save(form, None)
+        if saved is not None:
+            db.session.commit()
+            flash(_("The draft was saved. Submit it for legal review when it is complete."), "success")
+            return redirect(url_for(".detail", disclosure_id=saved.id))
+        return _form_page(form, None, 200 if request.form.get("action") == "benchmark" else 422)
+    return _form_page(form, None, 200)
+
+
+# ---- One disclosure ----------------------------------------------------------------------------
+
+def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, failed: str | None = None,
+                 failed_form=None, message: str = "", status: int = 200):
+    user = _user()
+    steps = service.allowed_steps(disclosure, user)
+    if form is None and "edit" in steps:
+        form = DisclosureForm(counties=_counties(user), data=_prefill(disclosure))
+    forms = {name: (failed_form if name == failed else STEP_FORMS[name](prefix=name, data={
+        "state": disclosure.state.value})) for name in STEP_FORMS}
+    rule = service.benchmark(disclosure.violation, disclosure.circumstance)
+    shown_rule = service.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
+    from portal.complaints.models import Complaint
+    case = db.session.get(Complaint, disclosure.complaint_id) if disclosure.complaint_id else None
+    from portal.accounts.models import User
+    people = {u.id: u for u in (db.session.get(User, disclosure.drafter_id),
+                                disclosure.reviewer_id and db.session.get(User, disclosure.reviewer_id)) if u}
+    return render_template(
+        "disclosures/staff_detail.html", disclosure=disclosure, form=form, steps=steps, forms=forms,
+        failed=failed, message=message, rule=shown_rule, stored_rule=rule,
+        rule_penalties=service.rule_penalties(shown_rule) if shown_rule else [],
+        outside=_outside(form, shown_rule) if form else service.outside_range(
+            rule, disclosure.penalty_list, disclosure.fine_amount),
+        tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
+        own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
+        repair_refusal=service.repair_refusal(disclosure, clock.today()),
+        repair_earliest=service.repair_earliest(disclosure), today=clock.today(),
+        audit_entries=audit.for_object("disclosure", disclosure.id)), status
+
+
+@bp.route("/disclosures/<int:disclosure_id>", methods=["GET", "POST"])
+@staff_required(*ROLES)
+def detail(disclosure_id: int):
+    """One disclosure: the draft form while it may be edited, and the steps its state allows."""
+    user, disclosure = _user(), _disclosure(disclosure_id)
+    if request.method == "GET":
+        return _detail_page(disclosure)
+    if user.role not in DRAFTERS:
+        abort(403)
+    if "edit" not in service.allowed_steps(disclosure, user):
+        abort(409)
+    form = DisclosureForm(counties=_counties(user))
+    saved = _save(form, disclosure)
+    if saved is not None:
+        db.session.commit()
+        flash(_("The draft was saved."), "success")
+        return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return _detail_page(disclosure, form=form, status=200 if request.form.get("action") == "benchmark" else 422)
+
+
+def _step_form(disclosure: Disclosure, name: str):
+    """The posted step's form; 409 when the page was out of date (the state changed since)."""
+    form = STEP_FORMS[name](prefix=name)
+    if form.state.data and form.state.data != disclosure.state.value:
+        abort(409)
+    return form
+
+
+REPAIR_REASONS = {
+    "not_repairable": lambda d: _("Credit repair cannot end this publication early: the penalties include "
+                                  "suspension, closure, an occupational ban, a downgrade or a revocation."),
+    "too_early": lambda d: _("Credit repair can end this publication early only from %(date)s, after the "
+                             "tier's minimum period.", date=format_date(d, "long")),
+    "ended": lambda d: _("The publication already ended on %(date)s.", date=format_date(d, "long")),
+    "already_approved": lambda d: _("Credit repair was already approved; publication ended on %(date)s.",
+                                    date=format_date(d, "long")),
+    "applied_on": lambda d: _("The application date must lie between the decision date and today."),
+}
+
+
+@bp.post("/disclosures/<int:disclosure_id>/submit")
+@staff_required(*DRAFTERS)
+def submit(disclosure_id: int):
+    """Send the draft for legal review."""
+    disclosure = _disclosure(disclosure_id)
+    form = _step_form(disclosure, "submit")
+    if not form.validate_on_submit():
+        return _detail_page(disclosure, failed="submit", failed_form=form, status=422)
+    try:
+        service.submit(disclosure, _user())
+    except service.StepNotAllowed:
+        abort(409)
+    db.session.commit()
+    flash(_("Sent for legal review."), "success")
+    return redirect(url_for(".detail", disclosure_id=disclosure.id))
+
+
+@bp.post("/disclosures/<int:disclosure_id>/review")
+@staff_required(Role.REVIEWER)
+def review(disclosure_id: int):
+    """Legal review: approve and publish, or return with comments."""
+    disclosure = _disclosure(disclosure_id)
+    form = _step_form(disclosure, "review")
+    if disclosure.drafter_id == _user().id:
+        return _detail_page(disclosure, message=_("You drafted this disclosure: another legal reviewer must "
+                                                  "review it."), status=409)
+    if not form.validate_on_submit():
+        return _detail_page(disclosure, failed="review", failed_form=form, status=422)
+    try:
+        service.review(disclosure, _user(), form.decision.data == "approve", form.comment.data)
+    except service.ReasonRequired:
+        form.comment.errors = [_("Say what must change before it can be published.")]
+        return _detail_page(disclosure, failed="review", failed_form=form, status=422)
+    except service.StepNotAllowed:
+        abort(409)
+    db.session.commit()
+    flash(_("Published.") if disclosure.state is DisclosureState.PUBLISHED else _("Returned to the drafter."),
+          "success")
+    return redirect(url_for(".detail", disclosure_id=disclosure.id))
+
+
+@bp.post("/disclosures/<int:disclosure_id>/withdraw")
+@staff_required(*DRAFTERS)
+def withdraw(disclosure_id: int):
+    """Withdraw a published decision that was revoked or changed, with the public reason."""
+    disclosure = _disclosure(disclosure_id)
+    form = _step_form(disclosure, "withdraw")
+    if not form.validate_on_submit():
+        return _detail_page(disclosure, failed="withdraw", failed_form=form, status=422)
+    try:
+        service.withdraw(disclosure, _user(), form.reason.data)
+    except service.StepNotAllowed:
+        abort(409)
+    db.session.commit()
+    flash(_("Withdrawn. The public page shows it as withdrawn with the reason."), "success")
+    return redirect(url_for(".detail", disclosure_id=disclosure.id))
+
+
+@bp.post("/disclosures/<int:disclosure_id>/repair")
+@staff_required(*DRAFTERS)
+def repair(disclosure_id: int):
+    """Record a credit-repair application and its decision."""
+    disclosure = _disclosure(disclosure_id)
+    form = _step_form(disclosure, "repair")
+    if form.validate_on_submit():
+        try:
+            service.record_repair(disclosure, _user(), form.applied_on.data, form.decision.data == "approve",
+                                  form.note.data)
+        except service.RepairRefused as exc:
+            target = form.applied_on if exc.args[0] == "applied_on" else form.decision
+            target.errors = [REPAIR_REASONS[exc.args[0]](exc.args[1])]
+        except service.StepNotAllowed:
+            abort(409)
+        else:
+            db.session.commit()
+            flash(_("The credit-repair decision was recorded."), "success")
+            return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return _detail_page(disclosure, failed="repair", failed_form=form, status=422)
+
+
+# ---- The discretion benchmark ------------------------------------------------------------------
+
+@bp.get("/discretion")
+@staff_required(*ROLES)
+def discretion():
+    """The discretion benchmark: what each violation under each circumstance allows."""
+    return render_template("disclosures/staff_discretion.html", rules=service.rules(),
+                           may_change=service.may_change_rules(_user()), penalties_of=service.rule_penalties)
+
+
+def _rule_page(form: RuleForm, rule: DiscretionRule | None, status: int):
+    return render_template("disclosures/staff_rule.html", form=form, rule=rule), status
+
+
+def _store_rule(form: RuleForm, rule: DiscretionRule | None):
+    if not form.validate_on_submit():
+        return None
+    try:
+        return service.save_rule(
+            _user(), Category(form.violation.data), Circumstance(form.circumstance.data), form.matter.data,
+            form.legal_basis.data, next(level for level in service.Level if level.value == form.level.data),
+            [p for p in service.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
+            form.fine_max.data, rule)
+    except service.RuleInvalid as exc:
+        messages = {"circumstance": _("The benchmark already has a line for this violation and circumstances: "
+                                      "edit that one."),
+                    "penalties": _("Choose at least one penalty category."),
+                    "fine_min": _("Check the fine range."), "fine_max": _("Check the fine range.")}
+        getattr(form, exc.args[0]).errors = [messages[exc.args[0]]]
+    except service.StepNotAllowed:
+        abort(403)
+    return None
+
+
+@bp.route("/discretion/new", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def new_rule():
+    """Add a line to the benchmark (province administrators)."""
+    if not service.may_change_rules(_user()):
+        abort(403)
+    form = RuleForm()
+    saved = _store_rule(form, None) if request.method == "POST" else None
+    if saved is not None:
+        db.session.commit()
+        flash(_("The benchmark line was added."), "success")
+        return redirect(url_for(".discretion"))
+    return _rule_page(form, None, 422 if request.method == "POST" else 200)
+
+
+@bp.route("/discretion/<int:rule_id>", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def edit_rule(rule_id: int):
+    """Change a line of the benchmark (province administrators)."""
+    if not service.may_change_rules(_user()):
+        abort(403)
+    rule = db.session.get(DiscretionRule, rule_id) if 1 <= rule_id <= service.MAX_ID else None
+    if rule is None:
+        abort(404)
+    data = None if request.method == "POST" else {
+        "violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
+        "legal_basis": rule.legal_basis, "level": rule.level.value,
+        "penalties": [p.value for p in service.rule_penalties(rule)], "fine_min": rule.fine_min,
+        "fine_max": rule.fine_max}
+    form = RuleForm(data=data)
+    saved = _store_rule(form, rule) if request.method == "POST" else None
+    if saved is not None:
+        db.session.commit()
+        flash(_("The benchmark line was changed."), "success")
+        return redirect(url_for(".discretion"))
+    return _rule_page(form, rule, 422 if request.method == "POST" else 200)
+

@@ -1,0 +1,192 @@
+"""Public penalty disclosures: the list, one decision, the CSV download, the Atom feed, and the
+enforcement matters catalogue."""
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, SelectField, StringField, ValidationError
+from wtforms.validators import Optional
+
+from portal import clock
+from portal.complaints.models import Category
+from portal.csvexport import to_csv
+from portal.disclosures import queries
+from portal.disclosures.models import PenaltyCategory
+from portal.forms import clean_text, enum_choices
+from portal.i18n import _, _l, current_locale
+from portal.pagination import parse_page_number
+from portal.regions.forms import RegionField
+from portal.security.headers import public_cache
+
+bp = Blueprint("disclosures", __name__)
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FILTERS = ("q", "region", "violation", "penalty", "decided_from", "decided_to")
+
+
+class DisclosureSearchForm(FlaskForm):
+    """Party, decision number or USCC; area, violation, penalty and decision dates (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Party, decision number or unified social credit code"), validators=[Optional()],
+                    filters=[lambda value: clean_text(value)[:queries.MAX_QUERY_LENGTH]],
+                    description=_l("Any part of a name is enough, even one character."))
+    region = RegionField(_l("Area"), validators=[Optional()],
+                         description=_l("A province, city or district name, or its six-digit code."))
+    violation = SelectField(_l("Violation"), validators=[Optional()],
+                            choices=enum_choices(Category, blank=_l("All violations")))
+    penalty = SelectField(_l("Penalty"), validators=[Optional()],
+                          choices=enum_choices(PenaltyCategory, blank=_l("All penalties")))
+    decided_from = DateField(_l("Decided on or after"), validators=[Optional()],
+                             description=_l("For example 2026-01-31."))
+    decided_to = DateField(_l("Decided on or before"), validators=[Optional()],
+                           description=_l("For example 2026-12-31."))
+
+    def validate_decided_to(self, field: DateField) -> None:
+        if field.data and self.decided_from.data and field.data < self.decided_from.data:
+            raise ValidationError(_l("This date is before the first one."))
+
+
+def _parse() -> tuple[DisclosureSearchForm, queries.DisclosureQuery | None]:
+    """The search form from the query string, and the query it asks for (None when unclear)."""
+    args = MultiDict(request.args)
+    for name, enum_class in (("violation", Category), ("penalty", PenaltyCategory)):
+        if args.get(name) not in {member.value for member in enum_class}:
+            args.pop(name, None)  # an unknown category is ignored, not an error
+    form = DisclosureSearchForm(args)
+    if not form.validate():
+        return form, None
+    region = form.region.region
+    return form, queries.DisclosureQuery.from_input(
+        form.q.data, region.scope_prefix if region else None, form.violation.data, form.penalty.data,
+        form.decided_from.data, form.decided_to.data)
+
+
+def _filter_args() -> dict[str, str]:
+    """The filters as they were sent, for the pager and the download link."""
+    return {name: request.args.get(name, "") for name in FILTERS if request.args.get(name)}
+
+
+@bp.get("/disclosures")
+@public_cache(300)
+def index():
+    """Search the penalty decisions that are within their publication period."""
+    form, query = _parse()
+    page = None
+    if query is not None:
+        page = queries.search(query, parse_page_number(request.args.get("page")),
+                              current_app.config["PAGE_SIZE"], clock.today())
+    searched = any(request.args.get(name) for name in FILTERS)
+    return render_template("disclosures/index.html", form=form, page=page, searched=searched,
+                           args=_filter_args())
+
+
+@bp.get("/disclosures/<int:disclosure_id>")
+@public_cache(300)
+def detail(disclosure_id: int):
+    """One penalty decision as published."""
+    try:
+        disclosure = queries.get_public(disclosure_id, clock.today())
+    except queries.DisclosureNotFound:
+        abort(404)
+    return render_template("disclosures/detail.html", disclosure=disclosure)
+
+
+def _money(amount) -> str:
+    return "" if amount is None else f"{amount:.2f}"
+
+
+def _csv_row(d: queries.PublicDisclosure, locale: str) -> list:
+    return [d.decision_number, d.party_name, d.party_type.label, d.uscc or "", d.legal_representative,
+            d.violation.label, "; ".join(str(p.label) for p in d.penalties), d.penalty_content, d.facts,
+            d.legal_basis, _money(d.fine_amount), _money(d.confiscated_amount), d.decision_date.isoformat(),
+            d.valid_until.isoformat() if d.valid_until else "", d.shown_until.isoformat(), d.authority_name,
+            d.authority_uscc, d.data_source, d.region.path(locale), d.remarks,
+            _("Withdrawn") if d.withdrawn else _("Published"), d.withdrawal_reason]
+
+
+@bp.get("/disclosures.csv")
+@public_cache(300)
+def export():
+    """The list under the same filters as a spreadsheet (UTF-8 with a byte-order mark)."""
+    _form, query = _parse()
+    if query is None:
+        abort(400)
+    header = [_("Decision number"), _("Party"), _("Party type"), _("Unified social credit code"),
+              _("Legal representative"), _("Violation"), _("Penalties"), _("Penalty content"), _("Facts"),
+              _("Legal basis"), _("Fine (yuan)"), _("Confiscated (yuan)"), _("Decision date"), _("Valid until"),
+              _("Published until"), _("Deciding authority"), _("Authority's unified social credit code"),
+              _("Data source"), _("Area"), _("Remarks"), _("State"), _("Reason for withdrawal")]
+    locale = current_locale()
+    rows = (_csv_row(d, locale) for d in queries.for_csv(query, clock.today()))
+    response = Response(to_csv(header, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=disclosures-{clock.today():%Y%m%d}.csv"
+    return response
+
+
+def _absolute(endpoint: str, **values) -> str:
+    # From the configured address, never the request's Host header: the feed may be cached.
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def _entry(feed: ET.Element, d: queries.PublicDisclosure) -> dt.datetime:
+    changed = d.withdrawn_at or d.published_at or dt.datetime.combine(d.decision_date, dt.time(),
+                                                                      dt.timezone.utc)
+    entry = ET.SubElement(feed, "entry")
+    link = _absolute("disclosures.detail", disclosure_id=d.id)
+    title = f"{_('Withdrawn') + ': ' if d.withdrawn else ''}{d.party_name} · {d.decision_number}"
+    _text(entry, "title", title)
+    _text(entry, "id", link)
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
+    _text(entry, "updated", changed.isoformat(timespec="seconds"))
+    if d.published_at:
+        _text(entry, "published", d.published_at.isoformat(timespec="seconds"))
+    summary = [_("Violation: %(violation)s", violation=d.violation.label),
+               _("Penalties: %(penalties)s", penalties="; ".join(str(p.label) for p in d.penalties)),
+               _("Decided on %(date)s by %(authority)s", date=d.decision_date.isoformat(),
+                 authority=d.authority_name)]
+    if d.withdrawn:
+        summary.insert(0, _("Withdrawn: %(reason)s", reason=d.withdrawal_reason))
+    _text(entry, "summary", "\n".join(summary), type="text")
+    return changed
+
+
+@bp.get("/disclosures.atom")
+@public_cache(300)
+def feed():
+    """The latest visible penalty decisions as an Atom 1.0 feed."""
+    locale = current_locale()
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if locale == "zh_CN" else "en"})
+    authority = current_app.config["AUTHORITY_NAME_ZH" if locale == "zh_CN" else "AUTHORITY_NAME_EN"]
+    _text(root, "title", f"{_('Penalty disclosures')} · {authority}")
+    _text(root, "id", _absolute("disclosures.feed"))
+    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": _absolute("disclosures.feed")})
+    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": _absolute("disclosures.index")})
+    author = ET.SubElement(root, "author")
+    _text(author, "name", authority)
+    updated = _text(root, "updated", "")
+    changes = [_entry(root, d) for d in queries.latest(clock.today())]
+    updated.text = max(changes, default=clock.now()).isoformat(timespec="seconds")
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/enforcement-matters")
+@public_cache(300)
+def matters():
+    """The enforcement matters catalogue: each matter, its basis, level and penalty range."""
+    return render_template("disclosures/matters.html", groups=queries.matters(),
+                           penalty_labels=queries.penalty_labels)

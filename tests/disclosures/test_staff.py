@@ -1,0 +1,386 @@
+"""Penalty disclosures in the back office: drafting against the benchmark, legal review by
+someone else, publication, withdrawal, credit repair, jurisdiction and the audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from portal import clock
+from portal.accounts import service as accounts
+from portal.accounts.models import Role
+from portal.complaints.models import Category
+from portal.disclosures import demo, service
+from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
+                                       PenaltyCategory as P, RepairDecision, Tier)
+from portal.extensions import db
+from portal.security.audit import AuditRecord, for_object
+from tests.accounts.test_admin_views import make_account, sign_in
+from tests.complaints.helpers import hidden
+
+AUTHORITY_USCC = demo._authority_uscc("330106")
+
+
+def data(**overrides) -> service.DraftData:
+    values = dict(region_code="330106", party_name="西湖启航文化培训学校", party_type=PartyType.LEGAL_PERSON,
+                  decision_number="杭西教罚〔2026〕901号", violation=Category.DISGUISED_TRAINING,
+                  circumstance=Circumstance.SERIOUS, facts="以托管名义开展学科类培训。", legal_basis=demo.ORDER_53,
+                  penalties=[P.WARNING, P.FINE], penalty_content="警告；罚款人民币三万元",
+                  decision_date=clock.today() - dt.timedelta(days=5), tier=Tier.GENERAL, months=6,
+                  authority_name="杭州市西湖区教育局", authority_uscc=AUTHORITY_USCC, data_source="杭州市西湖区教育局",
+                  fine_amount=Decimal("30000"))
+    values.update(overrides)
+    return service.DraftData(**values)
+
+
+def draft_disclosure(user, **overrides) -> Disclosure:
+    """A draft stored through the service (used by the staff access matrix too)."""
+    return service.save_draft(user, data(**overrides))
+
+
+def user(username, role, region="330106", certificate=None):
+    if certificate is None and role in (Role.HANDLER, Role.REVIEWER):
+        certificate = f"证{username}"
+    return accounts.create_user(username, username, role, region, certificate)[0]
+
+
+@pytest.fixture
+def people(ctx):
+    return {"handler": user("t.handler", Role.HANDLER), "reviewer": user("t.reviewer", Role.REVIEWER, "330100"),
+            "other_reviewer": user("t.reviewer2", Role.REVIEWER, "330100"),
+            "far_reviewer": user("t.reviewer3", Role.REVIEWER, "630100")}
+
+
+def published(people, **overrides) -> Disclosure:
+    disclosure = draft_disclosure(people["handler"], **overrides)
+    service.submit(disclosure, people["handler"])
+    service.review(disclosure, people["reviewer"], True)
+    return disclosure
+
+
+# ---- Periods -----------------------------------------------------------------------------------
+
+def test_publication_end_per_tier_in_calendar_months():
+    assert service.month_range(Tier.MINOR) == (1, 3)
+    assert service.month_range(Tier.GENERAL) == (3, 12)
+    assert service.month_range(Tier.SERIOUS) == (12, 36)
+    assert service.publication_end(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert service.publication_end(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert service.publication_end(dt.date(2026, 3, 15), 3) == dt.date(2026, 6, 15)
+    assert service.publication_end(dt.date(2026, 11, 30), 12) == dt.date(2027, 11, 30)
+    assert service.publication_end(dt.date(2026, 8, 31), 36) == dt.date(2029, 8, 31)
+    assert service.publication_end(dt.date(2026, 12, 31), 2) == dt.date(2027, 2, 28)
+
+
+def test_months_outside_the_tier_are_refused(people):
+    with pytest.raises(service.InvalidPeriod):
+        draft_disclosure(people["handler"], tier=Tier.MINOR, months=4)
+    with pytest.raises(service.InvalidPeriod):
+        draft_disclosure(people["handler"], tier=Tier.SERIOUS, months=11)
+    assert db.session.scalar(select(Disclosure).where(Disclosure.decision_number == "杭西教罚〔2026〕901号")) is None
+
+
+# ---- The benchmark -----------------------------------------------------------------------------
+
+def test_the_seeded_benchmark_and_what_falls_outside(ctx):
+    serious = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS)
+    worst = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
+    assert serious.fine_max == Decimal("50000") and serious.legal_basis == demo.ORDER_53
+    assert (worst.fine_min, worst.fine_max) == (Decimal("50000"), Decimal("100000"))
+    assert service.outside_range(serious, [P.WARNING, P.FINE], Decimal("50000")) == []
+    assert service.outside_range(serious, [P.FINE], Decimal("50000.01")) == ["fine_amount"]
+    assert service.outside_range(worst, [P.FINE], Decimal("49999")) == ["fine_amount"]
+    assert service.outside_range(serious, [P.CLOSURE, P.FINE], Decimal("100")) == ["closure"]
+    minor = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR)
+    assert service.outside_range(minor, [P.FINE], Decimal("1")) == ["fine"]
+    assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR) is None  # admins enter the rest
+    assert demo.seed_rules() == 0  # idempotent
+
+
+def test_outside_range_penalty_needs_a_reason(people):
+    with pytest.raises(service.ReasonRequired):
+        draft_disclosure(people["handler"], fine_amount=Decimal("60000"))
+    disclosure = draft_disclosure(people["handler"], fine_amount=Decimal("60000"),
+                                  outside_range_reason="多次违规，且拒不整改。")
+    assert disclosure.outside_range_reason == "多次违规，且拒不整改。"
+    inside = draft_disclosure(people["handler"], decision_number="杭西教罚〔2026〕902号",
+                              outside_range_reason="不需要的理由")
+    assert inside.outside_range_reason == ""  # within the range: no reason kept
+
+
+def test_decision_number_is_unique(people):
+    draft_disclosure(people["handler"])
+    with pytest.raises(service.DecisionNumberTaken):
+        draft_disclosure(people["handler"])
+
+
+def test_only_drafters_of_the_jurisdiction_draft(people):
+    with pytest.raises(service.StepNotAllowed):
+        draft_disclosure(people["reviewer"])
+    far = user("t.far.handler", Role.HANDLER, "330108")
+    with pytest.raises(service.StepNotAllowed):
+        draft_disclosure(far)
+
+
+# ---- Review, publication, withdrawal -----------------------------------------------------------
+
+def test_drafter_cannot_review_and_another_reviewer_publishes(people):
+    handler, reviewer = people["handler"], people["reviewer"]
+    disclosure = draft_disclosure(handler)
+    with pytest.raises(service.StepNotAllowed):  # not submitted yet
+        service.review(disclosure, reviewer, True)
+    service.submit(disclosure, handler)
+    assert disclosure.state is DisclosureState.IN_REVIEW
+    with pytest.raises(service.StepNotAllowed):
+        service.review(disclosure, handler, True)  # a handler is no reviewer
+    with pytest.raises(service.StepNotAllowed):
+        service.review(disclosure, people["far_reviewer"], True)  # another jurisdiction
+    service.review(disclosure, reviewer, True)
+    assert disclosure.state is DisclosureState.PUBLISHED and disclosure.published_at is not None
+    assert disclosure.reviewer_id == reviewer.id
+
+
+def test_drafter_who_became_a_reviewer_cannot_review_their_own_draft(people):
+    drafter = people["handler"]
+    disclosure = draft_disclosure(drafter)
+    service.submit(disclosure, drafter)
+    drafter.role = Role.REVIEWER  # moved to the legal office since
+    db.session.flush()
+    assert "approve" not in service.allowed_steps(disclosure, drafter)
+    with pytest.raises(service.OwnDraft):
+        service.review(disclosure, drafter, True)
+    assert disclosure.state is DisclosureState.IN_REVIEW
+
+
+def test_return_needs_a_comment_and_allows_editing_again(people):
+    disclosure = draft_disclosure(people["handler"])
+    service.submit(disclosure, people["handler"])
+    with pytest.raises(service.ReasonRequired):
+        service.review(disclosure, people["reviewer"], False, "  ")
+    service.review(disclosure, people["reviewer"], False, "处罚依据条款不完整")
+    assert disclosure.state is DisclosureState.RETURNED and disclosure.review_comment == "处罚依据条款不完整"
+    service.save_draft(people["handler"], data(legal_basis=demo.ORDER_53 + "第十六条"), disclosure)
+    service.submit(disclosure, people["handler"])
+    service.review(disclosure, people["other_reviewer"], True)
+    assert disclosure.state is DisclosureState.PUBLISHED
+
+
+def test_withdraw_needs_a_reason(people):
+    disclosure = published(people)
+    with pytest.raises(service.ReasonRequired):
+        service.withdraw(disclosure, people["handler"], "")
+    service.withdraw(disclosure, people["handler"], "行政复议撤销原处罚决定")
+    assert disclosure.state is DisclosureState.WITHDRAWN and disclosure.withdrawal_reason == "行政复议撤销原处罚决定"
+    with pytest.raises(service.StepNotAllowed):
+        service.withdraw(disclosure, people["handler"], "again")
+
+
+def test_every_change_is_audited(people):
+    disclosure = published(people)
+    service.withdraw(disclosure, people["handler"], "决定变更")
+    actions = [r.action for r in for_object("disclosure", disclosure.id)]
+    assert actions == ["disclosure.drafted", "disclosure.submit", "disclosure.approve", "disclosure.withdraw"]
+    last = for_object("disclosure", disclosure.id)[-1]
+    assert last.actor == f"user:{people['handler'].id}" and last.reason == "决定变更"
+
+
+# ---- Credit repair -----------------------------------------------------------------------------
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(4), tzinfo=dt.timezone.utc)  # noon in Shanghai
+
+
+def test_credit_repair_refused_before_the_minimum_period(people):
+    decided = clock.today() - dt.timedelta(days=30)
+    disclosure = published(people, decision_date=decided)  # general: 3 months minimum
+    with pytest.raises(service.RepairRefused) as refused:
+        service.record_repair(disclosure, people["handler"], clock.today(), True)
+    assert refused.value.args == ("too_early", service.add_months(decided, 3))
+    assert disclosure.repair_decision is None and disclosure.ended_early_on is None
+
+
+def test_credit_repair_never_for_closure_or_revocation(people):
+    decided = clock.today() - dt.timedelta(days=200)
+    for number, penalties in (("杭西教罚〔2026〕911号", [P.CLOSURE]), ("杭西教罚〔2026〕912号", [P.REVOKE_LICENCE])):
+        disclosure = published(people, decision_number=number, decision_date=decided, penalties=penalties,
+                               fine_amount=None, tier=Tier.SERIOUS, months=24, outside_range_reason="情节特别恶劣")
+        with pytest.raises(service.RepairRefused) as refused:
+            service.record_repair(disclosure, people["handler"], clock.today(), True, now=_noon(
+                decided + dt.timedelta(days=400)))
+        assert refused.value.args[0] == "not_repairable"
+        assert disclosure.ended_early_on is None
+
+
+def test_credit_repair_approved_after_the_minimum_ends_publication(people):
+    decided = clock.today() - dt.timedelta(days=120)
+    disclosure = published(people, decision_date=decided)
+    service.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改")
+    assert disclosure.repair_decision is RepairDecision.APPROVED
+    assert disclosure.ended_early_on == clock.today()
+    assert for_object("disclosure", disclosure.id)[-1].action == "disclosure.repair_approved"
+    with pytest.raises(service.RepairRefused):
+        service.record_repair(disclosure, people["handler"], clock.today(), True)
+
+
+def test_minor_tier_may_end_any_time_and_a_refusal_needs_its_reason(people):
+    disclosure = published(people, circumstance=Circumstance.MINOR, penalties=[P.WARNING], fine_amount=None,
+                           tier=Tier.MINOR, months=3, decision_date=clock.today() - dt.timedelta(days=2))
+    with pytest.raises(service.ReasonRequired):
+        service.record_repair(disclosure, people["handler"], clock.today(), False)
+    service.record_repair(disclosure, people["handler"], clock.today(), False, "整改材料不全")
+    assert disclosure.repair_decision is RepairDecision.REFUSED and disclosure.ended_early_on is None
+    service.record_repair(disclosure, people["handler"], clock.today(), True)
+    assert disclosure.ended_early_on == clock.today()
+
+
+# ---- Pages -------------------------------------------------------------------------------------
+
+def signed_in(app, username, role, region, certificate=None):
+    user_id, secret = make_account(app, username, role, region, certificate)
+    client = app.test_client()
+    sign_in(client, username, secret)
+    client.get("/staff/account?lang=en")  # the English messages from here on
+    return client, user_id
+
+
+def form_fields(**overrides) -> dict:
+    values = {"region": "330106", "party_name": "西湖博雅艺术培训学校", "party_type": "legal_person",
+              "decision_number": "杭西教罚〔2026〕950号", "violation": "disguised", "circumstance": "serious",
+              "facts": "以家政服务名义开展学科类培训。", "legal_basis": demo.ORDER_53, "penalties": ["warning", "fine"],
+              "penalty_content": "警告；罚款两万元", "fine_amount": "20,000", "decision_date": str(dt.date.today() - dt.timedelta(days=2)),
+              "tier": "general", "months": "6", "authority_name": "杭州市西湖区教育局", "authority_uscc": AUTHORITY_USCC,
+              "data_source": "杭州市西湖区教育局", "action": "save"}
+    values.update(overrides)
+    return values
+
+
+def post(client, url, page_url=None, **fields):
+    token = hidden(client.get(page_url or url).get_data(as_text=True), "csrf_token")
+    return client.post(url, data={"csrf_token": token, **fields})
+
+
+def count(app, **where) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(Disclosure).filter_by(**where)).all())
+
+
+def test_drafting_page_keeps_input_and_stores_nothing_on_error(app):
+    client, _id = signed_in(app, "p.handler", Role.HANDLER, "330106", "证p1")
+    assert client.get("/staff/disclosures/new").status_code == 200
+    response = post(client, "/staff/disclosures/new", **form_fields(decision_number="", fine_amount="abc",
+                                                                   months="13"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give the decision number." in page and "Enter an amount in yuan" in page
+    assert "For this tier choose between 3 and 12 months." in page
+    assert "以家政服务名义开展学科类培训。" in page  # input kept
+    assert count(app, party_name="西湖博雅艺术培训学校") == 0
+
+
+def test_benchmark_button_shows_the_range_and_outside_range_needs_the_reason(app):
+    client, _id = signed_in(app, "p.handler2", Role.HANDLER, "330106", "证p2")
+    response = post(client, "/staff/disclosures/new", **form_fields(action="benchmark", fine_amount="80000"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "fine up to CN¥50,000.00" in page and 'value="80000"' in page
+    assert "Outside the benchmark" in page
+    response = post(client, "/staff/disclosures/new", **form_fields(fine_amount="80000"))
+    assert response.status_code == 422
+    assert "This penalty falls outside the benchmark: give the reason." in response.get_data(as_text=True)
+    assert count(app, decision_number="杭西教罚〔2026〕950号") == 0
+    response = post(client, "/staff/disclosures/new", **form_fields(fine_amount="80000",
+                                                                   outside_range_reason="屡教不改"))
+    assert response.status_code == 302
+    assert count(app, decision_number="杭西教罚〔2026〕950号", outside_range_reason="屡教不改") == 1
+    response = post(client, "/staff/disclosures/new", **form_fields())
+    assert response.status_code == 422
+    assert "Another disclosure already has this decision number." in response.get_data(as_text=True)
+
+
+def test_journey_through_the_pages_and_another_jurisdiction_gets_404(app):
+    handler, _ = signed_in(app, "j.handler", Role.HANDLER, "330106", "证j1")
+    reviewer, _ = signed_in(app, "j.reviewer", Role.REVIEWER, "330100", "证j2")
+    far, _ = signed_in(app, "j.far", Role.HANDLER, "630103", "证j3")
+    response = post(handler, "/staff/disclosures/new", **form_fields(fine_amount="60000",
+                                                                    outside_range_reason="拒不整改，情节较重"))
+    url = response.headers["Location"]
+    assert far.get(url).status_code == 404
+    assert far.get("/staff/disclosures").get_data(as_text=True).count("杭西教罚〔2026〕950号") == 0
+    assert "杭西教罚〔2026〕950号" in handler.get("/staff/disclosures?state=draft").get_data(as_text=True)
+    assert post(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 302
+    page = reviewer.get(url).get_data(as_text=True)
+    assert 'id="outside-range"' in page and "拒不整改，情节较重" in page  # highlighted for the reviewer
+    response = post(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "return"})
+    assert response.status_code == 422 and "Say what must change" in response.get_data(as_text=True)
+    response = post(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
+    assert response.status_code == 302
+    assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.PUBLISHED) == 1
+    # An out-of-date page (the state changed since) is refused.
+    assert post(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 409
+    response = post(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
+    assert response.status_code == 422
+    response = post(handler, url + "/repair", url, **{"repair-state": "published",
+                                                      "repair-applied_on": str(dt.date.today() - dt.timedelta(days=1)),
+                                                      "repair-decision": "approve"})
+    assert response.status_code == 422 and "only from" in response.get_data(as_text=True)
+    response = post(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
+    assert response.status_code == 302
+    assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.WITHDRAWN) == 1
+    with app.app_context():
+        disclosure = db.session.scalar(select(Disclosure).where(Disclosure.decision_number == "杭西教罚〔2026〕950号"))
+        assert [r.action for r in for_object("disclosure", disclosure.id)] == [
+            "disclosure.drafted", "disclosure.submit", "disclosure.approve", "disclosure.withdraw"]
+
+
+def test_reviewer_who_drafted_sees_no_review_and_is_refused(app):
+    user_id, secret = make_account(app, "own.drafter", Role.HANDLER, "330106", "证own")
+    with app.app_context():
+        from portal.accounts.models import User
+        drafter = db.session.get(User, user_id)
+        disclosure = draft_disclosure(drafter)
+        service.submit(disclosure, drafter)
+        drafter.role = Role.REVIEWER  # the same person, moved to the legal office since
+        disclosure_id = disclosure.id
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, "own.drafter", secret)
+    client.get("/staff/account?lang=en")
+    url = f"/staff/disclosures/{disclosure_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "another legal reviewer must review it" in page and "Record the review" not in page
+    response = post(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
+    assert response.status_code == 409
+    assert count(app, id=disclosure_id, state=DisclosureState.IN_REVIEW) == 1
+
+
+def test_benchmark_is_changed_by_province_administrators_only_and_audited(app):
+    city, _ = signed_in(app, "b.city", Role.ADMIN, "330100")
+    province, _ = signed_in(app, "b.province", Role.ADMIN, "330000")
+    page = city.get("/staff/discretion").get_data(as_text=True)
+    assert demo.ORDER_53 in page and "/staff/discretion/new" not in page
+    assert city.get("/staff/discretion/new").status_code == 403
+    fields = {"violation": "unlicensed", "circumstance": "serious", "matter": "对无证办学的处罚",
+              "legal_basis": "由管理员录入", "level": "county", "penalties": ["warning", "fine"],
+              "fine_min": "60000", "fine_max": "50000"}
+    response = post(province, "/staff/discretion/new", **fields)
+    assert response.status_code == 422
+    assert "The highest fine cannot be lower than the lowest." in response.get_data(as_text=True)
+    response = post(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
+    assert response.status_code == 302
+    response = post(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
+    assert response.status_code == 422  # one line per violation and circumstances
+    with app.app_context():
+        rule = db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == Category.UNLICENSED))
+        assert (rule.fine_min, rule.fine_max) == (Decimal("10000.00"), Decimal("50000.00"))
+        assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "discretion.added",
+                                                           AuditRecord.object_id == str(rule.id))) is not None
+
+
+def test_demo_disclosures_are_idempotent(ctx):
+    assert demo.seed() == 0  # the session's seed added them already
+    numbers = set(db.session.scalars(select(Disclosure.decision_number).where(
+        Disclosure.decision_number.in_([row[0] for row in demo.DEMO]))))
+    assert numbers == {row[0] for row in demo.DEMO}
+    assert db.session.scalar(select(Disclosure.state).where(
+        Disclosure.decision_number == "杭余教罚〔2026〕3号")) is DisclosureState.WITHDRAWN
