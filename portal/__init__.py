@@ -87,6 +87,8 @@ def quiet_sensitive_loggers() -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes."""
     from portal.accounts.staff_views import bp as staff_bp
+    from portal.blacklist.staff_views import bp as blacklist_staff_bp
+    from portal.blacklist.views import bp as blacklist_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.complaints.custody_views import bp as custody_bp
     from portal.complaints.reward_views import bp as rewards_bp
@@ -99,6 +101,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.security.staff_views import bp as audit_bp
     from portal.site import navigation
     from portal.site.views import bp as site_bp
+    from portal.typical.staff_views import bp as typical_staff_bp
+    from portal.typical.views import bp as typical_bp
     from portal.workdays.staff_views import bp as workdays_bp
 
     app.register_blueprint(site_bp)
@@ -106,6 +110,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(institutions_bp)
     app.register_blueprint(disclosures_bp)
     app.register_blueprint(disclosure_staff_bp)
+    app.register_blueprint(typical_bp)
+    app.register_blueprint(typical_staff_bp)
+    app.register_blueprint(blacklist_bp)
+    app.register_blueprint(blacklist_staff_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)

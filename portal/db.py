@@ -49,8 +49,9 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.timezone.utc)
 
 
-def value_enum(enum_class: type[enum.Enum], length: int = 32) -> Enum:
-    """Store an enum by its value (not its name), as a plain string with a CHECK constraint."""
+def value_enum(enum_class: type[enum.Enum], length: int = 32, name: str | None = None) -> Enum:
+    """Store an enum by its value (not its name), as a plain string with a CHECK constraint;
+    `name` names the constraint when one table has two columns of the same enum."""
     return Enum(
         enum_class,
         values_callable=lambda members: [member.value for member in members],
@@ -58,7 +59,7 @@ def value_enum(enum_class: type[enum.Enum], length: int = 32) -> Enum:
         length=length,
         validate_strings=True,
         create_constraint=True,
-        name=enum_class.__name__.lower(),
+        name=name or enum_class.__name__.lower(),
     )
 
 

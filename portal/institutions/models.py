@@ -1,7 +1,7 @@
 """Institutions and their licensing facts."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.db import Base, created_at, intpk, updated_at, value_enum
@@ -35,6 +35,13 @@ class RegistrationType(LabelledEnum):
     NONE = "none", _l("Not registered")
 
 
+class AnnualInspection(LabelledEnum):
+    """The result of the last annual inspection (年检)."""
+    PASSED = "passed", _l("Passed")
+    FAILED = "failed", _l("Not passed")
+    NOT_INSPECTED = "not_inspected", _l("Not inspected")
+
+
 class Institution(Base):
     """A training institution as the registry knows it; unlicensed operators included."""
 
@@ -54,6 +61,9 @@ class Institution(Base):
     licence_status: Mapped[LicenceStatus] = mapped_column(value_enum(LicenceStatus, 16))
     registration_type: Mapped[RegistrationType] = mapped_column(value_enum(RegistrationType, 16))
     on_national_platform: Mapped[bool] = mapped_column(Boolean, default=False)
+    annual_inspection: Mapped[AnnualInspection] = mapped_column(value_enum(AnnualInspection, 16),
+                                                                default=AnnualInspection.NOT_INSPECTED)
+    annual_inspection_year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 

@@ -13,6 +13,8 @@ NAVIGATION = (
     ("institutions.index", _l("Institutions"), ("institutions.detail",)),
     ("disclosures.index", _l("Penalty disclosures"), ("disclosures.detail",)),
     ("disclosures.matters", _l("Enforcement matters"), ()),
+    ("typical.index", _l("Typical cases"), ("typical.detail",)),
+    ("blacklist.index", _l("Blacklist"), ("blacklist.detail",)),
 )
 
 
@@ -28,6 +30,8 @@ STAFF_NAVIGATION = (
      ("disclosure_staff.new", "disclosure_staff.detail", "disclosure_staff.submit", "disclosure_staff.review",
       "disclosure_staff.withdraw", "disclosure_staff.repair", "disclosure_staff.discretion",
       "disclosure_staff.new_rule", "disclosure_staff.edit_rule")),
+    ("typical_staff.index", _l("Typical cases"), ("admin", "handler", "reviewer"), ()),
+    ("blacklist_staff.index", _l("Blacklist"), ("admin", "handler", "reviewer"), ()),
 )
 
 

@@ -1,0 +1,19 @@
+"""The n-gram index behind name search: any Chinese fragment, one or two characters included."""
+from __future__ import annotations
+
+from sqlalchemy import Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+
+class NameGram(Base):
+    """One short substring (1–3 characters) of a searchable name, pointing at its record.
+    `kind` says which table `ref_id` belongs to ("institution", "blacklist")."""
+
+    __tablename__ = "name_grams"
+    __table_args__ = (Index("ix_name_grams_kind_ref_id", "kind", "ref_id"),)
+
+    gram: Mapped[str] = mapped_column(String(3), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True)
