@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, created_at, intpk, updated_at, value_enum
+from portal.db import Base, created_at, intpk, updated_at, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution, InstitutionKind
 from portal.regions.models import Region
