@@ -96,3 +96,42 @@ def test_upgrade_keeps_existing_complaints_and_their_files(empty_app):
         assert connection.execute(text("SELECT count(*) FROM attachments")).scalar() == 1
         assert connection.execute(text("SELECT actor_label FROM complaint_events")).scalar() == ""
         assert connection.execute(text("SELECT extended FROM complaints")).scalar() in (False, 0)
+
+
+def test_reviews_requested_before_the_review_stages_go_to_the_office_above(empty_app):
+    """A review asked for before 3bd651dc42c6 left the case concluded at its county; the backfill
+    sends it under review to the city with the review's 30 days counted from the request: asked
+    on Thursday 2026-11-26 in Beijing (still the 25th in UTC), day 30 is Saturday 2026-12-26,
+    so the decision is due on Monday the 28th."""
+    from sqlalchemy import text
+
+    upgrade(MIGRATIONS, "14eac83e01b9")
+    with db.engine.begin() as connection:
+        for code, name, level, parent in (("330000", "浙江省", "province", None), ("330100", "杭州市", "prefecture", "330000"),
+                                          ("330106", "西湖区", "county", "330100")):
+            connection.execute(text(
+                "INSERT INTO regions (code, name_zh, name_en, level, parent_code, path_zh, path_en, \"current\")"
+                " VALUES (:code, :name, :name, :level, :parent, :name, :name, true)"),
+                {"code": code, "name": name, "level": level, "parent": parent})
+        connection.execute(text("INSERT INTO calendar_years (year, source, entered_at)"
+                                " VALUES (2026, 'test', '2026-01-01 00:00:00')"))
+        for number, requested in (("0001", "2026-11-25 16:30:00"), ("0002", None)):
+            connection.execute(text(
+                "INSERT INTO complaints (case_number, receipt_digest, source, status, category, institution_name,"
+                " institution_address, region_code, description, ongoing, anonymous, received_on, acceptance_due,"
+                " due_provisional, created_at, replied_at, extended, transferred_to, rating, review_requested_at,"
+                " handling_region_code, review_stage) VALUES (:number, :number, 'online', 'concluded',"
+                " 'unlicensed', '小蜜蜂', '文三路', '330106', '周末上课，没有证照。', true, true, '2026-10-01',"
+                " '2026-10-16', false, '2026-10-01 08:00:00', '2026-11-20 02:00:00', false, '', 'unsatisfied',"
+                " :requested, '330106', 'none')"), {"number": f"330106-20261001-{number}", "requested": requested})
+    upgrade(MIGRATIONS)
+    with db.engine.connect() as connection:
+        rows = {row.case_number[-4:]: row for row in connection.execute(text(
+            "SELECT case_number, status, review_stage, handling_region_code, review_decision_due, next_due,"
+            " due_provisional, region_code FROM complaints"))}
+    asked, not_asked = rows["0001"], rows["0002"]
+    assert (asked.status, asked.review_stage, asked.handling_region_code) == ("under_review", "review", "330100")
+    assert str(asked.review_decision_due) == str(asked.next_due) == "2026-12-28"
+    assert asked.due_provisional in (False, 0) and asked.region_code == "330106"
+    assert (not_asked.status, not_asked.review_stage, not_asked.handling_region_code) == ("concluded", "none",
+                                                                                          "330106")

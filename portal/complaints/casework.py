@@ -13,7 +13,7 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.complaints import deadlines
-from portal.complaints.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Status
+from portal.complaints.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.extensions import db
 from portal.notifications import service as notifications
 from portal.regions import service as regions
@@ -71,15 +71,26 @@ class TransitionNotAllowed(Exception):
     """This step is not possible from the case's state, or not by this person, or not again."""
 
 
+class ArchiveTooEarly(TransitionNotAllowed):
+    """A concluded case is archived only once the reporter can no longer rate it or ask for a
+    review: archiving earlier would take both away from them."""
+
+    def __init__(self, until: dt.date) -> None:
+        super().__init__("archive")
+        self.until = until  # the last day the reporter may still ask for a review
+
+
 class TextRequired(ValueError):
     """The step needs a written reason, reply or message."""
 
 
-def allowed_steps(complaint: Complaint, actor: User) -> list[str]:
+def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
+    today = today or clock.today()
     return [name for name, step in TRANSITIONS.items()
             if complaint.status in step.from_states and _may(actor, step, complaint)
-            and not (name == "extend" and complaint.extended)]
+            and not (name == "extend" and complaint.extended)
+            and not (name == "archive" and archive_held_until(complaint, today))]
 
 
 def _may(actor: User, step: Step, complaint: Complaint) -> bool:
@@ -106,9 +117,11 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
     step = TRANSITIONS.get(name)
     if step is None or complaint.status not in step.from_states or not _may(actor, step, complaint):
         raise TransitionNotAllowed(name)
+    now = now or clock.now()
+    if name == "archive" and (until := archive_held_until(complaint, clock.local_date(now))):
+        raise ArchiveTooEarly(until)
     if step.needs_text and not text.strip():
         raise TextRequired(name)
-    now = now or clock.now()
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
     _effects(complaint, name, actor, now, extension_days, destination, assignee, duplicate_of)
     if step.to_state is not None:
@@ -196,6 +209,23 @@ def may_open_review(complaint: Complaint) -> bool:
     return complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
 
 
+def review_request_due(complaint: Complaint) -> deadlines.Due | None:
+    """The last day the reporter may ask for a review, counted from the latest written reply."""
+    if complaint.replied_at is None:
+        return None
+    return deadlines.add_period(clock.local_date(complaint.replied_at), deadlines.RULES["review_request"])
+
+
+def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
+    """While a concluded case must stay open for the reporter's rating and review, the last day
+    they may ask for one; None once it may be archived: rated satisfied or basically satisfied,
+    the time to ask has passed, or it is final after a re-review."""
+    if not may_open_review(complaint) or complaint.rating in (Rating.SATISFIED, Rating.BASICALLY_SATISFIED):
+        return None
+    due = review_request_due(complaint)
+    return due.day if due is not None and today <= due.day else None
+
+
 def open_review(complaint: Complaint, now: dt.datetime) -> None:
     """Send the case to the office above the one that replied, with its own deadline."""
     if not may_open_review(complaint):
@@ -208,3 +238,4 @@ def open_review(complaint: Complaint, now: dt.datetime) -> None:
     due = deadlines.add_period(clock.local_date(now), deadlines.RULES["review_decision"])
     complaint.review_decision_due, complaint.next_due = due.day, due.day
     complaint.due_provisional = due.provisional
+    notifications.review_opened(complaint)  # the office above's handlers, after the commit

@@ -27,14 +27,20 @@ class CaseNotFound(LookupError):
     """No such case, or not in the person's jurisdiction: the same answer for both."""
 
 
-def case_for_staff(user: User, complaint_id: int) -> Complaint:
-    """A case inside the user's jurisdiction, with its institution, county and assignee loaded."""
+def case_for_staff(user: User, complaint_id: int, *, for_update: bool = False) -> Complaint:
+    """A case inside the user's jurisdiction, with its institution, county and assignee loaded.
+
+    `for_update` locks the case's row until the transaction ends (SELECT … FOR UPDATE; SQLite,
+    whose writers already queue at BEGIN IMMEDIATE, ignores it), and reads it afresh, so a step
+    is checked against the state left by whoever acted a moment before.
+    """
     if not 1 <= complaint_id <= MAX_ID:
         raise CaseNotFound(complaint_id)
-    complaint = db.session.scalar(
-        select(Complaint).where(Complaint.id == complaint_id).options(
-            selectinload(Complaint.institution), selectinload(Complaint.region),
-            selectinload(Complaint.assignee)))
+    query = select(Complaint).where(Complaint.id == complaint_id).options(
+        selectinload(Complaint.institution), selectinload(Complaint.region), selectinload(Complaint.assignee))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    complaint = db.session.scalar(query)
     if complaint is None or not accounts.covers(user, complaint.region_code):
         raise CaseNotFound(complaint_id)
     return complaint

@@ -3,7 +3,7 @@ visit or the 12345 hotline, and the case page with the steps its state allows.""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from portal import clock
@@ -26,6 +26,9 @@ from portal.security.receipts import display
 bp = Blueprint("casework", __name__, url_prefix="/staff")
 
 CASE_ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN)
+# The inbox's own parameters, the only ones its links carry on (the pager adds "page"): anything
+# else in the address, such as url_for's "_external" or "_anchor", must not reach url_for.
+INBOX_FILTERS = ("q", "status", "category", "source", "county", "assignee", "due", "mine")
 
 
 def _user():
@@ -44,7 +47,7 @@ def inbox():
     counties = regions.children(user.region_code) if jurisdiction.level.value != "county" else []
     if jurisdiction.level.value == "province":
         counties = [county for city in counties for county in regions.children(city.code)]
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = {key: request.args[key] for key in INBOX_FILTERS if request.args.get(key)}
     status_args = {key: value for key, value in args.items() if key != "status"}
     return render_template("staff/inbox.html", inbox=result, filters=filters, args=args, status_args=status_args,
                            counties=counties, handlers=queries.handlers_in(user), Status=Status,
@@ -103,9 +106,9 @@ def register():
     return render_template("staff/register.html", form=form, category_hints=hints), status
 
 
-def _case(complaint_id: int):
+def _case(complaint_id: int, for_update: bool = False):
     try:
-        return queries.case_for_staff(_user(), complaint_id)
+        return queries.case_for_staff(_user(), complaint_id, for_update=for_update)
     except queries.CaseNotFound:
         abort(404)
 
@@ -131,17 +134,18 @@ def _step_forms(complaint, steps: list[str], failed: str | None = None, failed_f
 def _render_case(complaint, failed: str | None = None, failed_form=None, status: int = 200):
     user = _user()
     steps = casework.allowed_steps(complaint, user)
+    held = casework.archive_held_until(complaint, clock.today()) if complaint.status is Status.CONCLUDED else None
     timeline = queries.timeline(complaint)
     actors = {event.actor_id for event in timeline if event.actor_id}
     return render_template(
         "staff/case.html", complaint=complaint, steps=steps,
-        forms=_step_forms(complaint, steps, failed, failed_form), failed=failed,
+        forms=_step_forms(complaint, steps, failed, failed_form), failed=failed, failed_form=failed_form,
         timeline=timeline, pseudonym=queries.reporter_pseudonym(complaint),
         linked=queries.linked_cases(complaint, user), same_institution=queries.same_institution(complaint, user),
         audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), identity_panel=custody.panel(complaint, user),
         reward_panel=rewards.panel(complaint, user), staff_names=queries.staff_names(actors),
-        today=clock.today(), step_labels=STEP_LABELS), status
+        today=clock.today(), step_labels=STEP_LABELS, archive_held_until=held), status
 
 
 @bp.post("/cases/<int:complaint_id>/steps/<name>")
@@ -149,38 +153,70 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
 def step(complaint_id: int, name: str):
     """Take one step on the case; the casework table decides whether it is allowed."""
     user = _user()
-    complaint = _case(complaint_id)
+    # Locked until the commit: a colleague's step sent at the same moment waits, then is checked
+    # against the state this one leaves.
+    complaint = _case(complaint_id, for_update=True)
     if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
-        abort(409)
+        form = STEP_FORMS[name](prefix=name) if name in STEP_FORMS else None
+        return _refuse(complaint, name, form)
     form = _step_forms(complaint, [name])[name]
     if form.validate_on_submit():
-        kwargs = {}
-        if name == "extend":
-            kwargs["extension_days"] = form.days.data
-        elif name == "transfer":
-            kwargs["destination"] = form.destination_text()
-        elif name == "assign":
-            kwargs["assignee"] = next(u for u in queries.handlers_for(complaint) if str(u.id) == form.assignee.data)
-        elif name == "link":
-            try:
-                kwargs["duplicate_of"] = queries.find_case_number(user, form.case_number.data)
-            except queries.CaseNotFound:
-                form.case_number.errors = [_("No case with this number in your jurisdiction.")]
+        kwargs = _step_arguments(complaint, name, form, user)
         if not form.errors:
             try:
                 casework.apply(complaint, name, user, getattr(form, "text", None) and form.text.data or "",
                                **kwargs)
-            except casework.TransitionNotAllowed:
-                if name == "link":
-                    form.case_number.errors = [_("This case cannot be linked to that one: choose the "
-                                                 "earliest case, not a duplicate or this case itself.")]
-                else:
-                    abort(409)
+            except casework.TransitionNotAllowed as refused:
+                if name != "link" or isinstance(refused, casework.ArchiveTooEarly):
+                    return _refuse(complaint, name, form)
+                form.case_number.errors = [_("This case cannot be linked to that one: choose the "
+                                             "earliest case, not a duplicate or this case itself.")]
             else:
                 db.session.commit()
                 flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
+
+
+def _step_arguments(complaint, name: str, form, user) -> dict:
+    """What a step needs besides its text, from its form; a case number not found is a form error."""
+    if name == "extend":
+        return {"extension_days": form.days.data}
+    if name == "transfer":
+        return {"destination": form.destination_text()}
+    if name == "assign":
+        return {"assignee": next(u for u in queries.handlers_for(complaint) if str(u.id) == form.assignee.data)}
+    if name == "link":
+        try:
+            return {"duplicate_of": queries.find_case_number(user, form.case_number.data)}
+        except queries.CaseNotFound:
+            form.case_number.errors = [_("No case with this number in your jurisdiction.")]
+    return {}
+
+
+def _refuse(complaint, name: str, form):
+    """The case page as it is now, with why the step was refused at the top and what the officer
+    typed kept (in its form if the step is still offered, else beside the actions)."""
+    flash(_refusal(complaint, name), "error")
+    return _render_case(complaint, failed=name, failed_form=form, status=409)
+
+
+def _refusal(complaint, name: str) -> str:
+    step = casework.TRANSITIONS.get(name)
+    if step is None:
+        return _("There is no such step. Choose one of the actions offered on this page.")
+    label = STEP_LABELS[name]
+    held = casework.archive_held_until(complaint, clock.today()) if name == "archive" else None
+    if held and complaint.status in step.from_states:
+        return _("This case cannot be archived yet: the reporter may rate the reply and ask for a review "
+                 "until %(date)s. It can be archived earlier once the reporter has rated it satisfied or "
+                 "basically satisfied.", date=format_date(held, "long"))
+    if complaint.status not in step.from_states:
+        return _("“%(step)s” is not possible now: the case is %(state)s. Someone may have acted on it a "
+                 "moment ago; this page shows it as it is now. Nothing was saved.",
+                 step=label, state=complaint.status.label)
+    return _("“%(step)s” is not open to you on this case: it depends on your role, your jurisdiction, "
+             "and whether it has been taken before. Nothing was saved.", step=label)
 
 
 @bp.get("/cases/<int:complaint_id>/packet")

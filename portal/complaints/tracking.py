@@ -106,20 +106,31 @@ def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
         .order_by(ComplaintEvent.id)))
 
 
+# The entries that carry a written decision: the conclusion, and each review's decision.
+WRITTEN_DECISIONS = (EventKind.CONCLUDED, EventKind.REVIEW_DECIDED)
+
+
 def written_reply(complaint: Complaint) -> ComplaintEvent | None:
-    """The conclusion entry carrying the written reply, if the case is concluded."""
+    """The newest written decision (the conclusion, or a review's decision that replaced it)."""
     return db.session.scalar(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id,
-                                     ComplaintEvent.kind == EventKind.CONCLUDED)
+                                     ComplaintEvent.kind.in_(WRITTEN_DECISIONS))
         .order_by(ComplaintEvent.id.desc()).limit(1))
 
 
+def lock(complaint: Complaint) -> Complaint:
+    """Lock the case's row until the transaction ends and read it afresh (SELECT … FOR UPDATE;
+    SQLite's writers already queue), so a second request sent at the same moment sees the
+    first one's result and is checked against it."""
+    return db.session.scalar(
+        select(Complaint).where(Complaint.id == complaint.id).with_for_update()
+        .options(selectinload(Complaint.institution), selectinload(Complaint.region))
+        .execution_options(populate_existing=True))
+
+
 def review_due(complaint: Complaint) -> deadlines.Due | None:
-    """The last day to ask for a review, counted from the reply."""
-    if complaint.replied_at is None:
-        return None
-    replied = clock.local_date(complaint.replied_at)
-    return deadlines.add_period(replied, deadlines.RULES["review_request"])
+    """The last day to ask for a review, counted from the latest reply."""
+    return casework.review_request_due(complaint)
 
 
 def next_step(complaint: Complaint) -> NextStep | None:

@@ -195,7 +195,7 @@ def rate(complaint):
     form = RatingForm()
     if form.validate_on_submit():
         try:
-            tracking.rate(complaint, Rating(form.rating.data), form.comment.data)
+            tracking.rate(tracking.lock(complaint), Rating(form.rating.data), form.comment.data)
         except tracking.NotRatable:
             abort(409)
         flash(_("Thank you. Your rating was recorded."), "success")
@@ -211,7 +211,8 @@ def review(complaint):
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            tracking.request_review(complaint, form.reason.data, clock.now())
+            # Locked and read again: a second request sent at the same moment is refused.
+            tracking.request_review(tracking.lock(complaint), form.reason.data, clock.now())
         except tracking.ReviewNotAllowed:
             abort(409)
         flash(_("Your request for review was recorded. The office above the one that replied will "

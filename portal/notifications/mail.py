@@ -3,19 +3,25 @@
 A message about a change is sent only once the change is committed: a transaction (or a
 savepoint) that rolls back takes its messages with it. Sending never raises: the case is
 already saved, and a mail server that is down or slow must not turn that into an error.
+During a request the messages are handed to a small pool of background threads, so a slow
+server never holds up the officer's or the reporter's page; commands (the daily reminders)
+and tests send before they return.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+import threading
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -24,7 +30,11 @@ from portal.extensions import db
 
 log = logging.getLogger(__name__)
 OUTBOX = "notifications.outbox"
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # per connection step; spent in a background thread, never in a request
+SENDER_THREADS = 2
+# Batches waiting for a sender thread at most; beyond this the mail server is clearly stuck, and
+# further batches are logged as not sent rather than piling up in memory.
+MAX_WAITING_BATCHES = 200
 # Refusals of one message; anything else (connection, TLS, login) stops the whole batch.
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
@@ -96,7 +106,7 @@ def _send_after_commit(session: Session) -> None:
         return  # only a savepoint was released: the outer transaction may still roll back
     outbox = session.info.pop(OUTBOX, None)
     if outbox:
-        deliver(outbox)
+        dispatch(outbox)
 
 
 @event.listens_for(db.session, "after_soft_rollback")
@@ -110,6 +120,80 @@ def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction
 def _drop_unsent(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(OUTBOX, None)  # rolled back or closed: a commit has taken its messages
+
+
+def background(app: Flask) -> bool:
+    """Whether requests hand their mail to the background threads: yes, except under TESTING,
+    where tests read the mailbox right after the request (MAIL_BACKGROUND overrides both)."""
+    chosen = app.config.get("MAIL_BACKGROUND")
+    return not app.testing if chosen is None else bool(chosen)
+
+
+def dispatch(outbox: list[Queued]) -> None:
+    """Send committed messages: in the background during a request, at once anywhere else."""
+    app = current_app._get_current_object()
+    if has_request_context() and background(app):
+        _sender(app).submit(outbox)
+    else:
+        deliver(outbox)
+
+
+class BackgroundSender:
+    """A few threads that send the requests' mail, with a bounded queue, in an app context."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.pool = ThreadPoolExecutor(max_workers=SENDER_THREADS, thread_name_prefix="portal-mail")
+        self.slots = threading.BoundedSemaphore(MAX_WAITING_BATCHES)
+        self.pending: set[Future] = set()
+        self.lock = threading.Lock()
+
+    def submit(self, outbox: list[Queued]) -> None:
+        if not self.slots.acquire(blocking=False):
+            log.warning("mail: %d messages not sent (too many waiting for the mail server)", len(outbox))
+            return
+        future = self.pool.submit(self._run, outbox)
+        with self.lock:
+            self.pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _run(self, outbox: list[Queued]) -> None:
+        try:
+            with self.app.app_context():
+                deliver(outbox)
+        except Exception as exc:  # noqa: BLE001  deliver logs its own failures; this is a last guard
+            log.warning("mail: %d messages not sent (%s)", len(outbox), type(exc).__name__)
+        finally:
+            self.slots.release()
+
+    def _done(self, future: Future) -> None:
+        with self.lock:
+            self.pending.discard(future)
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until every batch handed over so far is sent or has failed; False on timeout."""
+        with self.lock:
+            pending = set(self.pending)
+        return not wait_for(pending, timeout=timeout).not_done
+
+
+_SENDER_KEY = "portal.mail_sender"
+_sender_lock = threading.Lock()
+
+
+def _sender(app: Flask) -> BackgroundSender:
+    """The app's background sender, started with the first message (after any fork)."""
+    with _sender_lock:
+        sender = app.extensions.get(_SENDER_KEY)
+        if sender is None:
+            sender = app.extensions[_SENDER_KEY] = BackgroundSender(app)
+        return sender
+
+
+def wait_until_sent(app: Flask, timeout: float = 30) -> bool:
+    """Wait for the background threads to finish what they were given (tests, shutdown)."""
+    sender = app.extensions.get(_SENDER_KEY)
+    return sender is None or sender.wait(timeout)
 
 
 def deliver(outbox: list[Queued]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import case, select
 
 from portal.accounts.models import Role, User
 from portal.complaints import deadlines
-from portal.complaints.models import Complaint, NotificationSent
+from portal.complaints.models import Complaint, NotificationSent, ReviewStage
 from portal.complaints.queries import DUE_SOON
 from portal.extensions import db
 from portal.i18n import _
@@ -25,7 +25,7 @@ from portal.notifications.mail import enabled, queue
 from portal.regions import service as regions
 from portal.security import crypto
 
-__all__ = ["queue", "new_case", "case_updated", "send_deadline_reminders", "office_handlers"]
+__all__ = ["queue", "new_case", "review_opened", "case_updated", "send_deadline_reminders", "office_handlers"]
 
 log = logging.getLogger(__name__)
 LOCALES = ("zh_CN", "en")
@@ -78,6 +78,27 @@ def new_case(complaint: Complaint) -> None:
     body = _bilingual(lambda: [
         _("A new complaint was registered for your office: %(number)s.", number=number),
         _("Decide whether to accept it by %(due)s.", due=due.isoformat()) if due else "",
+        _("Open it in the back office: %(url)s", url=url),
+        _("This email carries no details of the case and nothing about the reporter."),
+    ])
+    for handler in office_handlers(complaint.handling_region_code):
+        queue(handler.email, subject, body)
+
+
+def review_opened(complaint: Complaint) -> None:
+    """Tell the handlers of the office now responsible (the one above the office that replied)
+    that a reporter asked for a review or re-review (sent after the commit)."""
+    if not enabled():
+        return
+    number, due, url = complaint.case_number, complaint.next_due, _link(f"/staff/cases/{complaint.id}")
+    again = complaint.review_stage is ReviewStage.RE_REVIEW
+    subject = _subject(lambda: _("Review requested: %(number)s", number=number))
+    body = _bilingual(lambda: [
+        _("The reporter of case %(number)s is not satisfied with the review decision and asked for a "
+          "re-review (复核). Your office handles it now; its decision is final.", number=number) if again
+        else _("The reporter of case %(number)s is not satisfied with the written reply and asked for a "
+               "review (复查). Your office, above the one that replied, handles it now.", number=number),
+        _("Decide the review in writing by %(due)s.", due=due.isoformat()) if due else "",
         _("Open it in the back office: %(url)s", url=url),
         _("This email carries no details of the case and nothing about the reporter."),
     ])

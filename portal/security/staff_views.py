@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import ColumnElement, String, and_, cast, literal, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select
 from wtforms import SelectChoice, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
@@ -24,7 +24,7 @@ from portal.forms import clean_text
 from portal.i18n import _, _l
 from portal.pagination import Page, paginate, parse_page_number
 from portal.regions import service as regions
-from portal.security.audit import AuditHead, AuditRecord
+from portal.security.audit import AuditRecord
 from portal.security.audit_labels import ACTION_LABELS, action_label
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
@@ -88,16 +88,14 @@ def resolve_filters(form: AuditFilterForm, admin: User) -> Filters | None:
     if form.actor.data == REPORTERS:
         actor = REPORTERS
     elif form.actor.data:
-        found = db.session.scalar(select(User.id).where(User.username == form.actor.data))
+        found = _account_in_jurisdiction(admin, form.actor.data)
         if found is None:
-            form.actor.errors = [_("No account has this username.")]
+            form.actor.errors = [_("No account with this username in your jurisdiction.")]
         else:
             actor = f"{USER_PREFIX}{found}"
     text = form.about.data or ""
     if text.lower().startswith(USER_PREFIX):
-        prefix = regions.get(admin.region_code).scope_prefix
-        found = db.session.scalar(select(User.id).where(
-            User.username == text[len(USER_PREFIX):].strip().lower(), User.region_code.startswith(prefix)))
+        found = _account_in_jurisdiction(admin, text[len(USER_PREFIX):].strip().lower())
         if found is None:
             form.about.errors = [_("No account with this username in your jurisdiction.")]
         else:
@@ -115,6 +113,13 @@ def resolve_filters(form: AuditFilterForm, admin: User) -> Filters | None:
     return Filters(action=form.action.data or None, actor=actor, object=about,
                    since=_local_midnight(form.date_from.data) if form.date_from.data else None,
                    before=_local_midnight(form.date_to.data + dt.timedelta(days=1)) if form.date_to.data else None)
+
+
+def _account_in_jurisdiction(admin: User, username: str) -> int | None:
+    """The id of the jurisdiction's account with this username: the same answer for an account
+    elsewhere as for none, so the log reveals nothing about other jurisdictions' staff."""
+    prefix = regions.get(admin.region_code).scope_prefix
+    return db.session.scalar(select(User.id).where(User.username == username, User.region_code.startswith(prefix)))
 
 
 def visible_to(admin: User) -> ColumnElement[bool]:
@@ -280,6 +285,7 @@ def index():
         shown = entries(page.items)
     args = {name: request.args[name] for name in ("action", "actor", "about", "date_from", "date_to")
             if request.args.get(name)}
-    head = db.session.get(AuditHead, 1)
+    # Only the jurisdiction's own count: the national chain's length says how busy others are.
+    total = db.session.scalar(select(func.count()).select_from(AuditRecord).where(visible_to(admin)))
     return render_template("staff/audit.html", form=form, page=page, entries=shown, args=args,
-                           chain_count=head.count if head else 0), 422 if form.errors else 200
+                           jurisdiction_count=total), 422 if form.errors else 200

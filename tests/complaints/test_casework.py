@@ -7,7 +7,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.complaints import casework, tracking
 from portal.complaints.casework import TRANSITIONS, TextRequired, TransitionNotAllowed
-from portal.complaints.models import EventKind, Status
+from portal.complaints.models import EventKind, Rating, ReviewStage, Status
 from portal.security import audit
 from tests.complaints.helpers import file
 
@@ -155,3 +155,53 @@ def test_an_extension_counts_from_the_legal_period_not_a_moved_end(handler):
     assert complaint.conclusion_due == dt.date(2026, 10, 8)
     casework.apply(complaint, "extend", handler, "现场核查", extension_days=10, now=accepted)
     assert complaint.conclusion_due == dt.date(2026, 10, 12)
+
+
+def concluded(handler, now=NOW):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=now)
+    casework.apply(complaint, "conclude", handler, "经查属实，已责令停止招生并退费。", now=now)
+    return complaint
+
+
+def test_a_concluded_case_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for_review(handler):
+    complaint = concluded(handler)
+    due = tracking.review_due(complaint).day  # 30 days from the reply
+    assert due == dt.date(2026, 12, 23)
+    assert "archive" not in casework.allowed_steps(complaint, handler, today=NOW.date())
+    with pytest.raises(casework.ArchiveTooEarly) as refused:
+        casework.apply(complaint, "archive", handler, now=NOW)
+    assert refused.value.until == due and complaint.status is Status.CONCLUDED
+    tracking.rate(complaint, Rating.UNSATISFIED, "")  # unsatisfied: the review stays open to them
+    last_day = dt.datetime.combine(due, dt.time(15), tzinfo=dt.timezone.utc)  # 23:00 in Beijing
+    with pytest.raises(casework.ArchiveTooEarly):
+        casework.apply(complaint, "archive", handler, now=last_day)
+    casework.apply(complaint, "archive", handler, now=last_day + dt.timedelta(hours=2))  # the next day
+    assert complaint.status is Status.ARCHIVED
+
+
+@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
+def test_a_satisfied_reporter_lets_the_case_be_archived_at_once(handler, rating):
+    complaint = concluded(handler)
+    tracking.rate(complaint, rating, "")
+    assert "archive" in casework.allowed_steps(complaint, handler, today=NOW.date())
+    casework.apply(complaint, "archive", handler, now=NOW)
+    assert complaint.status is Status.ARCHIVED
+
+
+def test_a_case_final_after_its_re_review_is_archived_at_once(handler):
+    complaint = concluded(handler)
+    complaint.review_stage = ReviewStage.RE_REVIEW  # the province has decided the re-review
+    assert not casework.may_open_review(complaint)
+    casework.apply(complaint, "archive", handler, now=NOW)
+    assert complaint.status is Status.ARCHIVED
+
+
+def test_the_reporter_reads_the_newest_written_decision(handler, city_handler):
+    complaint = concluded(handler)
+    tracking.rate(complaint, Rating.UNSATISFIED, "")
+    tracking.request_review(complaint, "答复不属实。", NOW)
+    casework.apply(complaint, "decide_review", city_handler, "复查认定：责令整改并处以罚款。", now=NOW)
+    reply = tracking.written_reply(complaint)
+    assert reply.kind is EventKind.REVIEW_DECIDED and reply.body == "复查认定：责令整改并处以罚款。"
+    assert reply.actor_label == "市局执法（浙杭执字0001）"

@@ -1,5 +1,6 @@
 """The back office's casework pages: inbox, registration, the case page and its steps."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -183,37 +184,125 @@ def test_staff_cannot_register_outside_their_jurisdiction(app, handler):
     assert response.status_code == 422
 
 
-def test_review_goes_to_the_city_and_one_re_review_is_final(app, handler, client):
-    complaint_id, _, _ = filed(app)
+def signed_in_client(app, username, role, region, certificate=None):
+    _id, secret = make_account(app, username, role, region, certificate)
+    client = app.test_client()
+    sign_in(client, username, secret)
+    return client
+
+
+def reporter_with(app, receipt):
+    """A reporter's browser with the case open on the tracking page."""
+    reporter = app.test_client()
+    token = open_form(reporter, "/track")["csrf_token"]
+    assert reporter.post("/track?lang=en", data={"receipt": receipt, "csrf_token": token}).status_code == 302
+    return reporter
+
+
+def reporter_asks_for_review(reporter, reason):
+    """Rate the reply unsatisfied and ask for a review, through the tracking page."""
+    token = hidden(reporter.get("/track/case").get_data(as_text=True), "csrf_token")
+    assert reporter.post("/track/rating", data={"csrf_token": token, "rating": "unsatisfied"}).status_code == 302
+    return reporter.post("/track/review", data={"csrf_token": token, "reason": reason})
+
+
+def reply_section(page: str) -> str:
+    return page.split('id="reply-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_review_goes_to_the_city_and_one_re_review_is_final(app, handler):
+    complaint_id, number, receipt = filed(app)
     post_step(handler, complaint_id, "accept")
     post_step(handler, complaint_id, "conclude", text="经查，该机构已停止培训。")
-    now = clock.now()
+    reporter = reporter_with(app, receipt)
+    assert reporter_asks_for_review(reporter, "机构仍在周末上课，答复不属实。").status_code == 302
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
-        tracking.rate(complaint, Rating.UNSATISFIED, "")
-        tracking.request_review(complaint, "机构仍在周末上课，答复不属实。", now)
-        db.session.commit()
         assert complaint.status is Status.UNDER_REVIEW and complaint.handling_region_code == "330100"
         assert complaint.review_stage is ReviewStage.REVIEW and complaint.next_due == complaint.review_decision_due
     # The county can no longer decide; the city can, and sees the case in its inbox.
     assert post_step(handler, complaint_id, "decide_review", text="x").status_code == 409
-    city_id, secret = make_account(app, "hz.handler", Role.HANDLER, "330100", "浙杭执字0001")
-    city = app.test_client()
-    sign_in(city, "hz.handler", secret)
-    page = city.get("/staff/cases?mine=1").get_data(as_text=True)
-    with app.app_context():
-        number = db.session.get(Complaint, complaint_id).case_number
-    assert number in page
+    city = signed_in_client(app, "hz.handler", Role.HANDLER, "330100", "浙杭执字0001")
+    assert number in city.get("/staff/cases?mine=1").get_data(as_text=True)
     assert post_step(city, complaint_id, "decide_review", text="复查认定：责令整改并处罚。").status_code == 302
+    assert "复查认定：责令整改并处罚。" in reply_section(reporter.get("/track/case").get_data(as_text=True))
+    # Once more, a re-review: the province decides it through its own case page.
+    assert reporter_asks_for_review(reporter, "仍不满意，请求复核。").status_code == 302
+    assert post_step(city, complaint_id, "decide_review", text="y").status_code == 409
+    province = signed_in_client(app, "zj.handler", Role.HANDLER, "330000", "浙教执字0001")
+    assert post_step(province, complaint_id, "decide_review", text="复核认定：维持复查意见。").status_code == 302
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
-        assert complaint.status is Status.CONCLUDED and complaint.rating is None
-        tracking.rate(complaint, Rating.UNSATISFIED, "")
-        tracking.request_review(complaint, "仍不满意，请求复核。", clock.now())
-        assert complaint.handling_region_code == "330000" and complaint.review_stage is ReviewStage.RE_REVIEW
-        complaint.status, complaint.rating = Status.CONCLUDED, Rating.UNSATISFIED
-        assert not tracking.can_request_review(complaint, clock.today())  # final after a re-review
-        db.session.rollback()
+        assert complaint.status is Status.CONCLUDED and complaint.review_stage is ReviewStage.RE_REVIEW
+        assert complaint.handling_region_code == "330000" and complaint.rating is None and complaint.next_due is None
+        decided = [e.actor_label for e in tracking.public_timeline(complaint) if e.kind is EventKind.REVIEW_DECIDED]
+        assert decided == ["hz.handler（浙杭执字0001）", "zj.handler（浙教执字0001）"]
+    page = reporter.get("/track/case").get_data(as_text=True)
+    assert "复核认定：维持复查意见。" in reply_section(page) and "复查认定" not in reply_section(page)
+    assert "复查认定：责令整改并处罚。" in page  # the earlier decision stays in the timeline
+    # Final: the reporter may rate it, but not ask again; the province may archive it at once.
+    assert reporter_asks_for_review(reporter, "复核后仍不满意，再次申请复查。").status_code == 409
+    assert 'action="/track/review"' not in reporter.get("/track/case").get_data(as_text=True)
+    assert post_step(province, complaint_id, "archive").status_code == 302
+
+
+def test_a_reply_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for_a_review(app, handler):
+    complaint_id, _, _ = filed(app)
+    post_step(handler, complaint_id, "accept")
+    post_step(handler, complaint_id, "conclude", text="经查属实，已责令停止办学并退费。")
+    with app.app_context():
+        due = tracking.review_due(db.session.get(Complaint, complaint_id)).day
+    page = handler.get(f"/staff/cases/{complaint_id}?lang=en").get_data(as_text=True)
+    assert "/steps/archive" not in page and "Archiving waits until" in page
+    response = post_step(handler, complaint_id, "archive")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This case cannot be archived yet" in page and f"{due:%B} {due.day}, {due.year}" in page
+    with app.app_context():
+        complaint = db.session.get(Complaint, complaint_id)
+        assert complaint.status is Status.CONCLUDED
+        tracking.rate(complaint, Rating.SATISFIED, "")
+        db.session.commit()
+    assert post_step(handler, complaint_id, "archive").status_code == 302
+    with app.app_context():
+        assert db.session.get(Complaint, complaint_id).status is Status.ARCHIVED
+
+
+def test_a_step_refused_for_a_stale_state_says_why_and_keeps_the_text(app, handler):
+    complaint_id, _, _ = filed(app)
+    opened = handler.get(f"/staff/cases/{complaint_id}?lang=en").get_data(as_text=True)  # still registered
+    colleague = signed_in_client(app, "xh.colleague", Role.HANDLER, "330106", "浙杭执字0043")
+    assert post_step(colleague, complaint_id, "accept").status_code == 302
+    reason = "举报事项属于市场监管部门职责，请向西湖区市场监督管理局反映。"
+    response = handler.post(f"/staff/cases/{complaint_id}/steps/not_accept",
+                            data={"csrf_token": hidden(opened, "csrf_token"), "not_accept-text": reason})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "<h1>" in page and 'role="alert"' in page
+    assert "“Do not accept” is not possible now: the case is Accepted." in page
+    assert re.search(r"<textarea[^>]*readonly>" + reason + "</textarea>", page)
+    with app.app_context():
+        complaint = db.session.get(Complaint, complaint_id)
+        assert complaint.status is Status.ACCEPTED
+        assert EventKind.NOT_ACCEPTED not in [e.kind for e in tracking.public_timeline(complaint)]
+
+
+@pytest.mark.parametrize("hostile", ["_method=DELETE", "_external=1", "_anchor=top", "_scheme=javascript",
+                                     "_external=1&_scheme=javascript&_anchor=x", "_method=GET&_external=1"])
+def test_inbox_links_carry_only_the_inbox_filters(app, handler, monkeypatch, hostile):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    filed(app)
+    filed(app)
+    response = handler.get(f"/staff/cases?status=registered&source=online&{hostile}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    links = re.findall(r'href="(/staff/cases[^"]*|[a-z]+:[^"]*staff/cases[^"]*)"', page)
+    pager = [link for link in links if "page=2" in link]
+    export = [link for link in links if link.startswith("/staff/cases.csv")]
+    assert pager and export and all("status=registered" in link for link in pager + export)
+    own = [link for link in links if "lang=" not in link]  # the language switch repeats the address as text
+    hostile_keys = ("_method", "_external", "_anchor", "_scheme")
+    assert all(link.startswith("/staff/cases") and "#" not in link and not any(key in link for key in hostile_keys)
+               for link in own), own
 
 
 def test_timeline_marks_internal_entries(app, handler):

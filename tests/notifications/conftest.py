@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -12,8 +13,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
+from portal.notifications import mail
+
 MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD_FILE", "MAIL_USE_TLS",
-                 "MAIL_SENDER", "BASE_URL")
+                 "MAIL_SENDER", "BASE_URL", "MAIL_BACKGROUND")
 BASE_URL = "https://jubao.example.gov.cn"
 
 
@@ -73,3 +76,47 @@ def mail_down(app: Flask) -> Iterator[None]:
     """Mail on, but nothing listens on the configured port."""
     with mail_settings(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port()):
         yield
+
+
+class SilentServer:
+    """A TCP server on a free local port that accepts connections and never says a word: an SMTP
+    client waits for a greeting that does not come."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.connected = threading.Event()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _address = self.listener.accept()
+            except TimeoutError:
+                continue
+            self.connections.append(connection)
+            self.connected.set()
+
+    def hang_up(self) -> None:
+        """Close everything: a client still waiting learns the server has gone."""
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        for connection in self.connections:
+            connection.close()
+        self.listener.close()
+
+
+@pytest.fixture
+def silent_mail_server(app: Flask) -> Iterator[SilentServer]:
+    """Mail on, sent from background threads as in production, to a server that never answers."""
+    server = SilentServer()
+    try:
+        with mail_settings(app, MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_BACKGROUND=True):
+            yield server
+    finally:
+        server.hang_up()
+        mail.wait_until_sent(app, timeout=15)  # nothing left running into the next test

@@ -2,17 +2,20 @@
 changes nothing for the reporter, and administrators set staff addresses."""
 import logging
 import re
+import time
 
 import pytest
 from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
+from portal.complaints import casework
 from portal.complaints.models import Complaint
 from portal.extensions import db
+from portal.notifications import mail
 from portal.security import audit
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on,
+from tests.complaints.helpers import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file,
                                       form_fields, hidden, open_form, receipt_on)
 from tests.complaints.helpers import submit_form as post_form
 
@@ -57,6 +60,56 @@ def test_with_the_mail_server_down_the_complaint_is_filed_all_the_same(client, a
         assert db.session.scalar(select(Complaint.id).where(Complaint.case_number == case_number_on(page)))
     assert "not sent (ConnectionRefusedError)" in caplog.text
     assert "demo.handler" not in caplog.text and MARKER_EMAIL not in caplog.text
+
+
+def test_a_mail_server_that_never_answers_holds_up_nothing(client, app, silent_mail_server, caplog):
+    """Mail goes out from a background thread: the reporter gets the receipt at once while the
+    sender still waits for the server's greeting (a request sending it would wait 10 s)."""
+    caplog.set_level(logging.WARNING, logger="portal.notifications")
+    started = time.monotonic()
+    response = file_named(client)
+    elapsed = time.monotonic() - started
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and receipt_on(page) and elapsed < 3, elapsed
+    with app.app_context():
+        assert db.session.scalar(select(Complaint.id).where(Complaint.case_number == case_number_on(page)))
+    assert silent_mail_server.connected.wait(5)  # the sender is connected, still waiting
+    assert "not sent" not in caplog.text
+    silent_mail_server.hang_up()
+    assert mail.wait_until_sent(app, timeout=15)
+    assert "mail: 1 of 1 messages not sent (SMTPServerDisconnected)" in caplog.text
+
+
+def test_mail_sent_in_the_background_arrives(client, app, mailbox, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKGROUND", True)
+    page = file_named(client).get_data(as_text=True)
+    assert mail.wait_until_sent(app, timeout=15)
+    [(rcpt, message)] = mailbox.received
+    assert rcpt == [DEMO_HANDLER] and case_number_on(page) in message["Subject"]
+
+
+def test_a_review_request_mails_the_handlers_of_the_office_above(client, app, mailbox):
+    with app.app_context():
+        county, _ = accounts.create_user("xh.replier", "区局执法", Role.HANDLER, "330106", "浙杭执字0100")
+        city, _ = accounts.create_user("hz.review.desk", "市局复查", Role.HANDLER, "330100", "浙杭执字0101")
+        city.email = "review.desk@example.org"
+        filed = file()
+        casework.apply(filed.complaint, "accept", county)
+        casework.apply(filed.complaint, "conclude", county, "经查属实，已责令停止培训。")
+        db.session.commit()
+        number, complaint_id = filed.complaint.case_number, filed.complaint.id
+    mailbox.received.clear()
+    page = post_form(client, "/track", receipt=filed.receipt)
+    token = hidden(client.get("/track/case").get_data(as_text=True), "csrf_token")
+    assert client.post("/track/rating", data={"csrf_token": token, "rating": "unsatisfied"}).status_code == 302
+    assert client.post("/track/review", data={"csrf_token": token,
+                                              "reason": "机构仍在上课，答复与事实不符。"}).status_code == 302
+    [(rcpt, message)] = mailbox.about(number)
+    assert "review.desk@example.org" in rcpt and DEMO_HANDLER not in rcpt
+    text = message.get_content()
+    assert "复查" in message["Subject"] + text and f"/staff/cases/{complaint_id}" in text
+    assert "机构仍在上课" not in text and "小蜜蜂学习屋" not in text  # no details, no reason
+    assert page.status_code == 302
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from portal.complaints import casework
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.security import audit
-from portal.security.audit import AuditRecord
+from portal.security.audit import AuditHead, AuditRecord
 from portal.security.audit_labels import ACTION_LABELS, action_label
 from portal.security.staff_views import Filters, browse
 from tests.accounts.test_admin_views import make_account, sign_in
@@ -158,7 +158,9 @@ def test_dates_are_local_days(app, admin):
     ("date_to=9999-12-31", "date_to", "between 2000 and 2100"),
     ("date_from=0001-01-01", "date_from", "between 2000 and 2100"),
     ("action=complaint.explode", "action", "Choose an action from the list"),
-    ("actor=nobody.here", "actor", "No account has this username"),
+    ("actor=nobody.here", "actor", "No account with this username in your jurisdiction"),
+    # Another jurisdiction's account gets the same answer as none: the log says nothing about it.
+    ("actor=xn.handler", "actor", "No account with this username in your jurisdiction"),
     ("about=hello", "about", "Give a case number such as"),
     ("about=630103-20261122-0001", "about", "No case with this number in your jurisdiction"),
     ("about=user:xn.handler", "about", "No account with this username in your jurisdiction"),
@@ -230,3 +232,15 @@ def test_actions_in_words_and_unknown_ones_as_recorded(app):
     with app.test_request_context("/?lang=en"):
         assert action_label("complaint.accept") == "Accepted"
         assert action_label("something.new") == "something.new"
+
+
+def test_the_page_counts_only_the_jurisdictions_records(app, admin):
+    far = make_handler(app, "xn.handler", "630103")
+    add_records(app, *[(f"user:{far}", "user.signed_in", "user", far, {}) for _ in range(3)])
+    with app.app_context():
+        visible = browse(db.session.get(User, admin.user_id), Filters(), 1, 1).total
+        everything = db.session.get(AuditHead, 1).count
+    assert 0 < visible < everything
+    page = admin.get(URL).get_data(as_text=True)
+    assert f"{visible} records concern your jurisdiction." in page
+    assert f"{everything} record" not in page and "The chain holds" not in page
