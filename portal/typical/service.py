@@ -1,0 +1,303 @@
+"""Typical cases in the back office: drafting in Markdown, review by someone other than the
+drafter, publication and withdrawal with a public reason; and the published cases other pages
+list beside an institution or a penalty decision.
+
+The allowed steps are one table (`TRANSITIONS`); every change writes an audit record (object
+type "typical_case"). Bodies are stored as written and as sanitised HTML (`portal.richtext`).
+Services flush, never commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal import clock, richtext
+from portal.accounts import service as accounts
+from portal.accounts.models import Role, User
+from portal.disclosures.models import Disclosure, DisclosureState
+from portal.extensions import db
+from portal.identifiers import clean
+from portal.institutions.models import Institution
+from portal.regions import service as regions
+from portal.security import audit
+from portal.typical.models import ArticleState, TypicalCase, typical_case_disclosures, typical_case_institutions
+
+A = ArticleState
+MAX_ID = 2**31 - 1
+MAX_LINKS = 10
+DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step on an article: from which states, to which state, by which roles."""
+
+    from_states: frozenset[ArticleState]
+    to_state: ArticleState | None  # None: the state stays (an edit)
+    roles: frozenset[Role]
+
+
+TRANSITIONS: dict[str, Step] = {
+    "edit": Step(frozenset({A.DRAFT, A.RETURNED}), None, DRAFTERS),
+    "submit": Step(frozenset({A.DRAFT, A.RETURNED}), A.IN_REVIEW, DRAFTERS),
+    "approve": Step(frozenset({A.IN_REVIEW}), A.PUBLISHED, frozenset({Role.REVIEWER})),
+    "return": Step(frozenset({A.IN_REVIEW}), A.RETURNED, frozenset({Role.REVIEWER})),
+    "withdraw": Step(frozenset({A.PUBLISHED}), A.WITHDRAWN, DRAFTERS),
+}
+
+
+class CaseNotFound(LookupError):
+    """No such article, or not in the person's jurisdiction: the same answer for both."""
+
+
+class StepNotAllowed(Exception):
+    """Not from this state, not by this role, or outside the person's jurisdiction."""
+
+
+class OwnDraft(StepNotAllowed):
+    """The drafter may not review their own article."""
+
+
+class ReasonRequired(ValueError):
+    """A return and a withdrawal need written words."""
+
+
+class InvalidDraft(ValueError):
+    """A rule across fields does not hold; args[0] names the field."""
+
+
+class LinkNotFound(LookupError):
+    """A linked decision number or institution that cannot be linked; args are the field and
+    the text that did not resolve."""
+
+
+# ---- Finding articles --------------------------------------------------------------------------
+
+def for_staff(user: User, case_id: int) -> TypicalCase:
+    """An article inside the user's jurisdiction, its links loaded (else not found)."""
+    case = db.session.scalar(select(TypicalCase).where(TypicalCase.id == case_id).options(
+        selectinload(TypicalCase.disclosures), selectinload(TypicalCase.institutions))) \
+        if 1 <= case_id <= MAX_ID else None
+    if case is None or not accounts.covers(user, case.region_code):
+        raise CaseNotFound(case_id)
+    return case
+
+
+def _may(user: User, step: Step, case: TypicalCase | None, region_code: str) -> bool:
+    if not user.active or user.role not in step.roles or not accounts.covers(user, region_code):
+        return False
+    return case is None or case.state in step.from_states
+
+
+def allowed_steps(case: TypicalCase, user: User) -> list[str]:
+    """The steps the article's state and the person allow now; the drafter never sees the review."""
+    return [name for name, step in TRANSITIONS.items()
+            if _may(user, step, case, case.region_code)
+            and not (name in ("approve", "return") and user.id == case.drafter_id)]
+
+
+def in_jurisdiction(user: User, state: ArticleState | None = None):
+    """The query for the jurisdiction's articles, newest case first."""
+    prefix = regions.get(user.region_code).scope_prefix
+    query = select(TypicalCase).where(TypicalCase.region_code.startswith(prefix))
+    if state is not None:
+        query = query.where(TypicalCase.state == state)
+    return query.order_by(TypicalCase.case_date.desc(), TypicalCase.id.desc())
+
+
+def counts(user: User) -> dict[ArticleState, int]:
+    """How many articles of the jurisdiction are in each state."""
+    prefix = regions.get(user.region_code).scope_prefix
+    found = dict(db.session.execute(select(TypicalCase.state, func.count()).where(
+        TypicalCase.region_code.startswith(prefix)).group_by(TypicalCase.state)).all())
+    return {state: found.get(state, 0) for state in ArticleState}
+
+
+# ---- Links -------------------------------------------------------------------------------------
+
+def find_disclosure(user: User, decision_number: str) -> Disclosure:
+    """A published penalty decision of the user's jurisdiction, by its number."""
+    found = db.session.scalar(select(Disclosure).where(Disclosure.decision_number == decision_number.strip(),
+                                                       Disclosure.state == DisclosureState.PUBLISHED))
+    if found is None or not accounts.covers(user, found.region_code):
+        raise LinkNotFound("disclosures", decision_number)
+    return found
+
+
+def find_institution(user: User, text: str) -> Institution:
+    """An institution of the user's jurisdiction, by registry number or USCC."""
+    code = clean(text)
+    if code.isdigit() and len(code) < 18:
+        found = db.session.get(Institution, int(code)) if 1 <= int(code) <= MAX_ID else None
+    else:
+        found = db.session.scalar(select(Institution).where(Institution.uscc == code))
+    if found is None or not accounts.covers(user, found.region_code):
+        raise LinkNotFound("institutions", text)
+    return found
+
+
+# ---- Drafting ----------------------------------------------------------------------------------
+
+@dataclass
+class DraftData:
+    """An article as staff write it: Markdown bodies, links by id (already resolved)."""
+
+    region_code: str
+    case_date: dt.date
+    title: str
+    summary: str
+    body_source: str
+    title_en: str = ""
+    summary_en: str = ""
+    body_en_source: str = ""
+    disclosure_ids: list[int] = field(default_factory=list)
+    institution_ids: list[int] = field(default_factory=list)
+
+
+TEXT_FIELDS = ("region_code", "title", "summary", "body_source", "title_en", "summary_en", "body_en_source")
+
+
+def _state(case: TypicalCase) -> dict:
+    values = {name: getattr(case, name) for name in TEXT_FIELDS}
+    values.update(case_date=case.case_date.isoformat(), state=case.state.value,
+                  disclosures=",".join(str(d.id) for d in case.disclosures),
+                  institutions=",".join(str(i.id) for i in case.institutions))
+    return values
+
+
+def check_draft(actor: User, data: DraftData, today: dt.date) -> None:
+    """Raise for what the rules refuse (InvalidDraft names the field)."""
+    if not data.title.strip():
+        raise InvalidDraft("title")
+    if not data.summary.strip():
+        raise InvalidDraft("summary")
+    if not richtext.render(data.body_source):
+        raise InvalidDraft("body")
+    if (data.summary_en.strip() or data.body_en_source.strip()) and not data.title_en.strip():
+        raise InvalidDraft("title_en")
+    if data.case_date > today:
+        raise InvalidDraft("case_date")
+    if not accounts.covers(actor, data.region_code):
+        raise InvalidDraft("region")
+    if len(set(data.disclosure_ids)) > MAX_LINKS:
+        raise InvalidDraft("disclosures")
+    if len(set(data.institution_ids)) > MAX_LINKS:
+        raise InvalidDraft("institutions")
+
+
+def _linked(model, ids: list[int], user: User, where=None) -> list:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    stmt = select(model).where(model.id.in_(wanted))
+    found = [row for row in db.session.scalars(stmt if where is None else stmt.where(where))
+             if accounts.covers(user, row.region_code)]
+    if len(found) != len(wanted):
+        raise LinkNotFound("disclosures" if model is Disclosure else "institutions", "")
+    return found
+
+
+def save_draft(actor: User, data: DraftData, case: TypicalCase | None = None,
+               now: dt.datetime | None = None) -> TypicalCase:
+    """Create a draft, or change one while it is a draft or returned; by a handler or an
+    administrator of the jurisdiction. Nothing is stored when a rule refuses."""
+    if not _may(actor, TRANSITIONS["edit"], case, data.region_code) or (
+            case is not None and not accounts.covers(actor, case.region_code)):
+        raise StepNotAllowed("edit")
+    now = now or clock.now()
+    check_draft(actor, data, clock.local_date(now))
+    disclosures = _linked(Disclosure, data.disclosure_ids, actor, Disclosure.state == DisclosureState.PUBLISHED)
+    institutions = _linked(Institution, data.institution_ids, actor)
+    before = _state(case) if case is not None else None
+    target = case or TypicalCase(drafter_id=actor.id, state=A.DRAFT, created_at=now)
+    for name in TEXT_FIELDS:
+        setattr(target, name, getattr(data, name).strip())
+    target.case_date, target.updated_at = data.case_date, now
+    target.body_html = richtext.render(data.body_source)
+    target.body_en_html = richtext.render(data.body_en_source) if data.title_en.strip() else ""
+    target.disclosures, target.institutions = disclosures, institutions
+    db.session.add(target)
+    db.session.flush()
+    audit.record(f"user:{actor.id}", "typical_case.edited" if before else "typical_case.drafted", "typical_case",
+                 target.id, at=now, before=before, after=_state(target))
+    return target
+
+
+# ---- Steps -------------------------------------------------------------------------------------
+
+def _step(case: TypicalCase, name: str, actor: User) -> Step:
+    step = TRANSITIONS[name]
+    if not _may(actor, step, case, case.region_code):
+        raise StepNotAllowed(name)
+    return step
+
+
+def _moved(case: TypicalCase, name: str, actor: User, before: str, now: dt.datetime, reason: str = "") -> None:
+    case.updated_at = now
+    db.session.flush()
+    audit.record(f"user:{actor.id}", f"typical_case.{name}", "typical_case", case.id, at=now,
+                 before={"state": before}, after={"state": case.state.value}, reason=reason)
+
+
+def submit(case: TypicalCase, actor: User, now: dt.datetime | None = None) -> None:
+    """Send a draft (or a returned one) for review."""
+    step = _step(case, "submit", actor)
+    before, case.state = case.state.value, step.to_state
+    _moved(case, "submit", actor, before, now or clock.now())
+
+
+def review(case: TypicalCase, reviewer: User, approve: bool, comment: str = "",
+           now: dt.datetime | None = None) -> None:
+    """Approve (it is published now) or return to the drafter with comments; by a reviewer of
+    the jurisdiction who did not draft it."""
+    name = "approve" if approve else "return"
+    step = _step(case, name, reviewer)
+    if reviewer.id == case.drafter_id:
+        raise OwnDraft(name)
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ReasonRequired("comment")
+    now = now or clock.now()
+    before = case.state.value
+    case.state, case.reviewer_id, case.review_comment, case.reviewed_at = step.to_state, reviewer.id, comment, now
+    if approve:
+        case.published_at = now
+    _moved(case, name, reviewer, before, now, reason=comment)
+
+
+def withdraw(case: TypicalCase, actor: User, reason: str, now: dt.datetime | None = None) -> None:
+    """Withdraw a published article; its page then shows the reason instead of the text."""
+    step = _step(case, "withdraw", actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("reason")
+    now = now or clock.now()
+    before = case.state.value
+    case.state, case.withdrawn_at, case.withdrawal_reason = step.to_state, now, reason
+    _moved(case, "withdraw", actor, before, now, reason=reason)
+
+
+# ---- Published cases beside other records -------------------------------------------------------
+
+def _published_linked(table, column, record_id: int) -> list[TypicalCase]:
+    if not 1 <= record_id <= MAX_ID:
+        return []
+    linked = select(table.c.typical_case_id).where(column == record_id)
+    return list(db.session.scalars(
+        select(TypicalCase).where(TypicalCase.id.in_(linked), TypicalCase.state == A.PUBLISHED)
+        .options(selectinload(TypicalCase.region))
+        .order_by(TypicalCase.case_date.desc(), TypicalCase.id.desc())))
+
+
+def published_for_institution(institution_id: int) -> list[TypicalCase]:
+    """The published typical cases that name this institution, newest case first."""
+    return _published_linked(typical_case_institutions, typical_case_institutions.c.institution_id,
+                             institution_id)
+
+
+def published_for_disclosure(disclosure_id: int) -> list[TypicalCase]:
+    """The published typical cases that cite this penalty decision, newest case first."""
+    return _published_linked(typical_case_disclosures, typical_case_disclosures.c.disclosure_id, disclosure_id)

@@ -1,0 +1,78 @@
+"""Classic script-injection vectors (in the spirit of the OWASP XSS filter-evasion cheat sheet),
+as raw HTML and as Markdown a staff member might paste. Each must come out of the sanitiser
+without anything a browser would run."""
+
+VECTORS = [
+    # Script elements, plain and disguised.
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=http://xss.example/xss.js></SCRIPT>",
+    "<ScRiPt>alert(String.fromCharCode(88,83,83))</sCrIpT>",
+    "<script/xss src=\"http://xss.example/xss.js\"></script>",
+    "<<script>alert(1);//<</script>",
+    "<script>alert(1)",  # never closed
+    "</title><script>alert(1)</script>",
+    # Event handlers.
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=/ onerror=\"alert(String.fromCharCode(88,83,83))\"></img>",
+    "<body onload=alert(1)>",
+    "<p onmouseover=\"alert(1)\">hover</p>",
+    "<a href=\"https://ok.example\" onclick=\"alert(1)\">ok</a>",
+    "<div style=\"width:expression(alert(1))\" onfocus=alert(1) tabindex=1 autofocus>x</div>",
+    "<details open ontoggle=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    # javascript: URLs with case, entities, whitespace and control characters.
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+    "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+    "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
+    "<a href=\" &#14;  javascript:alert(1)\">x</a>",
+    "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
+    "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)\">x</a>",
+    "<a href=\"javascript&colon;alert(1)\">x</a>",
+    "<a href=\"java%0ascript:alert(1)\">x</a>",
+    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    "<a href=`javascript:alert(1)`>x</a>",
+    # data: and other schemes.
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+    "<object data=\"data:text/html,<script>alert(1)</script>\"></object>",
+    "<embed src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
+    # SVG and MathML.
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">x</text></a></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "<math href=\"javascript:alert(1)\">x</math>",
+    # Frames, styles, forms, meta, base.
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<style>@import 'http://xss.example/xss.css';</style>",
+    "<div style=\"background-image:url(javascript:alert(1))\">x</div>",
+    "<link rel=stylesheet href=\"http://xss.example/xss.css\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<base href=\"javascript:alert(1)//\">",
+    "<form action=\"javascript:alert(1)\"><button>go</button></form>",
+    # Malformed tags, nested quotes, comments.
+    "<IMG \"\"\"><SCRIPT>alert(1)</SCRIPT>\">",
+    "<a href=\"https://ok.example\"\"onmouseover=alert(1)//\">x</a>",
+    "<<a href=\"javascript:alert(1)\">x</a>",
+    "<!--<img src=x onerror=alert(1)>-->",
+    "<!--[if gte IE 4]><script>alert(1)</script><![endif]-->",
+    "<p title=\"</p><script>alert(1)</script>\">x</p>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    "<table><td background=\"javascript:alert(1)\">x</td></table>",
+    # Markdown: links and raw HTML written inside Markdown.
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "[x](jav&#x09;ascript:alert(1))",
+    "[x](javascript&#58;alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "![x](javascript:alert(1))",
+    "![x\" onerror=\"alert(1)](https://ok.example/x.png)",
+    "**bold** <img src=x onerror=alert(1)> *em*",
+    "Text\n\n<div onclick=\"alert(1)\">raw block html</div>\n\nmore",
+    "[ok](https://ok.example \"title\\\" onmouseover=\\\"alert(1)\")",
+    "```\n<script>alert(1)</script>\n```",
+]
