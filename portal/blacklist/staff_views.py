@@ -1,6 +1,245 @@
 """The blacklist procedure in the back office, and batch import."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts.access import staff_required
+from portal.accounts.models import Role
+from portal.blacklist import history, imports, service
+from portal.blacklist.forms import ImportForm, ProposalForm, StepForm
+from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
+from portal.extensions import db
+from portal.i18n import _, _l
+from portal.institutions import service as institutions
+from portal.institutions.models import InstitutionKind
+from portal.pagination import paginate, parse_page_number
+from portal.regions import service as regions
+from portal.regions.models import RegionLevel
+from portal.security import audit
 
 bp = Blueprint("blacklist_staff", __name__, url_prefix="/staff/blacklist")
+
+ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
+PROPOSERS = (Role.ADMIN, Role.HANDLER)
+# step: (button, label of the note field or None, whether the form asks for the defence's last day)
+STEP_TEXT = {
+    "send_notice": (_l("Record that the notice was sent"), None, True),
+    "request_listing": (_l("Request the listing"), None, False),
+    "drop": (_l("Do not list"), _l("Reason for not listing"), False),
+    "approve_listing": (_l("Approve the listing"), None, False),
+    "return_listing": (_l("Return without listing"), _l("What must be done before listing"), False),
+    "mark_rectifying": (_l("Mark as rectifying"), None, False),
+    "request_removal": (_l("Request removal"), _l("Reason for removal (shown publicly once approved)"), False),
+    "approve_removal": (_l("Approve the removal"), None, False),
+    "refuse_removal": (_l("Refuse the removal"), _l("Reason for refusing"), False),
+}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _entry(entry_id: int) -> BlacklistEntry:
+    try:
+        return service.for_staff(_user(), entry_id)
+    except service.EntryNotFound:
+        abort(404)
+
+
+def _counties(user) -> list:
+    """The counties an entry of this person's jurisdiction may belong to."""
+    region = regions.get(user.region_code)
+    if region.level is RegionLevel.COUNTY:
+        return [region]
+    found = regions.children(region.code)
+    if region.level is RegionLevel.PROVINCE:
+        found = [county for city in found for county in regions.children(city.code)]
+    return found
+
+
+@bp.get("")
+@staff_required(*ROLES)
+def index():
+    """The jurisdiction's entries by state, latest change first."""
+    user = _user()
+    state = next((s for s in BlacklistState if s.value == request.args.get("state")), None)
+    page = paginate(service.in_jurisdiction(user, state), parse_page_number(request.args.get("page")),
+                    current_app.config["PAGE_SIZE"])
+    return render_template("blacklist/staff_index.html", page=page, state=state,
+                           args={"state": state.value} if state else {}, counts=service.counts(user),
+                           States=BlacklistState, places=regions.by_codes({e.region_code for e in page.items}))
+
+
+# ---- A proposal --------------------------------------------------------------------------------
+
+def _proposal(form: ProposalForm) -> service.EntryData | None:
+    """The form's values for the service; None (errors beside the fields) when the registry
+    does not give one institution."""
+    institution = None
+    if form.institution.data:
+        institution, _candidates = institutions.resolve(form.institution.data)
+        if institution is None:
+            form.institution.errors = [_("No single institution in the registry matches: give its unified "
+                                         "social credit code or its exact name.")]
+            return None
+    return service.EntryData(
+        region_code=form.region.data, name=form.name.data or institution.name,
+        training_type=InstitutionKind(form.training_type.data), reason=BlacklistReason(form.reason.data),
+        facts=form.facts.data, authority_name=form.authority_name.data,
+        uscc=form.uscc.data or (institution.uscc if institution else None),
+        address=form.address.data or (institution.address if institution else ""),
+        institution_id=institution.id if institution else None,
+        decision_numbers=imports.SEPARATORS.split(form.decision_numbers.data or ""), outcome=form.outcome.data,
+        batch=form.batch.data, cutoff_date=form.cutoff_date.data)
+
+
+def _propose(form: ProposalForm) -> BlacklistEntry | None:
+    if not form.validate_on_submit():
+        return None
+    data = _proposal(form)
+    if data is None:
+        return None
+    try:
+        return service.propose(_user(), data)
+    except service.DuplicateEntry as exc:
+        form.name.errors = [_("This operator is already on the list or in the procedure (entry %(id)s).",
+                              id=exc.args[0])]
+    except service.InvalidEntry:
+        form.region.errors = [_("Choose a district or county of your jurisdiction.")]
+    except service.StepNotAllowed:
+        form.region.errors = [_("Choose a district or county of your jurisdiction.")]
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required(*PROPOSERS)
+def new():
+    """Propose an institution from the registry, or an unregistered operator, for the list."""
+    user = _user()
+    office = regions.get(user.region_code)
+    defaults = {"authority_name": f"{office.name_zh}教育局",
+                "region": office.code if office.level is RegionLevel.COUNTY else ""}
+    form = ProposalForm(counties=_counties(user), data=None if request.method == "POST" else defaults)
+    if request.method == "POST":
+        entry = _propose(form)
+        if entry is not None:
+            db.session.commit()
+            flash(_("The proposal was recorded. Send the notice next: the operator may state its case."), "success")
+            return redirect(url_for(".detail", entry_id=entry.id))
+        return render_template("blacklist/staff_new.html", form=form), 422
+    return render_template("blacklist/staff_new.html", form=form)
+
+
+# ---- One entry ---------------------------------------------------------------------------------
+
+def _detail_page(entry: BlacklistEntry, failed: str | None = None, failed_form: StepForm | None = None,
+                 message: str = "", status: int = 200):
+    user, today = _user(), clock.today()
+    steps = service.allowed_steps(entry, user, today)
+    forms = {name: failed_form if name == failed else StepForm(prefix=name, data={"state": entry.state.value})
+             for name in steps}
+    for name, form in forms.items():
+        if STEP_TEXT[name][1]:
+            form.note.label.text = STEP_TEXT[name][1]
+    events = service.history(entry)
+    return render_template(
+        "blacklist/staff_detail.html", entry=entry, steps=steps, forms=forms, failed=failed, message=message,
+        step_text=STEP_TEXT, events=[(event, history.kind(event)) for event in events], States=BlacklistState,
+        place=regions.get(entry.region_code), today=today,
+        own=user.id in service.requesters(entry) and user.role is Role.REVIEWER,
+        defence_over=service.defence_over(entry, today), default_defence=service.default_defence_until(today),
+        audit_entries=audit.for_object("blacklist_entry", entry.id)), status
+
+
+@bp.get("/<int:entry_id>")
+@staff_required(*ROLES)
+def detail(entry_id: int):
+    """One entry: its facts, its whole history, and the steps its state allows."""
+    return _detail_page(_entry(entry_id))
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, service.OwnProposal):
+        return _("You proposed this entry or asked for this step: another reviewer must decide it.")
+    if isinstance(exc, service.DefenceNotOver):
+        return _("The defence period runs until %(date)s: listing can be requested after it.",
+                 date=format_date(exc.args[0], "long"))
+    return _("This step is not possible on this entry now, or not for your role.")
+
+
+@bp.post("/<int:entry_id>/step")
+@staff_required(*ROLES)
+def step(entry_id: int):
+    """Take one step of the procedure; a refused one is explained on the page."""
+    entry = _entry(entry_id)
+    name = request.form.get("step", "")
+    if name not in service.TRANSITIONS:
+        return _detail_page(entry, message=_("Choose one of the steps on this page."), status=422)
+    form = StepForm(prefix=name)
+    if not form.validate_on_submit():
+        return _detail_page(entry, failed=name, failed_form=form, status=422)
+    if form.state.data != entry.state.value:
+        return _detail_page(entry, message=_("The entry changed since you opened the page: check it and try "
+                                             "again."), status=409)
+    try:
+        service.take(entry, name, _user(), form.note.data, form.defence_until.data)
+    except service.ReasonRequired:
+        form.note.errors = [_("Give the reason.")]
+        return _detail_page(entry, failed=name, failed_form=form, status=422)
+    except service.InvalidEntry:
+        form.defence_until.errors = [_("The defence period must end after today.")]
+        return _detail_page(entry, failed=name, failed_form=form, status=422)
+    except service.StepNotAllowed as exc:
+        db.session.rollback()
+        return _detail_page(_entry(entry_id), message=_refusal(exc), status=409)
+    db.session.commit()
+    flash(_("Recorded: %(step)s.", step=history.kind(service.history(entry)[-1]).label), "success")
+    return redirect(url_for(".detail", entry_id=entry.id))
+
+
+# ---- Import ------------------------------------------------------------------------------------
+
+def _import_page(form: ImportForm, report=None, problem: str = "", imported: int | None = None, status: int = 200):
+    return render_template("blacklist/staff_import.html", form=form, report=report, problem=problem,
+                           imported=imported, describe=imports.describe, columns=imports.COLUMNS,
+                           english=imports.ENGLISH,
+                           required=imports.REQUIRED), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@staff_required(*PROPOSERS)
+def import_list():
+    """Upload a published list: every row checked, a report by row number, and the import only
+    when the file is clean or the officer chose to skip the bad rows."""
+    form = ImportForm()
+    if request.method == "GET":
+        return _import_page(form)
+    if not form.validate_on_submit():
+        return _import_page(form, status=422)
+    user = _user()
+    try:
+        headers, rows = imports.read(form.file.data.read())
+    except imports.FileUnreadable as exc:
+        form.file.errors = [imports.unreadable(exc)]
+        return _import_page(form, status=422)
+    report = imports.check(headers, rows, clock.today(), regions.get(user.region_code).scope_prefix)
+    if request.form.get("action") == "check":
+        return _import_page(form, report, status=200 if not report.invalid else 422)
+    if report.invalid and not form.skip_invalid.data:
+        return _import_page(form, report, problem=_("Nothing was imported: correct the rows below, or tick "
+                                                    "“skip rows with errors”."), status=422)
+    entries = imports.import_rows(report.valid, form.batch.data, user)
+    db.session.commit()
+    return _import_page(ImportForm(formdata=None), report, imported=len(entries))
+
+
+@bp.get("/import/template.csv")
+@staff_required(*PROPOSERS)
+def template():
+    """The published columns as a CSV template, with one example row."""
+    response = Response(imports.template_csv(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=blacklist-template.csv"
+    return response

@@ -1,6 +1,146 @@
 """Public blacklist pages: list, detail, CSV and Atom."""
 from __future__ import annotations
 
-from flask import Blueprint
+import xml.etree.ElementTree as ET
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from portal import clock
+from portal.blacklist import queries
+from portal.blacklist.forms import BlacklistSearchForm
+from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
+from portal.csvexport import to_csv
+from portal.i18n import _, current_locale
+from portal.pagination import parse_page_number
+from portal.security.headers import public_cache
+from portal.site.pagecache import cached_page
 
 bp = Blueprint("blacklist", __name__)
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FILTERS = ("q", "region", "reason", "removed")
+
+
+def _parse() -> tuple[BlacklistSearchForm, queries.BlacklistQuery | None]:
+    """The search form from the query string, and the query it asks for (None when unclear)."""
+    args = MultiDict(request.args)
+    if args.get("reason") not in {member.value for member in BlacklistReason}:
+        args.pop("reason", None)  # an unknown reason is ignored, not an error
+    form = BlacklistSearchForm(args)
+    if not form.validate():
+        return form, None
+    region = form.region.region
+    return form, queries.BlacklistQuery.from_input(form.q.data, region.scope_prefix if region else None,
+                                                   form.reason.data, bool(form.removed.data))
+
+
+def _filter_args() -> dict[str, str]:
+    """The filters as they were sent, for the pager and the download link."""
+    return {name: request.args.get(name, "") for name in FILTERS if request.args.get(name)}
+
+
+@bp.get("/blacklist")
+@public_cache(300)
+@cached_page
+def index():
+    """Search the operators on the blacklist; removed ones on request, marked as removed."""
+    form, query = _parse()
+    page = None
+    if query is not None:
+        page = queries.search(query, parse_page_number(request.args.get("page")), current_app.config["PAGE_SIZE"])
+    searched = any(request.args.get(name) for name in FILTERS)
+    return render_template("blacklist/index.html", form=form, page=page, searched=searched, args=_filter_args(),
+                           States=BlacklistState)
+
+
+@bp.get("/blacklist/<int:entry_id>")
+@public_cache(300)
+def detail(entry_id: int):
+    """One entry as published, with its public history and the linked penalty decisions."""
+    try:
+        entry = queries.get_public(entry_id)
+    except queries.EntryNotFound:
+        abort(404)
+    return render_template("blacklist/detail.html", entry=entry, steps=queries.public_history(entry),
+                           disclosures={d.decision_number: d for d in queries.linked_disclosures(entry, clock.today())},
+                           States=BlacklistState)
+
+
+def _status(entry: BlacklistEntry) -> str:
+    return str(entry.state.label)
+
+
+def _csv_row(e: BlacklistEntry, locale: str) -> list:
+    return [e.name, e.uscc or _("No code"), e.address, e.region.path(locale), e.region_code, e.training_type.label,
+            e.reason.label, e.facts, e.authority_name, e.listed_on.isoformat() if e.listed_on else "", e.batch,
+            e.cutoff_date.isoformat() if e.cutoff_date else "", e.outcome, "; ".join(e.decision_number_list),
+            _status(e), e.removed_on.isoformat() if e.removed_on else "", e.removal_reason]
+
+
+@bp.get("/blacklist.csv")
+@public_cache(300)
+def export():
+    """The list under the same filters as a spreadsheet (UTF-8 with a byte-order mark)."""
+    _form, query = _parse()
+    if query is None:
+        abort(400)
+    header = [_("Institution or operator"), _("Unified social credit code"), _("Address"), _("District or county"),
+              _("Area code"), _("Training type"), _("Reason for listing"), _("Facts of the violation"), _("Authority that decided the listing"),
+              _("Date listed"), _("Batch"), _("Cut-off date"), _("Outcome"), _("Linked penalty decisions"),
+              _("Status on the list"), _("Date removed"), _("Reason for removal")]
+    locale = current_locale()
+    rows = (_csv_row(e, locale) for e in queries.for_csv(query))
+    response = Response(to_csv(header, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=blacklist-{clock.today():%Y%m%d}.csv"
+    return response
+
+
+def _absolute(endpoint: str, **values) -> str:
+    # From the configured address, never the request's Host header: the feed may be cached.
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def _entry(feed: ET.Element, e: BlacklistEntry, locale: str) -> None:
+    entry = ET.SubElement(feed, "entry")
+    link = _absolute("blacklist.detail", entry_id=e.id)
+    removed = e.state is BlacklistState.REMOVED
+    _text(entry, "title", f"{_('Removed') + ': ' if removed else ''}{e.name} · {e.reason.label}")
+    _text(entry, "id", link)
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
+    _text(entry, "updated", e.updated_at.isoformat(timespec="seconds"))
+    summary = [_("Status: %(status)s", status=_status(e)), e.region.path(locale),
+               _("Listed on %(date)s by %(authority)s", date=e.listed_on.isoformat() if e.listed_on else "",
+                 authority=e.authority_name)]
+    if removed:
+        summary.append(_("Removed on %(date)s: %(reason)s", date=e.removed_on.isoformat(), reason=e.removal_reason))
+    _text(entry, "summary", "\n".join(summary), type="text")
+
+
+@bp.get("/blacklist.atom")
+@public_cache(300)
+def feed():
+    """The latest changes on the public list as an Atom 1.0 feed."""
+    locale = current_locale()
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if locale == "zh_CN" else "en"})
+    authority = current_app.config["AUTHORITY_NAME_ZH" if locale == "zh_CN" else "AUTHORITY_NAME_EN"]
+    _text(root, "title", f"{_('Blacklist')} · {authority}")
+    _text(root, "id", _absolute("blacklist.feed"))
+    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": _absolute("blacklist.feed")})
+    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": _absolute("blacklist.index")})
+    author = ET.SubElement(root, "author")
+    _text(author, "name", authority)
+    entries = queries.latest()
+    updated = max((e.updated_at for e in entries), default=clock.now())
+    _text(root, "updated", updated.isoformat(timespec="seconds"))
+    for e in entries:
+        _entry(root, e, locale)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, mimetype="application/atom+xml")

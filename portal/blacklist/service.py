@@ -1,0 +1,330 @@
+"""The blacklist procedure: proposal, notice and defence, listing after review, rectification,
+removal after review; and entries arriving already listed from a published list.
+
+The allowed steps are one table (`TRANSITIONS`) used by the staff pages and the import alike;
+every step writes a BlacklistEvent and an audit record (object type "blacklist_entry").
+Nothing is deleted. Services flush, never commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from portal import clock
+from portal.accounts import service as accounts
+from portal.accounts.models import Role, User
+from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
+from portal.complaints.deadlines import Rule, Unit, add_period
+from portal.extensions import db
+from portal.forms import clean_text
+from portal.institutions.models import InstitutionKind
+from portal.regions import service as regions
+from portal.regions.models import RegionLevel
+from portal.search import grams
+from portal.security import audit
+
+B = BlacklistState
+GRAM_KIND = "blacklist"
+MAX_ID = 2**31 - 1
+# The operator may state its case (陈述申辩) before it is listed; officers may set another date.
+DEFENCE_PERIOD = Rule(5, Unit.WORKING_DAYS, "行政处罚法 第四十四条、第四十五条（陈述、申辩）")
+# Every state but the two ends: an operator in one of these may not be proposed or imported again.
+OPEN_STATES = frozenset(set(B) - {B.REMOVED, B.DROPPED})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: from which states, to which state (None: back to the state before the removal
+    request), by which roles; `review` steps need someone other than the proposer and the
+    requester; `reason` steps need written words."""
+
+    from_states: frozenset[BlacklistState]
+    to_state: BlacklistState | None
+    roles: frozenset[Role]
+    review: bool = False
+    reason: bool = False
+
+
+PROPOSERS = frozenset({Role.ADMIN, Role.HANDLER})
+REVIEWERS = frozenset({Role.REVIEWER})
+TRANSITIONS: dict[str, Step] = {
+    "send_notice": Step(frozenset({B.PROPOSED}), B.NOTICE, PROPOSERS),
+    "request_listing": Step(frozenset({B.NOTICE}), B.LISTING_REVIEW, PROPOSERS),
+    "drop": Step(frozenset({B.PROPOSED, B.NOTICE}), B.DROPPED, PROPOSERS, reason=True),
+    "approve_listing": Step(frozenset({B.LISTING_REVIEW}), B.LISTED, REVIEWERS, review=True),
+    "return_listing": Step(frozenset({B.LISTING_REVIEW}), B.NOTICE, REVIEWERS, review=True, reason=True),
+    "mark_rectifying": Step(frozenset({B.LISTED}), B.RECTIFYING, PROPOSERS),
+    "request_removal": Step(frozenset({B.LISTED, B.RECTIFYING}), B.REMOVAL_REQUESTED, PROPOSERS, reason=True),
+    "approve_removal": Step(frozenset({B.REMOVAL_REQUESTED}), B.REMOVED, REVIEWERS, review=True),
+    "refuse_removal": Step(frozenset({B.REMOVAL_REQUESTED}), None, REVIEWERS, review=True, reason=True),
+}
+
+
+class EntryNotFound(LookupError):
+    """No such entry, or not in the person's jurisdiction: the same answer for both."""
+
+
+class StepNotAllowed(Exception):
+    """Not from this state, not by this role, or outside the person's jurisdiction."""
+
+
+class OwnProposal(StepNotAllowed):
+    """A reviewer may not approve what they proposed or asked for themselves."""
+
+
+class DefenceNotOver(StepNotAllowed):
+    """Listing may be requested only after the defence period; args[0] is its last day."""
+
+
+class ReasonRequired(ValueError):
+    """Dropping, returning, asking for removal and refusing it need written words."""
+
+
+class InvalidEntry(ValueError):
+    """A field that cannot be stored; args[0] names it ("region_code", "defence_until", …)."""
+
+
+class DuplicateEntry(ValueError):
+    """The operator is already on the list or in the procedure; args[0] is that entry's id."""
+
+
+@dataclass
+class EntryData:
+    """The published fields of an entry, as an officer or an imported row gives them."""
+
+    region_code: str
+    name: str
+    training_type: InstitutionKind
+    reason: BlacklistReason
+    facts: str
+    authority_name: str
+    uscc: str | None = None
+    address: str = ""
+    institution_id: int | None = None
+    decision_numbers: list[str] = field(default_factory=list)
+    outcome: str = ""
+    batch: str = ""
+    cutoff_date: dt.date | None = None
+    listed_on: dt.date | None = None
+
+
+# ---- Finding entries ---------------------------------------------------------------------------
+
+def for_staff(user: User, entry_id: int) -> BlacklistEntry:
+    """An entry inside the user's jurisdiction (else not found)."""
+    entry = db.session.get(BlacklistEntry, entry_id) if 1 <= entry_id <= MAX_ID else None
+    if entry is None or not accounts.covers(user, entry.region_code):
+        raise EntryNotFound(entry_id)
+    return entry
+
+
+def open_duplicate(uscc: str | None, name: str, region_code: str) -> int | None:
+    """The id of an entry still open for the same code, or the same name in the same county."""
+    same = BlacklistEntry.name == name.strip()
+    if region_code:
+        same = same & (BlacklistEntry.region_code == region_code)
+    match = or_(same, BlacklistEntry.uscc == uscc) if uscc else same
+    return db.session.scalar(select(BlacklistEntry.id).where(match, BlacklistEntry.state.in_(OPEN_STATES))
+                             .order_by(BlacklistEntry.id).limit(1))
+
+
+def check_county(region_code: str) -> None:
+    """The county must exist and be county-level."""
+    try:
+        region = regions.get(region_code)
+    except regions.RegionNotFound:
+        raise InvalidEntry("region_code") from None
+    if region.level is not RegionLevel.COUNTY:
+        raise InvalidEntry("region_code")
+
+
+# ---- Creating entries --------------------------------------------------------------------------
+
+def _new_entry(data: EntryData, state: BlacklistState, proposer: User | None) -> BlacklistEntry:
+    check_county(data.region_code)
+    if not data.name.strip() or not data.facts.strip() or not data.authority_name.strip():
+        raise InvalidEntry("name" if not data.name.strip() else "facts" if not data.facts.strip()
+                           else "authority_name")
+    duplicate = open_duplicate(data.uscc, data.name, data.region_code)
+    if duplicate is not None:
+        raise DuplicateEntry(duplicate)
+    entry = BlacklistEntry(
+        region_code=data.region_code, institution_id=data.institution_id, name=data.name.strip(), uscc=data.uscc,
+        address=data.address.strip(), training_type=data.training_type, reason=data.reason,
+        facts=data.facts.strip(), authority_name=data.authority_name.strip(), listed_on=data.listed_on,
+        batch=data.batch.strip(), cutoff_date=data.cutoff_date, outcome=data.outcome.strip(),
+        decision_numbers=",".join(n.strip() for n in data.decision_numbers if n.strip()), state=state,
+        proposer_id=proposer.id if proposer else None)
+    db.session.add(entry)
+    db.session.flush()
+    grams.index(GRAM_KIND, [(entry.id, entry.name)])
+    return entry
+
+
+def _published(entry: BlacklistEntry) -> dict:
+    return {"name": entry.name, "uscc": entry.uscc or "", "region_code": entry.region_code,
+            "reason": entry.reason.value, "state": entry.state.value, "batch": entry.batch,
+            "listed_on": str(entry.listed_on or "")}
+
+
+def propose(actor: User, data: EntryData, now: dt.datetime | None = None) -> BlacklistEntry:
+    """Propose an operator for the list; by a handler or an administrator of the county's
+    jurisdiction. Nothing is stored when a rule refuses."""
+    if not actor.active or actor.role not in PROPOSERS or not accounts.covers(actor, data.region_code):
+        raise StepNotAllowed("propose")
+    now = now or clock.now()
+    entry = _new_entry(data, B.PROPOSED, actor)
+    db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.PROPOSED,
+                                  actor_id=actor.id))
+    db.session.flush()
+    audit.record(f"user:{actor.id}", "blacklist.proposed", "blacklist_entry", entry.id, at=now,
+                 after=_published(entry))
+    return entry
+
+
+def add_listed(data: EntryData, batch: str, actor: User | None = None,
+               now: dt.datetime | None = None) -> BlacklistEntry:
+    """An entry of a list published elsewhere (decided there), stored as listed; the event
+    notes the batch. `actor` is the officer who uploaded it, None from the command line."""
+    if actor is not None and (actor.role not in PROPOSERS or not accounts.covers(actor, data.region_code)):
+        raise StepNotAllowed("import")
+    if data.listed_on is None:
+        raise InvalidEntry("listed_on")
+    now = now or clock.now()
+    data.batch = batch
+    entry = _new_entry(data, B.LISTED, None)
+    db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.LISTED,
+                                  actor_id=actor.id if actor else None, note=batch))
+    db.session.flush()
+    audit.record(f"user:{actor.id}" if actor else "system", "blacklist.imported", "blacklist_entry", entry.id,
+                 at=now, after=_published(entry), reason=batch)
+    return entry
+
+
+# ---- Steps -------------------------------------------------------------------------------------
+
+def _may(user: User, step: Step, entry: BlacklistEntry) -> bool:
+    return (user.active and user.role in step.roles and accounts.covers(user, entry.region_code)
+            and entry.state in step.from_states)
+
+
+def _last_event_into(entry: BlacklistEntry, state: BlacklistState) -> BlacklistEvent | None:
+    return db.session.scalar(select(BlacklistEvent).where(BlacklistEvent.entry_id == entry.id,
+                                                          BlacklistEvent.to_state == state)
+                             .order_by(BlacklistEvent.id.desc()).limit(1))
+
+
+def requesters(entry: BlacklistEntry) -> set[int]:
+    """Who may not review the entry now: its proposer and whoever asked for the pending step."""
+    people = {entry.proposer_id} if entry.proposer_id else set()
+    if entry.state in (B.LISTING_REVIEW, B.REMOVAL_REQUESTED):
+        request = _last_event_into(entry, entry.state)
+        if request is not None and request.actor_id:
+            people.add(request.actor_id)
+    return people
+
+
+def defence_over(entry: BlacklistEntry, today: dt.date) -> bool:
+    """True once the defence period has run out (the day after its last day)."""
+    return entry.defence_until is not None and today > entry.defence_until
+
+
+def default_defence_until(today: dt.date) -> dt.date:
+    """The last day of the defence period when a notice is sent today."""
+    return add_period(today, DEFENCE_PERIOD).day
+
+
+def allowed_steps(entry: BlacklistEntry, user: User, today: dt.date | None = None) -> list[str]:
+    """The steps the entry's state and the person allow now (for the page's forms)."""
+    today = today or clock.today()
+    steps = [name for name, step in TRANSITIONS.items() if _may(user, step, entry)]
+    if any(TRANSITIONS[name].review for name in steps) and user.id in requesters(entry):
+        steps = [name for name in steps if not TRANSITIONS[name].review]
+    if not defence_over(entry, today):
+        steps = [name for name in steps if name != "request_listing"]
+    return steps
+
+
+def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.date | None) -> None:
+    """What a step changes besides the state."""
+    if name == "send_notice":
+        until = defence_until or default_defence_until(today)
+        if until <= today:
+            raise InvalidEntry("defence_until")
+        entry.defence_until = until
+    elif name == "request_listing" and not defence_over(entry, today):
+        raise DefenceNotOver(entry.defence_until)
+    elif name == "approve_listing":
+        entry.listed_on = today
+    elif name == "approve_removal":
+        request = _last_event_into(entry, B.REMOVAL_REQUESTED)
+        entry.removed_on, entry.removal_reason = today, request.note if request else ""
+
+
+def take(entry: BlacklistEntry, name: str, actor: User, note: str = "", defence_until: dt.date | None = None,
+         now: dt.datetime | None = None) -> BlacklistEvent:
+    """Take one step of the procedure on an entry; raises when the table or a rule refuses, and
+    then nothing changes."""
+    step = TRANSITIONS.get(name)
+    if step is None or not _may(actor, step, entry):
+        raise StepNotAllowed(name)
+    if step.review and actor.id in requesters(entry):
+        raise OwnProposal(name)
+    note = clean_text(note)
+    if step.reason and not note:
+        raise ReasonRequired(name)
+    now = now or clock.now()
+    before = entry.state
+    target = step.to_state
+    if target is None:  # a refused removal: back to where the request came from
+        request = _last_event_into(entry, B.REMOVAL_REQUESTED)
+        target = request.from_state if request and request.from_state else B.LISTED
+    _apply(name, entry, clock.local_date(now), defence_until)
+    entry.state = target
+    event = BlacklistEvent(entry_id=entry.id, at=now, from_state=before, to_state=target, actor_id=actor.id,
+                           note=note)
+    db.session.add(event)
+    db.session.flush()
+    audit.record(f"user:{actor.id}", f"blacklist.{name}", "blacklist_entry", entry.id, at=now,
+                 before={"state": before.value}, after={"state": target.value, **_step_after(entry, name)},
+                 reason=note)
+    return event
+
+
+def _step_after(entry: BlacklistEntry, name: str) -> dict:
+    if name == "send_notice":
+        return {"defence_until": str(entry.defence_until)}
+    if name == "approve_listing":
+        return {"listed_on": str(entry.listed_on)}
+    if name == "approve_removal":
+        return {"removed_on": str(entry.removed_on), "removal_reason": entry.removal_reason}
+    return {}
+
+
+# ---- Lists -------------------------------------------------------------------------------------
+
+def in_jurisdiction(user: User, state: BlacklistState | None = None):
+    """The query for the jurisdiction's entries, latest change first."""
+    prefix = regions.get(user.region_code).scope_prefix
+    query = select(BlacklistEntry).where(BlacklistEntry.region_code.startswith(prefix))
+    if state is not None:
+        query = query.where(BlacklistEntry.state == state)
+    return query.order_by(BlacklistEntry.updated_at.desc(), BlacklistEntry.id.desc())
+
+
+def counts(user: User) -> dict[BlacklistState, int]:
+    """How many entries of the jurisdiction are in each state."""
+    prefix = regions.get(user.region_code).scope_prefix
+    found = dict(db.session.execute(select(BlacklistEntry.state, func.count()).where(
+        BlacklistEntry.region_code.startswith(prefix)).group_by(BlacklistEntry.state)).all())
+    return {state: found.get(state, 0) for state in BlacklistState}
+
+
+def history(entry: BlacklistEntry) -> list[BlacklistEvent]:
+    """Every step of the entry, oldest first, with the people who took them."""
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(select(BlacklistEvent).where(BlacklistEvent.entry_id == entry.id)
+                                   .options(selectinload(BlacklistEvent.actor)).order_by(BlacklistEvent.id)))

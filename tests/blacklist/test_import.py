@@ -1,0 +1,207 @@
+"""Batch import of a published list: the command line with the sample file that has two bad
+rows (refused with a report naming them, then imported with --skip-invalid), XLSX as well as
+CSV, header names in English, duplicates in the file and on the list, and the staff page."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from portal.accounts.models import Role
+from portal.blacklist import imports
+from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState
+from portal.extensions import db
+from portal.institutions.models import Institution
+from tests.accounts.test_admin_views import make_account, sign_in
+from tests.complaints.helpers import hidden
+
+SAMPLE = Path(__file__).parent / "data" / "two_bad_rows.csv"
+BATCH = "2026年第一批"
+GOOD_NAMES = {"西湖向日葵培训中心", "滨江小画家美术工作室", "城西区无名托管点", "西宁乐跑体育俱乐部"}
+
+
+def sample_rows() -> list[list[str]]:
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.fixture
+def sample_xlsx(tmp_path) -> Path:
+    """The sample as a real workbook, the county as a number and a date as a spreadsheet date."""
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate(sample_rows(), start=1):
+        if number > 1:
+            row[3] = int(row[3])
+            if number == 2:
+                row[8] = dt.datetime(2026, 3, 1)
+        sheet.append(row)
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    return path
+
+
+def entries_of(app, batch=BATCH) -> dict[str, BlacklistEntry]:
+    with app.app_context():
+        found = db.session.scalars(select(BlacklistEntry).where(BlacklistEntry.batch == batch))
+        return {entry.name: entry for entry in found}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_two_bad_rows_refuse_the_file_then_skip_invalid_imports_the_rest(app, runner, sample_xlsx, kind):
+    path = SAMPLE if kind == "csv" else sample_xlsx
+    refused = runner.invoke(args=["blacklist", "import", str(path), "--batch", BATCH])
+    assert refused.exit_code == 1, refused.output
+    assert "row 4: 统一社会信用代码 is not a valid unified social credit code" in refused.output
+    assert "row 6: 330100 is not a district or county code." in refused.output
+    assert "nothing imported: 2 of 6 rows have errors" in refused.output
+    assert "row 2" not in refused.output and "row 5" not in refused.output
+    assert entries_of(app) == {}
+
+    imported = runner.invoke(args=["blacklist", "import", str(path), "--batch", BATCH, "--skip-invalid"])
+    assert imported.exit_code == 0, imported.output
+    assert "4 entries imported as batch 2026年第一批, 2 rows skipped" in imported.output
+    entries = entries_of(app)
+    assert set(entries) == GOOD_NAMES
+    with app.app_context():
+        sunflower = db.session.get(BlacklistEntry, entries["西湖向日葵培训中心"].id)
+        assert sunflower.state is BlacklistState.LISTED and sunflower.listed_on == dt.date(2026, 3, 1)
+        assert sunflower.cutoff_date == dt.date(2026, 2, 20) and sunflower.proposer_id is None
+        assert sunflower.decision_number_list == ["杭西教罚〔2026〕1号"]
+        event = db.session.scalar(select(BlacklistEvent).where(BlacklistEvent.entry_id == sunflower.id))
+        assert (event.from_state, event.to_state, event.note) == (None, BlacklistState.LISTED, BATCH)
+        no_code = db.session.get(BlacklistEntry, entries["城西区无名托管点"].id)
+        assert no_code.uscc is None and no_code.listed_on == dt.date(2026, 3, 4)
+        runner_entry = db.session.get(BlacklistEntry, entries["西宁乐跑体育俱乐部"].id)
+        assert runner_entry.decision_number_list == ["西教罚〔2026〕5号", "西教罚〔2026〕6号"]
+
+    again = runner.invoke(args=["blacklist", "import", str(path), "--batch", "重复导入"])
+    assert again.exit_code == 1
+    assert again.output.count("Already on the list or in the procedure") == 4  # no double listing
+
+
+def test_the_report_speaks_chinese_on_request(app, runner):
+    result = runner.invoke(args=["blacklist", "import", str(SAMPLE), "--batch", BATCH, "--lang", "zh_CN"])
+    assert result.exit_code == 1 and "row 4:" in result.output and "row 6:" in result.output
+
+
+def test_a_file_without_the_required_columns_is_refused(app, runner, tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("名称,地址\n某培训部,某地\n", encoding="utf-8")
+    result = runner.invoke(args=["blacklist", "import", str(path), "--batch", BATCH])
+    assert result.exit_code == 1
+    assert "These columns are missing: 所属区县(代码)、培训类型、列入事由、违规事实、决定机关、列入日期" in result.output
+    garbage = tmp_path / "x.xlsx"
+    garbage.write_bytes(b"PK\x03\x04not really a workbook")
+    result = runner.invoke(args=["blacklist", "import", str(garbage), "--batch", BATCH])
+    assert result.exit_code == 1 and "neither an XLSX workbook nor a CSV file" in result.output
+    result = runner.invoke(args=["blacklist", "import", str(SAMPLE), "--batch", " "])
+    assert result.exit_code == 2
+
+
+def check(text: str, scope=None) -> imports.Report:
+    headers, rows = imports.read(text.encode("gb18030"))
+    return imports.check(headers, rows, dt.date(2026, 11, 29), scope)
+
+
+def test_english_headers_gbk_csv_and_the_rules_of_each_cell(ctx):
+    report = check(
+        "Name,USCC,Address,County,Training type,Reason,Facts,Deciding authority,Date listed\n"
+        "甲培训部,913301069458073055,杭州,330106,subject,unlicensed,事实,西湖区教育局,2026-03-01\n"
+        "乙培训部,913301069458073055,杭州,330106,学科类,无证无照,事实,西湖区教育局,2026-03-01\n"
+        "甲培训部,,杭州,330106,学科类,无证无照,事实,西湖区教育局,2026-03-01\n"
+        ",,,999999,魔法,随便,,,2027-01-01\n"
+        "丙培训部,,,330106,艺术,安全隐患,事实,西湖区教育局,3月1日\n")
+    assert [row.number for row in report.valid] == [2]
+    problems = {row.number: {(p.field, p.code) for p in row.problems} for row in report.invalid}
+    assert problems[3] == {("uscc", "duplicate_row")}
+    assert problems[4] == {("name", "duplicate_row")}
+    assert problems[5] == {("name", "required"), ("facts", "required"), ("authority", "required"),
+                           ("address", "address_required"), ("county", "county_unknown"),
+                           ("training_type", "training_unknown"), ("reason", "reason_unknown"),
+                           ("listed_on", "date_future")}
+    assert problems[6] == {("address", "address_required"), ("listed_on", "date_format")}
+    assert report.headers["uscc"] == "USCC"
+
+
+def test_staff_uploads_only_inside_their_jurisdiction(ctx):
+    report = check(SAMPLE.read_text(encoding="utf-8"), scope="3301")
+    outside = {row.number for row in report.invalid if any(p.code == "county_outside" for p in row.problems)}
+    assert outside == {5, 7}  # the Xining rows
+
+
+def test_a_registered_code_links_the_registry(ctx):
+    institution = db.session.scalar(select(Institution).where(Institution.uscc.is_not(None)).limit(1))
+    text = ("机构名称,统一社会信用代码,所属区县(代码),培训类型,列入事由,违规事实,决定机关,列入日期\n"
+            f"{institution.name},{institution.uscc},{institution.region_code},学科类,违规培训,事实,教育局,2026-01-05\n")
+    report = check(text)
+    entry = imports.import_rows(report.valid, BATCH)[0]
+    assert entry.institution_id == institution.id
+
+
+def test_the_template_has_the_published_columns(ctx):
+    text = imports.template_csv()
+    assert text.startswith("\ufeff机构名称,统一社会信用代码,地址,所属区县(代码),培训类型,列入事由,违规事实,决定机关,列入日期,"
+                           "截止日期,处理结果,关联处罚决定书文号")
+    headers, rows = imports.read(text.encode("utf-8"))
+    assert imports.check(headers, rows, dt.date(2026, 11, 29)).invalid == []
+
+
+# ---- The staff page ----------------------------------------------------------------------------
+
+@pytest.fixture
+def city_handler(app, client):
+    _id, secret = make_account(app, "bl.import", Role.HANDLER, "330100", "浙杭执字8801")
+    sign_in(client, "bl.import", secret)
+    return client
+
+
+def upload(client, path: Path, action="import", skip=False, batch=BATCH):
+    token = hidden(client.get("/staff/blacklist/import").get_data(as_text=True), "csrf_token")
+    data = {"csrf_token": token, "batch": batch, "action": action,
+            "file": (io.BytesIO(path.read_bytes()), path.name)}
+    if skip:
+        data["skip_invalid"] = "y"
+    return client.post("/staff/blacklist/import?lang=en", data=data, content_type="multipart/form-data")
+
+
+def test_the_import_page_reports_rows_and_imports_only_when_told(app, city_handler, sample_xlsx):
+    page = city_handler.get("/staff/blacklist/import?lang=en").get_data(as_text=True)
+    assert "统一社会信用代码" in page and "/staff/blacklist/import/template.csv" in page
+    refused = upload(city_handler, sample_xlsx)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was imported" in page
+    for number in (4, 5, 6, 7):  # the two bad rows, and the two Xining rows outside Hangzhou
+        assert f"Row {number}" in page
+    assert "Row 2<" not in page
+    assert "330100 is not a district or county code." in page and "630104 is outside your jurisdiction." in page
+    assert entries_of(app) == {}
+    checked = upload(city_handler, sample_xlsx, action="check", skip=True)
+    assert checked.status_code == 422 and entries_of(app) == {}
+    done = upload(city_handler, sample_xlsx, skip=True)
+    assert done.status_code == 200 and "2 entries imported." in done.get_data(as_text=True)
+    assert set(entries_of(app)) == {"西湖向日葵培训中心", "滨江小画家美术工作室"}
+    with app.app_context():
+        events = db.session.scalars(select(BlacklistEvent).join(BlacklistEntry).where(BlacklistEntry.batch == BATCH))
+        assert {e.actor_id for e in events} != {None}  # the officer who uploaded it
+
+
+def test_the_template_downloads(city_handler):
+    response = city_handler.get("/staff/blacklist/import/template.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "关联处罚决定书文号" in response.get_data(as_text=True)
+
+
+def test_a_file_that_is_not_a_list_is_refused_beside_the_field(app, city_handler, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("hello\n", encoding="utf-8")
+    response = upload(city_handler, path)
+    assert response.status_code == 422 and "These columns are missing" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(BlacklistEntry)
+                                 .where(BlacklistEntry.batch == BATCH)) == 0
