@@ -6,6 +6,8 @@ Revises: 84b134ccd29d
 Create Date: 2026-11-29 15:31:01.361566+00:00
 
 """
+import unicodedata
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -142,6 +144,28 @@ def upgrade():
         batch_op.add_column(sa.Column('annual_inspection_year', sa.Integer(), nullable=True))
 
     # ### end Alembic commands ###
+    backfill_institution_grams()
+
+
+def grams_of(name):
+    """As portal.search.grams.grams_of when this revision was written: every substring of one to
+    three characters of the name, full-width folded (NFKC), case folded, spaces removed."""
+    text = "".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+    return {text[start:start + size] for size in (1, 2, 3) for start in range(len(text) - size + 1)}
+
+
+def backfill_institution_grams():
+    """Index the names of the institutions already registered, so search finds them at once."""
+    connection = op.get_bind()
+    grams = sa.table('name_grams', sa.column('gram'), sa.column('kind'), sa.column('ref_id'))
+    rows = []
+    for ref_id, name in connection.execute(sa.text("SELECT id, name FROM institutions")):
+        rows.extend({'gram': gram, 'kind': 'institution', 'ref_id': ref_id} for gram in grams_of(name))
+        if len(rows) >= 5000:
+            connection.execute(grams.insert(), rows)
+            rows = []
+    if rows:
+        connection.execute(grams.insert(), rows)
 
 
 def downgrade():

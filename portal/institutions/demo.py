@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.identifiers import USCC_ALPHABET, org_code_check_character, uscc_check_character
-from portal.institutions.models import Institution, InstitutionKind, LicenceStatus, RegistrationType
+from portal.institutions.models import (AnnualInspection, Institution, InstitutionKind, LicenceStatus,
+                                        RegistrationType)
 
 # Hangzhou (the Hangzhou plan), Chaoyang in Liaoning, Xining in Qinghai (the blacklist campaign).
 # code: (short name used in institution names, the address prefix)
@@ -77,11 +78,34 @@ def _institution(rng: random.Random, code: str, serial: int) -> Institution:
     )
 
 
+INSPECTION_YEAR = 2025
+
+
+def inspect_annually(institution: Institution) -> None:
+    """The demo's last annual inspection: most licensed institutions passed, a few failed, the
+    rest were not inspected. Drawn from the name, not from the registry's random stream, so the
+    institutions generated after it stay the same."""
+    if institution.annual_inspection_year is not None:
+        return
+    roll = random.Random(f"inspection {institution.region_code} {institution.name}").random()
+    if institution.licence_status is not LicenceStatus.VALID:
+        result = AnnualInspection.FAILED if roll < 0.5 else AnnualInspection.NOT_INSPECTED
+    else:
+        result = AnnualInspection.PASSED if roll < 0.85 else (
+            AnnualInspection.FAILED if roll < 0.93 else AnnualInspection.NOT_INSPECTED)
+    institution.annual_inspection = result
+    institution.annual_inspection_year = None if result is AnnualInspection.NOT_INSPECTED else INSPECTION_YEAR
+
+
 def seed() -> int:
     """Add the demo institutions that are not there yet (matched by name and area, or by USCC,
     so a database seeded by an earlier version of this generator is extended, not broken);
     returns how many were added."""
     rng = random.Random(20221122)
+    # Demo institutions seeded before inspections were recorded get theirs when met again below.
+    uninspected = {(i.name, i.region_code): i for i in db.session.scalars(
+        select(Institution).where(Institution.annual_inspection_year.is_(None),
+                                  Institution.annual_inspection == AnnualInspection.NOT_INSPECTED))}
     rows = db.session.execute(select(Institution.name, Institution.region_code, Institution.uscc)).all()
     existing = {(name, code) for name, code, _uscc in rows}
     codes = {uscc for _name, _code, uscc in rows if uscc}
@@ -90,8 +114,11 @@ def seed() -> int:
         for serial in range(1, PER_COUNTY + 1):
             institution = _institution(rng, code, serial)
             if (institution.name, code) in existing or (institution.uscc and institution.uscc in codes):
+                if (institution.name, code) in uninspected:
+                    inspect_annually(uninspected.pop((institution.name, code)))
                 continue
             existing.add((institution.name, code))
+            inspect_annually(institution)
             if institution.uscc:
                 codes.add(institution.uscc)
             db.session.add(institution)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Optional
 
 from portal.forms import clean_text, enum_choices
@@ -13,7 +13,7 @@ from portal.regions.forms import RegionField
 
 
 class InstitutionSearchForm(FlaskForm):
-    """Name or USCC, area and kind of training."""
+    """Name or USCC, area, kind of training, and whitelisted only."""
 
     class Meta:
         csrf = False
@@ -28,3 +28,4 @@ class InstitutionSearchForm(FlaskForm):
                          description=_l("A province, city or district name, or its six-digit code."))
     kind = SelectField(_l("Kind of training"), validators=[Optional()],
                        choices=enum_choices(InstitutionKind, blank=_l("All kinds")))
+    whitelisted = BooleanField(_l("Whitelisted institutions only"))

@@ -1,13 +1,16 @@
 """Institutions and their licensing facts."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from portal.db import Base, created_at, intpk, updated_at, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.identifiers import normalise_uscc
 from portal.regions.models import Region
+from portal.search import grams
+
+GRAM_KIND = "institution"  # the kind of the name index (portal.search) that holds their names
 
 
 class InstitutionKind(LabelledEnum):
@@ -68,6 +71,8 @@ class Institution(Base):
     updated_at: Mapped[updated_at]
 
     region: Mapped[Region] = relationship(lazy="raise")
+    # Filled by queries that ask for it (with_expression(Institution.whitelisted, ...)); None otherwise.
+    whitelisted: Mapped[bool | None] = query_expression()
 
     @validates("uscc")
     def _check_uscc(self, _key: str, value: str | None) -> str | None:
@@ -87,3 +92,21 @@ class Institution(Base):
     def __repr__(self) -> str:
         return f"<Institution {self.id} {self.uscc or '-'}>"
 
+
+
+# The name index follows the names on every write path (demo data, imports, staff edits), so a
+# renamed institution is found by its new name at once and never by its old one.
+@event.listens_for(Institution, "after_insert")
+def _index_name(_mapper, connection, target: Institution) -> None:
+    grams.replace(connection, GRAM_KIND, [(target.id, target.name)])
+
+
+@event.listens_for(Institution, "after_update")
+def _reindex_changed_name(_mapper, connection, target: Institution) -> None:
+    if inspect(target).attrs.name.history.has_changes():
+        grams.replace(connection, GRAM_KIND, [(target.id, target.name)])
+
+
+@event.listens_for(Institution, "after_delete")
+def _forget_name(_mapper, connection, target: Institution) -> None:
+    grams.drop(connection, GRAM_KIND, [target.id])

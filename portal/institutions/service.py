@@ -1,17 +1,23 @@
 """Searching and maintaining the registry."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, delete, or_, select, union
+from sqlalchemy.orm import selectinload, with_expression
 
+from portal import clock
 from portal.extensions import db
 from portal.forms import clean_text
 from portal.identifiers import clean
-from portal.institutions.models import Institution, InstitutionKind
-from portal.pagination import Page, paginate
+from portal.institutions import whitelist
+from portal.institutions.models import GRAM_KIND, Institution, InstitutionKind
+from portal.pagination import Page
+from portal.search import grams
+from portal.search.models import NameGram
+from portal.search.pages import paginate_capped
 
 MAX_QUERY_LENGTH = 100
 USCC_FRAGMENT = re.compile(r"^[0-9A-Z]{4,18}$")
@@ -29,34 +35,66 @@ class InstitutionQuery:
     text: str = ""
     region_prefix: str | None = None
     kind: InstitutionKind | None = None
+    whitelisted_only: bool = False
 
     @classmethod
     def from_input(cls, text: str | None, region_prefix: str | None = None,
-                   kind: str | None = None) -> "InstitutionQuery":
+                   kind: str | None = None, whitelisted_only: bool = False) -> "InstitutionQuery":
         """Build a query from raw input: text trimmed and cut, unknown kinds ignored."""
         kinds = {k.value: k for k in InstitutionKind}
-        return cls(clean_text(text)[:MAX_QUERY_LENGTH], region_prefix, kinds.get(kind or ""))
+        return cls(clean_text(text)[:MAX_QUERY_LENGTH], region_prefix, kinds.get(kind or ""), whitelisted_only)
 
 
-def build_query(query: InstitutionQuery) -> Select:
-    """The SELECT for a registry search: name substring or USCC prefix, region, kind."""
-    stmt = select(Institution).options(selectinload(Institution.region))
+def code_range(column, prefix: str, length: int) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, as a range an index answers on every database (LIKE 'x%'
+    does not on SQLite, nor on PostgreSQL outside the C collation)."""
+    return column.between(prefix, prefix + "Z" * (length - len(prefix)))
+
+
+def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None]:
+    """Name fragment (through the name index) or USCC prefix; and the number of matches when the
+    name index alone answers it."""
+    named = grams.name_match(GRAM_KIND, Institution.id, Institution.name, text)
+    code = clean(text)
+    if not USCC_FRAGMENT.match(code):
+        return named.condition, named.count
+    coded = code_range(Institution.uscc, code, 18)
+    if named.ids is None:
+        return or_(named.condition, coded), None
+    # One IN over both indexes' ids: an OR of the two conditions would read every row.
+    either = union(named.ids, select(Institution.id).where(coded))
+    return Institution.id.in_(either) & or_(named.contains, coded), None
+
+
+def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | None]:
+    stmt = select(Institution).options(selectinload(Institution.region),
+                                       with_expression(Institution.whitelisted, whitelist.whitelisted(today)))
+    known = None
     if query.text:
-        matches = [Institution.name.contains(query.text, autoescape=True)]
-        code = clean(query.text)
-        if USCC_FRAGMENT.match(code):
-            matches.append(Institution.uscc.startswith(code, autoescape=True))
-        stmt = stmt.where(or_(*matches))
+        matches, known = _text_matches(query.text)
+        stmt = stmt.where(matches)
     if query.region_prefix:
-        stmt = stmt.where(Institution.region_code.startswith(query.region_prefix, autoescape=True))
+        stmt = stmt.where(code_range(Institution.region_code, query.region_prefix, 6))
     if query.kind:
         stmt = stmt.where(Institution.kind == query.kind)
-    return stmt.order_by(Institution.name, Institution.id)
+    if query.whitelisted_only:
+        stmt = stmt.where(whitelist.whitelisted(today))
+    if query.region_prefix or query.kind or query.whitelisted_only:
+        known = None
+    return stmt.order_by(Institution.name, Institution.id), known
 
 
-def search(query: InstitutionQuery, page: int, page_size: int) -> Page[Institution]:
-    """One page of institutions matching the query, regions loaded alongside."""
-    return paginate(build_query(query), page, page_size)
+def build_query(query: InstitutionQuery, today: dt.date | None = None) -> Select:
+    """The SELECT for a registry search: name fragment or USCC prefix, region, kind, whitelist."""
+    return _filtered(query, today or clock.today())[0]
+
+
+def search(query: InstitutionQuery, page: int, page_size: int, today: dt.date | None = None) -> Page[Institution]:
+    """One page of institutions matching the query, regions and whitelist standing loaded
+    alongside; matches are counted up to a cap ("more than 1,000"), from the name index alone
+    when a short fragment is all there is to it."""
+    stmt, known = _filtered(query, today or clock.today())
+    return paginate_capped(stmt, page, page_size, known=known)
 
 
 def get(institution_id: int) -> Institution:
@@ -88,3 +126,11 @@ def resolve(text: str, limit: int = 8) -> tuple[Institution | None, list[Institu
     if len(candidates) == 1:
         return candidates[0], []
     return None, candidates
+
+
+def reindex_names() -> int:
+    """Rebuild the name index of every institution; returns how many were indexed."""
+    records = list(db.session.execute(select(Institution.id, Institution.name)))
+    db.session.execute(delete(NameGram).where(NameGram.kind == GRAM_KIND))
+    grams.index(GRAM_KIND, records)
+    return len(records)

@@ -3,30 +3,34 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from portal.institutions import service
+from portal import clock
+from portal.inspections import service as inspections
+from portal.institutions import profile, service
 from portal.institutions.forms import InstitutionSearchForm
 from portal.institutions.models import InstitutionKind
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
+from portal.site.pagecache import cached_page
 
 bp = Blueprint("institutions", __name__)
 
 
 @bp.get("/institutions")
 @public_cache(300)
+@cached_page
 def index():
-    """Search the registry by name or USCC, filtered by area and kind."""
+    """Search the registry by name or USCC, filtered by area, kind and whitelist standing."""
     args = request.args.copy()
     if args.get("kind") not in {kind.value for kind in InstitutionKind}:
         args.pop("kind", None)  # an unknown kind is ignored, not an error
     form = InstitutionSearchForm(args)
     form.validate()
-    searched = any(args.get(name) for name in ("q", "region", "kind"))
+    searched = any(args.get(name) for name in ("q", "region", "kind", "whitelisted"))
     page = None
     if not form.region.errors:  # an unclear area asks first rather than showing everything
         region = form.region.region
         query = service.InstitutionQuery.from_input(
-            form.q.data, region.scope_prefix if region else None, form.kind.data)
+            form.q.data, region.scope_prefix if region else None, form.kind.data, bool(form.whitelisted.data))
         page = service.search(query, parse_page_number(args.get("page")), current_app.config["PAGE_SIZE"])
     return render_template("institutions/index.html", form=form, page=page, searched=searched)
 
@@ -34,9 +38,12 @@ def index():
 @bp.get("/institutions/<int:institution_id>")
 @public_cache(300)
 def detail(institution_id: int):
-    """One institution's registry facts."""
+    """One institution: is it safe to pay? The whitelist verdict, then every public record about it."""
     try:
-        institution = service.get(institution_id)
+        facts = profile.profile(institution_id, clock.today())
     except service.InstitutionNotFound:
         abort(404)
-    return render_template("institutions/detail.html", institution=institution)
+    return render_template("institutions/detail.html", profile=facts, institution=facts.institution,
+                           verdict=facts.verdict, prepaid_months=profile.PREPAID_MAX_MONTHS,
+                           prepaid_hours=profile.PREPAID_MAX_CLASS_HOURS,
+                           inspection_results=inspections.results_for_institution(institution_id))
