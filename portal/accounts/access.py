@@ -13,7 +13,7 @@ from flask_login import current_user
 from portal.accounts.models import Role
 
 
-SAFE_NEXT = re.compile(r"/staff/[A-Za-z0-9/_\-.]*(\?[A-Za-z0-9=&_\-.%]*)?")
+SAFE_NEXT = re.compile(r"/(staff|supervisor)/[A-Za-z0-9/_\-.]*(\?[A-Za-z0-9=&_\-.%]*)?")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -25,14 +25,16 @@ def safe_next(target: str | None) -> str | None:
 
 
 def staff_required(*roles: Role) -> Callable:
-    """Require a signed-in account, and one of `roles` when any are named (403 otherwise)."""
+    """Require a signed-in staff account (not a supervisor's), and one of `roles` when any are
+    named (403 otherwise)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-            if roles and current_user.role not in roles:
+            # Social supervisors have their own workspace; the back office is never theirs.
+            if current_user.role is Role.SUPERVISOR or (roles and current_user.role not in roles):
                 abort(403)
             return view(*args, **kwargs)
 

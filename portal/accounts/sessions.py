@@ -23,12 +23,19 @@ def start(user: User) -> None:
     session["account"] = {"version": user.session_version, "since": now, "seen": now}
 
 
+def usable(user: User) -> bool:
+    """Active, and for a social supervisor only during the term (ended by dismissal or the date)."""
+    from portal.supervisors import service as supervisors
+
+    return user.active and supervisors.may_sign_in(user)
+
+
 def load(user_id: str) -> User | None:
     """Flask-Login's loader: the user, if the session is still good (not ended, idle or old)."""
     state = session.get("account")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     now = int(time.time())
-    if (user is None or not user.active or user.must_change_password or user.totp_enrolled_at is None
+    if (user is None or not usable(user) or user.must_change_password or user.totp_enrolled_at is None
             or not state or state.get("version") != user.session_version
             or now - state.get("seen", 0) > IDLE_SECONDS or now - state.get("since", 0) > ABSOLUTE_SECONDS):
         return None
@@ -51,6 +58,6 @@ def pending_user() -> User | None:
     if not state or int(time.time()) - state.get("since", 0) > PENDING_SECONDS:
         return None
     user = db.session.get(User, state["id"])
-    if user is None or not user.active or user.session_version != state["version"]:
+    if user is None or not usable(user) or user.session_version != state["version"]:
         return None
     return user

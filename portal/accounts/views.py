@@ -10,6 +10,7 @@ from portal import clock
 from portal.accounts import service, sessions, totp
 from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
+from portal.accounts.models import Role
 from portal.extensions import db, limiter
 from portal.forms import clean_text
 from portal.i18n import _
@@ -43,6 +44,11 @@ def failed(_response) -> bool:
     return g.get("sign_in_failed", False)
 
 
+def home(user) -> str:
+    """Where a signed-in person starts: the workspace for a supervisor, the account page for staff."""
+    return url_for("supervisor.dashboard") if user.role is Role.SUPERVISOR else url_for("staff.account")
+
+
 def step_name(user) -> str:
     """The one sign-in step this account may take now."""
     if user.must_change_password:
@@ -66,7 +72,7 @@ def next_step(user) -> str:
 def login():
     """Username and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("staff.account"))
+        return redirect(home(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -80,6 +86,12 @@ def login():
             db.session.commit()
             form.password.errors = [_("The username or password is not right.")]
         else:
+            if not sessions.usable(user):  # a supervisor outside the term (the password was right)
+                audit.record(f"user:{user.id}", "user.sign_in_failed", "user", user.id, after={"reason": "term"})
+                db.session.commit()
+                form.password.errors = [_("Your appointment as a social supervisor is not in force, so this "
+                                          "account cannot sign in. Please contact the education bureau.")]
+                return render_template("accounts/login.html", form=form), 422
             sessions.remember_pending(user)
             db.session.commit()
             return redirect(next_step(user))
@@ -134,7 +146,7 @@ def enrol():
         else:
             sessions.start(user)
             db.session.commit()
-            return render_template("accounts/recovery.html", codes=codes)
+            return render_template("accounts/recovery.html", codes=codes, home=home(user))
     db.session.commit()
     uri = totp.provisioning_uri(secret, user.username)
     return render_template("accounts/enrol.html", form=form, secret=secret, qr=qr_data_uri(uri)), \
@@ -169,7 +181,7 @@ def second_factor():
             sessions.start(user)
             audit.record(f"user:{user.id}", "user.signed_in", "user", user.id, after={"factor": used})
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("staff.account"))
+            return redirect(safe_next(request.args.get("next")) or home(user))
     return render_template("accounts/code.html", form=form), 422 if form.errors else 200
 
 

@@ -22,6 +22,9 @@ def make_account(app, username, role, region, certificate=None):
         secret = service.begin_totp(user)
         service.confirm_totp(user, pyotp.TOTP(secret).at(dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30)),
                              dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30))
+        if role is Role.SUPERVISOR:  # a supervisor's account works only while appointed, in term
+            from tests.supervisors.helpers import appoint
+            appoint(user)
         db.session.commit()
         return user.id, secret
 
