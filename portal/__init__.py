@@ -20,6 +20,7 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=None,
     )
+    app.json.ensure_ascii = False  # JSON carries Chinese as UTF-8 characters, not \u escapes
     if not isinstance(config, Config):
         config = load_config(config)
     app.config.from_object(config)
@@ -87,6 +88,7 @@ def quiet_sensitive_loggers() -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each feature's routes."""
     from portal.accounts.staff_views import bp as staff_bp
+    from portal.api.views import bp as api_bp
     from portal.blacklist.staff_views import bp as blacklist_staff_bp
     from portal.blacklist.views import bp as blacklist_bp
     from portal.accounts.views import bp as accounts_bp
@@ -96,11 +98,17 @@ def register_blueprints(app: Flask) -> None:
     from portal.complaints.views import bp as complaints_bp
     from portal.disclosures.staff_views import bp as disclosure_staff_bp
     from portal.disclosures.views import bp as disclosures_bp
+    from portal.inspections.staff_views import bp as inspection_staff_bp
+    from portal.inspections.views import bp as inspections_bp
     from portal.institutions.views import bp as institutions_bp
     from portal.regions.views import bp as regions_bp
     from portal.security.staff_views import bp as audit_bp
     from portal.site import navigation
     from portal.site.views import bp as site_bp
+    from portal.stats.views import bp as stats_bp
+    from portal.supervisors.staff_views import bp as supervisor_staff_bp
+    from portal.supervisors.views import bp as supervisors_bp
+    from portal.supervisors.workspace_views import bp as supervisor_bp
     from portal.typical.staff_views import bp as typical_staff_bp
     from portal.typical.views import bp as typical_bp
     from portal.workdays.staff_views import bp as workdays_bp
@@ -114,6 +122,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(typical_staff_bp)
     app.register_blueprint(blacklist_bp)
     app.register_blueprint(blacklist_staff_bp)
+    app.register_blueprint(inspections_bp)
+    app.register_blueprint(inspection_staff_bp)
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
@@ -122,6 +134,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rewards_bp)
     app.register_blueprint(custody_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(supervisors_bp)
+    app.register_blueprint(supervisor_bp)
+    app.register_blueprint(supervisor_staff_bp)
     navigation.init_app(app)
 
 

@@ -9,9 +9,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from portal.blacklist.cli import blacklist_cli
 from portal.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from portal.extensions import db
+from portal.inspections.cli import inspections_cli
 from portal.notifications.cli import notify_cli
+from portal.search.cli import search_cli
 
 keys_cli = AppGroup("keys", help="The portal's secret keys.")
 regions_cli = AppGroup("regions", help="The GB/T 2260 division table.")
@@ -185,6 +188,8 @@ def translate_compile() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, notify_cli, seed_demo,
+    for command in (keys_cli, regions_cli, holidays_cli, audit_cli, translate_cli, notify_cli, blacklist_cli, search_cli,
+                    inspections_cli,
+                    seed_demo,
                     backup_command, create_user, demo_credentials):
         app.cli.add_command(command)

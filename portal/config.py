@@ -89,6 +89,8 @@ class Config:
         self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.PAGE_SIZE = _env_int("PAGE_SIZE", 20)
+        self.STATS_CACHE_SECONDS = _env_int("STATS_CACHE_SECONDS", 300)  # /stats figures kept this long per process
+        self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept this long per process
         # Who runs the site: shown in the header and footer (主办单位), as a deployment sets it.
         self.AUTHORITY_NAME_ZH = _env("AUTHORITY_NAME_ZH", "教育行政部门（演示）")
         self.AUTHORITY_NAME_EN = _env("AUTHORITY_NAME_EN", "Education Bureau (demonstration)")
@@ -150,6 +152,8 @@ class TestingConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(test_url)
             self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.STATS_CACHE_SECONDS = 0  # every test sees its own rows
+        self.PAGE_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -21,3 +21,15 @@ def seed() -> Iterator[str]:
     yield f"demo accounts: {accounts_demo.seed()} added"
     yield f"demo cases: {complaints_demo.seed()} added"
     yield f"demo penalty disclosures: {disclosures_demo.seed()} added"
+    from portal.blacklist import demo as blacklist_demo
+
+    yield f"demo blacklist entries: {blacklist_demo.seed()} added"
+    from portal.typical import demo as typical_demo
+
+    yield f"demo typical cases: {typical_demo.seed()} added"
+    from portal.supervisors import demo as supervisors_demo
+
+    yield f"demo social supervisors: {supervisors_demo.seed()} added"
+    from portal.inspections import demo as inspections_demo
+
+    yield f"demo inspection draws: {inspections_demo.seed()} added"

@@ -17,15 +17,20 @@ from portal.extensions import db
 from portal.security.attachments import clean
 from tests.accounts.test_admin_views import make_account, sign_in
 from tests.complaints.helpers import file, hidden, named_identity
+from tests.blacklist.test_service import propose_entry
 from tests.disclosures.test_staff import draft_disclosure
+from tests.inspections.helpers import item as inspection_item, prepare_draw
+from tests.typical.test_staff import draft_case
 from tests.support import files
+from tests.supervisors import helpers as supervisor_helpers
+from portal.supervisors.models import ObservationPhoto
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
 EVERYONE = STAFF | {Role.SUPERVISOR}
 # endpoint: roles allowed. Routes taking a record answer 404 to an allowed role of another
 # jurisdiction; a role that is not allowed gets 403 wherever the record is.
 ACCESS = {
-    "staff.account": EVERYONE,
+    "staff.account": STAFF,  # supervisors have their own account page in the workspace
     "staff.users": {Role.ADMIN},
     "staff.new_user": {Role.ADMIN},
     "staff.user_detail": {Role.ADMIN},
@@ -57,8 +62,47 @@ ACCESS = {
     # The benchmark is the same everywhere: province administrators only (both sides here are).
     "disclosure_staff.new_rule": {Role.ADMIN},
     "disclosure_staff.edit_rule": {Role.ADMIN},
+    "inspection_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "inspection_staff.item_list": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "inspection_staff.item_edit": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.new": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "inspection_staff.commit": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.draw": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.recusal": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.result": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.publish": {Role.ADMIN, Role.HANDLER},
+    "typical_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "typical_staff.new": {Role.ADMIN, Role.HANDLER},
+    "typical_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "typical_staff.submit": {Role.ADMIN, Role.HANDLER},
+    "typical_staff.review": {Role.REVIEWER},
+    "typical_staff.withdraw": {Role.ADMIN, Role.HANDLER},
+    "blacklist_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.new": {Role.ADMIN, Role.HANDLER},
+    "blacklist_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.step": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.import_list": {Role.ADMIN, Role.HANDLER},
+    "blacklist_staff.template": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.index": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.new": {Role.ADMIN},
+    "supervisor_staff.detail": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.step": {Role.ADMIN},
+    "supervisor_staff.duty_record": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.inbox": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.observation": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.open_case": {Role.ADMIN, Role.HANDLER},
+    "supervisor_staff.photo": {Role.ADMIN, Role.HANDLER},
 }
-RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id"}
+# Where posting a page's form is open to fewer roles than reading the page.
+POST_ACCESS = {
+    "disclosure_staff.detail": {Role.ADMIN, Role.HANDLER},  # reviewers read a draft; drafters edit it
+    "inspection_staff.item_list": {Role.ADMIN, Role.HANDLER},  # reviewers read the item list; managers add
+    "typical_staff.detail": {Role.ADMIN, Role.HANDLER},  # likewise
+}
+RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id", "typical_case_id",
+                    "entry_id", "supervisor_id", "observation_id"}
+RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -80,13 +124,22 @@ def records(app):
         user, _ = accounts.create_user("matrix.target", "被管理账号", Role.HANDLER, "330106", "浙杭执字9")
         request = custody.request_reveal(filed.complaint, user, "需要核实举报人是否为受害学生家长")
         disclosure = draft_disclosure(user, region_code="330106", decision_number="矩阵测试〔2026〕1号")
+        typical_case = draft_case(user, region_code="330106")
+        entry = propose_entry(user, region_code="330106", name="矩阵测试培训部")
         rule = db.session.scalars(select(DiscretionRule)).first()
+        draw, own_item = prepare_draw(user), inspection_item(user)
+        watcher, _ = accounts.create_user("matrix.watcher", "矩阵监督员", Role.SUPERVISOR, "330106")
+        observation = supervisor_helpers.patrol(supervisor_helpers.appoint(watcher))
+        photo_id = db.session.scalar(select(ObservationPhoto.id).where(ObservationPhoto.observation_id == observation.id))
         db.session.commit()
         from portal.complaints.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
         return {"complaint_id": filed.complaint.id, "attachment_id": attachment.id, "user_id": user.id,
                 "request_id": request.id, "disclosure_id": disclosure.id, "rule_id": rule.id, "name": "note",
-                "action": "disable"}
+                "draw_id": draw.id, "item_id": own_item.id,
+                "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
+                "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
+                "photo_id": photo_id, "step": "publish"}
 
 
 def signed_in(app, role, region, label):
@@ -112,19 +165,24 @@ def test_role_by_route_inside_and_outside_the_jurisdiction(app, records, role):
     clients = {"inside": signed_in(app, role, INSIDE.get(role, "330100"), "in"),
                "outside": signed_in(app, role, OUTSIDE.get(role, "630100"), "out")}
     for rule in staff_rules(app):
-        method = "GET" if "GET" in rule.methods else "POST"
         takes_record = bool(rule.arguments & RECORD_ARGUMENTS)
-        for side, client in clients.items():
-            response = call(client, rule, records, method)
-            where = f"{role.value} {side} {method} {rule.rule}"
-            if role not in ACCESS[rule.endpoint]:
-                assert response.status_code == 403, where
-            elif side == "outside" and takes_record:
-                assert response.status_code == 404, where
-            elif method == "GET":
-                assert response.status_code == 200, where
-            else:  # an empty post is refused as incomplete or not possible now, never let through
-                assert response.status_code in (409, 422), f"{where}: {response.status_code}"
+        # A page with a form is also posted to: the post is checked as strictly as the page.
+        for method in [method for method in ("GET", "POST") if method in rule.methods]:
+            for side, client in clients.items():
+                response = call(client, rule, records, method)
+                where = f"{role.value} {side} {method} {rule.rule}: {response.status_code}"
+                allowed = POST_ACCESS.get(rule.endpoint, ACCESS[rule.endpoint]) if method == "POST" \
+                    else ACCESS[rule.endpoint]
+                if role not in allowed:
+                    # Refused either way; another jurisdiction's record may be not found first.
+                    refusals = (403, 404) if side == "outside" and takes_record else (403,)
+                    assert response.status_code in refusals, where
+                elif side == "outside" and takes_record:
+                    assert response.status_code == 404, where
+                elif method == "GET":
+                    assert response.status_code == 200, where
+                else:  # an empty post is refused as incomplete or not possible now, never let through
+                    assert response.status_code in (409, 422), where
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(app, records, client):

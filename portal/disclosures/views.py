@@ -21,6 +21,7 @@ from portal.i18n import _, _l, current_locale
 from portal.pagination import parse_page_number
 from portal.regions.forms import RegionField
 from portal.security.headers import public_cache
+from portal.site.pagecache import cached_page
 
 bp = Blueprint("disclosures", __name__)
 
@@ -76,6 +77,7 @@ def _filter_args() -> dict[str, str]:
 
 @bp.get("/disclosures")
 @public_cache(300)
+@cached_page
 def index():
     """Search the penalty decisions that are within their publication period."""
     form, query = _parse()

@@ -15,6 +15,8 @@ NAVIGATION = (
     ("disclosures.matters", _l("Enforcement matters"), ()),
     ("typical.index", _l("Typical cases"), ("typical.detail",)),
     ("blacklist.index", _l("Blacklist"), ("blacklist.detail",)),
+    ("inspections.index", _l("Random inspections"), ("inspections.detail",)),
+    ("stats.index", _l("Statistics"), ()),
 )
 
 
@@ -30,8 +32,27 @@ STAFF_NAVIGATION = (
      ("disclosure_staff.new", "disclosure_staff.detail", "disclosure_staff.submit", "disclosure_staff.review",
       "disclosure_staff.withdraw", "disclosure_staff.repair", "disclosure_staff.discretion",
       "disclosure_staff.new_rule", "disclosure_staff.edit_rule")),
-    ("typical_staff.index", _l("Typical cases"), ("admin", "handler", "reviewer"), ()),
-    ("blacklist_staff.index", _l("Blacklist"), ("admin", "handler", "reviewer"), ()),
+    ("typical_staff.index", _l("Typical cases"), ("admin", "handler", "reviewer"),
+     ("typical_staff.new", "typical_staff.detail", "typical_staff.submit", "typical_staff.review",
+      "typical_staff.withdraw")),
+    ("blacklist_staff.index", _l("Blacklist"), ("admin", "handler", "reviewer"),
+     ("blacklist_staff.new", "blacklist_staff.detail", "blacklist_staff.step", "blacklist_staff.import_list")),
+    ("inspection_staff.index", _l("Inspections"), ("admin", "handler", "reviewer"),
+     ("inspection_staff.detail", "inspection_staff.new", "inspection_staff.item_list", "inspection_staff.item_edit",
+      "inspection_staff.commit", "inspection_staff.draw", "inspection_staff.recusal", "inspection_staff.result",
+      "inspection_staff.publish")),
+    ("supervisor_staff.inbox", _l("Supervisors' submissions"), ("admin", "handler"),
+     ("supervisor_staff.observation", "supervisor_staff.open_case")),
+    ("supervisor_staff.index", _l("Social supervisors"), ("admin", "handler"),
+     ("supervisor_staff.new", "supervisor_staff.detail", "supervisor_staff.step", "supervisor_staff.duty_record")),
+)
+
+# The social supervisors' workspace: (endpoint, label, related endpoints).
+SUPERVISOR_NAVIGATION = (
+    ("supervisor.dashboard", _l("Overview"), ()),
+    ("supervisor.submissions", _l("My submissions"), ("supervisor.detail", "supervisor.edit", "supervisor.new")),
+    ("supervisor.duty_record", _l("Duty record"), ()),
+    ("supervisor.account", _l("My account"), ()),
 )
 
 
@@ -41,6 +62,10 @@ def nav_links() -> list[dict]:
     from flask_login import current_user
 
     links = []
+    if request.path.startswith("/supervisor/") and current_user.is_authenticated:
+        return [{"endpoint": endpoint, "label": label,
+                 "current": request.endpoint == endpoint or request.endpoint in related}
+                for endpoint, label, related in SUPERVISOR_NAVIGATION if endpoint in current_app.view_functions]
     if request.path.startswith("/staff/") and current_user.is_authenticated:
         for endpoint, label, roles, related in STAFF_NAVIGATION:
             if endpoint in current_app.view_functions and (not roles or current_user.role.value in roles):

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from flask import Flask
 
 # Public pages with a path argument, and a real value to fill it with.
-SAMPLE_ARGS = {"institution_id": 1}
+SAMPLE_ARGS = {"institution_id": 1, "disclosure_id": 1, "typical_case_id": 1, "entry_id": 1, "draw_id": 1}
 # Pages that need a tracking session or serve files; they have their own tests.
 SKIP_ENDPOINTS = {"static", "site.healthz", "regions.suggest", "complaints.case", "complaints.download"}
 
@@ -20,7 +20,7 @@ def public_page_urls(app: Flask) -> list[str]:
             continue
         if rule.rule.startswith(("/staff", "/supervisor", "/api", "/login")):
             continue
-        if rule.rule.endswith((".csv", ".atom", ".json")):
+        if rule.rule.endswith((".csv", ".atom", ".json", ".py")):
             continue
         if not set(rule.arguments) <= set(SAMPLE_ARGS):
             continue
