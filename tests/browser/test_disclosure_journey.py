@@ -1,7 +1,7 @@
 """A penalty disclosure from draft to the public list, in a real Chromium at desktop width: a
 handler drafts it (the benchmark shows the range; a fine above it needs a reason), a legal
-reviewer who did not draft it approves it, and it appears on the public list, its page and the
-Atom feed."""
+reviewer who did not draft it approves it, and it appears on the public list, its page, the
+institution's page and the Atom feed."""
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
@@ -21,14 +21,25 @@ def test_draft_review_publish_and_the_public_list(chromium, live_server, live_ap
     _h, handler_secret = make_account(live_app, "disc.handler", Role.HANDLER, "330106", "浙杭执字7101")
     _r, reviewer_secret = make_account(live_app, "disc.reviewer", Role.REVIEWER, "330100", "浙杭审字7102")
     number = f"杭西教罚〔2026〕{dt.datetime.now():%H%M%S}号"
+    with live_app.app_context():
+        from sqlalchemy import select
+
+        from portal.extensions import db
+        from portal.institutions.models import Institution
+
+        institution_id, uscc = db.session.execute(
+            select(Institution.id, Institution.uscc).where(Institution.region_code == "330106",
+                                                           Institution.uscc.is_not(None))
+            .order_by(Institution.id)).first()
 
     handler = staff_tab(chromium, live_server, "disc.handler", handler_secret)
     handler.get_by_role("navigation", name="主导航").get_by_role("link", name="处罚公示").click()
     handler.get_by_role("link", name="新增处罚公示").click()
     handler.get_by_label("所在区（县）").select_option("330106")
+    handler.get_by_label("机构名录中的机构（选填）").fill(str(institution_id))
     handler.get_by_label("行政相对人名称").fill(PARTY)
     handler.get_by_label("行政相对人类别").select_option("legal_person")
-    handler.get_by_label("统一社会信用代码", exact=True).fill("91330106MA2KXY3122")
+    handler.get_by_label("统一社会信用代码", exact=True).fill(uscc)
     handler.get_by_label("法定代表人（经营者）").fill("陈建国")
     handler.get_by_label("行政处罚决定书文号").fill(number)
     handler.get_by_label("违法行为类型").select_option("disguised")
@@ -74,6 +85,11 @@ def test_draft_review_publish_and_the_public_list(chromium, live_server, live_ap
     public.get_by_role("link", name=PARTY).click()
     expect(public.get_by_text(number)).to_be_visible()
     expect(public.get_by_text("¥80,000.00")).to_be_visible()
+    public.goto(f"/institutions/{institution_id}?lang=zh_CN")
+    current = public.get_by_role("region", name="正在公示的行政处罚")
+    card = current.locator("li", has=public.get_by_text(number))
+    expect(card.get_by_role("link", name="隐形变异培训")).to_have_attribute("href", re.compile(r"^/disclosures/\d+$"))
+    expect(public.get_by_role("heading", name="未列入白名单")).to_be_visible()  # a decision is published now
     feed = public.request.get("/disclosures.atom")
     titles = [entry.findtext("{http://www.w3.org/2005/Atom}title") or ""
               for entry in ET.fromstring(feed.body()).iter("{http://www.w3.org/2005/Atom}entry")]
