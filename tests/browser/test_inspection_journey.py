@@ -98,3 +98,6 @@ def test_prepare_commit_draw_record_publish_and_verify(chromium, live_server, li
 
     first_institution.click()
     expect(parent.get_by_role("heading", name=name)).to_be_visible()
+    results = parent.get_by_role("region", name="Random inspection results")
+    expect(results.get_by_role("link").first).to_have_attribute("href", re.compile(r"^/inspections/\d+$"))
+    expect(results.get_by_text(re.compile("Ordered to rectify|No problem found")).first).to_be_visible()
