@@ -116,7 +116,13 @@ SCHEMAS = {
                                    "address": {"type": "string"},
                                    "kind": _labelled([k.value for k in InstitutionKind]),
                                    "licence_status": _labelled(), "licence_number": NULLABLE_STRING,
-                                   "registration_type": _labelled(), "on_national_platform": {"type": "boolean"}}},
+                                   "registration_type": _labelled(), "on_national_platform": {"type": "boolean"},
+                                   "annual_inspection": _labelled(["passed", "failed", "not_inspected"]),
+                                   "annual_inspection_year": {"type": ["integer", "null"]},
+                                   "whitelisted": {"type": ["boolean", "null"],
+                                                   "description": "Licensed, registered, last annual inspection "
+                                                                  "passed, on the national platform and no "
+                                                                  "unrectified violation, today."}}},
     "Disclosure": {"type": "object",
                    "required": ["id", "decision_number", "party_name", "party_type", "region_code", "violation",
                                 "penalties", "decision_date", "published_until", "withdrawn"],
@@ -246,7 +252,9 @@ def paths() -> dict:
         "/api/v1/institutions": _get(
             "Search the registry of training institutions",
             [Q, REGION, _query("kind", "Kind of training.", {"type": "string",
-                                                            "enum": [k.value for k in InstitutionKind]}), PAGE],
+                                                            "enum": [k.value for k in InstitutionKind]}),
+             _query("whitelisted", "true for whitelisted institutions only.",
+                    {"type": "string", "enum": ["true", "false"]}), PAGE],
             _json(_page_of("Institution"), "One page of institutions.")),
         "/api/v1/institutions/{institution_id}": _get(
             "One institution", [_id("institution_id")], _json(_ref("Institution"), "The institution."), True),

@@ -42,7 +42,9 @@ def institution(row: Institution) -> dict:
             "region": row.region.path_zh, "address": row.address, "kind": labelled(row.kind),
             "licence_status": labelled(row.licence_status), "licence_number": row.licence_number,
             "registration_type": labelled(row.registration_type),
-            "on_national_platform": row.on_national_platform}
+            "on_national_platform": row.on_national_platform,
+            "annual_inspection": labelled(row.annual_inspection), "annual_inspection_year": row.annual_inspection_year,
+            "whitelisted": row.whitelisted}
 
 
 def disclosure(row: PublicDisclosure) -> dict:

@@ -175,10 +175,14 @@ def list_regions():
 def list_institutions():
     """The registry: search by name fragment or USCC, filtered by area and kind."""
     q, region, kind, number = text_arg(), region_arg(), enum_arg("kind", InstitutionKind), page_arg()
-    query = institutions.InstitutionQuery(q, region.scope_prefix if region else None, kind)
+    whitelisted = request.args.get("whitelisted")
+    if whitelisted not in (None, "true", "false"):
+        raise _bad("whitelisted", _("true or false"))
+    query = institutions.InstitutionQuery(q, region.scope_prefix if region else None, kind, whitelisted == "true")
     page = institutions.search(query, number, current_app.config["PAGE_SIZE"])
     return listing(page, [serialize.institution(row) for row in page.items], "api.list_institutions",
-                   q=q, region=region.code if region else None, kind=kind.value if kind else None)
+                   q=q, region=region.code if region else None, kind=kind.value if kind else None,
+                   whitelisted=whitelisted)
 
 
 @bp.get(f"{PREFIX}/institutions/<int:institution_id>")

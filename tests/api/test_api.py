@@ -279,3 +279,12 @@ def test_blacklist_entry_has_its_public_history(client):
     assert entry["removed_on"] and entry["removal_reason"]
     assert entry["history"] and all(step["at"].endswith("+08:00") for step in entry["history"])
     assert client.get("/api/v1/blacklist/999999").status_code == 404
+
+
+def test_whitelisted_only_matches_the_page(client):
+    api = client.get("/api/v1/institutions?region=330100&whitelisted=true").get_json()
+    assert api["total"] > 0 and all(item["whitelisted"] is True for item in api["items"])
+    page = client.get("/institutions?region=330100&whitelisted=y").get_data(as_text=True)
+    assert [item["id"] for item in api["items"]] == [int(i) for i in re.findall(r'href="/institutions/(\d+)"', page)]
+    everyone = client.get("/api/v1/institutions?region=330100").get_json()
+    assert everyone["total"] > api["total"]
