@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from portal import clock
+from portal import clock, feeds
 from portal.blacklist import queries
 from portal.blacklist.forms import BlacklistSearchForm
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
@@ -18,8 +18,6 @@ from portal.site.pagecache import cached_page
 
 bp = Blueprint("blacklist", __name__)
 
-ATOM = "http://www.w3.org/2005/Atom"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FILTERS = ("q", "region", "reason", "removed")
 
 
@@ -97,31 +95,22 @@ def export():
     return response
 
 
-def _absolute(endpoint: str, **values) -> str:
-    # From the configured address, never the request's Host header: the feed may be cached.
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    element.text = text
-    return element
 
 
 def _entry(feed: ET.Element, e: BlacklistEntry, locale: str) -> None:
     entry = ET.SubElement(feed, "entry")
-    link = _absolute("blacklist.detail", entry_id=e.id)
+    link = feeds.absolute("blacklist.detail", entry_id=e.id)
     removed = e.state is BlacklistState.REMOVED
-    _text(entry, "title", f"{_('Removed') + ': ' if removed else ''}{e.name} · {e.reason.label}")
-    _text(entry, "id", link)
+    feeds.text(entry, "title", f"{_('Removed') + ': ' if removed else ''}{e.name} · {e.reason.label}")
+    feeds.text(entry, "id", link)
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
-    _text(entry, "updated", e.updated_at.isoformat(timespec="seconds"))
+    feeds.text(entry, "updated", e.updated_at.isoformat(timespec="seconds"))
     summary = [_("Status: %(status)s", status=_status(e)), e.region.path(locale),
                _("Listed on %(date)s by %(authority)s", date=e.listed_on.isoformat() if e.listed_on else "",
                  authority=e.authority_name)]
     if removed:
         summary.append(_("Removed on %(date)s: %(reason)s", date=e.removed_on.isoformat(), reason=e.removal_reason))
-    _text(entry, "summary", "\n".join(summary), type="text")
+    feeds.text(entry, "summary", "\n".join(summary), type="text")
 
 
 @bp.get("/blacklist.atom")
@@ -129,18 +118,9 @@ def _entry(feed: ET.Element, e: BlacklistEntry, locale: str) -> None:
 def feed():
     """The latest changes on the public list as an Atom 1.0 feed."""
     locale = current_locale()
-    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if locale == "zh_CN" else "en"})
-    authority = current_app.config["AUTHORITY_NAME_ZH" if locale == "zh_CN" else "AUTHORITY_NAME_EN"]
-    _text(root, "title", f"{_('Blacklist')} · {authority}")
-    _text(root, "id", _absolute("blacklist.feed"))
-    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": _absolute("blacklist.feed")})
-    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": _absolute("blacklist.index")})
-    author = ET.SubElement(root, "author")
-    _text(author, "name", authority)
+    root, updated = feeds.start(_("Blacklist"), "blacklist.feed", "blacklist.index")
     entries = queries.latest()
-    updated = max((e.updated_at for e in entries), default=clock.now())
-    _text(root, "updated", updated.isoformat(timespec="seconds"))
+    updated.text = max((e.updated_at for e in entries), default=clock.now()).isoformat(timespec="seconds")
     for e in entries:
         _entry(root, e, locale)
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    return feeds.respond(root)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import Optional
 
-from portal import clock
+from portal import clock, feeds
 from portal.complaints.models import Category
 from portal.csvexport import to_csv
 from portal.disclosures import queries
@@ -25,8 +25,6 @@ from portal.site.pagecache import cached_page
 
 bp = Blueprint("disclosures", __name__)
 
-ATOM = "http://www.w3.org/2005/Atom"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FILTERS = ("q", "region", "violation", "penalty", "decided_from", "decided_to")
 
 
@@ -133,36 +131,27 @@ def export():
     return response
 
 
-def _absolute(endpoint: str, **values) -> str:
-    # From the configured address, never the request's Host header: the feed may be cached.
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    element.text = text
-    return element
 
 
 def _entry(feed: ET.Element, d: queries.PublicDisclosure) -> dt.datetime:
     changed = d.withdrawn_at or d.published_at or dt.datetime.combine(d.decision_date, dt.time(),
                                                                       dt.timezone.utc)
     entry = ET.SubElement(feed, "entry")
-    link = _absolute("disclosures.detail", disclosure_id=d.id)
+    link = feeds.absolute("disclosures.detail", disclosure_id=d.id)
     title = f"{_('Withdrawn') + ': ' if d.withdrawn else ''}{d.party_name} · {d.decision_number}"
-    _text(entry, "title", title)
-    _text(entry, "id", link)
+    feeds.text(entry, "title", title)
+    feeds.text(entry, "id", link)
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
-    _text(entry, "updated", changed.isoformat(timespec="seconds"))
+    feeds.text(entry, "updated", changed.isoformat(timespec="seconds"))
     if d.published_at:
-        _text(entry, "published", d.published_at.isoformat(timespec="seconds"))
+        feeds.text(entry, "published", d.published_at.isoformat(timespec="seconds"))
     summary = [_("Violation: %(violation)s", violation=d.violation.label),
                _("Penalties: %(penalties)s", penalties="; ".join(str(p.label) for p in d.penalties)),
                _("Decided on %(date)s by %(authority)s", date=d.decision_date.isoformat(),
                  authority=d.authority_name)]
     if d.withdrawn:
         summary.insert(0, _("Withdrawn: %(reason)s", reason=d.withdrawal_reason))
-    _text(entry, "summary", "\n".join(summary), type="text")
+    feeds.text(entry, "summary", "\n".join(summary), type="text")
     return changed
 
 
@@ -170,20 +159,10 @@ def _entry(feed: ET.Element, d: queries.PublicDisclosure) -> dt.datetime:
 @public_cache(300)
 def feed():
     """The latest visible penalty decisions as an Atom 1.0 feed."""
-    locale = current_locale()
-    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if locale == "zh_CN" else "en"})
-    authority = current_app.config["AUTHORITY_NAME_ZH" if locale == "zh_CN" else "AUTHORITY_NAME_EN"]
-    _text(root, "title", f"{_('Penalty disclosures')} · {authority}")
-    _text(root, "id", _absolute("disclosures.feed"))
-    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": _absolute("disclosures.feed")})
-    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": _absolute("disclosures.index")})
-    author = ET.SubElement(root, "author")
-    _text(author, "name", authority)
-    updated = _text(root, "updated", "")
+    root, updated = feeds.start(_("Penalty disclosures"), "disclosures.feed", "disclosures.index")
     changes = [_entry(root, d) for d in queries.latest(clock.today())]
     updated.text = max(changes, default=clock.now()).isoformat(timespec="seconds")
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    return feeds.respond(root)
 
 
 @bp.get("/enforcement-matters")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from portal import clock
+from portal import clock, feeds
 from portal.i18n import _, current_locale
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
@@ -17,8 +17,6 @@ from portal.typical.models import ArticleState, TypicalCase
 
 bp = Blueprint("typical", __name__)
 
-ATOM = "http://www.w3.org/2005/Atom"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FILTERS = ("q", "region", "year")
 
 
@@ -67,15 +65,6 @@ def detail(typical_case_id: int):
 
 # ---- The feed ----------------------------------------------------------------------------------
 
-def _absolute(endpoint: str, **values) -> str:
-    # From the configured address, never the request's Host header: the feed may be cached.
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    element.text = text
-    return element
 
 
 def _entry(feed: ET.Element, case: TypicalCase, locale: str):
@@ -83,17 +72,17 @@ def _entry(feed: ET.Element, case: TypicalCase, locale: str):
     withdrawn = case.state is ArticleState.WITHDRAWN
     changed = case.withdrawn_at if withdrawn else case.published_at
     entry = ET.SubElement(feed, "entry")
-    link = _absolute("typical.detail", typical_case_id=case.id)
-    _text(entry, "title", f"{_('Withdrawn') + ': ' if withdrawn else ''}{words.title}",
-          **{XML_LANG: words.title_lang})
-    _text(entry, "id", link)
+    link = feeds.absolute("typical.detail", typical_case_id=case.id)
+    feeds.text(entry, "title", f"{_('Withdrawn') + ': ' if withdrawn else ''}{words.title}",
+          **{feeds.XML_LANG: words.title_lang})
+    feeds.text(entry, "id", link)
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
-    _text(entry, "updated", changed.isoformat(timespec="seconds"))
-    _text(entry, "published", case.published_at.isoformat(timespec="seconds"))
+    feeds.text(entry, "updated", changed.isoformat(timespec="seconds"))
+    feeds.text(entry, "published", case.published_at.isoformat(timespec="seconds"))
     if withdrawn:
-        _text(entry, "summary", _("Withdrawn: %(reason)s", reason=case.withdrawal_reason), type="text")
+        feeds.text(entry, "summary", _("Withdrawn: %(reason)s", reason=case.withdrawal_reason), type="text")
     else:
-        _text(entry, "summary", words.summary, type="text", **{XML_LANG: words.summary_lang})
+        feeds.text(entry, "summary", words.summary, type="text", **{feeds.XML_LANG: words.summary_lang})
     return changed
 
 
@@ -102,15 +91,7 @@ def _entry(feed: ET.Element, case: TypicalCase, locale: str):
 def feed():
     """The latest published (and withdrawn) typical cases as an Atom 1.0 feed."""
     locale = current_locale()
-    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if locale == "zh_CN" else "en"})
-    authority = current_app.config["AUTHORITY_NAME_ZH" if locale == "zh_CN" else "AUTHORITY_NAME_EN"]
-    _text(root, "title", f"{_('Typical cases')} · {authority}")
-    _text(root, "id", _absolute("typical.feed"))
-    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": _absolute("typical.feed")})
-    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": _absolute("typical.index")})
-    author = ET.SubElement(root, "author")
-    _text(author, "name", authority)
-    updated = _text(root, "updated", "")
+    root, updated = feeds.start(_("Typical cases"), "typical.feed", "typical.index")
     changes = [_entry(root, case, locale) for case in queries.latest()]
     updated.text = max(changes, default=clock.now()).isoformat(timespec="seconds")
-    return Response(ET.tostring(root, encoding="utf-8", xml_declaration=True), mimetype="application/atom+xml")
+    return feeds.respond(root)
