@@ -28,6 +28,11 @@ COLUMNS = {
 ENGLISH = {column: next(name for name in names if name.isascii()) for column, names in COLUMNS.items()}
 REQUIRED = ("name", "county", "training_type", "reason", "facts", "authority", "listed_on")
 MAX_ROWS = 20_000
+# Lines read from a file, blank ones included, and its widest useful row: a sheet may declare a
+# million empty rows of 16,384 cells, and a spreadsheet's XML may unpack to far more than its size.
+MAX_LINES = MAX_ROWS + 1_000
+MAX_COLUMNS = 40
+MAX_SHEET_BYTES = 50 * 1024 * 1024
 
 
 class FileUnreadable(ValueError):
@@ -59,6 +64,8 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> tuple[dict[str, str], l
     shown: dict[str, str] = {}
     rows: list[SourceRow] = []
     for number, cells in lines:
+        if number > MAX_LINES:
+            raise FileUnreadable("too_many", MAX_ROWS)
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         if not shown:
@@ -80,14 +87,25 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> tuple[dict[str, str], l
 
 
 def _xlsx_lines(content: bytes):
+    """Rows of the first sheet, at most MAX_COLUMNS wide, ignoring the size the sheet declares;
+    a file whose parts unpack to more than MAX_SHEET_BYTES is refused before it is parsed."""
+    import zipfile
+
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_SHEET_BYTES:
+                raise FileUnreadable("format")
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except FileUnreadable:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise FileUnreadable("format") from exc
     try:
-        for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # do not trust <dimension>: it can claim a million rows
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             yield number, list(cells)
     finally:
         book.close()

@@ -205,3 +205,42 @@ def test_a_file_that_is_not_a_list_is_refused_beside_the_field(app, city_handler
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(BlacklistEntry)
                                  .where(BlacklistEntry.batch == BATCH)) == 0
+
+
+def test_a_sheet_that_declares_a_million_rows_is_read_quickly_and_refused(tmp_path):
+    """A few kilobytes that declare A1:XFD1048576 and put one row far down must not make the
+    importer walk every empty row (the sheet's declared size is not trusted)."""
+    import zipfile
+
+    from portal.blacklist import listfile
+
+    path = tmp_path / "bomb.xlsx"
+    header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{names[0]}</t></is></c>'
+                     for i, names in enumerate(listfile.COLUMNS.values()))
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1">{header}</row>'
+             '<row r="900000"><c r="A900000" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+                         'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+                         '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+                         'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+                         'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                         'spreadsheetml.worksheet+xml"/></Types>')
+        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+                         'org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                         '</Relationships>')
+        archive.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                         'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                         'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                         'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+                         'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="'
+                         'worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    lines = listfile._xlsx_lines(path.read_bytes())
+    with pytest.raises(listfile.FileUnreadable) as refused:  # before: minutes of empty rows, then accepted
+        listfile._table(lines)
+    assert refused.value.args[0] == "too_many"

@@ -1,0 +1,40 @@
+"""Atom 1.0 feeds of the public lists: the feed's frame here, each list adds its entries."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from flask import Response, current_app, url_for
+
+from portal.i18n import current_locale
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def absolute(endpoint: str, **values) -> str:
+    """An address from the configured base, never the request's Host header: feeds are cached."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def text(parent: ET.Element, tag: str, content: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = content
+    return element
+
+
+def start(title: str, feed_endpoint: str, page_endpoint: str) -> tuple[ET.Element, ET.Element]:
+    """The feed element in the page's language with its title (and the authority's name), id,
+    links and author; and its empty <updated>, for the caller to fill once entries are known."""
+    locale = current_locale()
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if locale == "zh_CN" else "en"})
+    authority = current_app.config["AUTHORITY_NAME_ZH" if locale == "zh_CN" else "AUTHORITY_NAME_EN"]
+    text(root, "title", f"{title} · {authority}")
+    text(root, "id", absolute(feed_endpoint))
+    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": absolute(feed_endpoint)})
+    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": absolute(page_endpoint)})
+    text(ET.SubElement(root, "author"), "name", authority)
+    return root, text(root, "updated", "")
+
+
+def respond(root: ET.Element) -> Response:
+    return Response(ET.tostring(root, encoding="utf-8", xml_declaration=True), mimetype="application/atom+xml")
