@@ -281,10 +281,11 @@ def paths() -> dict:
         "/api/v1/complaints": {"post": {
             "summary": "File a complaint",
             "description": "The same rules as the form on /complaints/new. Send an Idempotency-Key so that a "
-                           "retry after a lost answer returns the same receipt instead of filing twice. "
+                           "retry after a lost answer (from the same address, within 15 minutes) returns the "
+                           "same receipt instead of filing twice. "
                            "Evidence files are added afterwards on the tracking page.",
             "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                            "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{8,128}$"},
+                            "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{16,128}$"},
                             "example": "4f0c2c1e-8d4b-4a58-9d61-2f3c9e1b7a10"}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ComplaintRequest")}}},
             "responses": {"201": _json(_ref("ComplaintFiled"), "Filed (or the same request replayed)."),

@@ -17,13 +17,14 @@ from portal import clock
 from portal.api import openapi, serialize
 from portal.blacklist import queries as blacklist
 from portal.blacklist.models import BlacklistReason
+from portal.complaints import limits
 from portal.complaints import service as intake
 from portal.complaints import tracking
 from portal.complaints.forms import ComplaintForm
 from portal.complaints.models import Category
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import PenaltyCategory
-from portal.extensions import csrf, db, limiter
+from portal.extensions import csrf, db
 from portal.forms import clean_text
 from portal.i18n import _, _l
 from portal.institutions import service as institutions
@@ -31,6 +32,7 @@ from portal.institutions.models import InstitutionKind
 from portal.pagination import Page
 from portal.regions import service as regions
 from portal.security.headers import public_cache
+from portal.security.clientkey import client_key
 from portal.security.receipts import display
 
 bp = Blueprint("api", __name__)
@@ -40,7 +42,7 @@ PREFIX = "/api/v1"
 MAX_BODY = 64 * 1024  # a complaint's text is at most 5,000 characters; JSON bodies stay small
 MAX_PAGE = 100_000
 MAX_QUERY = 100
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{16,128}$")
 REGION_CODE = re.compile(r"^\d{6}$")
 
 
@@ -252,22 +254,6 @@ def get_disclosure(disclosure_id: int):
 
 # --- complaints -----------------------------------------------------------------------------
 
-def _submit_limit() -> str:
-    return current_app.config["LIMIT_COMPLAINT_SUBMIT"]
-
-
-def _post_limit() -> str:
-    return current_app.config["LIMIT_COMPLAINT_POST"]
-
-
-def _lookup_limit() -> str:
-    return current_app.config["LIMIT_RECEIPT_LOOKUP"]
-
-
-def _filed_new(_response) -> bool:
-    return g.get("filed_new", False)
-
-
 # JSON field → (expected type, the form field it fills). Types are checked before the form's
 # own rules run, so a number where text belongs is reported as such.
 COMPLAINT_FIELDS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -323,13 +309,15 @@ def _idempotency_token() -> str:
         return secrets.token_urlsafe(32)  # no key: every request is a new complaint
     if not IDEMPOTENCY_KEY.match(key):
         raise ApiError(400, "invalid_idempotency_key",
-                       _("Idempotency-Key must be 8 to 128 visible ASCII characters, for example a UUID."))
-    return "api:" + key
+                       _("Idempotency-Key must be 16 to 128 visible ASCII characters, for example a UUID."))
+    # Keys are chosen by clients: one client's key means nothing for another's request, so a
+    # guessed or reused key can neither fetch someone else's receipt nor block their complaint.
+    return f"api:{client_key()}:{key}"
 
 
 @bp.post(f"{PREFIX}/complaints")
-@limiter.limit(_post_limit)
-@limiter.limit(_submit_limit, deduct_when=_filed_new)
+@limits.complaint_posts
+@limits.complaints_filed
 def file_complaint():
     """File a complaint from JSON, with the form's rules; answers with the case number and the
     receipt code, once. A retry with the same Idempotency-Key and body gets the same answer."""
@@ -368,7 +356,7 @@ def file_complaint():
 
 
 @bp.post(f"{PREFIX}/complaints/status")
-@limiter.limit(_lookup_limit)
+@limits.receipt_lookups
 def complaint_status():
     """Status, public timeline and written reply of the case a receipt belongs to."""
     data = json_body()

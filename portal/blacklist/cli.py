@@ -28,8 +28,13 @@ def _echo_report(report, imports) -> None:
               help="Language of the report.")
 def blacklist_import(file: Path, batch: str, skip_invalid: bool, lang: str) -> None:
     """Check every row of an XLSX or CSV list (USCC, county code, required columns, duplicates),
-    print the rows with errors, and import the list as listed entries only when it is clean
-    (or, with --skip-invalid, its valid rows)."""
+    print the rows with errors, and import the list only when it is clean (or, with
+    --skip-invalid, its valid rows).
+
+    The entries are LISTED and public at once, with no review in the portal: this is for someone
+    with server access loading a list already decided and published elsewhere. An officer's
+    upload on the staff page (/staff/blacklist/import) instead waits for a reviewer other than
+    the officer."""
     from portal.blacklist import imports
 
     # The report speaks the request's language: give the command one.

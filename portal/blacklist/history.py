@@ -19,6 +19,7 @@ class Kind:
 
 
 IMPORTED = Kind(_l("Listed from a published list"), True, True)
+IMPORTED_FOR_REVIEW = Kind(_l("Imported from a published list for review"), True, True)
 PROPOSED = Kind(_l("Proposed for the list"), False)
 NOTICE = Kind(_l("Notice sent: defence period"), False)
 LISTING_REQUESTED = Kind(_l("Listing requested"), False)
@@ -34,7 +35,7 @@ REMOVAL_REFUSED = Kind(_l("Removal refused"), True)
 def kind(event: BlacklistEvent) -> Kind:
     """What an event was, from the states it moved between."""
     if event.from_state is None:
-        return IMPORTED if event.to_state is B.LISTED else PROPOSED
+        return {B.LISTED: IMPORTED, B.LISTING_REVIEW: IMPORTED_FOR_REVIEW}.get(event.to_state, PROPOSED)
     if event.from_state is B.REMOVAL_REQUESTED:
         return REMOVED if event.to_state is B.REMOVED else REMOVAL_REFUSED
     if event.from_state is B.LISTING_REVIEW:

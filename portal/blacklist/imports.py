@@ -3,7 +3,8 @@
 Every row is checked first (required columns, USCC check character, county code, dates, coded
 reason and training type, duplicates in the file and on the list); the caller decides whether
 a file with bad rows is refused or imported without them. The command line and the staff page
-both come through here.
+both come through here: the command line lists the rows at once, an officer's upload waits for a
+reviewer other than the officer.
 """
 from __future__ import annotations
 
@@ -224,7 +225,8 @@ def check_batch(batch: str) -> str:
 # ---- Importing ---------------------------------------------------------------------------------
 
 def import_rows(rows: Iterable[CheckedRow], batch: str, actor=None) -> list[BlacklistEntry]:
-    """Store the valid rows as listed entries of the batch, linked to the registry by their code."""
+    """Store the valid rows as entries of the batch, linked to the registry by their code: listed
+    from the command line (no actor), awaiting another person's review when an officer uploads."""
     rows = [row for row in rows if row.data is not None]
     codes = [row.data.uscc for row in rows if row.data.uscc]
     registry = dict(db.session.execute(select(Institution.uscc, Institution.id)
@@ -232,7 +234,8 @@ def import_rows(rows: Iterable[CheckedRow], batch: str, actor=None) -> list[Blac
     entries = []
     for row in rows:
         row.data.institution_id = registry.get(row.data.uscc)
-        entries.append(service.add_listed(row.data, batch, actor))
+        entries.append(service.add_listed(row.data, batch) if actor is None
+                       else service.import_for_review(row.data, batch, actor))
     return entries
 
 

@@ -1,5 +1,6 @@
 """The blacklist procedure: proposal, notice and defence, listing after review, rectification,
-removal after review; and entries arriving already listed from a published list.
+removal after review; and entries of a list published elsewhere: listed at once from the command
+line, awaiting a second person's review when an officer uploads them.
 
 The allowed steps are one table (`TRANSITIONS`) used by the staff pages and the import alike;
 every step writes a BlacklistEvent and an audit record (object type "blacklist_entry").
@@ -184,22 +185,38 @@ def propose(actor: User, data: EntryData, now: dt.datetime | None = None) -> Bla
     return entry
 
 
-def add_listed(data: EntryData, batch: str, actor: User | None = None,
-               now: dt.datetime | None = None) -> BlacklistEntry:
-    """An entry of a list published elsewhere (decided there), stored as listed; the event
-    notes the batch. `actor` is the officer who uploaded it, None from the command line."""
-    if actor is not None and (actor.role not in PROPOSERS or not accounts.covers(actor, data.region_code)):
-        raise StepNotAllowed("import")
+def add_listed(data: EntryData, batch: str, now: dt.datetime | None = None) -> BlacklistEntry:
+    """An entry of a list published elsewhere (decided there), stored as listed; the event notes
+    the batch. Only for the command line (someone with server access): an officer's upload goes
+    through `import_for_review` and a second person."""
     if data.listed_on is None:
         raise InvalidEntry("listed_on")
     now = now or clock.now()
     data.batch = batch
     entry = _new_entry(data, B.LISTED, None)
-    db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.LISTED,
-                                  actor_id=actor.id if actor else None, note=batch))
+    db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.LISTED, note=batch))
     db.session.flush()
-    audit.record(f"user:{actor.id}" if actor else "system", "blacklist.imported", "blacklist_entry", entry.id,
-                 at=now, after=_published(entry), reason=batch)
+    audit.record("system", "blacklist.imported", "blacklist_entry", entry.id, at=now, after=_published(entry),
+                 reason=batch)
+    return entry
+
+
+def import_for_review(data: EntryData, batch: str, actor: User, now: dt.datetime | None = None) -> BlacklistEntry:
+    """An entry of a published list uploaded by an officer: it waits for review with the officer
+    as its proposer, and a reviewer other than them lists it (approve_listing) or returns it. The
+    event notes the batch; the published date listed is kept for the listing."""
+    if not actor.active or actor.role not in PROPOSERS or not accounts.covers(actor, data.region_code):
+        raise StepNotAllowed("import")
+    if data.listed_on is None:
+        raise InvalidEntry("listed_on")
+    now = now or clock.now()
+    data.batch = batch
+    entry = _new_entry(data, B.LISTING_REVIEW, actor)
+    db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.LISTING_REVIEW,
+                                  actor_id=actor.id, note=batch))
+    db.session.flush()
+    audit.record(f"user:{actor.id}", "blacklist.imported_for_review", "blacklist_entry", entry.id, at=now,
+                 after=_published(entry), reason=batch)
     return entry
 
 
@@ -257,7 +274,7 @@ def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.d
     elif name == "request_listing" and not defence_over(entry, today):
         raise DefenceNotOver(entry.defence_until)
     elif name == "approve_listing":
-        entry.listed_on = today
+        entry.listed_on = entry.listed_on or today  # an imported entry keeps its published date
     elif name == "approve_removal":
         request = _last_event_into(entry, B.REMOVAL_REQUESTED)
         entry.removed_on, entry.removal_reason = today, request.note if request else ""

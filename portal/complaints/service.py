@@ -81,11 +81,14 @@ def find_by_form_token(form_token: str) -> Complaint | None:
 
 
 def form_digest(draft: Draft) -> str:
-    """A keyed hash of what the form said (not who said it), to recognise a true retry."""
+    """A keyed hash of what the form said, who said it included (never stored in the clear), to
+    recognise a true retry: the same story from someone else is not a retry."""
+    identity = draft.identity
     content = "\x1f".join(str(part) for part in (
         draft.category.value, draft.region_code, draft.description, draft.institution_id,
         draft.institution_name, draft.institution_address, draft.occurred_on, draft.ongoing,
-        draft.identity is None))
+        identity is None, *((identity.name, identity.phone, identity.email, identity.id_number) if identity else ()),
+        draft.notify_email))
     return crypto.keyed_hash(b"form:", content)
 
 

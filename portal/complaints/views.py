@@ -4,16 +4,16 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
+from flask import (Blueprint, abort, flash, g, redirect, render_template, request, session,
                    url_for)
 
 from portal import clock
-from portal.complaints import rewards, service, tracking
+from portal.complaints import limits, rewards, service, tracking
 from portal.complaints.forms import ComplaintForm, RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.complaints.models import Category, Rating
 from portal.complaints.uploads import clean_uploads
 from portal.db import writes
-from portal.extensions import csrf, db, limiter
+from portal.extensions import csrf, db
 from portal.i18n import _
 from portal.institutions import service as institutions
 from portal.security.headers import attachment_response
@@ -24,23 +24,6 @@ bp = Blueprint("complaints", __name__)
 GRANT_KEY = "tracking_grant"
 ISSUED_FORMS_KEY = "issued_forms"
 ISSUED_FORMS_KEPT = 5
-
-
-def submit_limit() -> str:
-    return current_app.config["LIMIT_COMPLAINT_SUBMIT"]
-
-
-def post_limit() -> str:
-    return current_app.config["LIMIT_COMPLAINT_POST"]
-
-
-def lookup_limit() -> str:
-    return current_app.config["LIMIT_RECEIPT_LOOKUP"]
-
-
-def filed_a_new_complaint(_response) -> bool:
-    """Only complaints actually filed count against the submission limit, not corrections."""
-    return g.get("filed_new", False)
 
 
 def _form_mark(token: str) -> str:
@@ -57,8 +40,8 @@ def _remember_issued_form(token: str) -> None:
 # reporter's text and a fresh token instead of a bare error page.
 @bp.route("/complaints/new", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(post_limit, methods=["POST"])
-@limiter.limit(submit_limit, methods=["POST"], deduct_when=filed_a_new_complaint)
+@limits.complaint_posts
+@limits.complaints_filed
 def new():
     """The complaint form; a valid post files the complaint and shows its receipt once."""
     form = ComplaintForm()
@@ -109,7 +92,7 @@ def _prefill_institution(form: ComplaintForm) -> None:
 
 @bp.route("/track", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(lookup_limit, methods=["POST"])
+@limits.receipt_lookups
 def track():
     """Ask for the receipt code; the code is posted, never put in a URL."""
     form = TrackForm()

@@ -84,22 +84,67 @@ class Cell:
     value: float | None
 
 
-def count_cell(count: int, small: bool) -> Cell:
-    if small and 0 < count < SMALL_COUNT:
-        return Cell(f"<{SMALL_COUNT}", None)
-    return Cell(str(count), count)
-
-
 def share_cell(share: float | None, denominator: int, small: bool) -> Cell:
     if share is None or (small and denominator < SMALL_COUNT):
         return Cell("—", None)
     return Cell(f"{share * 100:.1f}%", round(share * 100, 1))
 
 
-def figure_cells(figures: Figures, small: bool) -> dict[str, Cell]:
-    """Every column of one row; with `small`, counts under five withheld and shares and medians
-    built on fewer than five cases left out."""
-    cells = {name: count_cell(figures.counts[name], small and name in queries.REPORTER_FIGURES)
+def withheld(table: Table) -> set[tuple]:
+    """The county cells that may not be shown: counts from 1 to 4 (per figure, per category), and
+    the cells that must go with them so that none can be worked out by subtracting the shown
+    cells from a total shown elsewhere. Keys are (county, month, figure name) and (county, month,
+    category). Within each month:
+    - in each column (a figure or a category across the counties, whose whole-area total is shown)
+      a single withheld cell takes the smallest other county cell with it;
+    - in each county's categories (whose sum, "received", is shown) likewise;
+    two passes, since a cell withheld for its column can leave its row with a single one. With one
+    county only there is nothing to hide it among: the whole area is that county.
+    """
+    hidden: set[tuple] = set()
+
+    def complement(cells: dict, key) -> None:
+        """If exactly one cell of these is withheld, withhold the smallest other one too (a zero
+        among them first: otherwise the total less the zeros would give the withheld one away)."""
+        withheld_here = [name for name in cells if key(name) in hidden]
+        others = [name for name in cells if key(name) not in hidden]
+        if len(withheld_here) == 1 and others:
+            hidden.add(key(min(others, key=lambda name: cells[name])))
+
+    def columns(month: str):
+        for name in queries.REPORTER_FIGURES:
+            yield {county: table.get(county, month).counts[name] for county in table.counties}, \
+                lambda county, name=name: (county, month, name)
+        for category in Category:
+            yield {county: table.get(county, month).categories.get(category, 0) for county in table.counties}, \
+                lambda county, category=category: (county, month, category)
+
+    def rows(month: str):
+        for county in table.counties:
+            yield {category: table.get(county, month).categories.get(category, 0) for category in Category}, \
+                lambda category, county=county: (county, month, category)
+
+    for month in table.months:
+        for cells, key in [*columns(month), *rows(month)]:
+            hidden.update(key(name) for name, count in cells.items() if 0 < count < SMALL_COUNT)
+        # Twice over: a cell withheld for its column may leave its row with a single withheld cell.
+        for _round in range(2):
+            for cells, key in [*columns(month), *rows(month)]:
+                complement(cells, key)
+    return hidden
+
+
+def count_shown(count: int, is_withheld: bool) -> Cell:
+    if is_withheld:
+        return Cell(f"<{SMALL_COUNT}" if 0 < count < SMALL_COUNT else "—", None)
+    return Cell(str(count), count)
+
+
+def figure_cells(figures: Figures, county: str, month: str, hidden: set[tuple]) -> dict[str, Cell]:
+    """Every column of one row. For a county: counts withheld as `withheld` says, and shares and
+    medians built on fewer than five cases left out."""
+    small = county != ALL
+    cells = {name: count_shown(figures.counts[name], small and (county, month, name) in hidden)
              for name in queries.COUNT_FIGURES}
     cells["on_time"] = share_cell(figures.on_time_share, figures.with_deadline, small)
     cells["satisfaction"] = share_cell(figures.satisfaction_share, figures.rated, small)
@@ -142,28 +187,33 @@ def _selection() -> tuple[StatsForm, str, str]:
     return form, county, month
 
 
-def monthly_rows(table: Table, county: str) -> list[tuple[str, dict[str, Cell]]]:
-    small = county != ALL
-    return [(month, figure_cells(table.get(county, month), small)) for month in table.months]
+def monthly_rows(table: Table, county: str, hidden: set[tuple]) -> list[tuple[str, dict[str, Cell]]]:
+    return [(month, figure_cells(table.get(county, month), county, month, hidden)) for month in table.months]
 
 
-def category_rows(table: Table, county: str, month: str) -> list[tuple[Category, Cell, Cell]]:
-    """Complaints received by category: in the month, and over the twelve months."""
-    small = county != ALL
+def category_rows(table: Table, county: str, month: str, hidden: set[tuple]) -> list[tuple[Category, Cell, Cell]]:
+    """Complaints received by category: in the month, and over the twelve months. For a county,
+    a twelve-month total is left out when any month in it is withheld: two such totals a month
+    apart would otherwise give away the months that differ."""
     in_month = table.get(county, month).categories
     over_year: dict[Category, int] = {}
     for each in table.months:
         for category, count in table.get(county, each).categories.items():
             over_year[category] = over_year.get(category, 0) + count
-    return [(category, count_cell(in_month.get(category, 0), small), count_cell(over_year.get(category, 0), small))
-            for category in Category]
+    rows = []
+    for category in Category:
+        month_hidden = county != ALL and (county, month, category) in hidden
+        year_hidden = county != ALL and any((county, each, category) in hidden for each in table.months)
+        rows.append((category, count_shown(in_month.get(category, 0), month_hidden),
+                     count_shown(over_year.get(category, 0), year_hidden)))
+    return rows
 
 
-def county_rows(table: Table, month: str) -> list[tuple[str, str, dict[str, Cell]]]:
+def county_rows(table: Table, month: str, hidden: set[tuple]) -> list[tuple[str, str, dict[str, Cell]]]:
     locale = current_locale()
     named = regions.by_codes(table.counties)
     return [(code, named[code].name(locale) if code in named else code,
-             figure_cells(table.get(code, month), small=True)) for code in table.counties]
+             figure_cells(table.get(code, month), code, month, hidden)) for code in table.counties]
 
 
 def _charts(rows, categories, scope_name: str, month: str) -> list[charts.Chart]:
@@ -199,10 +249,11 @@ def index():
     """The figures for the chosen county and the twelve months to the chosen month."""
     form, county, month = _selection()
     table = table_for(queries.months_ending(month))
+    hidden = withheld(table)
     scope_name = dict(form.county.choices)[county]
-    rows = monthly_rows(table, county)
-    categories = category_rows(table, county, month)
-    counties = county_rows(table, month) if county == ALL else []
+    rows = monthly_rows(table, county, hidden)
+    categories = category_rows(table, county, month, hidden)
+    counties = county_rows(table, month, hidden) if county == ALL else []
     selected = dict(rows)[month]
     return render_template("stats/index.html", form=form, county=county, month=month, scope_name=scope_name,
                            rows=rows, columns=COLUMNS, categories=categories, counties=counties, selected=selected,
@@ -220,19 +271,20 @@ def export():
     if form.county.errors or form.month.errors:
         abort(400)
     table = table_for(queries.months_ending(month))
+    hidden = withheld(table)
     labels = [str(label) for _name, label in COLUMNS]
     if table_name == "monthly":
         header = [_("Month")] + labels
-        body = [[m] + [cells[name].text for name, _label in COLUMNS] for m, cells in monthly_rows(table, county)]
+        body = [[m] + [cells[name].text for name, _label in COLUMNS] for m, cells in monthly_rows(table, county, hidden)]
     elif table_name == "categories":
         header = [_("Category"), _("Received in %(month)s", month=month), _("Received in the twelve months")]
         body = [[category.label, in_month.text, year.text]
-                for category, in_month, year in category_rows(table, county, month)]
+                for category, in_month, year in category_rows(table, county, month, hidden)]
     else:
         if county != ALL:
             abort(404)
         header = [_("County code"), _("County")] + labels
-        body = [[code, name] + [cells[n].text for n, _label in COLUMNS] for code, name, cells in county_rows(table, month)]
+        body = [[code, name] + [cells[n].text for n, _label in COLUMNS] for code, name, cells in county_rows(table, month, hidden)]
     response = Response(to_csv(header, body), mimetype="text/csv")
     scope = county or "all"
     response.headers["Content-Disposition"] = f"attachment; filename=stats-{table_name}-{scope}-{month}.csv"

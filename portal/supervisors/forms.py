@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.complaints.models import Category
 from portal.forms import clean_text, enum_choices
-from portal.i18n import _l
+from portal.i18n import _l, current_locale
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
 from portal.regions.forms import RegionField
@@ -32,6 +32,25 @@ class PlainDateField(DateField):
 
 def county_field(label, description) -> RegionField:
     return RegionField(label, levels=[RegionLevel.COUNTY], description=description)
+
+
+class AreaCountyField(RegionField):
+    """A county of the supervisor's area (`area`, a code prefix): of several places that match,
+    only those inside the area are offered, so 西湖区 means the one of the supervisor's city.
+    The service refuses a place outside the area; this only narrows the choice."""
+
+    area = ""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            inside = [r for r in self.candidates if self.area and r.code.startswith(self.area)]
+            if len(inside) != 1:
+                self.candidates = inside or self.candidates
+                raise
+            self.region, self.candidates = inside[0], []
+            self.data = self.region.path(current_locale())
 
 
 # ---- Staff: appointment ----------------------------------------------------------------------------
@@ -136,7 +155,8 @@ class ObservationForm(FlaskForm):
     not_listed = BooleanField(_l("It is not in the registry"))
     institution_name = StringField(_l("Name the institution uses"), filters=[clean_text],
                                    validators=[Length(max=200)])
-    region = county_field(_l("District or county"), _l("For example 西湖区 or 330106."))
+    region = AreaCountyField(_l("District or county"), levels=[RegionLevel.COUNTY],
+                             description=_l("For example 西湖区 or 330106."))
     observed_on = PlainDateField(_l("Date"), validators=[Optional()])
     observed_time = TimeField(_l("Time"), validators=[Optional()], description=_l("For example 18:30."))
     place = StringField(_l("Place"), filters=[clean_text], validators=[Length(max=300)],
@@ -149,9 +169,10 @@ class ObservationForm(FlaskForm):
                                description=_l("Up to 5 photos or PDF files (JPEG, PNG, WebP, PDF), 10 MB each. "
                                               "Location and camera details are removed."))
 
-    def __init__(self, *args, kind: Kind, **kwargs) -> None:
+    def __init__(self, *args, kind: Kind, area: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.region.area = area
         self.institution: Institution | None = None
         self.candidates: list[Institution] = []
         if kind is Kind.LEAD:

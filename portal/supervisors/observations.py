@@ -46,6 +46,10 @@ class TooManyPhotos(ValueError):
     """A record holds at most MAX_PHOTOS photos."""
 
 
+class OutsideArea(ValueError):
+    """The place lies outside the area of the office that appointed the supervisor (args[0] is its code)."""
+
+
 @dataclass
 class ObservationData:
     """What the workspace form says, already validated for a draft or for submission."""
@@ -66,6 +70,24 @@ def _actor(user: User) -> str:
 
 
 # ---- The supervisor's side ------------------------------------------------------------------------
+
+def area_prefix(supervisor: Supervisor) -> str:
+    """The code prefix of the places a supervisor reports on: the city of the appointing office.
+    The appointment record keeps only the supervisor's own county, so its city stands for the office."""
+    return supervisor.region_code[:4]
+
+
+def area(supervisor: Supervisor):
+    """The division named as the supervisor's area: the city, or the province for a county under
+    it directly (a municipality's districts, a province's directly administered cities)."""
+    chain = regions.lineage(regions.get(supervisor.region_code))
+    inside = [r for r in chain if r.code.startswith(area_prefix(supervisor)) and r.code != supervisor.region_code]
+    return inside[0] if inside else chain[max(len(chain) - 2, 0)]
+
+
+def within_area(supervisor: Supervisor, region_code: str) -> bool:
+    return region_code.startswith(area_prefix(supervisor))
+
 
 def own(supervisor: Supervisor, kind: Kind | None = None) -> list[Observation]:
     """The supervisor's own submissions and drafts, newest first."""
@@ -110,10 +132,13 @@ def _apply(observation: Observation, data: ObservationData) -> None:
 
 def save(supervisor: Supervisor, user: User, kind: Kind, data: ObservationData, photos: list[CleanFile],
          observation: Observation | None = None, submit: bool = False, now: dt.datetime | None = None) -> Observation:
-    """Create or change a draft, with new photos; when `submit`, send it (a lead becomes a case)."""
+    """Create or change a draft, with new photos; when `submit`, send it (a lead becomes a case).
+    A place outside the supervisor's area (see `area_prefix`) is refused with OutsideArea."""
     now = now or clock.now()
     if observation is not None and observation.state is not O.DRAFT:
         raise NotAllowed("edit")
+    if not within_area(supervisor, data.region_code):
+        raise OutsideArea(data.region_code)
     taken = len(observation.photos) if observation is not None else 0
     if taken + len(photos) > MAX_PHOTOS:
         raise TooManyPhotos(MAX_PHOTOS - taken)

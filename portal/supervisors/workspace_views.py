@@ -108,9 +108,23 @@ def _save(form: ObservationForm, kind: Kind, observation: Observation | None):
         return observations.save(g.supervisor, _user(), kind, _data(form, kind), photos, observation, submit=submit)
     except observations.TooManyPhotos as exc:
         form.photos.errors = [_("A record holds at most 5 photos; %(left)d more can be added.", left=exc.args[0])]
+    except observations.OutsideArea as exc:
+        _outside_area(form, exc.args[0])
     except observations.NotAllowed:
         abort(409)
     return None
+
+
+def _outside_area(form: ObservationForm, region_code: str) -> None:
+    """The refusal beside the field that named the place: the institution chosen, or the county."""
+    locale = current_locale()
+    message = _("%(place)s is outside your area. You can report only on places in %(area)s.",
+                place=regions.get(region_code).path(locale), area=observations.area(g.supervisor).name(locale))
+    if form.institution is not None:
+        form.institution_query.errors = [message]
+        form.institution = None  # shows the search field again, with what was chosen in it
+    else:
+        form.region.errors = [message]
 
 
 def _saved_message(observation: Observation) -> str:
@@ -131,7 +145,8 @@ def _handle(kind: Kind, observation: Observation | None):
     defaults = _prefill(observation) if observation else {"region": g.supervisor.region_code}
     if defaults.get("region"):  # shown by name; the name resolves to the same place when posted
         defaults["region"] = regions.get(defaults["region"]).path(current_locale())
-    form = ObservationForm(kind=kind, data=None if request.method == "POST" else defaults)
+    form = ObservationForm(kind=kind, area=observations.area_prefix(g.supervisor),
+                           data=None if request.method == "POST" else defaults)
     if request.method == "GET":
         form.resolve_institution()
         return _form_page(form, kind, observation, 200)

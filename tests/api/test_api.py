@@ -21,11 +21,11 @@ BODY = {"category": "unlicensed", "institution_name": "小蜜蜂学习屋", "ins
 EN = {"Accept-Language": "en"}
 
 
-def post(client, path: str, body, key: str | None = None, **headers):
+def post(client, path: str, body, key: str | None = None, address: str = "127.0.0.1", **headers):
     if key:
         headers["Idempotency-Key"] = key
     return client.post(path, data=json.dumps(body, ensure_ascii=False).encode(), content_type="application/json",
-                       headers=headers)
+                       headers=headers, environ_base={"REMOTE_ADDR": address})
 
 
 def complaints_count() -> int:
@@ -102,7 +102,7 @@ def test_error_messages_follow_the_request_language(client):
 
 def test_filing_returns_the_receipt_once_and_needs_no_cookie(client, ctx):
     before = complaints_count()
-    response = post(client, "/api/v1/complaints", BODY, key="key-0001-abcdef")
+    response = post(client, "/api/v1/complaints", BODY, key="key-0001-abcdefgh")
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", body["receipt"])
@@ -131,6 +131,24 @@ def test_the_same_key_with_a_different_body_is_422(client, ctx):
     assert complaints_count() == before
 
 
+def test_another_client_using_the_same_key_never_gets_the_first_receipt(client, ctx):
+    first = post(client, "/api/v1/complaints", BODY, key="shared-key-0000000001").get_json()
+    before = complaints_count()
+    other = post(client, "/api/v1/complaints", BODY, key="shared-key-0000000001", address="10.9.8.7")
+    assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
+    assert other.get_json()["receipt"] != first["receipt"]
+    assert complaints_count() == before + 1
+
+
+def test_the_same_story_from_someone_else_is_not_a_retry(client, ctx):
+    named = {**BODY, "identity": "named", "name": "王小明", "phone": "13812345678"}
+    first = post(client, "/api/v1/complaints", named, key="identity-key-00000001").get_json()
+    someone_else = post(client, "/api/v1/complaints", {**named, "name": "李大山", "phone": "13912345678"},
+                        key="identity-key-00000001")
+    assert someone_else.status_code == 422 and first["receipt"] not in someone_else.get_data(as_text=True)
+    assert someone_else.get_json()["error"]["code"] == "idempotency_key_reused"
+
+
 def test_without_a_key_each_request_is_a_new_complaint(client, ctx):
     before = complaints_count()
     assert post(client, "/api/v1/complaints", BODY).status_code == 201
@@ -139,7 +157,7 @@ def test_without_a_key_each_request_is_a_new_complaint(client, ctx):
 
 
 def test_a_malformed_key_is_refused(client):
-    response = post(client, "/api/v1/complaints", BODY, key="short")
+    response = post(client, "/api/v1/complaints", BODY, key="fifteen-chars-1")
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_idempotency_key"
 
 
@@ -288,3 +306,15 @@ def test_whitelisted_only_matches_the_page(client):
     assert [item["id"] for item in api["items"]] == [int(i) for i in re.findall(r'href="/institutions/(\d+)"', page)]
     everyone = client.get("/api/v1/institutions?region=330100").get_json()
     assert everyone["total"] > api["total"]
+
+
+def test_the_api_and_the_form_share_one_allowance(client, app):
+    from tests.complaints.helpers import form_fields, open_form
+
+    app.config["LIMIT_COMPLAINT_SUBMIT"] = "2 per hour"
+    try:
+        assert [post(client, "/api/v1/complaints", BODY).status_code for _ in range(2)] == [201, 201]
+        form = client.post("/complaints/new", data={**open_form(client), **form_fields()})
+    finally:
+        app.config["LIMIT_COMPLAINT_SUBMIT"] = "5 per hour"
+    assert form.status_code == 429

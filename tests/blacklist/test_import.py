@@ -1,6 +1,7 @@
 """Batch import of a published list: the command line with the sample file that has two bad
 rows (refused with a report naming them, then imported with --skip-invalid), XLSX as well as
-CSV, header names in English, duplicates in the file and on the list, and the staff page."""
+CSV, header names in English, duplicates in the file and on the list, and the staff page, whose
+uploads wait for a reviewer other than the importer before they are public."""
 from __future__ import annotations
 
 import csv
@@ -12,12 +13,14 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from portal.accounts.models import Role
-from portal.blacklist import imports
+from portal.accounts.models import Role, User
+from portal.blacklist import history, imports, service
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState
 from portal.extensions import db
 from portal.institutions.models import Institution
+from portal.security.audit import for_object
 from tests.accounts.test_admin_views import make_account, sign_in
+from tests.blacklist.test_staff import post_step, signed_in
 from tests.complaints.helpers import hidden
 
 SAMPLE = Path(__file__).parent / "data" / "two_bad_rows.csv"
@@ -184,11 +187,52 @@ def test_the_import_page_reports_rows_and_imports_only_when_told(app, city_handl
     checked = upload(city_handler, sample_xlsx, action="check", skip=True)
     assert checked.status_code == 422 and entries_of(app) == {}
     done = upload(city_handler, sample_xlsx, skip=True)
-    assert done.status_code == 200 and "2 entries imported." in done.get_data(as_text=True)
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "2 entries imported." in page
+    assert "they await a reviewer other than you" in page and "state=listing_review" in page
     assert set(entries_of(app)) == {"西湖向日葵培训中心", "滨江小画家美术工作室"}
+
+
+def test_an_officers_upload_waits_for_another_reviewer_before_it_is_public(app, city_handler, sample_xlsx):
+    """One officer cannot put an operator on the public list: the upload is a request for listing
+    that a reviewer other than the importer approves (or returns), entry by entry."""
+    assert upload(city_handler, sample_xlsx, skip=True).status_code == 200
+    entries = entries_of(app)
+    sunflower, painter = entries["西湖向日葵培训中心"].id, entries["滨江小画家美术工作室"].id
     with app.app_context():
-        events = db.session.scalars(select(BlacklistEvent).join(BlacklistEntry).where(BlacklistEntry.batch == BATCH))
-        assert {e.actor_id for e in events} != {None}  # the officer who uploaded it
+        importer = db.session.scalar(select(User).where(User.username == "bl.import"))
+        for entry_id in (sunflower, painter):
+            entry = db.session.get(BlacklistEntry, entry_id)
+            assert entry.state is BlacklistState.LISTING_REVIEW and entry.proposer_id == importer.id
+            event = service.history(entry)[0]
+            assert (event.from_state, event.to_state, event.actor_id, event.note) == (
+                None, BlacklistState.LISTING_REVIEW, importer.id, BATCH)
+            assert history.kind(event) is history.IMPORTED_FOR_REVIEW
+            record = for_object("blacklist_entry", entry_id)[0]
+            assert (record.actor, record.action, record.reason) == (
+                f"user:{importer.id}", "blacklist.imported_for_review", BATCH)
+            assert service.allowed_steps(entry, importer) == []  # the importer cannot approve it
+    public = app.test_client()
+    assert public.get(f"/blacklist/{sunflower}").status_code == 404
+    assert "西湖向日葵培训中心" not in public.get("/blacklist?q=向日葵").get_data(as_text=True)
+    assert "西湖向日葵培训中心" not in public.get("/blacklist.csv").get_data(as_text=True)
+    detail = city_handler.get(f"/staff/blacklist/{sunflower}?lang=en").get_data(as_text=True)
+    assert "Imported from a published list for review" in detail and "Approve the listing" not in detail
+
+    reviewer, _ = signed_in(app, "bl.import.reviewer", Role.REVIEWER, "330100")
+    assert post_step(reviewer, sunflower, "approve_listing").status_code == 302
+    assert post_step(reviewer, painter, "return_listing", note="决定书文号待核实").status_code == 302
+    with app.app_context():
+        listed = db.session.get(BlacklistEntry, sunflower)
+        assert listed.state is BlacklistState.LISTED and listed.listed_on == dt.date(2026, 3, 1)  # as published
+        assert [r.action for r in for_object("blacklist_entry", sunflower)] == [
+            "blacklist.imported_for_review", "blacklist.approve_listing"]
+        assert db.session.get(BlacklistEntry, painter).state is BlacklistState.NOTICE
+    page = public.get(f"/blacklist/{sunflower}?lang=en")
+    assert page.status_code == 200 and "Listed after review" in page.get_data(as_text=True)
+    assert "bl.import" not in page.get_data(as_text=True)
+    assert "西湖向日葵培训中心" in public.get("/blacklist?q=向日葵").get_data(as_text=True)
+    assert public.get(f"/blacklist/{painter}").status_code == 404
 
 
 def test_the_template_downloads(city_handler):

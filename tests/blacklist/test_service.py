@@ -230,3 +230,29 @@ def test_imported_entries_arrive_listed_with_the_batch(people):
     service.take(entry, "request_removal", people["handler"], "整改完成")
     service.take(entry, "approve_removal", people["reviewer"])
     assert entry.state is B.REMOVED
+
+
+def test_an_officers_import_awaits_a_reviewer_who_is_not_the_importer(people):
+    handler = people["handler"]
+    entry = service.import_for_review(entry_data(listed_on=dt.date(2026, 3, 1)), "2026年第一批", handler)
+    assert entry.state is B.LISTING_REVIEW and entry.proposer_id == handler.id and entry.batch == "2026年第一批"
+    assert history.kind(service.history(entry)[0]) is history.IMPORTED_FOR_REVIEW
+    handler.role = Role.REVIEWER  # the importer later made a reviewer still may not approve their own upload
+    assert service.allowed_steps(entry, handler) == []
+    with pytest.raises(service.OwnProposal):
+        service.take(entry, "approve_listing", handler)
+    assert entry.state is B.LISTING_REVIEW and [r.action for r in for_object("blacklist_entry", entry.id)] == [
+        "blacklist.imported_for_review"]
+    service.take(entry, "approve_listing", people["reviewer"])
+    assert entry.state is B.LISTED and entry.listed_on == dt.date(2026, 3, 1)  # the published date
+
+
+def test_an_import_outside_the_officers_jurisdiction_or_by_a_reviewer_is_refused(people):
+    far = entry_data(region_code="630104", listed_on=dt.date(2026, 3, 1))
+    with pytest.raises(service.StepNotAllowed):
+        service.import_for_review(far, "批次", people["handler"])
+    with pytest.raises(service.StepNotAllowed):
+        service.import_for_review(entry_data(listed_on=dt.date(2026, 3, 1)), "批次", people["reviewer"])
+    with pytest.raises(service.InvalidEntry):
+        service.import_for_review(entry_data(), "批次", people["handler"])  # no date listed
+    assert db.session.scalar(select(BlacklistEntry.id).where(BlacklistEntry.batch == "批次")) is None

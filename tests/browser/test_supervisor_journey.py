@@ -1,6 +1,8 @@
 """A social supervisor's patrol, in a real Chromium: the supervisor signs in with an authenticator
-code on a phone, files a patrol record with a photo and asks for a case; a handler (at desktop
-width) replies in writing and opens a case from the finding; the supervisor sees both.
+code on a phone, files a patrol record with a photo and asks for a case, and files a lead; a
+handler (at desktop width) replies in writing and opens a case from the finding, then finds the
+lead's case (source "supervisor") in the casework inbox and accepts it; the supervisor sees the
+reply, both case numbers and the lead's progress.
 The pages are in English so the journey does not depend on the Chinese catalogue."""
 import re
 
@@ -79,6 +81,47 @@ def test_patrol_record_reply_and_case(chromium, live_server, live_app, tmp_path)
     expect(supervisor.get_by_text("Decision on acceptance due")).to_be_visible()
     supervisor.goto("/supervisor/submissions")
     expect(supervisor.get_by_text(f"Case {number}")).to_be_visible()
+
+    # A lead: it becomes a case at once, with the same time limits as a complaint.
+    supervisor.goto("/supervisor/")
+    supervisor.get_by_role("link", name="New: Lead").click()
+    supervisor.get_by_label("It is not in the registry").check()
+    supervisor.get_by_label("Name the institution uses").fill("星火补习班")
+    supervisor.get_by_label("District or county").fill("330106")
+    supervisor.get_by_label("Date", exact=True).fill("2026-11-21")
+    supervisor.get_by_role("textbox", name="Place", exact=True).fill("古墩路 1 号")
+    supervisor.get_by_label("Kind of problem").select_option("forbidden_times")
+    supervisor.get_by_role("textbox", name="What you found").fill("周一至周五晚上九点半以后仍在给初中生上数学课，家长接送车辆排队。")
+    supervisor.screenshot(path=str(tmp_path / "lead-form-360.png"), full_page=True)
+    supervisor.get_by_role("button", name="Send as a lead").click()
+    expect(supervisor.get_by_text(re.compile(r"Your lead was filed as case \d{6}-\d{8}-\d{4}"))).to_be_visible()
+    lead_number = re.search(r"\d{6}-\d{8}-\d{4}", supervisor.locator(".flash").inner_text()).group(0)
+    assert lead_number != number
+    lead_url = supervisor.url
+    expect(supervisor.get_by_role("heading", name=re.compile(f"Case {lead_number}"))).to_be_visible()
+
+    handler.get_by_role("navigation", name="Main").get_by_role("link", name="Cases", exact=True).click()
+    handler.get_by_label("Case number or institution").fill(lead_number)
+    handler.get_by_role("button", name="Apply").click()
+    row = handler.locator("tr", has=handler.get_by_role("link", name=lead_number))
+    expect(row.get_by_text("Social supervisor")).to_be_visible()
+    handler.screenshot(path=str(tmp_path / "casework-inbox-1280.png"), full_page=True)
+    row.get_by_role("link", name=lead_number).click()
+    expect(handler).to_have_title(re.compile(lead_number))
+    handler.get_by_role("button", name="Accept", exact=True).click()
+    expect(handler.get_by_text("Done: Accept.")).to_be_visible()
+
+    supervisor.goto("/supervisor/submissions")
+    row = supervisor.locator("tr", has=supervisor.get_by_role("link", name="星火补习班"))
+    expect(row.get_by_text(f"Case {lead_number}")).to_be_visible()
+    expect(row.get_by_text("Accepted", exact=True)).to_be_visible()
+    expect(supervisor.get_by_text(f"Case {number}")).to_be_visible()
+    supervisor.screenshot(path=str(tmp_path / "submissions-360.png"), full_page=True)
+    row.get_by_role("link", name="星火补习班").click()
+    expect(supervisor).to_have_url(lead_url)
+    timeline = supervisor.locator(".timeline")
+    expect(timeline.get_by_text("Complaint registered")).to_be_visible()
+    expect(timeline.get_by_text("Accepted", exact=True)).to_be_visible()
 
     public = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url).new_page()
     public.goto("/supervisors?lang=en")

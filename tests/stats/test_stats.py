@@ -115,10 +115,30 @@ def test_county_page_withholds_counts_under_five_and_shares_on_few_cases(client,
     page = client.get(f"/stats?county={XIHU}&month=2022-03&lang=en").get_data(as_text=True)
     assert "Xihu District" in page.split("<title>")[1].split("</title>")[0]
     march_row = page.split('<tr class="is-selected"><th scope="row">2022-03</th>')[1].split("</tr>")[0]
-    # 5 received shown; 4 accepted, 3 concluded withheld; shares on 3 cases left out.
-    assert march_row.startswith("<td>5</td><td>&lt;5</td><td>0</td><td>0</td><td>&lt;5</td><td>—</td><td>—</td>"
+    # 4 accepted, 3 concluded, 1 review withheld; the 5 received and the zeros not accepted and
+    # transferred withheld too, so that Shangcheng's 2, 1 and 1 cannot be worked out from the
+    # whole area's figures; shares on 3 cases left out.
+    assert march_row.startswith("<td>—</td><td>&lt;5</td><td>—</td><td>—</td><td>&lt;5</td><td>—</td><td>—</td>"
                                 "<td>—</td><td>&lt;5</td>")
     assert 'id="counties-heading"' not in page
+
+
+def test_no_withheld_county_figure_can_be_worked_out_from_the_whole_area(client, march):
+    rows = list(csv.reader(io.StringIO(client.get("/stats.csv?table=counties&month=2022-03&lang=en")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    header, counties = rows[0], rows[1:]
+    assert len(counties) == 2
+    for index, name in enumerate(header):
+        if name in ("County code", "County", "Concluded on time", "Median days to conclude",
+                    "Satisfied or basically satisfied", "Social supervisors in term", "Supervisors' submissions"):
+            continue
+        withheld = [row[index] for row in counties if row[index] in ("<5", "—")]
+        assert len(withheld) != 1, f"{name}: one withheld cell beside a shown total"
+    views_xihu = client.get(f"/stats.csv?table=categories&county={XIHU}&month=2022-03&lang=en").get_data(as_text=True)
+    views_shangcheng = client.get(f"/stats.csv?table=categories&county={SHANGCHENG}&month=2022-03&lang=en")
+    for text in (views_xihu, views_shangcheng.get_data(as_text=True)):
+        month_cells = [row[1] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))][1:]
+        assert sum(cell in ("<5", "—") for cell in month_cells) != 1
 
 
 def test_unknown_choices_are_reported_beside_the_field(client, march):
@@ -134,7 +154,7 @@ def test_csv_tables_match_the_page(client, march):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["Month", "Complaints received", "Accepted"]
     march_row = next(row for row in rows if row[0] == "2022-03")
-    assert march_row[1:6] == ["5", "<5", "0", "0", "<5"]
+    assert march_row[1:6] == ["—", "<5", "—", "—", "<5"]
     categories = client.get("/stats.csv?table=categories&month=2022-03&lang=en").get_data(as_text=True)
     assert "Operating without a licence,4,5\r\n" in categories  # four in March, five in the twelve months
     counties = client.get("/stats.csv?table=counties&month=2022-03").get_data(as_text=True)

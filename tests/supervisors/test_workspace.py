@@ -10,9 +10,11 @@ from portal import clock
 from portal.accounts.models import Role, User
 from portal.complaints.models import Complaint, Source
 from portal.extensions import db
+from portal.supervisors import observations
 from portal.supervisors.models import Observation, ObservationPhoto, Supervisor, SupervisorState
 from tests.accounts.test_admin_views import make_account, sign_in
 from tests.complaints.helpers import hidden
+from tests.institutions import factories
 from tests.supervisors.helpers import patrol
 from tests.support import files
 
@@ -142,6 +144,9 @@ PATROL = {"not_listed": "y", "institution_name": "晨星学堂", "region": "3301
           "observed_time": "18:30", "place": "文三路 8 号", "body": "前台张贴一次性缴费两年打八折的海报，未见监管账户。",
           **{f"check_{item}": "fine" for item in ("licensing", "premises", "advertising", "staff", "content")},
           "check_fees": "problem", "needs_case": "y"}
+LEAD = {"not_listed": "y", "institution_name": "星火补习班", "region": "330106", "observed_on": "2026-11-21",
+        "place": "古墩路 1 号", "category": "forbidden_times",
+        "body": "周一至周五晚上九点半以后仍在给初中生上数学课，家长接送车辆排队。"}
 
 
 def test_a_patrol_record_with_a_photo_is_drafted_then_sent(app):
@@ -218,3 +223,61 @@ def test_a_photo_comes_off_a_draft_but_not_off_a_sent_record(app):
     with app.app_context():
         remaining = set(db.session.scalars(select(ObservationPhoto.id)))
     assert draft_photo not in remaining and sent_photo in remaining
+
+
+def test_a_supervisor_files_only_within_the_appointing_citys_area(app):
+    """Staff scoping follows a record's place, so a place outside the supervisor's city would push the
+    record into another jurisdiction's inbox: refused beside the field, input kept, nothing stored."""
+    client, user_id = supervisor_client(app, "ws.area")
+    with app.app_context():
+        before = db.session.scalar(select(db.func.count()).select_from(Observation))
+        cases_before = db.session.scalar(select(db.func.count()).select_from(Complaint))
+    for kind, fields in (("patrol", PATROL), ("lead", LEAD)):
+        for action in ("draft", "submit"):
+            response = post_form(client, f"/supervisor/new/{kind}?lang=en", action=action,
+                                 **{**fields, "region": "630104"})
+            page = response.get_data(as_text=True)
+            assert response.status_code == 422, (kind, action)
+            field = page.split('id="region-error"')[1].split("</p>")[0]
+            assert "Chengxi District" in field and "outside your area" in field and "Hangzhou City" in field
+            assert fields["body"] in page and fields["institution_name"] in page
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Observation)) == before
+        assert db.session.scalar(select(db.func.count()).select_from(Complaint)) == cases_before
+    # The service refuses it too, whatever the form says.
+    with app.app_context():
+        supervisor = db.session.scalar(select(Supervisor).where(Supervisor.user_id == user_id))
+        try:
+            patrol(supervisor, region_code="630104")
+        except observations.OutsideArea as exc:
+            assert exc.args[0] == "630104"
+        else:
+            raise AssertionError("a record outside the area was stored")
+        db.session.rollback()
+    # Inside the area it goes through; 西湖区 (also a district of Nanchang) means Hangzhou's here.
+    for region in ("330106", "西湖区"):
+        response = post_form(client, "/supervisor/new/lead?lang=en", action="submit", **{**LEAD, "region": region})
+        assert response.status_code == 302, region
+        record_id = int(re.search(r"/submissions/(\d+)", response.headers["Location"]).group(1))
+        with app.app_context():
+            record = db.session.get(Observation, record_id)
+            assert record.region_code == "330106"
+            assert db.session.get(Complaint, record.complaint_id).region_code == "330106"
+
+
+def test_a_registered_institution_of_another_city_is_refused_beside_the_institution(app):
+    client, _ = supervisor_client(app, "ws.area.inst")
+    with app.app_context():
+        elsewhere = factories.institution(name="城西区远方培训学校", region_code="630104", address="西宁市城西区1号")
+        db.session.commit()
+        elsewhere_id = elsewhere.id
+    fields = {key: value for key, value in LEAD.items() if key not in ("not_listed", "institution_name", "region")}
+    response = post_form(client, "/supervisor/new/lead?lang=en", action="submit", institution_id=str(elsewhere_id),
+                         institution_query="城西区远方培训学校", **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    field = page.split('id="institution_query-error"')[1].split("</p>")[0]
+    assert "outside your area" in field and "Hangzhou City" in field
+    assert 'value="城西区远方培训学校"' in page
+    with app.app_context():
+        assert db.session.scalar(select(Observation).where(Observation.institution_id == elsewhere_id)) is None
