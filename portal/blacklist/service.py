@@ -244,8 +244,12 @@ def requesters(entry: BlacklistEntry) -> set[int]:
 
 
 def defence_over(entry: BlacklistEntry, today: dt.date) -> bool:
-    """True once the defence period has run out (the day after its last day)."""
-    return entry.defence_until is not None and today > entry.defence_until
+    """True once the defence period has run out (the day after its last day); an entry imported
+    from a list decided and published elsewhere (it carries that list's date) had its defence
+    there, so a returned import may be asked for again once corrected."""
+    if entry.defence_until is None:
+        return entry.listed_on is not None
+    return today > entry.defence_until
 
 
 def default_defence_until(today: dt.date) -> dt.date:

@@ -66,6 +66,7 @@ ACTION_LABELS = {
     # The blacklist: proposal, notice and defence, listing and removal after review, imports.
     "blacklist.proposed": _l("Proposed for the blacklist"),
     "blacklist.imported": _l("Imported as listed from a published list"),
+    "blacklist.imported_for_review": _l("Imported from a published list for review"),
     "blacklist.send_notice": _l("Blacklist notice sent"),
     "blacklist.request_listing": _l("Blacklist listing requested"),
     "blacklist.drop": _l("Not listed after the defence"),

@@ -247,6 +247,16 @@ def test_an_officers_import_awaits_a_reviewer_who_is_not_the_importer(people):
     assert entry.state is B.LISTED and entry.listed_on == dt.date(2026, 3, 1)  # the published date
 
 
+def test_a_returned_import_can_be_asked_for_again(people):
+    handler, reviewer = people["handler"], people["reviewer"]
+    entry = service.import_for_review(entry_data(listed_on=dt.date(2026, 3, 1)), "2026年第一批", handler)
+    service.take(entry, "return_listing", reviewer, "决定书文号待核实")
+    assert "request_listing" in service.allowed_steps(entry, handler)  # its defence was had elsewhere
+    service.take(entry, "request_listing", handler)
+    service.take(entry, "approve_listing", reviewer)
+    assert entry.state is B.LISTED
+
+
 def test_an_import_outside_the_officers_jurisdiction_or_by_a_reviewer_is_refused(people):
     far = entry_data(region_code="630104", listed_on=dt.date(2026, 3, 1))
     with pytest.raises(service.StepNotAllowed):
