@@ -13,7 +13,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(config: Config | str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    """Build the application: configuration, extensions, features, error pages, commands."""
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -28,7 +28,7 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
     app.instance_path = str(app.config["INSTANCE_PATH"])
     register_request_hooks(app)  # first, so its after-request hook runs last
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Security headers on every response; read-only requests open read-only transactions."""
     from portal.db import read_only_transactions
+    from portal import transaction
     from portal.security import headers
 
     @app.before_request
@@ -72,6 +73,7 @@ def register_request_hooks(app: Flask) -> None:
         read_only_transactions.set(False)
 
     headers.init_app(app)
+    transaction.init_app(app)
     quiet_sensitive_loggers()
 
 
@@ -85,59 +87,11 @@ def quiet_sensitive_loggers() -> None:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Mount each feature's routes."""
-    from portal.accounts.staff_views import bp as staff_bp
-    from portal.api.views import bp as api_bp
-    from portal.blacklist.staff_views import bp as blacklist_staff_bp
-    from portal.blacklist.views import bp as blacklist_bp
-    from portal.accounts.views import bp as accounts_bp
-    from portal.complaints.custody_views import bp as custody_bp
-    from portal.complaints.reward_views import bp as rewards_bp
-    from portal.complaints.staff_views import bp as casework_bp
-    from portal.complaints.views import bp as complaints_bp
-    from portal.disclosures.staff_views import bp as disclosure_staff_bp
-    from portal.disclosures.views import bp as disclosures_bp
-    from portal.inspections.staff_views import bp as inspection_staff_bp
-    from portal.inspections.views import bp as inspections_bp
-    from portal.institutions.views import bp as institutions_bp
-    from portal.regions.views import bp as regions_bp
-    from portal.security.staff_views import bp as audit_bp
-    from portal.site import navigation
-    from portal.site.views import bp as site_bp
-    from portal.stats.views import bp as stats_bp
-    from portal.supervisors.staff_views import bp as supervisor_staff_bp
-    from portal.supervisors.views import bp as supervisors_bp
-    from portal.supervisors.workspace_views import bp as supervisor_bp
-    from portal.typical.staff_views import bp as typical_staff_bp
-    from portal.typical.views import bp as typical_bp
-    from portal.workdays.staff_views import bp as workdays_bp
+def register_features(app: Flask) -> None:
+    """Let every feature mount its pages and add its commands, menu entries and demo data."""
+    from portal import features
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(regions_bp)
-    app.register_blueprint(institutions_bp)
-    app.register_blueprint(disclosures_bp)
-    app.register_blueprint(disclosure_staff_bp)
-    app.register_blueprint(typical_bp)
-    app.register_blueprint(typical_staff_bp)
-    app.register_blueprint(blacklist_bp)
-    app.register_blueprint(blacklist_staff_bp)
-    app.register_blueprint(inspections_bp)
-    app.register_blueprint(inspection_staff_bp)
-    app.register_blueprint(stats_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(complaints_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(workdays_bp)
-    app.register_blueprint(casework_bp)
-    app.register_blueprint(rewards_bp)
-    app.register_blueprint(custody_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(supervisors_bp)
-    app.register_blueprint(supervisor_bp)
-    app.register_blueprint(supervisor_staff_bp)
-    navigation.init_app(app)
+    features.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -6,11 +6,43 @@ import math
 import time
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (BadRequest, Conflict as HTTPConflict, Forbidden, HTTPException,
+                                 InternalServerError, NotFound as HTTPNotFound, UnprocessableEntity)
 
 from portal.i18n import _l
 
 log = logging.getLogger(__name__)
+
+
+class PortalError(Exception):
+    """Base of every refusal a service raises. Views catch the ones they explain beside a field;
+    the rest reach the registered handler, which answers with the status of the base class."""
+
+    status = 400
+
+
+class NotFound(PortalError):
+    """The record does not exist, or lies outside the caller's jurisdiction (both answer 404)."""
+
+    status = 404
+
+
+class NotAllowed(PortalError):
+    """The caller may not do this: wrong role, their own work to approve, recused, no certificate."""
+
+    status = 403
+
+
+class Conflict(PortalError):
+    """The record is not in a state that allows this (already done, changed since, taken)."""
+
+    status = 409
+
+
+class Invalid(PortalError):
+    """What was sent breaks a rule the service checks (a reason missing, an amount out of range)."""
+
+    status = 422
 
 # Plain-words explanations; the status's own name comes from the HTTP standard.
 ERROR_TEXTS = {
@@ -38,6 +70,10 @@ ERROR_TEXTS = {
 ERROR_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
                422: "unprocessable", 429: "rate_limited", 500: "server_error"}
+
+
+_HTTP_EXCEPTIONS = {400: BadRequest, 403: Forbidden, 404: HTTPNotFound, 409: HTTPConflict,
+                    422: UnprocessableEntity}
 
 
 def wants_json() -> bool:
@@ -72,6 +108,11 @@ def handle_http_error(error: HTTPException):
     return page, code, headers
 
 
+def handle_portal_error(error: PortalError):
+    """Answer a service refusal no view explained with the page or JSON of its status."""
+    return handle_http_error(_HTTP_EXCEPTIONS.get(error.status, InternalServerError)())
+
+
 def handle_unexpected_error(error: Exception):
     """Log an unexpected exception and answer 500 without a traceback."""
     log.exception("unhandled error on %s %s", request.method, request.url_rule)
@@ -81,4 +122,5 @@ def handle_unexpected_error(error: Exception):
 def register_errorhandlers(app: Flask) -> None:
     """Attach the handlers for every HTTP error and for unexpected exceptions."""
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(PortalError, handle_portal_error)
     app.register_error_handler(Exception, handle_unexpected_error)

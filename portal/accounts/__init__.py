@@ -1,1 +1,24 @@
 """Staff and supervisor accounts: passwords, TOTP, roles and jurisdiction."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount sign-in and the account pages; add the account commands, menu entries and demo accounts."""
+    from portal import demo, navigation
+    from portal.accounts import cli
+    from portal.accounts import demo as accounts_demo
+    from portal.accounts.staff_views import bp as staff_bp
+    from portal.accounts.views import bp as accounts_bp
+    from portal.i18n import _l
+    from portal.navigation import Link
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+    for command in cli.COMMANDS:
+        app.cli.add_command(command)
+    navigation.add(app, navigation.STAFF, Link("staff.users", _l("Accounts"), 50, roles=("admin",),
+                                               related=("staff.user_detail", "staff.new_user")))
+    demo.register(app, "accounts", "demo accounts", accounts_demo.seed, after=("regions",))

@@ -6,7 +6,7 @@ from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.accounts import passwords
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _l
 
 

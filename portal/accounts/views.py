@@ -12,7 +12,7 @@ from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
 from portal.accounts.models import Role
 from portal.extensions import db, limiter
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _
 from portal.security import audit
 

@@ -25,7 +25,7 @@ from portal.complaints.models import Category
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import PenaltyCategory
 from portal.extensions import csrf, db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _, _l
 from portal.institutions import service as institutions
 from portal.institutions.models import InstitutionKind

@@ -1,0 +1,27 @@
+"""The blacklist (黑名单): listing with notice and defence, removal, public list and import."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the public and staff pages; add the import command, menu entries and demo entries."""
+    from portal import demo, navigation
+    from portal.blacklist import demo as blacklist_demo
+    from portal.blacklist.cli import blacklist_cli
+    from portal.blacklist.staff_views import bp as staff_bp
+    from portal.blacklist.views import bp as public_bp
+    from portal.i18n import _l
+    from portal.navigation import Link
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp)
+    app.cli.add_command(blacklist_cli)
+    navigation.add(app, navigation.PUBLIC, Link("blacklist.index", _l("Blacklist"), 80, related=("blacklist.detail",)))
+    navigation.add(app, navigation.STAFF, Link(
+        "blacklist_staff.index", _l("Blacklist"), 90, roles=("admin", "handler", "reviewer"),
+        related=("blacklist_staff.new", "blacklist_staff.detail", "blacklist_staff.step",
+                 "blacklist_staff.import_list")))
+    demo.register(app, "blacklist", "demo blacklist entries", blacklist_demo.seed,
+                  after=("institutions", "accounts", "disclosures"))

@@ -7,8 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.blacklist.models import BlacklistReason
-from portal.complaints.forms import TOO_LONG, PlainDateField
-from portal.forms import clean_text, enum_choices
+from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import InvalidIdentifier, normalise_uscc
 from portal.institutions.models import InstitutionKind

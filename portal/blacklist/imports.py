@@ -20,7 +20,7 @@ from portal.blacklist.listfile import (COLUMNS, ENGLISH, MAX_ROWS, REQUIRED, Fil
                                       SourceRow, key as _key, read, template_csv)
 from portal.blacklist.models import BlacklistEntry, BlacklistReason
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _
 from portal.identifiers import InvalidIdentifier, normalise_uscc
 from portal.institutions.models import Institution, InstitutionKind

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from portal.forms import clean_text
+from portal.text import clean_text
 
 # field: the published column name first (it heads the template), then other names accepted.
 COLUMNS = {

@@ -14,7 +14,7 @@ from portal.blacklist.models import (ACTIVE_STATES, PUBLIC_STATES, BlacklistEntr
                                      BlacklistState)
 from portal.blacklist.service import GRAM_KIND, MAX_ID
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.identifiers import clean
 from portal.institutions.service import code_range
 from portal.pagination import Page

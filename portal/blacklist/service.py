@@ -19,7 +19,7 @@ from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
 from portal.complaints.deadlines import Rule, Unit, add_period
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.institutions.models import InstitutionKind
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel

@@ -50,14 +50,8 @@ def _entry(entry_id: int) -> BlacklistEntry:
 
 
 def _counties(user) -> list:
-    """The counties an entry of this person's jurisdiction may belong to."""
-    region = regions.get(user.region_code)
-    if region.level is RegionLevel.COUNTY:
-        return [region]
-    found = regions.children(region.code)
-    if region.level is RegionLevel.PROVINCE:
-        found = [county for city in found for county in regions.children(city.code)]
-    return found
+    """The counties a record of this person's jurisdiction may belong to."""
+    return regions.counties_within(user.region_code)
 
 
 @bp.get("")

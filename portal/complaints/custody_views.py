@@ -13,11 +13,11 @@ from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.complaints import custody, queries
-from portal.complaints.forms import TOO_LONG
+from portal.forms import TOO_LONG
 from portal.complaints.models import RequestState
 from portal.db import writes
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _, _l
 from portal.security import crypto
 

@@ -5,14 +5,14 @@ import datetime as dt
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, MultipleFileField, RadioField,
+from wtforms import (BooleanField, EmailField, HiddenField, MultipleFileField, RadioField,
                      SelectChoice, StringField, TelField, TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from portal import clock
 from portal.complaints.models import Category, Rating
 from portal.complaints.service import Draft, ReporterIdentity
-from portal.forms import clean_text, enum_choices
+from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
 from portal.institutions import service as institutions
@@ -23,19 +23,6 @@ from portal.regions.models import RegionLevel
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
 IDENTITY_CHOICES = [SelectChoice("anonymous", _l("Anonymously")), SelectChoice("named", _l("With my name"))]
 TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
-TOO_LONG = _l("Please keep it under %(max)d characters.")
-
-
-class PlainDateField(DateField):
-    """A date field whose complaint about a bad date says how to write one."""
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(_l("Enter the date as year-month-day, for example 2026-11-01."))) from exc
-
-
 class InstitutionChoice:
     """Finds the reported institution in the registry, or accepts one typed in by hand."""
 

@@ -14,7 +14,7 @@ from portal.accounts.models import Role, User
 from portal.complaints import deadlines
 from portal.complaints.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.institutions.models import Institution
 from portal.pagination import Page, paginate
 from portal.regions import service as regions

@@ -1,48 +1,21 @@
 """Forms for the reward decision and for recording the reporter's claim."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
-from wtforms.widgets import TextInput
 
 from portal.complaints import rewards
-from portal.complaints.forms import TOO_LONG
+from portal.forms import TOO_LONG, YuanField
 from portal.complaints.models import RewardGrade
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _l
 from portal.identifiers import ID_PATTERN, MOBILE_PATTERN, clean
 
 REASON_MAX = 2000
 NOTE_MAX = 500
-YUAN = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
-# What people type around an amount: thousands separators, the currency sign, the unit.
-AMOUNT_DECORATION = re.compile(r"[\s,，¥]|元|CNY|RMB", re.IGNORECASE)
-
-
-class YuanField(Field):
-    """An amount in yuan, kept exact as a Decimal; "20,000", "¥1234.5" and full-width digits read."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        text = AMOUNT_DECORATION.sub("", unicodedata.normalize("NFKC", (valuelist or [""])[0] or "")[:40])
-        if not text:
-            return
-        if not YUAN.fullmatch(text):
-            raise ValueError(str(_l("Enter an amount in yuan with at most two decimals, for example 20000 or "
-                                    "1234.50.")))
-        self.data = Decimal(text)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
 
 
 class DecisionForm(FlaskForm):

@@ -9,9 +9,10 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal import clock
 from portal.complaints.deadlines import RULES
-from portal.complaints.forms import DESCRIPTION_MAX, TOO_LONG, ComplaintForm, PlainDateField
+from portal.complaints.forms import DESCRIPTION_MAX, ComplaintForm
+from portal.forms import TOO_LONG, PlainDateField
 from portal.complaints.models import Source
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import LabelledEnum, _l
 
 STAFF_SOURCES = [SelectChoice(source.value, source.label)

@@ -1,0 +1,28 @@
+"""Penalty disclosures (行政处罚信息公示), the enforcement catalogue and discretion benchmarks."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the public and staff pages; add the menu entries and demo decisions."""
+    from portal import demo, navigation
+    from portal.disclosures import demo as disclosures_demo
+    from portal.disclosures.staff_views import bp as staff_bp
+    from portal.disclosures.views import bp as public_bp
+    from portal.i18n import _l
+    from portal.navigation import Link
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp)
+    navigation.add(app, navigation.PUBLIC,
+                   Link("disclosures.index", _l("Penalty disclosures"), 50, related=("disclosures.detail",)),
+                   Link("disclosures.matters", _l("Enforcement matters"), 60))
+    navigation.add(app, navigation.STAFF, Link(
+        "disclosure_staff.index", _l("Disclosures"), 70, roles=("admin", "handler", "reviewer"),
+        related=("disclosure_staff.new", "disclosure_staff.detail", "disclosure_staff.submit",
+                 "disclosure_staff.review", "disclosure_staff.withdraw", "disclosure_staff.repair",
+                 "disclosure_staff.discretion", "disclosure_staff.new_rule", "disclosure_staff.edit_rule")))
+    demo.register(app, "disclosures", "demo penalty disclosures", disclosures_demo.seed,
+                  after=("institutions", "accounts", "complaints"))

@@ -3,29 +3,18 @@ the discretion benchmark."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, ValidationError)
+from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
-from portal.complaints.forms import TOO_LONG, PlainDateField
 from portal.complaints.models import Category
-from portal.complaints.reward_forms import YuanField
 from portal.disclosures.models import Circumstance, Level, PartyType, PenaltyCategory, Tier
-from portal.forms import clean_text, enum_choices
+from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, StateForm, YuanField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import InvalidIdentifier, normalise_uscc
 
 TEXT_MAX = 5000
 CHOOSE = _l("Choose")
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several options as checkboxes; the values of a labelled enum."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _uscc(form, field) -> None:
@@ -164,12 +153,6 @@ class DisclosureForm(FlaskForm):
             if not target.errors:
                 target.errors = [message]
         return valid and not problems
-
-
-class StateForm(FlaskForm):
-    """A step on the page as it was shown: a changed state means the page is out of date."""
-
-    state = HiddenField(validators=[DataRequired()])
 
 
 class SubmitForm(StateForm):

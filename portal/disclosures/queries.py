@@ -14,7 +14,7 @@ from portal.complaints.models import Category
 from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory, Tier)
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.identifiers import clean
 from portal.pagination import Page, paginate
 from portal.regions.models import Region

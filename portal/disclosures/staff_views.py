@@ -43,14 +43,8 @@ def _disclosure(disclosure_id: int) -> Disclosure:
 
 
 def _counties(user) -> list:
-    """The counties a disclosure of this person's jurisdiction may belong to."""
-    region = regions.get(user.region_code)
-    if region.level is RegionLevel.COUNTY:
-        return [region]
-    found = regions.children(region.code)
-    if region.level is RegionLevel.PROVINCE:
-        found = [county for city in found for county in regions.children(city.code)]
-    return found
+    """The counties a record of this person's jurisdiction may belong to."""
+    return regions.counties_within(user.region_code)
 
 
 @bp.get("/disclosures")

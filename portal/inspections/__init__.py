@@ -1,0 +1,29 @@
+"""Random inspections (双随机): item lists, committed draws, recusal, published results."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the public and staff pages; add the verify command, menu entries and demo draws."""
+    from portal import demo, navigation
+    from portal.i18n import _l
+    from portal.inspections import demo as inspections_demo
+    from portal.inspections.cli import inspections_cli
+    from portal.inspections.staff_views import bp as staff_bp
+    from portal.inspections.views import bp as public_bp
+    from portal.navigation import Link
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp)
+    app.cli.add_command(inspections_cli)
+    navigation.add(app, navigation.PUBLIC,
+                   Link("inspections.index", _l("Random inspections"), 90, related=("inspections.detail",)))
+    navigation.add(app, navigation.STAFF, Link(
+        "inspection_staff.index", _l("Inspections"), 100, roles=("admin", "handler", "reviewer"),
+        related=("inspection_staff.detail", "inspection_staff.new", "inspection_staff.item_list",
+                 "inspection_staff.item_edit", "inspection_staff.commit", "inspection_staff.draw",
+                 "inspection_staff.recusal", "inspection_staff.result", "inspection_staff.publish")))
+    demo.register(app, "inspections", "demo inspection draws", inspections_demo.seed,
+                  after=("institutions", "accounts", "supervisors"))

@@ -7,9 +7,8 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Select
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from portal.complaints.forms import TOO_LONG
-from portal.disclosures.forms import CheckboxesField
-from portal.forms import clean_text, enum_choices
+from portal.forms import TOO_LONG
+from portal.forms import CheckboxesField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.inspections.models import Method, Outcome
 from portal.institutions.models import InstitutionKind, LicenceStatus

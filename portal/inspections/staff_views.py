@@ -17,7 +17,6 @@ from portal.inspections.models import DrawState, InspectionDraw, Method, Outcome
 from portal.institutions.models import InstitutionKind, LicenceStatus
 from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
-from portal.regions.models import RegionLevel
 from portal.security import audit
 
 bp = Blueprint("inspection_staff", __name__, url_prefix="/staff/inspections")
@@ -38,13 +37,9 @@ def _draw(draw_id: int, for_update: bool = False) -> InspectionDraw:
 
 
 def _counties(user) -> list:
-    region = regions.get(user.region_code)
-    if region.level is RegionLevel.COUNTY:
-        return []
-    found = regions.children(region.code)
-    if region.level is RegionLevel.PROVINCE:
-        found = [county for city in found for county in regions.children(city.code)]
-    return found
+    """The counties to choose among; a county office has no choice to make."""
+    found = regions.counties_within(user.region_code)
+    return [] if found == [regions.get(user.region_code)] else found
 
 
 @bp.get("")

@@ -1,1 +1,19 @@
 """The registry of training institutions (校外培训机构), keyed by USCC where they have one."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the registry's public pages; add the menu entry and demo institutions."""
+    from portal import demo, navigation
+    from portal.i18n import _l
+    from portal.institutions import demo as institutions_demo
+    from portal.institutions.views import bp
+    from portal.navigation import Link
+
+    app.register_blueprint(bp)
+    navigation.add(app, navigation.PUBLIC,
+                   Link("institutions.index", _l("Institutions"), 40, related=("institutions.detail",)))
+    demo.register(app, "institutions", "institutions", institutions_demo.seed, after=("regions",))

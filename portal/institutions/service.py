@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload, with_expression
 
 from portal import clock
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.identifiers import clean
 from portal.institutions import whitelist
 from portal.institutions.models import GRAM_KIND, Institution, InstitutionKind

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from wtforms import StringField, ValidationError
 
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _l, current_locale
 from portal.regions import service
 from portal.regions.models import Region, RegionLevel

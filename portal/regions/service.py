@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import case, or_, select
 
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.regions.models import Region, RegionLevel
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gbt2260.csv"
@@ -168,3 +168,20 @@ def _row_values(row: RegionRow, rows: dict[str, RegionRow]) -> dict:
         "path_zh": "".join(r.name_zh for r in chain),
         "path_en": ", ".join(r.name_en for r in reversed(chain)),
     }
+
+
+def load_report() -> str:
+    """Load the shipped table and say what changed (the demo seed's line)."""
+    added, changed, _retired = load()
+    return f"{added} added, {changed} changed"
+
+
+def counties_within(code: str) -> list[Region]:
+    """The counties of a jurisdiction: the county itself, a city's counties, or a province's."""
+    region = get(code)
+    if region.level is RegionLevel.COUNTY:
+        return [region]
+    found = children(region.code)
+    if region.level is RegionLevel.PROVINCE:
+        found = [county for city in found for county in children(city.code)]
+    return found

@@ -17,10 +17,10 @@ from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role, User
 from portal.complaints import queries
-from portal.complaints.forms import PlainDateField
+from portal.forms import PlainDateField
 from portal.complaints.models import Complaint, Rating, ReviewStage, RewardGrade, Source, Status
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _, _l
 from portal.pagination import Page, paginate, parse_page_number
 from portal.regions import service as regions

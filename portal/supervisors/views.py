@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from portal import clock
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.pagination import paginate, parse_page_number
 from portal.security.headers import public_cache
 from portal.supervisors import service

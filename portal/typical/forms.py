@@ -7,9 +7,9 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal import clock
-from portal.complaints.forms import TOO_LONG, PlainDateField
-from portal.disclosures.forms import REVIEW_CHOICES, StateForm
-from portal.forms import clean_text
+from portal.disclosures.forms import REVIEW_CHOICES
+from portal.forms import TOO_LONG, PlainDateField, StateForm
+from portal.text import clean_text
 from portal.i18n import _l
 from portal.regions.forms import RegionField
 

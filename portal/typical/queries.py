@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.pagination import Page, paginate
 from portal.typical.models import ArticleState, TypicalCase
 

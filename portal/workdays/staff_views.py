@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.extensions import db
-from portal.forms import clean_text
+from portal.text import clean_text
 from portal.i18n import _, _l
 from portal.regions import service as regions
 from portal.security import audit

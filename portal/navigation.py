@@ -1,0 +1,34 @@
+"""The registry of links each feature adds to the header: the public site's menu, the back
+office's sections (by role) and the social supervisors' workspace. `site/` draws them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_babel.speaklater import LazyString
+
+PUBLIC, STAFF, SUPERVISOR = "public", "staff", "supervisor"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One menu entry: its endpoint, label, place in the menu, the endpoints of pages that belong
+    to it (so it is marked current there) and, in the back office, the roles that see it."""
+
+    endpoint: str
+    label: LazyString
+    order: int
+    related: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+def add(app: Flask, area: str, *links: Link) -> None:
+    """Add links to one area's menu."""
+    app.extensions.setdefault("portal.navigation", {}).setdefault(area, []).extend(links)
+
+
+def links(area: str) -> list[Link]:
+    """The area's links in menu order, those of mounted pages only."""
+    found = current_app.extensions.get("portal.navigation", {}).get(area, [])
+    return sorted((link for link in found if link.endpoint in current_app.view_functions),
+                  key=lambda link: link.order)
