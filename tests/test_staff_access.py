@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
-from portal.complaints import custody
+from portal.custody import service as custody
 from portal.disclosures.models import DiscretionRule
 from portal.extensions import db
 from portal.security.attachments import clean
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import file, hidden, named_identity
+from tests.casework.helpers import file, hidden, named_identity
 from tests.blacklist.test_service import propose_entry
 from tests.disclosures.test_staff import draft_disclosure
 from tests.inspections.helpers import item as inspection_item, prepare_draw
@@ -132,7 +132,7 @@ def records(app):
         observation = supervisor_helpers.patrol(supervisor_helpers.appoint(watcher))
         photo_id = db.session.scalar(select(ObservationPhoto.id).where(ObservationPhoto.observation_id == observation.id))
         db.session.commit()
-        from portal.complaints.models import Attachment
+        from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
         return {"complaint_id": filed.complaint.id, "attachment_id": attachment.id, "user_id": user.id,
                 "request_id": request.id, "disclosure_id": disclosure.id, "rule_id": rule.id, "name": "note",

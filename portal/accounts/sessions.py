@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from flask import session
+from flask import Flask, current_app, session
 from flask_login import login_user, logout_user
 
 from portal.accounts.models import User
@@ -23,11 +24,15 @@ def start(user: User) -> None:
     session["account"] = {"version": user.session_version, "since": now, "seen": now}
 
 
-def usable(user: User) -> bool:
-    """Active, and for a social supervisor only during the term (ended by dismissal or the date)."""
-    from portal.supervisors import service as supervisors
+def add_sign_in_check(app: Flask, check: Callable[[User], bool]) -> None:
+    """Let a feature add a condition every sign-in and every request's session must meet
+    (social supervisors add "only during the term")."""
+    app.extensions.setdefault("portal.sign_in_checks", []).append(check)
 
-    return user.active and supervisors.may_sign_in(user)
+
+def usable(user: User) -> bool:
+    """Active, and passing every check a feature added (a supervisor's term, say)."""
+    return user.active and all(check(user) for check in current_app.extensions.get("portal.sign_in_checks", []))
 
 
 def load(user_id: str) -> User | None:

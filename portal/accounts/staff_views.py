@@ -39,7 +39,7 @@ def account():
             return redirect(url_for(".account"))
     unused = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
-    return render_template("staff/account.html", user=user, form=form, recovery_left=unused,
+    return render_template("accounts/account.html", user=user, form=form, recovery_left=unused,
                            jurisdiction=regions.get(user.region_code)), 422 if form.errors else 200
 
 
@@ -53,7 +53,7 @@ def users():
     """The accounts of the administrator's jurisdiction."""
     users = service.users_in_jurisdiction(_admin())
     places = regions.by_codes(user.region_code for user in users)
-    return render_template("staff/users.html", users=users, places=places)
+    return render_template("accounts/users.html", users=users, places=places)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -75,12 +75,12 @@ def new_user():
                                         _("Use 3–40 lower-case letters, digits, dots, dashes or underscores.")]
             else:
                 db.session.commit()
-                return render_template("staff/one_time_password.html", user=user, one_time=one_time)
-    return render_template("staff/new_user.html", form=form), 422 if form.errors else 200
+                return render_template("accounts/one_time_password.html", user=user, one_time=one_time)
+    return render_template("accounts/new_user.html", form=form), 422 if form.errors else 200
 
 
 def _user_page(user, form=None, email_form=None, status: int = 200):
-    return render_template("staff/user.html", user=user, form=form or ReasonForm(),
+    return render_template("accounts/user.html", user=user, form=form or ReasonForm(),
                            email_form=email_form or EmailForm(email=user.email),
                            history=audit.for_object("user", user.id)[-20:],
                            jurisdiction=regions.get(user.region_code),
@@ -139,4 +139,4 @@ def user_action(user_id: int, action: str):
         return redirect(url_for(".user_detail", user_id=user.id))
     one_time = service.reset_credentials(user, actor, form.reason.data)
     db.session.commit()
-    return render_template("staff/one_time_password.html", user=user, one_time=one_time)
+    return render_template("accounts/one_time_password.html", user=user, one_time=one_time)

@@ -7,7 +7,7 @@ import json
 import shlex
 
 from portal.blacklist.models import BlacklistReason, BlacklistState
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.i18n import _l
 from portal.disclosures.models import PenaltyCategory
 from portal.institutions.models import InstitutionKind

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from portal import clock
-from portal.complaints.models import Complaint, ComplaintEvent
+from portal.casework.models import Complaint, ComplaintEvent
 from portal.disclosures.queries import PublicDisclosure
 from portal.institutions.models import Institution
 from portal.regions.models import Region

@@ -17,11 +17,12 @@ from portal import clock
 from portal.api import openapi, serialize
 from portal.blacklist import queries as blacklist
 from portal.blacklist.models import BlacklistReason
-from portal.complaints import limits
-from portal.complaints import service as intake
-from portal.complaints import tracking
-from portal.complaints.forms import ComplaintForm
-from portal.complaints.models import Category
+from portal.intake import limits
+from portal.casework import filing as intake
+from portal.casework import timeline
+from portal.intake import tracking
+from portal.casework.complaint_form import ComplaintForm
+from portal.casework.models import Category
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import PenaltyCategory
 from portal.extensions import csrf, db
@@ -369,12 +370,12 @@ def complaint_status():
         raise ApiError(422, "invalid_fields", _("Some fields are missing or have the wrong type."),
                        {"receipt": [_("Enter the receipt code from your receipt.")]})
     try:
-        complaint = tracking.find_by_receipt(receipt[:64])
-    except tracking.ReceiptNotFound:
+        complaint = intake.find_by_receipt(receipt[:64])
+    except intake.ReceiptNotFound:
         raise ApiError(404, "not_found", _("We could not find a case with this receipt code. Check the code "
                                            "and try again.")) from None
     return json_response(serialize.complaint_status(
-        complaint, tracking.public_timeline(complaint), tracking.written_reply(complaint),
+        complaint, timeline.public_timeline(complaint), timeline.written_reply(complaint),
         tracking.next_step(complaint)))
 
 

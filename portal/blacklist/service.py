@@ -17,7 +17,7 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
-from portal.complaints.deadlines import Rule, Unit, add_period
+from portal.casework.deadlines import Rule, Unit, add_period
 from portal.extensions import db
 from portal.text import clean_text
 from portal.institutions.models import InstitutionKind

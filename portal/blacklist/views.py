@@ -14,7 +14,7 @@ from portal.csvexport import to_csv
 from portal.i18n import _, current_locale
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.site.pagecache import cached_page
+from portal.pagecache import cached_page
 
 bp = Blueprint("blacklist", __name__)
 

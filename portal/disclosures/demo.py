@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.accounts.models import User
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures import service
 from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, Level, PartyType,
                                        PenaltyCategory as P, Tier)

@@ -7,7 +7,7 @@ from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import clock
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures.models import Circumstance, Level, PartyType, PenaltyCategory, Tier
 from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, StateForm, YuanField, clean_text, enum_choices
 from portal.i18n import _l

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory, Tier)
 from portal.extensions import db

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, DiscretionRule, Disclosure, DisclosureState,
                                        Level, PartyType, PenaltyCategory, RepairDecision, Tier)
 from portal.extensions import db

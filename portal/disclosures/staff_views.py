@@ -9,8 +9,8 @@ from flask_login import current_user
 from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.complaints import queries as complaints
-from portal.complaints.models import Category
+from portal.casework import queries as complaints
+from portal.casework.models import Category
 from portal.disclosures import service
 from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, RuleForm, SubmitForm, WithdrawForm
 from portal.disclosures.models import Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType
@@ -67,7 +67,7 @@ def _prefill(disclosure: Disclosure) -> dict:
     months = service.months_between(disclosure.decision_date, disclosure.publication_end)
     case_number = ""
     if disclosure.complaint_id:
-        from portal.complaints.models import Complaint
+        from portal.casework.models import Complaint
         case_number = db.session.get(Complaint, disclosure.complaint_id).case_number
     return {"region": disclosure.region_code, "institution": str(disclosure.institution_id or ""),
             "party_name": disclosure.party_name, "party_type": disclosure.party_type.value,
@@ -204,7 +204,7 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
         "state": disclosure.state.value})) for name in STEP_FORMS}
     rule = service.benchmark(disclosure.violation, disclosure.circumstance)
     shown_rule = service.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
-    from portal.complaints.models import Complaint
+    from portal.casework.models import Complaint
     case = db.session.get(Complaint, disclosure.complaint_id) if disclosure.complaint_id else None
     from portal.accounts.models import User
     people = {u.id: u for u in (db.session.get(User, disclosure.drafter_id),

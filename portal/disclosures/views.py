@@ -12,7 +12,7 @@ from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.validators import Optional
 
 from portal import clock, feeds
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.csvexport import to_csv
 from portal.disclosures import queries
 from portal.disclosures.models import PenaltyCategory
@@ -21,7 +21,7 @@ from portal.i18n import _, _l, current_locale
 from portal.pagination import parse_page_number
 from portal.regions.forms import RegionField
 from portal.security.headers import public_cache
-from portal.site.pagecache import cached_page
+from portal.pagecache import cached_page
 
 bp = Blueprint("disclosures", __name__)
 

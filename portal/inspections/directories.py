@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
-from portal.complaints.models import Complaint
+from portal.casework.models import Complaint
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
 from portal.inspections.models import InspectionDraw, InspectionItem

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.complaints.deadlines import Rule, Unit, add_period
+from portal.casework.deadlines import Rule, Unit, add_period
 from portal.extensions import db
 from portal.inspections import algorithm, directories
 from portal.inspections.models import Assignment, DrawState, InspectionDraw, Outcome, Recusal

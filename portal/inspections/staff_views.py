@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.complaints import queries as complaints
+from portal.casework import queries as complaints
 from portal.extensions import db
 from portal.i18n import _
 from portal.inspections import directories, items, published, service
@@ -190,7 +190,7 @@ def _detail_page(draw: InspectionDraw, failed: str | None = None, failed_form=No
 def _result_data(draw: InspectionDraw, assignment) -> dict:
     case_number = ""
     if assignment.complaint_id:
-        from portal.complaints.models import Complaint
+        from portal.casework.models import Complaint
         case_number = db.session.get(Complaint, assignment.complaint_id).case_number
     return {"state": draw.state.value, "outcome": assignment.outcome.value if assignment.outcome else None,
             "note": assignment.note, "case_number": case_number}

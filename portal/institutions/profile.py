@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
-from portal.complaints.models import Complaint, Status
+from portal.casework.models import Complaint, Status
 from portal.disclosures.models import Disclosure
 from portal.disclosures.queries import PublicDisclosure, visible
 from portal.extensions import db

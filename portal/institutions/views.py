@@ -10,7 +10,7 @@ from portal.institutions.forms import InstitutionSearchForm
 from portal.institutions.models import InstitutionKind
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.site.pagecache import cached_page
+from portal.pagecache import cached_page
 
 bp = Blueprint("institutions", __name__)
 

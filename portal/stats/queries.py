@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, sele
 
 from portal import clock
 from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
-from portal.complaints.models import Category, Complaint, ComplaintEvent, EventKind, Rating
+from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.supervisors import service as supervisors

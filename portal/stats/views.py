@@ -12,7 +12,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from portal import clock
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.csvexport import to_csv
 from portal.i18n import _, _l, current_locale
 from portal.regions import service as regions

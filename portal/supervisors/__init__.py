@@ -8,13 +8,16 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the public list, the workspace and the staff pages; add the menus and demo supervisors."""
     from portal import demo, navigation
+    from portal.accounts import sessions
     from portal.i18n import _l
     from portal.navigation import Link
     from portal.supervisors import demo as supervisors_demo
+    from portal.supervisors import service
     from portal.supervisors.staff_views import bp as staff_bp
     from portal.supervisors.views import bp as public_bp
     from portal.supervisors.workspace_views import bp as workspace_bp
 
+    sessions.add_sign_in_check(app, service.may_sign_in)
     app.register_blueprint(public_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(staff_bp)

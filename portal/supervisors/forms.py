@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, Multipl
                      SelectChoice, SelectField, StringField, TextAreaField, TimeField, ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.forms import clean_text, enum_choices
 from portal.i18n import _l, current_locale
 from portal.institutions import service as institutions

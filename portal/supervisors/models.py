@@ -9,7 +9,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, Lar
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.db import Base, UTCDateTime, created_at, intpk, updated_at, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from portal.complaints import tracking
-from portal.complaints.models import Complaint, ComplaintEvent
+from portal.casework import timeline
+from portal.intake import tracking
+from portal.casework.models import Complaint, ComplaintEvent
 from portal.extensions import db
 from portal.supervisors.models import Observation
 
@@ -25,7 +26,7 @@ def for_observation(observation: Observation) -> CaseProgress | None:
     if observation.complaint_id is None:
         return None
     complaint = db.session.get(Complaint, observation.complaint_id)
-    return CaseProgress(complaint, tracking.public_timeline(complaint), tracking.written_reply(complaint),
+    return CaseProgress(complaint, timeline.public_timeline(complaint), timeline.written_reply(complaint),
                         tracking.next_step(complaint))
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role, User
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.extensions import db
 from portal.i18n import _
 from portal.pagination import paginate, parse_page_number

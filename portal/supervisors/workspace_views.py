@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal import clock
 from portal.accounts import passwords, service as accounts, sessions
 from portal.accounts.forms import PasswordForm
-from portal.complaints.uploads import clean_uploads
+from portal.casework.uploads import clean_uploads
 from portal.extensions import db
 from portal.i18n import _, current_locale
 from portal.regions import service as regions
@@ -18,7 +18,7 @@ from portal.security.headers import attachment_response
 from portal.supervisors import duty, observations, progress
 from portal.supervisors.access import supervisor_required
 from portal.supervisors.forms import ObservationForm
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.supervisors.models import CheckResult, Kind, Observation, ObservationState
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")

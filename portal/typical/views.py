@@ -10,7 +10,7 @@ from portal import clock, feeds
 from portal.i18n import _, current_locale
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.site.pagecache import cached_page
+from portal.pagecache import cached_page
 from portal.typical import queries
 from portal.typical.forms import CaseSearchForm
 from portal.typical.models import ArticleState, TypicalCase

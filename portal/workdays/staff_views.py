@@ -50,5 +50,5 @@ def index():
             db.session.commit()
             flash(_("The schedule was entered. Deadlines in these years are no longer provisional."), "success")
             return redirect(url_for(".index"))
-    return render_template("staff/holidays.html", form=form, years=service.entered_years()), \
+    return render_template("workdays/holidays.html", form=form, years=service.entered_years()), \
         422 if form.errors else 200

@@ -8,8 +8,8 @@ import pytest
 from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from tests.complaints.helpers import hidden
-from tests.complaints.helpers import submit_form as post_form
+from tests.casework.helpers import hidden
+from tests.casework.helpers import submit_form as post_form
 
 PASSWORD = "运河 lantern-harbour 61"
 

@@ -21,7 +21,7 @@ from portal.institutions.models import Institution
 from portal.security.audit import for_object
 from tests.accounts.test_admin_views import make_account, sign_in
 from tests.blacklist.test_staff import post_step, signed_in
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 
 SAMPLE = Path(__file__).parent / "data" / "two_bad_rows.csv"
 BATCH = "2026年第一批"

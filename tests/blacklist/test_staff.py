@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.institutions.models import Institution
 from tests.accounts.test_admin_views import make_account, sign_in
 from tests.blacklist.test_service import entry_data
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 
 
 def signed_in(app, username, role, region):

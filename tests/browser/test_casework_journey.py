@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from portal.accounts.models import Role
 from portal.extensions import db
 from tests.accounts.test_admin_views import PASSWORD, make_account
-from tests.complaints.helpers import MARKER_NAME, file, named_identity
+from tests.casework.helpers import MARKER_NAME, file, named_identity
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures import queries
 from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, Level, PartyType,
                                        Tier)

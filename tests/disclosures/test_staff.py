@@ -11,14 +11,14 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures import demo, service
 from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory as P, RepairDecision, Tier)
 from portal.extensions import db
 from portal.security.audit import AuditRecord, for_object
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 
 AUTHORITY_USCC = demo._authority_uscc("330106")
 

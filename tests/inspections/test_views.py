@@ -13,7 +13,7 @@ from portal.inspections import published, service
 from portal.inspections.models import DrawState, InspectionDraw
 from portal.security import crypto
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 from tests.inspections.helpers import city_items, handler, prepare_draw
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
-from portal.complaints.models import Category
+from portal.casework.models import Category
 from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType, Tier
 from portal.extensions import db
 from portal.identifiers import org_code_check_character, uscc_check_character

@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 
 from portal import clock
 from portal.blacklist.models import BlacklistState
-from portal.complaints.models import Complaint, Status
+from portal.casework.models import Complaint, Status
 from portal.extensions import db
 from portal.institutions.models import AnnualInspection, Institution, LicenceStatus
 from portal.typical.models import ArticleState

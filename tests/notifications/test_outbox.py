@@ -3,7 +3,7 @@ import logging
 
 from portal.extensions import db
 from portal.notifications import mail
-from tests.complaints.helpers import file
+from tests.casework.helpers import file
 
 
 def recipients(mailbox) -> list[str]:

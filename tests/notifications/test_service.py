@@ -6,12 +6,11 @@ from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
-from portal.complaints.models import NotificationSent
+from portal.casework.models import NotificationSent
 from portal.extensions import db
-from portal.notifications import service
-from portal.notifications.service import DIVIDER
-from tests.complaints.helpers import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file,
-                                      named_identity)
+from portal.casework import mail as service
+from portal.casework.mail import DIVIDER
+from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file, named_identity
 from tests.notifications.conftest import BASE_URL
 
 DEMO_HANDLER = "demo.handler@example.invalid"  # the demo data's handler in 西湖区 (330106)

@@ -9,15 +9,14 @@ from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.complaints import casework
-from portal.complaints.models import Complaint
+from portal.casework import service as casework
+from portal.casework.models import Complaint
 from portal.extensions import db
 from portal.notifications import mail
 from portal.security import audit
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file,
-                                      form_fields, hidden, open_form, receipt_on)
-from tests.complaints.helpers import submit_form as post_form
+from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file, form_fields, hidden, open_form, receipt_on
+from tests.casework.helpers import submit_form as post_form
 
 DEMO_HANDLER = "demo.handler@example.invalid"
 

@@ -7,7 +7,7 @@ import pytest
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.extensions import db
 from portal.institutions.models import InstitutionKind
-from portal.site import pagecache
+from portal import pagecache
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import io
 
 import pytest
 
-from portal.complaints.models import Category, ComplaintEvent, EventKind, Rating
+from portal.casework.models import Category, ComplaintEvent, EventKind, Rating
 from portal.extensions import db
 from portal.stats import queries
-from tests.complaints.helpers import file
+from tests.casework.helpers import file
 
 XIHU, SHANGCHENG = "330106", "330102"
 UTC = dt.timezone.utc

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.complaints.models import Attachment, Category, Complaint, Source
+from portal.casework.models import Attachment, Category, Complaint, Source
 from portal.extensions import db
 from portal.security.audit import AuditRecord
 from portal.supervisors import duty, observations, service

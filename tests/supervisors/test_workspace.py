@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.accounts.models import Role, User
-from portal.complaints.models import Complaint, Source
+from portal.casework.models import Complaint, Source
 from portal.extensions import db
 from portal.supervisors import observations
 from portal.supervisors.models import Observation, ObservationPhoto, Supervisor, SupervisorState
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 from tests.institutions import factories
 from tests.supervisors.helpers import patrol
 from tests.support import files

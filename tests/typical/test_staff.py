@@ -19,7 +19,7 @@ from portal.security.audit import for_object
 from portal.typical import service
 from portal.typical.models import ArticleState, TypicalCase
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 
 BODY = "## 案情\n\n某机构以**家政服务**名义开展学科类培训。\n\n[恶意链接](javascript:alert(document.cookie))"
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from portal.complaints import deadlines
-from portal.complaints.deadlines import RULES, Rule, Unit
+from portal.casework import deadlines
+from portal.casework.deadlines import RULES, Rule, Unit
 from portal.workdays import service
 
 SAMPLE_2027 = Path(__file__).with_name("schedule_2027_test.csv")

@@ -2,12 +2,12 @@
 import datetime as dt
 
 from portal.accounts.models import Role
-from portal.complaints import deadlines
-from portal.complaints.deadlines import RULES
+from portal.casework import deadlines
+from portal.casework.deadlines import RULES
 from portal.extensions import db
 from portal.security import audit
 from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import hidden
+from tests.casework.helpers import hidden
 
 SCHEDULE = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n"
 

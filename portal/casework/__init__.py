@@ -1,0 +1,20 @@
+"""Casework (案件办理): complaint records, filing, the staff inbox, steps and deadlines, the case page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the back office's case pages; add the reminder command and the menu entries."""
+    from portal import navigation
+    from portal.casework.cli import notify_cli
+    from portal.casework.views import bp
+    from portal.i18n import _l
+    from portal.navigation import Link
+
+    app.register_blueprint(bp)
+    app.cli.add_command(notify_cli)
+    navigation.add(app, navigation.STAFF,
+                   Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step")),
+                   Link("casework.register", _l("Register a complaint"), 20, roles=("admin", "handler")))

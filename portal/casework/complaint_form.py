@@ -1,0 +1,178 @@
+"""The complaint's own fields and rules: the public form files them, and staff register a complaint
+that came by phone, letter or visit with the same form plus how it arrived."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, HiddenField, MultipleFileField, RadioField,
+                     SelectChoice, StringField, TelField, TextAreaField, ValidationError)
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from portal import clock
+from portal.casework.models import Category
+from portal.casework.filing import Draft, ReporterIdentity
+from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
+from portal.i18n import _l
+from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
+from portal.institutions import service as institutions
+from portal.institutions.models import Institution
+from portal.regions.forms import RegionField
+from portal.regions.models import RegionLevel
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
+IDENTITY_CHOICES = [SelectChoice("anonymous", _l("Anonymously")), SelectChoice("named", _l("With my name"))]
+TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
+class InstitutionChoice:
+    """Finds the reported institution in the registry, or accepts one typed in by hand."""
+
+    def __init__(self) -> None:
+        self.institution: Institution | None = None
+        self.candidates: list[Institution] = []
+
+    def resolve(self, form: "ComplaintForm") -> None:
+        chosen = form.institution_id.data
+        if chosen and chosen.isascii() and chosen.isdigit():
+            try:
+                self.institution = institutions.get(int(chosen))
+                return
+            except institutions.InstitutionNotFound:
+                pass
+        if form.not_listed.data:
+            return
+        self.institution, self.candidates = institutions.resolve(form.institution_query.data)
+
+
+class ComplaintForm(FlaskForm):
+    """The public complaint form; staff registration reuses it with a source and a date."""
+
+    category = RadioField(_l("What is the problem?"), choices=enum_choices(Category),
+                          validators=[InputRequired(_l("Choose the kind of problem."))])
+    institution_query = StringField(
+        _l("Institution name or unified social credit code"), filters=[clean_text],
+        validators=[Length(max=100)],
+        description=_l("Type part of the name as it appears on its sign or receipt."))
+    institution_id = HiddenField()
+    not_listed = BooleanField(_l("The institution is not in the registry (for example, it has no licence)"))
+    institution_name = StringField(_l("Name the institution uses"), filters=[clean_text],
+                                   validators=[Length(max=200)])
+    institution_address = StringField(
+        _l("Where it operates"), filters=[clean_text], validators=[Length(max=300)],
+        description=_l("Street, building and room, or the nearest landmark."))
+    region = RegionField(_l("District or county"), levels=[RegionLevel.COUNTY],
+                         description=_l("Where the institution operates, for example 西湖区 or 330106."))
+    description = TextAreaField(
+        _l("What happened"), filters=[clean_text],
+        validators=[InputRequired(_l("Tell us what happened.")),
+                    Length(min=DESCRIPTION_MIN, message=TOO_SHORT),
+                    Length(max=DESCRIPTION_MAX, message=TOO_LONG)],
+        description=_l("What the institution did, when and how often, who was affected, and what you "
+                       "paid. Do not write your own name here if you want to stay anonymous."))
+    occurred_on = PlainDateField(_l("When it happened"), validators=[Optional()],
+                            description=_l("The date, or the first date if it happened more than once."))
+    ongoing = BooleanField(_l("It is still going on"))
+    files = MultipleFileField(
+        _l("Evidence (optional)"),
+        description=_l("Up to 5 photos or PDF files (JPEG, PNG, WebP, PDF), 10 MB each. Location and "
+                       "camera details are removed from photos."))
+    identity = RadioField(_l("How do you want to report?"), choices=IDENTITY_CHOICES, default="anonymous",
+                          validators=[InputRequired(_l("Choose anonymous or named."))])
+    name = StringField(_l("Your name (required when reporting with your name)"), filters=[clean_text],
+                       validators=[Length(max=50, message=TOO_LONG)])
+    phone = TelField(_l("Mobile number (required when reporting with your name)"), filters=[clean_text],
+                     validators=[Length(max=20, message=TOO_LONG)],
+                     description=_l("11 digits, for example 13812345678."))
+    email = EmailField(_l("Email (optional)"), filters=[clean_text],
+                       validators=[Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com."))])
+    id_number = StringField(_l("Resident ID number (optional)"), filters=[clean_text], validators=[Length(max=30)],
+                            description=_l("Needed only if you may claim a reward."))
+    notify = BooleanField(_l("Email me when my case is updated (no details are sent by email)"))
+    # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
+    website = StringField(_l("Leave this field empty"))
+    form_token = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice = InstitutionChoice()
+        if not self.form_token.data:
+            self.form_token.data = self.new_token()
+
+    @staticmethod
+    def new_token() -> str:
+        """A one-time token for one filled-in form."""
+        return secrets.token_urlsafe(32)
+
+    @property
+    def named(self) -> bool:
+        return self.identity.data == "named"
+
+    def draft(self, files) -> Draft:
+        """What the validated form says, as the intake service takes it."""
+        institution = self.choice.institution
+        region = self.region.region.code if self.region.region else institution.region_code
+        identity = None
+        if self.named:
+            identity = ReporterIdentity(name=self.name.data, phone=normalise_mobile(self.phone.data),
+                                        email=self.email.data, id_number=clean(self.id_number.data))
+        return Draft(
+            category=Category(self.category.data), region_code=region, description=self.description.data,
+            institution_id=institution.id if institution else None,
+            institution_name="" if institution else self.institution_name.data,
+            institution_address="" if institution else self.institution_address.data,
+            occurred_on=self.occurred_on.data, ongoing=self.ongoing.data, identity=identity,
+            notify_email=self.email.data if self.named and self.notify.data else "", files=files)
+
+    def validate_institution_query(self, field) -> None:
+        self.choice.resolve(self)
+        if self.choice.institution is not None or self.not_listed.data:
+            return
+        if self.choice.candidates:
+            raise ValidationError(_l("Several institutions match. Choose one below, or tick the box if it "
+                                     "is not listed."))
+        if field.data:
+            raise ValidationError(_l("No registered institution matches. Check the name, or tick the box "
+                                     "below and tell us where it operates."))
+        raise ValidationError(_l("Tell us which institution this is about."))
+
+    def validate_institution_name(self, field) -> None:
+        if self.not_listed.data and len(field.data) < 2:
+            raise ValidationError(_l("Give the name the institution uses, as on its sign or receipts."))
+
+    def validate_institution_address(self, field) -> None:
+        if self.not_listed.data and len(field.data) < 4:
+            raise ValidationError(_l("Tell us where it operates so inspectors can find it."))
+
+    def validate_region(self, field) -> None:
+        if field.region is None and self.choice.institution is None and not field.errors:
+            raise ValidationError(_l("Choose the district or county where it operates."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the rule across two fields: a date, or "still going on"."""
+        valid = super().validate(extra_validators)
+        if self.occurred_on.data is None and not self.ongoing.data and not self.occurred_on.errors:
+            self.occurred_on.errors = [_l("Give the date, or tick that it is still going on.")]
+            valid = False
+        return valid
+
+    def validate_occurred_on(self, field) -> None:
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("The date cannot be in the future."))
+        if field.data and field.data < dt.date(2000, 1, 1):
+            raise ValidationError(_l("Give a date after 1 January 2000."))
+
+    def validate_name(self, field) -> None:
+        if self.named and len(field.data) < 2:
+            raise ValidationError(_l("Give your name, or choose to report anonymously."))
+
+    def validate_phone(self, field) -> None:
+        if self.named and not is_valid_mobile(normalise_mobile(field.data)):
+            raise ValidationError(_l("Enter an 11-digit mobile number, for example 13812345678."))
+
+    def validate_id_number(self, field) -> None:
+        if self.named and field.data and not is_valid_resident_id(clean(field.data)):
+            raise ValidationError(_l("This resident ID number is not valid. Check the 18 characters."))
+
+    def validate_notify(self, field) -> None:
+        if self.named and field.data and not self.email.data:
+            raise ValidationError(_l("Give an email address to be notified, or untick this box."))

@@ -1,0 +1,139 @@
+"""Forms staff use on cases: registering a complaint that came by phone, letter or visit, and
+each step of the casework."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from portal import clock
+from portal.casework.deadlines import RULES
+from portal.casework.complaint_form import DESCRIPTION_MAX, ComplaintForm
+from portal.forms import TOO_LONG, PlainDateField
+from portal.casework.models import Source
+from portal.text import clean_text
+from portal.i18n import LabelledEnum, _l
+
+STAFF_SOURCES = [SelectChoice(source.value, source.label)
+                 for source in (Source.PHONE, Source.LETTER, Source.VISIT, Source.HOTLINE_12345)]
+# Received more than a year ago would be a data-entry slip, not a late registration.
+OLDEST_RECEIPT_DAYS = 365
+
+
+class RegisterForm(ComplaintForm):
+    """The public form's fields and rules, with how and when the complaint arrived."""
+
+    source = RadioField(_l("How did the complaint arrive?"), choices=STAFF_SOURCES,
+                        validators=[InputRequired(_l("Choose how the complaint arrived."))])
+    received_on = PlainDateField(
+        _l("Date received"), validators=[InputRequired(_l("Give the date the complaint was received."))],
+        description=_l("The time limits run from this date."))
+
+    def validate_received_on(self, field) -> None:
+        today = clock.today()
+        if field.data > today:
+            raise ValidationError(_l("The date received cannot be in the future."))
+        if (today - field.data).days > OLDEST_RECEIPT_DAYS:
+            raise ValidationError(_l("The date received is more than a year ago. Check the date."))
+
+
+def _text(label, message, max_length: int = DESCRIPTION_MAX, description=None) -> TextAreaField:
+    return TextAreaField(label, filters=[clean_text], description=description,
+                         validators=[InputRequired(message), Length(max=max_length, message=TOO_LONG)])
+
+
+class Department(LabelledEnum):
+    """Where a case can be transferred: another education office, or the department responsible."""
+    EDUCATION = "education", _l("Another jurisdiction's education office")
+    MARKET = "market", _l("Market regulation")
+    POLICE = "police", _l("Public security")
+    CIVIL = "civil", _l("Civil affairs")
+    CULTURE = "culture", _l("Culture and tourism")
+    SPORTS = "sports", _l("Sports")
+    PROCURATORATE = "procuratorate", _l("The procuratorate (suspected crime)")
+
+
+class StepForm(FlaskForm):
+    """A step that needs nothing but a confirmation: accept, start, archive."""
+
+
+class ReasonStepForm(FlaskForm):
+    text = _text(_l("Reason"), _l("Give the reason."))
+
+
+class NotAcceptForm(FlaskForm):
+    text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason the complaint is not accepted."),
+                 description=_l("The reporter reads this. Say which rule applies and where they can turn."))
+
+
+class TransferForm(FlaskForm):
+    department = SelectField(_l("Transfer to"), choices=[SelectChoice(d.value, d.label) for d in Department])
+    destination = StringField(_l("Name of the office"), filters=[clean_text],
+                              validators=[InputRequired(_l("Name the office the case goes to.")),
+                                          Length(max=150, message=TOO_LONG)],
+                              description=_l("For example 西湖区市场监督管理局. Shown to the reporter."))
+    text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the transfer."))
+
+    def destination_text(self) -> str:
+        """The destination as the record keeps it: in Chinese, the official language of the file."""
+        with force_locale("zh_CN"):
+            return f"{Department(self.department.data).label}：{self.destination.data}"
+
+
+class ExtendForm(FlaskForm):
+    days = IntegerField(_l("Extra days"), validators=[
+        InputRequired(_l("Give the number of days.")),
+        NumberRange(1, RULES["extension_max"].days, _l("At most %(max)s days, once.", max=RULES["extension_max"].days))])
+    text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the extension."))
+
+
+class MessageForm(FlaskForm):
+    text = _text(_l("Message to the reporter"), _l("Write the message."),
+                 description=_l("The reporter reads this on the tracking page."))
+
+
+class NoteForm(FlaskForm):
+    text = _text(_l("Internal note"), _l("Write the note."), description=_l("Staff only."))
+
+
+class SupervisionForm(FlaskForm):
+    text = _text(_l("Supervision order"), _l("Write what the office must do and by when."))
+
+
+class ReplyForm(FlaskForm):
+    text = _text(_l("Written reply (shown to the reporter)"), _l("Write the reply."),
+                 description=_l("What was found, what was done, the legal basis, and how to ask for a "
+                                "review if the reporter disagrees."))
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField(_l("Handler"), coerce=str, validate_choice=False)
+
+    def validate_assignee(self, field) -> None:
+        if field.data not in {choice[0] for choice in field.choices}:
+            raise ValidationError(_l("Choose a handler from the list."))
+
+
+class LinkForm(FlaskForm):
+    case_number = StringField(_l("Case number of the earlier case"), filters=[clean_text],
+                              validators=[InputRequired(_l("Give the case number.")), Length(max=24)],
+                              description=_l("For example 330106-20261122-0007."))
+
+
+# One form per step; the step table in casework says which steps exist.
+STEP_FORMS: dict[str, type[FlaskForm]] = {
+    "accept": StepForm, "start": StepForm, "archive": StepForm,
+    "not_accept": NotAcceptForm, "transfer": TransferForm, "extend": ExtendForm,
+    "supervise": SupervisionForm, "message": MessageForm, "note": NoteForm,
+    "conclude": ReplyForm, "decide_review": ReplyForm, "assign": AssignForm, "link": LinkForm,
+}
+
+STEP_LABELS = {
+    "accept": _l("Accept"), "not_accept": _l("Do not accept"), "transfer": _l("Transfer"),
+    "start": _l("Start the investigation"), "extend": _l("Extend the time limit (once)"),
+    "supervise": _l("Issue a supervision order"), "assign": _l("Assign a handler"),
+    "link": _l("Link as a duplicate"), "message": _l("Message the reporter"), "note": _l("Add an internal note"),
+    "conclude": _l("Conclude with a written reply"), "decide_review": _l("Decide the review with a written reply"),
+    "archive": _l("Archive"),
+}

@@ -1,0 +1,37 @@
+"""Parts of the staff case page that other features offer (the identity requests, the reward).
+
+A feature above casework registers a panel in its `init_app`: a name, the heading's id, the
+template that draws it and a function giving what the template needs. The case page draws each
+registered panel in its side column, so casework never imports the features that add to it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from portal.accounts.models import User
+from portal.casework.models import Complaint
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A side panel of the case page: the template's variable `name` holds what `build` returns."""
+
+    name: str
+    heading_id: str
+    template: str
+    build: Callable[[Complaint, User], dict]
+    order: int
+
+
+def register(app: Flask, panel: Panel) -> None:
+    """Add a panel to the staff case page."""
+    app.extensions.setdefault("portal.case_panels", []).append(panel)
+
+
+def for_case(complaint: Complaint, user: User) -> list[tuple[Panel, dict]]:
+    """Each registered panel in order, with what it shows this officer about this case."""
+    found = sorted(current_app.extensions.get("portal.case_panels", []), key=lambda panel: panel.order)
+    return [(panel, panel.build(complaint, user)) for panel in found]

@@ -1,0 +1,246 @@
+"""The back office's casework: the inbox, registering complaints that arrive by phone, letter,
+visit or the 12345 hotline, and the case page with the steps its state allows."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_login import current_user
+
+from portal import clock
+from portal.accounts import service as accounts
+from portal.accounts.access import staff_required
+from portal.accounts.models import Role
+from portal.casework import service as casework
+from portal.casework import queries
+from portal.casework import filing
+from portal.casework import panels
+from portal.casework.timeline import public_timeline
+from portal.casework.models import Category, Source, Status
+from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
+from portal.casework.uploads import clean_uploads
+from portal.csvexport import to_csv
+from portal.extensions import db
+from portal.i18n import _
+from portal.pagination import parse_page_number
+from portal.regions import service as regions
+from portal.security import audit
+from portal.security.headers import attachment_response
+from portal.security.receipts import display
+
+bp = Blueprint("casework", __name__, url_prefix="/staff")
+
+CASE_ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN)
+# The inbox's own parameters, the only ones its links carry on (the pager adds "page"): anything
+# else in the address, such as url_for's "_external" or "_anchor", must not reach url_for.
+INBOX_FILTERS = ("q", "status", "category", "source", "county", "assignee", "due", "mine")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("/cases")
+@staff_required(*CASE_ROLES)
+def inbox():
+    """The jurisdiction's cases, nearest deadline first, with filters and counts per state."""
+    user = _user()
+    filters = queries.InboxFilters.from_args(request.args)
+    result = queries.inbox(user, filters, parse_page_number(request.args.get("page")),
+                           current_app.config["PAGE_SIZE"], clock.today())
+    jurisdiction = regions.get(user.region_code)
+    counties = regions.children(user.region_code) if jurisdiction.level.value != "county" else []
+    if jurisdiction.level.value == "province":
+        counties = [county for city in counties for county in regions.children(city.code)]
+    args = {key: request.args[key] for key in INBOX_FILTERS if request.args.get(key)}
+    status_args = {key: value for key, value in args.items() if key != "status"}
+    return render_template("casework/inbox.html", inbox=result, filters=filters, args=args, status_args=status_args,
+                           counties=counties, handlers=queries.handlers_in(user), Status=Status,
+                           Category=Category, Source=Source, places=regions.by_codes(
+                               {c.region_code for c in result.page.items}))
+
+
+@bp.get("/cases.csv")
+@staff_required(*CASE_ROLES)
+def export():
+    """The inbox under its filters as a spreadsheet: facts and deadlines, never the reporter."""
+    cases = queries.export(_user(), queries.InboxFilters.from_args(request.args), clock.today())
+    places = regions.by_codes({c.region_code for c in cases})
+    locale = str(get_locale())
+    rows = ([c.case_number, c.received_on, c.source.label, c.category.label, c.display_institution,
+             places[c.region_code].name(locale), c.status.label, c.review_stage.label, c.next_due or "",
+             c.assignee.display_name if c.assignee else ""] for c in cases)
+    header = [_("Case number"), _("Received"), _("How it arrived"), _("Category"), _("Institution"),
+              _("District or county"), _("State"), _("Stage"), _("Next deadline"), _("Handler")]
+    response = Response(to_csv(header, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=cases-{clock.today():%Y%m%d}.csv"
+    return response
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@staff_required(Role.ADMIN, Role.HANDLER)
+def register():
+    """Register a complaint that came by phone, letter, visit or the 12345 hotline."""
+    user = _user()
+    form = RegisterForm()
+    if form.website.data:
+        abort(400)
+    if form.validate_on_submit():
+        region = form.region.region.code if form.region.region else form.choice.institution.region_code
+        if not accounts.covers(user, region):
+            form.region.errors = [_("This county is outside your jurisdiction. Register the complaint "
+                                    "with the office responsible for it, or transfer it.")]
+        else:
+            files = clean_uploads(form.files)
+            if files is not None:
+                draft = form.draft(files)
+                draft.source = Source(form.source.data)
+                try:
+                    filed = filing.file_complaint(draft, form.form_token.data, form.received_on.data,
+                                                   clock.now())
+                except filing.FormAlreadyUsed:
+                    abort(409)
+                audit.record(f"user:{user.id}", "complaint.registered_by_staff", "complaint",
+                             filed.complaint.id, after={"source": draft.source.value,
+                                                        "received_on": str(form.received_on.data)})
+                db.session.commit()
+                return render_template("casework/registered.html", complaint=filed.complaint,
+                                       receipt=display(filed.receipt), replayed=filed.replayed)
+    status = 422 if request.method == "POST" else 200
+    hints = {category.value: category.description for category in Category}
+    return render_template("casework/register.html", form=form, category_hints=hints), status
+
+
+def _case(complaint_id: int, for_update: bool = False):
+    try:
+        return queries.case_for_staff(_user(), complaint_id, for_update=for_update)
+    except queries.CaseNotFound:
+        abort(404)
+
+
+@bp.get("/cases/<int:complaint_id>")
+@staff_required(*CASE_ROLES)
+def case(complaint_id: int):
+    """Everything about one case, and the steps its state allows this officer."""
+    return _render_case(_case(complaint_id))
+
+
+def _step_forms(complaint, steps: list[str], failed: str | None = None, failed_form=None) -> dict:
+    forms = {}
+    for name in steps:
+        form = failed_form if name == failed else STEP_FORMS[name](prefix=name)
+        if isinstance(form, AssignForm):
+            form.assignee.choices = [(str(u.id), f"{u.display_name}（{u.certificate_number}）")
+                                     for u in queries.handlers_for(complaint)]
+        forms[name] = form
+    return forms
+
+
+def _render_case(complaint, failed: str | None = None, failed_form=None, status: int = 200):
+    user = _user()
+    steps = casework.allowed_steps(complaint, user)
+    held = casework.archive_held_until(complaint, clock.today()) if complaint.status is Status.CONCLUDED else None
+    timeline = queries.timeline(complaint)
+    actors = {event.actor_id for event in timeline if event.actor_id}
+    return render_template(
+        "casework/case.html", complaint=complaint, steps=steps,
+        forms=_step_forms(complaint, steps, failed, failed_form), failed=failed, failed_form=failed_form,
+        timeline=timeline, pseudonym=queries.reporter_pseudonym(complaint),
+        linked=queries.linked_cases(complaint, user), same_institution=queries.same_institution(complaint, user),
+        audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
+        places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
+        staff_names=queries.staff_names(actors),
+        today=clock.today(), step_labels=STEP_LABELS, archive_held_until=held), status
+
+
+@bp.post("/cases/<int:complaint_id>/steps/<name>")
+@staff_required(*CASE_ROLES)
+def step(complaint_id: int, name: str):
+    """Take one step on the case; the casework table decides whether it is allowed."""
+    user = _user()
+    # Locked until the commit: a colleague's step sent at the same moment waits, then is checked
+    # against the state this one leaves.
+    complaint = _case(complaint_id, for_update=True)
+    if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
+        form = STEP_FORMS[name](prefix=name) if name in STEP_FORMS else None
+        return _refuse(complaint, name, form)
+    form = _step_forms(complaint, [name])[name]
+    if form.validate_on_submit():
+        kwargs = _step_arguments(complaint, name, form, user)
+        if not form.errors:
+            try:
+                casework.apply(complaint, name, user, getattr(form, "text", None) and form.text.data or "",
+                               **kwargs)
+            except casework.TransitionNotAllowed as refused:
+                if name != "link" or isinstance(refused, casework.ArchiveTooEarly):
+                    return _refuse(complaint, name, form)
+                form.case_number.errors = [_("This case cannot be linked to that one: choose the "
+                                             "earliest case, not a duplicate or this case itself.")]
+            else:
+                db.session.commit()
+                flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
+                return redirect(url_for(".case", complaint_id=complaint.id))
+    return _render_case(complaint, failed=name, failed_form=form, status=422)
+
+
+def _step_arguments(complaint, name: str, form, user) -> dict:
+    """What a step needs besides its text, from its form; a case number not found is a form error."""
+    if name == "extend":
+        return {"extension_days": form.days.data}
+    if name == "transfer":
+        return {"destination": form.destination_text()}
+    if name == "assign":
+        return {"assignee": next(u for u in queries.handlers_for(complaint) if str(u.id) == form.assignee.data)}
+    if name == "link":
+        try:
+            return {"duplicate_of": queries.find_case_number(user, form.case_number.data)}
+        except queries.CaseNotFound:
+            form.case_number.errors = [_("No case with this number in your jurisdiction.")]
+    return {}
+
+
+def _refuse(complaint, name: str, form):
+    """The case page as it is now, with why the step was refused at the top and what the officer
+    typed kept (in its form if the step is still offered, else beside the actions)."""
+    flash(_refusal(complaint, name), "error")
+    return _render_case(complaint, failed=name, failed_form=form, status=409)
+
+
+def _refusal(complaint, name: str) -> str:
+    step = casework.TRANSITIONS.get(name)
+    if step is None:
+        return _("There is no such step. Choose one of the actions offered on this page.")
+    label = STEP_LABELS[name]
+    held = casework.archive_held_until(complaint, clock.today()) if name == "archive" else None
+    if held and complaint.status in step.from_states:
+        return _("This case cannot be archived yet: the reporter may rate the reply and ask for a review "
+                 "until %(date)s. It can be archived earlier once the reporter has rated it satisfied or "
+                 "basically satisfied.", date=format_date(held, "long"))
+    if complaint.status not in step.from_states:
+        return _("“%(step)s” is not possible now: the case is %(state)s. Someone may have acted on it a "
+                 "moment ago; this page shows it as it is now. Nothing was saved.",
+                 step=label, state=complaint.status.label)
+    return _("“%(step)s” is not open to you on this case: it depends on your role, your jurisdiction, "
+             "and whether it has been taken before. Nothing was saved.", step=label)
+
+
+@bp.get("/cases/<int:complaint_id>/packet")
+@staff_required(*CASE_ROLES)
+def packet(complaint_id: int):
+    """The case as a printable packet for the office it is transferred to: the facts, the
+    evidence list and the decisions so far; never the reporter's identity or internal notes."""
+    complaint = _case(complaint_id)
+    return render_template("casework/packet.html", complaint=complaint, places=regions.lineage(complaint.region),
+                           timeline=public_timeline(complaint),
+                           office=regions.get(complaint.handling_region_code))
+
+
+@bp.get("/cases/<int:complaint_id>/files/<int:attachment_id>")
+@staff_required(*CASE_ROLES)
+def evidence(complaint_id: int, attachment_id: int):
+    """One of the case's files, decrypted for this response only and never cached."""
+    complaint = _case(complaint_id)
+    try:
+        found, data = queries.evidence(complaint, attachment_id)
+    except queries.CaseNotFound:
+        abort(404)
+    return attachment_response(data, found.media_type, found.filename)

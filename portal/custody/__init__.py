@@ -1,0 +1,20 @@
+"""Identity custody: a named reporter's sealed identity is opened only with a custodian's approval."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the custodian's pages; add the identity panel to the case page and the menu entry."""
+    from portal import navigation
+    from portal.casework import panels
+    from portal.custody import service
+    from portal.custody.views import bp
+    from portal.i18n import _l
+    from portal.navigation import Link
+
+    app.register_blueprint(bp)
+    panels.register(app, panels.Panel("identity", "h-identity", "custody/case_panel.html", service.panel, 10))
+    navigation.add(app, navigation.STAFF, Link("custody.queue", _l("Identity requests"), 30, roles=("custodian",),
+                                               related=("custody.decide",)))

@@ -1,0 +1,172 @@
+"""What a reporter can do with a receipt: see the case, add to it, rate it, ask for a review."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from portal import clock
+from portal.casework import service as casework
+from portal.casework import deadlines
+from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
+from portal.casework.filing import reporter_actor, store_files
+from portal.extensions import db
+from portal.i18n import _l
+from portal.security import audit, crypto
+from portal.security.attachments import CleanFile
+
+
+GRANT_IDLE = dt.timedelta(minutes=30)
+GRANT_LIFETIME = dt.timedelta(hours=2)
+
+
+class GrantExpired(LookupError):
+    """The case page was left, or has been idle or open too long; the receipt is needed again."""
+
+
+class CaseClosed(Exception):
+    """The case is archived; nothing more can be added."""
+
+
+class NotRatable(Exception):
+    """Only a concluded case can be rated, and only once."""
+
+
+class ReviewNotAllowed(Exception):
+    """A review needs an unsatisfied rating, within the time limit, once."""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    label: str
+    due: dt.date
+    provisional: bool
+
+
+def _grant_digest(token: str) -> str:
+    return crypto.keyed_hash(b"tracking-grant:", token)
+
+
+def open_grant(complaint: Complaint, now: dt.datetime) -> str:
+    """Open the case page for this browser; returns the token its session keeps."""
+    db.session.execute(delete(TrackingGrant).where(TrackingGrant.created_at < now - GRANT_LIFETIME))
+    token = secrets.token_urlsafe(32)
+    db.session.add(TrackingGrant(token_digest=_grant_digest(token), complaint_id=complaint.id,
+                                 created_at=now, last_seen_at=now))
+    db.session.flush()
+    return token
+
+
+def complaint_for_grant(token: str | None, now: dt.datetime) -> Complaint:
+    """The case an open grant shows, with what its page needs; refreshes the idle clock."""
+    grant = db.session.get(TrackingGrant, _grant_digest(token)) if token else None
+    if grant is None:
+        raise GrantExpired()
+    if now - grant.last_seen_at > GRANT_IDLE or now - grant.created_at > GRANT_LIFETIME:
+        db.session.delete(grant)
+        db.session.flush()
+        raise GrantExpired()
+    grant.last_seen_at = now
+    return db.session.scalar(
+        select(Complaint).where(Complaint.id == grant.complaint_id).options(
+            selectinload(Complaint.institution), selectinload(Complaint.region)))
+
+
+def close_grant(token: str | None) -> None:
+    """Leave the case page: the grant is gone, whoever holds a copy of the cookie."""
+    if token:
+        db.session.execute(delete(TrackingGrant).where(TrackingGrant.token_digest == _grant_digest(token)))
+
+
+def lock(complaint: Complaint) -> Complaint:
+    """Lock the case's row until the transaction ends and read it afresh (SELECT … FOR UPDATE;
+    SQLite's writers already queue), so a second request sent at the same moment sees the
+    first one's result and is checked against it."""
+    return db.session.scalar(
+        select(Complaint).where(Complaint.id == complaint.id).with_for_update()
+        .options(selectinload(Complaint.institution), selectinload(Complaint.region))
+        .execution_options(populate_existing=True))
+
+
+def review_due(complaint: Complaint) -> deadlines.Due | None:
+    """The last day to ask for a review, counted from the latest reply."""
+    return casework.review_request_due(complaint)
+
+
+def next_step(complaint: Complaint) -> NextStep | None:
+    """What happens next and by when, in the reporter's terms."""
+    if complaint.status is Status.REGISTERED:
+        return NextStep(_l("Decision on acceptance due"), complaint.acceptance_due, complaint.due_provisional)
+    if complaint.status in (Status.ACCEPTED, Status.IN_PROGRESS) and complaint.conclusion_due:
+        return NextStep(_l("Written reply due"), complaint.conclusion_due, complaint.due_provisional)
+    if complaint.status is Status.UNDER_REVIEW and complaint.review_decision_due:
+        return NextStep(_l("Review decision due"), complaint.review_decision_due, complaint.due_provisional)
+    due = review_due(complaint)
+    if casework.may_open_review(complaint) and due:
+        return NextStep(_l("Last day to ask for a review"), due.day, due.provisional)
+    return None
+
+
+def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> ComplaintEvent:
+    """Add information or files to an open case."""
+    if complaint.status is Status.ARCHIVED:
+        raise CaseClosed()
+    event = ComplaintEvent(complaint_id=complaint.id, kind=EventKind.SUPPLEMENT, public=True, body=text)
+    db.session.add(event)
+    db.session.flush()
+    store_files(complaint, event, files)
+    audit.record(reporter_actor(complaint), "complaint.supplemented", "complaint", complaint.id,
+                 after={"event": event.id, "files": len(files)})
+    return event
+
+
+def can_rate(complaint: Complaint) -> bool:
+    return complaint.status is Status.CONCLUDED and complaint.rating is None
+
+
+def rate(complaint: Complaint, rating: Rating, comment: str) -> None:
+    """Record the reporter's rating of a concluded case."""
+    if not can_rate(complaint):
+        raise NotRatable()
+    complaint.rating = rating
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.RATED, public=True,
+                                  body=comment))
+    db.session.flush()
+    audit.record(reporter_actor(complaint), "complaint.rated", "complaint", complaint.id,
+                 after={"rating": rating.value})
+
+
+def can_request_review(complaint: Complaint, today: dt.date) -> bool:
+    due = review_due(complaint)
+    return (complaint.rating is Rating.UNSATISFIED and casework.may_open_review(complaint)
+            and due is not None and today <= due.day)
+
+
+def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
+    """Record an unsatisfied reporter's request for review by the superior level."""
+    if not can_request_review(complaint, clock.local_date(now)):
+        raise ReviewNotAllowed()
+    before = {"status": complaint.status.value, "office": complaint.handling_region_code}
+    complaint.review_requested_at = now
+    casework.open_review(complaint, now)
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
+                                  public=True, body=reason))
+    db.session.flush()
+    audit.record(reporter_actor(complaint), "complaint.review_requested", "complaint", complaint.id,
+                 before=before, at=now, after={"status": complaint.status.value,
+                                               "office": complaint.handling_region_code,
+                                               "stage": complaint.review_stage.value})
+
+
+def attachment(complaint: Complaint, attachment_id: int) -> tuple[Attachment, bytes]:
+    """One of the case's public files, decrypted; another case's file is not found."""
+    found = db.session.scalar(
+        select(Attachment).join(ComplaintEvent)
+        .where(Attachment.id == attachment_id, Attachment.complaint_id == complaint.id,
+               ComplaintEvent.public.is_(True)))
+    if found is None:
+        raise LookupError(attachment_id)
+    return found, crypto.decrypt_file(crypto.Sealed(found.ciphertext, found.wrapped_key))

@@ -1,0 +1,209 @@
+"""The casework state machine: every allowed step, and everything else refused."""
+import datetime as dt
+
+import pytest
+
+from portal.accounts import service as accounts
+from portal.accounts.models import Role
+from portal.casework import service as casework
+from portal.casework.timeline import public_timeline as timeline_of, written_reply
+from portal.intake import tracking
+from portal.casework.service import TRANSITIONS, TextRequired, TransitionNotAllowed
+from portal.casework.models import EventKind, Rating, ReviewStage, Status
+from portal.security import audit
+from tests.casework.helpers import file
+
+NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
+
+
+@pytest.fixture
+def handler(ctx):
+    user, _ = accounts.create_user("case.handler", "李承办", Role.HANDLER, "330106", "浙杭执字0042")
+    return user
+
+
+@pytest.fixture
+def custodian(ctx):
+    user, _ = accounts.create_user("case.custodian", "赵保管", Role.CUSTODIAN, "330100")
+    return user
+
+
+def complaint_in(status: Status):
+    complaint = file().complaint
+    complaint.status = status
+    return complaint
+
+
+@pytest.fixture
+def city_handler(ctx):
+    user, _ = accounts.create_user("city.handler", "市局执法", Role.HANDLER, "330100", "浙杭执字0001")
+    return user
+
+
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_each_step_only_from_its_states(handler, city_handler, name):
+    step = TRANSITIONS[name]
+    actor = city_handler if step.superior else handler
+    earlier = file().complaint
+    for status in Status:
+        complaint = complaint_in(status)
+        complaint.conclusion_due = dt.date(2027, 1, 20)
+        call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。", extension_days=10,
+                                      destination="区市场监督管理局", assignee=handler, duplicate_of=earlier,
+                                      now=NOW)
+        if status in step.from_states:
+            event = call()
+            assert event.kind is step.event and complaint.status is (step.to_state or status)
+        else:
+            with pytest.raises(TransitionNotAllowed):
+                call()
+
+
+def test_unknown_steps_are_refused(handler):
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint_in(Status.REGISTERED), "close_quietly", handler, now=NOW)
+
+
+def test_formal_decisions_need_certified_staff_and_name_them(handler, custodian):
+    complaint = complaint_in(Status.REGISTERED)
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "accept", custodian, now=NOW)
+    assert "accept" not in casework.allowed_steps(complaint, custodian)
+    event = casework.apply(complaint, "accept", handler, now=NOW)
+    assert event.actor_label == "李承办（浙杭执字0042）" and event.public
+    assert [e.action for e in audit.for_object("complaint", complaint.id)][-1] == "complaint.accept"
+
+
+def test_acceptance_starts_the_60_day_clock_and_one_extension_adds_at_most_30(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=NOW)
+    assert complaint.conclusion_due == dt.date(2027, 1, 22) and complaint.due_provisional  # 2027 not entered
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=31, now=NOW)
+    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=30, now=NOW)
+    assert complaint.conclusion_due == dt.date(2027, 2, 22) and complaint.extended
+    assert "extend" not in casework.allowed_steps(complaint, handler)
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "extend", handler, "再次延期", extension_days=5, now=NOW)
+
+
+def test_reasons_replies_and_destinations_are_required(handler):
+    with pytest.raises(TextRequired):
+        casework.apply(complaint_in(Status.REGISTERED), "not_accept", handler, "  ", now=NOW)
+    with pytest.raises(TextRequired):
+        casework.apply(complaint_in(Status.REGISTERED), "transfer", handler, "不属于教育部门职责", now=NOW)
+    with pytest.raises(TextRequired):
+        casework.apply(complaint_in(Status.ACCEPTED), "conclude", handler, "", now=NOW)
+
+
+def test_the_reporter_sees_decisions_with_who_decided_but_not_internal_notes(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=NOW)
+    casework.apply(complaint, "note", handler, "举报人可能是竞争对手", now=NOW)
+    casework.apply(complaint, "conclude", handler, "经查属实，已责令停止招生并退费。", now=NOW)
+    timeline = timeline_of(complaint)
+    kinds = [event.kind for event in timeline]
+    assert EventKind.NOTE not in kinds and EventKind.SUPERVISION not in kinds
+    assert kinds[-2:] == [EventKind.ACCEPTED, EventKind.CONCLUDED]
+    assert written_reply(complaint).actor_label == "李承办（浙杭执字0042）"
+    assert complaint.replied_at == NOW and complaint.status is Status.CONCLUDED
+
+
+def test_transfer_records_where_the_case_went(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "transfer", handler, "涉嫌无照经营，属市场监管职责", destination="西湖区市场监督管理局", now=NOW)
+    assert complaint.transferred_to == "西湖区市场监督管理局" and complaint.status is Status.TRANSFERRED
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CUSTODIAN, Role.ADMIN, Role.REVIEWER])
+def test_only_handlers_work_cases(ctx, role):
+    user, _ = accounts.create_user(f"x.{role.value}", "x", role, "330106", "证号1")
+    complaint = complaint_in(Status.ACCEPTED)
+    for name in ("message", "archive", "start", "note", "extend"):
+        with pytest.raises(TransitionNotAllowed):
+            casework.apply(complaint, name, user, "文字", extension_days=5, now=NOW)
+
+
+def test_a_handler_of_another_jurisdiction_cannot_act(ctx):
+    outsider, _ = accounts.create_user("xn.handler", "西宁执法", Role.HANDLER, "630103", "青宁执字1")
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint_in(Status.REGISTERED), "accept", outsider, now=NOW)
+
+
+def test_supervision_orders_come_from_a_wider_jurisdiction(handler, city_handler):
+    complaint = complaint_in(Status.ACCEPTED)
+    with pytest.raises(TransitionNotAllowed):
+        casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
+    event = casework.apply(complaint, "supervise", city_handler, "请加快办理", now=NOW)
+    assert not event.public
+
+
+def test_the_audit_keeps_the_extensions_reason_days_and_new_due_date(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=NOW)
+    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=20, now=NOW)
+    entry = audit.for_object("complaint", complaint.id)[-1]
+    assert entry.reason == "需要现场核查" and '"days":20' in entry.after
+    assert str(complaint.conclusion_due) in entry.after
+
+
+def test_an_extension_counts_from_the_legal_period_not_a_moved_end(handler):
+    """Accepted 2026-08-03: day 60 is 2026-10-02 (National Day), moved to 2026-10-08; a
+    10-day extension ends 70 days after acceptance (Monday 2026-10-12), not 10 days after
+    the moved end (which would give 2026-10-19)."""
+    complaint = complaint_in(Status.REGISTERED)
+    accepted = dt.datetime(2026, 8, 3, 2, 0, tzinfo=dt.timezone.utc)
+    casework.apply(complaint, "accept", handler, now=accepted)
+    assert complaint.conclusion_due == dt.date(2026, 10, 8)
+    casework.apply(complaint, "extend", handler, "现场核查", extension_days=10, now=accepted)
+    assert complaint.conclusion_due == dt.date(2026, 10, 12)
+
+
+def concluded(handler, now=NOW):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, now=now)
+    casework.apply(complaint, "conclude", handler, "经查属实，已责令停止招生并退费。", now=now)
+    return complaint
+
+
+def test_a_concluded_case_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for_review(handler):
+    complaint = concluded(handler)
+    due = tracking.review_due(complaint).day  # 30 days from the reply
+    assert due == dt.date(2026, 12, 23)
+    assert "archive" not in casework.allowed_steps(complaint, handler, today=NOW.date())
+    with pytest.raises(casework.ArchiveTooEarly) as refused:
+        casework.apply(complaint, "archive", handler, now=NOW)
+    assert refused.value.until == due and complaint.status is Status.CONCLUDED
+    tracking.rate(complaint, Rating.UNSATISFIED, "")  # unsatisfied: the review stays open to them
+    last_day = dt.datetime.combine(due, dt.time(15), tzinfo=dt.timezone.utc)  # 23:00 in Beijing
+    with pytest.raises(casework.ArchiveTooEarly):
+        casework.apply(complaint, "archive", handler, now=last_day)
+    casework.apply(complaint, "archive", handler, now=last_day + dt.timedelta(hours=2))  # the next day
+    assert complaint.status is Status.ARCHIVED
+
+
+@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
+def test_a_satisfied_reporter_lets_the_case_be_archived_at_once(handler, rating):
+    complaint = concluded(handler)
+    tracking.rate(complaint, rating, "")
+    assert "archive" in casework.allowed_steps(complaint, handler, today=NOW.date())
+    casework.apply(complaint, "archive", handler, now=NOW)
+    assert complaint.status is Status.ARCHIVED
+
+
+def test_a_case_final_after_its_re_review_is_archived_at_once(handler):
+    complaint = concluded(handler)
+    complaint.review_stage = ReviewStage.RE_REVIEW  # the province has decided the re-review
+    assert not casework.may_open_review(complaint)
+    casework.apply(complaint, "archive", handler, now=NOW)
+    assert complaint.status is Status.ARCHIVED
+
+
+def test_the_reporter_reads_the_newest_written_decision(handler, city_handler):
+    complaint = concluded(handler)
+    tracking.rate(complaint, Rating.UNSATISFIED, "")
+    tracking.request_review(complaint, "答复不属实。", NOW)
+    casework.apply(complaint, "decide_review", city_handler, "复查认定：责令整改并处以罚款。", now=NOW)
+    reply = written_reply(complaint)
+    assert reply.kind is EventKind.REVIEW_DECIDED and reply.body == "复查认定：责令整改并处以罚款。"
+    assert reply.actor_label == "市局执法（浙杭执字0001）"
