@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal.db import Base
 from portal.i18n import PortalBabel
-from portal.security.clientkey import client_key
+from portal.clientkey import client_key
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True)

@@ -6,16 +6,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 from flask import Flask
 
-import portal
+PACKAGE_ROOT = Path(__file__).resolve().parent
 
 
 def packages() -> Iterator[ModuleType]:
     """Each package directly under `portal/`, in name order."""
-    for module in sorted(pkgutil.iter_modules(portal.__path__), key=lambda found: found.name):
+    for module in sorted(pkgutil.iter_modules([str(PACKAGE_ROOT)]), key=lambda found: found.name):
         if module.ispkg:
             yield importlib.import_module(f"portal.{module.name}")
 

@@ -33,7 +33,7 @@ from portal.institutions.models import InstitutionKind
 from portal.pagination import Page
 from portal.regions import service as regions
 from portal.security.headers import public_cache
-from portal.security.clientkey import client_key
+from portal.clientkey import client_key
 from portal.security.receipts import display
 
 bp = Blueprint("api", __name__)

@@ -9,6 +9,9 @@ def init_app(app: Flask) -> None:
     """Mount the public and staff pages; add the import command, menu entries and demo entries."""
     from portal import demo, navigation
     from portal.blacklist import demo as blacklist_demo
+    from portal.blacklist import offerings as blacklist_offerings
+    from portal.institutions import offerings
+    from portal.search import cli as search_cli
     from portal.blacklist.cli import blacklist_cli
     from portal.blacklist.staff_views import bp as staff_bp
     from portal.blacklist.views import bp as public_bp
@@ -18,6 +21,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
     app.cli.add_command(blacklist_cli)
+    offerings.add_section(app, offerings.Section("blacklist_entries", blacklist_offerings.for_institution))
+    offerings.add_violation(app, offerings.Violation("blacklisted", blacklist_offerings.blacklisted))
+    search_cli.add_source(app, "blacklist entries", blacklist_offerings.reindex_names)
     navigation.add(app, navigation.PUBLIC, Link("blacklist.index", _l("Blacklist"), 80, related=("blacklist.detail",)))
     navigation.add(app, navigation.STAFF, Link(
         "blacklist_staff.index", _l("Blacklist"), 90, roles=("admin", "handler", "reviewer"),

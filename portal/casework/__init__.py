@@ -9,12 +9,15 @@ def init_app(app: Flask) -> None:
     """Mount the back office's case pages; add the reminder command and the menu entries."""
     from portal import navigation
     from portal.casework.cli import notify_cli
+    from portal.casework import offerings as casework_offerings
     from portal.casework.views import bp
     from portal.i18n import _l
+    from portal.institutions import offerings
     from portal.navigation import Link
 
     app.register_blueprint(bp)
     app.cli.add_command(notify_cli)
+    offerings.add_section(app, offerings.Section("concluded_complaints", casework_offerings.concluded_about))
     navigation.add(app, navigation.STAFF,
                    Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step")),
                    Link("casework.register", _l("Register a complaint"), 20, roles=("admin", "handler")))

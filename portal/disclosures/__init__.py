@@ -9,6 +9,8 @@ def init_app(app: Flask) -> None:
     """Mount the public and staff pages; add the menu entries and demo decisions."""
     from portal import demo, navigation
     from portal.disclosures import demo as disclosures_demo
+    from portal.disclosures import offerings as disclosure_offerings
+    from portal.institutions import offerings
     from portal.disclosures.staff_views import bp as staff_bp
     from portal.disclosures.views import bp as public_bp
     from portal.i18n import _l
@@ -16,6 +18,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    offerings.add_section(app, offerings.Section("disclosures", disclosure_offerings.for_institution))
+    offerings.add_violation(app, offerings.Violation("penalised", disclosure_offerings.penalised))
     navigation.add(app, navigation.PUBLIC,
                    Link("disclosures.index", _l("Penalty disclosures"), 50, related=("disclosures.detail",)),
                    Link("disclosures.matters", _l("Enforcement matters"), 60))

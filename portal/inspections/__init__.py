@@ -12,12 +12,16 @@ def init_app(app: Flask) -> None:
     from portal.inspections import demo as inspections_demo
     from portal.inspections.cli import inspections_cli
     from portal.inspections.staff_views import bp as staff_bp
+    from portal.inspections import service
+    from portal.institutions import offerings
     from portal.inspections.views import bp as public_bp
     from portal.navigation import Link
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
     app.cli.add_command(inspections_cli)
+    offerings.add_section(app, offerings.Section(
+        "inspection_results", lambda institution, _today: service.results_for_institution(institution.id)))
     navigation.add(app, navigation.PUBLIC,
                    Link("inspections.index", _l("Random inspections"), 90, related=("inspections.detail",)))
     navigation.add(app, navigation.STAFF, Link(

@@ -10,10 +10,13 @@ def init_app(app: Flask) -> None:
     from portal import demo, navigation
     from portal.i18n import _l
     from portal.institutions import demo as institutions_demo
+    from portal.institutions import service
     from portal.institutions.views import bp
     from portal.navigation import Link
+    from portal.search import cli as search_cli
 
     app.register_blueprint(bp)
+    search_cli.add_source(app, "institutions", service.reindex_names)
     navigation.add(app, navigation.PUBLIC,
                    Link("institutions.index", _l("Institutions"), 40, related=("institutions.detail",)))
     demo.register(app, "institutions", "institutions", institutions_demo.seed, after=("regions",))

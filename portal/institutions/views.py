@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from portal import clock
-from portal.inspections import service as inspections
 from portal.institutions import profile, service
 from portal.institutions.forms import InstitutionSearchForm
 from portal.institutions.models import InstitutionKind
@@ -45,5 +44,4 @@ def detail(institution_id: int):
         abort(404)
     return render_template("institutions/detail.html", profile=facts, institution=facts.institution,
                            verdict=facts.verdict, prepaid_months=profile.PREPAID_MAX_MONTHS,
-                           prepaid_hours=profile.PREPAID_MAX_CLASS_HOURS,
-                           inspection_results=inspections.results_for_institution(institution_id))
+                           prepaid_hours=profile.PREPAID_MAX_CLASS_HOURS, **facts.sections)

@@ -6,10 +6,11 @@ An institution is on the whitelist when all five conditions hold (DOMAIN.md):
 2. registered: it has a business or civil-affairs registration (营业执照 / 民办非企业单位登记);
 3. annual inspection: its last annual inspection (年检) was passed;
 4. on the national platform: it is registered on the national supervision platform;
-5. no unrectified violation: no blacklist entry for it is in force (listed, rectifying, or
-   removal requested: `blacklist.models.ACTIVE_STATES`), and no penalty decision against it is
-   published and within its publication period today (a withdrawn decision does not count;
-   credit repair that ended publication early ends it here too).
+5. no unrectified violation: no record that features register as a violation in force
+   (`offerings.add_violation`): the blacklist adds its entries in force (listed, rectifying, or
+   removal requested), disclosures add penalty decisions published and within their publication
+   period today (a withdrawn decision does not count; credit repair that ended publication early
+   ends it here too).
 
 Entries and decisions count when they are linked to the institution or carry its USCC: the
 same legal person is the same operator whether or not staff linked the record.
@@ -24,13 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
-from portal.blacklist.models import ACTIVE_STATES, BlacklistEntry
-from portal.disclosures.models import Disclosure, DisclosureState
-from portal.disclosures.queries import visible
 from portal.extensions import db
 from portal.i18n import LabelledEnum, _l
+from portal.institutions import offerings
 from portal.institutions.models import AnnualInspection, Institution, LicenceStatus, RegistrationType
 
 
@@ -43,24 +42,6 @@ class Condition(LabelledEnum):
     NO_VIOLATION = "no_violation", _l("An unrectified violation is on record")
 
 
-def _same_operator(column_id, column_uscc) -> ColumnElement[bool]:
-    """A record about this institution: linked to it, or carrying its USCC."""
-    return or_(column_id == Institution.id,
-               and_(Institution.uscc.is_not(None), column_uscc == Institution.uscc))
-
-
-def blacklisted() -> ColumnElement[bool]:
-    """A blacklist entry in force names this institution."""
-    return exists().where(BlacklistEntry.state.in_(ACTIVE_STATES),
-                          _same_operator(BlacklistEntry.institution_id, BlacklistEntry.uscc))
-
-
-def penalised(today: dt.date) -> ColumnElement[bool]:
-    """A penalty decision against this institution is published and in its period today."""
-    return exists().where(Disclosure.state == DisclosureState.PUBLISHED, visible(today),
-                          _same_operator(Disclosure.institution_id, Disclosure.uscc))
-
-
 def met(condition: Condition, today: dt.date) -> ColumnElement[bool]:
     """The SQL test that `condition` holds for the row of `institutions` being read."""
     if condition is Condition.LICENSED:
@@ -71,7 +52,7 @@ def met(condition: Condition, today: dt.date) -> ColumnElement[bool]:
         return Institution.annual_inspection == AnnualInspection.PASSED
     if condition is Condition.ON_PLATFORM:
         return Institution.on_national_platform.is_(True)
-    return ~or_(blacklisted(), penalised(today))
+    return ~or_(false(), *(violation.clause(today) for violation in offerings.violations()))
 
 
 def whitelisted(today: dt.date) -> ColumnElement[bool]:
@@ -81,11 +62,17 @@ def whitelisted(today: dt.date) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One institution's standing: the unmet conditions, and the facts behind the fifth."""
+    """One institution's standing: the unmet conditions, and the facts behind the fifth (which
+    kinds of record in force, by the names features registered: "blacklisted", "penalised")."""
 
     unmet: list[Condition] = field(default_factory=list)
-    blacklisted: bool = False
-    penalised: bool = False
+    violations: dict[str, bool] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> bool:
+        """`verdict.blacklisted`: whether a record of that kind is in force (False if none is registered)."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.violations.get(name, False)
 
     @property
     def whitelisted(self) -> bool:
@@ -94,9 +81,9 @@ class Verdict:
 
 def verdict(institution_id: int, today: dt.date) -> Verdict:
     """Evaluate every condition for one institution in one query."""
+    kinds = offerings.violations()
     columns = [met(condition, today).label(condition.value) for condition in Condition]
-    columns += [blacklisted().label("blacklisted"), penalised(today).label("penalised")]
-    row = db.session.execute(select(*columns).where(Institution.id == institution_id)).one()
-    facts = row._mapping
+    columns += [violation.clause(today).label(f"v_{violation.name}") for violation in kinds]
+    facts = db.session.execute(select(*columns).where(Institution.id == institution_id)).one()._mapping
     unmet = [condition for condition in Condition if not facts[condition.value]]
-    return Verdict(unmet=unmet, blacklisted=bool(facts["blacklisted"]), penalised=bool(facts["penalised"]))
+    return Verdict(unmet=unmet, violations={kind.name: bool(facts[f"v_{kind.name}"]) for kind in kinds})

@@ -1,32 +1,26 @@
-"""`flask --app portal search …`: maintaining the name index."""
+"""`flask --app portal search …`: maintaining the name index. Each feature whose names are
+indexed adds its own rebuild in its `init_app` (`add_source`), so search imports no feature."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
+from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import delete, inspect, select
 
 from portal.extensions import db
 
 search_cli = AppGroup("search", help="The name index behind search by any fragment.")
 
 
+def add_source(app: Flask, label: str, rebuild: Callable[[], int]) -> None:
+    """Register how to rebuild one kind of record's grams; `rebuild` returns how many it indexed."""
+    app.extensions.setdefault("portal.search_sources", {})[label] = rebuild
+
+
 def reindex() -> dict[str, int]:
-    """Rebuild the grams of every institution and, where its table exists, every blacklist
-    entry; returns how many records of each kind were indexed."""
-    from portal.institutions.service import reindex_names
-    from portal.search import grams
-    from portal.search.models import NameGram
-
-    counts = {"institutions": reindex_names()}
-    if inspect(db.session.connection()).has_table("blacklist_entries"):
-        from portal.blacklist.models import BlacklistEntry
-        from portal.blacklist.service import GRAM_KIND
-
-        records = list(db.session.execute(select(BlacklistEntry.id, BlacklistEntry.name)))
-        db.session.execute(delete(NameGram).where(NameGram.kind == GRAM_KIND))
-        grams.index(GRAM_KIND, records)
-        counts["blacklist entries"] = len(records)
-    return counts
+    """Rebuild the grams of every registered kind of record; how many of each were indexed."""
+    return {label: rebuild() for label, rebuild in current_app.extensions.get("portal.search_sources", {}).items()}
 
 
 @search_cli.command("reindex")

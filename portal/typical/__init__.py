@@ -9,13 +9,16 @@ def init_app(app: Flask) -> None:
     """Mount the public and staff pages; add the menu entries and demo articles."""
     from portal import demo, navigation
     from portal.i18n import _l
+    from portal.institutions import offerings
     from portal.navigation import Link
     from portal.typical import demo as typical_demo
+    from portal.typical import offerings as typical_offerings
     from portal.typical.staff_views import bp as staff_bp
     from portal.typical.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    offerings.add_section(app, offerings.Section("typical_cases", typical_offerings.for_institution))
     navigation.add(app, navigation.PUBLIC, Link("typical.index", _l("Typical cases"), 70, related=("typical.detail",)))
     navigation.add(app, navigation.STAFF, Link(
         "typical_staff.index", _l("Typical cases"), 80, roles=("admin", "handler", "reviewer"),
