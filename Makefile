@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup install install-dev catalogs keys migrate seed bench clean
+.PHONY: run test lint setup install install-dev catalogs keys migrate seed bench clean
 
 run: setup
 	@echo ""
@@ -18,8 +18,13 @@ run: setup
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev catalogs
+test: install-dev catalogs lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Pyflakes, import order and line length (pyproject's [tool.ruff]); the floors of .importlinter.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 setup: install catalogs keys migrate seed
 
