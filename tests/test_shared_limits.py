@@ -19,7 +19,7 @@ import redis
 
 from portal import config
 from portal.config import PROJECT_ROOT
-from tests.complaints.helpers import hidden
+from tests.support.forms import hidden
 from tests.support.databases import isolated_database
 
 BIN = Path(sys.executable).parent

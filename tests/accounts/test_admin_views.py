@@ -1,42 +1,13 @@
 """Administrators manage the accounts of their own jurisdiction, and only those."""
-import datetime as dt
 import re
 
-import pyotp
 import pytest
 
 from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from tests.complaints.helpers import hidden
-from tests.complaints.helpers import submit_form as post_form
-
-PASSWORD = "运河 lantern-harbour 61"
-
-
-def make_account(app, username, role, region, certificate=None):
-    """An account that has already chosen its password and set up its authenticator."""
-    with app.app_context():
-        user, _ = service.create_user(username, username, role, region, certificate)
-        service.change_password(user, PASSWORD)
-        secret = service.begin_totp(user)
-        service.confirm_totp(user, pyotp.TOTP(secret).at(dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30)),
-                             dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30))
-        if role is Role.SUPERVISOR:  # a supervisor's account works only while appointed, in term
-            from tests.supervisors.helpers import appoint
-            appoint(user)
-        db.session.commit()
-        return user.id, secret
-
-
-def sign_in(client, username, secret):
-    page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"csrf_token": hidden(page, "csrf_token"), "username": username, "password": PASSWORD})
-    page = client.get("/login/code").get_data(as_text=True)
-    response = client.post("/login/code", data={"csrf_token": hidden(page, "csrf_token"),
-                                                "code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-
+from tests.support.accounts import make_account, sign_in
+from tests.support.forms import hidden, post_form
 
 @pytest.fixture
 def admin(app, client):

@@ -19,9 +19,9 @@ from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistSta
 from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.security.audit import for_object
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.blacklist.test_staff import post_step, signed_in
-from tests.complaints.helpers import hidden
+from tests.support.accounts import make_account, sign_in, signed_in_client
+from tests.support.blacklist import post_step
+from tests.support.forms import hidden
 
 SAMPLE = Path(__file__).parent / "data" / "two_bad_rows.csv"
 BATCH = "2026年第一批"
@@ -219,7 +219,7 @@ def test_an_officers_upload_waits_for_another_reviewer_before_it_is_public(app, 
     detail = city_handler.get(f"/staff/blacklist/{sunflower}?lang=en").get_data(as_text=True)
     assert "Imported from a published list for review" in detail and "Approve the listing" not in detail
 
-    reviewer, _ = signed_in(app, "bl.import.reviewer", Role.REVIEWER, "330100")
+    reviewer = signed_in_client(app, "bl.import.reviewer", Role.REVIEWER, "330100")
     assert post_step(reviewer, sunflower, "approve_listing").status_code == 302
     assert post_step(reviewer, painter, "return_listing", note="决定书文号待核实").status_code == 302
     with app.app_context():

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.complaints.helpers import form_fields
+from tests.support.complaints import form_fields
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
-from tests.accounts.test_admin_views import PASSWORD, make_account
+from tests.support.accounts import PASSWORD, make_account
 from tests.support import files
 
 pytestmark = pytest.mark.browser

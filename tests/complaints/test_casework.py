@@ -9,7 +9,7 @@ from portal.complaints import casework, tracking
 from portal.complaints.casework import TRANSITIONS, TextRequired, TransitionNotAllowed
 from portal.complaints.models import EventKind, Rating, ReviewStage, Status
 from portal.security import audit
-from tests.complaints.helpers import file
+from tests.support.complaints import file
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
 

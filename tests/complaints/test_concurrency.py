@@ -14,8 +14,9 @@ from portal.complaints.models import Complaint, ComplaintEvent, EventKind, Ratin
 from portal.complaints.service import token_digest
 from portal import config
 from portal.extensions import db
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import case_number_on, file, form_fields, hidden, receipt_on
+from tests.support.accounts import make_account, sign_in
+from tests.support.complaints import case_number_on, file, form_fields, receipt_on
+from tests.support.forms import hidden
 from tests.support.databases import is_postgresql
 
 

@@ -11,7 +11,7 @@ from portal.complaints.models import (Attachment, Complaint, ComplaintEvent, Eve
 from portal.extensions import db
 from portal.security import crypto, receipts
 from portal.security.attachments import clean
-from tests.complaints.helpers import draft, file, named_identity
+from tests.support.complaints import draft, file, named_identity
 from tests.support import files
 
 

@@ -10,8 +10,9 @@ from portal.complaints import tracking
 from portal.complaints.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
 from portal.extensions import db
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import file, form_fields, hidden, open_form
+from tests.support.accounts import make_account, sign_in, signed_in_client
+from tests.support.complaints import file, form_fields
+from tests.support.forms import hidden, open_form
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_inbox_query_count_does_not_grow_with_cases(app, handler, count_queries)
 
 
 def test_case_page_shows_a_pseudonym_not_the_identity(app, handler):
-    from tests.complaints.helpers import MARKER_NAME, MARKER_PHONE, named_identity
+    from tests.support.complaints import MARKER_NAME, MARKER_PHONE, named_identity
     complaint_id, number, _ = filed(app, identity=named_identity())
     page = handler.get(f"/staff/cases/{complaint_id}?lang=en").get_data(as_text=True)
     assert number in page and "Reporter " in page and "named (identity sealed)" in page
@@ -182,13 +183,6 @@ def test_staff_cannot_register_outside_their_jurisdiction(app, handler):
                                                                             received_on="2026-11-20",
                                                                             region="630103")})
     assert response.status_code == 422
-
-
-def signed_in_client(app, username, role, region, certificate=None):
-    _id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    return client
 
 
 def reporter_with(app, receipt):
@@ -316,7 +310,7 @@ def test_timeline_marks_internal_entries(app, handler):
 
 
 def test_transfer_packet_has_the_facts_but_not_the_identity(app, handler):
-    from tests.complaints.helpers import MARKER_NAME, MARKER_PHONE, named_identity
+    from tests.support.complaints import MARKER_NAME, MARKER_PHONE, named_identity
     complaint_id, number, _ = filed(app, identity=named_identity())
     post_step(handler, complaint_id, "note", text="内部：举报人曾来电")
     assert post_step(handler, complaint_id, "transfer", department="market", destination="西湖区市场监督管理局",
@@ -327,7 +321,7 @@ def test_transfer_packet_has_the_facts_but_not_the_identity(app, handler):
 
 
 def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handler):
-    from tests.complaints.helpers import MARKER_NAME, named_identity
+    from tests.support.complaints import MARKER_NAME, named_identity
     _, number, _ = filed(app, identity=named_identity(), institution_name="=HYPERLINK(\"x\")")
     _, other_number, _ = filed(app, source=Source.LETTER)
     response = handler.get("/staff/cases.csv?source=online&lang=zh_CN")

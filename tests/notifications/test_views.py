@@ -14,10 +14,11 @@ from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.notifications import mail
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file,
-                                      form_fields, hidden, open_form, receipt_on)
-from tests.complaints.helpers import submit_form as post_form
+from tests.support.accounts import make_account, sign_in
+from tests.support.complaints import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file,
+                                      form_fields, receipt_on)
+from tests.support.forms import hidden, open_form
+from tests.support.forms import post_form
 
 DEMO_HANDLER = "demo.handler@example.invalid"
 

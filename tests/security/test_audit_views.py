@@ -15,8 +15,8 @@ from portal.security import audit
 from portal.security.audit import AuditHead, AuditRecord
 from portal.security.audit_labels import ACTION_LABELS, action_label
 from portal.security.staff_views import Filters, browse
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, named_identity
+from tests.support.accounts import make_account, sign_in
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, named_identity
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
 URL = "/staff/audit?lang=en"

@@ -6,8 +6,8 @@ from portal.complaints import deadlines
 from portal.complaints.deadlines import RULES
 from portal.extensions import db
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.complaints.helpers import hidden
+from tests.support.accounts import make_account, sign_in
+from tests.support.forms import hidden
 
 SCHEDULE = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n"
 
