@@ -22,6 +22,8 @@ from portal.config import PROJECT_ROOT
 from tests.support.forms import hidden
 from tests.support.databases import isolated_database
 
+pytestmark = pytest.mark.slow  # starts two real portal hosts
+
 BIN = Path(sys.executable).parent
 
 

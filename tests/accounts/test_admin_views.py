@@ -6,7 +6,7 @@ import pytest
 from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from tests.support.accounts import make_account, sign_in
+from tests.support.accounts import PASSWORD, make_account, sign_in
 from tests.support.forms import hidden, post_form
 
 @pytest.fixture
@@ -64,12 +64,20 @@ def test_disabling_ends_the_accounts_sessions_at_once(app, admin):
     page = admin.get(f"/staff/users/{target}").get_data(as_text=True)
     response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                   "reason": ""})
-    assert response.status_code == 422  # a reason is required
+    assert response.status_code == 422  # a reason is required; nothing changed
+    assert other.get("/staff/account").status_code == 200
     response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                   "reason": "调离执法岗位"})
     assert response.status_code == 302
-    assert other.get("/staff/account").status_code == 302
+    signed_out = other.get("/staff/account")
+    assert signed_out.status_code == 302 and signed_out.headers["Location"].startswith("/login")
     assert "调离执法岗位" in admin.get(f"/staff/users/{target}?lang=zh_CN").get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.get(User, target).active
+    fresh = app.test_client()  # the right password no longer opens the second step, nor any staff page
+    response = post_form(fresh, "/login?lang=en", username="xh.handler", password=PASSWORD)
+    assert response.status_code == 422 and "/login/code" not in response.headers.get("Location", "")
+    assert fresh.get("/staff/account").status_code == 302
 
 
 def test_reset_gives_a_new_one_time_password_and_a_new_enrolment(app, admin):

@@ -17,7 +17,7 @@ from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 from tests.support.blacklist import entry_data
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REASON = "已取得办学许可证并完成平台登记，经复查整改到位。"
 
 

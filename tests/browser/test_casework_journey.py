@@ -15,7 +15,7 @@ from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 from tests.support.complaints import MARKER_NAME, file, named_identity
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app, tmp_path):

@@ -13,7 +13,7 @@ from portal.accounts.models import Role
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PARTY = "西湖明德教育咨询有限公司"
 
 

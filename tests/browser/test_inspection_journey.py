@@ -16,7 +16,7 @@ from portal.config import PROJECT_ROOT
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TITLE = "2026年第四季度西湖区消防与广告专项抽查"
 
 

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tests.support.complaints import form_fields
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

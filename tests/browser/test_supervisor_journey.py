@@ -14,7 +14,7 @@ from portal.accounts.models import Role
 from tests.support.accounts import PASSWORD, make_account
 from tests.support import files
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def signed_in_tab(chromium, live_server, username, secret, viewport, mobile=False):

@@ -12,7 +12,7 @@ from portal.accounts.models import Role
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 BODY = """某机构以“研学营”名义在周末组织初中学生开展学科类培训。
 
 ## 查处经过

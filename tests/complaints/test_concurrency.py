@@ -19,6 +19,8 @@ from tests.support.complaints import case_number_on, file, form_fields, receipt_
 from tests.support.forms import hidden
 from tests.support.databases import is_postgresql
 
+pytestmark = pytest.mark.slow  # threads against a live server
+
 
 def open_form_over_http(server) -> tuple[str, dict]:
     """GET the form like a browser: the session cookie and the two hidden tokens."""

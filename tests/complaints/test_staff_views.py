@@ -138,6 +138,8 @@ def test_assign_a_handler_and_filter_by_assignee(app, handler):
     assert number not in handler.get("/staff/cases?assignee=none").get_data(as_text=True)
     outsider, _ = make_account(app, "xn.handler", Role.HANDLER, "630103", "青宁执字1")
     assert post_step(handler, complaint_id, "assign", assignee=str(outsider)).status_code == 422
+    with app.app_context():
+        assert db.session.get(Complaint, complaint_id).assignee_id == handler.user_id  # unchanged
 
 
 def test_link_a_duplicate(app, handler):
@@ -146,6 +148,8 @@ def test_link_a_duplicate(app, handler):
     elsewhere, elsewhere_number, _ = filed(app, region_code="630103")
     response = post_step(handler, second, "link", case_number=elsewhere_number)
     assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(Complaint, second).duplicate_of_id is None
     assert post_step(handler, second, "link", case_number=first_number).status_code == 302
     assert first_number in handler.get(f"/staff/cases/{second}").get_data(as_text=True)
 
@@ -178,11 +182,16 @@ def test_staff_registration_validates_like_the_public_form(app, handler):
 
 
 def test_staff_cannot_register_outside_their_jurisdiction(app, handler):
+    with app.app_context():
+        before = db.session.query(Complaint).count()
     tokens = open_form(handler, "/staff/cases/new")
     response = handler.post("/staff/cases/new", data={**tokens, **form_fields(source="letter",
                                                                             received_on="2026-11-20",
                                                                             region="630103")})
-    assert response.status_code == 422
+    assert response.status_code == 422 and "receipt__code" not in response.get_data(as_text=True)
+    with app.app_context():  # nothing stored: no complaint, and none in the other region
+        assert db.session.query(Complaint).count() == before
+        assert db.session.query(Complaint).filter_by(region_code="630103", source=Source.LETTER).count() == 0
 
 
 def reporter_with(app, receipt):
