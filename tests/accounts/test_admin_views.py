@@ -10,10 +10,8 @@ from tests.support.accounts import PASSWORD, make_account, sign_in
 from tests.support.forms import hidden, post_form
 
 @pytest.fixture
-def admin(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
-    return client
+def admin(signed_in):
+    return signed_in(Role.ADMIN, "330100", username="hz.admin")
 
 
 def test_admin_lists_only_accounts_of_the_jurisdiction(app, admin):
@@ -33,9 +31,8 @@ def test_admin_lists_only_accounts_of_the_jurisdiction(app, admin):
         assert db.session.get(User, outside).active
 
 
-def test_other_roles_may_not_manage_accounts(app, client):
-    _id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
-    sign_in(client, "xh.handler", secret)
+def test_other_roles_may_not_manage_accounts(signed_in):
+    client = signed_in(Role.HANDLER, "330106")
     assert client.get("/staff/users").status_code == 403
     assert client.get("/staff/users/new").status_code == 403
 
@@ -103,10 +100,9 @@ def test_no_acting_on_yourself_or_a_peer_administrator(app, admin):
         assert response.status_code == 403
 
 
-def test_a_wider_administrator_may_manage_a_narrower_one(app, client):
-    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
+def test_a_wider_administrator_may_manage_a_narrower_one(app, signed_in):
+    client = signed_in(Role.ADMIN, "330000")
     city, _ = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "zj.admin", secret)
     page = client.get(f"/staff/users/{city}").get_data(as_text=True)
     response = client.post(f"/staff/users/{city}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                  "reason": "调离"})

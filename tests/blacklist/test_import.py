@@ -19,7 +19,7 @@ from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistSta
 from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.security.audit import for_object
-from tests.support.accounts import make_account, sign_in, signed_in_client
+from tests.support.accounts import signed_in_client
 from tests.support.blacklist import post_step
 from tests.support.forms import hidden
 
@@ -158,10 +158,8 @@ def test_the_template_has_the_published_columns(ctx):
 # ---- The staff page ----------------------------------------------------------------------------
 
 @pytest.fixture
-def city_handler(app, client):
-    _id, secret = make_account(app, "bl.import", Role.HANDLER, "330100", "浙杭执字8801")
-    sign_in(client, "bl.import", secret)
-    return client
+def city_handler(signed_in):
+    return signed_in(Role.HANDLER, "330100", username="bl.import", certificate="浙杭执字8801")
 
 
 def upload(client, path: Path, action="import", skip=False, batch=BATCH):

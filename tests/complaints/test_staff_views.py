@@ -10,17 +10,14 @@ from portal.complaints import tracking
 from portal.complaints.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
 from portal.extensions import db
 from portal.security import audit
-from tests.support.accounts import make_account, sign_in, signed_in_client
+from tests.support.accounts import make_account, signed_in_client
 from tests.support.complaints import file, form_fields
 from tests.support.forms import hidden, open_form
 
 
 @pytest.fixture
-def handler(app, client):
-    user_id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字0042")
-    sign_in(client, "xh.handler", secret)
-    client.user_id = user_id
-    return client
+def handler(signed_in):
+    return signed_in(Role.HANDLER, "330106", username="xh.handler", certificate="浙杭执字0042")
 
 
 def filed(app, **overrides):

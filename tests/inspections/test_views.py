@@ -12,16 +12,13 @@ from portal.extensions import db
 from portal.inspections import published, service
 from portal.inspections.models import DrawState, InspectionDraw
 from portal.security import crypto
-from tests.support.accounts import make_account, sign_in
 from tests.support.forms import post_form
 from tests.support.inspections import city_items, handler, prepare_draw
 
 
 @pytest.fixture
-def officer_client(app, client):
-    _id, secret = make_account(app, "insp.web", Role.HANDLER, "330106", "浙杭执字9301")
-    sign_in(client, "insp.web", secret)
-    return client
+def officer_client(signed_in):
+    return signed_in(Role.HANDLER, "330106", username="insp.web", certificate="浙杭执字9301")
 
 
 def state_of(draw_id):

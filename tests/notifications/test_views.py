@@ -114,10 +114,8 @@ def test_a_review_request_mails_the_handlers_of_the_office_above(client, app, ma
 
 
 @pytest.fixture
-def admin(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
-    return client
+def admin(signed_in):
+    return signed_in(Role.ADMIN, "330100", username="hz.admin")
 
 
 def error_beside(page: str, name: str) -> str:
@@ -170,7 +168,7 @@ def test_an_administrator_changes_an_address_and_the_audit_trail_keeps_both(app,
             ('{"email":"xh.handler@example.org"}', '{"email":""}')]
 
 
-def test_only_an_administrator_of_the_jurisdiction_changes_an_address(app, admin, client):
+def test_only_an_administrator_of_the_jurisdiction_changes_an_address(app, admin):
     outside, _ = make_account(app, "xn.handler", Role.HANDLER, "630103", "青宁执字1")
     page = admin.get("/staff/users").get_data(as_text=True)
     response = admin.post(f"/staff/users/{outside}/email", data={"csrf_token": hidden(page, "csrf_token"),
