@@ -48,6 +48,10 @@ def _dummy_hash(chosen: PasswordHasher) -> str:
     return chosen.hash("no such account, same work")
 
 
+# Made now, as before profiles, so that even a process's first unknown-account sign-in takes the usual time.
+_dummy_hash(_hasher_with(**STANDARD))
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of `password` with the configured parameters."""
     return hasher().hash(password)
