@@ -1,5 +1,6 @@
 # `make run` serves the portal on http://127.0.0.1:5000; `make test` runs every test.
 # Both set up everything they need on a fresh machine and are quick the second time.
+# `make test-fast` is the same set-up and every test but the slow and browser ones, while working.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint setup install install-dev catalogs keys migrate seed bench clean
+.PHONY: run test test-fast lint setup install install-dev catalogs keys migrate seed bench clean
 
 run: setup
 	@echo ""
@@ -20,6 +21,10 @@ run: setup
 
 test: install-dev catalogs lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser journeys and the other slow tests.
+test-fast: install-dev catalogs lint
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 # Pyflakes, import order and line length (pyproject's [tool.ruff]); the floors of .importlinter.
 lint: install-dev

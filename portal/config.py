@@ -6,6 +6,13 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LOCALES = ("zh_CN", "en")
+# argon2id parameters by profile. "standard" is OWASP's minimum (19 MiB, 2 iterations, 1 lane) and
+# what every real deployment uses; "test-only" makes a hash take microseconds so the test suite can
+# create accounts freely. Only the testing configuration may choose it.
+PASSWORD_HASH_PROFILES = {
+    "standard": {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},
+    "test-only": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+}
 
 
 class ConfigurationError(RuntimeError):
@@ -38,6 +45,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def password_hash_parameters(settings: dict) -> dict:
+    """The argon2id parameters `settings` choose; refuse an unknown profile, or the cheap one outside tests."""
+    profile = settings.get("PASSWORD_HASH_PROFILE", "standard")
+    if profile not in PASSWORD_HASH_PROFILES:
+        raise ConfigurationError(f"PASSWORD_HASH_PROFILE must be one of {sorted(PASSWORD_HASH_PROFILES)}")
+    if profile != "standard" and settings.get("ENV_NAME") != TestingConfig.ENV_NAME:
+        raise ConfigurationError(f"The {profile!r} password hash is for the test suite only")
+    return PASSWORD_HASH_PROFILES[profile]
+
+
 def read_secret_file(path: Path) -> bytes | None:
     """Return a secret file's bytes without trailing whitespace, or None when absent or empty."""
     try:
@@ -52,6 +69,7 @@ class Config:
 
     ENV_NAME = "base"
     REQUIRE_SECRETS = True
+    PASSWORD_HASH_PROFILE = "standard"  # a key of PASSWORD_HASH_PROFILES
 
     def __init__(self) -> None:
         self.INSTANCE_PATH = Path(_env("INSTANCE_PATH", str(PROJECT_ROOT / "instance"))).resolve()
@@ -144,6 +162,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     REQUIRE_SECRETS = False
     TESTING = True
+    PASSWORD_HASH_PROFILE = "test-only"  # each staff account would otherwise cost ~0.2 s of hashing
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,4 +200,6 @@ def load_config(name: str | None = None) -> Config:
     except KeyError as exc:
         raise ConfigurationError(f"PORTAL_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from exc
     config.load_secrets()
+    # Refuse a cheap password hash at start rather than at the first sign-in.
+    password_hash_parameters({"ENV_NAME": config.ENV_NAME, "PASSWORD_HASH_PROFILE": config.PASSWORD_HASH_PROFILE})
     return config

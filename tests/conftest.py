@@ -11,7 +11,8 @@ from portal.config import TestingConfig
 from portal.extensions import db, limiter
 from tests.support.apps import make_app
 
-pytest_plugins = ["tests.browser.fixtures"]
+# Shared fixtures: staff clients, mail servers, the live server and Chromium.
+pytest_plugins = ["tests.support.fixtures", "tests.support.mail", "tests.browser.fixtures"]
 
 
 def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

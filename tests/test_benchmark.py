@@ -5,7 +5,11 @@ Only that it runs and every request succeeded is checked; speed is never asserte
 import subprocess
 import sys
 
+import pytest
+
 from portal.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # a benchmark as a test: seconds of real servers and load
 
 
 def test_benchmark_runs_every_scenario_and_prints_ratios():

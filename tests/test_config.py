@@ -2,7 +2,7 @@
 import pytest
 
 from portal import create_app
-from portal.config import ConfigurationError, load_config, normalise_database_url
+from portal.config import ConfigurationError, load_config, normalise_database_url, password_hash_parameters
 
 
 def test_production_refuses_to_start_without_secrets(tmp_path, monkeypatch):
@@ -49,3 +49,52 @@ def test_unknown_environment_and_locale_are_refused(monkeypatch):
 def test_plain_postgresql_urls_use_psycopg3():
     assert normalise_database_url("postgres://x/y") == "postgresql+psycopg://x/y"
     assert normalise_database_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def _production_app(tmp_path, monkeypatch, **overrides):
+    from portal.security import keys
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
+                  tmp_path / "identity_key.pub", tmp_path / "identity_key")
+    return create_app("production", overrides)
+
+
+def test_production_refuses_the_cheap_test_password_hash(tmp_path, monkeypatch):
+    from portal.accounts import passwords
+    from portal.config import ProductionConfig
+
+    monkeypatch.setattr(ProductionConfig, "PASSWORD_HASH_PROFILE", "test-only")
+    with pytest.raises(ConfigurationError, match="test suite only"):
+        _production_app(tmp_path, monkeypatch)
+    monkeypatch.undo()
+    app = _production_app(tmp_path, monkeypatch, PASSWORD_HASH_PROFILE="test-only")  # slipped in afterwards
+    with app.app_context(), pytest.raises(ConfigurationError, match="test suite only"):
+        passwords.hash_password("运河 lantern-harbour 61")
+    with pytest.raises(ConfigurationError, match="test suite only"):
+        password_hash_parameters({"ENV_NAME": "development", "PASSWORD_HASH_PROFILE": "test-only"})
+    with pytest.raises(ConfigurationError, match="must be one of"):
+        password_hash_parameters({"ENV_NAME": "testing", "PASSWORD_HASH_PROFILE": "none"})
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_real_deployments_keep_owasps_argon2id_parameters(tmp_path, monkeypatch, environment):
+    from portal.accounts import passwords
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    app = _production_app(tmp_path, monkeypatch) if environment == "production" else create_app(environment)
+    assert app.config["PASSWORD_HASH_PROFILE"] == "standard"
+    with app.app_context():
+        stored = passwords.hash_password("运河 lantern-harbour 61")
+        assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert passwords.verify_password(stored, "运河 lantern-harbour 61")
+        assert not passwords.needs_rehash(stored)
+
+
+def test_the_test_suite_hashes_cheaply_and_rehashes_to_the_standard(app):
+    from portal.accounts import passwords
+
+    with app.app_context():
+        stored = passwords.hash_password("运河 lantern-harbour 61")
+    assert stored.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert passwords.needs_rehash(stored)  # outside the test app: a real deployment upgrades it at sign-in

@@ -42,6 +42,7 @@ def test_file_names_are_timestamped():
     assert names and all(name[:8].isdigit() and name[8] == "_" for name in names)
 
 
+@pytest.mark.slow  # every migration, up and down
 def test_every_revision_upgrades_and_downgrades(empty_app):
     for revision in revisions():
         upgrade(MIGRATIONS, revision)

@@ -6,7 +6,11 @@ Only that it runs and prints every case is checked; speed is never asserted here
 import subprocess
 import sys
 
+import pytest
+
 from portal.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # a benchmark as a test: seconds of real servers and load
 
 
 def test_search_benchmark_runs_at_a_tiny_size():

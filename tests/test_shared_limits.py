@@ -19,8 +19,10 @@ import redis
 
 from portal import config
 from portal.config import PROJECT_ROOT
-from tests.casework.helpers import hidden
+from tests.support.forms import hidden
 from tests.support.databases import isolated_database
+
+pytestmark = pytest.mark.slow  # starts two real portal hosts
 
 BIN = Path(sys.executable).parent
 

@@ -9,20 +9,20 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.custody import service as custody
 from portal.disclosures.models import DiscretionRule
 from portal.extensions import db
 from portal.security.attachments import clean
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import file, hidden, named_identity
-from tests.blacklist.test_service import propose_entry
-from tests.disclosures.test_staff import draft_disclosure
-from tests.inspections.helpers import item as inspection_item, prepare_draw
-from tests.typical.test_staff import draft_case
+from tests.support.accounts import staff_user
+from tests.support.complaints import file, named_identity
+from tests.support.forms import csrf_token
+from tests.support.blacklist import propose_entry
+from tests.support.disclosures import draft_disclosure
+from tests.support.inspections import item as inspection_item, prepare_draw
+from tests.support.typical import draft_case
 from tests.support import files
-from tests.supervisors import helpers as supervisor_helpers
+from tests.support import supervisors as supervisor_helpers
 from portal.supervisors.models import ObservationPhoto
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
@@ -121,14 +121,14 @@ def records(app):
     handler's pending request to see the reporter's identity."""
     with app.app_context():
         filed = file(identity=named_identity(), files=[clean(files.jpeg_with_gps(), "photo.jpg")])
-        user, _ = accounts.create_user("matrix.target", "被管理账号", Role.HANDLER, "330106", "浙杭执字9")
+        user = staff_user("matrix.target", Role.HANDLER, display_name="被管理账号")
         request = custody.request_reveal(filed.complaint, user, "需要核实举报人是否为受害学生家长")
         disclosure = draft_disclosure(user, region_code="330106", decision_number="矩阵测试〔2026〕1号")
         typical_case = draft_case(user, region_code="330106")
         entry = propose_entry(user, region_code="330106", name="矩阵测试培训部")
         rule = db.session.scalars(select(DiscretionRule)).first()
         draw, own_item = prepare_draw(user), inspection_item(user)
-        watcher, _ = accounts.create_user("matrix.watcher", "矩阵监督员", Role.SUPERVISOR, "330106")
+        watcher = staff_user("matrix.watcher", Role.SUPERVISOR, display_name="矩阵监督员")
         observation = supervisor_helpers.patrol(supervisor_helpers.appoint(watcher))
         photo_id = db.session.scalar(select(ObservationPhoto.id).where(ObservationPhoto.observation_id == observation.id))
         db.session.commit()
@@ -142,28 +142,18 @@ def records(app):
                 "photo_id": photo_id, "step": "publish"}
 
 
-def signed_in(app, role, region, label):
-    username = f"matrix.{label}.{role.value}"
-    certificate = "证9" if role in (Role.HANDLER, Role.REVIEWER) else None
-    _id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    return client
-
-
 def call(client, rule, values, method):
     with client.application.test_request_context():
         url = url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})
     if method == "GET":
         return client.get(url)
-    token = hidden(client.get("/staff/account").get_data(as_text=True), "csrf_token")
-    return client.post(url, data={"csrf_token": token})
+    return client.post(url, data={"csrf_token": csrf_token(client)})
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE, key=lambda r: r.value))
-def test_role_by_route_inside_and_outside_the_jurisdiction(app, records, role):
-    clients = {"inside": signed_in(app, role, INSIDE.get(role, "330100"), "in"),
-               "outside": signed_in(app, role, OUTSIDE.get(role, "630100"), "out")}
+def test_role_by_route_inside_and_outside_the_jurisdiction(app, records, signed_in, role):
+    clients = {"inside": signed_in(role, INSIDE.get(role, "330100")),
+               "outside": signed_in(role, OUTSIDE.get(role, "630100"))}
     for rule in staff_rules(app):
         takes_record = bool(rule.arguments & RECORD_ARGUMENTS)
         # A page with a form is also posted to: the post is checked as strictly as the page.

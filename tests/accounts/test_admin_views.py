@@ -1,48 +1,17 @@
 """Administrators manage the accounts of their own jurisdiction, and only those."""
-import datetime as dt
 import re
 
-import pyotp
 import pytest
 
 from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from tests.casework.helpers import hidden
-from tests.casework.helpers import submit_form as post_form
-
-PASSWORD = "运河 lantern-harbour 61"
-
-
-def make_account(app, username, role, region, certificate=None):
-    """An account that has already chosen its password and set up its authenticator."""
-    with app.app_context():
-        user, _ = service.create_user(username, username, role, region, certificate)
-        service.change_password(user, PASSWORD)
-        secret = service.begin_totp(user)
-        service.confirm_totp(user, pyotp.TOTP(secret).at(dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30)),
-                             dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30))
-        if role is Role.SUPERVISOR:  # a supervisor's account works only while appointed, in term
-            from tests.supervisors.helpers import appoint
-            appoint(user)
-        db.session.commit()
-        return user.id, secret
-
-
-def sign_in(client, username, secret):
-    page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"csrf_token": hidden(page, "csrf_token"), "username": username, "password": PASSWORD})
-    page = client.get("/login/code").get_data(as_text=True)
-    response = client.post("/login/code", data={"csrf_token": hidden(page, "csrf_token"),
-                                                "code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-
+from tests.support.accounts import PASSWORD, make_account, sign_in
+from tests.support.forms import hidden, post_form
 
 @pytest.fixture
-def admin(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
-    return client
+def admin(signed_in):
+    return signed_in(Role.ADMIN, "330100", username="hz.admin")
 
 
 def test_admin_lists_only_accounts_of_the_jurisdiction(app, admin):
@@ -62,9 +31,8 @@ def test_admin_lists_only_accounts_of_the_jurisdiction(app, admin):
         assert db.session.get(User, outside).active
 
 
-def test_other_roles_may_not_manage_accounts(app, client):
-    _id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
-    sign_in(client, "xh.handler", secret)
+def test_other_roles_may_not_manage_accounts(signed_in):
+    client = signed_in(Role.HANDLER, "330106")
     assert client.get("/staff/users").status_code == 403
     assert client.get("/staff/users/new").status_code == 403
 
@@ -93,12 +61,20 @@ def test_disabling_ends_the_accounts_sessions_at_once(app, admin):
     page = admin.get(f"/staff/users/{target}").get_data(as_text=True)
     response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                   "reason": ""})
-    assert response.status_code == 422  # a reason is required
+    assert response.status_code == 422  # a reason is required; nothing changed
+    assert other.get("/staff/account").status_code == 200
     response = admin.post(f"/staff/users/{target}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                   "reason": "调离执法岗位"})
     assert response.status_code == 302
-    assert other.get("/staff/account").status_code == 302
+    signed_out = other.get("/staff/account")
+    assert signed_out.status_code == 302 and signed_out.headers["Location"].startswith("/login")
     assert "调离执法岗位" in admin.get(f"/staff/users/{target}?lang=zh_CN").get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.get(User, target).active
+    fresh = app.test_client()  # the right password no longer opens the second step, nor any staff page
+    response = post_form(fresh, "/login?lang=en", username="xh.handler", password=PASSWORD)
+    assert response.status_code == 422 and "/login/code" not in response.headers.get("Location", "")
+    assert fresh.get("/staff/account").status_code == 302
 
 
 def test_reset_gives_a_new_one_time_password_and_a_new_enrolment(app, admin):
@@ -124,10 +100,9 @@ def test_no_acting_on_yourself_or_a_peer_administrator(app, admin):
         assert response.status_code == 403
 
 
-def test_a_wider_administrator_may_manage_a_narrower_one(app, client):
-    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
+def test_a_wider_administrator_may_manage_a_narrower_one(app, signed_in):
+    client = signed_in(Role.ADMIN, "330000")
     city, _ = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "zj.admin", secret)
     page = client.get(f"/staff/users/{city}").get_data(as_text=True)
     response = client.post(f"/staff/users/{city}/disable", data={"csrf_token": hidden(page, "csrf_token"),
                                                                  "reason": "调离"})

@@ -9,8 +9,7 @@ import pytest
 from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from tests.casework.helpers import hidden
-from tests.casework.helpers import submit_form as post
+from tests.support.forms import hidden, post_form as post
 
 NEW_PASSWORD = "钱塘江 lantern-harbour 27"
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from portal.api import openapi
 from portal.casework.models import Complaint
 from portal.extensions import db
-from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE
-from tests.intake.test_privacy import all_stored_values
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE
+from tests.support.complaints import all_stored_values
 
 BODY = {"category": "unlicensed", "institution_name": "小蜜蜂学习屋", "institution_address": "杭州市西湖区文三路100号",
         "region": "330106", "description": "周末给小学生上数学课，没有任何证照，还要求预交一年学费。",
@@ -309,7 +309,8 @@ def test_whitelisted_only_matches_the_page(client):
 
 
 def test_the_api_and_the_form_share_one_allowance(client, app):
-    from tests.casework.helpers import form_fields, open_form
+    from tests.support.complaints import form_fields
+    from tests.support.forms import open_form
 
     app.config["LIMIT_COMPLAINT_SUBMIT"] = "2 per hour"
     try:

@@ -10,7 +10,8 @@ import urllib.request
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+pytestmark = [pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed"),
+              pytest.mark.slow]  # a live server and a curl process per example
 
 EXAMPLE_RECEIPT = "7K2M-9QXD-4HTB-PW3N"
 

@@ -33,6 +33,7 @@ def relaxed_limits(app):
     app.config.update(saved)
 
 
+@pytest.mark.slow  # generated cases for every operation
 @schema.parametrize()
 # One app (and one rolled-back transaction) serves all of an operation's generated cases.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)

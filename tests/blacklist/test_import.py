@@ -19,9 +19,9 @@ from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistSta
 from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.security.audit import for_object
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.blacklist.test_staff import post_step, signed_in
-from tests.casework.helpers import hidden
+from tests.support.accounts import signed_in_client
+from tests.support.blacklist import post_step
+from tests.support.forms import hidden
 
 SAMPLE = Path(__file__).parent / "data" / "two_bad_rows.csv"
 BATCH = "2026年第一批"
@@ -158,10 +158,8 @@ def test_the_template_has_the_published_columns(ctx):
 # ---- The staff page ----------------------------------------------------------------------------
 
 @pytest.fixture
-def city_handler(app, client):
-    _id, secret = make_account(app, "bl.import", Role.HANDLER, "330100", "浙杭执字8801")
-    sign_in(client, "bl.import", secret)
-    return client
+def city_handler(signed_in):
+    return signed_in(Role.HANDLER, "330100", username="bl.import", certificate="浙杭执字8801")
 
 
 def upload(client, path: Path, action="import", skip=False, batch=BATCH):
@@ -219,7 +217,7 @@ def test_an_officers_upload_waits_for_another_reviewer_before_it_is_public(app, 
     detail = city_handler.get(f"/staff/blacklist/{sunflower}?lang=en").get_data(as_text=True)
     assert "Imported from a published list for review" in detail and "Approve the listing" not in detail
 
-    reviewer, _ = signed_in(app, "bl.import.reviewer", Role.REVIEWER, "330100")
+    reviewer = signed_in_client(app, "bl.import.reviewer", Role.REVIEWER, "330100")
     assert post_step(reviewer, sunflower, "approve_listing").status_code == 302
     assert post_step(reviewer, painter, "return_listing", note="决定书文号待核实").status_code == 302
     with app.app_context():

@@ -17,7 +17,8 @@ from portal.blacklist import service
 from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry, BlacklistReason, BlacklistState as B
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
-from tests.blacklist.test_service import entry_data, user
+from tests.support.accounts import staff_user as user
+from tests.support.blacklist import entry_data
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # A character no demo name uses, so results are exactly this test's entries.

@@ -8,34 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.blacklist import history, service
-from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState as B
+from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState as B
 from portal.extensions import db
-from portal.institutions.models import InstitutionKind
 from portal.search import grams
 from portal.security.audit import for_object
+from tests.support.accounts import staff_user as user
+from tests.support.blacklist import entry_data, propose_entry
 
 USCC = "913301069458073055"
-
-
-def entry_data(**overrides) -> service.EntryData:
-    values = dict(region_code="330106", name="西湖向日葵培训中心", training_type=InstitutionKind.SUBJECT,
-                  reason=BlacklistReason.UNLICENSED, facts="未取得办学许可证开展学科类培训。",
-                  authority_name="杭州市西湖区教育局", address="杭州市西湖区文三路100号")
-    values.update(overrides)
-    return service.EntryData(**values)
-
-
-def propose_entry(user, **overrides) -> BlacklistEntry:
-    """A proposal stored through the service (used by the staff access matrix too)."""
-    return service.propose(user, entry_data(**overrides))
-
-
-def user(username, role, region="330106"):
-    certificate = f"证{username}" if role in (Role.HANDLER, Role.REVIEWER) else None
-    return accounts.create_user(username, username, role, region, certificate)[0]
 
 
 @pytest.fixture

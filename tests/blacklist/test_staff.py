@@ -15,25 +15,17 @@ from portal.blacklist import service
 from portal.blacklist.models import BlacklistEntry, BlacklistState as B
 from portal.extensions import db
 from portal.institutions.models import Institution
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.blacklist.test_service import entry_data
-from tests.casework.helpers import hidden
-
-
-def signed_in(app, username, role, region):
-    certificate = f"证{username}" if role in (Role.HANDLER, Role.REVIEWER) else None
-    user_id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    return client, user_id
+from tests.support.accounts import signed_in_client
+from tests.support.blacklist import entry_data, post_step
+from tests.support.forms import hidden
 
 
 @pytest.fixture
 def staff(app):
-    handler, handler_id = signed_in(app, "st.handler", Role.HANDLER, "330106")
-    reviewer, _ = signed_in(app, "st.reviewer", Role.REVIEWER, "330100")
-    far, _ = signed_in(app, "st.far", Role.HANDLER, "630104")
-    return {"handler": handler, "handler_id": handler_id, "reviewer": reviewer, "far": far}
+    handler = signed_in_client(app, "st.handler", Role.HANDLER, "330106")
+    reviewer = signed_in_client(app, "st.reviewer", Role.REVIEWER, "330100")
+    far = signed_in_client(app, "st.far", Role.HANDLER, "630104")
+    return {"handler": handler, "handler_id": handler.user_id, "reviewer": reviewer, "far": far}
 
 
 def listed_entry(app, name="西湖鹭鸣培训部") -> int:
@@ -41,17 +33,6 @@ def listed_entry(app, name="西湖鹭鸣培训部") -> int:
         entry = service.add_listed(entry_data(name=name, listed_on=dt.date(2026, 3, 1)), "测试批次")
         db.session.commit()
         return entry.id
-
-
-def post_step(client, entry_id, step, **fields):
-    """Post a step as the entry's page would, with the state the entry is in now."""
-    page = client.get(f"/staff/blacklist/{entry_id}").get_data(as_text=True)
-    with client.application.app_context():
-        state = db.session.get(BlacklistEntry, entry_id).state.value
-    data = {"csrf_token": hidden(page, "csrf_token"), "step": step, f"{step}-state": state,
-            f"{step}-csrf_token": hidden(page, "csrf_token")}
-    data.update({f"{step}-{key}": value for key, value in fields.items()})
-    return client.post(f"/staff/blacklist/{entry_id}/step?lang=en", data=data)
 
 
 def test_another_jurisdictions_entry_is_not_found(app, staff):

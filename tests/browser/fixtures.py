@@ -1,16 +1,19 @@
 """A live server on a free localhost port, and Debian's Chromium driven through Playwright."""
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
 from portal.extensions import db
+from tests.support.accounts import PASSWORD
 from tests.support.apps import make_app
 from tests.support.databases import isolated_database
 
@@ -118,6 +121,24 @@ def phone_page(request: pytest.FixtureRequest, chromium, live_server: LiveServer
 def phone_page_without_js(request: pytest.FixtureRequest, chromium, live_server: LiveServer):
     """A 360×740 tab with JavaScript switched off."""
     yield from _tab(request, chromium, live_server, "phone", javascript=False)
+
+
+def staff_tab(chromium, live_server: LiveServer, username: str, secret: str):
+    """A desktop tab signed in (in Chinese) to the account with this TOTP secret, on its account page."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
+                                   base_url=live_server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto("/login?lang=zh_CN")
+    tab.get_by_label("用户名").fill(username)
+    tab.get_by_label("密码").fill(PASSWORD)
+    tab.get_by_role("button", name="继续").click()
+    tab.get_by_role("textbox", name=re.compile("验证码")).fill(pyotp.TOTP(secret).now())
+    tab.get_by_role("button", name="登录").click()
+    expect(tab.get_by_role("heading", name="我的账号")).to_be_visible()
+    return tab
 
 
 @pytest.hookimpl(wrapper=True)

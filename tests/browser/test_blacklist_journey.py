@@ -13,11 +13,11 @@ from playwright.sync_api import expect
 from portal.accounts.models import Role
 from portal.blacklist import service
 from portal.extensions import db
-from tests.accounts.test_admin_views import make_account
-from tests.blacklist.test_service import entry_data
-from tests.browser.test_casework_journey import staff_tab
+from tests.browser.fixtures import staff_tab
+from tests.support.accounts import make_account
+from tests.support.blacklist import entry_data
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REASON = "已取得办学许可证并完成平台登记，经复查整改到位。"
 
 

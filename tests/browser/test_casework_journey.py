@@ -6,31 +6,16 @@ appears in the city's inbox."""
 import datetime as dt
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
 from portal.extensions import db
-from tests.accounts.test_admin_views import PASSWORD, make_account
-from tests.casework.helpers import MARKER_NAME, file, named_identity
+from tests.browser.fixtures import staff_tab
+from tests.support.accounts import make_account
+from tests.support.complaints import MARKER_NAME, file, named_identity
 
-pytestmark = pytest.mark.browser
-
-
-def staff_tab(chromium, live_server, username, secret):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
-                                   base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.goto("/login?lang=zh_CN")
-    tab.get_by_label("用户名").fill(username)
-    tab.get_by_label("密码").fill(PASSWORD)
-    tab.get_by_role("button", name="继续").click()
-    tab.get_by_role("textbox", name=re.compile("验证码")).fill(pyotp.TOTP(secret).now())
-    tab.get_by_role("button", name="登录").click()
-    expect(tab.get_by_role("heading", name="我的账号")).to_be_visible()
-    return tab
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app, tmp_path):

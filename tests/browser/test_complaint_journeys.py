@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.support import files
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def choose_photo(page, tmp_path):

@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
-from tests.accounts.test_admin_views import make_account
-from tests.browser.test_casework_journey import staff_tab
+from tests.browser.fixtures import staff_tab
+from tests.support.accounts import make_account
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PARTY = "西湖明德教育咨询有限公司"
 
 

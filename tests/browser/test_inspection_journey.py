@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import Role
 from portal.config import PROJECT_ROOT
-from tests.accounts.test_admin_views import make_account
-from tests.browser.test_casework_journey import staff_tab
+from tests.browser.fixtures import staff_tab
+from tests.support.accounts import make_account
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TITLE = "2026年第四季度西湖区消防与广告专项抽查"
 
 

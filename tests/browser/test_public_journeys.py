@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_home_in_chinese_switch_to_english_then_find_an_institution(page):

@@ -2,9 +2,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.casework.helpers import form_fields
+from tests.support.complaints import form_fields
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_handler_signs_in_with_totp_and_out(page):

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
-from tests.accounts.test_admin_views import PASSWORD, make_account
+from tests.support.accounts import PASSWORD, make_account
 from tests.support import files
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def signed_in_tab(chromium, live_server, username, secret, viewport, mobile=False):

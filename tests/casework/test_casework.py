@@ -11,7 +11,7 @@ from portal.intake import tracking
 from portal.casework.service import TRANSITIONS, TextRequired, TransitionNotAllowed
 from portal.casework.models import EventKind, Rating, ReviewStage, Status
 from portal.security import audit
-from tests.casework.helpers import file
+from tests.support.complaints import file
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
 

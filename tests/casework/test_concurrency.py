@@ -16,9 +16,12 @@ from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating,
 from portal.casework.filing import token_digest
 from portal import config
 from portal.extensions import db
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import case_number_on, file, form_fields, hidden, receipt_on
+from tests.support.accounts import make_account, sign_in
+from tests.support.complaints import case_number_on, file, form_fields, receipt_on
+from tests.support.forms import hidden
 from tests.support.databases import is_postgresql
+
+pytestmark = pytest.mark.slow  # threads against a live server
 
 
 def open_form_over_http(server) -> tuple[str, dict]:

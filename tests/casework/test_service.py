@@ -12,7 +12,7 @@ from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventK
 from portal.extensions import db
 from portal.security import crypto, receipts
 from portal.security.attachments import clean
-from tests.casework.helpers import draft, file, named_identity
+from tests.support.complaints import draft, file, named_identity
 from tests.support import files
 
 

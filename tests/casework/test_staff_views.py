@@ -12,16 +12,14 @@ from portal.intake import tracking
 from portal.casework.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
 from portal.extensions import db
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import file, form_fields, hidden, open_form
+from tests.support.accounts import make_account, signed_in_client
+from tests.support.complaints import file, form_fields
+from tests.support.forms import hidden, open_form
 
 
 @pytest.fixture
-def handler(app, client):
-    user_id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字0042")
-    sign_in(client, "xh.handler", secret)
-    client.user_id = user_id
-    return client
+def handler(signed_in):
+    return signed_in(Role.HANDLER, "330106", username="xh.handler", certificate="浙杭执字0042")
 
 
 def filed(app, **overrides):
@@ -85,7 +83,7 @@ def test_inbox_query_count_does_not_grow_with_cases(app, handler, count_queries)
 
 
 def test_case_page_shows_a_pseudonym_not_the_identity(app, handler):
-    from tests.casework.helpers import MARKER_NAME, MARKER_PHONE, named_identity
+    from tests.support.complaints import MARKER_NAME, MARKER_PHONE, named_identity
     complaint_id, number, _ = filed(app, identity=named_identity())
     page = handler.get(f"/staff/cases/{complaint_id}?lang=en").get_data(as_text=True)
     assert number in page and "Reporter " in page and "named (identity sealed)" in page
@@ -139,6 +137,8 @@ def test_assign_a_handler_and_filter_by_assignee(app, handler):
     assert number not in handler.get("/staff/cases?assignee=none").get_data(as_text=True)
     outsider, _ = make_account(app, "xn.handler", Role.HANDLER, "630103", "青宁执字1")
     assert post_step(handler, complaint_id, "assign", assignee=str(outsider)).status_code == 422
+    with app.app_context():
+        assert db.session.get(Complaint, complaint_id).assignee_id == handler.user_id  # unchanged
 
 
 def test_link_a_duplicate(app, handler):
@@ -147,6 +147,8 @@ def test_link_a_duplicate(app, handler):
     elsewhere, elsewhere_number, _ = filed(app, region_code="630103")
     response = post_step(handler, second, "link", case_number=elsewhere_number)
     assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(Complaint, second).duplicate_of_id is None
     assert post_step(handler, second, "link", case_number=first_number).status_code == 302
     assert first_number in handler.get(f"/staff/cases/{second}").get_data(as_text=True)
 
@@ -179,18 +181,16 @@ def test_staff_registration_validates_like_the_public_form(app, handler):
 
 
 def test_staff_cannot_register_outside_their_jurisdiction(app, handler):
+    with app.app_context():
+        before = db.session.query(Complaint).count()
     tokens = open_form(handler, "/staff/cases/new")
     response = handler.post("/staff/cases/new", data={**tokens, **form_fields(source="letter",
                                                                             received_on="2026-11-20",
                                                                             region="630103")})
-    assert response.status_code == 422
-
-
-def signed_in_client(app, username, role, region, certificate=None):
-    _id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    return client
+    assert response.status_code == 422 and "receipt__code" not in response.get_data(as_text=True)
+    with app.app_context():  # nothing stored: no complaint, and none in the other region
+        assert db.session.query(Complaint).count() == before
+        assert db.session.query(Complaint).filter_by(region_code="630103", source=Source.LETTER).count() == 0
 
 
 def reporter_with(app, receipt):
@@ -318,7 +318,7 @@ def test_timeline_marks_internal_entries(app, handler):
 
 
 def test_transfer_packet_has_the_facts_but_not_the_identity(app, handler):
-    from tests.casework.helpers import MARKER_NAME, MARKER_PHONE, named_identity
+    from tests.support.complaints import MARKER_NAME, MARKER_PHONE, named_identity
     complaint_id, number, _ = filed(app, identity=named_identity())
     post_step(handler, complaint_id, "note", text="内部：举报人曾来电")
     assert post_step(handler, complaint_id, "transfer", department="market", destination="西湖区市场监督管理局",
@@ -329,7 +329,7 @@ def test_transfer_packet_has_the_facts_but_not_the_identity(app, handler):
 
 
 def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handler):
-    from tests.casework.helpers import MARKER_NAME, named_identity
+    from tests.support.complaints import MARKER_NAME, named_identity
     _, number, _ = filed(app, identity=named_identity(), institution_name="=HYPERLINK(\"x\")")
     _, other_number, _ = filed(app, source=Source.LETTER)
     response = handler.get("/staff/cases.csv?source=online&lang=zh_CN")

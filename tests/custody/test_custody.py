@@ -12,8 +12,9 @@ from portal.custody import service as custody
 from portal.custody.models import IdentityRequest, RequestState
 from portal.extensions import db
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, hidden, named_identity
+from tests.support.accounts import signed_in_client as signed_in
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, named_identity
+from tests.support.forms import post_form as post
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
 HOUR = dt.timedelta(hours=1)
@@ -183,25 +184,12 @@ def test_case_panel_shows_state_and_never_the_identity(app, people, named):
 
 # The pages, through the client ---------------------------------------------------------------
 
-def signed_in(app, username, role, region, certificate=None):
-    user_id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    client.user_id = user_id
-    return client
-
-
 @pytest.fixture
 def case(app):
     with app.app_context():
         complaint = file(identity=named_identity()).complaint
         db.session.commit()
         return complaint.id, complaint.case_number
-
-
-def post(client, url, form_url=None, **fields):
-    token = hidden(client.get(form_url or url).get_data(as_text=True), "csrf_token")
-    return client.post(url, data={"csrf_token": token, **fields})
 
 
 def ask(client, complaint_id, reason=REASON):
@@ -298,7 +286,7 @@ def test_another_city_custodian_gets_not_found(app, case):
     ask(handler, complaint_id)
     request = only_request(app, complaint_id)
     assert ningbo.get(f"/staff/identity-requests/{request.id}").status_code == 404
-    assert post(ningbo, f"/staff/identity-requests/{request.id}", form_url="/staff/identity-requests",
+    assert post(ningbo, f"/staff/identity-requests/{request.id}", page_url="/staff/identity-requests",
                 decision="approve").status_code == 404
     assert ningbo.get(f"/staff/cases/{complaint_id}").status_code == 404
     page = ningbo.get("/staff/identity-requests").get_data(as_text=True)
@@ -312,7 +300,7 @@ def test_roles_that_may_not_use_the_pages(app, case):
     custodian = signed_in(app, "cv.custodian", Role.CUSTODIAN, "330106")
     assert handler.get("/staff/identity-requests").status_code == 403
     assert custodian.get(f"/staff/cases/{complaint_id}/identity").status_code == 403
-    assert post(custodian, f"/staff/cases/{complaint_id}/identity-requests", form_url="/staff/identity-requests",
+    assert post(custodian, f"/staff/cases/{complaint_id}/identity-requests", page_url="/staff/identity-requests",
                 reason=REASON).status_code == 403
 
 

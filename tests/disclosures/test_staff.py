@@ -9,42 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework.models import Category
 from portal.disclosures import demo, service
-from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
-                                       PenaltyCategory as P, RepairDecision, Tier)
+from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PenaltyCategory as P,
+                                       RepairDecision, Tier)
 from portal.extensions import db
 from portal.security.audit import AuditRecord, for_object
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import hidden
-
-AUTHORITY_USCC = demo._authority_uscc("330106")
-
-
-def data(**overrides) -> service.DraftData:
-    values = dict(region_code="330106", party_name="西湖启航文化培训学校", party_type=PartyType.LEGAL_PERSON,
-                  decision_number="杭西教罚〔2026〕901号", violation=Category.DISGUISED_TRAINING,
-                  circumstance=Circumstance.SERIOUS, facts="以托管名义开展学科类培训。", legal_basis=demo.ORDER_53,
-                  penalties=[P.WARNING, P.FINE], penalty_content="警告；罚款人民币三万元",
-                  decision_date=clock.today() - dt.timedelta(days=5), tier=Tier.GENERAL, months=6,
-                  authority_name="杭州市西湖区教育局", authority_uscc=AUTHORITY_USCC, data_source="杭州市西湖区教育局",
-                  fine_amount=Decimal("30000"))
-    values.update(overrides)
-    return service.DraftData(**values)
-
-
-def draft_disclosure(user, **overrides) -> Disclosure:
-    """A draft stored through the service (used by the staff access matrix too)."""
-    return service.save_draft(user, data(**overrides))
-
-
-def user(username, role, region="330106", certificate=None):
-    if certificate is None and role in (Role.HANDLER, Role.REVIEWER):
-        certificate = f"证{username}"
-    return accounts.create_user(username, username, role, region, certificate)[0]
-
+from tests.support.accounts import make_account, sign_in, signed_in_client, staff_user as user
+from tests.support.disclosures import AUTHORITY_USCC, data, draft_disclosure
+from tests.support.forms import post_form
 
 @pytest.fixture
 def people(ctx):
@@ -237,14 +211,6 @@ def test_minor_tier_may_end_any_time_and_a_refusal_needs_its_reason(people):
 
 # ---- Pages -------------------------------------------------------------------------------------
 
-def signed_in(app, username, role, region, certificate=None):
-    user_id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    client.get("/staff/account?lang=en")  # the English messages from here on
-    return client, user_id
-
-
 def form_fields(**overrides) -> dict:
     values = {"region": "330106", "party_name": "西湖博雅艺术培训学校", "party_type": "legal_person",
               "decision_number": "杭西教罚〔2026〕950号", "violation": "disguised", "circumstance": "serious",
@@ -256,20 +222,15 @@ def form_fields(**overrides) -> dict:
     return values
 
 
-def post(client, url, page_url=None, **fields):
-    token = hidden(client.get(page_url or url).get_data(as_text=True), "csrf_token")
-    return client.post(url, data={"csrf_token": token, **fields})
-
-
 def count(app, **where) -> int:
     with app.app_context():
         return len(db.session.scalars(select(Disclosure).filter_by(**where)).all())
 
 
 def test_drafting_page_keeps_input_and_stores_nothing_on_error(app):
-    client, _id = signed_in(app, "p.handler", Role.HANDLER, "330106", "证p1")
+    client = signed_in_client(app, "p.handler", Role.HANDLER, "330106", "证p1", lang="en")
     assert client.get("/staff/disclosures/new").status_code == 200
-    response = post(client, "/staff/disclosures/new", **form_fields(decision_number="", fine_amount="abc",
+    response = post_form(client, "/staff/disclosures/new", **form_fields(decision_number="", fine_amount="abc",
                                                                    months="13"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -280,51 +241,51 @@ def test_drafting_page_keeps_input_and_stores_nothing_on_error(app):
 
 
 def test_benchmark_button_shows_the_range_and_outside_range_needs_the_reason(app):
-    client, _id = signed_in(app, "p.handler2", Role.HANDLER, "330106", "证p2")
-    response = post(client, "/staff/disclosures/new", **form_fields(action="benchmark", fine_amount="80000"))
+    client = signed_in_client(app, "p.handler2", Role.HANDLER, "330106", "证p2", lang="en")
+    response = post_form(client, "/staff/disclosures/new", **form_fields(action="benchmark", fine_amount="80000"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "fine up to CN¥50,000.00" in page and 'value="80000"' in page
     assert "Outside the benchmark" in page
-    response = post(client, "/staff/disclosures/new", **form_fields(fine_amount="80000"))
+    response = post_form(client, "/staff/disclosures/new", **form_fields(fine_amount="80000"))
     assert response.status_code == 422
     assert "This penalty falls outside the benchmark: give the reason." in response.get_data(as_text=True)
     assert count(app, decision_number="杭西教罚〔2026〕950号") == 0
-    response = post(client, "/staff/disclosures/new", **form_fields(fine_amount="80000",
+    response = post_form(client, "/staff/disclosures/new", **form_fields(fine_amount="80000",
                                                                    outside_range_reason="屡教不改"))
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", outside_range_reason="屡教不改") == 1
-    response = post(client, "/staff/disclosures/new", **form_fields())
+    response = post_form(client, "/staff/disclosures/new", **form_fields())
     assert response.status_code == 422
     assert "Another disclosure already has this decision number." in response.get_data(as_text=True)
 
 
 def test_journey_through_the_pages_and_another_jurisdiction_gets_404(app):
-    handler, _ = signed_in(app, "j.handler", Role.HANDLER, "330106", "证j1")
-    reviewer, _ = signed_in(app, "j.reviewer", Role.REVIEWER, "330100", "证j2")
-    far, _ = signed_in(app, "j.far", Role.HANDLER, "630103", "证j3")
-    response = post(handler, "/staff/disclosures/new", **form_fields(fine_amount="60000",
+    handler = signed_in_client(app, "j.handler", Role.HANDLER, "330106", "证j1", lang="en")
+    reviewer = signed_in_client(app, "j.reviewer", Role.REVIEWER, "330100", "证j2", lang="en")
+    far = signed_in_client(app, "j.far", Role.HANDLER, "630103", "证j3", lang="en")
+    response = post_form(handler, "/staff/disclosures/new", **form_fields(fine_amount="60000",
                                                                     outside_range_reason="拒不整改，情节较重"))
     url = response.headers["Location"]
     assert far.get(url).status_code == 404
     assert far.get("/staff/disclosures").get_data(as_text=True).count("杭西教罚〔2026〕950号") == 0
     assert "杭西教罚〔2026〕950号" in handler.get("/staff/disclosures?state=draft").get_data(as_text=True)
-    assert post(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 302
+    assert post_form(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 302
     page = reviewer.get(url).get_data(as_text=True)
     assert 'id="outside-range"' in page and "拒不整改，情节较重" in page  # highlighted for the reviewer
-    response = post(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "return"})
+    response = post_form(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "return"})
     assert response.status_code == 422 and "Say what must change" in response.get_data(as_text=True)
-    response = post(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
+    response = post_form(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.PUBLISHED) == 1
     # An out-of-date page (the state changed since) is refused.
-    assert post(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 409
-    response = post(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
+    assert post_form(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 409
+    response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
     assert response.status_code == 422
-    response = post(handler, url + "/repair", url, **{"repair-state": "published",
+    response = post_form(handler, url + "/repair", url, **{"repair-state": "published",
                                                       "repair-applied_on": str(dt.date.today() - dt.timedelta(days=1)),
                                                       "repair-decision": "approve"})
     assert response.status_code == 422 and "only from" in response.get_data(as_text=True)
-    response = post(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
+    response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.WITHDRAWN) == 1
     with app.app_context():
@@ -349,26 +310,26 @@ def test_reviewer_who_drafted_sees_no_review_and_is_refused(app):
     url = f"/staff/disclosures/{disclosure_id}"
     page = client.get(url).get_data(as_text=True)
     assert "another legal reviewer must review it" in page and "Record the review" not in page
-    response = post(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
+    response = post_form(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
     assert response.status_code == 409
     assert count(app, id=disclosure_id, state=DisclosureState.IN_REVIEW) == 1
 
 
 def test_benchmark_is_changed_by_province_administrators_only_and_audited(app):
-    city, _ = signed_in(app, "b.city", Role.ADMIN, "330100")
-    province, _ = signed_in(app, "b.province", Role.ADMIN, "330000")
+    city = signed_in_client(app, "b.city", Role.ADMIN, "330100", lang="en")
+    province = signed_in_client(app, "b.province", Role.ADMIN, "330000", lang="en")
     page = city.get("/staff/discretion").get_data(as_text=True)
     assert demo.ORDER_53 in page and "/staff/discretion/new" not in page
     assert city.get("/staff/discretion/new").status_code == 403
     fields = {"violation": "unlicensed", "circumstance": "serious", "matter": "对无证办学的处罚",
               "legal_basis": "由管理员录入", "level": "county", "penalties": ["warning", "fine"],
               "fine_min": "60000", "fine_max": "50000"}
-    response = post(province, "/staff/discretion/new", **fields)
+    response = post_form(province, "/staff/discretion/new", **fields)
     assert response.status_code == 422
     assert "The highest fine cannot be lower than the lowest." in response.get_data(as_text=True)
-    response = post(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
+    response = post_form(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
     assert response.status_code == 302
-    response = post(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
+    response = post_form(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
     assert response.status_code == 422  # one line per violation and circumstances
     with app.app_context():
         rule = db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == Category.UNLICENSED))

@@ -16,7 +16,7 @@ from portal.inspections.models import Assignment, DrawState, InspectionDraw, Out
 from portal.institutions.models import Institution
 from portal.security import crypto
 from portal.security.audit import for_object
-from tests.inspections.helpers import FIXED_SEED, handler, item, prepare_draw, with_seed
+from tests.support.inspections import FIXED_SEED, handler, item, prepare_draw, with_seed
 
 UTC = dt.timezone.utc
 

@@ -11,7 +11,7 @@ from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.inspections import published, service
 from portal.inspections.models import Assignment
-from tests.inspections.helpers import handler, prepare_draw, with_seed
+from tests.support.inspections import handler, prepare_draw, with_seed
 
 SCRIPT = PROJECT_ROOT / "scripts" / "verify_draw.py"
 

@@ -12,21 +12,13 @@ from portal.extensions import db
 from portal.inspections import published, service
 from portal.inspections.models import DrawState, InspectionDraw
 from portal.security import crypto
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import hidden
-from tests.inspections.helpers import city_items, handler, prepare_draw
+from tests.support.forms import post_form
+from tests.support.inspections import city_items, handler, prepare_draw
 
 
 @pytest.fixture
-def officer_client(app, client):
-    _id, secret = make_account(app, "insp.web", Role.HANDLER, "330106", "浙杭执字9301")
-    sign_in(client, "insp.web", secret)
-    return client
-
-
-def post(client, url, page_url, **fields):
-    token = hidden(client.get(page_url).get_data(as_text=True), "csrf_token")
-    return client.post(url, data={"csrf_token": token, **fields})
+def officer_client(signed_in):
+    return signed_in(Role.HANDLER, "330106", username="insp.web", certificate="浙杭执字9301")
 
 
 def state_of(draw_id):
@@ -36,9 +28,9 @@ def state_of(draw_id):
 def test_the_form_keeps_the_input_and_says_what_is_wrong(app, officer_client):
     with app.app_context():
         item_ids = city_items()
-    response = post(officer_client, "/staff/inspections/new?lang=en", "/staff/inspections/new",
-                    title="第一批", items=str(item_ids[0]), ratio_percent="10", inspectors_per_target="1",
-                    county="", kind="", licence_status="")
+    response = post_form(officer_client, "/staff/inspections/new?lang=en", "/staff/inspections/new",
+                         title="第一批", items=str(item_ids[0]), ratio_percent="10", inspectors_per_target="1",
+                         county="", kind="", licence_status="")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "At least 2 and at most 5 inspectors." in page
@@ -50,9 +42,9 @@ def test_the_form_keeps_the_input_and_says_what_is_wrong(app, officer_client):
 def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
     with app.app_context():
         item_ids = city_items()
-    response = post(officer_client, "/staff/inspections/new", "/staff/inspections/new", title="网页流程抽查",
-                    items=[str(i) for i in item_ids[:2]], ratio_percent="20", inspectors_per_target="2",
-                    weighting="y", county="", kind="", licence_status="")
+    response = post_form(officer_client, "/staff/inspections/new", "/staff/inspections/new", title="网页流程抽查",
+                         items=[str(i) for i in item_ids[:2]], ratio_percent="20", inspectors_per_target="2",
+                         weighting="y", county="", kind="", licence_status="")
     assert response.status_code == 302, response.get_data(as_text=True)
     draw_url = response.headers["Location"]
     draw_id = int(draw_url.rsplit("/", 1)[1])
@@ -60,7 +52,7 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
     assert officer_client.get(public).status_code == 404  # prepared: not public yet
     assert officer_client.get(f"{public}.json").status_code == 404
 
-    assert post(officer_client, f"{draw_url}/commit", draw_url, **{"commit-state": "prepared"}).status_code == 302
+    assert post_form(officer_client, f"{draw_url}/commit", draw_url, **{"commit-state": "prepared"}).status_code == 302
     with app.app_context():
         draw = db.session.get(InspectionDraw, draw_id)
         seed = crypto.decrypt_text(draw.sealed_seed)
@@ -73,8 +65,8 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
     assert seed not in officer_client.get(draw_url).get_data(as_text=True)  # nor in the back office
 
     # A page left open before the commit is out of date: its step is refused.
-    assert post(officer_client, f"{draw_url}/commit", draw_url, **{"commit-state": "prepared"}).status_code == 409
-    assert post(officer_client, f"{draw_url}/draw", draw_url, **{"draw-state": "committed"}).status_code == 302
+    assert post_form(officer_client, f"{draw_url}/commit", draw_url, **{"commit-state": "prepared"}).status_code == 409
+    assert post_form(officer_client, f"{draw_url}/draw", draw_url, **{"draw-state": "committed"}).status_code == 302
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
     assert seed in page and commitment in page
     with app.app_context():
@@ -86,25 +78,25 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
         assert name in page
     assert re.search(rf'href="/institutions/{first.institution_id}"', page)
 
-    response = post(officer_client, f"{draw_url}/recusal", draw_url, **{
+    response = post_form(officer_client, f"{draw_url}/recusal", draw_url, **{
         "recuse-state": "drawn", "recuse-pair": f"{first.id}:{recused}", "recuse-reason": "其配偶在该机构任职"})
     assert response.status_code == 302
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
     assert "stood down" in page and "其配偶在该机构任职" not in page
 
-    response = post(officer_client, f"{draw_url}/publish", draw_url, **{"publish-state": "drawn"})
+    response = post_form(officer_client, f"{draw_url}/publish", draw_url, **{"publish-state": "drawn"})
     assert response.status_code == 409  # no results yet
-    response = post(officer_client, f"{draw_url}/result?lang=en", draw_url, assignment=str(first.id), **{
+    response = post_form(officer_client, f"{draw_url}/result?lang=en", draw_url, assignment=str(first.id), **{
         f"r{first.id}-state": "drawn", f"r{first.id}-outcome": "rectify", f"r{first.id}-note": ""})
     assert response.status_code == 422 and "Say what was found." in response.get_data(as_text=True)
     for row in rows:
         outcome, note = ("rectify", "安全出口被锁，责令立即整改") if row.id == first.id else ("no_problem", "")
-        response = post(officer_client, f"{draw_url}/result", draw_url, assignment=str(row.id), **{
+        response = post_form(officer_client, f"{draw_url}/result", draw_url, assignment=str(row.id), **{
             f"r{row.id}-state": "drawn", f"r{row.id}-outcome": outcome, f"r{row.id}-note": note})
         assert response.status_code == 302
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
     assert "安全出口被锁" not in page  # not before publication
-    assert post(officer_client, f"{draw_url}/publish", draw_url, **{"publish-state": "drawn"}).status_code == 302
+    assert post_form(officer_client, f"{draw_url}/publish", draw_url, **{"publish-state": "drawn"}).status_code == 302
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
     assert "安全出口被锁，责令立即整改" in page and "Ordered to rectify" in page
     with app.app_context():
@@ -123,8 +115,8 @@ def test_another_jurisdictions_draw_is_not_found(app, officer_client):
         db.session.commit()
         draw_id = draw.id
     assert officer_client.get(f"/staff/inspections/{draw_id}").status_code == 404
-    response = post(officer_client, f"/staff/inspections/{draw_id}/commit", "/staff/inspections",
-                    **{"commit-state": "prepared"})
+    response = post_form(officer_client, f"/staff/inspections/{draw_id}/commit", "/staff/inspections",
+                         **{"commit-state": "prepared"})
     assert response.status_code == 404
     with app.app_context():
         assert state_of(draw_id) is DrawState.PREPARED

@@ -9,7 +9,7 @@ from portal.casework.models import Complaint, Status
 from portal.extensions import db
 from portal.institutions.models import AnnualInspection, Institution, LicenceStatus
 from portal.typical.models import ArticleState
-from tests.institutions import factories
+from tests.support import institutions as factories
 from tests.support.pages import visible_text
 
 

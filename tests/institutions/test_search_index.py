@@ -8,7 +8,7 @@ from portal.institutions import service
 from portal.institutions.models import GRAM_KIND, Institution
 from portal.search import grams, pages
 from portal.search.models import NameGram
-from tests.institutions import factories
+from tests.support import institutions as factories
 
 Q = service.InstitutionQuery
 

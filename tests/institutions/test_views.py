@@ -55,10 +55,30 @@ def test_unknown_kind_is_ignored_quietly(client):
     assert 'id="kind-error"' not in page and result_count(page) > 200
 
 
-@pytest.mark.parametrize("url", ["/institutions?q=%00", "/institutions?region=%00", "/institutions?q=a%00b%1f",
-                                 "/regions/suggest?q=%00", "/institutions?q=%E2%80%AE%00"])
-def test_control_characters_are_dropped_not_a_server_error(client, url):
-    assert client.get(url).status_code == 200
+def field_value(page: str, field_id: str) -> str:
+    """The value a search field shows."""
+    field = re.search(rf'<input[^>]*\bid="{field_id}"[^>]*>', page).group(0)
+    return re.search(r'value="([^"]*)"', field).group(1)
+
+
+@pytest.mark.parametrize("url,field,left,same_as", [
+    ("/institutions?q=%00", "q", "", "/institutions"),
+    ("/institutions?region=%00", "region", "", "/institutions"),
+    ("/institutions?q=a%00b%1f", "q", "ab", "/institutions?q=ab"),
+    ("/institutions?q=%E2%80%AE%00", "q", "", "/institutions"),  # a right-to-left override, then NUL
+    ("/institutions?q=培%00训", "q", "培训", "/institutions?q=培训"),
+])
+def test_control_characters_are_dropped_not_a_server_error(client, url, field, left, same_as):
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "\x00" not in page and "\u202e" not in page
+    assert field_value(page, field) == left  # exactly the control characters are gone, the rest kept
+    assert result_count(page) == result_count(client.get(same_as).get_data(as_text=True))
+
+
+def test_control_characters_are_dropped_from_region_suggestions(client):
+    assert client.get("/regions/suggest?q=%00").get_json() == []
+    assert client.get("/regions/suggest?q=西%00湖").get_json() == client.get("/regions/suggest?q=西湖").get_json() != []
 
 
 @pytest.mark.parametrize("bad", ["abc", "-3", "0", "9999999999999", "1.5", ""])

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.institutions import whitelist
 from portal.institutions.models import AnnualInspection, Institution, LicenceStatus, RegistrationType
 from portal.institutions.whitelist import Condition
-from tests.institutions import factories
+from tests.support import institutions as factories
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -2,26 +2,14 @@
 import io
 import logging
 
-from sqlalchemy import LargeBinary, String, Text, inspect, select, text
+from sqlalchemy import inspect, text
 
 from portal.extensions import db
 from portal.security.receipts import normalise
-from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, form_fields, open_form, receipt_on
+from tests.support.complaints import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, all_stored_values,
+                                      form_fields, receipt_on)
+from tests.support.forms import open_form
 from tests.support import files
-
-
-def all_stored_values(connection) -> list[bytes]:
-    """Every text and binary value of every table, as bytes."""
-    values = []
-    for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, (String, Text, LargeBinary))]
-        if not columns:
-            continue
-        for row in connection.execute(select(*columns)):
-            for value in row:
-                if value is not None:
-                    values.append(value if isinstance(value, bytes) else str(value).encode())
-    return values
 
 
 def test_no_marker_in_any_column_or_log_line(client, app, caplog):

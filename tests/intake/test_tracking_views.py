@@ -8,7 +8,8 @@ import pytest
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.casework.models import TrackingGrant
 from portal.extensions import db
-from tests.casework.helpers import form_fields, hidden, open_form, receipt_on
+from tests.support.complaints import form_fields, receipt_on, track
+from tests.support.forms import hidden, open_form
 from tests.support import files
 from tests.support.pages import english_phrases, visible_text
 
@@ -20,11 +21,6 @@ def filed(client):
     """A complaint filed through the form: its receipt and case number."""
     page = client.post("/complaints/new", data={**open_form(client), **form_fields()}).get_data(as_text=True)
     return receipt_on(page)
-
-
-def track(client, receipt, lang="zh_CN"):
-    token = open_form(client, "/track")["csrf_token"]
-    return client.post(f"/track?lang={lang}", data={"receipt": receipt, "csrf_token": token})
 
 
 def test_lookup_accepts_lower_case_spaces_and_no_dashes(client, filed):

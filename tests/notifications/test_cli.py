@@ -3,7 +3,7 @@ import datetime as dt
 
 from portal.accounts import service as accounts
 from portal.extensions import db
-from tests.casework.helpers import file
+from tests.support.complaints import file
 
 FRIDAY = "2026-11-27"
 

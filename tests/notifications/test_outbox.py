@@ -3,7 +3,7 @@ import logging
 
 from portal.extensions import db
 from portal.notifications import mail
-from tests.casework.helpers import file
+from tests.support.complaints import file
 
 
 def recipients(mailbox) -> list[str]:
@@ -76,7 +76,7 @@ def test_the_portal_signs_in_to_the_server_with_the_password_from_its_file(app, 
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
-    from tests.notifications.conftest import Mailbox, free_port, mail_settings
+    from tests.support.mail import Mailbox, free_port, mail_settings
 
     logins = []
 

@@ -4,26 +4,19 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework.models import NotificationSent
 from portal.extensions import db
 from portal.casework import mail as service
 from portal.casework.mail import DIVIDER
-from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file, named_identity
-from tests.notifications.conftest import BASE_URL
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file, named_identity
+from tests.support.accounts import staff_user
+from tests.support.mail import BASE_URL
 
 DEMO_HANDLER = "demo.handler@example.invalid"  # the demo data's handler in 西湖区 (330106)
 FRIDAY = dt.date(2026, 11, 27)
 STORY = draft().description
 PRIVATE = (MARKER_NAME, MARKER_PHONE, MARKER_ID, STORY, "小蜜蜂学习屋", "文三路")
-
-
-def handler(username: str, region: str, email: str = "", role: Role = Role.HANDLER, active: bool = True):
-    user, _ = accounts.create_user(username, username, role, region,
-                                   "浙杭执字0042" if role is Role.HANDLER else None, email=email)
-    user.active = active
-    return user
 
 
 def assert_nothing_private(message, also=()) -> None:
@@ -33,11 +26,11 @@ def assert_nothing_private(message, also=()) -> None:
 
 
 def test_a_new_case_goes_to_each_active_handler_of_the_county_with_an_address(ctx, mailbox):
-    handler("xh.mail", "330106", "xh.mail@example.org")
-    handler("xh.silent", "330106")
-    handler("xh.gone", "330106", "xh.gone@example.org", active=False)
-    handler("xh.admin", "330106", "xh.admin@example.org", role=Role.ADMIN)
-    handler("sc.mail", "330102", "sc.mail@example.org")
+    staff_user("xh.mail", region="330106", email="xh.mail@example.org")
+    staff_user("xh.silent", region="330106")
+    staff_user("xh.gone", region="330106", email="xh.gone@example.org", active=False)
+    staff_user("xh.admin", region="330106", email="xh.admin@example.org", role=Role.ADMIN)
+    staff_user("sc.mail", region="330102", email="sc.mail@example.org")
     complaint = file(identity=named_identity(), notify_email=MARKER_EMAIL).complaint
     db.session.commit()
     assert sorted(rcpt for rcpt, _ in mailbox.received) == [[DEMO_HANDLER], ["xh.mail@example.org"]]
@@ -49,8 +42,8 @@ def test_a_new_case_goes_to_each_active_handler_of_the_county_with_an_address(ct
 
 
 def test_a_county_without_handlers_passes_to_the_nearest_office_above(ctx, mailbox):
-    handler("hz.mail", "330100", "hz.mail@example.org")
-    handler("zj.mail", "330000", "zj.mail@example.org")
+    staff_user("hz.mail", region="330100", email="hz.mail@example.org")
+    staff_user("zj.mail", region="330000", email="zj.mail@example.org")
     file(region_code="330108")  # 滨江区: nobody there has an address
     db.session.commit()
     assert [rcpt for rcpt, _ in mailbox.received] == [["hz.mail@example.org"]]
@@ -154,7 +147,7 @@ def test_each_reminder_is_sent_once_and_again_only_for_a_new_deadline_or_kind(ct
 
 
 def test_a_reminder_goes_to_the_assignee_when_there_is_one(ctx, mailbox, due_cases):
-    assignee = handler("xh.assignee", "330106", "xh.assignee@example.org")
+    assignee = staff_user("xh.assignee", region="330106", email="xh.assignee@example.org")
     due_cases["wednesday"].assignee_id = assignee.id
     mailbox.received.clear()
     service.send_deadline_reminders(FRIDAY)

@@ -14,9 +14,11 @@ from portal.casework.models import Complaint
 from portal.extensions import db
 from portal.notifications import mail
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file, form_fields, hidden, open_form, receipt_on
-from tests.casework.helpers import submit_form as post_form
+from tests.support.accounts import make_account, sign_in
+from tests.support.complaints import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file,
+                                      form_fields, receipt_on)
+from tests.support.forms import hidden, open_form
+from tests.support.forms import post_form
 
 DEMO_HANDLER = "demo.handler@example.invalid"
 
@@ -112,10 +114,8 @@ def test_a_review_request_mails_the_handlers_of_the_office_above(client, app, ma
 
 
 @pytest.fixture
-def admin(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
-    return client
+def admin(signed_in):
+    return signed_in(Role.ADMIN, "330100", username="hz.admin")
 
 
 def error_beside(page: str, name: str) -> str:
@@ -168,7 +168,7 @@ def test_an_administrator_changes_an_address_and_the_audit_trail_keeps_both(app,
             ('{"email":"xh.handler@example.org"}', '{"email":""}')]
 
 
-def test_only_an_administrator_of_the_jurisdiction_changes_an_address(app, admin, client):
+def test_only_an_administrator_of_the_jurisdiction_changes_an_address(app, admin):
     outside, _ = make_account(app, "xn.handler", Role.HANDLER, "630103", "青宁执字1")
     page = admin.get("/staff/users").get_data(as_text=True)
     response = admin.post(f"/staff/users/{outside}/email", data={"csrf_token": hidden(page, "csrf_token"),

@@ -13,9 +13,9 @@ from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.rewards.models import Reward, RewardGrade
 from portal.extensions import db
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import MARKER_NAME, MARKER_PHONE, file, hidden, named_identity
-from tests.intake.test_tracking_views import track
+from tests.support.accounts import signed_in_client as staff_client
+from tests.support.complaints import MARKER_NAME, MARKER_PHONE, file, named_identity, track
+from tests.support.forms import hidden, post_form as post_page
 
 G1, G2, G3, NONE = RewardGrade.FIRST, RewardGrade.SECOND, RewardGrade.THIRD, RewardGrade.NONE
 # Monday 28 September 2026, 10:00 in Beijing: the National Day week follows, Saturday 10 October is worked.
@@ -179,14 +179,6 @@ def test_nothing_to_claim_without_a_reward(reviewer, handler):
 
 # --- the pages ------------------------------------------------------------------------------
 
-def staff_client(app, username, role, region="330106", certificate="浙杭证0001"):
-    user_id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    client.user_id = user_id
-    return client
-
-
 @pytest.fixture
 def reviewer_client(app):
     return staff_client(app, "xh.reviewer", Role.REVIEWER, certificate="浙杭审字0007")
@@ -202,11 +194,6 @@ def filed_case(app, status=Status.CONCLUDED, **overrides):
         filed = concluded(status, **overrides)
         db.session.commit()
         return filed.complaint.id, filed.receipt
-
-
-def post_page(client, url, **fields):
-    page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": hidden(page, "csrf_token"), **fields})
 
 
 def stored_reward(app, complaint_id):

@@ -82,7 +82,7 @@ def test_cli_verify_exit_codes(runner, app):
 
 
 def test_filing_a_complaint_is_audited_without_personal_data(ctx):
-    from tests.casework.helpers import file, named_identity
+    from tests.support.complaints import file, named_identity
 
     filed = file(identity=named_identity())
     entries = audit.for_object("complaint", filed.complaint.id)

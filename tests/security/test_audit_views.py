@@ -15,20 +15,16 @@ from portal.security import audit
 from portal.security.audit import AuditHead, AuditRecord
 from portal.security.audit_labels import ACTION_LABELS, action_label
 from portal.audit.views import Filters, browse
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, named_identity
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, named_identity
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing
 URL = "/staff/audit?lang=en"
 
 
 @pytest.fixture
-def admin(app, client):
+def admin(signed_in):
     """The administrator of Hangzhou (330100), signed in."""
-    user_id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
-    client.user_id = user_id
-    return client
+    return signed_in(Role.ADMIN, "330100", username="hz.admin")
 
 
 def make_case(app, region="330106", **overrides) -> tuple[int, str]:
@@ -102,11 +98,8 @@ def test_the_jurisdiction_filter_matches_its_definition_on_every_record(app, adm
 
 
 @pytest.mark.parametrize("role", [Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN, Role.SUPERVISOR])
-def test_other_roles_may_not_browse_the_log(app, client, role):
-    _id, secret = make_account(app, "not.admin", role, "330100",
-                               "浙杭执字7" if role in (Role.HANDLER, Role.REVIEWER) else None)
-    sign_in(client, "not.admin", secret)
-    assert client.get("/staff/audit").status_code == 403
+def test_other_roles_may_not_browse_the_log(signed_in, role):
+    assert signed_in(role, "330100").get("/staff/audit").status_code == 403
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):

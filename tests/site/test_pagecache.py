@@ -46,7 +46,7 @@ def test_each_language_and_query_has_its_own_page(caching, client):
 
 def test_a_signed_in_person_always_gets_a_fresh_page(caching, client):
     from portal.accounts.models import Role
-    from tests.accounts.test_admin_views import make_account, sign_in
+    from tests.support.accounts import make_account, sign_in
 
     _id, secret = make_account(caching, "cache.viewer", Role.CUSTODIAN, "330106")
     client.get("/blacklist?lang=zh_CN")

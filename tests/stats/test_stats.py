@@ -18,7 +18,7 @@ import pytest
 from portal.casework.models import Category, ComplaintEvent, EventKind, Rating
 from portal.extensions import db
 from portal.stats import queries
-from tests.casework.helpers import file
+from tests.support.complaints import file
 
 XIHU, SHANGCHENG = "330106", "330102"
 UTC = dt.timezone.utc
@@ -174,7 +174,7 @@ def test_chinese_page_has_no_untranslated_text(client, march):
 def test_supervisors_in_term_and_their_submissions(ctx):
     from portal.accounts import service as accounts
     from portal.accounts.models import Role
-    from tests.supervisors.helpers import appoint, patrol
+    from tests.support.supervisors import appoint, patrol
 
     def supervisor(username: str, region: str):
         user, _password = accounts.create_user(username, username, Role.SUPERVISOR, region)

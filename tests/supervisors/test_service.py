@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.security.audit import AuditRecord
 from portal.supervisors import duty, observations, service
 from portal.supervisors.models import AssessmentResult, Kind, ObservationState, SupervisorState
-from tests.supervisors.helpers import appoint, patrol, patrol_data
+from tests.support.supervisors import appoint, patrol, patrol_data
 
 TODAY = dt.date(2026, 6, 1)
 

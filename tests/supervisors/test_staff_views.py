@@ -9,32 +9,21 @@ from portal.accounts.models import Role
 from portal.casework.models import Complaint, Source
 from portal.extensions import db
 from portal.supervisors.models import Observation, Supervisor
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import hidden
-from tests.supervisors.test_workspace import record_of, supervisor_client
-
-
-def staff_client(app, username, role, region, certificate=None):
-    _id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    return client
-
-
-def post(client, page_url, url, **fields):
-    token = hidden(client.get(page_url).get_data(as_text=True), "csrf_token")
-    return client.post(f"{url}?lang=en", data={"csrf_token": token, **fields})
+from tests.support.accounts import signed_in_client
+from tests.support.forms import post_form
+from tests.support.supervisors import record_of, supervisor_client
 
 
 def test_candidate_to_appointment_and_the_public_pages(app, client):
-    admin = staff_client(app, "sv.admin", Role.ADMIN, "330100")
-    response = post(admin, "/staff/supervisors/new", "/staff/supervisors/new", name="赵公示", organisation="某社区居委会",
-                    occupation="社工", region="330106", contact="13700001234")
+    admin = signed_in_client(app, "sv.admin", Role.ADMIN, "330100")
+    response = post_form(admin, "/staff/supervisors/new?lang=en", "/staff/supervisors/new", name="赵公示",
+                         organisation="某社区居委会", occupation="社工", region="330106", contact="13700001234")
     assert response.status_code == 302
     detail = response.headers["Location"]
     supervisor_id = int(detail.rsplit("/", 1)[1])
-    assert post(admin, detail, f"{detail}/publish", **{"publish-days": "3"}).status_code == 422  # under 5 days
-    assert post(admin, detail, f"{detail}/publish", **{"publish-days": "7"}).status_code == 302
+    response = post_form(admin, f"{detail}/publish?lang=en", detail, **{"publish-days": "3"})
+    assert response.status_code == 422  # under 5 days
+    assert post_form(admin, f"{detail}/publish?lang=en", detail, **{"publish-days": "7"}).status_code == 302
     page = client.get("/supervisors/candidates?lang=en").get_data(as_text=True)
     assert "赵公示" in page and "13700001234" not in page and "How to object" in page
     with app.app_context():  # the objection period has passed
@@ -43,14 +32,14 @@ def test_candidate_to_appointment_and_the_public_pages(app, client):
         supervisor.notice_end -= dt.timedelta(days=10)
         db.session.commit()
     assert "赵公示" not in client.get("/supervisors/candidates").get_data(as_text=True)
-    assert post(admin, detail, f"{detail}/decide", **{"decide-outcome": "clear"}).status_code == 302
+    assert post_form(admin, f"{detail}/decide?lang=en", detail, **{"decide-outcome": "clear"}).status_code == 302
     start = clock_today(app)
-    response = post(admin, detail, f"{detail}/appoint", **{
+    response = post_form(admin, f"{detail}/appoint?lang=en", detail, **{
         "appoint-term_start": start.isoformat(), "appoint-term_end": (start + dt.timedelta(days=365)).isoformat(),
         "appoint-certificate_number": "杭教监字〔2026〕第201号", "appoint-username": "zhao.gongshi"})
     assert response.status_code == 422 and any(text in response.get_data(as_text=True) for text in ("2 to 3 years", "任期为 2 至 3 年"))
     end = start.replace(year=start.year + 3) - dt.timedelta(days=1)
-    response = post(admin, detail, f"{detail}/appoint", **{
+    response = post_form(admin, f"{detail}/appoint?lang=en", detail, **{
         "appoint-term_start": start.isoformat(), "appoint-term_end": end.isoformat(),
         "appoint-certificate_number": "杭教监字〔2026〕第201号", "appoint-username": "zhao.gongshi"})
     assert response.status_code == 200 and "zhao.gongshi" in response.get_data(as_text=True)
@@ -72,17 +61,18 @@ def clock_today(app):
 
 
 def test_inbox_reply_and_a_case_from_the_finding(app):
-    supervisor, user_id = supervisor_client(app, "sv.patrol")
+    supervisor = supervisor_client(app, "sv.patrol")
+    user_id = supervisor.user_id
     record_id, photo_id = record_of(app, user_id, submit=True)
-    handler = staff_client(app, "sv.handler", Role.HANDLER, "330106", "浙杭执字0301")
+    handler = signed_in_client(app, "sv.handler", Role.HANDLER, "330106", "浙杭执字0301")
     page = handler.get("/staff/supervisors/inbox?lang=en").get_data(as_text=True)
     assert f"/staff/supervisors/submissions/{record_id}" in page and "asks for a case" in page
     url = f"/staff/supervisors/submissions/{record_id}"
     assert handler.get(f"{url}/photos/{photo_id}").status_code == 200
-    assert post(handler, url, url, reply="").status_code == 422
-    assert post(handler, url, url, reply="已安排执法人员上门核查。").status_code == 302
-    assert post(handler, url, url, reply="第二次").status_code == 409
-    response = post(handler, url, f"{url}/case", category="prepayment",
+    assert post_form(handler, f"{url}?lang=en", url, reply="").status_code == 422
+    assert post_form(handler, f"{url}?lang=en", url, reply="已安排执法人员上门核查。").status_code == 302
+    assert post_form(handler, f"{url}?lang=en", url, reply="第二次").status_code == 409
+    response = post_form(handler, f"{url}/case?lang=en", url, category="prepayment",
                     description="巡查发现该机构要求一次性预交两年学费，未纳入资金监管。")
     assert response.status_code == 302
     with app.app_context():
@@ -95,11 +85,11 @@ def test_inbox_reply_and_a_case_from_the_finding(app):
 
 
 def test_another_jurisdiction_finds_nothing(app):
-    _s, user_id = supervisor_client(app, "sv.xihu")
+    user_id = supervisor_client(app, "sv.xihu").user_id
     record_id, photo_id = record_of(app, user_id, submit=True)
     with app.app_context():
         supervisor_id = db.session.scalar(select(Supervisor.id).where(Supervisor.user_id == user_id))
-    outsider = staff_client(app, "sv.shangcheng", Role.HANDLER, "330102", "浙杭执字0302")
+    outsider = signed_in_client(app, "sv.shangcheng", Role.HANDLER, "330102", "浙杭执字0302")
     for url in (f"/staff/supervisors/submissions/{record_id}", f"/staff/supervisors/submissions/{record_id}/photos/{photo_id}",
                 f"/staff/supervisors/{supervisor_id}", f"/staff/supervisors/{supervisor_id}/duty"):
         assert outsider.get(url).status_code == 404, url
@@ -107,14 +97,14 @@ def test_another_jurisdiction_finds_nothing(app):
 
 
 def test_the_inbox_and_the_list_do_not_query_per_row(app, count_queries):
-    handler = staff_client(app, "sv.counter", Role.HANDLER, "330106", "浙杭执字0303")
-    _s, user_id = supervisor_client(app, "sv.busy")
+    handler = signed_in_client(app, "sv.counter", Role.HANDLER, "330106", "浙杭执字0303")
+    user_id = supervisor_client(app, "sv.busy").user_id
     record_of(app, user_id, submit=True)
     with count_queries() as few:
         assert handler.get("/staff/supervisors/inbox").status_code == 200
         assert handler.get("/staff/supervisors").status_code == 200
     for n in range(4):
-        _s, other = supervisor_client(app, f"sv.busy{n}")
+        other = supervisor_client(app, f"sv.busy{n}").user_id
         record_of(app, other, submit=True)
     with count_queries() as many:
         handler.get("/staff/supervisors/inbox")
@@ -123,22 +113,25 @@ def test_the_inbox_and_the_list_do_not_query_per_row(app, count_queries):
 
 
 def test_duty_record_and_assessment(app):
-    supervisor, user_id = supervisor_client(app, "sv.duty")
+    supervisor = supervisor_client(app, "sv.duty")
+    user_id = supervisor.user_id
     record_of(app, user_id, submit=True)
     page = supervisor.get("/supervisor/duty?lang=en").get_data(as_text=True)
     assert re.search(r"Submissions</dt><dd>1<", page)
-    admin = staff_client(app, "sv.assessor", Role.ADMIN, "330106")
+    admin = signed_in_client(app, "sv.assessor", Role.ADMIN, "330106")
     with app.app_context():
         supervisor_id = db.session.scalar(select(Supervisor.id).where(Supervisor.user_id == user_id))
         year = clock.today().year
     detail = f"/staff/supervisors/{supervisor_id}"
     assert admin.get(f"{detail}/duty").status_code == 200
-    response = post(admin, detail, f"{detail}/assess", **{"assess-year": str(year), "assess-result": "not_competent"})
+    response = post_form(admin, f"{detail}/assess?lang=en", detail,
+                         **{"assess-year": str(year), "assess-result": "not_competent"})
     assert response.status_code == 422 and "not competent" in response.get_data(as_text=True).lower()
-    response = post(admin, detail, f"{detail}/assess", **{"assess-year": str(year), "assess-result": "competent",
-                                                          "assess-comment": "按时提交巡查记录。"})
+    response = post_form(admin, f"{detail}/assess?lang=en", detail,
+                         **{"assess-year": str(year), "assess-result": "competent", "assess-comment": "按时提交巡查记录。"})
     assert response.status_code == 302
     assert "按时提交巡查记录。" in admin.get(detail).get_data(as_text=True)
-    handler = staff_client(app, "sv.readonly", Role.HANDLER, "330106", "浙杭执字0304")
-    assert post(handler, detail, f"{detail}/assess", **{"assess-year": str(year), "assess-result": "excellent"}) \
+    handler = signed_in_client(app, "sv.readonly", Role.HANDLER, "330106", "浙杭执字0304")
+    assert post_form(handler, f"{detail}/assess?lang=en", detail,
+                     **{"assess-year": str(year), "assess-result": "excellent"}) \
         .status_code == 403

@@ -12,10 +12,10 @@ from portal.casework.models import Complaint, Source
 from portal.extensions import db
 from portal.supervisors import observations
 from portal.supervisors.models import Observation, ObservationPhoto, Supervisor, SupervisorState
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import hidden
-from tests.institutions import factories
-from tests.supervisors.helpers import patrol
+from tests.support.accounts import make_account, sign_in
+from tests.support.forms import hidden, post_multipart
+from tests.support import institutions as factories
+from tests.support.supervisors import patrol, record_of, supervisor_client
 from tests.support import files
 
 # Every workspace route, and whether it takes one of the supervisor's records.
@@ -26,26 +26,9 @@ WORKSPACE = {
 }
 
 
-def supervisor_client(app, username, region="330106"):
-    user_id, secret = make_account(app, username, Role.SUPERVISOR, region)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    return client, user_id
-
-
 def appointment(app, user_id) -> Supervisor:
     with app.app_context():
         return db.session.scalar(select(Supervisor).where(Supervisor.user_id == user_id))
-
-
-def record_of(app, user_id, submit=False):
-    """A patrol record with a photo: its id and its photo's id."""
-    with app.app_context():
-        supervisor = db.session.scalar(select(Supervisor).where(Supervisor.user_id == user_id))
-        record = patrol(supervisor, submit=submit)
-        photo_id = db.session.scalar(select(ObservationPhoto.id).where(ObservationPhoto.observation_id == record.id))
-        db.session.commit()
-        return record.id, photo_id
 
 
 def workspace_urls(app, values):
@@ -64,8 +47,9 @@ def fetch(client, rule, url):
 
 
 def test_who_may_open_each_workspace_route(app):
-    owner, owner_id = supervisor_client(app, "ws.owner")
-    other, _ = supervisor_client(app, "ws.other")
+    owner = supervisor_client(app, "ws.owner")
+    owner_id = owner.user_id
+    other = supervisor_client(app, "ws.other")
     record_id, photo_id = record_of(app, owner_id)
     values = {"observation_id": record_id, "photo_id": photo_id, "kind": "patrol"}
     _h, handler_secret = make_account(app, "ws.handler", Role.HANDLER, "330106", "证7")
@@ -85,13 +69,14 @@ def test_who_may_open_each_workspace_route(app):
 
 
 def test_a_supervisor_never_opens_the_back_office(app):
-    client, _ = supervisor_client(app, "ws.curious")
+    client = supervisor_client(app, "ws.curious")
     for url in ("/staff/account", "/staff/cases", "/staff/supervisors", "/staff/supervisors/inbox"):
         assert client.get(url).status_code == 403, url
 
 
 def test_the_end_of_the_term_ends_access_at_once(app):
-    client, user_id = supervisor_client(app, "ws.expiring")
+    client = supervisor_client(app, "ws.expiring")
+    user_id = client.user_id
     assert client.get("/supervisor/").status_code == 200
     with app.app_context():
         supervisor = db.session.scalar(select(Supervisor).where(Supervisor.user_id == user_id))
@@ -110,7 +95,8 @@ def test_the_end_of_the_term_ends_access_at_once(app):
 
 
 def test_a_term_not_yet_begun_does_not_let_anyone_in(app):
-    client, user_id = supervisor_client(app, "ws.early")
+    client = supervisor_client(app, "ws.early")
+    user_id = client.user_id
     with app.app_context():
         supervisor = db.session.scalar(select(Supervisor).where(Supervisor.user_id == user_id))
         supervisor.term_start = clock.today() + dt.timedelta(days=1)
@@ -119,7 +105,8 @@ def test_a_term_not_yet_begun_does_not_let_anyone_in(app):
 
 
 def test_dismissal_ends_the_open_session(app):
-    client, user_id = supervisor_client(app, "ws.dismissed")
+    client = supervisor_client(app, "ws.dismissed")
+    user_id = client.user_id
     _a, admin_secret = make_account(app, "ws.admin", Role.ADMIN, "330100")
     admin = app.test_client()
     sign_in(admin, "ws.admin", admin_secret)
@@ -134,12 +121,6 @@ def test_dismissal_ends_the_open_session(app):
         assert db.session.get(Supervisor, supervisor_id).state is SupervisorState.DISMISSED
 
 
-def post_form(client, url, **fields):
-    page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": hidden(page, "csrf_token"), **fields},
-                       content_type="multipart/form-data")
-
-
 PATROL = {"not_listed": "y", "institution_name": "晨星学堂", "region": "330106", "observed_on": "2026-11-20",
           "observed_time": "18:30", "place": "文三路 8 号", "body": "前台张贴一次性缴费两年打八折的海报，未见监管账户。",
           **{f"check_{item}": "fine" for item in ("licensing", "premises", "advertising", "staff", "content")},
@@ -150,10 +131,10 @@ LEAD = {"not_listed": "y", "institution_name": "星火补习班", "region": "330
 
 
 def test_a_patrol_record_with_a_photo_is_drafted_then_sent(app):
-    client, user_id = supervisor_client(app, "ws.writer")
-    response = post_form(client, "/supervisor/new/patrol?lang=en", action="draft",
-                         **{**PATROL, "body": "待补充", "place": ""},
-                         photos=(io.BytesIO(files.jpeg_with_gps()), "IMG_1.jpg"))
+    client = supervisor_client(app, "ws.writer")
+    response = post_multipart(client, "/supervisor/new/patrol?lang=en", action="draft",
+                              **{**PATROL, "body": "待补充", "place": ""},
+                              photos=(io.BytesIO(files.jpeg_with_gps()), "IMG_1.jpg"))
     assert response.status_code == 302
     record_id = int(re.search(r"/submissions/(\d+)", response.headers["Location"]).group(1))
     with app.app_context():
@@ -162,13 +143,13 @@ def test_a_patrol_record_with_a_photo_is_drafted_then_sent(app):
         assert db.session.scalar(select(db.func.count()).select_from(ObservationPhoto)
                                  .where(ObservationPhoto.observation_id == record_id)) == 1
     # Sending needs everything: errors beside the fields, input kept, nothing changed.
-    response = post_form(client, f"/supervisor/submissions/{record_id}/edit?lang=en", action="submit",
-                         **{**PATROL, "place": "", "check_fees": ""})
+    response = post_multipart(client, f"/supervisor/submissions/{record_id}/edit?lang=en", action="submit",
+                              **{**PATROL, "place": "", "check_fees": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Enter where you were." in page and "晨星学堂" in page
     with app.app_context():
         assert db.session.get(Observation, record_id).state.value == "draft"
-    response = post_form(client, f"/supervisor/submissions/{record_id}/edit?lang=en", action="submit", **PATROL)
+    response = post_multipart(client, f"/supervisor/submissions/{record_id}/edit?lang=en", action="submit", **PATROL)
     assert response.status_code == 302
     with app.app_context():
         record = db.session.get(Observation, record_id)
@@ -187,11 +168,11 @@ def record_of_photo(app, record_id):
 
 
 def test_a_lead_is_filed_as_a_case_the_supervisor_follows(app):
-    client, _ = supervisor_client(app, "ws.lead")
-    response = post_form(client, "/supervisor/new/lead?lang=en", action="submit", not_listed="y",
-                         institution_name="星火补习班", region="330106", observed_on="2026-11-21",
-                         place="古墩路 1 号", category="forbidden_times",
-                         body="周一至周五晚上九点半以后仍在给初中生上数学课，家长接送车辆排队。")
+    client = supervisor_client(app, "ws.lead")
+    response = post_multipart(client, "/supervisor/new/lead?lang=en", action="submit", not_listed="y",
+                              institution_name="星火补习班", region="330106", observed_on="2026-11-21",
+                              place="古墩路 1 号", category="forbidden_times",
+                              body="周一至周五晚上九点半以后仍在给初中生上数学课，家长接送车辆排队。")
     assert response.status_code == 302
     page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     number = re.search(r"\d{6}-\d{8}-\d{4}", page).group(0)
@@ -202,8 +183,9 @@ def test_a_lead_is_filed_as_a_case_the_supervisor_follows(app):
 
 
 def test_the_list_shows_only_ones_own(app):
-    mine, mine_id = supervisor_client(app, "ws.mine")
-    _theirs, theirs_id = supervisor_client(app, "ws.theirs")
+    mine = supervisor_client(app, "ws.mine")
+    mine_id = mine.user_id
+    theirs_id = supervisor_client(app, "ws.theirs").user_id
     record_of(app, theirs_id, submit=True)
     own_id, _ = record_of(app, mine_id, submit=True)
     page = mine.get("/supervisor/submissions").get_data(as_text=True)
@@ -212,7 +194,8 @@ def test_the_list_shows_only_ones_own(app):
 
 
 def test_a_photo_comes_off_a_draft_but_not_off_a_sent_record(app):
-    client, user_id = supervisor_client(app, "ws.photos")
+    client = supervisor_client(app, "ws.photos")
+    user_id = client.user_id
     draft_id, draft_photo = record_of(app, user_id)
     sent_id, sent_photo = record_of(app, user_id, submit=True)
     token = hidden(client.get(f"/supervisor/submissions/{draft_id}/edit").get_data(as_text=True), "csrf_token")
@@ -228,14 +211,15 @@ def test_a_photo_comes_off_a_draft_but_not_off_a_sent_record(app):
 def test_a_supervisor_files_only_within_the_appointing_citys_area(app):
     """Staff scoping follows a record's place, so a place outside the supervisor's city would push the
     record into another jurisdiction's inbox: refused beside the field, input kept, nothing stored."""
-    client, user_id = supervisor_client(app, "ws.area")
+    client = supervisor_client(app, "ws.area")
+    user_id = client.user_id
     with app.app_context():
         before = db.session.scalar(select(db.func.count()).select_from(Observation))
         cases_before = db.session.scalar(select(db.func.count()).select_from(Complaint))
     for kind, fields in (("patrol", PATROL), ("lead", LEAD)):
         for action in ("draft", "submit"):
-            response = post_form(client, f"/supervisor/new/{kind}?lang=en", action=action,
-                                 **{**fields, "region": "630104"})
+            response = post_multipart(client, f"/supervisor/new/{kind}?lang=en", action=action,
+                                      **{**fields, "region": "630104"})
             page = response.get_data(as_text=True)
             assert response.status_code == 422, (kind, action)
             field = page.split('id="region-error"')[1].split("</p>")[0]
@@ -256,7 +240,7 @@ def test_a_supervisor_files_only_within_the_appointing_citys_area(app):
         db.session.rollback()
     # Inside the area it goes through; 西湖区 (also a district of Nanchang) means Hangzhou's here.
     for region in ("330106", "西湖区"):
-        response = post_form(client, "/supervisor/new/lead?lang=en", action="submit", **{**LEAD, "region": region})
+        response = post_multipart(client, "/supervisor/new/lead?lang=en", action="submit", **{**LEAD, "region": region})
         assert response.status_code == 302, region
         record_id = int(re.search(r"/submissions/(\d+)", response.headers["Location"]).group(1))
         with app.app_context():
@@ -266,14 +250,14 @@ def test_a_supervisor_files_only_within_the_appointing_citys_area(app):
 
 
 def test_a_registered_institution_of_another_city_is_refused_beside_the_institution(app):
-    client, _ = supervisor_client(app, "ws.area.inst")
+    client = supervisor_client(app, "ws.area.inst")
     with app.app_context():
         elsewhere = factories.institution(name="城西区远方培训学校", region_code="630104", address="西宁市城西区1号")
         db.session.commit()
         elsewhere_id = elsewhere.id
     fields = {key: value for key, value in LEAD.items() if key not in ("not_listed", "institution_name", "region")}
-    response = post_form(client, "/supervisor/new/lead?lang=en", action="submit", institution_id=str(elsewhere_id),
-                         institution_query="城西区远方培训学校", **fields)
+    response = post_multipart(client, "/supervisor/new/lead?lang=en", action="submit",
+                              institution_id=str(elsewhere_id), institution_query="城西区远方培训学校", **fields)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     field = page.split('id="institution_query-error"')[1].split("</p>")[0]

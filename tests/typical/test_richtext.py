@@ -10,7 +10,7 @@ import bleach
 import pytest
 
 from portal import richtext
-from tests.typical.xss_corpus import VECTORS
+from tests.support.xss_corpus import VECTORS
 
 # The allowlist as the issue states it, written out here on purpose: widening the one in
 # portal/richtext.py (a tag, an attribute or a scheme) makes these tests fail.

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import clock
-from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
@@ -18,28 +17,9 @@ from portal.institutions.models import Institution
 from portal.security.audit import for_object
 from portal.typical import service
 from portal.typical.models import ArticleState, TypicalCase
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import hidden
-
-BODY = "## 案情\n\n某机构以**家政服务**名义开展学科类培训。\n\n[恶意链接](javascript:alert(document.cookie))"
-
-
-def data(**overrides) -> service.DraftData:
-    values = dict(region_code="330106", case_date=clock.today() - dt.timedelta(days=3),
-                  title="以家政名义开展学科类培训被查处（测试）", summary="测试摘要。", body_source=BODY)
-    values.update(overrides)
-    return service.DraftData(**values)
-
-
-def draft_case(user, **overrides) -> TypicalCase:
-    """A draft stored through the service (used by the staff access matrix too)."""
-    return service.save_draft(user, data(**overrides))
-
-
-def user(username, role, region="330106"):
-    certificate = f"证{username}" if role in (Role.HANDLER, Role.REVIEWER) else None
-    return accounts.create_user(username, username, role, region, certificate)[0]
-
+from tests.support.accounts import make_account, sign_in, signed_in_client, staff_user as user
+from tests.support.forms import post_form
+from tests.support.typical import BODY, data, draft_case
 
 @pytest.fixture
 def people(ctx):
@@ -198,14 +178,6 @@ def test_published_cases_beside_an_institution_and_a_decision(people):
 
 # ---- Pages -------------------------------------------------------------------------------------
 
-def signed_in(app, username, role, region, certificate=None):
-    user_id, secret = make_account(app, username, role, region, certificate)
-    client = app.test_client()
-    sign_in(client, username, secret)
-    client.get("/staff/account?lang=en")  # English messages from here on
-    return client, user_id
-
-
 def form_fields(**overrides) -> dict:
     values = {"region": "330106", "case_date": str(dt.date.today() - dt.timedelta(days=2)),
               "title": "页面测试：无证培训被关闭", "summary": "家长投诉后查实无证经营。", "body": BODY,
@@ -215,20 +187,15 @@ def form_fields(**overrides) -> dict:
     return values
 
 
-def post(client, url, page_url=None, **fields):
-    token = hidden(client.get(page_url or url).get_data(as_text=True), "csrf_token")
-    return client.post(url, data={"csrf_token": token, **fields})
-
-
 def stored(app, **where) -> list[TypicalCase]:
     with app.app_context():
         return db.session.scalars(select(TypicalCase).filter_by(**where)).all()
 
 
 def test_errors_sit_beside_the_fields_keep_the_input_and_store_nothing(app):
-    client, _ = signed_in(app, "v.handler", Role.HANDLER, "330106", "证v1")
+    client = signed_in_client(app, "v.handler", Role.HANDLER, "330106", "证v1", lang="en")
     assert client.get("/staff/typical-cases/new").status_code == 200
-    response = post(client, "/staff/typical-cases/new", "/staff/typical-cases/new",
+    response = post_form(client, "/staff/typical-cases/new", "/staff/typical-cases/new",
                     **form_fields(title="", summary_en="Only a summary", disclosures="杭滨教罚〔2026〕2号",
                                   case_date="2026-13-40"))
     page = response.get_data(as_text=True)
@@ -237,7 +204,7 @@ def test_errors_sit_beside_the_fields_keep_the_input_and_store_nothing(app):
     assert "Enter the date as year-month-day" in page
     assert "家长投诉后查实无证经营。" in page and "Only a summary" in page  # input kept
     assert stored(app, summary="家长投诉后查实无证经营。") == []
-    response = post(client, "/staff/typical-cases/new", "/staff/typical-cases/new",
+    response = post_form(client, "/staff/typical-cases/new", "/staff/typical-cases/new",
                     **form_fields(disclosures="杭西教罚〔2026〕1号\n杭滨教罚〔2026〕2号", institutions="x"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -247,9 +214,9 @@ def test_errors_sit_beside_the_fields_keep_the_input_and_store_nothing(app):
 
 
 def test_preview_shows_the_sanitised_text_and_stores_nothing(app):
-    client, _ = signed_in(app, "v.handler2", Role.HANDLER, "330106", "证v2")
+    client = signed_in_client(app, "v.handler2", Role.HANDLER, "330106", "证v2", lang="en")
     body = BODY + "\n\n<img src=x onerror=alert(1)> [官网](https://example.gov.cn)"
-    response = post(client, "/staff/typical-cases/new", **form_fields(body=body, action="preview"))
+    response = post_form(client, "/staff/typical-cases/new", **form_fields(body=body, action="preview"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Preview: the text as it will be published" in page
     preview = page.split('id="preview"')[1].split("</section>")[0]
@@ -260,34 +227,34 @@ def test_preview_shows_the_sanitised_text_and_stores_nothing(app):
 
 
 def test_the_whole_flow_through_the_pages_and_another_jurisdiction_gets_404(app):
-    handler, _ = signed_in(app, "f.handler", Role.HANDLER, "330106", "证f1")
-    reviewer, _ = signed_in(app, "f.reviewer", Role.REVIEWER, "330100", "证f2")
-    far, _ = signed_in(app, "f.far", Role.HANDLER, "630103", "证f3")
-    far_reviewer, _ = signed_in(app, "f.far.reviewer", Role.REVIEWER, "330200", "证f4")
-    response = post(handler, "/staff/typical-cases/new", **form_fields(disclosures="杭西教罚〔2026〕1号"))
+    handler = signed_in_client(app, "f.handler", Role.HANDLER, "330106", "证f1", lang="en")
+    reviewer = signed_in_client(app, "f.reviewer", Role.REVIEWER, "330100", "证f2", lang="en")
+    far = signed_in_client(app, "f.far", Role.HANDLER, "630103", "证f3", lang="en")
+    far_reviewer = signed_in_client(app, "f.far.reviewer", Role.REVIEWER, "330200", "证f4", lang="en")
+    response = post_form(handler, "/staff/typical-cases/new", **form_fields(disclosures="杭西教罚〔2026〕1号"))
     assert response.status_code == 302
     url = response.headers["Location"]
     for client in (far, far_reviewer):
         assert client.get(url).status_code == 404
         assert "页面测试" not in client.get("/staff/typical-cases").get_data(as_text=True)
-    assert post(far, url + "/submit", "/staff/account", **{"submit-state": "draft"}).status_code == 404
-    assert post(far, url, "/staff/account", **form_fields(title="改掉")).status_code == 404
+    assert post_form(far, url + "/submit", "/staff/account", **{"submit-state": "draft"}).status_code == 404
+    assert post_form(far, url, "/staff/account", **form_fields(title="改掉")).status_code == 404
     assert "页面测试" in handler.get("/staff/typical-cases?state=draft").get_data(as_text=True)
 
-    assert post(handler, url, **form_fields(summary="改过的摘要。")).status_code == 302
-    assert post(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 302
-    response = post(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "return"})
+    assert post_form(handler, url, **form_fields(summary="改过的摘要。")).status_code == 302
+    assert post_form(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 302
+    response = post_form(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "return"})
     assert response.status_code == 422 and "Say what must change" in response.get_data(as_text=True)
-    response = post(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
+    response = post_form(reviewer, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
     assert response.status_code == 302
     [case] = stored(app, title="页面测试：无证培训被关闭")
     assert case.state is ArticleState.PUBLISHED and case.summary == "改过的摘要。"
-    assert post(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 409  # out of date
-    assert post(far, url + "/withdraw", "/staff/account",
+    assert post_form(handler, url + "/submit", url, **{"submit-state": "draft"}).status_code == 409  # out of date
+    assert post_form(far, url + "/withdraw", "/staff/account",
                 **{"withdraw-state": "published", "withdraw-reason": "x"}).status_code == 404
-    response = post(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
+    response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
     assert response.status_code == 422
-    response = post(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "文号有误"})
+    response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "文号有误"})
     assert response.status_code == 302
     page = handler.get(url).get_data(as_text=True)
     assert "Typical case withdrawn" in page and "文号有误" in page
@@ -316,7 +283,7 @@ def test_a_reviewer_who_wrote_the_case_sees_no_review_and_is_refused(app):
     url = f"/staff/typical-cases/{case_id}"
     page = client.get(url).get_data(as_text=True)
     assert "another reviewer must review it" in page and "Record the review" not in page
-    response = post(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
+    response = post_form(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
     assert response.status_code == 409
     assert len(stored(app, id=case_id, state=ArticleState.IN_REVIEW)) == 1
 

@@ -6,15 +6,13 @@ from portal.casework import deadlines
 from portal.casework.deadlines import RULES
 from portal.extensions import db
 from portal.security import audit
-from tests.accounts.test_admin_views import make_account, sign_in
-from tests.casework.helpers import hidden
+from tests.support.forms import hidden
 
 SCHEDULE = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n"
 
 
-def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, client):
-    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
-    sign_in(client, "zj.admin", secret)
+def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, signed_in):
+    client = signed_in(Role.ADMIN, "330000")
     page = client.get("/staff/holidays?lang=zh_CN").get_data(as_text=True)
     assert "2026" in page and "chinesecalendar" in page
     response = client.post("/staff/holidays", data={"csrf_token": hidden(page, "csrf_token"),
@@ -27,9 +25,8 @@ def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, clien
         assert [e.action for e in audit.for_object("calendar_year", 2027)] == ["holidays.entered"]
 
 
-def test_a_bad_line_is_shown_and_nothing_entered(app, client):
-    _id, secret = make_account(app, "zj.admin", Role.ADMIN, "330000")
-    sign_in(client, "zj.admin", secret)
+def test_a_bad_line_is_shown_and_nothing_entered(app, signed_in):
+    client = signed_in(Role.ADMIN, "330000")
     page = client.get("/staff/holidays").get_data(as_text=True)
     response = client.post("/staff/holidays?lang=en", data={"csrf_token": hidden(page, "csrf_token"),
                                                             "year": "2027", "source": "notice",
@@ -41,13 +38,11 @@ def test_a_bad_line_is_shown_and_nothing_entered(app, client):
         assert db.session.get(CalendarYear, 2027) is None
 
 
-def test_only_administrators_enter_schedules(app, client):
-    _id, secret = make_account(app, "xh.handler", Role.HANDLER, "330106", "浙杭执字1")
-    sign_in(client, "xh.handler", secret)
+def test_only_administrators_enter_schedules(signed_in):
+    client = signed_in(Role.HANDLER, "330106", certificate="浙杭执字1")
     assert client.get("/staff/holidays").status_code == 403
 
 
-def test_a_city_administrator_may_not_change_the_national_schedule(app, client):
-    _id, secret = make_account(app, "hz.admin", Role.ADMIN, "330100")
-    sign_in(client, "hz.admin", secret)
+def test_a_city_administrator_may_not_change_the_national_schedule(signed_in):
+    client = signed_in(Role.ADMIN, "330100")
     assert client.get("/staff/holidays").status_code == 403

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
-from portal.accounts import service as accounts
-from portal.accounts.models import Role
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.casework.models import Category
 from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType, Tier
@@ -17,6 +15,7 @@ from portal.identifiers import org_code_check_character, uscc_check_character
 from portal.institutions.models import (AnnualInspection, Institution, InstitutionKind, LicenceStatus,
                                         RegistrationType)
 from portal.typical.models import ArticleState, TypicalCase, typical_case_institutions
+from tests.support.accounts import staff_user
 
 _serials = itertools.count(1)
 
@@ -56,9 +55,8 @@ def blacklist_entry(target: Institution | None, state: BlacklistState = Blacklis
 
 
 def staff(username: str) -> int:
-    user, _ = accounts.create_user(username, "起草人", Role.HANDLER, "330106", f"330106{next(_serials):06d}")
-    db.session.flush()
-    return user.id
+    """A new handler of 西湖区 who drafts the records: its id."""
+    return staff_user(username, display_name="起草人", certificate=f"330106{next(_serials):06d}").id
 
 
 def disclosure(target: Institution, today: dt.date, drafter_id: int, **overrides) -> Disclosure:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.accounts import service as accounts
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.inspections import algorithm, items, service
 from portal.inspections.models import InspectionDraw, InspectionItem
 from portal.security import crypto
+from tests.support.accounts import staff_user
 
 FIXED_SEED = "5eed" * 16
 
@@ -20,10 +20,9 @@ def city_items() -> list[int]:
 
 
 def handler(username: str = "insp.handler", region: str = "330106") -> User:
+    """The handler of that name, created the first time it is asked for."""
     found = db.session.scalar(select(User).where(User.username == username))
-    if found is not None:
-        return found
-    return accounts.create_user(username, f"{username} 测试", Role.HANDLER, region, f"证{username}")[0]
+    return found or staff_user(username, region=region, display_name=f"{username} 测试")
 
 
 def prepare_draw(user: User, **overrides) -> InspectionDraw:
@@ -41,4 +40,5 @@ def with_seed(draw: InspectionDraw, seed: str = FIXED_SEED) -> InspectionDraw:
 
 
 def item(user: User, name: str = "测试事项") -> InspectionItem:
+    """An inspection item of the user's jurisdiction."""
     return items.save_item(user, items.ItemData(name, "《测试依据》", 10, "每年一次", items.Method.ON_SITE))

@@ -1,4 +1,5 @@
-"""A real SMTP server (aiosmtpd) on a free local port, and the app pointed at it for one test."""
+"""Mail fixtures (a pytest plugin): a real SMTP server (aiosmtpd) on a free local port, and the app
+pointed at it for one test."""
 from __future__ import annotations
 
 import email

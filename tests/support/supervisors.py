@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
 from portal import clock
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.security import audit, crypto
 from portal.security.attachments import clean
 from portal.supervisors import observations, service
-from portal.supervisors.models import CheckItem, CheckResult, Kind, Supervisor, SupervisorState
+from portal.supervisors.models import CheckItem, CheckResult, Kind, ObservationPhoto, Supervisor, SupervisorState
 from tests.support import files
+from tests.support.accounts import signed_in_client
 
 _numbers = iter(range(1, 10_000))
 
@@ -31,7 +36,23 @@ def appoint(user: User, start: dt.date | None = None, end: dt.date | None = None
     return supervisor
 
 
+def supervisor_client(app: Flask, username: str, region: str = "330106") -> FlaskClient:
+    """A client signed in as a new appointed supervisor; `client.user_id` is the account's id."""
+    return signed_in_client(app, username, Role.SUPERVISOR, region)
+
+
+def record_of(app: Flask, user_id: int, submit: bool = False) -> tuple[int, int]:
+    """A committed patrol record with a photo by the supervisor with this account: (record id, photo id)."""
+    with app.app_context():
+        supervisor = db.session.scalar(select(Supervisor).where(Supervisor.user_id == user_id))
+        record = patrol(supervisor, submit=submit)
+        photo_id = db.session.scalar(select(ObservationPhoto.id).where(ObservationPhoto.observation_id == record.id))
+        db.session.commit()
+        return record.id, photo_id
+
+
 def patrol_data(**overrides) -> observations.ObservationData:
+    """A patrol that found a fees problem and asks for a case."""
     values = dict(region_code="330106", institution_name="小蜜蜂学习屋", place="文三路100号",
                   observed_at=clock.now() - dt.timedelta(hours=2),
                   checks=dict.fromkeys(CheckItem, CheckResult.FINE) | {CheckItem.FEES: CheckResult.PROBLEM},
