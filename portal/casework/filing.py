@@ -8,10 +8,14 @@ from nacl.exceptions import CryptoError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.accounts import service as accounts
+from portal.accounts.models import User
 from portal.casework import deadlines
+from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
 from portal.casework.numbering import next_case_number
 from portal.db import utcnow
+from portal.errors import Conflict, NotFound
 from portal.extensions import db
 from portal.casework import mail as notifications
 from portal.security import audit, crypto, receipts
@@ -24,11 +28,7 @@ REPLAY_WINDOW = dt.timedelta(minutes=15)
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
 
 
-class IntakeError(Exception):
-    """A complaint could not be filed."""
-
-
-class FormAlreadyUsed(IntakeError):
+class FormAlreadyUsed(Conflict):
     """This form was filed before and its receipt cannot be shown here: another story, another
     browser session, or too long ago."""
 
@@ -130,6 +130,18 @@ def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.
     return Filed(complaint, code, replayed=False)
 
 
+def register_by_staff(officer: User, draft: Draft, form_token: str, received_on: dt.date,
+                      now: dt.datetime | None = None) -> Filed:
+    """File a complaint an officer took by phone, letter, visit or the hotline, in their own
+    jurisdiction only, and record who registered it and when it arrived."""
+    if not accounts.covers(officer, draft.region_code):
+        raise OutsideJurisdiction(draft.region_code)
+    filed = file_complaint(draft, form_token, received_on, now)
+    audit.record(f"user:{officer.id}", "complaint.registered_by_staff", "complaint", filed.complaint.id,
+                 after={"source": draft.source.value, "received_on": str(received_on)})
+    return filed
+
+
 def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.date) -> Complaint:
     due = deadlines.add_period(received_on, deadlines.RULES["acceptance"])
     return Complaint(
@@ -180,7 +192,7 @@ def store_files(complaint: Complaint, event: ComplaintEvent, files: list[CleanFi
     db.session.flush()
 
 
-class ReceiptNotFound(LookupError):
+class ReceiptNotFound(NotFound):
     """Wrong, unknown or malformed receipt: callers show one message for all three."""
 
 

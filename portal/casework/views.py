@@ -7,19 +7,18 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from portal import clock
-from portal.accounts import service as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework import queries
 from portal.casework import filing
 from portal.casework import panels
+from portal.casework.exceptions import CaseNotFound, OutsideJurisdiction, StepNotAllowed
 from portal.casework.timeline import public_timeline
 from portal.casework.models import Category, Source, Status
 from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
 from portal.casework.uploads import clean_uploads
 from portal.csvexport import to_csv
-from portal.extensions import db
 from portal.i18n import _
 from portal.pagination import parse_page_number
 from portal.regions import service as regions
@@ -80,41 +79,29 @@ def export():
 @staff_required(Role.ADMIN, Role.HANDLER)
 def register():
     """Register a complaint that came by phone, letter, visit or the 12345 hotline."""
-    user = _user()
     form = RegisterForm()
     if form.website.data:
         abort(400)
-    if form.validate_on_submit():
-        region = form.region.region.code if form.region.region else form.choice.institution.region_code
-        if not accounts.covers(user, region):
+    if form.validate_on_submit() and (files := clean_uploads(form.files)) is not None:
+        draft = form.draft(files)
+        draft.source = Source(form.source.data)
+        try:
+            filed = filing.register_by_staff(_user(), draft, form.form_token.data, form.received_on.data,
+                                             clock.now())
+        except OutsideJurisdiction:
             form.region.errors = [_("This county is outside your jurisdiction. Register the complaint "
                                     "with the office responsible for it, or transfer it.")]
         else:
-            files = clean_uploads(form.files)
-            if files is not None:
-                draft = form.draft(files)
-                draft.source = Source(form.source.data)
-                try:
-                    filed = filing.file_complaint(draft, form.form_token.data, form.received_on.data,
-                                                   clock.now())
-                except filing.FormAlreadyUsed:
-                    abort(409)
-                audit.record(f"user:{user.id}", "complaint.registered_by_staff", "complaint",
-                             filed.complaint.id, after={"source": draft.source.value,
-                                                        "received_on": str(form.received_on.data)})
-                db.session.commit()
-                return render_template("casework/registered.html", complaint=filed.complaint,
-                                       receipt=display(filed.receipt), replayed=filed.replayed)
+            return render_template("casework/registered.html", complaint=filed.complaint,
+                                   receipt=display(filed.receipt), replayed=filed.replayed)
     status = 422 if request.method == "POST" else 200
     hints = {category.value: category.description for category in Category}
     return render_template("casework/register.html", form=form, category_hints=hints), status
 
 
 def _case(complaint_id: int, for_update: bool = False):
-    try:
-        return queries.case_for_staff(_user(), complaint_id, for_update=for_update)
-    except queries.CaseNotFound:
-        abort(404)
+    """The case in the officer's jurisdiction; any other answers 404 through the error handler."""
+    return queries.case_for_staff(_user(), complaint_id, for_update=for_update)
 
 
 @bp.get("/cases/<int:complaint_id>")
@@ -170,13 +157,12 @@ def step(complaint_id: int, name: str):
             try:
                 casework.apply(complaint, name, user, getattr(form, "text", None) and form.text.data or "",
                                **kwargs)
-            except casework.TransitionNotAllowed as refused:
+            except StepNotAllowed as refused:
                 if name != "link" or isinstance(refused, casework.ArchiveTooEarly):
                     return _refuse(complaint, name, form)
                 form.case_number.errors = [_("This case cannot be linked to that one: choose the "
                                              "earliest case, not a duplicate or this case itself.")]
             else:
-                db.session.commit()
                 flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
@@ -193,7 +179,7 @@ def _step_arguments(complaint, name: str, form, user) -> dict:
     if name == "link":
         try:
             return {"duplicate_of": queries.find_case_number(user, form.case_number.data)}
-        except queries.CaseNotFound:
+        except CaseNotFound:
             form.case_number.errors = [_("No case with this number in your jurisdiction.")]
     return {}
 
@@ -238,9 +224,5 @@ def packet(complaint_id: int):
 @staff_required(*CASE_ROLES)
 def evidence(complaint_id: int, attachment_id: int):
     """One of the case's files, decrypted for this response only and never cached."""
-    complaint = _case(complaint_id)
-    try:
-        found, data = queries.evidence(complaint, attachment_id)
-    except queries.CaseNotFound:
-        abort(404)
+    found, data = queries.evidence(_case(complaint_id), attachment_id)
     return attachment_response(data, found.media_type, found.filename)

@@ -21,8 +21,10 @@ from portal.accounts.models import Role, User
 from portal.casework import service as casework
 from portal.casework import deadlines
 from portal.casework import filing
+from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.rewards.models import Reward, RewardGrade
+from portal.errors import Invalid
 from portal.extensions import db
 from portal.i18n import _
 from portal.casework import mail as notifications
@@ -49,43 +51,35 @@ MAX_BASE = Decimal("999999999999.99")  # what Numeric(14, 2) holds
 DECIDED = frozenset({Status.CONCLUDED, Status.ARCHIVED})
 
 
-class RewardNotAllowed(Exception):
-    """Not this person (role, certificate, jurisdiction), or not this case's state."""
-
-
-class NotConcluded(RewardNotAllowed):
+class NotConcluded(StepNotAllowed):
     """Rewards are decided only on concluded or archived cases."""
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(StepNotAllowed):
     """The case has its decision; change it with a correction."""
 
 
-class ReasonRequired(ValueError):
-    """No reward, an amount other than the computed one, and a correction need a reason."""
-
-
-class InvalidAmount(ValueError):
+class InvalidAmount(Invalid):
     """Negative, more than two decimals, too large, or above the cap."""
 
 
-class NoDecision(LookupError):
+class NoDecision(StepNotAllowed):
     """There is no decision to correct yet."""
 
 
-class DecisionFinal(Exception):
+class DecisionFinal(StepNotAllowed):
     """The reward has been collected: the decision no longer changes."""
 
 
-class NothingToClaim(Exception):
+class NothingToClaim(StepNotAllowed):
     """No reward decided, no reward granted, or the claim is already recorded."""
 
 
-class ClaimPeriodOver(Exception):
+class ClaimPeriodOver(StepNotAllowed):
     """The claim period has ended."""
 
 
-class ProofNotAccepted(Exception):
+class ProofNotAccepted(Invalid):
     """The receipt does not belong to this case, or a named reporter's check is not described."""
 
 
@@ -153,7 +147,7 @@ def decide(complaint: Complaint, actor: User, grade: RewardGrade, base_amount: D
            amount: Decimal | None = None, reason: str = "", now: dt.datetime | None = None) -> Reward:
     """Record the reward decision on a concluded case (once; later changes are corrections)."""
     if not may_decide(complaint, actor):
-        raise RewardNotAllowed()
+        raise NotPermitted()
     if complaint.status not in DECIDED:
         raise NotConcluded()
     now, reason = now or clock.now(), reason.strip()
@@ -176,7 +170,7 @@ def correct(complaint: Complaint, actor: User, grade: RewardGrade, base_amount: 
             amount: Decimal | None = None, reason: str = "", now: dt.datetime | None = None) -> Reward:
     """Change a recorded decision, with a reason; not once the reward has been claimed."""
     if not may_decide(complaint, actor):
-        raise RewardNotAllowed()
+        raise NotPermitted()
     reward = _locked(complaint)
     if reward is None:
         raise NoDecision()
@@ -253,7 +247,7 @@ def record_claim(complaint: Complaint, actor: User, *, receipt: str = "", identi
     """Record that the reporter collected the reward. An anonymous reporter proves it is them
     with the case's receipt; for a named one, staff say how they checked who it was."""
     if not may_record_claim(complaint, actor):
-        raise RewardNotAllowed()
+        raise NotPermitted()
     now = now or clock.now()
     reward = _locked(complaint)
     if reward is None or reward.amount is None or reward.claimed_at is not None:
