@@ -18,10 +18,10 @@ from portal.api import openapi, serialize
 from portal.blacklist import queries as blacklist
 from portal.blacklist.models import BlacklistReason
 from portal.intake import limits
-from portal.casework import filing as intake
+from portal.intake import filing as intake
 from portal.casework import timeline
 from portal.intake import tracking
-from portal.casework.complaint_form import ComplaintForm
+from portal.intake.complaint_form import ComplaintForm
 from portal.casework.models import Category
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import PenaltyCategory

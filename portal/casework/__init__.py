@@ -1,4 +1,4 @@
-"""Casework (案件办理): complaint records, filing, the staff inbox, steps and deadlines, the case page."""
+"""Casework (案件办理): complaint records, the staff inbox, steps and deadlines, the case page, case mail."""
 
 from __future__ import annotations
 

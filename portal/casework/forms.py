@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal import clock
 from portal.casework.deadlines import RULES
-from portal.casework.complaint_form import DESCRIPTION_MAX, ComplaintForm
+from portal.intake.complaint_form import DESCRIPTION_MAX, ComplaintForm
 from portal.forms import TOO_LONG, PlainDateField
 from portal.casework.models import Source
 from portal.text import clean_text

@@ -1,4 +1,5 @@
-"""Intake (投诉举报受理): the public complaint form, and tracking a case by its receipt code."""
+"""Intake (投诉举报受理): filing a complaint (the public form, staff registration, the API), and tracking
+a case by its receipt code."""
 
 from __future__ import annotations
 

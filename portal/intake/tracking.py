@@ -13,7 +13,7 @@ from portal.casework import service as casework
 from portal.casework import deadlines
 from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
-from portal.casework.filing import reporter_actor, store_files
+from portal.intake.filing import reporter_actor, store_files
 from portal.extensions import db
 from portal.i18n import _l
 from portal.security import audit, crypto

@@ -10,13 +10,13 @@ from flask import (Blueprint, abort, flash, g, redirect, render_template, reques
 from portal import clock
 from portal.intake import limits
 from portal.rewards import service as rewards
-from portal.casework import filing
+from portal.intake import filing
 from portal.casework import timeline
 from portal.intake import tracking
-from portal.casework.complaint_form import ComplaintForm
+from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.casework.models import Category, Rating
-from portal.casework.uploads import clean_uploads
+from portal.intake.uploads import clean_uploads
 from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _

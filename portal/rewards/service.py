@@ -20,7 +20,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework import service as casework
 from portal.casework import deadlines
-from portal.casework import filing
+from portal.intake import filing
 from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.rewards.models import Reward, RewardGrade

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 import secrets
 
-from portal.casework import filing
+from portal.intake import filing
 from portal.casework.models import Category
 from portal.extensions import db
 

@@ -7,7 +7,7 @@ import pytest
 from portal import clock
 from portal.accounts.models import Role
 from portal.casework.timeline import public_timeline as timeline_of, written_reply
-from portal.casework import filing
+from portal.intake import filing
 from portal.intake import tracking
 from portal.casework.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
 from portal.extensions import db
@@ -180,10 +180,15 @@ def test_staff_registration_validates_like_the_public_form(app, handler):
 
 def test_staff_cannot_register_outside_their_jurisdiction(app, handler):
     tokens = open_form(handler, "/staff/cases/new")
-    response = handler.post("/staff/cases/new", data={**tokens, **form_fields(source="letter",
-                                                                            received_on="2026-11-20",
-                                                                            region="630103")})
+    with app.app_context():
+        before = db.session.query(Complaint).count()
+    response = handler.post("/staff/cases/new?lang=en", data={**tokens, **form_fields(source="letter",
+                                                                                     received_on="2026-11-20",
+                                                                                     region="630103")})
     assert response.status_code == 422
+    assert "This county is outside your jurisdiction." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Complaint).count() == before
 
 
 def signed_in_client(app, username, role, region, certificate=None):

@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.casework import deadlines
 from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
-from portal.casework.numbering import next_case_number
+from portal.intake.numbering import next_case_number
 from portal.db import utcnow
 from portal.errors import Conflict, NotFound
 from portal.extensions import db
