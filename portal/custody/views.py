@@ -2,7 +2,7 @@
 custodian's queue and decision, and the approved handler's view of the identity."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_login import current_user
 

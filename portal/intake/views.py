@@ -9,7 +9,7 @@ from flask import (Blueprint, abort, flash, g, redirect, render_template, reques
 
 from portal import clock
 from portal.intake import limits
-from portal.rewards import service as rewards
+from portal.rewards import summary as rewards
 from portal.intake import filing
 from portal.casework import timeline
 from portal.intake import tracking
