@@ -147,6 +147,8 @@ def step(complaint_id: int, name: str):
     # Locked until the commit: a colleague's step sent at the same moment waits, then is checked
     # against the state this one leaves.
     complaint = _case(complaint_id, for_update=True)
+    # A step the case no longer allows is refused before its form is read, so the officer learns
+    # that rather than what a field lacks; `apply` refuses it as well.
     if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
         form = STEP_FORMS[name](prefix=name) if name in STEP_FORMS else None
         return _refuse(complaint, name, form)

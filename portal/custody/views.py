@@ -89,6 +89,8 @@ def decide(request_id: int):
     if identity_request.state is not RequestState.PENDING:
         return _request_page(complaint, identity_request=identity_request, mode="decide", status=refused,
                              message=_("This request has been decided."))
+    # The page shows no form to a custodian the service would refuse (their own request, made
+    # before their role changed); the service checks again when the form is sent.
     if not custody.may_decide(complaint, identity_request, user):
         abort(403)
     form = DecisionForm()

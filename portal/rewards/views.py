@@ -52,6 +52,8 @@ def decide(complaint_id: int):
     if reward is not None and reward.claimed_at is not None:
         return _page(complaint, reward, status=refused, message=_(
             "The reward has been collected; the decision can no longer change."))
+    # The page shows no form to someone the service would refuse (no certificate); the service
+    # checks again when the form is sent.
     if not rewards.may_decide(complaint, user):
         abort(403)
     form = DecisionForm(correcting=reward is not None, data=_prefilled(reward) if reward else None)
