@@ -42,7 +42,7 @@ ACCESS = {
     "casework.packet": STAFF,
     "casework.export": STAFF,
     "casework.step": STAFF,
-    "casework.register": {Role.ADMIN, Role.HANDLER},
+    "intake_staff.register": {Role.ADMIN, Role.HANDLER},
     "audit.index": {Role.ADMIN},
     "staff.user_email": {Role.ADMIN},
     "rewards.decide": {Role.REVIEWER},

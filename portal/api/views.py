@@ -14,14 +14,15 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from portal import clock
+from portal.casework import lookup
 from portal.api import openapi, serialize
 from portal.blacklist import queries as blacklist
 from portal.blacklist.models import BlacklistReason
 from portal.intake import limits
-from portal.casework import filing as intake
+from portal.intake import filing as intake
 from portal.casework import timeline
 from portal.intake import tracking
-from portal.casework.complaint_form import ComplaintForm
+from portal.intake.complaint_form import ComplaintForm
 from portal.casework.models import Category
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import PenaltyCategory
@@ -370,8 +371,8 @@ def complaint_status():
         raise ApiError(422, "invalid_fields", _("Some fields are missing or have the wrong type."),
                        {"receipt": [_("Enter the receipt code from your receipt.")]})
     try:
-        complaint = intake.find_by_receipt(receipt[:64])
-    except intake.ReceiptNotFound:
+        complaint = lookup.find_by_receipt(receipt[:64])
+    except lookup.ReceiptNotFound:
         raise ApiError(404, "not_found", _("We could not find a case with this receipt code. Check the code "
                                            "and try again.")) from None
     return json_response(serialize.complaint_status(

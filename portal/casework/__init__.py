@@ -1,4 +1,4 @@
-"""Casework (案件办理): complaint records, filing, the staff inbox, steps and deadlines, the case page."""
+"""Casework (案件办理): complaint records, the staff inbox, steps and deadlines, the case page, case mail."""
 
 from __future__ import annotations
 
@@ -19,5 +19,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     offerings.add_section(app, offerings.Section("concluded_complaints", casework_offerings.concluded_about))
     navigation.add(app, navigation.STAFF,
-                   Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step")),
-                   Link("casework.register", _l("Register a complaint"), 20, roles=("admin", "handler")))
+                   Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step")))

@@ -1,44 +1,21 @@
-"""Forms staff use on cases: registering a complaint that came by phone, letter or visit, and
-each step of the casework."""
+"""Forms staff use on cases: each step of the casework, assignment and links."""
 from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from portal import clock
 from portal.casework.deadlines import RULES
-from portal.casework.complaint_form import DESCRIPTION_MAX, ComplaintForm
-from portal.forms import TOO_LONG, PlainDateField
-from portal.casework.models import Source
+from portal.forms import TOO_LONG
 from portal.text import clean_text
 from portal.i18n import LabelledEnum, _l
 
-STAFF_SOURCES = [SelectChoice(source.value, source.label)
-                 for source in (Source.PHONE, Source.LETTER, Source.VISIT, Source.HOTLINE_12345)]
-# Received more than a year ago would be a data-entry slip, not a late registration.
-OLDEST_RECEIPT_DAYS = 365
+# Step texts are as long as a complaint may be.
+TEXT_MAX = 5000
 
 
-class RegisterForm(ComplaintForm):
-    """The public form's fields and rules, with how and when the complaint arrived."""
-
-    source = RadioField(_l("How did the complaint arrive?"), choices=STAFF_SOURCES,
-                        validators=[InputRequired(_l("Choose how the complaint arrived."))])
-    received_on = PlainDateField(
-        _l("Date received"), validators=[InputRequired(_l("Give the date the complaint was received."))],
-        description=_l("The time limits run from this date."))
-
-    def validate_received_on(self, field) -> None:
-        today = clock.today()
-        if field.data > today:
-            raise ValidationError(_l("The date received cannot be in the future."))
-        if (today - field.data).days > OLDEST_RECEIPT_DAYS:
-            raise ValidationError(_l("The date received is more than a year ago. Check the date."))
-
-
-def _text(label, message, max_length: int = DESCRIPTION_MAX, description=None) -> TextAreaField:
+def _text(label, message, max_length: int = TEXT_MAX, description=None) -> TextAreaField:
     return TextAreaField(label, filters=[clean_text], description=description,
                          validators=[InputRequired(message), Length(max=max_length, message=TOO_LONG)])
 

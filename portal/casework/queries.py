@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework import deadlines
+from portal.casework.exceptions import AttachmentNotFound, CaseNotFound
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
 from portal.text import clean_text
@@ -21,10 +22,6 @@ from portal.regions import service as regions
 from portal.security import crypto
 
 MAX_ID = 2**31 - 1
-
-
-class CaseNotFound(LookupError):
-    """No such case, or not in the person's jurisdiction: the same answer for both."""
 
 
 def case_for_staff(user: User, complaint_id: int, *, for_update: bool = False) -> Complaint:
@@ -209,7 +206,7 @@ def evidence(complaint: Complaint, attachment_id: int) -> tuple[Attachment, byte
     found = db.session.scalar(select(Attachment).where(
         Attachment.id == attachment_id, Attachment.complaint_id == complaint.id))
     if found is None:
-        raise CaseNotFound(attachment_id)
+        raise AttachmentNotFound(attachment_id)
     return found, crypto.decrypt_file(crypto.Sealed(found.ciphertext, found.wrapped_key))
 
 

@@ -13,6 +13,7 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
+from portal.casework.exceptions import ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.extensions import db
 from portal.casework import mail as notifications
@@ -67,21 +68,13 @@ TRANSITIONS: dict[str, Step] = {
 NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
 
 
-class TransitionNotAllowed(Exception):
-    """This step is not possible from the case's state, or not by this person, or not again."""
-
-
-class ArchiveTooEarly(TransitionNotAllowed):
+class ArchiveTooEarly(StepNotAllowed):
     """A concluded case is archived only once the reporter can no longer rate it or ask for a
     review: archiving earlier would take both away from them."""
 
     def __init__(self, until: dt.date) -> None:
         super().__init__("archive")
         self.until = until  # the last day the reporter may still ask for a review
-
-
-class TextRequired(ValueError):
-    """The step needs a written reason, reply or message."""
 
 
 def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:
@@ -116,12 +109,12 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, exten
     """Take one step on a case, or raise; the only place a case's state changes."""
     step = TRANSITIONS.get(name)
     if step is None or complaint.status not in step.from_states or not _may(actor, step, complaint):
-        raise TransitionNotAllowed(name)
+        raise StepNotAllowed(name)
     now = now or clock.now()
     if name == "archive" and (until := archive_held_until(complaint, clock.local_date(now))):
         raise ArchiveTooEarly(until)
     if step.needs_text and not text.strip():
-        raise TextRequired(name)
+        raise ReasonRequired(name)
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
     _effects(complaint, name, actor, now, extension_days, destination, assignee, duplicate_of)
     if step.to_state is not None:
@@ -153,12 +146,12 @@ def _effects(complaint: Complaint, name: str, actor: User, now: dt.datetime, ext
     if name == "assign":
         if assignee is None or not (assignee.active and assignee.role is Role.HANDLER
                                     and accounts.covers(assignee, complaint.handling_region_code)):
-            raise TransitionNotAllowed("assign")
+            raise StepNotAllowed("assign")
         complaint.assignee_id = assignee.id
     elif name == "link":
         if (duplicate_of is None or duplicate_of.id == complaint.id or duplicate_of.duplicate_of_id
                 or not accounts.covers(actor, duplicate_of.region_code)):
-            raise TransitionNotAllowed("link")
+            raise StepNotAllowed("link")
         complaint.duplicate_of_id = duplicate_of.id
     elif name == "decide_review":
         complaint.replied_at = now
@@ -169,7 +162,7 @@ def _effects(complaint: Complaint, name: str, actor: User, now: dt.datetime, ext
     elif name == "extend":
         limit = deadlines.RULES["extension_max"].days
         if complaint.extended or not 1 <= extension_days <= limit or complaint.conclusion_due is None:
-            raise TransitionNotAllowed("extend")
+            raise StepNotAllowed("extend")
         # The extension adds to the legal period (from acceptance), not to a day already moved
         # past a holiday; the end of the longer period is then moved off a day off again.
         conclusion = deadlines.RULES["conclusion"]
@@ -179,7 +172,7 @@ def _effects(complaint: Complaint, name: str, actor: User, now: dt.datetime, ext
         complaint.due_provisional = complaint.due_provisional or due.provisional
     elif name == "transfer":
         if not destination.strip():
-            raise TextRequired("destination")
+            raise ReasonRequired("destination")
         complaint.transferred_to = destination.strip()[:200]
     elif name == "conclude":
         complaint.replied_at = now
@@ -229,7 +222,7 @@ def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
 def open_review(complaint: Complaint, now: dt.datetime) -> None:
     """Send the case to the office above the one that replied, with its own deadline."""
     if not may_open_review(complaint):
-        raise TransitionNotAllowed("review")
+        raise StepNotAllowed("review")
     office = regions.get(complaint.handling_region_code)
     complaint.handling_region_code = office.parent_code or office.code
     complaint.review_stage = NEXT_STAGE[complaint.review_stage]

@@ -1,31 +1,26 @@
-"""The back office's casework: the inbox, registering complaints that arrive by phone, letter,
-visit or the 12345 hotline, and the case page with the steps its state allows."""
+"""The back office's casework: the inbox, and the case page with the steps its state allows."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from portal import clock
-from portal.accounts import service as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework import queries
-from portal.casework import filing
 from portal.casework import panels
+from portal.casework.exceptions import CaseNotFound, StepNotAllowed
 from portal.casework.timeline import public_timeline
 from portal.casework.models import Category, Source, Status
-from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm, RegisterForm
-from portal.casework.uploads import clean_uploads
+from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm
 from portal.csvexport import to_csv
-from portal.extensions import db
 from portal.i18n import _
 from portal.pagination import parse_page_number
 from portal.regions import service as regions
 from portal.security import audit
 from portal.security.headers import attachment_response
-from portal.security.receipts import display
 
 bp = Blueprint("casework", __name__, url_prefix="/staff")
 
@@ -76,45 +71,9 @@ def export():
     return response
 
 
-@bp.route("/cases/new", methods=["GET", "POST"])
-@staff_required(Role.ADMIN, Role.HANDLER)
-def register():
-    """Register a complaint that came by phone, letter, visit or the 12345 hotline."""
-    user = _user()
-    form = RegisterForm()
-    if form.website.data:
-        abort(400)
-    if form.validate_on_submit():
-        region = form.region.region.code if form.region.region else form.choice.institution.region_code
-        if not accounts.covers(user, region):
-            form.region.errors = [_("This county is outside your jurisdiction. Register the complaint "
-                                    "with the office responsible for it, or transfer it.")]
-        else:
-            files = clean_uploads(form.files)
-            if files is not None:
-                draft = form.draft(files)
-                draft.source = Source(form.source.data)
-                try:
-                    filed = filing.file_complaint(draft, form.form_token.data, form.received_on.data,
-                                                   clock.now())
-                except filing.FormAlreadyUsed:
-                    abort(409)
-                audit.record(f"user:{user.id}", "complaint.registered_by_staff", "complaint",
-                             filed.complaint.id, after={"source": draft.source.value,
-                                                        "received_on": str(form.received_on.data)})
-                db.session.commit()
-                return render_template("casework/registered.html", complaint=filed.complaint,
-                                       receipt=display(filed.receipt), replayed=filed.replayed)
-    status = 422 if request.method == "POST" else 200
-    hints = {category.value: category.description for category in Category}
-    return render_template("casework/register.html", form=form, category_hints=hints), status
-
-
 def _case(complaint_id: int, for_update: bool = False):
-    try:
-        return queries.case_for_staff(_user(), complaint_id, for_update=for_update)
-    except queries.CaseNotFound:
-        abort(404)
+    """The case in the officer's jurisdiction; any other answers 404 through the error handler."""
+    return queries.case_for_staff(_user(), complaint_id, for_update=for_update)
 
 
 @bp.get("/cases/<int:complaint_id>")
@@ -160,6 +119,8 @@ def step(complaint_id: int, name: str):
     # Locked until the commit: a colleague's step sent at the same moment waits, then is checked
     # against the state this one leaves.
     complaint = _case(complaint_id, for_update=True)
+    # A step the case no longer allows is refused before its form is read, so the officer learns
+    # that rather than what a field lacks; `apply` refuses it as well.
     if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
         form = STEP_FORMS[name](prefix=name) if name in STEP_FORMS else None
         return _refuse(complaint, name, form)
@@ -170,13 +131,12 @@ def step(complaint_id: int, name: str):
             try:
                 casework.apply(complaint, name, user, getattr(form, "text", None) and form.text.data or "",
                                **kwargs)
-            except casework.TransitionNotAllowed as refused:
+            except StepNotAllowed as refused:
                 if name != "link" or isinstance(refused, casework.ArchiveTooEarly):
                     return _refuse(complaint, name, form)
                 form.case_number.errors = [_("This case cannot be linked to that one: choose the "
                                              "earliest case, not a duplicate or this case itself.")]
             else:
-                db.session.commit()
                 flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
@@ -193,7 +153,7 @@ def _step_arguments(complaint, name: str, form, user) -> dict:
     if name == "link":
         try:
             return {"duplicate_of": queries.find_case_number(user, form.case_number.data)}
-        except queries.CaseNotFound:
+        except CaseNotFound:
             form.case_number.errors = [_("No case with this number in your jurisdiction.")]
     return {}
 
@@ -238,9 +198,5 @@ def packet(complaint_id: int):
 @staff_required(*CASE_ROLES)
 def evidence(complaint_id: int, attachment_id: int):
     """One of the case's files, decrypted for this response only and never cached."""
-    complaint = _case(complaint_id)
-    try:
-        found, data = queries.evidence(complaint, attachment_id)
-    except queries.CaseNotFound:
-        abort(404)
+    found, data = queries.evidence(_case(complaint_id), attachment_id)
     return attachment_response(data, found.media_type, found.filename)

@@ -19,9 +19,11 @@ from sqlalchemy.orm import contains_eager, selectinload
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
+from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint
 from portal.custody.models import IdentityRequest, RequestState
 from portal.config import read_secret_file
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.security import audit, crypto
@@ -33,39 +35,27 @@ RECENT_DECISIONS = 20
 MAX_ID = 2**31 - 1
 
 
-class CustodyError(Exception):
-    """An identity request or viewing that cannot go ahead."""
-
-
-class NotAllowed(CustodyError):
-    """Not this person's to do: role, jurisdiction, or their own request."""
-
-
-class AnonymousReporter(CustodyError):
+class AnonymousReporter(StepNotAllowed):
     """The reporter stayed anonymous: there is no identity to reveal."""
 
 
-class AlreadyRequested(CustodyError):
+class AlreadyRequested(StepNotAllowed):
     """The handler has a request on this case waiting, or an approval still running."""
 
 
-class AlreadyDecided(CustodyError):
+class AlreadyDecided(StepNotAllowed):
     """The request has its decision already."""
 
 
-class NoLiveApproval(CustodyError):
+class NoLiveApproval(NotPermitted):
     """The person has no approved request on this case that is still running."""
 
 
-class IdentityUnreadable(CustodyError):
+class IdentityUnreadable(Exception):
     """The configured private key does not open this identity (a key from another install)."""
 
 
-class ReasonRequired(ValueError):
-    """A request needs its reason and a denial its note, each within the length limit."""
-
-
-class RequestNotFound(LookupError):
+class RequestNotFound(NotFound):
     """No such request, or not in the custodian's jurisdiction: the same answer for both."""
 
 
@@ -119,7 +109,7 @@ def request_reveal(complaint: Complaint, user: User, reason: str,
     if complaint.anonymous:
         raise AnonymousReporter()
     if not may_request(complaint, user):
-        raise NotAllowed()
+        raise NotPermitted()
     now, reason = now or clock.now(), reason.strip()
     if not reason or len(reason) > REASON_MAX:
         raise ReasonRequired("reason")
@@ -157,7 +147,7 @@ def decide(request: IdentityRequest, custodian: User, approve: bool, note: str =
     """Approve (the handler may view the identity for 24 hours) or deny with a note."""
     complaint = db.session.get(Complaint, request.complaint_id)  # loaded already by `for_custodian`
     if not may_decide(complaint, request, custodian):
-        raise NotAllowed()
+        raise NotPermitted()
     now, note = now or clock.now(), note.strip()
     if (not approve and not note) or len(note) > NOTE_MAX:
         raise ReasonRequired("note")

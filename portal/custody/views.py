@@ -5,65 +5,27 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length
 
 from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.custody import service as custody
 from portal.casework import queries
-from portal.forms import TOO_LONG
+from portal.custody import service as custody
+from portal.custody.forms import DecisionForm, RequestForm
 from portal.custody.models import RequestState
 from portal.db import writes
-from portal.extensions import db
-from portal.text import clean_text
-from portal.i18n import _, _l
+from portal.i18n import _
 from portal.security import crypto
 
 bp = Blueprint("custody", __name__, url_prefix="/staff")
-
-APPROVE, DENY = "approve", "deny"
-
-
-class RequestForm(FlaskForm):
-    """Why the handler needs to know who the reporter is; the custodian decides on this."""
-
-    reason = TextAreaField(
-        _l("Why you need to know who the reporter is"), filters=[clean_text],
-        validators=[InputRequired(_l("Say why you need to know who the reporter is.")),
-                    Length(max=custody.REASON_MAX, message=TOO_LONG)],
-        description=_l("The custodian decides on this, and it stays in the case's audit trail. For example: "
-                       "the reporter must be heard as a witness, or must collect a reward in person."))
-
-
-class DecisionForm(FlaskForm):
-    """Approve or deny; a denial says why."""
-
-    decision = RadioField(_l("Decision"), choices=[SelectChoice(APPROVE, _l("Approve: the handler may see the "
-                                                                             "identity for 24 hours")),
-                                                   SelectChoice(DENY, _l("Deny"))],
-                          validators=[InputRequired(_l("Choose whether to approve or deny."))])
-    note = TextAreaField(
-        _l("Note to the handler"), filters=[clean_text],
-        validators=[Length(max=custody.NOTE_MAX, message=TOO_LONG)],
-        description=_l("Needed when you deny the request. The handler reads it, and it stays in the audit trail."))
-
-    def validate_note(self, field) -> None:
-        if self.decision.data == DENY and not field.data:
-            raise ValidationError(_l("Say why the request is denied."))
-
 
 def _user():
     return current_user._get_current_object()
 
 
 def _case(complaint_id: int):
-    try:
-        return queries.case_for_staff(_user(), complaint_id)
-    except queries.CaseNotFound:
-        abort(404)
+    """The case in the officer's jurisdiction; any other answers 404 through the error handler."""
+    return queries.case_for_staff(_user(), complaint_id)
 
 
 def _request_page(complaint, form=None, identity_request=None, mode: str = "request", message: str = "",
@@ -94,10 +56,7 @@ def new(complaint_id: int):
         except custody.AlreadyRequested:
             return _request_page(complaint, status=409, message=_(
                 "You already have a request on this case waiting for a custodian, or an approval still running."))
-        except custody.CustodyError:
-            abort(403)
         else:
-            db.session.commit()
             flash(_("Your request was sent to the identity custodians."), "success")
             return redirect(url_for("casework.case", complaint_id=complaint.id))
     return _request_page(complaint, form, status=422 if request.method == "POST" else 200)
@@ -124,29 +83,27 @@ def queue():
 def decide(request_id: int):
     """Approve a request (the handler may view the identity for 24 hours) or deny it with a note."""
     user = _user()
-    try:
-        identity_request = custody.for_custodian(user, request_id)
-    except custody.RequestNotFound:
-        abort(404)
+    identity_request = custody.for_custodian(user, request_id)
     complaint = identity_request.complaint
     refused = 409 if request.method == "POST" else 200
     if identity_request.state is not RequestState.PENDING:
         return _request_page(complaint, identity_request=identity_request, mode="decide", status=refused,
                              message=_("This request has been decided."))
+    # The page shows no form to a custodian the service would refuse (their own request, made
+    # before their role changed); the service checks again when the form is sent.
     if not custody.may_decide(complaint, identity_request, user):
         abort(403)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            custody.decide(identity_request, user, form.decision.data == APPROVE, form.note.data)
+            custody.decide(identity_request, user, form.approves, form.note.data)
         except custody.ReasonRequired:
             form.note.errors = [_("Say why the request is denied.")]
         except custody.AlreadyDecided:
             return _request_page(complaint, identity_request=identity_request, mode="decide", status=409,
                                  message=_("This request has been decided."))
         else:
-            db.session.commit()
-            flash(_("Approved: the handler may view the identity for 24 hours.") if form.decision.data == APPROVE
+            flash(_("Approved: the handler may view the identity for 24 hours.") if form.approves
                   else _("Denied. The handler sees your note."), "success")
             return redirect(url_for(".queue"))
     return _request_page(complaint, form, identity_request, mode="decide",
@@ -172,8 +129,6 @@ def identity(complaint_id: int):
         page["problem"], status = "no_key", 503
     except custody.IdentityUnreadable:
         page["problem"], status = "unreadable", 503
-    else:
-        db.session.commit()
     response = make_response(render_template("custody/identity.html", **page), status)
     response.headers["Cache-Control"] = "no-store"  # never kept by the browser or a proxy
     return response

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import User
 from portal.casework import service as casework
-from portal.casework import filing
+from portal.intake import filing
 from portal.intake import tracking
 from portal.casework.models import Category, ComplaintEvent, Rating, Source
 from portal.extensions import db

@@ -8,7 +8,7 @@ from wtforms import (MultipleFileField, RadioField,
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.casework.models import Rating
-from portal.casework.complaint_form import DESCRIPTION_MAX, TOO_SHORT
+from portal.intake.complaint_form import DESCRIPTION_MAX, TOO_SHORT
 from portal.forms import TOO_LONG, clean_text, enum_choices
 from portal.i18n import _l
 

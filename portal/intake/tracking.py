@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 from portal import clock
 from portal.casework import service as casework
 from portal.casework import deadlines
+from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
-from portal.casework.filing import reporter_actor, store_files
+from portal.intake.filing import reporter_actor, store_files
 from portal.extensions import db
 from portal.i18n import _l
 from portal.security import audit, crypto
@@ -27,15 +28,15 @@ class GrantExpired(LookupError):
     """The case page was left, or has been idle or open too long; the receipt is needed again."""
 
 
-class CaseClosed(Exception):
+class CaseClosed(StepNotAllowed):
     """The case is archived; nothing more can be added."""
 
 
-class NotRatable(Exception):
+class NotRatable(StepNotAllowed):
     """Only a concluded case can be rated, and only once."""
 
 
-class ReviewNotAllowed(Exception):
+class ReviewNotAllowed(StepNotAllowed):
     """A review needs an unsatisfied rating, within the time limit, once."""
 
 
@@ -168,5 +169,5 @@ def attachment(complaint: Complaint, attachment_id: int) -> tuple[Attachment, by
         .where(Attachment.id == attachment_id, Attachment.complaint_id == complaint.id,
                ComplaintEvent.public.is_(True)))
     if found is None:
-        raise LookupError(attachment_id)
+        raise AttachmentNotFound(attachment_id)
     return found, crypto.decrypt_file(crypto.Sealed(found.ciphertext, found.wrapped_key))

@@ -8,21 +8,23 @@ from flask import (Blueprint, abort, flash, g, redirect, render_template, reques
                    url_for)
 
 from portal import clock
+from portal.casework import lookup
 from portal.intake import limits
-from portal.rewards import service as rewards
-from portal.casework import filing
+from portal.rewards import summary as rewards
+from portal.intake import filing
 from portal.casework import timeline
 from portal.intake import tracking
-from portal.casework.complaint_form import ComplaintForm
+from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.casework.models import Category, Rating
-from portal.casework.uploads import clean_uploads
+from portal.intake.uploads import clean_uploads
 from portal.db import writes
-from portal.extensions import csrf, db
+from portal.extensions import csrf
 from portal.i18n import _
 from portal.institutions import service as institutions
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
+from portal.transaction import keep_on_error
 
 bp = Blueprint("complaints", __name__)
 
@@ -70,14 +72,13 @@ def _file(form: ComplaintForm, files):
     try:
         filed = filing.file_complaint(form.draft(files), token, clock.today(), clock.now(), same_session)
     except filing.FormAlreadyUsed:
-        db.session.commit()  # a stale receipt copy may have been cleared
+        keep_on_error()  # a stale receipt copy may have been cleared: it must stay cleared
         form.form_token.data = ComplaintForm.new_token()
         _remember_issued_form(form.form_token.data)
         form.form_token.errors = [_("This form was already sent, and its receipt was shown then. To file "
                                     "a further complaint, check the details below and submit again.")]
         hints = {category.value: category.description for category in Category}
         return render_template("intake/new.html", form=form, category_hints=hints), 409
-    db.session.commit()
     g.filed_new = not filed.replayed
     return render_template("intake/receipt.html", complaint=filed.complaint,
                            receipt=display(filed.receipt), replayed=filed.replayed)
@@ -103,14 +104,13 @@ def track():
     form = TrackForm()
     if form.validate_on_submit():
         try:
-            complaint = filing.find_by_receipt(form.receipt.data)
-        except filing.ReceiptNotFound:
+            complaint = lookup.find_by_receipt(form.receipt.data)
+        except lookup.ReceiptNotFound:
             form.receipt.errors = [_("We could not find a case with this receipt code. Check the code "
                                      "and try again.")]
         else:
             tracking.close_grant(session.get(GRANT_KEY))
             session[GRANT_KEY] = tracking.open_grant(complaint, clock.now())
-            db.session.commit()
             return redirect(url_for(".case"))
     status = 422 if request.method == "POST" else 200
     return render_template("intake/track.html", form=form), status
@@ -127,13 +127,14 @@ def with_tracked_case(view):
             complaint = tracking.complaint_for_grant(token, clock.now())
         except tracking.GrantExpired:
             session.pop(GRANT_KEY, None)
-            db.session.commit()
             if token:
                 flash(_("For your security the case page closes after 30 minutes without activity. "
                         "Enter your receipt code again."), "info")
             return redirect(url_for(".track"))
         response = view(complaint, *args, **kwargs)
-        db.session.commit()  # the grant's idle clock
+        # A form sent back for correction is activity too: its answer keeps the grant's idle clock
+        # (and stores nothing else). A refusal the view raises still rolls everything back.
+        keep_on_error()
         return response
 
     return wrapped
@@ -166,10 +167,7 @@ def supplement(complaint):
     if form.validate_on_submit():
         files = clean_uploads(form.files)
         if files is not None:
-            try:
-                tracking.add_supplement(complaint, form.text.data, files)
-            except tracking.CaseClosed:
-                abort(409)
+            tracking.add_supplement(complaint, form.text.data, files)
             flash(_("Your information was added to the case."), "success")
             return redirect(url_for(".case"))
     return _render_case(complaint, supplement=form, status=422)
@@ -182,10 +180,7 @@ def rate(complaint):
     """Record the reporter's rating of the concluded case."""
     form = RatingForm()
     if form.validate_on_submit():
-        try:
-            tracking.rate(tracking.lock(complaint), Rating(form.rating.data), form.comment.data)
-        except tracking.NotRatable:
-            abort(409)
+        tracking.rate(tracking.lock(complaint), Rating(form.rating.data), form.comment.data)
         flash(_("Thank you. Your rating was recorded."), "success")
         return redirect(url_for(".case"))
     return _render_case(complaint, rating=form, status=422)
@@ -198,11 +193,8 @@ def review(complaint):
     """Record a request for review by the superior level."""
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            # Locked and read again: a second request sent at the same moment is refused.
-            tracking.request_review(tracking.lock(complaint), form.reason.data, clock.now())
-        except tracking.ReviewNotAllowed:
-            abort(409)
+        # Locked and read again: a second request sent at the same moment is refused.
+        tracking.request_review(tracking.lock(complaint), form.reason.data, clock.now())
         flash(_("Your request for review was recorded. The office above the one that replied will "
                 "handle it."), "success")
         return redirect(url_for(".case"))
@@ -213,7 +205,6 @@ def review(complaint):
 def leave():
     """End the case page everywhere this session's cookie may have been copied to."""
     tracking.close_grant(session.pop(GRANT_KEY, None))
-    db.session.commit()
     flash(_("You have left the case page. Enter your receipt code to open it again."), "info")
     return redirect(url_for(".track"))
 
@@ -222,8 +213,5 @@ def leave():
 @with_tracked_case
 def download(complaint, attachment_id: int):
     """One of the tracked case's files, as a download that is never cached."""
-    try:
-        found, data = tracking.attachment(complaint, attachment_id)
-    except LookupError:
-        abort(404)
+    found, data = tracking.attachment(complaint, attachment_id)
     return attachment_response(data, found.media_type, found.filename)

@@ -8,8 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the reward pages and add the reward panel to the case page."""
     from portal.casework import panels
-    from portal.rewards import service
+    from portal.rewards import summary
     from portal.rewards.views import bp
 
     app.register_blueprint(bp)
-    panels.register(app, panels.Panel("reward", "h-reward", "rewards/case_panel.html", service.panel, 20))
+    panels.register(app, panels.Panel("reward", "h-reward", "rewards/case_panel.html", summary.panel, 20))

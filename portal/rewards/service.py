@@ -16,13 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock
+from portal.casework import lookup
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework import service as casework
 from portal.casework import deadlines
-from portal.casework import filing
+from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.rewards.models import Reward, RewardGrade
+from portal.errors import Invalid
 from portal.extensions import db
 from portal.i18n import _
 from portal.casework import mail as notifications
@@ -49,43 +51,35 @@ MAX_BASE = Decimal("999999999999.99")  # what Numeric(14, 2) holds
 DECIDED = frozenset({Status.CONCLUDED, Status.ARCHIVED})
 
 
-class RewardNotAllowed(Exception):
-    """Not this person (role, certificate, jurisdiction), or not this case's state."""
-
-
-class NotConcluded(RewardNotAllowed):
+class NotConcluded(StepNotAllowed):
     """Rewards are decided only on concluded or archived cases."""
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(StepNotAllowed):
     """The case has its decision; change it with a correction."""
 
 
-class ReasonRequired(ValueError):
-    """No reward, an amount other than the computed one, and a correction need a reason."""
-
-
-class InvalidAmount(ValueError):
+class InvalidAmount(Invalid):
     """Negative, more than two decimals, too large, or above the cap."""
 
 
-class NoDecision(LookupError):
+class NoDecision(StepNotAllowed):
     """There is no decision to correct yet."""
 
 
-class DecisionFinal(Exception):
+class DecisionFinal(StepNotAllowed):
     """The reward has been collected: the decision no longer changes."""
 
 
-class NothingToClaim(Exception):
+class NothingToClaim(StepNotAllowed):
     """No reward decided, no reward granted, or the claim is already recorded."""
 
 
-class ClaimPeriodOver(Exception):
+class ClaimPeriodOver(StepNotAllowed):
     """The claim period has ended."""
 
 
-class ProofNotAccepted(Exception):
+class ProofNotAccepted(Invalid):
     """The receipt does not belong to this case, or a named reporter's check is not described."""
 
 
@@ -153,7 +147,7 @@ def decide(complaint: Complaint, actor: User, grade: RewardGrade, base_amount: D
            amount: Decimal | None = None, reason: str = "", now: dt.datetime | None = None) -> Reward:
     """Record the reward decision on a concluded case (once; later changes are corrections)."""
     if not may_decide(complaint, actor):
-        raise RewardNotAllowed()
+        raise NotPermitted()
     if complaint.status not in DECIDED:
         raise NotConcluded()
     now, reason = now or clock.now(), reason.strip()
@@ -176,7 +170,7 @@ def correct(complaint: Complaint, actor: User, grade: RewardGrade, base_amount: 
             amount: Decimal | None = None, reason: str = "", now: dt.datetime | None = None) -> Reward:
     """Change a recorded decision, with a reason; not once the reward has been claimed."""
     if not may_decide(complaint, actor):
-        raise RewardNotAllowed()
+        raise NotPermitted()
     reward = _locked(complaint)
     if reward is None:
         raise NoDecision()
@@ -253,7 +247,7 @@ def record_claim(complaint: Complaint, actor: User, *, receipt: str = "", identi
     """Record that the reporter collected the reward. An anonymous reporter proves it is them
     with the case's receipt; for a named one, staff say how they checked who it was."""
     if not may_record_claim(complaint, actor):
-        raise RewardNotAllowed()
+        raise NotPermitted()
     now = now or clock.now()
     reward = _locked(complaint)
     if reward is None or reward.amount is None or reward.claimed_at is not None:
@@ -262,8 +256,8 @@ def record_claim(complaint: Complaint, actor: User, *, receipt: str = "", identi
         raise ClaimPeriodOver()
     if receipt or complaint.anonymous:
         try:
-            found = filing.find_by_receipt(receipt)
-        except filing.ReceiptNotFound:
+            found = lookup.find_by_receipt(receipt)
+        except lookup.ReceiptNotFound:
             raise ProofNotAccepted() from None
         if found.id != complaint.id:
             raise ProofNotAccepted()
@@ -282,47 +276,3 @@ def record_claim(complaint: Complaint, actor: User, *, receipt: str = "", identi
     audit.record(f"user:{actor.id}", "reward.claimed", "complaint", complaint.id, at=now,
                  after={"amount": str(reward.amount), "proof": proof, "receipt_checked": bool(receipt)})
     return reward
-
-
-def panel(complaint: Complaint, user: User) -> dict:
-    """What the staff case page shows about the reward, and what this officer may do."""
-    reward = for_case(complaint)
-    today = clock.today()
-    return {
-        "reward": reward,
-        "concluded": complaint.status in DECIDED,
-        "may_decide": reward is None and complaint.status in DECIDED and may_decide(complaint, user),
-        "may_correct": reward is not None and reward.claimed_at is None and may_decide(complaint, user),
-        "may_claim": may_record_claim(complaint, user) and claim_open(reward, today),
-        "claim_over": bool(reward and reward.amount and reward.claimed_at is None
-                           and reward.claim_due and today > reward.claim_due),
-        "provisional": provisional(reward),
-    }
-
-
-@dataclass(frozen=True)
-class PublicReward:
-    """What the reporter reads: the decision, and how and until when to claim it."""
-
-    grade: RewardGrade
-    amount: Decimal | None
-    reason: str
-    decided_on: dt.date
-    claim_due: dt.date | None
-    provisional: bool
-    claimed_on: dt.date | None
-    claim_open: bool
-    claim_days: int = CLAIM_PERIOD.days  # working days from the notice
-
-
-def for_reporter(complaint: Complaint) -> PublicReward | None:
-    """The decision as the tracking page shows it, or None before there is one."""
-    reward = for_case(complaint)
-    if reward is None:
-        return None
-    return PublicReward(
-        grade=reward.grade, amount=reward.amount, reason=reward.reason,
-        decided_on=clock.local_date(reward.decided_at), claim_due=reward.claim_due,
-        provisional=provisional(reward),
-        claimed_on=clock.local_date(reward.claimed_at) if reward.claimed_at else None,
-        claim_open=claim_open(reward, clock.today()))

@@ -12,7 +12,6 @@ from portal.accounts.models import Role
 from portal.casework import queries
 from portal.rewards import service as rewards
 from portal.rewards.forms import ClaimForm, DecisionForm
-from portal.extensions import db
 from portal.i18n import _
 
 bp = Blueprint("rewards", __name__, url_prefix="/staff/cases")
@@ -23,10 +22,8 @@ def _user():
 
 
 def _case(complaint_id: int):
-    try:
-        return queries.case_for_staff(_user(), complaint_id)
-    except queries.CaseNotFound:
-        abort(404)
+    """The case in the officer's jurisdiction; any other answers 404 through the error handler."""
+    return queries.case_for_staff(_user(), complaint_id)
 
 
 def _page(complaint, reward, form=None, mode: str = "decide", status: int = 200, message: str = ""):
@@ -55,6 +52,8 @@ def decide(complaint_id: int):
     if reward is not None and reward.claimed_at is not None:
         return _page(complaint, reward, status=refused, message=_(
             "The reward has been collected; the decision can no longer change."))
+    # The page shows no form to someone the service would refuse (no certificate); the service
+    # checks again when the form is sent.
     if not rewards.may_decide(complaint, user):
         abort(403)
     form = DecisionForm(correcting=reward is not None, data=_prefilled(reward) if reward else None)
@@ -64,7 +63,6 @@ def decide(complaint_id: int):
         return _page(complaint, reward, form)
     if form.validate_on_submit():
         if _store(complaint, reward, form):
-            db.session.commit()
             flash(_("The reward decision was recorded. The reporter sees it on the tracking page."), "success")
             return redirect(url_for("casework.case", complaint_id=complaint.id))
     return _page(complaint, reward, form, status=422 if request.method == "POST" else 200)
@@ -79,8 +77,6 @@ def _store(complaint, reward, form: DecisionForm) -> bool:
         form.reason.errors = [_("Give the reason.")]
     except rewards.InvalidAmount:
         form.amount.errors = [_("Check the amounts: at most two decimals, and no more than the cap.")]
-    except (rewards.AlreadyDecided, rewards.NoDecision, rewards.DecisionFinal, rewards.RewardNotAllowed):
-        abort(409)
     else:
         return True
     return False
@@ -111,10 +107,7 @@ def claim(complaint_id: int):
             form.receipt.errors = [_("This receipt code does not belong to this case. Check the code.")]
         except rewards.ClaimPeriodOver:
             return _page(complaint, reward, mode="claim", status=409, message=_claim_over(reward))
-        except (rewards.NothingToClaim, rewards.RewardNotAllowed):
-            abort(409)
         else:
-            db.session.commit()
             flash(_("The claim was recorded."), "success")
             return redirect(url_for("casework.case", complaint_id=complaint.id))
     return _page(complaint, reward, form, mode="claim", status=422 if request.method == "POST" else 200)

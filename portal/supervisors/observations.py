@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.casework import filing as intake
+from portal.intake import filing as intake
 from portal.casework.models import Category, Source
 from portal.extensions import db
 from portal.regions import service as regions

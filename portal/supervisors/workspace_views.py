@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal import clock
 from portal.accounts import passwords, service as accounts, sessions
 from portal.accounts.forms import PasswordForm
-from portal.casework.uploads import clean_uploads
+from portal.intake.uploads import clean_uploads
 from portal.extensions import db
 from portal.i18n import _, current_locale
 from portal.regions import service as regions

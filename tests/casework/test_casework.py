@@ -8,7 +8,8 @@ from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework.timeline import public_timeline as timeline_of, written_reply
 from portal.intake import tracking
-from portal.casework.service import TRANSITIONS, TextRequired, TransitionNotAllowed
+from portal.casework.exceptions import ReasonRequired, StepNotAllowed
+from portal.casework.service import TRANSITIONS
 from portal.casework.models import EventKind, Rating, ReviewStage, Status
 from portal.security import audit
 from tests.support.complaints import file
@@ -55,18 +56,18 @@ def test_each_step_only_from_its_states(handler, city_handler, name):
             event = call()
             assert event.kind is step.event and complaint.status is (step.to_state or status)
         else:
-            with pytest.raises(TransitionNotAllowed):
+            with pytest.raises(StepNotAllowed):
                 call()
 
 
 def test_unknown_steps_are_refused(handler):
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint_in(Status.REGISTERED), "close_quietly", handler, now=NOW)
 
 
 def test_formal_decisions_need_certified_staff_and_name_them(handler, custodian):
     complaint = complaint_in(Status.REGISTERED)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "accept", custodian, now=NOW)
     assert "accept" not in casework.allowed_steps(complaint, custodian)
     event = casework.apply(complaint, "accept", handler, now=NOW)
@@ -78,21 +79,21 @@ def test_acceptance_starts_the_60_day_clock_and_one_extension_adds_at_most_30(ha
     complaint = complaint_in(Status.REGISTERED)
     casework.apply(complaint, "accept", handler, now=NOW)
     assert complaint.conclusion_due == dt.date(2027, 1, 22) and complaint.due_provisional  # 2027 not entered
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=31, now=NOW)
     casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=30, now=NOW)
     assert complaint.conclusion_due == dt.date(2027, 2, 22) and complaint.extended
     assert "extend" not in casework.allowed_steps(complaint, handler)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "extend", handler, "再次延期", extension_days=5, now=NOW)
 
 
 def test_reasons_replies_and_destinations_are_required(handler):
-    with pytest.raises(TextRequired):
+    with pytest.raises(ReasonRequired):
         casework.apply(complaint_in(Status.REGISTERED), "not_accept", handler, "  ", now=NOW)
-    with pytest.raises(TextRequired):
+    with pytest.raises(ReasonRequired):
         casework.apply(complaint_in(Status.REGISTERED), "transfer", handler, "不属于教育部门职责", now=NOW)
-    with pytest.raises(TextRequired):
+    with pytest.raises(ReasonRequired):
         casework.apply(complaint_in(Status.ACCEPTED), "conclude", handler, "", now=NOW)
 
 
@@ -120,19 +121,19 @@ def test_only_handlers_work_cases(ctx, role):
     user, _ = accounts.create_user(f"x.{role.value}", "x", role, "330106", "证号1")
     complaint = complaint_in(Status.ACCEPTED)
     for name in ("message", "archive", "start", "note", "extend"):
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(StepNotAllowed):
             casework.apply(complaint, name, user, "文字", extension_days=5, now=NOW)
 
 
 def test_a_handler_of_another_jurisdiction_cannot_act(ctx):
     outsider, _ = accounts.create_user("xn.handler", "西宁执法", Role.HANDLER, "630103", "青宁执字1")
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint_in(Status.REGISTERED), "accept", outsider, now=NOW)
 
 
 def test_supervision_orders_come_from_a_wider_jurisdiction(handler, city_handler):
     complaint = complaint_in(Status.ACCEPTED)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
     event = casework.apply(complaint, "supervise", city_handler, "请加快办理", now=NOW)
     assert not event.public

@@ -13,7 +13,7 @@ from portal.casework import service as casework
 from portal.casework import queries
 from portal.intake import tracking
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
-from portal.casework.filing import token_digest
+from portal.intake.filing import token_digest
 from portal import config
 from portal.extensions import db
 from tests.support.accounts import make_account, sign_in

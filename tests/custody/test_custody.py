@@ -82,7 +82,7 @@ def test_custodian_of_another_city_cannot_see_or_decide(people, named):
     request = custody.request_reveal(named, people["handler"], REASON, now=NOW)
     with pytest.raises(custody.RequestNotFound):
         custody.for_custodian(people["ningbo"], request.id)
-    with pytest.raises(custody.NotAllowed):
+    with pytest.raises(custody.NotPermitted):
         custody.decide(request, people["ningbo"], approve=True, now=NOW)
     assert custody.queue(people["ningbo"]).pending == []
     assert [r.id for r in custody.queue(people["city"]).pending] == [request.id]
@@ -114,11 +114,11 @@ def test_only_the_requesting_handler_views(people, named):
 
 def test_only_handlers_request_and_only_custodians_decide(people, named):
     for role in ("county", "reviewer"):
-        with pytest.raises(custody.NotAllowed):
+        with pytest.raises(custody.NotPermitted):
             custody.request_reveal(named, people[role], REASON, now=NOW)
     request = custody.request_reveal(named, people["handler"], REASON, now=NOW)
     for role in ("colleague", "reviewer"):
-        with pytest.raises(custody.NotAllowed):
+        with pytest.raises(custody.NotPermitted):
             custody.decide(request, people[role], approve=True, now=NOW)
 
 

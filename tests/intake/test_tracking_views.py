@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from portal.casework import lookup
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.casework.models import TrackingGrant
 from portal.extensions import db
@@ -158,11 +159,24 @@ def test_supplement_error_keeps_the_page(client, filed):
     assert response.status_code == 422 and "请填写要补充的内容" in response.get_data(as_text=True)
 
 
+def test_a_supplement_sent_back_for_correction_counts_as_activity_and_stores_nothing(client, app, filed):
+    track(client, filed)
+    page = client.get("/track/case").get_data(as_text=True)
+    with app.app_context():
+        events = db.session.query(ComplaintEvent).count()
+    age_grants(app, minutes=20)
+    response = client.post("/track/supplement", data={"csrf_token": hidden(page, "csrf_token"), "text": ""})
+    assert response.status_code == 422
+    age_grants(app, minutes=20)  # 40 minutes since the page was opened, 20 since the form came back
+    assert client.get("/track/case").status_code == 200
+    with app.app_context():
+        assert db.session.query(ComplaintEvent).count() == events
+
+
 def conclude_tracked(app, receipt):
-    from portal.casework import filing
 
     with app.app_context():
-        complaint = filing.find_by_receipt(receipt)
+        complaint = lookup.find_by_receipt(receipt)
         complaint.status = Status.CONCLUDED
         complaint.replied_at = dt.datetime.now(dt.timezone.utc)
         db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.CONCLUDED,

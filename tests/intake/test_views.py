@@ -1,4 +1,5 @@
 """The public complaint form and tracking pages, through the test client with CSRF on."""
+import datetime as dt
 import io
 import re
 
@@ -199,6 +200,22 @@ def test_a_form_token_from_another_browser_does_not_reveal_the_receipt(client, a
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and receipt not in page
     assert "This form was already sent" in page and "周末给小学生上数学课" in page
+
+
+def test_a_form_sent_again_too_late_loses_its_receipt_copy_for_good(client, app):
+    """The 409 answer stores no complaint, but the receipt copy it found too old stays erased."""
+    tokens = open_form(client)
+    number = case_number_on(client.post("/complaints/new", data={**tokens, **form_fields()}).get_data(as_text=True))
+    filed = select(Complaint).where(Complaint.case_number == number)
+    with app.app_context():
+        complaint = db.session.scalars(filed).one()
+        assert complaint.receipt_replay is not None
+        complaint.created_at -= dt.timedelta(minutes=20)
+        db.session.commit()
+    response = client.post("/complaints/new?lang=en", data={**tokens, **form_fields()})
+    assert response.status_code == 409 and "This form was already sent" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(filed).one().receipt_replay is None
 
 
 def test_submissions_are_rate_limited_per_client(client):

@@ -108,10 +108,10 @@ def test_only_concluded_cases_and_only_reviewers_of_the_jurisdiction(reviewer, h
     for status in (Status.REGISTERED, Status.IN_PROGRESS, Status.UNDER_REVIEW, Status.NOT_ACCEPTED):
         with pytest.raises(rewards.NotConcluded):
             rewards.decide(concluded(status).complaint, reviewer, G3, Decimal("1000"))
-    with pytest.raises(rewards.RewardNotAllowed):
+    with pytest.raises(rewards.NotPermitted):
         rewards.decide(concluded().complaint, handler, G3, Decimal("1000"))
     outsider, _ = accounts.create_user("xn.reviewer", "西宁审核", Role.REVIEWER, "630103", "青宁审字1")
-    with pytest.raises(rewards.RewardNotAllowed):
+    with pytest.raises(rewards.NotPermitted):
         rewards.decide(concluded().complaint, outsider, G3, Decimal("1000"))
     assert rewards.decide(concluded(Status.ARCHIVED).complaint, reviewer, G3, Decimal("1000")).amount
 

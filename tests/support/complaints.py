@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import LargeBinary, String, Text, select
 from werkzeug.test import TestResponse
 
-from portal.casework import filing
+from portal.intake import filing
 from portal.casework.models import Category
 from portal.extensions import db
 from tests.support.forms import open_form

@@ -1,16 +1,21 @@
 """Intake rules: numbering, deadlines, sealing, idempotency, files; and the reporter's actions."""
 import datetime as dt
+import json
 import secrets
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.casework import filing
+from portal.casework import lookup
+from portal.accounts import service as accounts
+from portal.accounts.models import Role
+from portal.casework.exceptions import OutsideJurisdiction
+from portal.intake import filing
 from portal.casework.timeline import public_timeline as timeline_of, written_reply
 from portal.intake import tracking
-from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status
+from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Source, Status
 from portal.extensions import db
-from portal.security import crypto, receipts
+from portal.security import audit, crypto, receipts
 from portal.security.attachments import clean
 from tests.support.complaints import draft, file, named_identity
 from tests.support import files
@@ -39,7 +44,7 @@ def test_acceptance_deadline_runs_from_the_day_received(ctx):
 def test_receipt_is_stored_only_as_its_keyed_hash(ctx):
     filed = file()
     assert filed.complaint.receipt_digest == receipts.digest(filed.receipt, crypto.pepper())
-    assert filing.find_by_receipt(receipts.display(filed.receipt).lower()).id == filed.complaint.id
+    assert lookup.find_by_receipt(receipts.display(filed.receipt).lower()).id == filed.complaint.id
 
 
 def test_named_identity_is_sealed_and_opens_only_with_the_private_key(ctx):
@@ -107,8 +112,8 @@ def test_wrong_unknown_and_malformed_receipts_fail_alike(ctx):
     real = file().receipt
     wrong = real[:-1] + ("0" if real[-1] != "0" else "1")
     for typed in (wrong, receipts.generate(), "not a code", "", None):
-        with pytest.raises(filing.ReceiptNotFound):
-            filing.find_by_receipt(typed)
+        with pytest.raises(lookup.ReceiptNotFound):
+            lookup.find_by_receipt(typed)
 
 
 def test_supplement_until_archived(ctx):
@@ -163,3 +168,19 @@ def test_next_step_follows_the_status(ctx):
     assert step.due == dt.date(2026, 12, 7)
     conclude(complaint, dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc))
     assert tracking.next_step(complaint).due == dt.date(2026, 12, 31)
+
+
+def test_staff_register_only_in_their_jurisdiction_and_the_trail_names_them(ctx):
+    officer, _ = accounts.create_user("reg.handler", "王登记", Role.HANDLER, "330106", "浙杭执字0099")
+    before = db.session.scalar(select(func.count()).select_from(Complaint))
+    with pytest.raises(OutsideJurisdiction):
+        filing.register_by_staff(officer, draft(region_code="630103", source=Source.LETTER),
+                                 secrets.token_urlsafe(32), dt.date(2026, 11, 20))
+    assert db.session.scalar(select(func.count()).select_from(Complaint)) == before
+    filed = filing.register_by_staff(officer, draft(source=Source.PHONE), secrets.token_urlsafe(32),
+                                     dt.date(2026, 11, 20))
+    assert filed.complaint.source is Source.PHONE and filed.complaint.received_on == dt.date(2026, 11, 20)
+    [record] = [r for r in audit.for_object("complaint", filed.complaint.id)
+                if r.action == "complaint.registered_by_staff"]
+    assert record.actor == f"user:{officer.id}"
+    assert json.loads(record.after) == {"source": "phone", "received_on": "2026-11-20"}

@@ -8,10 +8,14 @@ from nacl.exceptions import CryptoError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.accounts import service as accounts
+from portal.accounts.models import User
 from portal.casework import deadlines
+from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
-from portal.casework.numbering import next_case_number
+from portal.intake.numbering import next_case_number
 from portal.db import utcnow
+from portal.errors import Conflict
 from portal.extensions import db
 from portal.casework import mail as notifications
 from portal.security import audit, crypto, receipts
@@ -24,11 +28,7 @@ REPLAY_WINDOW = dt.timedelta(minutes=15)
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
 
 
-class IntakeError(Exception):
-    """A complaint could not be filed."""
-
-
-class FormAlreadyUsed(IntakeError):
+class FormAlreadyUsed(Conflict):
     """This form was filed before and its receipt cannot be shown here: another story, another
     browser session, or too long ago."""
 
@@ -130,6 +130,18 @@ def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.
     return Filed(complaint, code, replayed=False)
 
 
+def register_by_staff(officer: User, draft: Draft, form_token: str, received_on: dt.date,
+                      now: dt.datetime | None = None) -> Filed:
+    """File a complaint an officer took by phone, letter, visit or the hotline, in their own
+    jurisdiction only, and record who registered it and when it arrived."""
+    if not accounts.covers(officer, draft.region_code):
+        raise OutsideJurisdiction(draft.region_code)
+    filed = file_complaint(draft, form_token, received_on, now)
+    audit.record(f"user:{officer.id}", "complaint.registered_by_staff", "complaint", filed.complaint.id,
+                 after={"source": draft.source.value, "received_on": str(received_on)})
+    return filed
+
+
 def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.date) -> Complaint:
     due = deadlines.add_period(received_on, deadlines.RULES["acceptance"])
     return Complaint(
@@ -178,19 +190,3 @@ def store_files(complaint: Complaint, event: ComplaintEvent, files: list[CleanFi
             filename=f"evidence-{number}.{EXTENSIONS[clean.kind]}", size=len(clean.data),
             ciphertext=sealed.ciphertext, wrapped_key=sealed.wrapped_key))
     db.session.flush()
-
-
-class ReceiptNotFound(LookupError):
-    """Wrong, unknown or malformed receipt: callers show one message for all three."""
-
-
-def find_by_receipt(text: str | None) -> Complaint:
-    """The complaint a receipt belongs to; every failure raises the same exception."""
-    code = receipts.normalise(text)
-    pepper = crypto.pepper()
-    # Hashing even a malformed input keeps the work (and the time) the same for every answer.
-    wanted = receipts.digest(code or "-" * receipts.LENGTH, pepper)
-    complaint = db.session.scalar(select(Complaint).where(Complaint.receipt_digest == wanted))
-    if code is None or complaint is None or not receipts.matches(code, complaint.receipt_digest, pepper):
-        raise ReceiptNotFound()
-    return complaint

@@ -12,7 +12,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import clock
 from portal.casework.models import Category
-from portal.casework.filing import Draft, ReporterIdentity
+from portal.intake.filing import Draft, ReporterIdentity
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
