@@ -5,6 +5,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from portal.errors import Invalid
+
 MIN_LENGTH = 12
 MIN_STRENGTH = 3  # zxcvbn's 0–4 scale; below 3 are common or guessable passwords
 # OWASP's argon2id minimum: 19 MiB of memory, 2 iterations, 1 lane.
@@ -13,7 +15,7 @@ HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = HASHER.hash("no such account, same work")
 
 
-class WeakPassword(ValueError):
+class WeakPassword(Invalid):
     """The password is too short or too easy to guess; `reason` is `length` or `common`."""
 
     def __init__(self, reason: str) -> None:
