@@ -97,6 +97,34 @@ def authenticate(username: str, password: str, refuse_demo: bool = False) -> Use
     return user
 
 
+def record_failed_sign_in(username: str | None) -> None:
+    """Audit a wrong name or password; the account is named only if it exists, since people
+    type passwords into the name field."""
+    known = find_user(username)
+    audit.record("client", "user.sign_in_failed", "user", known.id if known else "unknown")
+
+
+def record_refused_sign_in(user: User, reason: str) -> None:
+    """Audit a right password for an account that may not sign in now (a supervisor outside the term)."""
+    audit.record(f"user:{user.id}", "user.sign_in_failed", "user", user.id, after={"reason": reason})
+
+
+def record_failed_second_factor(user: User) -> None:
+    """Audit a wrong authenticator or recovery code."""
+    audit.record("client", "user.second_factor_failed", "user", user.id)
+
+
+def record_signed_in(user: User, factor: str) -> None:
+    """Audit a completed sign-in and the factor it used ("totp" or "recovery")."""
+    audit.record(f"user:{user.id}", "user.signed_in", "user", user.id, after={"factor": factor})
+
+
+def sign_out(user: User) -> None:
+    """End every session of the account, wherever it was opened."""
+    end_sessions(user)
+    audit.record(f"user:{user.id}", "user.signed_out", "user", user.id)
+
+
 def change_own_password(user: User, current_password: str, new_password: str) -> None:
     """Change the password of the person signed in, who must give the current one first."""
     if not passwords.verify_password(user.password_hash, current_password):

@@ -14,7 +14,6 @@ from portal.accounts.models import Role
 from portal.extensions import limiter
 from portal.text import clean_text
 from portal.i18n import _
-from portal.security import audit
 from portal.transaction import keep_on_error
 
 bp = Blueprint("accounts", __name__)
@@ -80,27 +79,24 @@ def login():
             user = service.authenticate(form.username.data, form.password.data,
                                         refuse_demo=current_app.config["ENV_NAME"] == "production")
         except service.SignInFailed:
-            _refuse_sign_in(form)
+            g.sign_in_failed = True  # counted against the account's limit
+            service.record_failed_sign_in(form.username.data)
+            keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
+            form.password.errors = [_("The username or password is not right.")]
         else:
-            if not sessions.usable(user):  # a supervisor outside the term (the password was right)
-                audit.record(f"user:{user.id}", "user.sign_in_failed", "user", user.id, after={"reason": "term"})
-                keep_on_error()  # the refused attempt stays in the audit trail
-                form.password.errors = [_("Your appointment as a social supervisor is not in force, so this "
-                                          "account cannot sign in. Please contact the education bureau.")]
-                return render_template("accounts/login.html", form=form), 422
-            sessions.remember_pending(user)
-            return redirect(next_step(user))
+            if sessions.usable(user):
+                sessions.remember_pending(user)
+                return redirect(next_step(user))
+            _refuse_out_of_term(form, user)
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
-def _refuse_sign_in(form: LoginForm) -> None:
-    """Count and audit a wrong name or password, and say so beside the password."""
-    g.sign_in_failed = True
-    # Name the account only if it exists: people type passwords into the name field.
-    known = service.find_user(form.username.data)
-    audit.record("client", "user.sign_in_failed", "user", known.id if known else "unknown")
-    keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
-    form.password.errors = [_("The username or password is not right.")]
+def _refuse_out_of_term(form: LoginForm, user) -> None:
+    """A supervisor outside the term gave the right password: refuse, and keep the refusal audited."""
+    service.record_refused_sign_in(user, "term")
+    keep_on_error()  # the refused attempt stays in the audit trail although the answer is 422
+    form.password.errors = [_("Your appointment as a social supervisor is not in force, so this "
+                              "account cannot sign in. Please contact the education bureau.")]
 
 
 def _pending_or_restart(step: str):
@@ -178,12 +174,12 @@ def second_factor():
             used = service.verify_second_factor(user, form.code.data, clock.now())
         except service.SecondFactorFailed:
             g.sign_in_failed = True
-            audit.record("client", "user.second_factor_failed", "user", user.id)
+            service.record_failed_second_factor(user)
             keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
             form.code.errors = [_("That code is not right, or it was already used.")]
         else:
             sessions.start(user)
-            audit.record(f"user:{user.id}", "user.signed_in", "user", user.id, after={"factor": used})
+            service.record_signed_in(user, used)
             return redirect(safe_next(request.args.get("next")) or home(user))
     return render_template("accounts/code.html", form=form), 422 if form.errors else 200
 
@@ -192,9 +188,7 @@ def second_factor():
 def logout():
     """Sign out, ending every session of this account, wherever it was opened."""
     if current_user.is_authenticated:
-        user = current_user._get_current_object()
-        service.end_sessions(user)
-        audit.record(f"user:{user.id}", "user.signed_out", "user", user.id)
+        service.sign_out(current_user._get_current_object())
     sessions.end()
     flash(_("You have signed out."), "info")
     return redirect(url_for(".login"))
