@@ -13,7 +13,8 @@ def test_a_key_belongs_to_its_client_and_no_key_is_a_new_token_each_time():
     assert idempotency.form_token(None, "client-a") != idempotency.form_token(None, "client-a")
 
 
-@pytest.mark.parametrize("key", ["fifteen-chars-1", "x" * 129, "has a space in it here", "中文中文中文中文中文中文中文中文"])
+@pytest.mark.parametrize("key", ["fifteen-chars-1", "x" * 129, "has a space in it here",
+                                 "中文中文中文中文中文中文中文中文"])
 def test_a_malformed_key_is_a_bad_request(key):
     with pytest.raises(idempotency.KeyMalformed) as refused:
         idempotency.form_token(key, "client-a")
