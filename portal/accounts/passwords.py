@@ -9,13 +9,14 @@ from flask import current_app, has_app_context
 from zxcvbn import zxcvbn
 
 from portal.config import PASSWORD_HASH_PROFILES, password_hash_parameters
+from portal.errors import Invalid
 
 MIN_LENGTH = 12
 MIN_STRENGTH = 3  # zxcvbn's 0–4 scale; below 3 are common or guessable passwords
 STANDARD = PASSWORD_HASH_PROFILES["standard"]  # OWASP's argon2id minimum, outside the test suite
 
 
-class WeakPassword(ValueError):
+class WeakPassword(Invalid):
     """The password is too short or too easy to guess; `reason` is `length` or `common`."""
 
     def __init__(self, reason: str) -> None:

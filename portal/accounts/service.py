@@ -6,10 +6,11 @@ import re
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portal.accounts import passwords, totp
 from portal.accounts.models import CERTIFIED_ROLES, RecoveryCode, Role, User
+from portal.errors import Invalid, NotAllowed, NotFound
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.security import audit, crypto
@@ -17,16 +18,20 @@ from portal.security import audit, crypto
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
 
 
-class AccountError(ValueError):
-    """An account could not be created or changed as asked."""
+class AccountError(Invalid):
+    """An account could not be created or changed as asked; args[0] names the problem."""
 
 
-class SignInFailed(Exception):
+class SignInFailed(NotAllowed):
     """Wrong name, wrong password or a disabled account: one exception, one message for all."""
 
 
-class SecondFactorFailed(Exception):
+class SecondFactorFailed(NotAllowed):
     """The authenticator or recovery code was wrong, expired or already used."""
+
+
+class WrongPassword(Invalid):
+    """The current password given to change it was not right."""
 
 
 def create_user(username: str, display_name: str, role: Role, region_code: str,
@@ -90,6 +95,47 @@ def authenticate(username: str, password: str, refuse_demo: bool = False) -> Use
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
+
+
+def record_failed_sign_in(username: str | None) -> None:
+    """Audit a wrong name or password; the account is named only if it exists, since people
+    type passwords into the name field."""
+    known = find_user(username)
+    audit.record("client", "user.sign_in_failed", "user", known.id if known else "unknown")
+
+
+def record_refused_sign_in(user: User, reason: str) -> None:
+    """Audit a right password for an account that may not sign in now (a supervisor outside the term)."""
+    audit.record(f"user:{user.id}", "user.sign_in_failed", "user", user.id, after={"reason": reason})
+
+
+def record_failed_second_factor(user: User) -> None:
+    """Audit a wrong authenticator or recovery code."""
+    audit.record("client", "user.second_factor_failed", "user", user.id)
+
+
+def record_signed_in(user: User, factor: str) -> None:
+    """Audit a completed sign-in and the factor it used ("totp" or "recovery")."""
+    audit.record(f"user:{user.id}", "user.signed_in", "user", user.id, after={"factor": factor})
+
+
+def sign_out(user: User) -> None:
+    """End every session of the account, wherever it was opened."""
+    end_sessions(user)
+    audit.record(f"user:{user.id}", "user.signed_out", "user", user.id)
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password of the person signed in, who must give the current one first."""
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise WrongPassword()
+    change_password(user, new_password)
+
+
+def recovery_codes_left(user: User) -> int:
+    """How many of the account's recovery codes are still unused."""
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
 def change_password(user: User, new_password: str) -> None:
@@ -168,8 +214,12 @@ def covers(user: User, region_code: str) -> bool:
     return region_code.startswith(regions.get(user.region_code).scope_prefix)
 
 
-class UserNotFound(LookupError):
+class UserNotFound(NotFound):
     """No such account in the asking administrator's jurisdiction."""
+
+
+class NotYoursToManage(NotAllowed):
+    """The account is yours, or a peer administrator's: someone wider must manage it."""
 
 
 def users_in_jurisdiction(admin: User) -> list[User]:
@@ -197,6 +247,22 @@ def may_manage(admin: User, user: User) -> bool:
 def may_set_email(admin: User, user: User) -> bool:
     """Your own address, or that of an account you may manage."""
     return user.id == admin.id or may_manage(admin, user)
+
+
+def get_to_manage(admin: User, user_id: int) -> User:
+    """An account the administrator may disable or reset (UserNotFound, NotYoursToManage)."""
+    user = get_in_jurisdiction(admin, user_id)
+    if not may_manage(admin, user):
+        raise NotYoursToManage(user_id)
+    return user
+
+
+def get_to_set_email(admin: User, user_id: int) -> User:
+    """An account whose notification address the administrator may set (own, or one managed)."""
+    user = get_in_jurisdiction(admin, user_id)
+    if not may_set_email(admin, user):
+        raise NotYoursToManage(user_id)
+    return user
 
 
 def reset_credentials(user: User, actor: str, reason: str) -> str:

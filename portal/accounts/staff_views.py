@@ -1,16 +1,14 @@
 """The back office's account pages: your own account, and administrators' user management."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from portal.accounts import passwords, service, sessions
+from portal.accounts import service, sessions
 from portal.accounts.access import staff_required
 from portal.accounts.admin_forms import EmailForm, NewUserForm, ReasonForm
 from portal.accounts.forms import PasswordForm
-from portal.accounts.models import RecoveryCode, Role
-from portal.extensions import db
+from portal.accounts.models import Role
 from portal.i18n import _
 from portal.regions import service as regions
 from portal.security import audit
@@ -29,17 +27,16 @@ def account():
     user = current_user._get_current_object()
     form = PasswordForm(personal=[user.username, user.display_name])
     if form.validate_on_submit():
-        if not passwords.verify_password(user.password_hash, form.current.data):
+        try:
+            service.change_own_password(user, form.current.data, form.new.data)
+        except service.WrongPassword:
             form.current.errors = [_("The current password is not right.")]
         else:
-            service.change_password(user, form.new.data)
             sessions.start(user)  # this session goes on; every other one has ended
-            db.session.commit()
             flash(_("Your password was changed. Other sessions of your account have ended."), "success")
             return redirect(url_for(".account"))
-    unused = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
-    return render_template("accounts/account.html", user=user, form=form, recovery_left=unused,
+    return render_template("accounts/account.html", user=user, form=form,
+                           recovery_left=service.recovery_codes_left(user),
                            jurisdiction=regions.get(user.region_code)), 422 if form.errors else 200
 
 
@@ -74,7 +71,6 @@ def new_user():
                 form.username.errors = [_("This username is taken.") if str(exc) == "taken" else
                                         _("Use 3–40 lower-case letters, digits, dots, dashes or underscores.")]
             else:
-                db.session.commit()
                 return render_template("accounts/one_time_password.html", user=user, one_time=one_time)
     return render_template("accounts/new_user.html", form=form), 422 if form.errors else 200
 
@@ -92,28 +88,18 @@ def _user_page(user, form=None, email_form=None, status: int = 200):
 @staff_required(Role.ADMIN)
 def user_detail(user_id: int):
     """One account of the jurisdiction, with its recent audit entries and the actions."""
-    try:
-        user = service.get_in_jurisdiction(_admin(), user_id)
-    except service.UserNotFound:
-        abort(404)
-    return _user_page(user)
+    return _user_page(service.get_in_jurisdiction(_admin(), user_id))
 
 
 @bp.post("/users/<int:user_id>/email")
 @staff_required(Role.ADMIN)
 def user_email(user_id: int):
     """Set or clear where an account's notifications go."""
-    try:
-        user = service.get_in_jurisdiction(_admin(), user_id)
-    except service.UserNotFound:
-        abort(404)
-    if not service.may_set_email(_admin(), user):
-        abort(403)
+    user = service.get_to_set_email(_admin(), user_id)
     form = EmailForm()
     if not form.validate_on_submit():
         return _user_page(user, email_form=form, status=422)
     service.set_email(user, form.email.data, f"user:{_admin().id}")
-    db.session.commit()
     flash(_("The notification email was saved."), "success")
     return redirect(url_for(".user_detail", user_id=user.id))
 
@@ -122,21 +108,14 @@ def user_email(user_id: int):
 @staff_required(Role.ADMIN)
 def user_action(user_id: int, action: str):
     """Disable an account, or reset its password and authenticator (both end its sessions)."""
-    try:
-        user = service.get_in_jurisdiction(_admin(), user_id)
-    except service.UserNotFound:
-        abort(404)
-    if not service.may_manage(_admin(), user):
-        abort(403)
+    user = service.get_to_manage(_admin(), user_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _user_page(user, form=form, status=422)
     actor = f"user:{_admin().id}"
     if action == "disable":
         service.disable(user, actor, form.reason.data)
-        db.session.commit()
         flash(_("The account is disabled and its sessions have ended."), "success")
         return redirect(url_for(".user_detail", user_id=user.id))
     one_time = service.reset_credentials(user, actor, form.reason.data)
-    db.session.commit()
     return render_template("accounts/one_time_password.html", user=user, one_time=one_time)

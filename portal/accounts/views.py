@@ -11,10 +11,10 @@ from portal.accounts import service, sessions, totp
 from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
 from portal.accounts.models import Role
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.text import clean_text
 from portal.i18n import _
-from portal.security import audit
+from portal.transaction import keep_on_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -79,23 +79,24 @@ def login():
             user = service.authenticate(form.username.data, form.password.data,
                                         refuse_demo=current_app.config["ENV_NAME"] == "production")
         except service.SignInFailed:
-            g.sign_in_failed = True
-            # Name the account only if it exists: people type passwords into the name field.
-            known = service.find_user(form.username.data)
-            audit.record("client", "user.sign_in_failed", "user", known.id if known else "unknown")
-            db.session.commit()
+            g.sign_in_failed = True  # counted against the account's limit
+            service.record_failed_sign_in(form.username.data)
+            keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
             form.password.errors = [_("The username or password is not right.")]
         else:
-            if not sessions.usable(user):  # a supervisor outside the term (the password was right)
-                audit.record(f"user:{user.id}", "user.sign_in_failed", "user", user.id, after={"reason": "term"})
-                db.session.commit()
-                form.password.errors = [_("Your appointment as a social supervisor is not in force, so this "
-                                          "account cannot sign in. Please contact the education bureau.")]
-                return render_template("accounts/login.html", form=form), 422
-            sessions.remember_pending(user)
-            db.session.commit()
-            return redirect(next_step(user))
+            if sessions.usable(user):
+                sessions.remember_pending(user)
+                return redirect(next_step(user))
+            _refuse_out_of_term(form, user)
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+def _refuse_out_of_term(form: LoginForm, user) -> None:
+    """A supervisor outside the term gave the right password: refuse, and keep the refusal audited."""
+    service.record_refused_sign_in(user, "term")
+    keep_on_error()  # the refused attempt stays in the audit trail although the answer is 422
+    form.password.errors = [_("Your appointment as a social supervisor is not in force, so this "
+                              "account cannot sign in. Please contact the education bureau.")]
 
 
 def _pending_or_restart(step: str):
@@ -116,12 +117,12 @@ def first_password():
         return redirect(url_for(".login"))
     form = PasswordForm(personal=[user.username, user.display_name])
     if form.validate_on_submit():
-        if not service.passwords.verify_password(user.password_hash, form.current.data):
+        try:
+            service.change_own_password(user, form.current.data, form.new.data)
+        except service.WrongPassword:
             form.current.errors = [_("The current password is not right.")]
         else:
-            service.change_password(user, form.new.data)
             sessions.remember_pending(user)
-            db.session.commit()
             return redirect(next_step(user))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
@@ -145,9 +146,8 @@ def enrol():
             form.code.errors = [_("That code is not right. Check the time on your phone and try the new code.")]
         else:
             sessions.start(user)
-            db.session.commit()
             return render_template("accounts/recovery.html", codes=codes, home=home(user))
-    db.session.commit()
+    keep_on_error()  # a secret just begun must outlive a wrong code, or the QR code would change each time
     uri = totp.provisioning_uri(secret, user.username)
     return render_template("accounts/enrol.html", form=form, secret=secret, qr=qr_data_uri(uri)), \
         422 if form.errors else 200
@@ -174,13 +174,12 @@ def second_factor():
             used = service.verify_second_factor(user, form.code.data, clock.now())
         except service.SecondFactorFailed:
             g.sign_in_failed = True
-            audit.record("client", "user.second_factor_failed", "user", user.id)
-            db.session.commit()
+            service.record_failed_second_factor(user)
+            keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
             form.code.errors = [_("That code is not right, or it was already used.")]
         else:
             sessions.start(user)
-            audit.record(f"user:{user.id}", "user.signed_in", "user", user.id, after={"factor": used})
-            db.session.commit()
+            service.record_signed_in(user, used)
             return redirect(safe_next(request.args.get("next")) or home(user))
     return render_template("accounts/code.html", form=form), 422 if form.errors else 200
 
@@ -189,10 +188,7 @@ def second_factor():
 def logout():
     """Sign out, ending every session of this account, wherever it was opened."""
     if current_user.is_authenticated:
-        user = current_user._get_current_object()
-        service.end_sessions(user)
-        audit.record(f"user:{user.id}", "user.signed_out", "user", user.id)
-        db.session.commit()
+        service.sign_out(current_user._get_current_object())
     sessions.end()
     flash(_("You have signed out."), "info")
     return redirect(url_for(".login"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import case, or_, select
 
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.text import clean_text
 from portal.regions.models import Region, RegionLevel
@@ -19,7 +20,7 @@ MAX_QUERY_LENGTH = 40
 CODE_PATTERN = re.compile(r"[0-9]{6}")
 
 
-class RegionNotFound(LookupError):
+class RegionNotFound(NotFound):
     """No division has that code."""
 
 

@@ -23,7 +23,6 @@ def healthz():
     """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
     try:
         db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    except SQLAlchemyError:  # the commit point rolls the failed transaction back: the answer is an error
         return jsonify(status="unavailable", database=False), 503
     return jsonify(status="ok", database=True)

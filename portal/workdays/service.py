@@ -10,7 +10,10 @@ from pathlib import Path
 import chinese_calendar
 from sqlalchemy import delete, select
 
+from portal.errors import Invalid, NotAllowed
 from portal.extensions import db
+from portal.regions import service as regions
+from portal.security import audit
 from portal.workdays.models import CalendarDay, CalendarYear, DayKind
 
 # Fixed-date statutory holidays (国务院《全国年节及纪念日放假办法》, 2024 revision), used only for
@@ -19,8 +22,18 @@ FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
 PACKAGE_SOURCE = "chinesecalendar {version}"
 
 
-class ScheduleInvalid(ValueError):
+class ScheduleInvalid(Invalid):
     """An imported schedule has a row that is not `date,kind,name` with a real date and kind."""
+
+
+class ScheduleNotYours(NotAllowed):
+    """The schedule is national: only an administrator of a province (or wider) may enter it."""
+
+
+def check_may_enter(region_code: str) -> None:
+    """Refuse (ScheduleNotYours) someone whose jurisdiction is narrower than a province."""
+    if len(regions.get(region_code).scope_prefix) > 2:
+        raise ScheduleNotYours(region_code)
 
 
 @dataclass
@@ -115,6 +128,14 @@ def import_text(text: str, source: str, year: int) -> int:
                 db.session.merge(CalendarDay(day=day, kind=kind, name=name[:40]))
     db.session.flush()
     return count
+
+
+def enter_schedule(text: str, source: str, year: int, actor: str) -> int:
+    """Enter a year's schedule as an administrator typed it (see import_text), in the audit trail."""
+    days = import_text(text, source, year)
+    audit.record(actor, "holidays.entered", "calendar_year", year,
+                 after={"days": days, "source": source, "rows": text[:4000]})
+    return days
 
 
 def import_file(path: Path, year: int) -> int:

@@ -9,6 +9,7 @@ import pytest
 from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
+from portal.security import audit
 from tests.support.forms import hidden, post_form as post
 
 NEW_PASSWORD = "钱塘江 lantern-harbour 27"
@@ -78,6 +79,50 @@ def test_failed_sign_ins_are_limited_per_account_from_any_client(client, app, ac
         assert post(client, "/login", username="zhou.handler", password="wrong-password-123").status_code == 422
     other = app.test_client()
     assert post(other, "/login", username="zhou.handler", password=account[1]).status_code == 429
+
+
+def test_failed_sign_ins_are_kept_in_the_audit_trail_although_refused(client, app, account):
+    user_id, one_time = account
+    assert post(client, "/login", username="zhou.handler", password="wrong-password-123").status_code == 422
+    assert post(client, "/login", username="nobody.here", password=one_time).status_code == 422
+    with app.app_context():
+        assert [entry.action for entry in audit.for_object("user", user_id)][-1] == "user.sign_in_failed"
+        assert [entry.action for entry in audit.for_object("user", "unknown")] == ["user.sign_in_failed"]
+
+
+def test_a_supervisor_outside_the_term_is_refused_and_the_refusal_kept(client, app):
+    with app.app_context():
+        user, one_time = service.create_user("out.of.term", "任期外", Role.SUPERVISOR, "330106")
+        db.session.commit()
+    response = post(client, "/login?lang=en", username="out.of.term", password=one_time)
+    assert response.status_code == 422 and "not in force" in response.get_data(as_text=True)
+    with app.app_context():
+        refused = audit.for_object("user", user.id)[-1]
+        assert refused.action == "user.sign_in_failed" and "term" in refused.after
+
+
+def test_wrong_codes_are_kept_in_the_audit_trail(client, app, account):
+    secret = enrolled_client(client, account)
+    page = client.get("/staff/account").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": hidden(page, "csrf_token")})
+    post(client, "/login", username="zhou.handler", password=NEW_PASSWORD)
+    assert post(client, "/login/code", code="000000").status_code == 422
+    with app.app_context():
+        assert audit.for_object("user", account[0])[-1].action == "user.second_factor_failed"
+    assert sign_in(client, secret).status_code == 302
+
+
+def test_the_authenticator_key_outlives_a_wrong_code(client, account):
+    """The key is made on the first visit to the enrolment step, even one that posts a wrong code."""
+    post(client, "/login", username="zhou.handler", password=account[1])
+    post(client, "/login/password", current=account[1], new=NEW_PASSWORD, repeat=NEW_PASSWORD)
+    token = hidden(client.get("/login").get_data(as_text=True), "csrf_token")
+    response = client.post("/login/enrol", data={"csrf_token": token, "code": "000000"})
+    assert response.status_code == 422
+    shown = re.search(r'<span class="mono key">([A-Z2-7 ]+)</span>', response.get_data(as_text=True))
+    assert shown.group(0) in client.get("/login/enrol").get_data(as_text=True)
+    response = post(client, "/login/enrol", code=pyotp.TOTP(shown.group(1).replace(" ", "")).now())
+    assert response.status_code == 200 and response.get_data(as_text=True).count("<li>") >= 10
 
 
 def test_a_used_code_cannot_sign_in_again(client, app, account):

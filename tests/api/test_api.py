@@ -2,6 +2,7 @@
 OpenAPI document that matches the routes."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.api import openapi
+from portal.intake import filing
 from portal.casework.models import Complaint
 from portal.extensions import db
 from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE
@@ -154,6 +156,20 @@ def test_without_a_key_each_request_is_a_new_complaint(client, ctx):
     assert post(client, "/api/v1/complaints", BODY).status_code == 201
     assert post(client, "/api/v1/complaints", BODY).status_code == 201
     assert complaints_count() == before + 2
+
+
+def test_a_retry_after_the_replay_window_is_409_and_the_receipt_is_not_kept_any_longer(client, app):
+    first = post(client, "/api/v1/complaints", BODY, key="late-retry-key-000001").get_json()
+    by_number = select(Complaint).where(Complaint.case_number == first["case_number"])
+    with app.app_context():
+        complaint = db.session.scalar(by_number)
+        complaint.created_at -= filing.REPLAY_WINDOW + dt.timedelta(minutes=1)
+        db.session.commit()
+    late = post(client, "/api/v1/complaints", BODY, key="late-retry-key-000001")
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "already_filed"
+    assert first["receipt"] not in late.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(by_number).receipt_replay is None  # cleared for good although refused
 
 
 def test_a_malformed_key_is_refused(client):

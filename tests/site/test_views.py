@@ -20,6 +20,19 @@ def test_healthz_checks_the_database(client):
     assert response.json == {"status": "ok", "database": True}
 
 
+def test_healthz_says_when_the_database_does_not_answer(client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from portal.extensions import db
+
+    def refuse(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json == {"status": "unavailable", "database": False}
+
+
 @pytest.mark.parametrize("url", ["/", "/institutions", "/no-such-page", "/healthz"])
 def test_security_headers_on_every_response(client, url):
     headers = client.get(url).headers

@@ -17,7 +17,7 @@ import pytest
 
 from portal.casework.models import Category, ComplaintEvent, EventKind, Rating
 from portal.extensions import db
-from portal.stats import queries
+from portal.stats import queries, service
 from tests.support.complaints import file
 
 XIHU, SHANGCHENG = "330106", "330102"
@@ -97,6 +97,22 @@ def test_months_and_their_parsing():
     assert queries.parse_month("2022-13") is None
     assert queries.parse_month("2022-03") == "2022-03"
     assert queries.parse_month("'; drop") is None
+
+
+def test_a_withheld_count_takes_the_smallest_other_county_cell_with_it():
+    month = "2022-03"
+    small, large = queries.Figures(), queries.Figures()
+    small.counts.update(received=2, supervisors_active=1)
+    large.counts.update(received=9, supervisors_active=3)
+    small.categories, large.categories = {Category.UNLICENSED: 2}, {Category.UNLICENSED: 9}
+    table = queries.Table([month], {(SHANGCHENG, month): small, (XIHU, month): large}, [SHANGCHENG, XIHU])
+    hidden = service.withheld(table)
+    assert {(SHANGCHENG, month, "received"), (XIHU, month, "received"),
+            (SHANGCHENG, month, Category.UNLICENSED), (XIHU, month, Category.UNLICENSED)} <= hidden
+    assert (SHANGCHENG, month, "supervisors_active") not in hidden  # supervisors are named in public anyway
+    cells = service.figure_cells(small, SHANGCHENG, month, hidden)
+    assert (cells["received"].text, cells["supervisors_active"].text) == ("<5", "1")
+    assert service.figure_cells(large, XIHU, month, hidden)["received"].text == "—"
 
 
 def test_whole_area_page_shows_counts_and_withholds_small_county_counts(client, march):
