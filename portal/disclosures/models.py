@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,9 +11,7 @@ from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution
 from portal.regions.models import Region
-
-if TYPE_CHECKING:
-    from portal.accounts.models import User
+from portal.workflow import ReviewedMixin, reviewer_not_drafter
 
 
 class PartyType(LabelledEnum):
@@ -104,13 +100,13 @@ class DiscretionRule(Base):
     updated_at: Mapped[created_at]
 
 
-class Disclosure(Base):
+class Disclosure(ReviewedMixin, Base):
     """A penalty decision as published, from draft through legal review; kept forever, shown
     only within its publication period."""
 
     __tablename__ = "disclosures"
     __table_args__ = (
-        CheckConstraint("reviewer_id IS NULL OR reviewer_id <> drafter_id", name="reviewer_not_drafter"),
+        reviewer_not_drafter(),
         CheckConstraint("publication_end >= decision_date", name="period"),
     )
 
@@ -143,13 +139,6 @@ class Disclosure(Base):
     remarks: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[DisclosureState] = mapped_column(value_enum(DisclosureState, 16), default=DisclosureState.DRAFT,
                                                    index=True)
-    drafter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    review_comment: Mapped[str] = mapped_column(Text, default="")
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     # Credit repair (信用修复): the application, the decision, and an early end of publication.
     repair_applied_on: Mapped[dt.date | None] = mapped_column(Date)
     repair_decision: Mapped[RepairDecision | None] = mapped_column(value_enum(RepairDecision, 16))
@@ -160,8 +149,6 @@ class Disclosure(Base):
 
     region: Mapped[Region] = relationship(lazy="raise")
     institution: Mapped[Institution | None] = relationship(lazy="raise")
-    drafter: Mapped["User"] = relationship(lazy="raise", foreign_keys=[drafter_id])
-    reviewer: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[reviewer_id])
 
     @property
     def penalty_list(self) -> list[PenaltyCategory]:

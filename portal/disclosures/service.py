@@ -20,8 +20,11 @@ from portal.accounts.models import Role, User
 from portal.complaints.models import Category
 from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, DiscretionRule, Disclosure, DisclosureState,
                                        Level, PartyType, PenaltyCategory, RepairDecision, Tier)
+from portal import workflow
 from portal.extensions import db
+from portal.errors import NotAllowed, NotFound
 from portal.security import audit
+from portal.workflow import ReasonRequired, Workflow
 
 D = DisclosureState
 
@@ -32,44 +35,20 @@ REPAIR_MINIMUM_MONTHS = {Tier.MINOR: 0, Tier.GENERAL: 3, Tier.SERIOUS: 12}
 MAX_ID = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step on a disclosure: from which states, to which state, by which roles."""
-
-    from_states: frozenset[DisclosureState]
-    to_state: DisclosureState | None  # None: the state stays (an edit, a repair decision)
-    roles: frozenset[Role]
-
-
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
-TRANSITIONS: dict[str, Step] = {
-    "edit": Step(frozenset({D.DRAFT, D.RETURNED}), None, DRAFTERS),
-    "submit": Step(frozenset({D.DRAFT, D.RETURNED}), D.IN_REVIEW, DRAFTERS),
-    "approve": Step(frozenset({D.IN_REVIEW}), D.PUBLISHED, frozenset({Role.REVIEWER})),
-    "return": Step(frozenset({D.IN_REVIEW}), D.RETURNED, frozenset({Role.REVIEWER})),
-    "withdraw": Step(frozenset({D.PUBLISHED}), D.WITHDRAWN, DRAFTERS),
-    "repair": Step(frozenset({D.PUBLISHED}), None, DRAFTERS),
-}
+# Legal review (法制审核) is a formal decision: a certified reviewer other than the drafter.
+STEPS = Workflow("disclosure", "disclosure", [
+    *workflow.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
+    workflow.step("repair", {D.PUBLISHED}, None, DRAFTERS),
+], authors=workflow.drafter)
 
 
-class DisclosureNotFound(LookupError):
+class DisclosureNotFound(NotFound, LookupError):
     """No such disclosure, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or outside the person's jurisdiction."""
-
-
-class OwnDraft(StepNotAllowed):
-    """The drafter may not review their own disclosure (法制审核 by someone else)."""
 
 
 class DecisionNumberTaken(ValueError):
     """Another disclosure already has this decision number."""
-
-
-class ReasonRequired(ValueError):
-    """An outside-range penalty, a return, a withdrawal and a refused repair need written words."""
 
 
 class InvalidPeriod(ValueError):
@@ -89,6 +68,10 @@ class RepairRefused(Exception):
 
 class RuleInvalid(ValueError):
     """A benchmark line that cannot be stored; args[0] names the field."""
+
+
+class RulesNotYours(NotAllowed):
+    """Only administrators of a province (or wider) change the benchmark."""
 
 
 # ---- Periods ----------------------------------------------------------------------------------
@@ -178,7 +161,7 @@ def save_rule(actor: User, violation: Category, circumstance: Circumstance, matt
               rule: DiscretionRule | None = None) -> DiscretionRule:
     """Add a benchmark line, or change one; one line per violation × circumstance."""
     if not may_change_rules(actor):
-        raise StepNotAllowed("rule")
+        raise RulesNotYours("rule")
     if not penalties:
         raise RuleInvalid("penalties")
     if (fine_min is not None or fine_max is not None) and PenaltyCategory.FINE not in penalties:
@@ -215,18 +198,10 @@ def for_staff(user: User, disclosure_id: int) -> Disclosure:
     return disclosure
 
 
-def _may(user: User, step: Step, disclosure: Disclosure | None, region_code: str) -> bool:
-    if not user.active or user.role not in step.roles or not accounts.covers(user, region_code):
-        return False
-    return disclosure is None or disclosure.state in step.from_states
-
-
 def allowed_steps(disclosure: Disclosure, user: User) -> list[str]:
     """The steps the disclosure's state and the person allow now (for the page's forms); the
     drafter never sees the review."""
-    return [name for name, step in TRANSITIONS.items()
-            if _may(user, step, disclosure, disclosure.region_code)
-            and not (name in ("approve", "return") and user.id == disclosure.drafter_id)]
+    return STEPS.allowed(user, disclosure)
 
 
 # ---- Drafting ----------------------------------------------------------------------------------
@@ -298,9 +273,7 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
                now: dt.datetime | None = None) -> Disclosure:
     """Create a draft, or change one while it is a draft or returned; by a handler or an
     administrator of the jurisdiction. Nothing is stored when a rule refuses."""
-    if not _may(actor, TRANSITIONS["edit"], disclosure, data.region_code) or (
-            disclosure is not None and not accounts.covers(actor, disclosure.region_code)):
-        raise StepNotAllowed("edit")
+    STEPS.check(actor, disclosure, "edit", data.region_code)
     data.outside = check_draft(data)
     taken = db.session.scalar(select(Disclosure.id).where(Disclosure.decision_number == data.decision_number))
     if taken is not None and (disclosure is None or taken != disclosure.id):
@@ -327,61 +300,22 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
 
 # ---- Steps -------------------------------------------------------------------------------------
 
-def _step(disclosure: Disclosure, name: str, actor: User) -> Step:
-    step = TRANSITIONS[name]
-    if not _may(actor, step, disclosure, disclosure.region_code):
-        raise StepNotAllowed(name)
-    return step
-
-
-def _moved(disclosure: Disclosure, name: str, actor: User, before: dict, now: dt.datetime, reason: str = "",
-           after: dict | None = None) -> None:
-    db.session.flush()
-    audit.record(f"user:{actor.id}", f"disclosure.{name}", "disclosure", disclosure.id, at=now,
-                 before=before, after={"state": disclosure.state.value, **(after or {})}, reason=reason)
-
-
 def submit(disclosure: Disclosure, actor: User, now: dt.datetime | None = None) -> None:
     """Send a draft (or a returned one) for legal review."""
-    step = _step(disclosure, "submit", actor)
-    before = {"state": disclosure.state.value}
-    disclosure.state = step.to_state
-    _moved(disclosure, "submit", actor, before, now or clock.now())
+    workflow.submit(STEPS, disclosure, actor, now)
 
 
 def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
     """Legal review: approve (it is published now) or return to the drafter with comments. A
     certified reviewer of the jurisdiction who did not draft it."""
-    name = "approve" if approve else "return"
-    step = _step(disclosure, name, reviewer)
-    if reviewer.id == disclosure.drafter_id:
-        raise OwnDraft(name)
-    if not reviewer.certificate_number:
-        raise StepNotAllowed(name)
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ReasonRequired("comment")
-    now = now or clock.now()
-    before = {"state": disclosure.state.value}
-    disclosure.state, disclosure.reviewer_id = step.to_state, reviewer.id
-    disclosure.review_comment, disclosure.reviewed_at = comment, now
-    if approve:
-        disclosure.published_at = now
-    _moved(disclosure, name, reviewer, before, now, reason=comment,
-           after={"reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
+    workflow.review(STEPS, disclosure, reviewer, approve, comment, now, after=lambda: {
+        "reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
 
 
 def withdraw(disclosure: Disclosure, actor: User, reason: str, now: dt.datetime | None = None) -> None:
     """Withdraw a published decision that was revoked or changed; the reason is shown publicly."""
-    step = _step(disclosure, "withdraw", actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("reason")
-    now = now or clock.now()
-    before = {"state": disclosure.state.value}
-    disclosure.state, disclosure.withdrawn_at, disclosure.withdrawal_reason = step.to_state, now, reason
-    _moved(disclosure, "withdraw", actor, before, now, reason=reason)
+    workflow.withdraw(STEPS, disclosure, actor, reason, now)
 
 
 def repair_refusal(disclosure: Disclosure, today: dt.date) -> tuple[str, dt.date | None] | None:
@@ -403,7 +337,7 @@ def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, appr
     """Record a credit-repair application and its decision. An approval ends publication early
     (today), only after the tier's minimum period and never for suspension, closure,
     occupational ban, downgrade or revocation; a refusal needs the reason."""
-    _step(disclosure, "repair", actor)
+    STEPS.check(actor, disclosure, "repair")
     now = now or clock.now()
     today, note = clock.local_date(now), (note or "").strip()
     if disclosure.repair_decision is RepairDecision.APPROVED:
@@ -418,11 +352,15 @@ def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, appr
         raise ReasonRequired("note")
     before = {"repair_decision": disclosure.repair_decision.value if disclosure.repair_decision else "",
               "ended_early_on": str(disclosure.ended_early_on or "")}
-    disclosure.repair_applied_on, disclosure.repair_decided_at, disclosure.repair_note = applied_on, now, note
-    disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
-    disclosure.ended_early_on = today if approve else None
-    _moved(disclosure, "repair_approved" if approve else "repair_refused", actor, before, now, reason=note,
-           after={"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or "")})
+
+    def change(moment: dt.datetime) -> dict:
+        disclosure.repair_applied_on, disclosure.repair_decided_at, disclosure.repair_note = applied_on, moment, note
+        disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
+        disclosure.ended_early_on = today if approve else None
+        return {"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or "")}
+
+    STEPS.take(disclosure, "repair", actor, note, change=change, before=before, now=now,
+               action="repair_approved" if approve else "repair_refused")
 
 
 # ---- Lists -------------------------------------------------------------------------------------

@@ -18,11 +18,14 @@ from portal import clock, richtext
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.disclosures.models import Disclosure, DisclosureState
+from portal import workflow
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions.models import Institution
 from portal.regions import service as regions
 from portal.security import audit
+from portal.workflow import Workflow
 from portal.typical.models import ArticleState, TypicalCase, typical_case_disclosures, typical_case_institutions
 
 A = ArticleState
@@ -31,38 +34,17 @@ MAX_LINKS = 10
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step on an article: from which states, to which state, by which roles."""
-
-    from_states: frozenset[ArticleState]
-    to_state: ArticleState | None  # None: the state stays (an edit)
-    roles: frozenset[Role]
+def _touched(case: TypicalCase, moved: workflow.Moved, actor: User) -> None:
+    """An article's history is its audit trail; a step only marks when it last changed."""
+    case.updated_at = moved.at
 
 
-TRANSITIONS: dict[str, Step] = {
-    "edit": Step(frozenset({A.DRAFT, A.RETURNED}), None, DRAFTERS),
-    "submit": Step(frozenset({A.DRAFT, A.RETURNED}), A.IN_REVIEW, DRAFTERS),
-    "approve": Step(frozenset({A.IN_REVIEW}), A.PUBLISHED, frozenset({Role.REVIEWER})),
-    "return": Step(frozenset({A.IN_REVIEW}), A.RETURNED, frozenset({Role.REVIEWER})),
-    "withdraw": Step(frozenset({A.PUBLISHED}), A.WITHDRAWN, DRAFTERS),
-}
+STEPS = Workflow("typical_case", "typical_case", workflow.review_steps(A, DRAFTERS, {Role.REVIEWER}),
+                 authors=workflow.drafter, history=_touched)
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound, LookupError):
     """No such article, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or outside the person's jurisdiction."""
-
-
-class OwnDraft(StepNotAllowed):
-    """The drafter may not review their own article."""
-
-
-class ReasonRequired(ValueError):
-    """A return and a withdrawal need written words."""
 
 
 class InvalidDraft(ValueError):
@@ -86,17 +68,9 @@ def for_staff(user: User, case_id: int) -> TypicalCase:
     return case
 
 
-def _may(user: User, step: Step, case: TypicalCase | None, region_code: str) -> bool:
-    if not user.active or user.role not in step.roles or not accounts.covers(user, region_code):
-        return False
-    return case is None or case.state in step.from_states
-
-
 def allowed_steps(case: TypicalCase, user: User) -> list[str]:
     """The steps the article's state and the person allow now; the drafter never sees the review."""
-    return [name for name, step in TRANSITIONS.items()
-            if _may(user, step, case, case.region_code)
-            and not (name in ("approve", "return") and user.id == case.drafter_id)]
+    return STEPS.allowed(user, case)
 
 
 def in_jurisdiction(user: User, state: ArticleState | None = None):
@@ -204,9 +178,7 @@ def save_draft(actor: User, data: DraftData, case: TypicalCase | None = None,
                now: dt.datetime | None = None) -> TypicalCase:
     """Create a draft, or change one while it is a draft or returned; by a handler or an
     administrator of the jurisdiction. Nothing is stored when a rule refuses."""
-    if not _may(actor, TRANSITIONS["edit"], case, data.region_code) or (
-            case is not None and not accounts.covers(actor, case.region_code)):
-        raise StepNotAllowed("edit")
+    STEPS.check(actor, case, "edit", data.region_code)
     now = now or clock.now()
     check_draft(actor, data, clock.local_date(now))
     disclosures = _linked(Disclosure, data.disclosure_ids, actor, Disclosure.state == DisclosureState.PUBLISHED)
@@ -228,56 +200,21 @@ def save_draft(actor: User, data: DraftData, case: TypicalCase | None = None,
 
 # ---- Steps -------------------------------------------------------------------------------------
 
-def _step(case: TypicalCase, name: str, actor: User) -> Step:
-    step = TRANSITIONS[name]
-    if not _may(actor, step, case, case.region_code):
-        raise StepNotAllowed(name)
-    return step
-
-
-def _moved(case: TypicalCase, name: str, actor: User, before: str, now: dt.datetime, reason: str = "") -> None:
-    case.updated_at = now
-    db.session.flush()
-    audit.record(f"user:{actor.id}", f"typical_case.{name}", "typical_case", case.id, at=now,
-                 before={"state": before}, after={"state": case.state.value}, reason=reason)
-
-
 def submit(case: TypicalCase, actor: User, now: dt.datetime | None = None) -> None:
     """Send a draft (or a returned one) for review."""
-    step = _step(case, "submit", actor)
-    before, case.state = case.state.value, step.to_state
-    _moved(case, "submit", actor, before, now or clock.now())
+    workflow.submit(STEPS, case, actor, now)
 
 
 def review(case: TypicalCase, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
     """Approve (it is published now) or return to the drafter with comments; by a reviewer of
     the jurisdiction who did not draft it."""
-    name = "approve" if approve else "return"
-    step = _step(case, name, reviewer)
-    if reviewer.id == case.drafter_id:
-        raise OwnDraft(name)
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ReasonRequired("comment")
-    now = now or clock.now()
-    before = case.state.value
-    case.state, case.reviewer_id, case.review_comment, case.reviewed_at = step.to_state, reviewer.id, comment, now
-    if approve:
-        case.published_at = now
-    _moved(case, name, reviewer, before, now, reason=comment)
+    workflow.review(STEPS, case, reviewer, approve, comment, now)
 
 
 def withdraw(case: TypicalCase, actor: User, reason: str, now: dt.datetime | None = None) -> None:
     """Withdraw a published article; its page then shows the reason instead of the text."""
-    step = _step(case, "withdraw", actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("reason")
-    now = now or clock.now()
-    before = case.state.value
-    case.state, case.withdrawn_at, case.withdrawal_reason = step.to_state, now, reason
-    _moved(case, "withdraw", actor, before, now, reason=reason)
+    workflow.withdraw(STEPS, case, actor, reason, now)
 
 
 # ---- Published cases beside other records -------------------------------------------------------

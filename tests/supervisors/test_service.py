@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.complaints.models import Attachment, Category, Complaint, Source
@@ -40,7 +40,7 @@ def test_the_whole_appointment_is_audited_step_by_step(admin, candidate):
     with pytest.raises(service.InvalidStep, match="received_on"):  # not before the notice
         service.record_objection(admin, candidate, today - dt.timedelta(days=1), "早于公示")
     service.record_objection(admin, candidate, today, "反映该候选人在培训机构兼职。")
-    with pytest.raises(service.StepNotAllowed):  # not before the objection period is over
+    with pytest.raises(workflow.StepNotAllowed):  # not before the objection period is over
         service.decide(admin, candidate, True, "", today=today + dt.timedelta(days=7))
     with pytest.raises(service.InvalidStep, match="note"):  # objections were received: say why they fail
         service.decide(admin, candidate, True, "", today=today + dt.timedelta(days=8))
@@ -77,7 +77,7 @@ def test_not_appointing_needs_reasons_and_is_final(admin, candidate):
         service.decide(admin, candidate, False, " ", today=after)
     service.decide(admin, candidate, False, "候选人在校外培训机构任职，存在利益冲突。", today=after)
     assert candidate.state is SupervisorState.REJECTED
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.appoint(admin, candidate, TODAY, dt.date(2029, 5, 31), "杭教监字〔2026〕第103号", "rejected.one")
 
 
@@ -85,7 +85,7 @@ def test_only_administrators_of_the_jurisdiction_appoint(ctx, admin, candidate):
     handler, _ = accounts.create_user("sv.handler", "执法", Role.HANDLER, "330106", "证1")
     outsider, _ = accounts.create_user("xn.sv.admin", "西宁管理员", Role.ADMIN, "630000")
     for user in (handler, outsider):
-        with pytest.raises(service.StepNotAllowed):
+        with pytest.raises(workflow.StepNotAllowed):
             service.publish(user, candidate, 7, TODAY)
     with pytest.raises(service.InvalidStep):
         service.create_candidate(outsider, "330106", "张三", "单位", "职业", "电话")
