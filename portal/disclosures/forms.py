@@ -1,17 +1,20 @@
-"""Forms for penalty disclosures in the back office: the draft, the steps on it, and a line of
-the discretion benchmark."""
+"""Forms for penalty disclosures: the public search, and in the back office the draft, the steps
+on it and a line of the discretion benchmark."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError)
+from wtforms import (DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+                     ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import clock
 from portal.complaints.models import Category
+from portal.disclosures import queries
 from portal.disclosures.models import Circumstance, Level, PartyType, PenaltyCategory, Tier
 from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, StateForm, YuanField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import InvalidIdentifier, normalise_uscc
+from portal.regions.forms import RegionField
 
 TEXT_MAX = 5000
 CHOOSE = _l("Choose")
@@ -227,3 +230,28 @@ class RuleForm(FlaskForm):
             self.fine_max.errors = [_l("The highest fine cannot be lower than the lowest.")]
             return False
         return valid
+
+
+class DisclosureSearchForm(FlaskForm):
+    """Party, decision number or USCC; area, violation, penalty and decision dates (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Party, decision number or unified social credit code"), validators=[Optional()],
+                    filters=[lambda value: clean_text(value)[:queries.MAX_QUERY_LENGTH]],
+                    description=_l("Any part of a name is enough, even one character."))
+    region = RegionField(_l("Area"), validators=[Optional()],
+                         description=_l("A province, city or district name, or its six-digit code."))
+    violation = SelectField(_l("Violation"), validators=[Optional()],
+                            choices=enum_choices(Category, blank=_l("All violations")))
+    penalty = SelectField(_l("Penalty"), validators=[Optional()],
+                          choices=enum_choices(PenaltyCategory, blank=_l("All penalties")))
+    decided_from = DateField(_l("Decided on or after"), validators=[Optional()],
+                             description=_l("For example 2026-01-31."))
+    decided_to = DateField(_l("Decided on or before"), validators=[Optional()],
+                           description=_l("For example 2026-12-31."))
+
+    def validate_decided_to(self, field: DateField) -> None:
+        if field.data and self.decided_from.data and field.data < self.decided_from.data:
+            raise ValidationError(_l("This date is before the first one."))

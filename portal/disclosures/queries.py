@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.complaints.models import Category
 from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory, Tier)
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.text import clean_text
 from portal.identifiers import clean
@@ -27,7 +28,7 @@ FEED_SIZE = 50
 PUBLIC_STATES = (DisclosureState.PUBLISHED, DisclosureState.WITHDRAWN)
 
 
-class DisclosureNotFound(LookupError):
+class DisclosureNotFound(NotFound, LookupError):
     """No disclosure with that id is publicly visible today (or none exists: the same answer)."""
 
 

@@ -234,3 +234,7 @@ class ObservationForm(FlaskForm):
 for _item in CheckItem:
     setattr(ObservationForm, f"check_{_item.value}",
             RadioField(_item.label, choices=enum_choices(CheckResult), validators=[Optional()]))
+
+
+class RemovePhotoForm(FlaskForm):
+    """Taking a photo off a draft: only the CSRF token."""

@@ -19,6 +19,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.complaints import service as intake
 from portal.complaints.models import Category, Source
+from portal.errors import Conflict, NotFound
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.security import audit, crypto
@@ -34,11 +35,11 @@ KINDS = {kind: ext for ext, kind in MEDIA_TYPES.items()}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 
-class ObservationNotFound(LookupError):
+class ObservationNotFound(NotFound, LookupError):
     """Not this supervisor's, not in this jurisdiction, or no such record: one answer for all."""
 
 
-class NotAllowed(Exception):
+class NotAllowed(Conflict):
     """Not in this state, not of this kind, or not by this person (args[0] names the step)."""
 
 

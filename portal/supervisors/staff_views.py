@@ -36,10 +36,7 @@ def _user() -> User:
 
 
 def _supervisor(supervisor_id: int) -> Supervisor:
-    try:
-        return service.for_staff(_user(), supervisor_id)
-    except service.SupervisorNotFound:
-        abort(404)
+    return service.for_staff(_user(), supervisor_id)
 
 
 @bp.get("")
@@ -67,7 +64,6 @@ def new():
         except service.InvalidStep:
             form.region.errors = [_("Choose a district or county inside your own jurisdiction.")]
         else:
-            db.session.commit()
             flash(_("The candidate was added. Publish them for objections next."), "success")
             return redirect(url_for(".detail", supervisor_id=supervisor.id))
     return render_template("supervisors/staff_new.html", form=form), 422 if form.errors else 200
@@ -147,8 +143,6 @@ def step(supervisor_id: int, step: str):
         return _detail_page(supervisor, step, form, 422)
     try:
         result = _run_step(step, supervisor, form)
-    except service.StepNotAllowed:
-        abort(409)
     except service.InvalidStep as exc:
         field = exc.args[0]
         message = STEP_ERRORS[field]()
@@ -157,7 +151,6 @@ def step(supervisor_id: int, step: str):
             message = message % {"first": first.isoformat(), "last": last.isoformat()}
         getattr(form, field).errors = [message]
         return _detail_page(supervisor, step, form, 422)
-    db.session.commit()
     if step == "appoint":
         account = db.session.get(User, supervisor.user_id)
         return render_template("supervisors/staff_appointed.html", user=account, one_time=result,
@@ -202,10 +195,7 @@ def inbox():
 
 
 def _observation(observation_id: int, for_update: bool = False):
-    try:
-        return observations.for_staff(_user(), observation_id, for_update=for_update)
-    except observations.ObservationNotFound:
-        abort(404)
+    return observations.for_staff(_user(), observation_id, for_update=for_update)
 
 
 def _observation_page(observation, reply_form=None, case_form=None, status: int = 200):
@@ -230,11 +220,7 @@ def observation(observation_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _observation_page(found, reply_form=form, status=422)
-    try:
-        observations.reply(_user(), found, form.reply.data)
-    except observations.NotAllowed:
-        abort(409)
-    db.session.commit()
+    observations.reply(_user(), found, form.reply.data)
     flash(_("Your reply was sent to the supervisor."), "success")
     return redirect(url_for(".observation", observation_id=found.id))
 
@@ -247,11 +233,7 @@ def open_case(observation_id: int):
     form = OpenCaseForm()
     if not form.validate_on_submit():
         return _observation_page(found, case_form=form, status=422)
-    try:
-        complaint = observations.open_case(_user(), found, Category(form.category.data), form.description.data)
-    except observations.NotAllowed:
-        abort(409)
-    db.session.commit()
+    complaint = observations.open_case(_user(), found, Category(form.category.data), form.description.data)
     flash(_("Case %(number)s was opened. It is in the cases inbox with the usual time limits.",
             number=complaint.case_number), "success")
     return redirect(url_for(".observation", observation_id=found.id))
@@ -261,8 +243,5 @@ def open_case(observation_id: int):
 @staff_required(*READERS)
 def photo(observation_id: int, photo_id: int):
     """A photo of a submission of the jurisdiction, decrypted, as a download."""
-    try:
-        found, data = observations.photo(_observation(observation_id), photo_id)
-    except observations.ObservationNotFound:
-        abort(404)
+    found, data = observations.photo(_observation(observation_id), photo_id)
     return attachment_response(data, found.media_type, found.filename)

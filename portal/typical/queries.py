@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import Disclosure
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.text import clean_text
 from portal.pagination import Page, paginate
@@ -21,7 +22,7 @@ FEED_SIZE = 50
 PUBLIC_STATES = (ArticleState.PUBLISHED, ArticleState.WITHDRAWN)
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound, LookupError):
     """No article with that id is public (or none exists: the same answer)."""
 
 
