@@ -23,7 +23,7 @@ from tests.inspections.helpers import item as inspection_item, prepare_draw
 from tests.typical.test_staff import draft_case
 from tests.support import files
 from tests.supervisors import helpers as supervisor_helpers
-from portal.supervisors.models import ObservationPhoto
+from portal.observations.models import ObservationPhoto
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
 EVERYONE = STAFF | {Role.SUPERVISOR}

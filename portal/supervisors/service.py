@@ -287,6 +287,6 @@ def active_count(region_prefix: str | None, on: dt.date) -> int:
 def submissions_by_month(months: list[str], region_prefix: str | None) -> dict[tuple[str, str], int]:
     """Submitted patrol records, leads and opinions per (county, "YYYY-MM") in the portal's
     timezone; drafts do not count."""
-    from portal.supervisors.duty import submissions_by_month as counted
+    from portal.observations.duty import submissions_by_month as counted
 
     return counted(months, region_prefix)

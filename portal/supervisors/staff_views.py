@@ -18,10 +18,12 @@ from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.security import audit
 from portal.security.headers import attachment_response
-from portal.supervisors import duty, observations, progress, service
+from portal.observations import duty, progress, service as observations
+from portal.observations.models import Kind
+from portal.supervisors import service
 from portal.supervisors.forms import (AppointForm, AssessmentForm, CandidateForm, DecisionForm, DismissForm,
                                       ObjectionForm, OpenCaseForm, PublishForm, ReplyForm)
-from portal.supervisors.models import AssessmentResult, Kind, Supervisor, SupervisorState
+from portal.supervisors.models import AssessmentResult, Supervisor, SupervisorState
 
 bp = Blueprint("supervisor_staff", __name__, url_prefix="/staff/supervisors")
 

@@ -8,8 +8,10 @@ from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.security import audit, crypto
 from portal.security.attachments import clean
-from portal.supervisors import observations, service
-from portal.supervisors.models import CheckItem, CheckResult, Kind, Supervisor, SupervisorState
+from portal.observations import service as observations
+from portal.observations.models import CheckItem, CheckResult, Kind
+from portal.supervisors import service
+from portal.supervisors.models import Supervisor, SupervisorState
 from tests.support import files
 
 _numbers = iter(range(1, 10_000))

@@ -10,8 +10,10 @@ from portal.accounts.models import Role, User
 from portal.complaints.models import Attachment, Category, Complaint, Source
 from portal.extensions import db
 from portal.security.audit import AuditRecord
-from portal.supervisors import duty, observations, service
-from portal.supervisors.models import AssessmentResult, Kind, ObservationState, SupervisorState
+from portal.observations import duty, service as observations
+from portal.observations.models import Kind, ObservationState
+from portal.supervisors import service
+from portal.supervisors.models import AssessmentResult, SupervisorState
 from tests.supervisors.helpers import appoint, patrol, patrol_data
 
 TODAY = dt.date(2026, 6, 1)

@@ -8,7 +8,8 @@ from portal import clock
 from portal.accounts.models import Role
 from portal.complaints.models import Complaint, Source
 from portal.extensions import db
-from portal.supervisors.models import Observation, Supervisor
+from portal.observations.models import Observation
+from portal.supervisors.models import Supervisor
 from tests.accounts.test_admin_views import make_account, sign_in
 from tests.complaints.helpers import hidden
 from tests.supervisors.test_workspace import record_of, supervisor_client

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.complaints import tracking
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.extensions import db
-from portal.supervisors.models import Observation
+from portal.observations.models import Observation
 
 
 @dataclass(frozen=True)

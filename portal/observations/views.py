@@ -14,11 +14,11 @@ from portal.complaints.uploads import clean_uploads
 from portal.i18n import _, current_locale
 from portal.regions import service as regions
 from portal.security.headers import attachment_response
-from portal.supervisors import duty, observations, progress
-from portal.supervisors.access import supervisor_required
-from portal.supervisors.forms import ObservationForm, RemovePhotoForm
+from portal.observations import duty, progress, service as observations
+from portal.observations.access import supervisor_required
+from portal.observations.forms import ObservationForm, RemovePhotoForm
 from portal.complaints.models import Category
-from portal.supervisors.models import CheckResult, Kind, Observation, ObservationState
+from portal.observations.models import CheckResult, Kind, Observation, ObservationState
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 

@@ -24,8 +24,9 @@ from portal.extensions import db
 from portal.regions import service as regions
 from portal.security import audit, crypto
 from portal.security.attachments import MEDIA_TYPES, CleanFile
-from portal.supervisors.models import (CheckItem, CheckResult, Kind, Observation, ObservationPhoto,
-                                       ObservationState, Supervisor)
+from portal.observations.models import (CheckItem, CheckResult, Kind, Observation, ObservationPhoto,
+                                        ObservationState)
+from portal.supervisors.models import Supervisor
 
 O = ObservationState
 MAX_PHOTOS = intake.MAX_FILES
