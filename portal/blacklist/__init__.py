@@ -1,4 +1,5 @@
-"""The blacklist (黑名单): listing with notice and defence, removal, public list and import."""
+"""The blacklist (黑名单): listing with notice and defence, removal, and the public list (importing
+a list published elsewhere is `portal.blacklist_import`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the public and staff pages; add the import command, menu entries and demo entries."""
+    """Mount the public and staff pages (the import page among them); add menu entries and demo entries."""
     from portal import demo, navigation
     from portal.blacklist import demo as blacklist_demo
-    from portal.blacklist.cli import blacklist_cli
     from portal.blacklist.staff_views import bp as staff_bp
     from portal.blacklist.views import bp as public_bp
     from portal.i18n import _l
@@ -17,7 +17,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
-    app.cli.add_command(blacklist_cli)
     navigation.add(app, navigation.PUBLIC, Link("blacklist.index", _l("Blacklist"), 80, related=("blacklist.detail",)))
     navigation.add(app, navigation.STAFF, Link(
         "blacklist_staff.index", _l("Blacklist"), 90, roles=("admin", "handler", "reviewer"),

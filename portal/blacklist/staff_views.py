@@ -8,7 +8,8 @@ from flask_login import current_user
 from portal import clock, workflow
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.blacklist import history, imports, service
+from portal.blacklist import history, service
+from portal.blacklist_import import service as imports
 from portal.blacklist.forms import ImportForm, ProposalForm, StepForm
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.extensions import db

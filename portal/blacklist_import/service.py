@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal.blacklist import service
-from portal.blacklist.listfile import (COLUMNS, ENGLISH, MAX_ROWS, REQUIRED, FileUnreadable,  # noqa: F401
+from portal.blacklist_import.listfile import (COLUMNS, ENGLISH, MAX_ROWS, REQUIRED, FileUnreadable,  # noqa: F401
                                       SourceRow, key as _key, read, template_csv)
 from portal.blacklist.models import BlacklistEntry, BlacklistReason
 from portal.extensions import db
