@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.complaints import custody
-from portal.disclosures.models import DiscretionRule
+from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.security.attachments import clean
 from tests.accounts.test_admin_views import make_account, sign_in

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.complaints.models import Category
@@ -59,12 +59,6 @@ class Tier(LabelledEnum):
     SERIOUS = "serious", _l("Serious (1 to 3 years)")
 
 
-class Level(LabelledEnum):
-    COUNTY = "county", _l("County education bureau")
-    CITY = "city", _l("City education bureau")
-    PROVINCE = "province", _l("Provincial education department")
-
-
 class DisclosureState(LabelledEnum):
     DRAFT = "draft", _l("Draft")
     IN_REVIEW = "in_review", _l("Waiting for legal review")
@@ -76,28 +70,6 @@ class DisclosureState(LabelledEnum):
 class RepairDecision(LabelledEnum):
     APPROVED = "approved", _l("Approved: publication ends")
     REFUSED = "refused", _l("Refused")
-
-
-class DiscretionRule(Base):
-    """One line of the discretion benchmark (裁量基准) and the enforcement matters catalogue:
-    a violation under a circumstance → the penalties allowed and the fine range."""
-
-    __tablename__ = "discretion_rules"
-    __table_args__ = (
-        UniqueConstraint("violation", "circumstance"),
-        CheckConstraint("fine_min IS NULL OR fine_max IS NULL OR fine_min <= fine_max", name="fine_range"),
-    )
-
-    id: Mapped[intpk]
-    violation: Mapped[Category] = mapped_column(value_enum(Category, 32))
-    circumstance: Mapped[Circumstance] = mapped_column(value_enum(Circumstance, 24))
-    matter: Mapped[str] = mapped_column(String(200))  # 执法事项
-    legal_basis: Mapped[str] = mapped_column(Text)
-    level: Mapped[Level] = mapped_column(value_enum(Level, 16))
-    penalties: Mapped[str] = mapped_column(String(300))  # PenaltyCategory values, comma-separated
-    fine_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    fine_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    updated_at: Mapped[created_at]
 
 
 class Disclosure(ReviewedMixin, Base):

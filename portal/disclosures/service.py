@@ -18,11 +18,12 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.complaints.models import Category
-from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, DiscretionRule, Disclosure, DisclosureState,
-                                       Level, PartyType, PenaltyCategory, RepairDecision, Tier)
+from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, Disclosure, DisclosureState,
+                                       PartyType, PenaltyCategory, RepairDecision, Tier)
 from portal import workflow
+from portal.discretion import service as discretion
 from portal.extensions import db
-from portal.errors import NotAllowed, NotFound
+from portal.errors import NotFound
 from portal.security import audit
 from portal.workflow import ReasonRequired, Workflow
 
@@ -66,14 +67,6 @@ class RepairRefused(Exception):
     when one explains it."""
 
 
-class RuleInvalid(ValueError):
-    """A benchmark line that cannot be stored; args[0] names the field."""
-
-
-class RulesNotYours(NotAllowed):
-    """Only administrators of a province (or wider) change the benchmark."""
-
-
 # ---- Periods ----------------------------------------------------------------------------------
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -104,88 +97,6 @@ def months_between(decision_date: dt.date, end: dt.date) -> int | None:
 def repair_earliest(disclosure: Disclosure) -> dt.date:
     """The first day credit repair may end this publication early."""
     return add_months(disclosure.decision_date, REPAIR_MINIMUM_MONTHS[disclosure.tier])
-
-
-# ---- The discretion benchmark ------------------------------------------------------------------
-
-def rule_penalties(rule: DiscretionRule) -> list[PenaltyCategory]:
-    return [PenaltyCategory(value) for value in rule.penalties.split(",") if value]
-
-
-def benchmark(violation: Category | None, circumstance: Circumstance | None) -> DiscretionRule | None:
-    """The benchmark line for a violation under a circumstance, if admins have entered one."""
-    if violation is None or circumstance is None:
-        return None
-    return db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == violation,
-                                                          DiscretionRule.circumstance == circumstance))
-
-
-def outside_range(rule: DiscretionRule | None, penalties: list[PenaltyCategory],
-                  fine: Decimal | None) -> list[str]:
-    """What falls outside the benchmark: each penalty it does not allow (by value), and
-    "fine_amount" for a fine below its minimum or above its maximum. Empty without a rule."""
-    if rule is None:
-        return []
-    allowed = set(rule_penalties(rule))
-    parts = [penalty.value for penalty in penalties if penalty not in allowed]
-    if fine is not None and PenaltyCategory.FINE in allowed:
-        if (rule.fine_min is not None and fine < rule.fine_min) or (rule.fine_max is not None and fine > rule.fine_max):
-            parts.append("fine_amount")
-    return parts
-
-
-def rules() -> list[DiscretionRule]:
-    """Every benchmark line, by violation and circumstance."""
-    order = {c: i for i, c in enumerate(Circumstance)}
-    found = list(db.session.scalars(select(DiscretionRule)))
-    categories = {c: i for i, c in enumerate(Category)}
-    return sorted(found, key=lambda r: (categories[r.violation], order[r.circumstance]))
-
-
-def may_change_rules(user: User) -> bool:
-    """The benchmark is the same everywhere: only administrators of a province (or wider)."""
-    from portal.regions import service as regions
-
-    return user.active and user.role is Role.ADMIN and len(regions.get(user.region_code).scope_prefix) <= 2
-
-
-def _rule_state(rule: DiscretionRule) -> dict:
-    return {"violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
-            "legal_basis": rule.legal_basis, "level": rule.level.value, "penalties": rule.penalties,
-            "fine_min": str(rule.fine_min if rule.fine_min is not None else ""),
-            "fine_max": str(rule.fine_max if rule.fine_max is not None else "")}
-
-
-def save_rule(actor: User, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
-              level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
-              rule: DiscretionRule | None = None) -> DiscretionRule:
-    """Add a benchmark line, or change one; one line per violation × circumstance."""
-    if not may_change_rules(actor):
-        raise RulesNotYours("rule")
-    if not penalties:
-        raise RuleInvalid("penalties")
-    if (fine_min is not None or fine_max is not None) and PenaltyCategory.FINE not in penalties:
-        raise RuleInvalid("fine_min")
-    for amount in (fine_min, fine_max):
-        if amount is not None and amount < 0:
-            raise RuleInvalid("fine_min")
-    if fine_min is not None and fine_max is not None and fine_min > fine_max:
-        raise RuleInvalid("fine_max")
-    clash = db.session.scalar(select(DiscretionRule.id).where(DiscretionRule.violation == violation,
-                                                              DiscretionRule.circumstance == circumstance))
-    if clash is not None and (rule is None or clash != rule.id):
-        raise RuleInvalid("circumstance")
-    before = _rule_state(rule) if rule is not None else None
-    if rule is None:
-        rule = DiscretionRule()
-        db.session.add(rule)
-    rule.violation, rule.circumstance, rule.matter, rule.legal_basis = violation, circumstance, matter, legal_basis
-    rule.level, rule.penalties = level, ",".join(p.value for p in PenaltyCategory if p in penalties)
-    rule.fine_min, rule.fine_max, rule.updated_at = fine_min, fine_max, clock.now()
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "discretion.changed" if before else "discretion.added", "discretion_rule",
-                 rule.id, before=before, after=_rule_state(rule))
-    return rule
 
 
 # ---- Finding disclosures -----------------------------------------------------------------------
@@ -263,7 +174,8 @@ def check_draft(data: DraftData) -> list[str]:
         raise InvalidDraft("fine_amount")
     if data.valid_until is not None and data.valid_until < data.decision_date:
         raise InvalidDraft("valid_until")
-    outside = outside_range(benchmark(data.violation, data.circumstance), data.penalties, data.fine_amount)
+    outside = discretion.outside_range(discretion.benchmark(data.violation, data.circumstance), data.penalties,
+                                       data.fine_amount)
     if outside and not data.outside_range_reason.strip():
         raise ReasonRequired("outside_range_reason")
     return outside

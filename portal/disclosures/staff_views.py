@@ -12,8 +12,11 @@ from portal.accounts.models import Role
 from portal.complaints import queries as complaints
 from portal.complaints.models import Category
 from portal.disclosures import service
-from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, RuleForm, SubmitForm, WithdrawForm
-from portal.disclosures.models import Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType
+from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, SubmitForm, WithdrawForm
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType
+from portal.discretion import service as catalogue
+from portal.discretion.forms import RuleForm
+from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.i18n import _, _l
 from portal.institutions import service as institutions
@@ -132,8 +135,8 @@ def _draft_data(form: DisclosureForm) -> service.DraftData | None:
 
 def _outside(form: DisclosureForm, rule: DiscretionRule | None) -> list[str]:
     if form.fine_amount.errors:
-        return service.outside_range(rule, form.chosen_penalties, None)
-    return service.outside_range(rule, form.chosen_penalties, form.fine_amount.data)
+        return catalogue.outside_range(rule, form.chosen_penalties, None)
+    return catalogue.outside_range(rule, form.chosen_penalties, form.fine_amount.data)
 
 
 def _save(form: DisclosureForm, disclosure: Disclosure | None):
@@ -142,7 +145,7 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
     if request.form.get("action") == "benchmark":
         return None
     valid = form.validate_on_submit()
-    rule = service.benchmark(form.chosen_violation, form.chosen_circumstance)
+    rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
     if _outside(form, rule) and not form.outside_range_reason.data:
         form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
         valid = False
@@ -165,9 +168,9 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
 
 
 def _form_page(form: DisclosureForm, disclosure: Disclosure | None, status: int):
-    rule = service.benchmark(form.chosen_violation, form.chosen_circumstance)
+    rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
     return render_template("disclosures/staff_form.html", form=form, disclosure=disclosure, rule=rule,
-                           rule_penalties=service.rule_penalties(rule) if rule else [],
+                           rule_penalties=catalogue.rule_penalties(rule) if rule else [],
                            outside=_outside(form, rule), tier_months=service.TIER_MONTHS), status
 
 
@@ -195,8 +198,8 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     if form is None and "edit" in steps:
         form = DisclosureForm(counties=_counties(user), data=_prefill(disclosure))
     forms = PAGES.forms_for(disclosure, failed, failed_form)
-    rule = service.benchmark(disclosure.violation, disclosure.circumstance)
-    shown_rule = service.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
+    rule = catalogue.benchmark(disclosure.violation, disclosure.circumstance)
+    shown_rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
     from portal.complaints.models import Complaint
     case = db.session.get(Complaint, disclosure.complaint_id) if disclosure.complaint_id else None
     from portal.accounts.models import User
@@ -205,8 +208,8 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     return render_template(
         "disclosures/staff_detail.html", disclosure=disclosure, form=form, steps=steps, forms=forms,
         failed=failed, message=message, rule=shown_rule, stored_rule=rule,
-        rule_penalties=service.rule_penalties(shown_rule) if shown_rule else [],
-        outside=_outside(form, shown_rule) if form else service.outside_range(
+        rule_penalties=catalogue.rule_penalties(shown_rule) if shown_rule else [],
+        outside=_outside(form, shown_rule) if form else catalogue.outside_range(
             rule, disclosure.penalty_list, disclosure.fine_amount),
         tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
         own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
@@ -298,8 +301,8 @@ def repair(disclosure_id: int):
 @staff_required(*ROLES)
 def discretion():
     """The discretion benchmark: what each violation under each circumstance allows."""
-    return render_template("disclosures/staff_discretion.html", rules=service.rules(),
-                           may_change=service.may_change_rules(_user()), penalties_of=service.rule_penalties)
+    return render_template("disclosures/staff_discretion.html", rules=catalogue.rules(),
+                           may_change=catalogue.may_change_rules(_user()), penalties_of=catalogue.rule_penalties)
 
 
 def _rule_page(form: RuleForm, rule: DiscretionRule | None, status: int):
@@ -310,12 +313,12 @@ def _store_rule(form: RuleForm, rule: DiscretionRule | None):
     if not form.validate_on_submit():
         return None
     try:
-        return service.save_rule(
+        return catalogue.save_rule(
             _user(), Category(form.violation.data), Circumstance(form.circumstance.data), form.matter.data,
-            form.legal_basis.data, next(level for level in service.Level if level.value == form.level.data),
-            [p for p in service.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
+            form.legal_basis.data, next(level for level in catalogue.Level if level.value == form.level.data),
+            [p for p in catalogue.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
             form.fine_max.data, rule)
-    except service.RuleInvalid as exc:
+    except catalogue.RuleInvalid as exc:
         messages = {"circumstance": _("The benchmark already has a line for this violation and circumstances: "
                                       "edit that one."),
                     "penalties": _("Choose at least one penalty category."),
@@ -328,7 +331,7 @@ def _store_rule(form: RuleForm, rule: DiscretionRule | None):
 @staff_required(Role.ADMIN)
 def new_rule():
     """Add a line to the benchmark (province administrators)."""
-    if not service.may_change_rules(_user()):
+    if not catalogue.may_change_rules(_user()):
         abort(403)  # before the form is shown, not only when it is sent
     form = RuleForm()
     saved = _store_rule(form, None) if request.method == "POST" else None
@@ -342,15 +345,11 @@ def new_rule():
 @staff_required(Role.ADMIN)
 def edit_rule(rule_id: int):
     """Change a line of the benchmark (province administrators)."""
-    if not service.may_change_rules(_user()):
-        abort(403)
-    rule = db.session.get(DiscretionRule, rule_id) if 1 <= rule_id <= service.MAX_ID else None
-    if rule is None:
-        abort(404)
+    rule = catalogue.for_change(_user(), rule_id)
     data = None if request.method == "POST" else {
         "violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
         "legal_basis": rule.legal_basis, "level": rule.level.value,
-        "penalties": [p.value for p in service.rule_penalties(rule)], "fine_min": rule.fine_min,
+        "penalties": [p.value for p in catalogue.rule_penalties(rule)], "fine_min": rule.fine_min,
         "fine_max": rule.fine_max}
     form = RuleForm(data=data)
     saved = _store_rule(form, rule) if request.method == "POST" else None

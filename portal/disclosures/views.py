@@ -13,6 +13,7 @@ from portal.complaints.models import Category
 from portal.csvexport import to_csv
 from portal.disclosures import queries
 from portal.disclosures.forms import DisclosureSearchForm
+from portal.discretion import service as discretion
 from portal.disclosures.models import PenaltyCategory
 from portal.i18n import _, current_locale
 from portal.pagination import parse_page_number
@@ -137,5 +138,5 @@ def feed():
 @public_cache(300)
 def matters():
     """The enforcement matters catalogue: each matter, its basis, level and penalty range."""
-    return render_template("disclosures/matters.html", groups=queries.matters(),
-                           penalty_labels=queries.penalty_labels)
+    return render_template("disclosures/matters.html", groups=discretion.matters(),
+                           penalty_labels=discretion.rule_penalties)

@@ -13,8 +13,10 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.complaints.models import Category
 from portal.disclosures import demo, service
-from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
-                                       PenaltyCategory as P, RepairDecision, Tier)
+from portal.disclosures.models import (Circumstance, Disclosure, DisclosureState, PartyType, PenaltyCategory as P,
+                                       RepairDecision, Tier)
+from portal.discretion import demo as discretion_demo, service as catalogue
+from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.security.audit import AuditRecord, for_object
 from tests.accounts.test_admin_views import make_account, sign_in
@@ -85,18 +87,18 @@ def test_months_outside_the_tier_are_refused(people):
 # ---- The benchmark -----------------------------------------------------------------------------
 
 def test_the_seeded_benchmark_and_what_falls_outside(ctx):
-    serious = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS)
-    worst = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
+    serious = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS)
+    worst = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
     assert serious.fine_max == Decimal("50000") and serious.legal_basis == demo.ORDER_53
     assert (worst.fine_min, worst.fine_max) == (Decimal("50000"), Decimal("100000"))
-    assert service.outside_range(serious, [P.WARNING, P.FINE], Decimal("50000")) == []
-    assert service.outside_range(serious, [P.FINE], Decimal("50000.01")) == ["fine_amount"]
-    assert service.outside_range(worst, [P.FINE], Decimal("49999")) == ["fine_amount"]
-    assert service.outside_range(serious, [P.CLOSURE, P.FINE], Decimal("100")) == ["closure"]
-    minor = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR)
-    assert service.outside_range(minor, [P.FINE], Decimal("1")) == ["fine"]
-    assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR) is None  # admins enter the rest
-    assert demo.seed_rules() == 0  # idempotent
+    assert catalogue.outside_range(serious, [P.WARNING, P.FINE], Decimal("50000")) == []
+    assert catalogue.outside_range(serious, [P.FINE], Decimal("50000.01")) == ["fine_amount"]
+    assert catalogue.outside_range(worst, [P.FINE], Decimal("49999")) == ["fine_amount"]
+    assert catalogue.outside_range(serious, [P.CLOSURE, P.FINE], Decimal("100")) == ["closure"]
+    minor = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR)
+    assert catalogue.outside_range(minor, [P.FINE], Decimal("1")) == ["fine"]
+    assert catalogue.benchmark(Category.UNLICENSED, Circumstance.MINOR) is None  # admins enter the rest
+    assert discretion_demo.seed_rules() == 0  # idempotent
 
 
 def test_outside_range_penalty_needs_a_reason(people):
