@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 from flask import abort, flash, redirect, url_for
-from sqlalchemy import CheckConstraint, ForeignKey, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Select, Text, func, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal import clock
@@ -31,7 +31,10 @@ from portal.accounts.models import Role, User
 from portal.db import UTCDateTime
 from portal.errors import Conflict, Invalid
 from portal.extensions import db
+from portal.regions import service as regions
 from portal.security import audit
+
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer are not looked up (PostgreSQL would refuse them)
 
 
 class StepNotAllowed(Conflict):
@@ -90,6 +93,30 @@ def require(user: User, roles: Iterable[Role], name: str, region_code: str | Non
     if not user.active or user.role not in roles or (region_code is not None
                                                      and not accounts.covers(user, region_code)):
         raise StepNotAllowed(name)
+
+
+def in_jurisdiction(model: Any, user: User, state: Enum | None = None) -> Select:
+    """The query for a feature's records inside the person's jurisdiction, in one state or all."""
+    query = select(model).where(model.region_code.startswith(regions.get(user.region_code).scope_prefix))
+    return query if state is None else query.where(model.state == state)
+
+
+def counts(model: Any, user: User, states: Iterable[Enum]) -> dict[Enum, int]:
+    """How many of the jurisdiction's records are in each state."""
+    prefix = regions.get(user.region_code).scope_prefix
+    found = dict(db.session.execute(select(model.state, func.count()).where(model.region_code.startswith(prefix))
+                                    .group_by(model.state)).all())
+    return {state: found.get(state, 0) for state in states}
+
+
+def for_staff(model: Any, user: User, record_id: int, missing: type[Exception], *options: Any) -> Any:
+    """A record inside the person's jurisdiction (its relationships in `options` loaded), else
+    `missing`: the same answer for a record that does not exist and one of another region."""
+    record = db.session.scalar(select(model).where(model.id == record_id).options(*options)) \
+        if 1 <= record_id <= MAX_ID else None
+    if record is None or not accounts.covers(user, record.region_code):
+        raise missing(record_id)
+    return record
 
 
 def no_authors(record: Any) -> set[int]:

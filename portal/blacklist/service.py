@@ -2,8 +2,9 @@
 removal after review; and entries of a list published elsewhere: listed at once from the command
 line, awaiting a second person's review when an officer uploads them.
 
-The allowed steps are one table (`STEP_TABLE`, taken through `portal.workflow`) used by the staff pages and the import alike;
-every step writes a BlacklistEvent and an audit record (object type "blacklist_entry").
+The allowed steps are one table (`STEP_TABLE`, taken through `portal.workflow`) used by the staff
+pages and the import alike; every step writes a BlacklistEvent and an audit record (object type
+"blacklist_entry").
 Nothing is deleted. Services flush, never commit.
 """
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
-from portal import clock
-from portal.accounts import service as accounts
+from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
 from portal.complaints.deadlines import Rule, Unit, add_period
-from portal import workflow
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.text import clean_text
@@ -31,7 +30,7 @@ from portal.workflow import StepNotAllowed, Workflow, step
 
 B = BlacklistState
 GRAM_KIND = "blacklist"
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 # The operator may state its case (陈述申辩) before it is listed; officers may set another date.
 DEFENCE_PERIOD = Rule(5, Unit.WORKING_DAYS, "行政处罚法 第四十四条、第四十五条（陈述、申辩）")
 # Every state but the two ends: an operator in one of these may not be proposed or imported again.
@@ -96,10 +95,7 @@ class EntryData:
 
 def for_staff(user: User, entry_id: int) -> BlacklistEntry:
     """An entry inside the user's jurisdiction (else not found)."""
-    entry = db.session.get(BlacklistEntry, entry_id) if 1 <= entry_id <= MAX_ID else None
-    if entry is None or not accounts.covers(user, entry.region_code):
-        raise EntryNotFound(entry_id)
-    return entry
+    return workflow.for_staff(BlacklistEntry, user, entry_id, EntryNotFound)
 
 
 def open_duplicate(uscc: str | None, name: str, region_code: str) -> int | None:
@@ -290,19 +286,13 @@ def take(entry: BlacklistEntry, name: str, actor: User, note: str = "", defence_
 
 def in_jurisdiction(user: User, state: BlacklistState | None = None):
     """The query for the jurisdiction's entries, latest change first."""
-    prefix = regions.get(user.region_code).scope_prefix
-    query = select(BlacklistEntry).where(BlacklistEntry.region_code.startswith(prefix))
-    if state is not None:
-        query = query.where(BlacklistEntry.state == state)
-    return query.order_by(BlacklistEntry.updated_at.desc(), BlacklistEntry.id.desc())
+    return workflow.in_jurisdiction(BlacklistEntry, user, state).order_by(BlacklistEntry.updated_at.desc(),
+                                                                          BlacklistEntry.id.desc())
 
 
 def counts(user: User) -> dict[BlacklistState, int]:
     """How many entries of the jurisdiction are in each state."""
-    prefix = regions.get(user.region_code).scope_prefix
-    found = dict(db.session.execute(select(BlacklistEntry.state, func.count()).where(
-        BlacklistEntry.region_code.startswith(prefix)).group_by(BlacklistEntry.state)).all())
-    return {state: found.get(state, 0) for state in BlacklistState}
+    return workflow.counts(BlacklistEntry, user, BlacklistState)
 
 
 def history(entry: BlacklistEntry) -> list[BlacklistEvent]:

@@ -14,13 +14,14 @@ from portal.complaints.models import Category
 from portal.disclosures.models import (Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory, Tier)
 from portal.errors import NotFound
+from portal import workflow
 from portal.extensions import db
 from portal.text import clean_text
 from portal.identifiers import clean
 from portal.pagination import Page, paginate
 from portal.regions.models import Region
 
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MAX_QUERY_LENGTH = 100
 USCC_FRAGMENT = re.compile(r"^[0-9A-Z]{4,18}$")
 EXPORT_LIMIT = 10_000

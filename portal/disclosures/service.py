@@ -14,13 +14,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock
-from portal.accounts import service as accounts
+from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.complaints.models import Category
 from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, Disclosure, DisclosureState,
                                        PartyType, PenaltyCategory, RepairDecision, Tier)
-from portal import workflow
 from portal.discretion import service as discretion
 from portal.extensions import db
 from portal.errors import NotFound
@@ -33,7 +31,6 @@ D = DisclosureState
 TIER_MONTHS = {Tier.MINOR: (1, 3), Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
 # Credit repair may end publication early only this many months after the decision.
 REPAIR_MINIMUM_MONTHS = {Tier.MINOR: 0, Tier.GENERAL: 3, Tier.SERIOUS: 12}
-MAX_ID = 2**31 - 1
 
 
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
@@ -103,10 +100,7 @@ def repair_earliest(disclosure: Disclosure) -> dt.date:
 
 def for_staff(user: User, disclosure_id: int) -> Disclosure:
     """A disclosure inside the user's jurisdiction (else not found)."""
-    disclosure = db.session.get(Disclosure, disclosure_id) if 1 <= disclosure_id <= MAX_ID else None
-    if disclosure is None or not accounts.covers(user, disclosure.region_code):
-        raise DisclosureNotFound(disclosure_id)
-    return disclosure
+    return workflow.for_staff(Disclosure, user, disclosure_id, DisclosureNotFound)
 
 
 def allowed_steps(disclosure: Disclosure, user: User) -> list[str]:
@@ -279,23 +273,12 @@ def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, appr
 
 def in_jurisdiction(user: User, state: DisclosureState | None = None):
     """The query for the jurisdiction's disclosures, newest decision first."""
-    from portal.regions import service as regions
-
-    prefix = regions.get(user.region_code).scope_prefix
-    query = select(Disclosure).where(Disclosure.region_code.startswith(prefix))
-    if state is not None:
-        query = query.where(Disclosure.state == state)
-    return query.order_by(Disclosure.decision_date.desc(), Disclosure.id.desc())
+    return workflow.in_jurisdiction(Disclosure, user, state).order_by(Disclosure.decision_date.desc(),
+                                                                      Disclosure.id.desc())
 
 
 def counts(user: User) -> dict[DisclosureState, int]:
     """How many disclosures of the jurisdiction are in each state."""
-    from sqlalchemy import func
+    return workflow.counts(Disclosure, user, DisclosureState)
 
-    from portal.regions import service as regions
 
-    prefix = regions.get(user.region_code).scope_prefix
-    rows = db.session.execute(select(Disclosure.state, func.count()).where(
-        Disclosure.region_code.startswith(prefix)).group_by(Disclosure.state)).all()
-    found = dict(rows)
-    return {state: found.get(state, 0) for state in DisclosureState}

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.complaints.deadlines import Rule, Unit, add_period
-from portal import workflow
 from portal.errors import Conflict, NotFound
 from portal.extensions import db
 from portal.inspections import algorithm, directories
@@ -32,7 +31,7 @@ from portal.workflow import StepNotAllowed, Workflow, step
 
 S = DrawState
 MANAGERS = frozenset({Role.ADMIN, Role.HANDLER})
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MIN_INSPECTORS = 2
 # Results are published within 20 working days of the draw (DOMAIN.md).
 RESULTS_RULE = Rule(20, Unit.WORKING_DAYS, "双随机、一公开：抽查结果20个工作日内公示")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.complaints import service as intake
@@ -30,7 +30,7 @@ from portal.supervisors.models import Supervisor
 
 O = ObservationState
 MAX_PHOTOS = intake.MAX_FILES
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 HANDLERS = frozenset({Role.ADMIN, Role.HANDLER})
 KINDS = {kind: ext for ext, kind in MEDIA_TYPES.items()}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}

@@ -1,9 +1,9 @@
 """Appointing social supervisors and their terms: candidate → published for objections →
 cleared or not appointed → appointed for a term → dismissed (or the term ends by itself).
 
-The allowed steps are one table (`STEPS`, taken through `portal.workflow`); every step writes an audit record (object type
-"supervisor"). The account works only during the term: `may_sign_in` is checked at sign-in and on
-every request. Services flush, never commit.
+The allowed steps are one table (`STEPS`, taken through `portal.workflow`); every step writes an
+audit record (object type "supervisor"). The account works only during the term: `may_sign_in` is
+checked at sign-in and on every request. Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal import workflow
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.regions import service as regions
@@ -30,7 +29,6 @@ NOTICE_DAYS = (5, 30)
 NOTICE_DAYS_DEFAULT = 7
 # A term is 2 to 3 years (一期一聘).
 TERM_YEARS = (2, 3)
-MAX_ID = 2**31 - 1
 
 
 ADMINS = {Role.ADMIN}
@@ -94,30 +92,20 @@ def may_sign_in(user: User, today: dt.date | None = None) -> bool:
 
 # ---- Staff: reading ------------------------------------------------------------------------------
 
-def _scope(user: User):
-    return Supervisor.region_code.startswith(regions.get(user.region_code).scope_prefix)
-
-
 def in_jurisdiction(user: User, state: SupervisorState | None = None) -> list[Supervisor]:
     """The jurisdiction's supervisors and candidates, newest first."""
-    query = select(Supervisor).where(_scope(user)).options(selectinload(Supervisor.region))
-    if state is not None:
-        query = query.where(Supervisor.state == state)
+    query = workflow.in_jurisdiction(Supervisor, user, state).options(selectinload(Supervisor.region))
     return list(db.session.scalars(query.order_by(Supervisor.id.desc())))
 
 
 def counts(user: User) -> dict[SupervisorState, int]:
-    rows = db.session.execute(select(Supervisor.state, func.count()).where(_scope(user)).group_by(Supervisor.state))
-    found = dict(rows.all())
-    return {state: found.get(state, 0) for state in SupervisorState}
+    """How many supervisors and candidates of the jurisdiction are in each state."""
+    return workflow.counts(Supervisor, user, SupervisorState)
 
 
 def for_staff(user: User, supervisor_id: int) -> Supervisor:
     """One supervisor of the person's jurisdiction, or SupervisorNotFound."""
-    found = db.session.get(Supervisor, supervisor_id) if 0 < supervisor_id <= MAX_ID else None
-    if found is None or not accounts.covers(user, found.region_code):
-        raise SupervisorNotFound(supervisor_id)
-    return found
+    return workflow.for_staff(Supervisor, user, supervisor_id, SupervisorNotFound)
 
 
 def contact(supervisor: Supervisor) -> str:

@@ -83,8 +83,8 @@ def _detail_page(supervisor: Supervisor, failed: str | None = None, failed_form=
         "supervisors/staff_detail.html", supervisor=supervisor, forms=forms, failed=failed, today=today,
         contact=service.contact(supervisor), objections=service.objections(supervisor), account=account,
         assessments=service.assessments(supervisor), place=regions.get(supervisor.region_code),
-        steps=service.STEPS.possible(supervisor),
-        may_act=_user().role is Role.ADMIN, notice_over=supervisor.notice_end is not None and today > supervisor.notice_end,
+        steps=service.STEPS.possible(supervisor), may_act=_user().role is Role.ADMIN,
+        notice_over=supervisor.notice_end is not None and today > supervisor.notice_end,
         audit_entries=audit.for_object("supervisor", supervisor.id)), status
 
 

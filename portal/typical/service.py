@@ -11,25 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import clock, richtext
+from portal import clock, richtext, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.disclosures.models import Disclosure, DisclosureState
-from portal import workflow
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions.models import Institution
-from portal.regions import service as regions
 from portal.security import audit
 from portal.workflow import Workflow
 from portal.typical.models import ArticleState, TypicalCase, typical_case_disclosures, typical_case_institutions
 
 A = ArticleState
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MAX_LINKS = 10
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
 
@@ -60,12 +58,8 @@ class LinkNotFound(LookupError):
 
 def for_staff(user: User, case_id: int) -> TypicalCase:
     """An article inside the user's jurisdiction, its links loaded (else not found)."""
-    case = db.session.scalar(select(TypicalCase).where(TypicalCase.id == case_id).options(
-        selectinload(TypicalCase.disclosures), selectinload(TypicalCase.institutions))) \
-        if 1 <= case_id <= MAX_ID else None
-    if case is None or not accounts.covers(user, case.region_code):
-        raise CaseNotFound(case_id)
-    return case
+    return workflow.for_staff(TypicalCase, user, case_id, CaseNotFound,
+                              selectinload(TypicalCase.disclosures), selectinload(TypicalCase.institutions))
 
 
 def allowed_steps(case: TypicalCase, user: User) -> list[str]:
@@ -75,19 +69,13 @@ def allowed_steps(case: TypicalCase, user: User) -> list[str]:
 
 def in_jurisdiction(user: User, state: ArticleState | None = None):
     """The query for the jurisdiction's articles, newest case first."""
-    prefix = regions.get(user.region_code).scope_prefix
-    query = select(TypicalCase).where(TypicalCase.region_code.startswith(prefix))
-    if state is not None:
-        query = query.where(TypicalCase.state == state)
-    return query.order_by(TypicalCase.case_date.desc(), TypicalCase.id.desc())
+    return workflow.in_jurisdiction(TypicalCase, user, state).order_by(TypicalCase.case_date.desc(),
+                                                                       TypicalCase.id.desc())
 
 
 def counts(user: User) -> dict[ArticleState, int]:
     """How many articles of the jurisdiction are in each state."""
-    prefix = regions.get(user.region_code).scope_prefix
-    found = dict(db.session.execute(select(TypicalCase.state, func.count()).where(
-        TypicalCase.region_code.startswith(prefix)).group_by(TypicalCase.state)).all())
-    return {state: found.get(state, 0) for state in ArticleState}
+    return workflow.counts(TypicalCase, user, ArticleState)
 
 
 # ---- Links -------------------------------------------------------------------------------------
