@@ -1,8 +1,9 @@
 """Penalty disclosures in the back office: drafting against the discretion benchmark, legal
 review by someone other than the drafter, publication, withdrawal and credit repair.
 
-The allowed steps are one table (`TRANSITIONS`); every change writes an audit record
-(object type "disclosure", or "discretion_rule" for the benchmark). Services flush, never commit.
+The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`
+and credit repair); every change writes an audit record (object type "disclosure"); the benchmark
+itself is `portal.discretion`. Services flush, never commit.
 """
 from __future__ import annotations
 

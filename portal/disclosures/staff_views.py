@@ -227,6 +227,8 @@ def detail(disclosure_id: int):
         return _detail_page(disclosure)
     if user.role not in DRAFTERS:
         abort(403)
+    if not service.STEPS.may(user, disclosure, "edit"):
+        abort(409)  # "Show the benchmark" stores nothing, so no service call would refuse it
     form = DisclosureForm(counties=_counties(user))
     saved = _save(form, disclosure)
     if saved is not None:

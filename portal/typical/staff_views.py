@@ -169,6 +169,8 @@ def detail(typical_case_id: int):
         return _detail_page(case)
     if user.role not in DRAFTERS:
         abort(403)
+    if not service.STEPS.may(user, case, "edit"):
+        abort(409)  # a preview stores nothing, so no service call would refuse it
     return _editor_response(CaseForm(places=_places(user)), case)
 
 
