@@ -129,16 +129,20 @@ class Workflow:
 
     `object_type` and `prefix` name the audit records ("<prefix>.<action>"); `region` gives the
     record's region for the jurisdiction check; `authors` the people who may not take an
-    `other_than_author` step now; `history` records the feature's timeline entry for a move
-    and returns it (None: the audit record is the history)."""
+    `other_than_author` step now; `guard(user, record, step)` any further condition of the
+    feature's on who may take a step (casework's "only from a wider jurisdiction"); `history`
+    records the feature's timeline entry for a move and returns it (None: the audit record is the
+    history). A feature whose steps carry more data (a timeline kind, public or not) subclasses
+    `Step`; the engine reads only the fields above."""
 
     def __init__(self, object_type: str, prefix: str, steps: Iterable[Step], *,
                  region: Callable[[Any], str] = attrgetter("region_code"),
                  authors: Callable[[Any], set[int]] = no_authors,
+                 guard: Callable[[User, Any, Step], bool] | None = None,
                  history: Callable[[Any, Moved, User], Any] | None = None) -> None:
         self.object_type, self.prefix = object_type, prefix
         self.steps = {s.name: s for s in steps}
-        self.region, self.authors, self.history = region, authors, history
+        self.region, self.authors, self.guard, self.history = region, authors, guard, history
 
     def __getitem__(self, name: str) -> Step:
         return self.steps[name]
@@ -171,6 +175,8 @@ class Workflow:
         require(user, found.roles, name, self.region(record) if record is not None else region_code)
         if record is not None and region_code is not None:
             require(user, found.roles, name, region_code)  # an edit that moves the record elsewhere
+        if record is not None and self.guard is not None and not self.guard(user, record, found):
+            raise StepNotAllowed(name)
         if record is not None and found.other_than_author and user.id in self.authors(record):
             raise OwnWork(name)
         if found.certificate and not user.certificate_number:

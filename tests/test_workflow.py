@@ -79,7 +79,8 @@ def test_a_step_moves_the_state_records_the_history_and_audits_it(people):
     record = Record(id=9001)
     moved = FLOW.take(record, "warn", people["handler"], "  first warning  ", now=NOW)
     assert record.state is Light.AMBER
-    assert (moved.from_state, moved.to_state, moved.reason, moved.at) == (Light.GREEN, Light.AMBER, "first warning", NOW)
+    assert (moved.from_state, moved.to_state, moved.at) == (Light.GREEN, Light.AMBER, NOW)
+    assert moved.reason == "first warning"
     assert moved.entry == record.changed[0] == f"green->amber by {people['handler'].id}: first warning"
     [entry] = for_object("test_light", record.id)
     assert (entry.action, entry.actor, entry.reason) == ("light.warn", f"user:{people['handler'].id}", "first warning")
@@ -162,6 +163,17 @@ def test_allowed_and_possible_steps(people):
     assert FLOW.allowed(people["reviewer"], record) == []
     assert FLOW.allowed(people["far"], record) == []
     assert FLOW.possible(record) == ["warn", "note"]
+
+
+def test_the_features_own_guard_refuses_too(people):
+    guarded = workflow.Workflow("test_light", "light", STEPS,
+                                guard=lambda user, record, found: user.region_code != "330106")
+    record = Record(id=9016)
+    assert guarded.allowed(people["handler"], record) == []
+    with pytest.raises(workflow.StepNotAllowed):
+        guarded.take(record, "warn", people["handler"], now=NOW)
+    assert record.state is Light.GREEN and actions(record) == []
+    assert FLOW.allowed(people["handler"], record) == ["warn", "note"]
 
 
 def test_require_checks_who_starts_a_record(people):
