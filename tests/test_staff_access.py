@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.custody import service as custody
-from portal.disclosures.models import DiscretionRule
+from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.security.attachments import clean
 from tests.support.accounts import staff_user
@@ -23,7 +23,7 @@ from tests.support.inspections import item as inspection_item, prepare_draw
 from tests.support.typical import draft_case
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
-from portal.supervisors.models import ObservationPhoto
+from portal.observations.models import ObservationPhoto
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
 EVERYONE = STAFF | {Role.SUPERVISOR}
@@ -82,8 +82,8 @@ ACCESS = {
     "blacklist_staff.new": {Role.ADMIN, Role.HANDLER},
     "blacklist_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_staff.step": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
-    "blacklist_staff.import_list": {Role.ADMIN, Role.HANDLER},
-    "blacklist_staff.template": {Role.ADMIN, Role.HANDLER},
+    "blacklist_import.import_list": {Role.ADMIN, Role.HANDLER},
+    "blacklist_import.template": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.index": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.new": {Role.ADMIN},
     "supervisor_staff.detail": {Role.ADMIN, Role.HANDLER},

@@ -1,4 +1,5 @@
-"""The blacklist (黑名单): listing with notice and defence, removal, public list and import."""
+"""The blacklist (黑名单): listing with notice and defence, removal, and the public list (importing
+a list published elsewhere is `portal.blacklist_import`)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the public and staff pages; add the import command, menu entries and demo entries."""
+    """Mount the public and staff pages (the import page among them); add menu entries and demo entries."""
     from portal import demo, navigation
     from portal.blacklist import demo as blacklist_demo
     from portal.blacklist import offerings as blacklist_offerings
     from portal.institutions import offerings
     from portal.search import cli as search_cli
-    from portal.blacklist.cli import blacklist_cli
     from portal.blacklist.staff_views import bp as staff_bp
     from portal.blacklist.views import bp as public_bp
     from portal.i18n import _l
@@ -20,7 +20,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
-    app.cli.add_command(blacklist_cli)
     offerings.add_section(app, offerings.Section("blacklist_entries", blacklist_offerings.for_institution))
     offerings.add_violation(app, offerings.Violation("blacklisted", blacklist_offerings.blacklisted))
     search_cli.add_source(app, "blacklist entries", blacklist_offerings.reindex_names)
@@ -28,6 +27,6 @@ def init_app(app: Flask) -> None:
     navigation.add(app, navigation.STAFF, Link(
         "blacklist_staff.index", _l("Blacklist"), 90, roles=("admin", "handler", "reviewer"),
         related=("blacklist_staff.new", "blacklist_staff.detail", "blacklist_staff.step",
-                 "blacklist_staff.import_list")))
+                 "blacklist_import.import_list")))
     demo.register(app, "blacklist", "demo blacklist entries", blacklist_demo.seed,
                   after=("institutions", "accounts", "disclosures"))

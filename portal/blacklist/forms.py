@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -100,15 +99,3 @@ class StepForm(FlaskForm):
     note = TextAreaField(_l("Reason"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)])
     defence_until = PlainDateField(_l("Last day of the defence period"), validators=[Optional()],
                                    description=_l("Leave empty for 5 working days from today."))
-
-
-class ImportForm(FlaskForm):
-    """A published list as XLSX or CSV, with its batch name."""
-
-    file = FileField(_l("List file (XLSX or CSV)"),
-                     validators=[FileRequired(_l("Choose the file.")),
-                                 FileAllowed(["xlsx", "csv"], _l("Choose an XLSX or CSV file."))])
-    batch = StringField(_l("Batch"), filters=[clean_text],
-                        validators=[DataRequired(_l("Give the batch name.")), Length(max=100)],
-                        description=_l("As published, for example 2026年第一批."))
-    skip_invalid = BooleanField(_l("Import the valid rows and skip rows with errors"))

@@ -13,6 +13,7 @@ from portal.blacklist import history
 from portal.blacklist.models import (ACTIVE_STATES, PUBLIC_STATES, BlacklistEntry, BlacklistEvent, BlacklistReason,
                                      BlacklistState)
 from portal.blacklist.service import GRAM_KIND, MAX_ID
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.text import clean_text
 from portal.identifiers import clean
@@ -27,7 +28,7 @@ EXPORT_LIMIT = 10_000
 FEED_SIZE = 50
 
 
-class EntryNotFound(LookupError):
+class EntryNotFound(NotFound, LookupError):
     """No entry with that id is on the public list (or none exists: the same answer)."""
 
 

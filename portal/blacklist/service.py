@@ -2,22 +2,25 @@
 removal after review; and entries of a list published elsewhere: listed at once from the command
 line, awaiting a second person's review when an officer uploads them.
 
-The allowed steps are one table (`TRANSITIONS`) used by the staff pages and the import alike;
-every step writes a BlacklistEvent and an audit record (object type "blacklist_entry").
+The allowed steps are one table (`STEP_TABLE`, taken through `portal.workflow`) used by the staff
+pages and the import alike; every step writes a BlacklistEvent and an audit record (object type
+"blacklist_entry").
 Nothing is deleted. Services flush, never commit.
 """
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
-from portal import clock
-from portal.accounts import service as accounts
+from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
 from portal.casework.deadlines import Rule, Unit, add_period
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.text import clean_text
 from portal.institutions.models import InstitutionKind
@@ -25,62 +28,43 @@ from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.search import grams
 from portal.security import audit
+from portal.workflow import StepNotAllowed, Workflow, step
 
 B = BlacklistState
 GRAM_KIND = "blacklist"
-MAX_ID = 2**31 - 1
+# How decision numbers are separated when several are typed or published in one cell.
+DECISION_SEPARATORS = re.compile(r"[,，;；、\n]+")
+MAX_ID = workflow.MAX_ID
 # The operator may state its case (陈述申辩) before it is listed; officers may set another date.
 DEFENCE_PERIOD = Rule(5, Unit.WORKING_DAYS, "行政处罚法 第四十四条、第四十五条（陈述、申辩）")
 # Every state but the two ends: an operator in one of these may not be proposed or imported again.
 OPEN_STATES = frozenset(set(B) - {B.REMOVED, B.DROPPED})
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step: from which states, to which state (None: back to the state before the removal
-    request), by which roles; `review` steps need someone other than the proposer and the
-    requester; `reason` steps need written words."""
-
-    from_states: frozenset[BlacklistState]
-    to_state: BlacklistState | None
-    roles: frozenset[Role]
-    review: bool = False
-    reason: bool = False
-
-
 PROPOSERS = frozenset({Role.ADMIN, Role.HANDLER})
 REVIEWERS = frozenset({Role.REVIEWER})
-TRANSITIONS: dict[str, Step] = {
-    "send_notice": Step(frozenset({B.PROPOSED}), B.NOTICE, PROPOSERS),
-    "request_listing": Step(frozenset({B.NOTICE}), B.LISTING_REVIEW, PROPOSERS),
-    "drop": Step(frozenset({B.PROPOSED, B.NOTICE}), B.DROPPED, PROPOSERS, reason=True),
-    "approve_listing": Step(frozenset({B.LISTING_REVIEW}), B.LISTED, REVIEWERS, review=True),
-    "return_listing": Step(frozenset({B.LISTING_REVIEW}), B.NOTICE, REVIEWERS, review=True, reason=True),
-    "mark_rectifying": Step(frozenset({B.LISTED}), B.RECTIFYING, PROPOSERS),
-    "request_removal": Step(frozenset({B.LISTED, B.RECTIFYING}), B.REMOVAL_REQUESTED, PROPOSERS, reason=True),
-    "approve_removal": Step(frozenset({B.REMOVAL_REQUESTED}), B.REMOVED, REVIEWERS, review=True),
-    "refuse_removal": Step(frozenset({B.REMOVAL_REQUESTED}), None, REVIEWERS, review=True, reason=True),
-}
+# A review step needs someone other than the proposer and the one who asked for it.
+REVIEW = {"other_than_author": True}
+STEP_TABLE = [
+    step("send_notice", {B.PROPOSED}, B.NOTICE, PROPOSERS),
+    step("request_listing", {B.NOTICE}, B.LISTING_REVIEW, PROPOSERS),
+    step("drop", {B.PROPOSED, B.NOTICE}, B.DROPPED, PROPOSERS, reason=True),
+    step("approve_listing", {B.LISTING_REVIEW}, B.LISTED, REVIEWERS, **REVIEW),
+    step("return_listing", {B.LISTING_REVIEW}, B.NOTICE, REVIEWERS, reason=True, **REVIEW),
+    step("mark_rectifying", {B.LISTED}, B.RECTIFYING, PROPOSERS),
+    step("request_removal", {B.LISTED, B.RECTIFYING}, B.REMOVAL_REQUESTED, PROPOSERS, reason=True),
+    step("approve_removal", {B.REMOVAL_REQUESTED}, B.REMOVED, REVIEWERS, **REVIEW),
+    # Back to the state the removal was asked from (the table cannot know it).
+    step("refuse_removal", {B.REMOVAL_REQUESTED}, None, REVIEWERS, reason=True, **REVIEW),
+]
 
 
-class EntryNotFound(LookupError):
+class EntryNotFound(NotFound, LookupError):
     """No such entry, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or outside the person's jurisdiction."""
-
-
-class OwnProposal(StepNotAllowed):
-    """A reviewer may not approve what they proposed or asked for themselves."""
 
 
 class DefenceNotOver(StepNotAllowed):
     """Listing may be requested only after the defence period; args[0] is its last day."""
-
-
-class ReasonRequired(ValueError):
-    """Dropping, returning, asking for removal and refusing it need written words."""
 
 
 class InvalidEntry(ValueError):
@@ -115,10 +99,7 @@ class EntryData:
 
 def for_staff(user: User, entry_id: int) -> BlacklistEntry:
     """An entry inside the user's jurisdiction (else not found)."""
-    entry = db.session.get(BlacklistEntry, entry_id) if 1 <= entry_id <= MAX_ID else None
-    if entry is None or not accounts.covers(user, entry.region_code):
-        raise EntryNotFound(entry_id)
-    return entry
+    return workflow.for_staff(BlacklistEntry, user, entry_id, EntryNotFound)
 
 
 def open_duplicate(uscc: str | None, name: str, region_code: str) -> int | None:
@@ -173,8 +154,7 @@ def _published(entry: BlacklistEntry) -> dict:
 def propose(actor: User, data: EntryData, now: dt.datetime | None = None) -> BlacklistEntry:
     """Propose an operator for the list; by a handler or an administrator of the county's
     jurisdiction. Nothing is stored when a rule refuses."""
-    if not actor.active or actor.role not in PROPOSERS or not accounts.covers(actor, data.region_code):
-        raise StepNotAllowed("propose")
+    workflow.require(actor, PROPOSERS, "propose", data.region_code)
     now = now or clock.now()
     entry = _new_entry(data, B.PROPOSED, actor)
     db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.PROPOSED,
@@ -205,8 +185,7 @@ def import_for_review(data: EntryData, batch: str, actor: User, now: dt.datetime
     """An entry of a published list uploaded by an officer: it waits for review with the officer
     as its proposer, and a reviewer other than them lists it (approve_listing) or returns it. The
     event notes the batch; the published date listed is kept for the listing."""
-    if not actor.active or actor.role not in PROPOSERS or not accounts.covers(actor, data.region_code):
-        raise StepNotAllowed("import")
+    workflow.require(actor, PROPOSERS, "import", data.region_code)
     if data.listed_on is None:
         raise InvalidEntry("listed_on")
     now = now or clock.now()
@@ -221,11 +200,6 @@ def import_for_review(data: EntryData, batch: str, actor: User, now: dt.datetime
 
 
 # ---- Steps -------------------------------------------------------------------------------------
-
-def _may(user: User, step: Step, entry: BlacklistEntry) -> bool:
-    return (user.active and user.role in step.roles and accounts.covers(user, entry.region_code)
-            and entry.state in step.from_states)
-
 
 def _last_event_into(entry: BlacklistEntry, state: BlacklistState) -> BlacklistEvent | None:
     return db.session.scalar(select(BlacklistEvent).where(BlacklistEvent.entry_id == entry.id,
@@ -259,88 +233,70 @@ def default_defence_until(today: dt.date) -> dt.date:
 
 def allowed_steps(entry: BlacklistEntry, user: User, today: dt.date | None = None) -> list[str]:
     """The steps the entry's state and the person allow now (for the page's forms)."""
-    today = today or clock.today()
-    steps = [name for name, step in TRANSITIONS.items() if _may(user, step, entry)]
-    if any(TRANSITIONS[name].review for name in steps) and user.id in requesters(entry):
-        steps = [name for name in steps if not TRANSITIONS[name].review]
-    if not defence_over(entry, today):
+    steps = STEPS.allowed(user, entry)
+    if not defence_over(entry, today or clock.today()):
         steps = [name for name in steps if name != "request_listing"]
     return steps
 
 
-def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.date | None) -> None:
-    """What a step changes besides the state."""
+def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.date | None) -> dict:
+    """What a step changes besides the state; the audit record's extra fields."""
     if name == "send_notice":
         until = defence_until or default_defence_until(today)
         if until <= today:
             raise InvalidEntry("defence_until")
         entry.defence_until = until
-    elif name == "request_listing" and not defence_over(entry, today):
+        return {"defence_until": str(entry.defence_until)}
+    if name == "request_listing" and not defence_over(entry, today):
         raise DefenceNotOver(entry.defence_until)
-    elif name == "approve_listing":
+    if name == "approve_listing":
         entry.listed_on = entry.listed_on or today  # an imported entry keeps its published date
-    elif name == "approve_removal":
+        return {"listed_on": str(entry.listed_on)}
+    if name == "approve_removal":
         request = _last_event_into(entry, B.REMOVAL_REQUESTED)
         entry.removed_on, entry.removal_reason = today, request.note if request else ""
+        return {"removed_on": str(entry.removed_on), "removal_reason": entry.removal_reason}
+    return {}
+
+
+def _refused_back_to(entry: BlacklistEntry) -> BlacklistState:
+    """Where a refused removal returns: the state the request came from."""
+    request = _last_event_into(entry, B.REMOVAL_REQUESTED)
+    return request.from_state if request and request.from_state else B.LISTED
+
+
+def _event(entry: BlacklistEntry, moved: workflow.Moved, actor: User) -> BlacklistEvent:
+    """The entry's history: every step is an event."""
+    event = BlacklistEvent(entry_id=entry.id, at=moved.at, from_state=moved.from_state, to_state=moved.to_state,
+                           actor_id=actor.id, note=moved.reason)
+    db.session.add(event)
+    return event
+
+
+STEPS = Workflow("blacklist_entry", "blacklist", STEP_TABLE, authors=requesters, history=_event)
 
 
 def take(entry: BlacklistEntry, name: str, actor: User, note: str = "", defence_until: dt.date | None = None,
          now: dt.datetime | None = None) -> BlacklistEvent:
     """Take one step of the procedure on an entry; raises when the table or a rule refuses, and
     then nothing changes."""
-    step = TRANSITIONS.get(name)
-    if step is None or not _may(actor, step, entry):
-        raise StepNotAllowed(name)
-    if step.review and actor.id in requesters(entry):
-        raise OwnProposal(name)
-    note = clean_text(note)
-    if step.reason and not note:
-        raise ReasonRequired(name)
-    now = now or clock.now()
-    before = entry.state
-    target = step.to_state
-    if target is None:  # a refused removal: back to where the request came from
-        request = _last_event_into(entry, B.REMOVAL_REQUESTED)
-        target = request.from_state if request and request.from_state else B.LISTED
-    _apply(name, entry, clock.local_date(now), defence_until)
-    entry.state = target
-    event = BlacklistEvent(entry_id=entry.id, at=now, from_state=before, to_state=target, actor_id=actor.id,
-                           note=note)
-    db.session.add(event)
-    db.session.flush()
-    audit.record(f"user:{actor.id}", f"blacklist.{name}", "blacklist_entry", entry.id, at=now,
-                 before={"state": before.value}, after={"state": target.value, **_step_after(entry, name)},
-                 reason=note)
-    return event
-
-
-def _step_after(entry: BlacklistEntry, name: str) -> dict:
-    if name == "send_notice":
-        return {"defence_until": str(entry.defence_until)}
-    if name == "approve_listing":
-        return {"listed_on": str(entry.listed_on)}
-    if name == "approve_removal":
-        return {"removed_on": str(entry.removed_on), "removal_reason": entry.removal_reason}
-    return {}
+    target = _refused_back_to(entry) if name == "refuse_removal" and name in STEPS else None
+    moved = STEPS.take(entry, name, actor, clean_text(note), target=target, now=now,
+                       change=lambda moment: _apply(name, entry, clock.local_date(moment), defence_until))
+    return moved.entry
 
 
 # ---- Lists -------------------------------------------------------------------------------------
 
 def in_jurisdiction(user: User, state: BlacklistState | None = None):
     """The query for the jurisdiction's entries, latest change first."""
-    prefix = regions.get(user.region_code).scope_prefix
-    query = select(BlacklistEntry).where(BlacklistEntry.region_code.startswith(prefix))
-    if state is not None:
-        query = query.where(BlacklistEntry.state == state)
-    return query.order_by(BlacklistEntry.updated_at.desc(), BlacklistEntry.id.desc())
+    return workflow.in_jurisdiction(BlacklistEntry, user, state).order_by(BlacklistEntry.updated_at.desc(),
+                                                                          BlacklistEntry.id.desc())
 
 
 def counts(user: User) -> dict[BlacklistState, int]:
     """How many entries of the jurisdiction are in each state."""
-    prefix = regions.get(user.region_code).scope_prefix
-    found = dict(db.session.execute(select(BlacklistEntry.state, func.count()).where(
-        BlacklistEntry.region_code.startswith(prefix)).group_by(BlacklistEntry.state)).all())
-    return {state: found.get(state, 0) for state in BlacklistState}
+    return workflow.counts(BlacklistEntry, user, BlacklistState)
 
 
 def history(entry: BlacklistEntry) -> list[BlacklistEvent]:

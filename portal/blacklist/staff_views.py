@@ -1,15 +1,15 @@
 """The blacklist procedure in the back office, and batch import."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.blacklist import history, imports, service
-from portal.blacklist.forms import ImportForm, ProposalForm, StepForm
+from portal.blacklist import history, service
+from portal.blacklist.forms import ProposalForm, StepForm
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.extensions import db
 from portal.i18n import _, _l
@@ -43,10 +43,7 @@ def _user():
 
 
 def _entry(entry_id: int) -> BlacklistEntry:
-    try:
-        return service.for_staff(_user(), entry_id)
-    except service.EntryNotFound:
-        abort(404)
+    return service.for_staff(_user(), entry_id)
 
 
 def _counties(user) -> list:
@@ -86,7 +83,7 @@ def _proposal(form: ProposalForm) -> service.EntryData | None:
         uscc=form.uscc.data or (institution.uscc if institution else None),
         address=form.address.data or (institution.address if institution else ""),
         institution_id=institution.id if institution else None,
-        decision_numbers=imports.SEPARATORS.split(form.decision_numbers.data or ""), outcome=form.outcome.data,
+        decision_numbers=service.DECISION_SEPARATORS.split(form.decision_numbers.data or ""), outcome=form.outcome.data,
         batch=form.batch.data, cutoff_date=form.cutoff_date.data)
 
 
@@ -101,9 +98,7 @@ def _propose(form: ProposalForm) -> BlacklistEntry | None:
     except service.DuplicateEntry as exc:
         form.name.errors = [_("This operator is already on the list or in the procedure (entry %(id)s).",
                               id=exc.args[0])]
-    except service.InvalidEntry:
-        form.region.errors = [_("Choose a district or county of your jurisdiction.")]
-    except service.StepNotAllowed:
+    except (service.InvalidEntry, workflow.StepNotAllowed):
         form.region.errors = [_("Choose a district or county of your jurisdiction.")]
     return None
 
@@ -120,7 +115,6 @@ def new():
     if request.method == "POST":
         entry = _propose(form)
         if entry is not None:
-            db.session.commit()
             flash(_("The proposal was recorded. Send the notice next: the operator may state its case."), "success")
             return redirect(url_for(".detail", entry_id=entry.id))
         return render_template("blacklist/staff_new.html", form=form), 422
@@ -156,7 +150,7 @@ def detail(entry_id: int):
 
 
 def _refusal(exc: Exception) -> str:
-    if isinstance(exc, service.OwnProposal):
+    if isinstance(exc, workflow.OwnWork):
         return _("You proposed this entry or asked for this step: another reviewer must decide it.")
     if isinstance(exc, service.DefenceNotOver):
         return _("The defence period runs until %(date)s: listing can be requested after it.",
@@ -170,7 +164,7 @@ def step(entry_id: int):
     """Take one step of the procedure; a refused one is explained on the page."""
     entry = _entry(entry_id)
     name = request.form.get("step", "")
-    if name not in service.TRANSITIONS:
+    if name not in service.STEPS:
         return _detail_page(entry, message=_("Choose one of the steps on this page."), status=422)
     form = StepForm(prefix=name)
     if not form.validate_on_submit():
@@ -180,60 +174,14 @@ def step(entry_id: int):
                                              "again."), status=409)
     try:
         service.take(entry, name, _user(), form.note.data, form.defence_until.data)
-    except service.ReasonRequired:
+    except workflow.ReasonRequired:
         form.note.errors = [_("Give the reason.")]
         return _detail_page(entry, failed=name, failed_form=form, status=422)
     except service.InvalidEntry:
         form.defence_until.errors = [_("The defence period must end after today.")]
         return _detail_page(entry, failed=name, failed_form=form, status=422)
-    except service.StepNotAllowed as exc:
+    except workflow.StepNotAllowed as exc:
         db.session.rollback()
         return _detail_page(_entry(entry_id), message=_refusal(exc), status=409)
-    db.session.commit()
     flash(_("Recorded: %(step)s.", step=history.kind(service.history(entry)[-1]).label), "success")
     return redirect(url_for(".detail", entry_id=entry.id))
-
-
-# ---- Import ------------------------------------------------------------------------------------
-
-def _import_page(form: ImportForm, report=None, problem: str = "", imported: int | None = None, status: int = 200):
-    return render_template("blacklist/staff_import.html", form=form, report=report, problem=problem,
-                           imported=imported, describe=imports.describe, columns=imports.COLUMNS,
-                           english=imports.ENGLISH,
-                           required=imports.REQUIRED), status
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@staff_required(*PROPOSERS)
-def import_list():
-    """Upload a published list: every row checked, a report by row number, and the import only
-    when the file is clean or the officer chose to skip the bad rows."""
-    form = ImportForm()
-    if request.method == "GET":
-        return _import_page(form)
-    if not form.validate_on_submit():
-        return _import_page(form, status=422)
-    user = _user()
-    try:
-        headers, rows = imports.read(form.file.data.read())
-    except imports.FileUnreadable as exc:
-        form.file.errors = [imports.unreadable(exc)]
-        return _import_page(form, status=422)
-    report = imports.check(headers, rows, clock.today(), regions.get(user.region_code).scope_prefix)
-    if request.form.get("action") == "check":
-        return _import_page(form, report, status=200 if not report.invalid else 422)
-    if report.invalid and not form.skip_invalid.data:
-        return _import_page(form, report, problem=_("Nothing was imported: correct the rows below, or tick "
-                                                    "“skip rows with errors”."), status=422)
-    entries = imports.import_rows(report.valid, form.batch.data, user)
-    db.session.commit()
-    return _import_page(ImportForm(formdata=None), report, imported=len(entries))
-
-
-@bp.get("/import/template.csv")
-@staff_required(*PROPOSERS)
-def template():
-    """The published columns as a CSV template, with one example row."""
-    response = Response(imports.template_csv(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=blacklist-template.csv"
-    return response

@@ -57,10 +57,7 @@ def index():
 @public_cache(300)
 def detail(entry_id: int):
     """One entry as published, with its public history and the linked penalty decisions."""
-    try:
-        entry = queries.get_public(entry_id)
-    except queries.EntryNotFound:
-        abort(404)
+    entry = queries.get_public(entry_id)
     return render_template("blacklist/detail.html", entry=entry, steps=queries.public_history(entry),
                            disclosures={d.decision_number: d for d in queries.linked_disclosures(entry, clock.today())},
                            States=BlacklistState)

@@ -29,4 +29,4 @@ def init_app(app: Flask) -> None:
                  "disclosure_staff.review", "disclosure_staff.withdraw", "disclosure_staff.repair",
                  "disclosure_staff.discretion", "disclosure_staff.new_rule", "disclosure_staff.edit_rule")))
     demo.register(app, "disclosures", "demo penalty disclosures", disclosures_demo.seed,
-                  after=("institutions", "accounts", "complaints"))
+                  after=("institutions", "accounts", "complaints", "discretion"))

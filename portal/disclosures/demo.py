@@ -1,5 +1,5 @@
-"""The discretion benchmark from 教育部令第53号 (as DOMAIN.md summarises it), and a few demo
-penalty disclosures in Hangzhou for `make run`."""
+"""A few demo penalty disclosures in Hangzhou for `make run` (the benchmark they follow:
+portal.discretion.demo)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,41 +11,12 @@ from portal import clock
 from portal.accounts.models import User
 from portal.casework.models import Category
 from portal.disclosures import service
-from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, Level, PartyType,
+from portal.disclosures.models import (Circumstance, Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory as P, Tier)
+from portal.discretion.demo import ORDER_53
 from portal.extensions import db
 from portal.identifiers import org_code_check_character, uscc_check_character
 from portal.institutions.models import Institution
-
-ORDER_53 = "《校外培训行政处罚暂行办法》（教育部令第53号）"
-MATTER = "对以隐形变异方式违规开展校外培训的行政处罚"
-# Disguised training (隐形变异培训): order to correct, refund, warning or public criticism; serious →
-# a fine up to ¥50,000; especially serious → ¥50,000 – 100,000. Orders to correct and refunds are
-# not penalty categories: the penalty content says them.
-RULES = (
-    (Circumstance.MINOR, (P.WARNING, P.CRITICISM), None, None),
-    (Circumstance.GENERAL, (P.WARNING, P.CRITICISM), None, None),
-    (Circumstance.SERIOUS, (P.WARNING, P.CRITICISM, P.FINE), None, Decimal("50000")),
-    (Circumstance.ESPECIALLY_SERIOUS, (P.FINE,), Decimal("50000"), Decimal("100000")),
-)
-
-
-def seed_rules() -> int:
-    """Add the benchmark lines of 教育部令第53号 that are missing; returns how many. Lines an
-    administrator has entered or changed are left alone."""
-    existing = set(db.session.execute(select(DiscretionRule.violation, DiscretionRule.circumstance)).all())
-    added = 0
-    for circumstance, penalties, fine_min, fine_max in RULES:
-        if (Category.DISGUISED_TRAINING, circumstance) in existing:
-            continue
-        db.session.add(DiscretionRule(
-            violation=Category.DISGUISED_TRAINING, circumstance=circumstance, matter=MATTER, legal_basis=ORDER_53,
-            level=Level.COUNTY, penalties=",".join(p.value for p in P if p in penalties),
-            fine_min=fine_min, fine_max=fine_max))
-        added += 1
-    db.session.flush()
-    return added
-
 
 def _authority_uscc(county: str) -> str:
     """A well-formed (demonstration) code for a county education bureau: 11 = a state organ."""
@@ -69,7 +40,6 @@ NAMES = {"330106": "杭州市西湖区教育局", "330108": "杭州市滨江区�
 def seed() -> int:
     """Add the demo disclosures that are missing (by decision number), drafted by the demo
     handler and approved by the demo reviewer; returns how many."""
-    seed_rules()
     drafter = db.session.scalar(select(User).where(User.username == "demo.handler"))
     reviewer = db.session.scalar(select(User).where(User.username == "demo.reviewer"))
     if drafter is None or reviewer is None:

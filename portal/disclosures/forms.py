@@ -1,17 +1,20 @@
-"""Forms for penalty disclosures in the back office: the draft, the steps on it, and a line of
-the discretion benchmark."""
+"""Forms for penalty disclosures: the public search, and in the back office the draft, the steps
+on it and a line of the discretion benchmark."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError)
+from wtforms import (DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+                     ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import clock
 from portal.casework.models import Category
-from portal.disclosures.models import Circumstance, Level, PartyType, PenaltyCategory, Tier
+from portal.disclosures import queries
+from portal.disclosures.models import Circumstance, PartyType, PenaltyCategory, Tier
 from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, StateForm, YuanField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import InvalidIdentifier, normalise_uscc
+from portal.regions.forms import RegionField
 
 TEXT_MAX = 5000
 CHOOSE = _l("Choose")
@@ -197,33 +200,26 @@ class RepairForm(StateForm):
             raise ValidationError(_l("Give the reason for the refusal."))
 
 
-class RuleForm(FlaskForm):
-    """One line of the discretion benchmark."""
+class DisclosureSearchForm(FlaskForm):
+    """Party, decision number or USCC; area, violation, penalty and decision dates (a GET form)."""
 
-    violation = SelectField(_l("Violation type"), choices=enum_choices(Category, CHOOSE),
-                            validators=_required(_l("Choose the violation type.")))
-    circumstance = SelectField(_l("Circumstances"), choices=enum_choices(Circumstance, CHOOSE),
-                               validators=_required(_l("Choose the circumstances.")))
-    matter = StringField(_l("Enforcement matter"), filters=[clean_text],
-                         validators=_required(_l("Name the enforcement matter.")) + [Length(max=200)])
-    legal_basis = TextAreaField(_l("Legal basis"), filters=[clean_text],
-                                validators=_required(_l("Give the legal basis.")) + [Length(max=TEXT_MAX,
-                                                                                           message=TOO_LONG)])
-    level = SelectField(_l("Responsible level"), choices=enum_choices(Level, CHOOSE),
-                        validators=_required(_l("Choose the responsible level.")))
-    penalties = CheckboxesField(_l("Penalty categories allowed"), choices=enum_choices(PenaltyCategory),
-                                validators=_required(_l("Choose at least one penalty category.")))
-    fine_min = YuanField(_l("Lowest fine (yuan, optional)"))
-    fine_max = YuanField(_l("Highest fine (yuan, optional)"))
+    class Meta:
+        csrf = False
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        fines = self.fine_min.data is not None or self.fine_max.data is not None
-        if fines and PenaltyCategory.FINE.value not in (self.penalties.data or []) and not self.fine_min.errors:
-            self.fine_min.errors = [_l("A fine range needs the penalty category Fine.")]
-            return False
-        if (self.fine_min.data is not None and self.fine_max.data is not None
-                and self.fine_min.data > self.fine_max.data and not self.fine_max.errors):
-            self.fine_max.errors = [_l("The highest fine cannot be lower than the lowest.")]
-            return False
-        return valid
+    q = StringField(_l("Party, decision number or unified social credit code"), validators=[Optional()],
+                    filters=[lambda value: clean_text(value)[:queries.MAX_QUERY_LENGTH]],
+                    description=_l("Any part of a name is enough, even one character."))
+    region = RegionField(_l("Area"), validators=[Optional()],
+                         description=_l("A province, city or district name, or its six-digit code."))
+    violation = SelectField(_l("Violation"), validators=[Optional()],
+                            choices=enum_choices(Category, blank=_l("All violations")))
+    penalty = SelectField(_l("Penalty"), validators=[Optional()],
+                          choices=enum_choices(PenaltyCategory, blank=_l("All penalties")))
+    decided_from = DateField(_l("Decided on or after"), validators=[Optional()],
+                             description=_l("For example 2026-01-31."))
+    decided_to = DateField(_l("Decided on or before"), validators=[Optional()],
+                           description=_l("For example 2026-12-31."))
+
+    def validate_decided_to(self, field: DateField) -> None:
+        if field.data and self.decided_from.data and field.data < self.decided_from.data:
+            raise ValidationError(_l("This date is before the first one."))

@@ -3,19 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.casework.models import Category
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
+from portal.discretion.models import Circumstance, PenaltyCategory
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution
 from portal.regions.models import Region
-
-if TYPE_CHECKING:
-    from portal.accounts.models import User
+from portal.workflow import ReviewedMixin, reviewer_not_drafter
 
 
 class PartyType(LabelledEnum):
@@ -25,34 +22,9 @@ class PartyType(LabelledEnum):
     INDIVIDUAL_BUSINESS = "individual_business", _l("Individual business")
 
 
-class PenaltyCategory(LabelledEnum):
-    """处罚类别 (行政处罚法 art. 9 and the national exchange format)."""
-    WARNING = "warning", _l("Warning")
-    CRITICISM = "criticism", _l("Public criticism")
-    FINE = "fine", _l("Fine")
-    CONFISCATE_GAINS = "confiscate_gains", _l("Confiscation of illegal gains")
-    CONFISCATE_PROPERTY = "confiscate_property", _l("Confiscation of illegal property")
-    SUSPEND_LICENCE = "suspend_licence", _l("Licence suspended")
-    DOWNGRADE = "downgrade", _l("Qualification downgraded")
-    REVOKE_LICENCE = "revoke_licence", _l("Licence revoked")
-    RESTRICT_BUSINESS = "restrict_business", _l("Business activities restricted")
-    SUSPENSION = "suspension", _l("Ordered to suspend operations")
-    CLOSURE = "closure", _l("Ordered to close")
-    OCCUPATIONAL_BAN = "occupational_ban", _l("Occupational ban")
-    OTHER = "other", _l("Other")
-
-
 # Credit repair never ends the publication of these early (国办发〔2025〕22号).
 NOT_REPAIRABLE = frozenset({PenaltyCategory.SUSPENSION, PenaltyCategory.CLOSURE, PenaltyCategory.OCCUPATIONAL_BAN,
                             PenaltyCategory.DOWNGRADE, PenaltyCategory.REVOKE_LICENCE})
-
-
-class Circumstance(LabelledEnum):
-    """裁量情节: how serious the matter is, for the discretion benchmark."""
-    MINOR = "minor", _l("Minor")
-    GENERAL = "general", _l("General")
-    SERIOUS = "serious", _l("Serious")
-    ESPECIALLY_SERIOUS = "especially_serious", _l("Especially serious")
 
 
 class Tier(LabelledEnum):
@@ -61,12 +33,6 @@ class Tier(LabelledEnum):
     MINOR = "minor", _l("Minor (up to 3 months)")
     GENERAL = "general", _l("General (3 months to 1 year)")
     SERIOUS = "serious", _l("Serious (1 to 3 years)")
-
-
-class Level(LabelledEnum):
-    COUNTY = "county", _l("County education bureau")
-    CITY = "city", _l("City education bureau")
-    PROVINCE = "province", _l("Provincial education department")
 
 
 class DisclosureState(LabelledEnum):
@@ -82,35 +48,13 @@ class RepairDecision(LabelledEnum):
     REFUSED = "refused", _l("Refused")
 
 
-class DiscretionRule(Base):
-    """One line of the discretion benchmark (裁量基准) and the enforcement matters catalogue:
-    a violation under a circumstance → the penalties allowed and the fine range."""
-
-    __tablename__ = "discretion_rules"
-    __table_args__ = (
-        UniqueConstraint("violation", "circumstance"),
-        CheckConstraint("fine_min IS NULL OR fine_max IS NULL OR fine_min <= fine_max", name="fine_range"),
-    )
-
-    id: Mapped[intpk]
-    violation: Mapped[Category] = mapped_column(value_enum(Category, 32))
-    circumstance: Mapped[Circumstance] = mapped_column(value_enum(Circumstance, 24))
-    matter: Mapped[str] = mapped_column(String(200))  # 执法事项
-    legal_basis: Mapped[str] = mapped_column(Text)
-    level: Mapped[Level] = mapped_column(value_enum(Level, 16))
-    penalties: Mapped[str] = mapped_column(String(300))  # PenaltyCategory values, comma-separated
-    fine_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    fine_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    updated_at: Mapped[created_at]
-
-
-class Disclosure(Base):
+class Disclosure(ReviewedMixin, Base):
     """A penalty decision as published, from draft through legal review; kept forever, shown
     only within its publication period."""
 
     __tablename__ = "disclosures"
     __table_args__ = (
-        CheckConstraint("reviewer_id IS NULL OR reviewer_id <> drafter_id", name="reviewer_not_drafter"),
+        reviewer_not_drafter(),
         CheckConstraint("publication_end >= decision_date", name="period"),
     )
 
@@ -143,13 +87,6 @@ class Disclosure(Base):
     remarks: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[DisclosureState] = mapped_column(value_enum(DisclosureState, 16), default=DisclosureState.DRAFT,
                                                    index=True)
-    drafter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    review_comment: Mapped[str] = mapped_column(Text, default="")
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     # Credit repair (信用修复): the application, the decision, and an early end of publication.
     repair_applied_on: Mapped[dt.date | None] = mapped_column(Date)
     repair_decision: Mapped[RepairDecision | None] = mapped_column(value_enum(RepairDecision, 16))
@@ -160,8 +97,6 @@ class Disclosure(Base):
 
     region: Mapped[Region] = relationship(lazy="raise")
     institution: Mapped[Institution | None] = relationship(lazy="raise")
-    drafter: Mapped["User"] = relationship(lazy="raise", foreign_keys=[drafter_id])
-    reviewer: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[reviewer_id])
 
     @property
     def penalty_list(self) -> list[PenaltyCategory]:

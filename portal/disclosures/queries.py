@@ -11,15 +11,17 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.casework.models import Category
-from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType,
+from portal.disclosures.models import (Disclosure, DisclosureState, PartyType,
                                        PenaltyCategory, Tier)
+from portal.errors import NotFound
+from portal import workflow
 from portal.extensions import db
 from portal.text import clean_text
 from portal.identifiers import clean
 from portal.pagination import Page, paginate
 from portal.regions.models import Region
 
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MAX_QUERY_LENGTH = 100
 USCC_FRAGMENT = re.compile(r"^[0-9A-Z]{4,18}$")
 EXPORT_LIMIT = 10_000
@@ -27,7 +29,7 @@ FEED_SIZE = 50
 PUBLIC_STATES = (DisclosureState.PUBLISHED, DisclosureState.WITHDRAWN)
 
 
-class DisclosureNotFound(LookupError):
+class DisclosureNotFound(NotFound, LookupError):
     """No disclosure with that id is publicly visible today (or none exists: the same answer)."""
 
 
@@ -188,33 +190,3 @@ def get_public(disclosure_id: int, today: dt.date) -> PublicDisclosure:
     if row is None:
         raise DisclosureNotFound(disclosure_id)
     return PublicDisclosure.of(row)
-
-
-CIRCUMSTANCE_ORDER = {member: index for index, member in enumerate(Circumstance)}
-VIOLATION_ORDER = {member: index for index, member in enumerate(Category)}
-
-
-@dataclass(frozen=True)
-class MatterGroup:
-    """The catalogue's lines for one violation type, least serious first."""
-
-    violation: Category
-    rules: list[DiscretionRule]
-
-
-def matters() -> list[MatterGroup]:
-    """The enforcement matters catalogue: every discretion rule, grouped by violation type."""
-    rules = sorted(db.session.scalars(select(DiscretionRule)),
-                   key=lambda r: (VIOLATION_ORDER[r.violation], CIRCUMSTANCE_ORDER[r.circumstance]))
-    groups: list[MatterGroup] = []
-    for rule in rules:
-        if not groups or groups[-1].violation is not rule.violation:
-            groups.append(MatterGroup(rule.violation, []))
-        groups[-1].rules.append(rule)
-    return groups
-
-
-def penalty_labels(values: str) -> list[PenaltyCategory]:
-    """The penalty categories of a comma-separated list, unknown values skipped."""
-    known = {member.value: member for member in PenaltyCategory}
-    return [known[value] for value in values.split(",") if value in known]

@@ -1,8 +1,9 @@
 """Penalty disclosures in the back office: drafting against the discretion benchmark, legal
 review by someone other than the drafter, publication, withdrawal and credit repair.
 
-The allowed steps are one table (`TRANSITIONS`); every change writes an audit record
-(object type "disclosure", or "discretion_rule" for the benchmark). Services flush, never commit.
+The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`
+and credit repair); every change writes an audit record (object type "disclosure"); the benchmark
+itself is `portal.discretion`. Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock
-from portal.accounts import service as accounts
+from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.casework.models import Category
-from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, DiscretionRule, Disclosure, DisclosureState,
-                                       Level, PartyType, PenaltyCategory, RepairDecision, Tier)
+from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, Disclosure, DisclosureState,
+                                       PartyType, PenaltyCategory, RepairDecision, Tier)
+from portal.discretion import service as discretion
 from portal.extensions import db
+from portal.errors import NotFound
 from portal.security import audit
+from portal.workflow import ReasonRequired, Workflow
 
 D = DisclosureState
 
@@ -29,47 +32,22 @@ D = DisclosureState
 TIER_MONTHS = {Tier.MINOR: (1, 3), Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
 # Credit repair may end publication early only this many months after the decision.
 REPAIR_MINIMUM_MONTHS = {Tier.MINOR: 0, Tier.GENERAL: 3, Tier.SERIOUS: 12}
-MAX_ID = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step on a disclosure: from which states, to which state, by which roles."""
-
-    from_states: frozenset[DisclosureState]
-    to_state: DisclosureState | None  # None: the state stays (an edit, a repair decision)
-    roles: frozenset[Role]
 
 
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
-TRANSITIONS: dict[str, Step] = {
-    "edit": Step(frozenset({D.DRAFT, D.RETURNED}), None, DRAFTERS),
-    "submit": Step(frozenset({D.DRAFT, D.RETURNED}), D.IN_REVIEW, DRAFTERS),
-    "approve": Step(frozenset({D.IN_REVIEW}), D.PUBLISHED, frozenset({Role.REVIEWER})),
-    "return": Step(frozenset({D.IN_REVIEW}), D.RETURNED, frozenset({Role.REVIEWER})),
-    "withdraw": Step(frozenset({D.PUBLISHED}), D.WITHDRAWN, DRAFTERS),
-    "repair": Step(frozenset({D.PUBLISHED}), None, DRAFTERS),
-}
+# Legal review (法制审核) is a formal decision: a certified reviewer other than the drafter.
+STEPS = Workflow("disclosure", "disclosure", [
+    *workflow.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
+    workflow.step("repair", {D.PUBLISHED}, None, DRAFTERS),
+], authors=workflow.drafter)
 
 
-class DisclosureNotFound(LookupError):
+class DisclosureNotFound(NotFound, LookupError):
     """No such disclosure, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or outside the person's jurisdiction."""
-
-
-class OwnDraft(StepNotAllowed):
-    """The drafter may not review their own disclosure (法制审核 by someone else)."""
 
 
 class DecisionNumberTaken(ValueError):
     """Another disclosure already has this decision number."""
-
-
-class ReasonRequired(ValueError):
-    """An outside-range penalty, a return, a withdrawal and a refused repair need written words."""
 
 
 class InvalidPeriod(ValueError):
@@ -85,10 +63,6 @@ class RepairRefused(Exception):
     """Credit repair cannot end this publication early; args[0] is the reason code
     ("not_repairable", "too_early", "ended", "already_approved", "applied_on"), args[1] a date
     when one explains it."""
-
-
-class RuleInvalid(ValueError):
-    """A benchmark line that cannot be stored; args[0] names the field."""
 
 
 # ---- Periods ----------------------------------------------------------------------------------
@@ -123,110 +97,17 @@ def repair_earliest(disclosure: Disclosure) -> dt.date:
     return add_months(disclosure.decision_date, REPAIR_MINIMUM_MONTHS[disclosure.tier])
 
 
-# ---- The discretion benchmark ------------------------------------------------------------------
-
-def rule_penalties(rule: DiscretionRule) -> list[PenaltyCategory]:
-    return [PenaltyCategory(value) for value in rule.penalties.split(",") if value]
-
-
-def benchmark(violation: Category | None, circumstance: Circumstance | None) -> DiscretionRule | None:
-    """The benchmark line for a violation under a circumstance, if admins have entered one."""
-    if violation is None or circumstance is None:
-        return None
-    return db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == violation,
-                                                          DiscretionRule.circumstance == circumstance))
-
-
-def outside_range(rule: DiscretionRule | None, penalties: list[PenaltyCategory],
-                  fine: Decimal | None) -> list[str]:
-    """What falls outside the benchmark: each penalty it does not allow (by value), and
-    "fine_amount" for a fine below its minimum or above its maximum. Empty without a rule."""
-    if rule is None:
-        return []
-    allowed = set(rule_penalties(rule))
-    parts = [penalty.value for penalty in penalties if penalty not in allowed]
-    if fine is not None and PenaltyCategory.FINE in allowed:
-        if (rule.fine_min is not None and fine < rule.fine_min) or (rule.fine_max is not None and fine > rule.fine_max):
-            parts.append("fine_amount")
-    return parts
-
-
-def rules() -> list[DiscretionRule]:
-    """Every benchmark line, by violation and circumstance."""
-    order = {c: i for i, c in enumerate(Circumstance)}
-    found = list(db.session.scalars(select(DiscretionRule)))
-    categories = {c: i for i, c in enumerate(Category)}
-    return sorted(found, key=lambda r: (categories[r.violation], order[r.circumstance]))
-
-
-def may_change_rules(user: User) -> bool:
-    """The benchmark is the same everywhere: only administrators of a province (or wider)."""
-    from portal.regions import service as regions
-
-    return user.active and user.role is Role.ADMIN and len(regions.get(user.region_code).scope_prefix) <= 2
-
-
-def _rule_state(rule: DiscretionRule) -> dict:
-    return {"violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
-            "legal_basis": rule.legal_basis, "level": rule.level.value, "penalties": rule.penalties,
-            "fine_min": str(rule.fine_min if rule.fine_min is not None else ""),
-            "fine_max": str(rule.fine_max if rule.fine_max is not None else "")}
-
-
-def save_rule(actor: User, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
-              level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
-              rule: DiscretionRule | None = None) -> DiscretionRule:
-    """Add a benchmark line, or change one; one line per violation × circumstance."""
-    if not may_change_rules(actor):
-        raise StepNotAllowed("rule")
-    if not penalties:
-        raise RuleInvalid("penalties")
-    if (fine_min is not None or fine_max is not None) and PenaltyCategory.FINE not in penalties:
-        raise RuleInvalid("fine_min")
-    for amount in (fine_min, fine_max):
-        if amount is not None and amount < 0:
-            raise RuleInvalid("fine_min")
-    if fine_min is not None and fine_max is not None and fine_min > fine_max:
-        raise RuleInvalid("fine_max")
-    clash = db.session.scalar(select(DiscretionRule.id).where(DiscretionRule.violation == violation,
-                                                              DiscretionRule.circumstance == circumstance))
-    if clash is not None and (rule is None or clash != rule.id):
-        raise RuleInvalid("circumstance")
-    before = _rule_state(rule) if rule is not None else None
-    if rule is None:
-        rule = DiscretionRule()
-        db.session.add(rule)
-    rule.violation, rule.circumstance, rule.matter, rule.legal_basis = violation, circumstance, matter, legal_basis
-    rule.level, rule.penalties = level, ",".join(p.value for p in PenaltyCategory if p in penalties)
-    rule.fine_min, rule.fine_max, rule.updated_at = fine_min, fine_max, clock.now()
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "discretion.changed" if before else "discretion.added", "discretion_rule",
-                 rule.id, before=before, after=_rule_state(rule))
-    return rule
-
-
 # ---- Finding disclosures -----------------------------------------------------------------------
 
 def for_staff(user: User, disclosure_id: int) -> Disclosure:
     """A disclosure inside the user's jurisdiction (else not found)."""
-    disclosure = db.session.get(Disclosure, disclosure_id) if 1 <= disclosure_id <= MAX_ID else None
-    if disclosure is None or not accounts.covers(user, disclosure.region_code):
-        raise DisclosureNotFound(disclosure_id)
-    return disclosure
-
-
-def _may(user: User, step: Step, disclosure: Disclosure | None, region_code: str) -> bool:
-    if not user.active or user.role not in step.roles or not accounts.covers(user, region_code):
-        return False
-    return disclosure is None or disclosure.state in step.from_states
+    return workflow.for_staff(Disclosure, user, disclosure_id, DisclosureNotFound)
 
 
 def allowed_steps(disclosure: Disclosure, user: User) -> list[str]:
     """The steps the disclosure's state and the person allow now (for the page's forms); the
     drafter never sees the review."""
-    return [name for name, step in TRANSITIONS.items()
-            if _may(user, step, disclosure, disclosure.region_code)
-            and not (name in ("approve", "return") and user.id == disclosure.drafter_id)]
+    return STEPS.allowed(user, disclosure)
 
 
 # ---- Drafting ----------------------------------------------------------------------------------
@@ -288,7 +169,8 @@ def check_draft(data: DraftData) -> list[str]:
         raise InvalidDraft("fine_amount")
     if data.valid_until is not None and data.valid_until < data.decision_date:
         raise InvalidDraft("valid_until")
-    outside = outside_range(benchmark(data.violation, data.circumstance), data.penalties, data.fine_amount)
+    outside = discretion.outside_range(discretion.benchmark(data.violation, data.circumstance), data.penalties,
+                                       data.fine_amount)
     if outside and not data.outside_range_reason.strip():
         raise ReasonRequired("outside_range_reason")
     return outside
@@ -298,9 +180,7 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
                now: dt.datetime | None = None) -> Disclosure:
     """Create a draft, or change one while it is a draft or returned; by a handler or an
     administrator of the jurisdiction. Nothing is stored when a rule refuses."""
-    if not _may(actor, TRANSITIONS["edit"], disclosure, data.region_code) or (
-            disclosure is not None and not accounts.covers(actor, disclosure.region_code)):
-        raise StepNotAllowed("edit")
+    STEPS.check(actor, disclosure, "edit", data.region_code)
     data.outside = check_draft(data)
     taken = db.session.scalar(select(Disclosure.id).where(Disclosure.decision_number == data.decision_number))
     if taken is not None and (disclosure is None or taken != disclosure.id):
@@ -327,61 +207,22 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
 
 # ---- Steps -------------------------------------------------------------------------------------
 
-def _step(disclosure: Disclosure, name: str, actor: User) -> Step:
-    step = TRANSITIONS[name]
-    if not _may(actor, step, disclosure, disclosure.region_code):
-        raise StepNotAllowed(name)
-    return step
-
-
-def _moved(disclosure: Disclosure, name: str, actor: User, before: dict, now: dt.datetime, reason: str = "",
-           after: dict | None = None) -> None:
-    db.session.flush()
-    audit.record(f"user:{actor.id}", f"disclosure.{name}", "disclosure", disclosure.id, at=now,
-                 before=before, after={"state": disclosure.state.value, **(after or {})}, reason=reason)
-
-
 def submit(disclosure: Disclosure, actor: User, now: dt.datetime | None = None) -> None:
     """Send a draft (or a returned one) for legal review."""
-    step = _step(disclosure, "submit", actor)
-    before = {"state": disclosure.state.value}
-    disclosure.state = step.to_state
-    _moved(disclosure, "submit", actor, before, now or clock.now())
+    workflow.submit(STEPS, disclosure, actor, now)
 
 
 def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
     """Legal review: approve (it is published now) or return to the drafter with comments. A
     certified reviewer of the jurisdiction who did not draft it."""
-    name = "approve" if approve else "return"
-    step = _step(disclosure, name, reviewer)
-    if reviewer.id == disclosure.drafter_id:
-        raise OwnDraft(name)
-    if not reviewer.certificate_number:
-        raise StepNotAllowed(name)
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ReasonRequired("comment")
-    now = now or clock.now()
-    before = {"state": disclosure.state.value}
-    disclosure.state, disclosure.reviewer_id = step.to_state, reviewer.id
-    disclosure.review_comment, disclosure.reviewed_at = comment, now
-    if approve:
-        disclosure.published_at = now
-    _moved(disclosure, name, reviewer, before, now, reason=comment,
-           after={"reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
+    workflow.review(STEPS, disclosure, reviewer, approve, comment, now, after=lambda: {
+        "reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
 
 
 def withdraw(disclosure: Disclosure, actor: User, reason: str, now: dt.datetime | None = None) -> None:
     """Withdraw a published decision that was revoked or changed; the reason is shown publicly."""
-    step = _step(disclosure, "withdraw", actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("reason")
-    now = now or clock.now()
-    before = {"state": disclosure.state.value}
-    disclosure.state, disclosure.withdrawn_at, disclosure.withdrawal_reason = step.to_state, now, reason
-    _moved(disclosure, "withdraw", actor, before, now, reason=reason)
+    workflow.withdraw(STEPS, disclosure, actor, reason, now)
 
 
 def repair_refusal(disclosure: Disclosure, today: dt.date) -> tuple[str, dt.date | None] | None:
@@ -403,7 +244,7 @@ def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, appr
     """Record a credit-repair application and its decision. An approval ends publication early
     (today), only after the tier's minimum period and never for suspension, closure,
     occupational ban, downgrade or revocation; a refusal needs the reason."""
-    _step(disclosure, "repair", actor)
+    STEPS.check(actor, disclosure, "repair")
     now = now or clock.now()
     today, note = clock.local_date(now), (note or "").strip()
     if disclosure.repair_decision is RepairDecision.APPROVED:
@@ -418,34 +259,27 @@ def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, appr
         raise ReasonRequired("note")
     before = {"repair_decision": disclosure.repair_decision.value if disclosure.repair_decision else "",
               "ended_early_on": str(disclosure.ended_early_on or "")}
-    disclosure.repair_applied_on, disclosure.repair_decided_at, disclosure.repair_note = applied_on, now, note
-    disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
-    disclosure.ended_early_on = today if approve else None
-    _moved(disclosure, "repair_approved" if approve else "repair_refused", actor, before, now, reason=note,
-           after={"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or "")})
+
+    def change(moment: dt.datetime) -> dict:
+        disclosure.repair_applied_on, disclosure.repair_decided_at, disclosure.repair_note = applied_on, moment, note
+        disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
+        disclosure.ended_early_on = today if approve else None
+        return {"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or "")}
+
+    STEPS.take(disclosure, "repair", actor, note, change=change, before=before, now=now,
+               action="repair_approved" if approve else "repair_refused")
 
 
 # ---- Lists -------------------------------------------------------------------------------------
 
 def in_jurisdiction(user: User, state: DisclosureState | None = None):
     """The query for the jurisdiction's disclosures, newest decision first."""
-    from portal.regions import service as regions
-
-    prefix = regions.get(user.region_code).scope_prefix
-    query = select(Disclosure).where(Disclosure.region_code.startswith(prefix))
-    if state is not None:
-        query = query.where(Disclosure.state == state)
-    return query.order_by(Disclosure.decision_date.desc(), Disclosure.id.desc())
+    return workflow.in_jurisdiction(Disclosure, user, state).order_by(Disclosure.decision_date.desc(),
+                                                                      Disclosure.id.desc())
 
 
 def counts(user: User) -> dict[DisclosureState, int]:
     """How many disclosures of the jurisdiction are in each state."""
-    from sqlalchemy import func
+    return workflow.counts(Disclosure, user, DisclosureState)
 
-    from portal.regions import service as regions
 
-    prefix = regions.get(user.region_code).scope_prefix
-    rows = db.session.execute(select(Disclosure.state, func.count()).where(
-        Disclosure.region_code.startswith(prefix)).group_by(Disclosure.state)).all()
-    found = dict(rows)
-    return {state: found.get(state, 0) for state in DisclosureState}

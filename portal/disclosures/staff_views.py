@@ -12,10 +12,13 @@ from portal.accounts.models import Role
 from portal.casework import queries as complaints
 from portal.casework.models import Category
 from portal.disclosures import service
-from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, RuleForm, SubmitForm, WithdrawForm
-from portal.disclosures.models import Circumstance, DiscretionRule, Disclosure, DisclosureState, PartyType
+from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, SubmitForm, WithdrawForm
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType
+from portal.discretion import service as catalogue
+from portal.discretion.forms import RuleForm
+from portal.discretion.models import DiscretionRule
 from portal.extensions import db
-from portal.i18n import _
+from portal.i18n import _, _l
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
 from portal.identifiers import clean
@@ -23,12 +26,12 @@ from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit
+from portal.workflow import ReviewPages
 
 bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff")
 
 ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
 DRAFTERS = (Role.ADMIN, Role.HANDLER)
-STEP_FORMS = {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "repair": RepairForm}
 
 
 def _user():
@@ -36,10 +39,7 @@ def _user():
 
 
 def _disclosure(disclosure_id: int) -> Disclosure:
-    try:
-        return service.for_staff(_user(), disclosure_id)
-    except service.DisclosureNotFound:
-        abort(404)
+    return service.for_staff(_user(), disclosure_id)
 
 
 def _counties(user) -> list:
@@ -135,8 +135,8 @@ def _draft_data(form: DisclosureForm) -> service.DraftData | None:
 
 def _outside(form: DisclosureForm, rule: DiscretionRule | None) -> list[str]:
     if form.fine_amount.errors:
-        return service.outside_range(rule, form.chosen_penalties, None)
-    return service.outside_range(rule, form.chosen_penalties, form.fine_amount.data)
+        return catalogue.outside_range(rule, form.chosen_penalties, None)
+    return catalogue.outside_range(rule, form.chosen_penalties, form.fine_amount.data)
 
 
 def _save(form: DisclosureForm, disclosure: Disclosure | None):
@@ -145,7 +145,7 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
     if request.form.get("action") == "benchmark":
         return None
     valid = form.validate_on_submit()
-    rule = service.benchmark(form.chosen_violation, form.chosen_circumstance)
+    rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
     if _outside(form, rule) and not form.outside_range_reason.data:
         form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
         valid = False
@@ -164,15 +164,13 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
         form.months.errors = [_("The period does not fit the tier.")]
     except service.InvalidDraft as exc:
         getattr(form, exc.args[0]).errors = [_("Check this field.")]
-    except service.StepNotAllowed:
-        abort(409)
     return None
 
 
 def _form_page(form: DisclosureForm, disclosure: Disclosure | None, status: int):
-    rule = service.benchmark(form.chosen_violation, form.chosen_circumstance)
+    rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
     return render_template("disclosures/staff_form.html", form=form, disclosure=disclosure, rule=rule,
-                           rule_penalties=service.rule_penalties(rule) if rule else [],
+                           rule_penalties=catalogue.rule_penalties(rule) if rule else [],
                            outside=_outside(form, rule), tier_months=service.TIER_MONTHS), status
 
 
@@ -185,7 +183,6 @@ def new():
     if request.method == "POST":
         saved = _save(form, None)
         if saved is not None:
-            db.session.commit()
             flash(_("The draft was saved. Submit it for legal review when it is complete."), "success")
             return redirect(url_for(".detail", disclosure_id=saved.id))
         return _form_page(form, None, 200 if request.form.get("action") == "benchmark" else 422)
@@ -200,10 +197,9 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     steps = service.allowed_steps(disclosure, user)
     if form is None and "edit" in steps:
         form = DisclosureForm(counties=_counties(user), data=_prefill(disclosure))
-    forms = {name: (failed_form if name == failed else STEP_FORMS[name](prefix=name, data={
-        "state": disclosure.state.value})) for name in STEP_FORMS}
-    rule = service.benchmark(disclosure.violation, disclosure.circumstance)
-    shown_rule = service.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
+    forms = PAGES.forms_for(disclosure, failed, failed_form)
+    rule = catalogue.benchmark(disclosure.violation, disclosure.circumstance)
+    shown_rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
     from portal.casework.models import Complaint
     case = db.session.get(Complaint, disclosure.complaint_id) if disclosure.complaint_id else None
     from portal.accounts.models import User
@@ -212,8 +208,8 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     return render_template(
         "disclosures/staff_detail.html", disclosure=disclosure, form=form, steps=steps, forms=forms,
         failed=failed, message=message, rule=shown_rule, stored_rule=rule,
-        rule_penalties=service.rule_penalties(shown_rule) if shown_rule else [],
-        outside=_outside(form, shown_rule) if form else service.outside_range(
+        rule_penalties=catalogue.rule_penalties(shown_rule) if shown_rule else [],
+        outside=_outside(form, shown_rule) if form else catalogue.outside_range(
             rule, disclosure.penalty_list, disclosure.fine_amount),
         tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
         own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
@@ -231,23 +227,14 @@ def detail(disclosure_id: int):
         return _detail_page(disclosure)
     if user.role not in DRAFTERS:
         abort(403)
-    if "edit" not in service.allowed_steps(disclosure, user):
-        abort(409)
+    if not service.STEPS.may(user, disclosure, "edit"):
+        abort(409)  # "Show the benchmark" stores nothing, so no service call would refuse it
     form = DisclosureForm(counties=_counties(user))
     saved = _save(form, disclosure)
     if saved is not None:
-        db.session.commit()
         flash(_("The draft was saved."), "success")
         return redirect(url_for(".detail", disclosure_id=disclosure.id))
     return _detail_page(disclosure, form=form, status=200 if request.form.get("action") == "benchmark" else 422)
-
-
-def _step_form(disclosure: Disclosure, name: str):
-    """The posted step's form; 409 when the page was out of date (the state changed since)."""
-    form = STEP_FORMS[name](prefix=name)
-    if form.state.data and form.state.data != disclosure.state.value:
-        abort(409)
-    return form
 
 
 REPAIR_REASONS = {
@@ -262,62 +249,33 @@ REPAIR_REASONS = {
 }
 
 
+PAGES = ReviewPages(
+    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "repair": RepairForm},
+    _detail_page, ".detail", "disclosure_id",
+    own_work=_l("You drafted this disclosure: another legal reviewer must review it."),
+    done={"submit": _l("Sent for legal review."), "approve": _l("Published."), "return": _l("Returned to the drafter."),
+          "withdraw": _l("Withdrawn. The public page shows it as withdrawn with the reason.")})
+
+
 @bp.post("/disclosures/<int:disclosure_id>/submit")
 @staff_required(*DRAFTERS)
 def submit(disclosure_id: int):
     """Send the draft for legal review."""
-    disclosure = _disclosure(disclosure_id)
-    form = _step_form(disclosure, "submit")
-    if not form.validate_on_submit():
-        return _detail_page(disclosure, failed="submit", failed_form=form, status=422)
-    try:
-        service.submit(disclosure, _user())
-    except service.StepNotAllowed:
-        abort(409)
-    db.session.commit()
-    flash(_("Sent for legal review."), "success")
-    return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return PAGES.submit(_disclosure(disclosure_id), _user())
 
 
 @bp.post("/disclosures/<int:disclosure_id>/review")
 @staff_required(Role.REVIEWER)
 def review(disclosure_id: int):
     """Legal review: approve and publish, or return with comments."""
-    disclosure = _disclosure(disclosure_id)
-    form = _step_form(disclosure, "review")
-    if disclosure.drafter_id == _user().id:
-        return _detail_page(disclosure, message=_("You drafted this disclosure: another legal reviewer must "
-                                                  "review it."), status=409)
-    if not form.validate_on_submit():
-        return _detail_page(disclosure, failed="review", failed_form=form, status=422)
-    try:
-        service.review(disclosure, _user(), form.decision.data == "approve", form.comment.data)
-    except service.ReasonRequired:
-        form.comment.errors = [_("Say what must change before it can be published.")]
-        return _detail_page(disclosure, failed="review", failed_form=form, status=422)
-    except service.StepNotAllowed:
-        abort(409)
-    db.session.commit()
-    flash(_("Published.") if disclosure.state is DisclosureState.PUBLISHED else _("Returned to the drafter."),
-          "success")
-    return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return PAGES.review(_disclosure(disclosure_id), _user())
 
 
 @bp.post("/disclosures/<int:disclosure_id>/withdraw")
 @staff_required(*DRAFTERS)
 def withdraw(disclosure_id: int):
     """Withdraw a published decision that was revoked or changed, with the public reason."""
-    disclosure = _disclosure(disclosure_id)
-    form = _step_form(disclosure, "withdraw")
-    if not form.validate_on_submit():
-        return _detail_page(disclosure, failed="withdraw", failed_form=form, status=422)
-    try:
-        service.withdraw(disclosure, _user(), form.reason.data)
-    except service.StepNotAllowed:
-        abort(409)
-    db.session.commit()
-    flash(_("Withdrawn. The public page shows it as withdrawn with the reason."), "success")
-    return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return PAGES.withdraw(_disclosure(disclosure_id), _user())
 
 
 @bp.post("/disclosures/<int:disclosure_id>/repair")
@@ -325,7 +283,7 @@ def withdraw(disclosure_id: int):
 def repair(disclosure_id: int):
     """Record a credit-repair application and its decision."""
     disclosure = _disclosure(disclosure_id)
-    form = _step_form(disclosure, "repair")
+    form = PAGES.step_form(disclosure, "repair")
     if form.validate_on_submit():
         try:
             service.record_repair(disclosure, _user(), form.applied_on.data, form.decision.data == "approve",
@@ -333,10 +291,7 @@ def repair(disclosure_id: int):
         except service.RepairRefused as exc:
             target = form.applied_on if exc.args[0] == "applied_on" else form.decision
             target.errors = [REPAIR_REASONS[exc.args[0]](exc.args[1])]
-        except service.StepNotAllowed:
-            abort(409)
         else:
-            db.session.commit()
             flash(_("The credit-repair decision was recorded."), "success")
             return redirect(url_for(".detail", disclosure_id=disclosure.id))
     return _detail_page(disclosure, failed="repair", failed_form=form, status=422)
@@ -348,8 +303,8 @@ def repair(disclosure_id: int):
 @staff_required(*ROLES)
 def discretion():
     """The discretion benchmark: what each violation under each circumstance allows."""
-    return render_template("disclosures/staff_discretion.html", rules=service.rules(),
-                           may_change=service.may_change_rules(_user()), penalties_of=service.rule_penalties)
+    return render_template("disclosures/staff_discretion.html", rules=catalogue.rules(),
+                           may_change=catalogue.may_change_rules(_user()), penalties_of=catalogue.rule_penalties)
 
 
 def _rule_page(form: RuleForm, rule: DiscretionRule | None, status: int):
@@ -360,19 +315,17 @@ def _store_rule(form: RuleForm, rule: DiscretionRule | None):
     if not form.validate_on_submit():
         return None
     try:
-        return service.save_rule(
+        return catalogue.save_rule(
             _user(), Category(form.violation.data), Circumstance(form.circumstance.data), form.matter.data,
-            form.legal_basis.data, next(level for level in service.Level if level.value == form.level.data),
-            [p for p in service.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
+            form.legal_basis.data, next(level for level in catalogue.Level if level.value == form.level.data),
+            [p for p in catalogue.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
             form.fine_max.data, rule)
-    except service.RuleInvalid as exc:
+    except catalogue.RuleInvalid as exc:
         messages = {"circumstance": _("The benchmark already has a line for this violation and circumstances: "
                                       "edit that one."),
                     "penalties": _("Choose at least one penalty category."),
                     "fine_min": _("Check the fine range."), "fine_max": _("Check the fine range.")}
         getattr(form, exc.args[0]).errors = [messages[exc.args[0]]]
-    except service.StepNotAllowed:
-        abort(403)
     return None
 
 
@@ -380,12 +333,11 @@ def _store_rule(form: RuleForm, rule: DiscretionRule | None):
 @staff_required(Role.ADMIN)
 def new_rule():
     """Add a line to the benchmark (province administrators)."""
-    if not service.may_change_rules(_user()):
-        abort(403)
+    if not catalogue.may_change_rules(_user()):
+        abort(403)  # before the form is shown, not only when it is sent
     form = RuleForm()
     saved = _store_rule(form, None) if request.method == "POST" else None
     if saved is not None:
-        db.session.commit()
         flash(_("The benchmark line was added."), "success")
         return redirect(url_for(".discretion"))
     return _rule_page(form, None, 422 if request.method == "POST" else 200)
@@ -395,20 +347,15 @@ def new_rule():
 @staff_required(Role.ADMIN)
 def edit_rule(rule_id: int):
     """Change a line of the benchmark (province administrators)."""
-    if not service.may_change_rules(_user()):
-        abort(403)
-    rule = db.session.get(DiscretionRule, rule_id) if 1 <= rule_id <= service.MAX_ID else None
-    if rule is None:
-        abort(404)
+    rule = catalogue.for_change(_user(), rule_id)
     data = None if request.method == "POST" else {
         "violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
         "legal_basis": rule.legal_basis, "level": rule.level.value,
-        "penalties": [p.value for p in service.rule_penalties(rule)], "fine_min": rule.fine_min,
+        "penalties": [p.value for p in catalogue.rule_penalties(rule)], "fine_min": rule.fine_min,
         "fine_max": rule.fine_max}
     form = RuleForm(data=data)
     saved = _store_rule(form, rule) if request.method == "POST" else None
     if saved is not None:
-        db.session.commit()
         flash(_("The benchmark line was changed."), "success")
         return redirect(url_for(".discretion"))
     return _rule_page(form, rule, 422 if request.method == "POST" else 200)

@@ -6,51 +6,23 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectField, StringField, ValidationError
-from wtforms.validators import Optional
 
 from portal import clock, feeds
 from portal.casework.models import Category
 from portal.csvexport import to_csv
 from portal.disclosures import queries
+from portal.disclosures.forms import DisclosureSearchForm
+from portal.discretion import service as discretion
 from portal.disclosures.models import PenaltyCategory
-from portal.forms import clean_text, enum_choices
-from portal.i18n import _, _l, current_locale
+from portal.i18n import _, current_locale
 from portal.pagination import parse_page_number
-from portal.regions.forms import RegionField
 from portal.security.headers import public_cache
 from portal.pagecache import cached_page
 
 bp = Blueprint("disclosures", __name__)
 
 FILTERS = ("q", "region", "violation", "penalty", "decided_from", "decided_to")
-
-
-class DisclosureSearchForm(FlaskForm):
-    """Party, decision number or USCC; area, violation, penalty and decision dates (a GET form)."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Party, decision number or unified social credit code"), validators=[Optional()],
-                    filters=[lambda value: clean_text(value)[:queries.MAX_QUERY_LENGTH]],
-                    description=_l("Any part of a name is enough, even one character."))
-    region = RegionField(_l("Area"), validators=[Optional()],
-                         description=_l("A province, city or district name, or its six-digit code."))
-    violation = SelectField(_l("Violation"), validators=[Optional()],
-                            choices=enum_choices(Category, blank=_l("All violations")))
-    penalty = SelectField(_l("Penalty"), validators=[Optional()],
-                          choices=enum_choices(PenaltyCategory, blank=_l("All penalties")))
-    decided_from = DateField(_l("Decided on or after"), validators=[Optional()],
-                             description=_l("For example 2026-01-31."))
-    decided_to = DateField(_l("Decided on or before"), validators=[Optional()],
-                           description=_l("For example 2026-12-31."))
-
-    def validate_decided_to(self, field: DateField) -> None:
-        if field.data and self.decided_from.data and field.data < self.decided_from.data:
-            raise ValidationError(_l("This date is before the first one."))
 
 
 def _parse() -> tuple[DisclosureSearchForm, queries.DisclosureQuery | None]:
@@ -92,10 +64,7 @@ def index():
 @public_cache(300)
 def detail(disclosure_id: int):
     """One penalty decision as published."""
-    try:
-        disclosure = queries.get_public(disclosure_id, clock.today())
-    except queries.DisclosureNotFound:
-        abort(404)
+    disclosure = queries.get_public(disclosure_id, clock.today())
     return render_template("disclosures/detail.html", disclosure=disclosure)
 
 
@@ -169,5 +138,5 @@ def feed():
 @public_cache(300)
 def matters():
     """The enforcement matters catalogue: each matter, its basis, level and penalty range."""
-    return render_template("disclosures/matters.html", groups=queries.matters(),
-                           penalty_labels=queries.penalty_labels)
+    return render_template("disclosures/matters.html", groups=discretion.matters(),
+                           penalty_labels=discretion.rule_penalties)

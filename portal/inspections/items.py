@@ -9,15 +9,20 @@ from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import User
+from portal.errors import NotAllowed, NotFound
 from portal.extensions import db
 from portal.inspections.models import InspectionItem, Method
-from portal.inspections.service import MANAGERS, MAX_ID, InvalidDraw, StepNotAllowed
+from portal.inspections.service import MANAGERS, MAX_ID, InvalidDraw
 from portal.regions import service as regions
 from portal.security import audit
 
 
-class ItemNotFound(LookupError):
+class ItemNotFound(NotFound, LookupError):
     """No such inspection item kept by the person's office or one inside it."""
+
+
+class ItemNotYours(NotAllowed):
+    """Only managers change an item list, and only their own office's or one inside it."""
 
 
 @dataclass
@@ -58,10 +63,9 @@ def _state(item: InspectionItem) -> dict:
 
 def save_item(actor: User, data: ItemData, item: InspectionItem | None = None) -> InspectionItem:
     """Add an item to the actor's office's list, or change (or retire) one it may manage."""
-    if not actor.active or actor.role not in MANAGERS:
-        raise StepNotAllowed("item")
-    if item is not None and not accounts.covers(actor, item.region_code):
-        raise StepNotAllowed("item")
+    if not actor.active or actor.role not in MANAGERS or (
+            item is not None and not accounts.covers(actor, item.region_code)):
+        raise ItemNotYours("item")
     if not 1 <= data.ratio_percent <= 100:
         raise InvalidDraw("ratio_percent")
     before = _state(item) if item is not None else None

@@ -6,7 +6,7 @@ A draw is prepared (items, ratio, inspectors per target, weighting, target filte
 the seed sealed under the data key), drawn (the seed revealed; targets and inspectors follow
 from it by `portal.inspections.algorithm`), its recusals recorded (the seed names each
 replacement), its results entered and published within 20 working days. The allowed steps are
-one table (`STEPS`); every change writes an audit record. Services flush, never commit.
+one table (`STEPS`, taken through `portal.workflow`); every change writes an audit record. Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -17,46 +17,38 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework.deadlines import Rule, Unit, add_period
+from portal.errors import Conflict, NotFound
 from portal.extensions import db
 from portal.inspections import algorithm, directories
 from portal.inspections.models import Assignment, DrawState, InspectionDraw, Outcome, Recusal
 from portal.institutions.models import InstitutionKind, LicenceStatus
 from portal.security import audit, crypto
+from portal.workflow import StepNotAllowed, Workflow, step
 
 S = DrawState
 MANAGERS = frozenset({Role.ADMIN, Role.HANDLER})
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MIN_INSPECTORS = 2
 # Results are published within 20 working days of the draw (DOMAIN.md).
 RESULTS_RULE = Rule(20, Unit.WORKING_DAYS, "双随机、一公开：抽查结果20个工作日内公示")
 
 
-@dataclass(frozen=True)
-class Step:
-    from_states: frozenset[DrawState]
-    to_state: DrawState | None  # None: the state stays
-    roles: frozenset[Role]
+# Recusals and results keep the draw's state; their audit records name the target instead.
+STEPS = Workflow("inspection_draw", "inspection", [
+    step("commit", {S.PREPARED}, S.COMMITTED, MANAGERS, action="committed"),
+    step("draw", {S.COMMITTED}, S.DRAWN, MANAGERS, action="drawn"),
+    step("recuse", {S.DRAWN}, None, MANAGERS, action="recusal", audit_state=False),
+    step("result", {S.DRAWN}, None, MANAGERS, action="result", audit_state=False),
+    step("publish", {S.DRAWN}, S.PUBLISHED, MANAGERS, action="published"),
+])
 
 
-STEPS: dict[str, Step] = {
-    "commit": Step(frozenset({S.PREPARED}), S.COMMITTED, MANAGERS),
-    "draw": Step(frozenset({S.COMMITTED}), S.DRAWN, MANAGERS),
-    "recuse": Step(frozenset({S.DRAWN}), None, MANAGERS),
-    "result": Step(frozenset({S.DRAWN}), None, MANAGERS),
-    "publish": Step(frozenset({S.DRAWN}), S.PUBLISHED, MANAGERS),
-}
-
-
-class DrawNotFound(LookupError):
+class DrawNotFound(NotFound, LookupError):
     """No such draw, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or outside the person's jurisdiction."""
 
 
 class InvalidDraw(ValueError):
@@ -71,7 +63,7 @@ class ResultInvalid(ValueError):
     """args[0] names the field: "note" (needed), "complaint" (only for an opened case)."""
 
 
-class ResultsIncomplete(Exception):
+class ResultsIncomplete(Conflict):
     """Results cannot be published while a target has none."""
 
 
@@ -95,21 +87,9 @@ def in_jurisdiction(user: User):
         InspectionDraw.created_at.desc(), InspectionDraw.id.desc())
 
 
-def _may(user: User, step: Step, draw: InspectionDraw) -> bool:
-    return (user.active and user.role in step.roles and accounts.covers(user, draw.region_code)
-            and draw.state in step.from_states)
-
-
 def allowed_steps(draw: InspectionDraw, user: User) -> list[str]:
     """The steps the draw's state and the person allow now."""
-    return [name for name, step in STEPS.items() if _may(user, step, draw)]
-
-
-def _step(draw: InspectionDraw, name: str, actor: User) -> Step:
-    step = STEPS[name]
-    if not _may(actor, step, draw):
-        raise StepNotAllowed(name)
-    return step
+    return STEPS.allowed(user, draw)
 
 
 # ---- Preparing and committing ------------------------------------------------------------------
@@ -148,8 +128,7 @@ def _check(actor: User, data: DrawData) -> None:
 
 def create_draw(actor: User, data: DrawData, now: dt.datetime | None = None) -> InspectionDraw:
     """Prepare a draw for the actor's jurisdiction; nothing is frozen or public yet."""
-    if not actor.active or actor.role not in MANAGERS:
-        raise StepNotAllowed("prepare")
+    workflow.require(actor, MANAGERS, "prepare")
     _check(actor, data)
     now = now or clock.now()
     draw = InspectionDraw(
@@ -169,51 +148,48 @@ def create_draw(actor: User, data: DrawData, now: dt.datetime | None = None) -> 
 
 def commit(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) -> None:
     """Freeze both directories, seal a fresh seed and publish the hashes and the commitment."""
-    step = _step(draw, "commit", actor)
-    now = now or clock.now()
-    targets = directories.targets_document(draw, clock.local_date(now))
-    inspectors = directories.inspectors_document(draw)
-    if not targets["targets"]:
-        raise InvalidDraw("targets")
-    if len(inspectors["inspectors"]) < draw.inspectors_per_target:
-        raise InvalidDraw("inspectors")
-    seed = algorithm.new_seed()
-    draw.targets_json, draw.inspectors_json = algorithm.canonical(targets), algorithm.canonical(inspectors)
-    draw.targets_sha256, draw.inspectors_sha256 = (algorithm.digest(draw.targets_json),
-                                                   algorithm.digest(draw.inspectors_json))
-    draw.seed_commitment, draw.sealed_seed = algorithm.commitment(seed), crypto.encrypt_text(seed)
-    draw.state, draw.committed_by_id, draw.committed_at = step.to_state, actor.id, now
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "inspection.committed", "inspection_draw", draw.id, at=now,
-                 before={"state": S.PREPARED.value},
-                 after={"state": draw.state.value, "targets_sha256": draw.targets_sha256,
-                        "inspectors_sha256": draw.inspectors_sha256, "seed_commitment": draw.seed_commitment,
-                        "targets": len(targets["targets"]), "inspectors": len(inspectors["inspectors"])})
+    def change(moment: dt.datetime) -> dict:
+        targets = directories.targets_document(draw, clock.local_date(moment))
+        inspectors = directories.inspectors_document(draw)
+        if not targets["targets"]:
+            raise InvalidDraw("targets")
+        if len(inspectors["inspectors"]) < draw.inspectors_per_target:
+            raise InvalidDraw("inspectors")
+        seed = algorithm.new_seed()
+        draw.targets_json, draw.inspectors_json = algorithm.canonical(targets), algorithm.canonical(inspectors)
+        draw.targets_sha256, draw.inspectors_sha256 = (algorithm.digest(draw.targets_json),
+                                                       algorithm.digest(draw.inspectors_json))
+        draw.seed_commitment, draw.sealed_seed = algorithm.commitment(seed), crypto.encrypt_text(seed)
+        draw.committed_by_id, draw.committed_at = actor.id, moment
+        return {"targets_sha256": draw.targets_sha256, "inspectors_sha256": draw.inspectors_sha256,
+                "seed_commitment": draw.seed_commitment, "targets": len(targets["targets"]),
+                "inspectors": len(inspectors["inspectors"])}
+
+    STEPS.take(draw, "commit", actor, change=change, now=now)
 
 
 # ---- The draw ----------------------------------------------------------------------------------
 
 def reveal(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) -> list[Assignment]:
     """Reveal the sealed seed and draw: the targets and their inspectors follow from it."""
-    step = _step(draw, "draw", actor)
-    now = now or clock.now()
-    seed = crypto.decrypt_text(draw.sealed_seed)
-    if algorithm.commitment(seed) != draw.seed_commitment:
-        raise StepNotAllowed("draw")  # the sealed seed was altered: never draw with it
-    targets, inspectors = frozen(draw)
-    outcome = algorithm.compute(seed, targets, inspectors, [])
-    assignments = [Assignment(draw_id=draw.id, institution_id=a["target"], rank=rank,
-                              inspector_ids=",".join(str(i) for i in a["inspectors"]))
-                   for rank, a in enumerate(outcome["assignments"], start=1)]
-    db.session.add_all(assignments)
-    due = add_period(clock.local_date(now), RESULTS_RULE)
-    draw.seed, draw.state, draw.drawn_by_id, draw.drawn_at = seed, step.to_state, actor.id, now
-    draw.results_due, draw.results_due_provisional = due.day, due.provisional
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "inspection.drawn", "inspection_draw", draw.id, at=now,
-                 before={"state": S.COMMITTED.value},
-                 after={"state": draw.state.value, "seed": seed, "targets": outcome["targets"],
-                        "results_due": str(due.day)})
+    assignments: list[Assignment] = []
+
+    def change(moment: dt.datetime) -> dict:
+        seed = crypto.decrypt_text(draw.sealed_seed)
+        if algorithm.commitment(seed) != draw.seed_commitment:
+            raise StepNotAllowed("draw")  # the sealed seed was altered: never draw with it
+        targets, inspectors = frozen(draw)
+        outcome = algorithm.compute(seed, targets, inspectors, [])
+        assignments.extend(Assignment(draw_id=draw.id, institution_id=a["target"], rank=rank,
+                                      inspector_ids=",".join(str(i) for i in a["inspectors"]))
+                           for rank, a in enumerate(outcome["assignments"], start=1))
+        db.session.add_all(assignments)
+        due = add_period(clock.local_date(moment), RESULTS_RULE)
+        draw.seed, draw.drawn_by_id, draw.drawn_at = seed, actor.id, moment
+        draw.results_due, draw.results_due_provisional = due.day, due.provisional
+        return {"seed": seed, "targets": outcome["targets"], "results_due": str(due.day)}
+
+    STEPS.take(draw, "draw", actor, change=change, now=now)
     return assignments
 
 
@@ -239,34 +215,38 @@ def recuse(draw: InspectionDraw, assignment: Assignment, actor: User, inspector_
            now: dt.datetime | None = None) -> Recusal:
     """Stand an inspector down from one target for a conflict; the next inspector of the same
     seeded ranking replaces them. The reason stays in the back office."""
-    _step(draw, "recuse", actor)
-    reason = (reason or "").strip()
-    if not reason:
+    current, done = assignment.inspector_id_list, []
+
+    def change(moment: dt.datetime) -> dict:
+        new_team = _team_without(draw, assignment, inspector_id, reason)
+        replacement = next(i for i in new_team if i not in current)
+        done.append(Recusal(assignment_id=assignment.id, inspector_id=inspector_id, replacement_id=replacement,
+                            reason=reason.strip(), recorded_by_id=actor.id, recorded_at=moment))
+        db.session.add(done[0])
+        assignment.inspector_ids = ",".join(str(i) for i in new_team)
+        return {"target": assignment.institution_id, "inspectors": new_team, "recused": inspector_id,
+                "replacement": replacement}
+
+    STEPS.take(draw, "recuse", actor, reason, change=change, now=now,
+               before={"target": assignment.institution_id, "inspectors": current})
+    return done[0]
+
+
+def _team_without(draw: InspectionDraw, assignment: Assignment, inspector_id: int, reason: str) -> list[int]:
+    """The target's team once the inspector stands down, or RecusalRefused."""
+    if not (reason or "").strip():
         raise RecusalRefused("reason")
     if assignment.outcome is not None:
         raise RecusalRefused("has_result")
-    current = assignment.inspector_id_list
-    if inspector_id not in current:
+    if inspector_id not in assignment.inspector_id_list:
         raise RecusalRefused("not_on_team")
     _targets, inspectors = frozen(draw)
     recused = recused_from(assignment) | {inspector_id}
     try:
-        new_team = algorithm.team(draw.seed, assignment.institution_id, [i["id"] for i in inspectors["inspectors"]],
-                                  draw.inspectors_per_target, recused)
+        return algorithm.team(draw.seed, assignment.institution_id, [i["id"] for i in inspectors["inspectors"]],
+                              draw.inspectors_per_target, recused)
     except ValueError as exc:
         raise RecusalRefused("no_replacement") from exc
-    now = now or clock.now()
-    replacement = next(i for i in new_team if i not in current)
-    recusal = Recusal(assignment_id=assignment.id, inspector_id=inspector_id, replacement_id=replacement,
-                      reason=reason, recorded_by_id=actor.id, recorded_at=now)
-    db.session.add(recusal)
-    assignment.inspector_ids = ",".join(str(i) for i in new_team)
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "inspection.recusal", "inspection_draw", draw.id, at=now,
-                 before={"target": assignment.institution_id, "inspectors": current},
-                 after={"target": assignment.institution_id, "inspectors": new_team, "recused": inspector_id,
-                        "replacement": replacement}, reason=reason)
-    return recusal
 
 
 # ---- Results -----------------------------------------------------------------------------------
@@ -274,34 +254,32 @@ def recuse(draw: InspectionDraw, assignment: Assignment, actor: User, inspector_
 def record_result(draw: InspectionDraw, assignment: Assignment, actor: User, outcome: Outcome, note: str,
                   complaint_id: int | None = None, now: dt.datetime | None = None) -> None:
     """Enter (or correct, until publication) the result of inspecting one target."""
-    _step(draw, "result", actor)
     note = (note or "").strip()
-    if outcome is not Outcome.NO_PROBLEM and not note:
-        raise ResultInvalid("note")
-    if complaint_id is not None and outcome is not Outcome.CASE_OPENED:
-        raise ResultInvalid("complaint")
-    now = now or clock.now()
     before = {"outcome": assignment.outcome.value if assignment.outcome else "", "note": assignment.note}
-    assignment.outcome, assignment.note, assignment.complaint_id = outcome, note, complaint_id
-    assignment.recorded_by_id, assignment.recorded_at = actor.id, now
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "inspection.result", "inspection_draw", draw.id, at=now, before=before,
-                 after={"target": assignment.institution_id, "outcome": outcome.value, "note": note,
-                        "complaint": complaint_id or ""})
+
+    def change(moment: dt.datetime) -> dict:
+        if outcome is not Outcome.NO_PROBLEM and not note:
+            raise ResultInvalid("note")
+        if complaint_id is not None and outcome is not Outcome.CASE_OPENED:
+            raise ResultInvalid("complaint")
+        assignment.outcome, assignment.note, assignment.complaint_id = outcome, note, complaint_id
+        assignment.recorded_by_id, assignment.recorded_at = actor.id, moment
+        return {"target": assignment.institution_id, "outcome": outcome.value, "note": note,
+                "complaint": complaint_id or ""}
+
+    STEPS.take(draw, "result", actor, change=change, before=before, now=now)
 
 
 def publish(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) -> None:
     """Publish the results once every drawn target has one."""
-    step = _step(draw, "publish", actor)
-    missing = db.session.scalar(select(Assignment.id).where(Assignment.draw_id == draw.id,
-                                                            Assignment.outcome.is_(None)).limit(1))
-    if missing is not None:
-        raise ResultsIncomplete(draw.id)
-    now = now or clock.now()
-    draw.state, draw.published_by_id, draw.published_at = step.to_state, actor.id, now
-    db.session.flush()
-    audit.record(f"user:{actor.id}", "inspection.published", "inspection_draw", draw.id, at=now,
-                 before={"state": S.DRAWN.value}, after={"state": draw.state.value})
+    def change(moment: dt.datetime) -> None:
+        missing = db.session.scalar(select(Assignment.id).where(Assignment.draw_id == draw.id,
+                                                                Assignment.outcome.is_(None)).limit(1))
+        if missing is not None:
+            raise ResultsIncomplete(draw.id)
+        draw.published_by_id, draw.published_at = actor.id, moment
+
+    STEPS.take(draw, "publish", actor, change=change, now=now)
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,7 @@ def _user():
 
 
 def _draw(draw_id: int, for_update: bool = False) -> InspectionDraw:
-    try:
-        return service.for_staff(_user(), draw_id, for_update=for_update)
-    except service.DrawNotFound:
-        abort(404)
+    return service.for_staff(_user(), draw_id, for_update=for_update)
 
 
 def _counties(user) -> list:
@@ -64,10 +61,7 @@ def _item_data(form: ItemForm) -> items.ItemData:
 def _store_item(form: ItemForm, item=None):
     if not form.validate_on_submit():
         return None
-    try:
-        return items.save_item(_user(), _item_data(form), item)
-    except service.StepNotAllowed:
-        abort(403)
+    return items.save_item(_user(), _item_data(form), item)
 
 
 @bp.route("/items", methods=["GET", "POST"])
@@ -80,7 +74,6 @@ def item_list():
         if user.role not in MANAGERS:
             abort(403)
         if _store_item(form) is not None:
-            db.session.commit()
             flash(_("The inspection item was added."), "success")
             return redirect(url_for(".item_list"))
     status = 422 if request.method == "POST" else 200
@@ -93,16 +86,12 @@ def item_list():
 @staff_required(*MANAGERS)
 def item_edit(item_id: int):
     """Change or retire an item."""
-    try:
-        item = items.item_for_staff(_user(), item_id)
-    except items.ItemNotFound:
-        abort(404)
+    item = items.item_for_staff(_user(), item_id)
     data = None if request.method == "POST" else {
         "name": item.name, "legal_basis": item.legal_basis, "ratio_percent": item.ratio_percent,
         "frequency": item.frequency, "method": item.method.value, "active": item.active}
     form = ItemForm(data=data)
     if request.method == "POST" and _store_item(form, item) is not None:
-        db.session.commit()
         flash(_("The inspection item was changed."), "success")
         return redirect(url_for(".item_list"))
     return render_template("inspections/staff_item.html", form=form, item=item), (
@@ -147,7 +136,6 @@ def new():
         except service.InvalidDraw as exc:
             getattr(form, exc.args[0]).errors = [DRAW_REFUSALS[exc.args[0]]()]
         else:
-            db.session.commit()
             flash(_("The draw was prepared. Check it, then commit it to freeze the directories."), "success")
             return redirect(url_for(".detail", draw_id=draw.id))
     return render_template("inspections/staff_new.html", form=form), 422 if request.method == "POST" else 200
@@ -232,14 +220,11 @@ def _simple_step(draw_id: int, name: str, action, message: str):
         return _detail_page(draw, failed=name, failed_form=form, status=422)
     try:
         action(draw, _user())
-    except service.StepNotAllowed:
-        abort(409)
     except service.InvalidDraw as exc:
         return _detail_page(draw, failed=name, failed_form=form, message=COMMIT_REFUSALS[exc.args[0]](), status=409)
     except service.ResultsIncomplete:
         return _detail_page(draw, failed=name, failed_form=form, status=409,
                             message=_("Every drawn institution needs a result before publication."))
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".detail", draw_id=draw.id))
 
@@ -291,10 +276,7 @@ def recusal(draw_id: int):
             form.pair.errors = [_("Choose the institution and the inspector who stands down.")]
         except service.RecusalRefused as exc:
             form.pair.errors = [RECUSAL_REFUSALS[exc.args[0]]()]
-        except service.StepNotAllowed:
-            abort(409)
         else:
-            db.session.commit()
             names = published.names({done.inspector_id, done.replacement_id})
             flash(_("%(old)s stood down; the seed's next inspector, %(new)s, replaces them.",
                     old=names[done.inspector_id], new=names[done.replacement_id]), "success")
@@ -328,10 +310,7 @@ def result(draw_id: int):
                     form.note.errors = [_("Say what was found.")]
                 else:
                     form.case_number.errors = [_("A case number goes with the result Case opened.")]
-            except service.StepNotAllowed:
-                abort(409)
             else:
-                db.session.commit()
                 flash(_("The result for %(name)s was recorded.", name=assignment.institution.name), "success")
                 return redirect(url_for(".detail", draw_id=draw.id, _anchor=f"target-{assignment.id}"))
     return _detail_page(draw, failed=f"result-{assignment.id}", failed_form=form, status=422)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from portal.inspections import algorithm, directories, published
 from portal.inspections.models import DrawState
@@ -26,10 +26,7 @@ def index():
 
 
 def _public(draw_id: int):
-    try:
-        return published.get_public(draw_id)
-    except published.DrawNotFound:
-        abort(404)
+    return published.get_public(draw_id)
 
 
 @bp.get("/inspections/<int:draw_id>")

@@ -33,7 +33,7 @@ from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
 from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-from portal.supervisors import service as supervisors
+from portal.observations import duty
 from portal.supervisors.models import Supervisor, SupervisorState
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -253,7 +253,7 @@ def compute(months: list[str]) -> Table:
     for county, month, count in rows:
         bump(county, month, "blacklisted", count)
 
-    for county_month, count in supervisors.submissions_by_month(months, None).items():
+    for county_month, count in duty.submissions_by_month(months, None).items():
         bump(*county_month, "supervisor_submissions", count)
     today = clock.today()
     for month in months:

@@ -1,25 +1,26 @@
 """Appointing social supervisors and their terms: candidate → published for objections →
 cleared or not appointed → appointed for a term → dismissed (or the term ends by itself).
 
-The allowed steps are one table (`TRANSITIONS`); every step writes an audit record (object type
-"supervisor"). The account works only during the term: `may_sign_in` is checked at sign-in and on
-every request. Services flush, never commit.
+The allowed steps are one table (`STEPS`, taken through `portal.workflow`); every step writes an
+audit record (object type "supervisor"). The account works only during the term: `may_sign_in` is
+checked at sign-in and on every request. Services flush, never commit.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit, crypto
+from portal.workflow import StepNotAllowed, Workflow, step
 from portal.supervisors.models import Assessment, AssessmentResult, Objection, Supervisor, SupervisorState
 
 S = SupervisorState
@@ -28,32 +29,23 @@ NOTICE_DAYS = (5, 30)
 NOTICE_DAYS_DEFAULT = 7
 # A term is 2 to 3 years (一期一聘).
 TERM_YEARS = (2, 3)
-MAX_ID = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Step:
-    from_states: frozenset[SupervisorState]
-    to_state: SupervisorState | None  # None: the state stays (an objection, an assessment)
+ADMINS = {Role.ADMIN}
+# Objections and assessments keep the state; an assessment's audit record names the year instead.
+STEPS = Workflow("supervisor", "supervisor", [
+    step("publish", {S.CANDIDATE}, S.PUBLISHED, ADMINS),
+    step("object", {S.PUBLISHED}, None, ADMINS),
+    step("clear", {S.PUBLISHED}, S.CLEARED, ADMINS),
+    step("reject", {S.PUBLISHED}, S.REJECTED, ADMINS),
+    step("appoint", {S.CLEARED}, S.APPOINTED, ADMINS),
+    step("dismiss", {S.APPOINTED}, S.DISMISSED, ADMINS),
+    step("assess", {S.APPOINTED, S.DISMISSED}, None, ADMINS, audit_state=False),
+])
 
 
-TRANSITIONS: dict[str, Step] = {
-    "publish": Step(frozenset({S.CANDIDATE}), S.PUBLISHED),
-    "object": Step(frozenset({S.PUBLISHED}), None),
-    "clear": Step(frozenset({S.PUBLISHED}), S.CLEARED),
-    "reject": Step(frozenset({S.PUBLISHED}), S.REJECTED),
-    "appoint": Step(frozenset({S.CLEARED}), S.APPOINTED),
-    "dismiss": Step(frozenset({S.APPOINTED}), S.DISMISSED),
-    "assess": Step(frozenset({S.APPOINTED, S.DISMISSED}), None),
-}
-
-
-class SupervisorNotFound(LookupError):
+class SupervisorNotFound(NotFound, LookupError):
     """No such supervisor, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or not yet (args[0] names the step)."""
 
 
 class InvalidStep(ValueError):
@@ -100,30 +92,20 @@ def may_sign_in(user: User, today: dt.date | None = None) -> bool:
 
 # ---- Staff: reading ------------------------------------------------------------------------------
 
-def _scope(user: User):
-    return Supervisor.region_code.startswith(regions.get(user.region_code).scope_prefix)
-
-
 def in_jurisdiction(user: User, state: SupervisorState | None = None) -> list[Supervisor]:
     """The jurisdiction's supervisors and candidates, newest first."""
-    query = select(Supervisor).where(_scope(user)).options(selectinload(Supervisor.region))
-    if state is not None:
-        query = query.where(Supervisor.state == state)
+    query = workflow.in_jurisdiction(Supervisor, user, state).options(selectinload(Supervisor.region))
     return list(db.session.scalars(query.order_by(Supervisor.id.desc())))
 
 
 def counts(user: User) -> dict[SupervisorState, int]:
-    rows = db.session.execute(select(Supervisor.state, func.count()).where(_scope(user)).group_by(Supervisor.state))
-    found = dict(rows.all())
-    return {state: found.get(state, 0) for state in SupervisorState}
+    """How many supervisors and candidates of the jurisdiction are in each state."""
+    return workflow.counts(Supervisor, user, SupervisorState)
 
 
 def for_staff(user: User, supervisor_id: int) -> Supervisor:
     """One supervisor of the person's jurisdiction, or SupervisorNotFound."""
-    found = db.session.get(Supervisor, supervisor_id) if 0 < supervisor_id <= MAX_ID else None
-    if found is None or not accounts.covers(user, found.region_code):
-        raise SupervisorNotFound(supervisor_id)
-    return found
+    return workflow.for_staff(Supervisor, user, supervisor_id, SupervisorNotFound)
 
 
 def contact(supervisor: Supervisor) -> str:
@@ -142,30 +124,11 @@ def assessments(supervisor: Supervisor) -> list[Assessment]:
 
 # ---- Staff: the steps ----------------------------------------------------------------------------
 
-def _check(user: User, supervisor: Supervisor, name: str) -> Step:
-    step = TRANSITIONS[name]
-    if (user.role is not Role.ADMIN or not user.active or supervisor.state not in step.from_states
-            or not accounts.covers(user, supervisor.region_code)):
-        raise StepNotAllowed(name)
-    return step
-
-
-def _move(user: User, supervisor: Supervisor, name: str, after: dict | None = None, reason: str = "") -> None:
-    step = TRANSITIONS[name]
-    before = {"state": supervisor.state.value}
-    if step.to_state is not None:
-        supervisor.state = step.to_state
-    db.session.flush()
-    audit.record(actor(user), f"supervisor.{name}", "supervisor", supervisor.id, before=before,
-                 after={"state": supervisor.state.value, **(after or {})}, reason=reason)
-
-
 def create_candidate(user: User, region_code: str, name: str, organisation: str, occupation: str,
                      contact_text: str) -> Supervisor:
     """A candidate for the jurisdiction's county; only administrators."""
     region = regions.get(region_code)
-    if user.role is not Role.ADMIN or not user.active:
-        raise StepNotAllowed("create")
+    workflow.require(user, ADMINS, "create")
     if region.level is not RegionLevel.COUNTY or not accounts.covers(user, region.code):
         raise InvalidStep("region")
     supervisor = Supervisor(region_code=region.code, name=name, organisation=organisation, occupation=occupation,
@@ -180,76 +143,88 @@ def create_candidate(user: User, region_code: str, name: str, organisation: str,
 
 def publish(user: User, supervisor: Supervisor, days: int, today: dt.date | None = None) -> None:
     """Publish the candidate for objections from today for `days` days."""
-    _check(user, supervisor, "publish")
-    if not NOTICE_DAYS[0] <= days <= NOTICE_DAYS[1]:
-        raise InvalidStep("days")
-    today = today or clock.today()
-    supervisor.notice_start, supervisor.notice_end = today, today + dt.timedelta(days=days)
-    _move(user, supervisor, "publish", {"notice_start": str(today), "notice_end": str(supervisor.notice_end)})
+    def change(moment: dt.datetime) -> dict:
+        if not NOTICE_DAYS[0] <= days <= NOTICE_DAYS[1]:
+            raise InvalidStep("days")
+        start = today or clock.today()
+        supervisor.notice_start, supervisor.notice_end = start, start + dt.timedelta(days=days)
+        return {"notice_start": str(start), "notice_end": str(supervisor.notice_end)}
+
+    STEPS.take(supervisor, "publish", user, change=change)
 
 
 def record_objection(user: User, supervisor: Supervisor, received_on: dt.date, summary: str) -> Objection:
     """An objection received in writing, at the latest on the last day of the notice."""
-    _check(user, supervisor, "object")
-    if not supervisor.notice_start <= received_on <= min(supervisor.notice_end, clock.today()):
-        raise InvalidStep("received_on")
-    objection = Objection(supervisor_id=supervisor.id, received_on=received_on, summary=summary,
-                          recorded_by_id=user.id)
-    db.session.add(objection)
-    db.session.flush()
-    _move(user, supervisor, "object", {"objection": objection.id, "received_on": str(received_on)}, summary)
-    return objection
+    found = []
+
+    def change(moment: dt.datetime) -> dict:
+        if not supervisor.notice_start <= received_on <= min(supervisor.notice_end, clock.today()):
+            raise InvalidStep("received_on")
+        found.append(Objection(supervisor_id=supervisor.id, received_on=received_on, summary=summary,
+                               recorded_by_id=user.id))
+        db.session.add(found[0])
+        db.session.flush()
+        return {"objection": found[0].id, "received_on": str(received_on)}
+
+    STEPS.take(supervisor, "object", user, summary, change=change)
+    return found[0]
 
 
 def decide(user: User, supervisor: Supervisor, clear: bool, note: str, today: dt.date | None = None) -> None:
     """After the notice: clear the candidate for appointment, or not appoint them. Not appointing,
     and clearing despite objections, need a written reason."""
-    name = "clear" if clear else "reject"
-    _check(user, supervisor, name)
-    if (today or clock.today()) <= supervisor.notice_end:
-        raise StepNotAllowed("notice")
-    if not note.strip() and (not clear or objections(supervisor)):
-        raise InvalidStep("note")
-    supervisor.decision_note, supervisor.decided_at = note, clock.now()
-    _move(user, supervisor, name, reason=note)
+    def change(moment: dt.datetime) -> None:
+        if (today or clock.today()) <= supervisor.notice_end:
+            raise StepNotAllowed("notice")
+        if not note.strip() and (not clear or objections(supervisor)):
+            raise InvalidStep("note")
+        supervisor.decision_note, supervisor.decided_at = note, moment
+
+    STEPS.take(supervisor, "clear" if clear else "reject", user, note, change=change)
 
 
 def appoint(user: User, supervisor: Supervisor, term_start: dt.date, term_end: dt.date, certificate: str,
             username: str) -> str:
     """Appoint for a 2–3 year term with a certificate number and create the account (password
     and authenticator, like staff); returns the one-time password, shown once."""
-    _check(user, supervisor, "appoint")
-    earliest, latest = term_bounds(term_start)
-    if not earliest <= term_end <= latest:
-        raise InvalidStep("term_end")
-    if db.session.scalar(select(Supervisor.id).where(Supervisor.certificate_number == certificate)) is not None:
-        raise InvalidStep("certificate_number")
-    try:
-        account, one_time = accounts.create_user(username, supervisor.name, Role.SUPERVISOR,
-                                                 supervisor.region_code, actor=actor(user))
-    except accounts.AccountError as exc:
-        raise InvalidStep("username") from exc
-    supervisor.term_start, supervisor.term_end = term_start, term_end
-    supervisor.certificate_number, supervisor.user_id = certificate, account.id
-    _move(user, supervisor, "appoint", {"term_start": str(term_start), "term_end": str(term_end),
-                                        "certificate_number": certificate, "user": account.id})
-    return one_time
+    one_time = []
+
+    def change(moment: dt.datetime) -> dict:
+        earliest, latest = term_bounds(term_start)
+        if not earliest <= term_end <= latest:
+            raise InvalidStep("term_end")
+        if db.session.scalar(select(Supervisor.id).where(Supervisor.certificate_number == certificate)) is not None:
+            raise InvalidStep("certificate_number")
+        try:
+            account, password = accounts.create_user(username, supervisor.name, Role.SUPERVISOR,
+                                                     supervisor.region_code, actor=actor(user))
+        except accounts.AccountError as exc:
+            raise InvalidStep("username") from exc
+        one_time.append(password)
+        supervisor.term_start, supervisor.term_end = term_start, term_end
+        supervisor.certificate_number, supervisor.user_id = certificate, account.id
+        return {"term_start": str(term_start), "term_end": str(term_end), "certificate_number": certificate,
+                "user": account.id}
+
+    STEPS.take(supervisor, "appoint", user, change=change)
+    return one_time[0]
 
 
 def dismiss(user: User, supervisor: Supervisor, reason: str, today: dt.date | None = None) -> None:
     """End the appointment now: the account stops working and its sessions end at once."""
-    _check(user, supervisor, "dismiss")
-    if not reason.strip():
-        raise InvalidStep("reason")
-    supervisor.dismissed_on, supervisor.dismissal_reason = today or clock.today(), reason
-    account = db.session.get(User, supervisor.user_id)
-    accounts.disable(account, actor(user), reason)
-    _move(user, supervisor, "dismiss", {"dismissed_on": str(supervisor.dismissed_on)}, reason)
+    def change(moment: dt.datetime) -> dict:
+        if not reason.strip():
+            raise InvalidStep("reason")
+        supervisor.dismissed_on, supervisor.dismissal_reason = today or clock.today(), reason
+        accounts.disable(db.session.get(User, supervisor.user_id), actor(user), reason)
+        return {"dismissed_on": str(supervisor.dismissed_on)}
+
+    STEPS.take(supervisor, "dismiss", user, reason, change=change)
 
 
 def assess(user: User, supervisor: Supervisor, year: int, result: AssessmentResult, comment: str) -> Assessment:
     """Record (or correct) the annual assessment of a year of the term."""
-    _check(user, supervisor, "assess")
+    STEPS.check(user, supervisor, "assess")
     if not supervisor.term_start.year <= year <= min(supervisor.term_end.year, clock.today().year):
         raise InvalidStep("year")
     if result is AssessmentResult.NOT_COMPETENT and not comment.strip():
@@ -260,10 +235,12 @@ def assess(user: User, supervisor: Supervisor, year: int, result: AssessmentResu
     if found is None:
         found = Assessment(supervisor_id=supervisor.id, year=year, result=result, recorded_by_id=user.id)
         db.session.add(found)
-    found.result, found.comment, found.recorded_by_id = result, comment, user.id
-    db.session.flush()
-    audit.record(actor(user), "supervisor.assess", "supervisor", supervisor.id, before=before,
-                 after={"year": year, "result": result.value, "comment": comment})
+
+    def change(moment: dt.datetime) -> dict:
+        found.result, found.comment, found.recorded_by_id = result, comment, user.id
+        return {"year": year, "result": result.value, "comment": comment}
+
+    STEPS.take(supervisor, "assess", user, change=change, before=before)
     return found
 
 
@@ -293,11 +270,3 @@ def active_count(region_prefix: str | None, on: dt.date) -> int:
     if region_prefix:
         query = query.where(Supervisor.region_code.startswith(region_prefix))
     return db.session.scalar(query)
-
-
-def submissions_by_month(months: list[str], region_prefix: str | None) -> dict[tuple[str, str], int]:
-    """Submitted patrol records, leads and opinions per (county, "YYYY-MM") in the portal's
-    timezone; drafts do not count."""
-    from portal.supervisors.duty import submissions_by_month as counted
-
-    return counted(months, region_prefix)

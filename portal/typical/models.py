@@ -4,15 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, created_at, intpk, updated_at, value_enum
+from portal.db import Base, created_at, intpk, updated_at, value_enum
 from portal.i18n import LabelledEnum, _l
 from portal.regions.models import Region
+from portal.workflow import ReviewedMixin, reviewer_not_drafter
 
 if TYPE_CHECKING:
-    from portal.accounts.models import User
     from portal.disclosures.models import Disclosure
     from portal.institutions.models import Institution
 
@@ -38,14 +38,12 @@ typical_case_institutions = Table(
 )
 
 
-class TypicalCase(Base):
+class TypicalCase(ReviewedMixin, Base):
     """An article: Chinese always, English optional. The body is kept as the author wrote it
     (Markdown) and as sanitised HTML, which is what pages show."""
 
     __tablename__ = "typical_cases"
-    __table_args__ = (
-        CheckConstraint("reviewer_id IS NULL OR reviewer_id <> drafter_id", name="reviewer_not_drafter"),
-    )
+    __table_args__ = (reviewer_not_drafter(),)
 
     id: Mapped[intpk]
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
@@ -60,19 +58,10 @@ class TypicalCase(Base):
     case_date: Mapped[dt.date] = mapped_column(Date, index=True)
     state: Mapped[ArticleState] = mapped_column(value_enum(ArticleState, 16), default=ArticleState.DRAFT,
                                                 index=True)
-    drafter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    review_comment: Mapped[str] = mapped_column(Text, default="")
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 
     region: Mapped[Region] = relationship(lazy="raise")
-    drafter: Mapped["User"] = relationship(lazy="raise", foreign_keys=[drafter_id])
-    reviewer: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[reviewer_id])
     disclosures: Mapped[list["Disclosure"]] = relationship(secondary=typical_case_disclosures, lazy="raise")
     institutions: Mapped[list["Institution"]] = relationship(secondary=typical_case_institutions, lazy="raise")
 

@@ -10,18 +10,20 @@ from sqlalchemy.orm import selectinload
 
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import Disclosure
+from portal.errors import NotFound
+from portal import workflow
 from portal.extensions import db
 from portal.text import clean_text
 from portal.pagination import Page, paginate
 from portal.typical.models import ArticleState, TypicalCase
 
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MAX_QUERY_LENGTH = 100
 FEED_SIZE = 50
 PUBLIC_STATES = (ArticleState.PUBLISHED, ArticleState.WITHDRAWN)
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound, LookupError):
     """No article with that id is public (or none exists: the same answer)."""
 
 

@@ -2,8 +2,8 @@
 drafter, publication and withdrawal with a public reason; and the published cases other pages
 list beside an institution or a penalty decision.
 
-The allowed steps are one table (`TRANSITIONS`); every change writes an audit record (object
-type "typical_case"). Bodies are stored as written and as sanitised HTML (`portal.richtext`).
+The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`);
+every change writes an audit record (object type "typical_case"). Bodies are stored as written and as sanitised HTML (`portal.richtext`).
 Services flush, never commit.
 """
 from __future__ import annotations
@@ -11,58 +11,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import clock, richtext
+from portal import clock, richtext, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.disclosures.models import Disclosure, DisclosureState
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions.models import Institution
-from portal.regions import service as regions
 from portal.security import audit
+from portal.workflow import Workflow
 from portal.typical.models import ArticleState, TypicalCase, typical_case_disclosures, typical_case_institutions
 
 A = ArticleState
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 MAX_LINKS = 10
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step on an article: from which states, to which state, by which roles."""
-
-    from_states: frozenset[ArticleState]
-    to_state: ArticleState | None  # None: the state stays (an edit)
-    roles: frozenset[Role]
+def _touched(case: TypicalCase, moved: workflow.Moved, actor: User) -> None:
+    """An article's history is its audit trail; a step only marks when it last changed."""
+    case.updated_at = moved.at
 
 
-TRANSITIONS: dict[str, Step] = {
-    "edit": Step(frozenset({A.DRAFT, A.RETURNED}), None, DRAFTERS),
-    "submit": Step(frozenset({A.DRAFT, A.RETURNED}), A.IN_REVIEW, DRAFTERS),
-    "approve": Step(frozenset({A.IN_REVIEW}), A.PUBLISHED, frozenset({Role.REVIEWER})),
-    "return": Step(frozenset({A.IN_REVIEW}), A.RETURNED, frozenset({Role.REVIEWER})),
-    "withdraw": Step(frozenset({A.PUBLISHED}), A.WITHDRAWN, DRAFTERS),
-}
+STEPS = Workflow("typical_case", "typical_case", workflow.review_steps(A, DRAFTERS, {Role.REVIEWER}),
+                 authors=workflow.drafter, history=_touched)
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound, LookupError):
     """No such article, or not in the person's jurisdiction: the same answer for both."""
-
-
-class StepNotAllowed(Exception):
-    """Not from this state, not by this role, or outside the person's jurisdiction."""
-
-
-class OwnDraft(StepNotAllowed):
-    """The drafter may not review their own article."""
-
-
-class ReasonRequired(ValueError):
-    """A return and a withdrawal need written words."""
 
 
 class InvalidDraft(ValueError):
@@ -78,42 +58,24 @@ class LinkNotFound(LookupError):
 
 def for_staff(user: User, case_id: int) -> TypicalCase:
     """An article inside the user's jurisdiction, its links loaded (else not found)."""
-    case = db.session.scalar(select(TypicalCase).where(TypicalCase.id == case_id).options(
-        selectinload(TypicalCase.disclosures), selectinload(TypicalCase.institutions))) \
-        if 1 <= case_id <= MAX_ID else None
-    if case is None or not accounts.covers(user, case.region_code):
-        raise CaseNotFound(case_id)
-    return case
-
-
-def _may(user: User, step: Step, case: TypicalCase | None, region_code: str) -> bool:
-    if not user.active or user.role not in step.roles or not accounts.covers(user, region_code):
-        return False
-    return case is None or case.state in step.from_states
+    return workflow.for_staff(TypicalCase, user, case_id, CaseNotFound,
+                              selectinload(TypicalCase.disclosures), selectinload(TypicalCase.institutions))
 
 
 def allowed_steps(case: TypicalCase, user: User) -> list[str]:
     """The steps the article's state and the person allow now; the drafter never sees the review."""
-    return [name for name, step in TRANSITIONS.items()
-            if _may(user, step, case, case.region_code)
-            and not (name in ("approve", "return") and user.id == case.drafter_id)]
+    return STEPS.allowed(user, case)
 
 
 def in_jurisdiction(user: User, state: ArticleState | None = None):
     """The query for the jurisdiction's articles, newest case first."""
-    prefix = regions.get(user.region_code).scope_prefix
-    query = select(TypicalCase).where(TypicalCase.region_code.startswith(prefix))
-    if state is not None:
-        query = query.where(TypicalCase.state == state)
-    return query.order_by(TypicalCase.case_date.desc(), TypicalCase.id.desc())
+    return workflow.in_jurisdiction(TypicalCase, user, state).order_by(TypicalCase.case_date.desc(),
+                                                                       TypicalCase.id.desc())
 
 
 def counts(user: User) -> dict[ArticleState, int]:
     """How many articles of the jurisdiction are in each state."""
-    prefix = regions.get(user.region_code).scope_prefix
-    found = dict(db.session.execute(select(TypicalCase.state, func.count()).where(
-        TypicalCase.region_code.startswith(prefix)).group_by(TypicalCase.state)).all())
-    return {state: found.get(state, 0) for state in ArticleState}
+    return workflow.counts(TypicalCase, user, ArticleState)
 
 
 # ---- Links -------------------------------------------------------------------------------------
@@ -204,9 +166,7 @@ def save_draft(actor: User, data: DraftData, case: TypicalCase | None = None,
                now: dt.datetime | None = None) -> TypicalCase:
     """Create a draft, or change one while it is a draft or returned; by a handler or an
     administrator of the jurisdiction. Nothing is stored when a rule refuses."""
-    if not _may(actor, TRANSITIONS["edit"], case, data.region_code) or (
-            case is not None and not accounts.covers(actor, case.region_code)):
-        raise StepNotAllowed("edit")
+    STEPS.check(actor, case, "edit", data.region_code)
     now = now or clock.now()
     check_draft(actor, data, clock.local_date(now))
     disclosures = _linked(Disclosure, data.disclosure_ids, actor, Disclosure.state == DisclosureState.PUBLISHED)
@@ -228,56 +188,21 @@ def save_draft(actor: User, data: DraftData, case: TypicalCase | None = None,
 
 # ---- Steps -------------------------------------------------------------------------------------
 
-def _step(case: TypicalCase, name: str, actor: User) -> Step:
-    step = TRANSITIONS[name]
-    if not _may(actor, step, case, case.region_code):
-        raise StepNotAllowed(name)
-    return step
-
-
-def _moved(case: TypicalCase, name: str, actor: User, before: str, now: dt.datetime, reason: str = "") -> None:
-    case.updated_at = now
-    db.session.flush()
-    audit.record(f"user:{actor.id}", f"typical_case.{name}", "typical_case", case.id, at=now,
-                 before={"state": before}, after={"state": case.state.value}, reason=reason)
-
-
 def submit(case: TypicalCase, actor: User, now: dt.datetime | None = None) -> None:
     """Send a draft (or a returned one) for review."""
-    step = _step(case, "submit", actor)
-    before, case.state = case.state.value, step.to_state
-    _moved(case, "submit", actor, before, now or clock.now())
+    workflow.submit(STEPS, case, actor, now)
 
 
 def review(case: TypicalCase, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
     """Approve (it is published now) or return to the drafter with comments; by a reviewer of
     the jurisdiction who did not draft it."""
-    name = "approve" if approve else "return"
-    step = _step(case, name, reviewer)
-    if reviewer.id == case.drafter_id:
-        raise OwnDraft(name)
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ReasonRequired("comment")
-    now = now or clock.now()
-    before = case.state.value
-    case.state, case.reviewer_id, case.review_comment, case.reviewed_at = step.to_state, reviewer.id, comment, now
-    if approve:
-        case.published_at = now
-    _moved(case, name, reviewer, before, now, reason=comment)
+    workflow.review(STEPS, case, reviewer, approve, comment, now)
 
 
 def withdraw(case: TypicalCase, actor: User, reason: str, now: dt.datetime | None = None) -> None:
     """Withdraw a published article; its page then shows the reason instead of the text."""
-    step = _step(case, "withdraw", actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("reason")
-    now = now or clock.now()
-    before = case.state.value
-    case.state, case.withdrawn_at, case.withdrawal_reason = step.to_state, now, reason
-    _moved(case, "withdraw", actor, before, now, reason=reason)
+    workflow.withdraw(STEPS, case, actor, reason, now)
 
 
 # ---- Published cases beside other records -------------------------------------------------------

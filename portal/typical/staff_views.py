@@ -9,7 +9,8 @@ from portal import clock, richtext
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.i18n import _
+from portal.workflow import ReviewPages
+from portal.i18n import _, _l
 from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
@@ -22,7 +23,6 @@ bp = Blueprint("typical_staff", __name__, url_prefix="/staff/typical-cases")
 
 ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
 DRAFTERS = (Role.ADMIN, Role.HANDLER)
-STEP_FORMS = {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm}
 
 
 def _user() -> User:
@@ -30,10 +30,7 @@ def _user() -> User:
 
 
 def _case(case_id: int) -> TypicalCase:
-    try:
-        return service.for_staff(_user(), case_id)
-    except service.CaseNotFound:
-        abort(404)
+    return service.for_staff(_user(), case_id)
 
 
 def _places(user: User) -> list:
@@ -108,8 +105,6 @@ def _save(form: CaseForm, case: TypicalCase | None) -> TypicalCase | None:
         return service.save_draft(_user(), data, case)
     except (service.InvalidDraft, service.LinkNotFound) as exc:  # the form's checks normally catch these first
         getattr(form, exc.args[0]).errors = [_("Check this field.")]
-    except service.StepNotAllowed:
-        abort(409)
     return None
 
 
@@ -126,7 +121,6 @@ def _editor_response(form: CaseForm, case: TypicalCase | None):
     if preview is None:
         saved = _save(form, case)
         if saved is not None:
-            db.session.commit()
             flash(_("The draft was saved. Submit it for review when it is complete.") if case is None
                   else _("The draft was saved."), "success")
             return redirect(url_for(".detail", typical_case_id=saved.id))
@@ -156,8 +150,7 @@ def _detail_page(case: TypicalCase, form: CaseForm | None = None, preview: dict 
     steps = service.allowed_steps(case, user)
     if form is None and "edit" in steps:
         form = CaseForm(places=_places(user), data=_prefill(case))
-    forms = {name: (failed_form if name == failed else STEP_FORMS[name](prefix=name, data={
-        "state": case.state.value})) for name in STEP_FORMS}
+    forms = PAGES.forms_for(case, failed, failed_form)
     people = {u.id: u for u in (db.session.get(User, case.drafter_id),
                                 case.reviewer_id and db.session.get(User, case.reviewer_id)) if u}
     return render_template(
@@ -176,70 +169,34 @@ def detail(typical_case_id: int):
         return _detail_page(case)
     if user.role not in DRAFTERS:
         abort(403)
-    if "edit" not in service.allowed_steps(case, user):
-        abort(409)
+    if not service.STEPS.may(user, case, "edit"):
+        abort(409)  # a preview stores nothing, so no service call would refuse it
     return _editor_response(CaseForm(places=_places(user)), case)
 
 
-def _step_form(case: TypicalCase, name: str):
-    """The posted step's form; 409 when the page was out of date (the state changed since)."""
-    form = STEP_FORMS[name](prefix=name)
-    if form.state.data and form.state.data != case.state.value:
-        abort(409)
-    return form
+PAGES = ReviewPages(service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm}, _detail_page,
+                    ".detail", "typical_case_id", own_work=_l("You wrote this case: another reviewer must review it."),
+                    done={"submit": _l("Sent for review."), "approve": _l("Published."),
+                          "return": _l("Returned to the drafter."),
+                          "withdraw": _l("Withdrawn. The public page shows the reason instead of the text.")})
 
 
 @bp.post("/<int:typical_case_id>/submit")
 @staff_required(*DRAFTERS)
 def submit(typical_case_id: int):
     """Send the draft for review."""
-    case = _case(typical_case_id)
-    form = _step_form(case, "submit")
-    if not form.validate_on_submit():
-        return _detail_page(case, failed="submit", failed_form=form, status=422)
-    try:
-        service.submit(case, _user())
-    except service.StepNotAllowed:
-        abort(409)
-    db.session.commit()
-    flash(_("Sent for review."), "success")
-    return redirect(url_for(".detail", typical_case_id=case.id))
+    return PAGES.submit(_case(typical_case_id), _user())
 
 
 @bp.post("/<int:typical_case_id>/review")
 @staff_required(Role.REVIEWER)
 def review(typical_case_id: int):
     """Approve and publish, or return with comments."""
-    case = _case(typical_case_id)
-    form = _step_form(case, "review")
-    if case.drafter_id == _user().id:
-        return _detail_page(case, message=_("You wrote this case: another reviewer must review it."), status=409)
-    if not form.validate_on_submit():
-        return _detail_page(case, failed="review", failed_form=form, status=422)
-    try:
-        service.review(case, _user(), form.decision.data == "approve", form.comment.data)
-    except service.ReasonRequired:
-        form.comment.errors = [_("Say what must change before it can be published.")]
-        return _detail_page(case, failed="review", failed_form=form, status=422)
-    except service.StepNotAllowed:
-        abort(409)
-    db.session.commit()
-    flash(_("Published.") if case.state is ArticleState.PUBLISHED else _("Returned to the drafter."), "success")
-    return redirect(url_for(".detail", typical_case_id=case.id))
+    return PAGES.review(_case(typical_case_id), _user())
 
 
 @bp.post("/<int:typical_case_id>/withdraw")
 @staff_required(*DRAFTERS)
 def withdraw(typical_case_id: int):
     """Withdraw a published case, with the reason the public page shows."""
-    case = _case(typical_case_id)
-    form = _step_form(case, "withdraw")
-    if not form.validate_on_submit():
-        return _detail_page(case, failed="withdraw", failed_form=form, status=422)
-    try:
-        service.withdraw(case, _user(), form.reason.data)
-    except service.StepNotAllowed:
-        abort(409)
-    db.session.commit()
-    flash(_("Withdrawn. The public page shows the reason instead of the text."), "success")
-    return redirect(url_for(".detail", typical_case_id=case.id))
+    return PAGES.withdraw(_case(typical_case_id), _user())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from portal import clock, feeds
@@ -54,10 +54,7 @@ def index():
 @public_cache(300)
 def detail(typical_case_id: int):
     """One typical case; a withdrawn one shows the reason instead of its text."""
-    try:
-        case = queries.get_public(typical_case_id)
-    except queries.CaseNotFound:
-        abort(404)
+    case = queries.get_public(typical_case_id)
     return render_template("typical/detail.html", case=case, shown=queries.shown(case, current_locale()),
                            withdrawn=case.state is ArticleState.WITHDRAWN,
                            visible_disclosures=queries.visible_disclosure_ids(case, clock.today()))

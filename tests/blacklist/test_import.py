@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
-from portal.blacklist import history, imports, service
+from portal.blacklist import history, service
+from portal.blacklist_import import service as imports
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState
 from portal.extensions import db
 from portal.institutions.models import Institution
@@ -254,7 +255,7 @@ def test_a_sheet_that_declares_a_million_rows_is_read_quickly_and_refused(tmp_pa
     importer walk every empty row (the sheet's declared size is not trusted)."""
     import zipfile
 
-    from portal.blacklist import listfile
+    from portal.blacklist_import import listfile
 
     path = tmp_path / "bomb.xlsx"
     header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{names[0]}</t></is></c>'

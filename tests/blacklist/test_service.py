@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts.models import Role
 from portal.blacklist import history, service
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState as B
@@ -95,14 +95,14 @@ def test_the_proposer_cannot_approve_even_as_a_reviewer(people):
     service.take(entry, "send_notice", handler, defence_until=clock.today() + dt.timedelta(days=1))
     entry.defence_until = clock.today() - dt.timedelta(days=1)
     service.take(entry, "request_listing", handler)
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.take(entry, "approve_listing", handler)  # a handler is no reviewer
     handler.role = Role.REVIEWER  # moved to the legal office since
     db.session.flush()
     assert service.allowed_steps(entry, handler) == []
-    with pytest.raises(service.OwnProposal):
+    with pytest.raises(workflow.OwnWork):
         service.take(entry, "approve_listing", handler)
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.take(entry, "approve_listing", people["far_reviewer"])  # another jurisdiction
     assert entry.state is B.LISTING_REVIEW
     service.take(entry, "approve_listing", people["reviewer"])
@@ -117,7 +117,7 @@ def test_whoever_requested_a_removal_cannot_approve_it(people):
     service.take(entry, "request_removal", requester, "整改完成")
     requester.role = Role.REVIEWER
     db.session.flush()
-    with pytest.raises(service.OwnProposal):
+    with pytest.raises(workflow.OwnWork):
         service.take(entry, "approve_removal", requester)
     service.take(entry, "approve_removal", people["reviewer"])
     assert entry.state is B.REMOVED
@@ -135,7 +135,7 @@ def test_steps_outside_the_table_are_refused(people, state, step):
         entry.removed_on = clock.today()
     db.session.flush()
     for actor in (people["handler"], people["reviewer"]):
-        with pytest.raises(service.StepNotAllowed):
+        with pytest.raises(workflow.StepNotAllowed):
             service.take(entry, step, actor, "理由")
     assert entry.state is state
 
@@ -143,15 +143,15 @@ def test_steps_outside_the_table_are_refused(people, state, step):
 def test_reasons_are_required_where_the_table_says(people):
     handler, reviewer = people["handler"], people["reviewer"]
     entry = listed(people)
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.take(entry, "request_removal", handler, "   ")
     service.take(entry, "request_removal", handler, "整改完成")
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.take(entry, "refuse_removal", reviewer)
     service.take(entry, "refuse_removal", reviewer, "复查发现仍在违规招生")
     assert entry.state is B.LISTED and entry.removed_on is None  # back where the request came from
     dropped = propose_entry(handler, name="西湖另一培训部")
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.take(dropped, "drop", handler)
     service.take(dropped, "drop", handler, "陈述申辩成立，已取得许可证")
     assert dropped.state is B.DROPPED
@@ -169,9 +169,9 @@ def test_a_returned_listing_goes_back_to_the_notice(people):
 
 
 def test_only_proposers_of_the_county_propose(people):
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         propose_entry(people["reviewer"])
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         propose_entry(people["far_handler"])  # Xining staff, Hangzhou county
     admin = user("bl.admin", Role.ADMIN, "330000")
     with pytest.raises(service.InvalidEntry):
@@ -221,7 +221,7 @@ def test_an_officers_import_awaits_a_reviewer_who_is_not_the_importer(people):
     assert history.kind(service.history(entry)[0]) is history.IMPORTED_FOR_REVIEW
     handler.role = Role.REVIEWER  # the importer later made a reviewer still may not approve their own upload
     assert service.allowed_steps(entry, handler) == []
-    with pytest.raises(service.OwnProposal):
+    with pytest.raises(workflow.OwnWork):
         service.take(entry, "approve_listing", handler)
     assert entry.state is B.LISTING_REVIEW and [r.action for r in for_object("blacklist_entry", entry.id)] == [
         "blacklist.imported_for_review"]
@@ -241,9 +241,9 @@ def test_a_returned_import_can_be_asked_for_again(people):
 
 def test_an_import_outside_the_officers_jurisdiction_or_by_a_reviewer_is_refused(people):
     far = entry_data(region_code="630104", listed_on=dt.date(2026, 3, 1))
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.import_for_review(far, "批次", people["handler"])
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.import_for_review(entry_data(listed_on=dt.date(2026, 3, 1)), "批次", people["reviewer"])
     with pytest.raises(service.InvalidEntry):
         service.import_for_review(entry_data(), "批次", people["handler"])  # no date listed

@@ -16,8 +16,9 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework.models import Category
 from portal.disclosures import queries
-from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, Level, PartyType,
-                                       Tier)
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType, Tier
+from portal.discretion import service as catalogue
+from portal.discretion.models import DiscretionRule, Level
 from portal.extensions import db
 from tests.support.pages import english_phrases, visible_text
 
@@ -407,7 +408,7 @@ def test_catalogue_lists_the_rules_grouped_by_violation(client, app):
 
 def queries_matters(app):
     with app.app_context():
-        return queries.matters()
+        return catalogue.matters()
 
 
 # Both languages

@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts.models import Role
 from portal.casework.models import Category
 from portal.disclosures import demo, service
-from portal.disclosures.models import (Circumstance, DiscretionRule, Disclosure, DisclosureState, PenaltyCategory as P,
+from portal.disclosures.models import (Circumstance, Disclosure, DisclosureState, PenaltyCategory as P,
                                        RepairDecision, Tier)
+from portal.discretion import demo as discretion_demo, service as catalogue
+from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.security.audit import AuditRecord, for_object
 from tests.support.accounts import make_account, sign_in, signed_in_client, staff_user as user
@@ -59,22 +61,22 @@ def test_months_outside_the_tier_are_refused(people):
 # ---- The benchmark -----------------------------------------------------------------------------
 
 def test_the_seeded_benchmark_and_what_falls_outside(ctx):
-    serious = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS)
-    worst = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
+    serious = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS)
+    worst = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
     assert serious.fine_max == Decimal("50000") and serious.legal_basis == demo.ORDER_53
     assert (worst.fine_min, worst.fine_max) == (Decimal("50000"), Decimal("100000"))
-    assert service.outside_range(serious, [P.WARNING, P.FINE], Decimal("50000")) == []
-    assert service.outside_range(serious, [P.FINE], Decimal("50000.01")) == ["fine_amount"]
-    assert service.outside_range(worst, [P.FINE], Decimal("49999")) == ["fine_amount"]
-    assert service.outside_range(serious, [P.CLOSURE, P.FINE], Decimal("100")) == ["closure"]
-    minor = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR)
-    assert service.outside_range(minor, [P.FINE], Decimal("1")) == ["fine"]
-    assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR) is None  # admins enter the rest
-    assert demo.seed_rules() == 0  # idempotent
+    assert catalogue.outside_range(serious, [P.WARNING, P.FINE], Decimal("50000")) == []
+    assert catalogue.outside_range(serious, [P.FINE], Decimal("50000.01")) == ["fine_amount"]
+    assert catalogue.outside_range(worst, [P.FINE], Decimal("49999")) == ["fine_amount"]
+    assert catalogue.outside_range(serious, [P.CLOSURE, P.FINE], Decimal("100")) == ["closure"]
+    minor = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR)
+    assert catalogue.outside_range(minor, [P.FINE], Decimal("1")) == ["fine"]
+    assert catalogue.benchmark(Category.UNLICENSED, Circumstance.MINOR) is None  # admins enter the rest
+    assert discretion_demo.seed_rules() == 0  # idempotent
 
 
 def test_outside_range_penalty_needs_a_reason(people):
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         draft_disclosure(people["handler"], fine_amount=Decimal("60000"))
     disclosure = draft_disclosure(people["handler"], fine_amount=Decimal("60000"),
                                   outside_range_reason="多次违规，且拒不整改。")
@@ -91,10 +93,10 @@ def test_decision_number_is_unique(people):
 
 
 def test_only_drafters_of_the_jurisdiction_draft(people):
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         draft_disclosure(people["reviewer"])
     far = user("t.far.handler", Role.HANDLER, "330108")
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         draft_disclosure(far)
 
 
@@ -103,13 +105,13 @@ def test_only_drafters_of_the_jurisdiction_draft(people):
 def test_drafter_cannot_review_and_another_reviewer_publishes(people):
     handler, reviewer = people["handler"], people["reviewer"]
     disclosure = draft_disclosure(handler)
-    with pytest.raises(service.StepNotAllowed):  # not submitted yet
+    with pytest.raises(workflow.StepNotAllowed):  # not submitted yet
         service.review(disclosure, reviewer, True)
     service.submit(disclosure, handler)
     assert disclosure.state is DisclosureState.IN_REVIEW
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.review(disclosure, handler, True)  # a handler is no reviewer
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.review(disclosure, people["far_reviewer"], True)  # another jurisdiction
     service.review(disclosure, reviewer, True)
     assert disclosure.state is DisclosureState.PUBLISHED and disclosure.published_at is not None
@@ -123,7 +125,7 @@ def test_drafter_who_became_a_reviewer_cannot_review_their_own_draft(people):
     drafter.role = Role.REVIEWER  # moved to the legal office since
     db.session.flush()
     assert "approve" not in service.allowed_steps(disclosure, drafter)
-    with pytest.raises(service.OwnDraft):
+    with pytest.raises(workflow.OwnWork):
         service.review(disclosure, drafter, True)
     assert disclosure.state is DisclosureState.IN_REVIEW
 
@@ -131,7 +133,7 @@ def test_drafter_who_became_a_reviewer_cannot_review_their_own_draft(people):
 def test_return_needs_a_comment_and_allows_editing_again(people):
     disclosure = draft_disclosure(people["handler"])
     service.submit(disclosure, people["handler"])
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.review(disclosure, people["reviewer"], False, "  ")
     service.review(disclosure, people["reviewer"], False, "处罚依据条款不完整")
     assert disclosure.state is DisclosureState.RETURNED and disclosure.review_comment == "处罚依据条款不完整"
@@ -143,11 +145,11 @@ def test_return_needs_a_comment_and_allows_editing_again(people):
 
 def test_withdraw_needs_a_reason(people):
     disclosure = published(people)
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.withdraw(disclosure, people["handler"], "")
     service.withdraw(disclosure, people["handler"], "行政复议撤销原处罚决定")
     assert disclosure.state is DisclosureState.WITHDRAWN and disclosure.withdrawal_reason == "行政复议撤销原处罚决定"
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.withdraw(disclosure, people["handler"], "again")
 
 
@@ -201,7 +203,7 @@ def test_credit_repair_approved_after_the_minimum_ends_publication(people):
 def test_minor_tier_may_end_any_time_and_a_refusal_needs_its_reason(people):
     disclosure = published(people, circumstance=Circumstance.MINOR, penalties=[P.WARNING], fine_amount=None,
                            tier=Tier.MINOR, months=3, decision_date=clock.today() - dt.timedelta(days=2))
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.record_repair(disclosure, people["handler"], clock.today(), False)
     service.record_repair(disclosure, people["handler"], clock.today(), False, "整改材料不全")
     assert disclosure.repair_decision is RepairDecision.REFUSED and disclosure.ended_early_on is None

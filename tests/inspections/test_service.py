@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal import workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.extensions import db
@@ -123,12 +124,12 @@ def test_steps_follow_the_state_and_the_role(officer, ctx):
     reviewer = accounts.create_user("insp.reviewer", "审核", Role.REVIEWER, "330100", "证审")[0]
     assert service.allowed_steps(draw, officer) == ["commit"]
     assert service.allowed_steps(draw, reviewer) == []
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.reveal(draw, officer)
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.commit(draw, reviewer)
     service.commit(draw, officer)
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.commit(draw, officer)
     with pytest.raises(service.DrawNotFound):
         service.for_staff(handler("insp.other", "330108"), draw.id)
@@ -186,7 +187,7 @@ def test_results_then_publication_and_the_institution_page(officer):
     assert draw.state is DrawState.PUBLISHED
     mine = [r for r in service.results_for_institution(rows[0].institution_id) if r.draw_id == draw.id]
     assert [(r.outcome, r.note) for r in mine] == [(Outcome.RECTIFY, "灭火器过期，责令整改。")]
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.record_result(draw, rows[0], officer, Outcome.NO_PROBLEM, "")
     actions = [r.action for r in for_object("inspection_draw", draw.id)]
     assert actions[:3] == ["inspection.prepared", "inspection.committed", "inspection.drawn"]

@@ -4,14 +4,16 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework.models import Attachment, Category, Complaint, Source
 from portal.extensions import db
 from portal.security.audit import AuditRecord
-from portal.supervisors import duty, observations, service
-from portal.supervisors.models import AssessmentResult, Kind, ObservationState, SupervisorState
+from portal.observations import duty, service as observations
+from portal.observations.models import Kind, ObservationState
+from portal.supervisors import service
+from portal.supervisors.models import AssessmentResult, SupervisorState
 from tests.support.supervisors import appoint, patrol, patrol_data
 
 TODAY = dt.date(2026, 6, 1)
@@ -40,7 +42,7 @@ def test_the_whole_appointment_is_audited_step_by_step(admin, candidate):
     with pytest.raises(service.InvalidStep, match="received_on"):  # not before the notice
         service.record_objection(admin, candidate, today - dt.timedelta(days=1), "早于公示")
     service.record_objection(admin, candidate, today, "反映该候选人在培训机构兼职。")
-    with pytest.raises(service.StepNotAllowed):  # not before the objection period is over
+    with pytest.raises(workflow.StepNotAllowed):  # not before the objection period is over
         service.decide(admin, candidate, True, "", today=today + dt.timedelta(days=7))
     with pytest.raises(service.InvalidStep, match="note"):  # objections were received: say why they fail
         service.decide(admin, candidate, True, "", today=today + dt.timedelta(days=8))
@@ -77,7 +79,7 @@ def test_not_appointing_needs_reasons_and_is_final(admin, candidate):
         service.decide(admin, candidate, False, " ", today=after)
     service.decide(admin, candidate, False, "候选人在校外培训机构任职，存在利益冲突。", today=after)
     assert candidate.state is SupervisorState.REJECTED
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.appoint(admin, candidate, TODAY, dt.date(2029, 5, 31), "杭教监字〔2026〕第103号", "rejected.one")
 
 
@@ -85,7 +87,7 @@ def test_only_administrators_of_the_jurisdiction_appoint(ctx, admin, candidate):
     handler, _ = accounts.create_user("sv.handler", "执法", Role.HANDLER, "330106", "证1")
     outsider, _ = accounts.create_user("xn.sv.admin", "西宁管理员", Role.ADMIN, "630000")
     for user in (handler, outsider):
-        with pytest.raises(service.StepNotAllowed):
+        with pytest.raises(workflow.StepNotAllowed):
             service.publish(user, candidate, 7, TODAY)
     with pytest.raises(service.InvalidStep):
         service.create_candidate(outsider, "330106", "张三", "单位", "职业", "电话")
@@ -160,19 +162,19 @@ def test_drafts_are_nobody_elses_business_and_not_counted(ctx):
     user, _ = accounts.create_user("draft.sv", "草稿", Role.SUPERVISOR, "330106")
     supervisor = appoint(user)
     month = clock.today().strftime("%Y-%m")
-    counted = service.submissions_by_month([month], "330106").get(("330106", month), 0)
+    counted = duty.submissions_by_month([month], "330106").get(("330106", month), 0)
     draft = patrol(supervisor, submit=False)
     handler, _ = accounts.create_user("draft.handler", "执法", Role.HANDLER, "330106", "证5")
     with pytest.raises(observations.ObservationNotFound):
         observations.for_staff(handler, draft.id)
-    assert service.submissions_by_month([month], "330106").get(("330106", month), 0) == counted
+    assert duty.submissions_by_month([month], "330106").get(("330106", month), 0) == counted
     assert duty.duty_record(supervisor, clock.today().year).total == 0
 
 
 def test_figures_for_the_statistics_page(ctx):
     before = service.active_count("3301", clock.today())
     month = clock.today().strftime("%Y-%m")
-    counted_before = service.submissions_by_month([month], "330106").get(("330106", month), 0)
+    counted_before = duty.submissions_by_month([month], "330106").get(("330106", month), 0)
     user, _ = accounts.create_user("stats.sv", "统计", Role.SUPERVISOR, "330106")
     supervisor = appoint(user)
     patrol(supervisor, with_photo=False)
@@ -180,8 +182,8 @@ def test_figures_for_the_statistics_page(ctx):
     assert service.active_count("3301", clock.today()) == before + 1
     assert service.active_count("63", clock.today()) == 0
     assert service.active_count("3301", supervisor.term_end + dt.timedelta(days=1)) < before + 1
-    assert service.submissions_by_month([month], "330106")[("330106", month)] == counted_before + 1
-    assert service.submissions_by_month([month], "63") == {}
+    assert duty.submissions_by_month([month], "330106")[("330106", month)] == counted_before + 1
+    assert duty.submissions_by_month([month], "63") == {}
 
 
 def test_duty_record_counts_by_kind_and_month(ctx):

@@ -8,7 +8,8 @@ from portal import clock
 from portal.accounts.models import Role
 from portal.casework.models import Complaint, Source
 from portal.extensions import db
-from portal.supervisors.models import Observation, Supervisor
+from portal.observations.models import Observation
+from portal.supervisors.models import Supervisor
 from tests.support.accounts import signed_in_client
 from tests.support.forms import post_form
 from tests.support.supervisors import record_of, supervisor_client

@@ -10,8 +10,9 @@ from portal import clock
 from portal.accounts.models import Role, User
 from portal.casework.models import Complaint, Source
 from portal.extensions import db
-from portal.supervisors import observations
-from portal.supervisors.models import Observation, ObservationPhoto, Supervisor, SupervisorState
+from portal.observations import service as observations
+from portal.observations.models import Observation, ObservationPhoto
+from portal.supervisors.models import Supervisor, SupervisorState
 from tests.support.accounts import make_account, sign_in
 from tests.support.forms import hidden, post_multipart
 from tests.support import institutions as factories

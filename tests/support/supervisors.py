@@ -12,8 +12,10 @@ from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.security import audit, crypto
 from portal.security.attachments import clean
-from portal.supervisors import observations, service
-from portal.supervisors.models import CheckItem, CheckResult, Kind, ObservationPhoto, Supervisor, SupervisorState
+from portal.observations import service as observations
+from portal.observations.models import CheckItem, CheckResult, Kind, ObservationPhoto
+from portal.supervisors import service
+from portal.supervisors.models import Supervisor, SupervisorState
 from tests.support import files
 from tests.support.accounts import signed_in_client
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
@@ -54,9 +54,9 @@ def test_a_draft_keeps_the_markdown_and_stores_sanitised_html(people):
 
 
 def test_only_drafters_of_the_jurisdiction_write(people):
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         draft_case(people["reviewer"])
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         draft_case(people["far_handler"])  # Binjiang's handler, a Xihu case
     city_admin = user("tc.city.admin", Role.ADMIN, "330100")
     assert draft_case(city_admin, region_code="330100").region_code == "330100"  # the whole city
@@ -104,13 +104,13 @@ def test_links_only_to_published_decisions_and_institutions_of_the_jurisdiction(
 def test_the_drafter_cannot_review_and_another_reviewer_publishes(people):
     handler, reviewer = people["handler"], people["reviewer"]
     case = draft_case(handler)
-    with pytest.raises(service.StepNotAllowed):  # not submitted yet
+    with pytest.raises(workflow.StepNotAllowed):  # not submitted yet
         service.review(case, reviewer, True)
     service.submit(case, handler)
     assert case.state is ArticleState.IN_REVIEW
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.review(case, handler, True)  # a handler is no reviewer
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.review(case, people["far_reviewer"], True)  # another jurisdiction
     service.review(case, reviewer, True)
     assert case.state is ArticleState.PUBLISHED and case.published_at is not None and case.reviewer_id == reviewer.id
@@ -123,7 +123,7 @@ def test_a_drafter_who_became_a_reviewer_is_refused_and_the_database_agrees(peop
     drafter.role = Role.REVIEWER  # moved to the reviewing office since
     db.session.flush()
     assert "approve" not in service.allowed_steps(case, drafter)
-    with pytest.raises(service.OwnDraft):
+    with pytest.raises(workflow.OwnWork):
         service.review(case, drafter, True)
     assert case.state is ArticleState.IN_REVIEW
     with pytest.raises(IntegrityError), db.session.begin_nested():
@@ -134,7 +134,7 @@ def test_a_drafter_who_became_a_reviewer_is_refused_and_the_database_agrees(peop
 def test_a_return_needs_a_comment_and_the_draft_can_be_changed_again(people):
     case = draft_case(people["handler"])
     service.submit(case, people["handler"])
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.review(case, people["reviewer"], False, "  ")
     service.review(case, people["reviewer"], False, "请补充处罚依据")
     assert case.state is ArticleState.RETURNED and case.review_comment == "请补充处罚依据"
@@ -146,11 +146,11 @@ def test_a_return_needs_a_comment_and_the_draft_can_be_changed_again(people):
 
 def test_withdrawal_needs_a_reason_and_every_step_is_audited(people):
     case = published(people)
-    with pytest.raises(service.ReasonRequired):
+    with pytest.raises(workflow.ReasonRequired):
         service.withdraw(case, people["handler"], " ")
     service.withdraw(case, people["handler"], "原处罚决定已被撤销")
     assert case.state is ArticleState.WITHDRAWN and case.withdrawn_at is not None
-    with pytest.raises(service.StepNotAllowed):
+    with pytest.raises(workflow.StepNotAllowed):
         service.withdraw(case, people["handler"], "again")
     records = for_object("typical_case", case.id)
     assert [r.action for r in records] == ["typical_case.drafted", "typical_case.submit", "typical_case.approve",

@@ -14,31 +14,33 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.intake import filing as intake
 from portal.casework.models import Category, Source
+from portal.errors import Conflict, NotFound
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.security import audit, crypto
 from portal.security.attachments import MEDIA_TYPES, CleanFile
-from portal.supervisors.models import (CheckItem, CheckResult, Kind, Observation, ObservationPhoto,
-                                       ObservationState, Supervisor)
+from portal.observations.models import (CheckItem, CheckResult, Kind, Observation, ObservationPhoto,
+                                        ObservationState)
+from portal.supervisors.models import Supervisor
 
 O = ObservationState
 MAX_PHOTOS = intake.MAX_FILES
-MAX_ID = 2**31 - 1
+MAX_ID = workflow.MAX_ID
 HANDLERS = frozenset({Role.ADMIN, Role.HANDLER})
 KINDS = {kind: ext for ext, kind in MEDIA_TYPES.items()}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 
-class ObservationNotFound(LookupError):
+class ObservationNotFound(NotFound, LookupError):
     """Not this supervisor's, not in this jurisdiction, or no such record: one answer for all."""
 
 
-class NotAllowed(Exception):
+class NotAllowed(Conflict):
     """Not in this state, not of this kind, or not by this person (args[0] names the step)."""
 
 

@@ -11,15 +11,14 @@ from portal import clock
 from portal.accounts import passwords, service as accounts, sessions
 from portal.accounts.forms import PasswordForm
 from portal.intake.uploads import clean_uploads
-from portal.extensions import db
 from portal.i18n import _, current_locale
 from portal.regions import service as regions
 from portal.security.headers import attachment_response
-from portal.supervisors import duty, observations, progress
-from portal.supervisors.access import supervisor_required
-from portal.supervisors.forms import ObservationForm
+from portal.observations import duty, progress, service as observations
+from portal.observations.access import supervisor_required
+from portal.observations.forms import ObservationForm, RemovePhotoForm
 from portal.casework.models import Category
-from portal.supervisors.models import CheckResult, Kind, Observation, ObservationState
+from portal.observations.models import CheckResult, Kind, Observation, ObservationState
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
@@ -29,10 +28,7 @@ def _user():
 
 
 def _own(observation_id: int, for_update: bool = False) -> Observation:
-    try:
-        return observations.for_supervisor(g.supervisor, observation_id, for_update=for_update)
-    except observations.ObservationNotFound:
-        abort(404)
+    return observations.for_supervisor(g.supervisor, observation_id, for_update=for_update)
 
 
 @bp.get("/")
@@ -40,7 +36,7 @@ def _own(observation_id: int, for_update: bool = False) -> Observation:
 def dashboard():
     """Own submissions by state, answers waiting, and the term."""
     mine = observations.own(g.supervisor)
-    return render_template("supervisors/dashboard.html", supervisor=g.supervisor, Kinds=Kind,
+    return render_template("observations/dashboard.html", supervisor=g.supervisor, Kinds=Kind,
                            States=ObservationState, counts=observations.own_counts(g.supervisor),
                            recent=[o for o in mine if o.state is not ObservationState.DRAFT][:5],
                            drafts=[o for o in mine if o.state is ObservationState.DRAFT],
@@ -56,7 +52,7 @@ def submissions():
     """Everything this supervisor has drafted or sent, with its status and answer."""
     kind = next((k for k in Kind if k.value == request.args.get("kind")), None)
     mine = observations.own(g.supervisor, kind)
-    return render_template("supervisors/submissions.html", items=mine, kind=kind, Kinds=Kind,
+    return render_template("observations/submissions.html", items=mine, kind=kind, Kinds=Kind,
                            cases=progress.statuses([o.complaint_id for o in mine if o.complaint_id]))
 
 
@@ -110,8 +106,6 @@ def _save(form: ObservationForm, kind: Kind, observation: Observation | None):
         form.photos.errors = [_("A record holds at most 5 photos; %(left)d more can be added.", left=exc.args[0])]
     except observations.OutsideArea as exc:
         _outside_area(form, exc.args[0])
-    except observations.NotAllowed:
-        abort(409)
     return None
 
 
@@ -137,7 +131,7 @@ def _saved_message(observation: Observation) -> str:
 
 
 def _form_page(form: ObservationForm, kind: Kind, observation: Observation | None, status: int):
-    return render_template("supervisors/form.html", form=form, kind=kind, observation=observation,
+    return render_template("observations/form.html", form=form, kind=kind, observation=observation,
                            place=regions.get(g.supervisor.region_code)), status
 
 
@@ -153,7 +147,6 @@ def _handle(kind: Kind, observation: Observation | None):
     saved = _save(form, kind, observation)
     if saved is None:
         return _form_page(form, kind, observation, 422)
-    db.session.commit()
     flash(_saved_message(saved), "success")
     return redirect(url_for(".detail", observation_id=saved.id))
 
@@ -180,7 +173,7 @@ def edit(observation_id: int):
 def detail(observation_id: int):
     """One of the supervisor's records, with the written reply or the case's progress."""
     observation = _own(observation_id)
-    return render_template("supervisors/detail.html", observation=observation,
+    return render_template("observations/detail.html", observation=observation,
                            case=progress.for_observation(observation), staff=False,
                            place=regions.get(observation.region_code))
 
@@ -189,18 +182,10 @@ def detail(observation_id: int):
 @supervisor_required
 def remove_photo(observation_id: int, photo_id: int):
     """Take a photo off a draft."""
-    from flask_wtf import FlaskForm
-
     observation = _own(observation_id, for_update=True)
-    if not FlaskForm().validate_on_submit():
+    if not RemovePhotoForm().validate_on_submit():
         abort(400)
-    try:
-        observations.remove_photo(observation, _user(), photo_id)
-    except observations.ObservationNotFound:
-        abort(404)
-    except observations.NotAllowed:
-        abort(409)
-    db.session.commit()
+    observations.remove_photo(observation, _user(), photo_id)
     flash(_("The photo was removed."), "success")
     return redirect(url_for(".edit", observation_id=observation.id))
 
@@ -209,10 +194,7 @@ def remove_photo(observation_id: int, photo_id: int):
 @supervisor_required
 def photo(observation_id: int, photo_id: int):
     """A photo of one's own record, decrypted, as a download."""
-    try:
-        found, data = observations.photo(_own(observation_id), photo_id)
-    except observations.ObservationNotFound:
-        abort(404)
+    found, data = observations.photo(_own(observation_id), photo_id)
     return attachment_response(data, found.media_type, found.filename)
 
 
@@ -250,8 +232,7 @@ def account():
         else:
             accounts.change_password(user, form.new.data)
             sessions.start(user)  # this session goes on; every other one has ended
-            db.session.commit()
             flash(_("Your password was changed. Other sessions of your account have ended."), "success")
             return redirect(url_for(".account"))
-    return render_template("supervisors/account.html", user=user, supervisor=g.supervisor, form=form,
+    return render_template("observations/account.html", user=user, supervisor=g.supervisor, form=form,
                            place=regions.get(g.supervisor.region_code)), 422 if form.errors else 200

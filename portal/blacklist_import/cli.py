@@ -35,7 +35,7 @@ def blacklist_import(file: Path, batch: str, skip_invalid: bool, lang: str) -> N
     with server access loading a list already decided and published elsewhere. An officer's
     upload on the staff page (/staff/blacklist/import) instead waits for a reviewer other than
     the officer."""
-    from portal.blacklist import imports
+    from portal.blacklist_import import service as imports
 
     # The report speaks the request's language: give the command one.
     with current_app.test_request_context(query_string={"lang": lang}):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal.blacklist import service
-from portal.blacklist.listfile import (COLUMNS, ENGLISH, MAX_ROWS, REQUIRED, FileUnreadable,  # noqa: F401
+from portal.blacklist.service import DECISION_SEPARATORS
+from portal.blacklist_import.listfile import (COLUMNS, ENGLISH, MAX_ROWS, REQUIRED, FileUnreadable,  # noqa: F401
                                       SourceRow, key as _key, read, template_csv)
 from portal.blacklist.models import BlacklistEntry, BlacklistReason
 from portal.extensions import db
@@ -46,7 +47,6 @@ REASON_WORDS = {
     BlacklistReason.SERIOUS: ("严重违规", "终身禁入"),
 }
 DATE_PATTERN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-SEPARATORS = re.compile(r"[,，;；、\n]+")
 
 
 @dataclass
@@ -202,7 +202,7 @@ def check_row(row: SourceRow, known: _Known, today: dt.date, scope_prefix: str |
     return CheckedRow(row.number, texts["name"], service.EntryData(
         region_code=county, name=texts["name"], training_type=training, reason=reason, facts=texts["facts"],
         authority_name=texts["authority"], uscc=uscc, address=texts["address"],
-        decision_numbers=[n for n in SEPARATORS.split(texts["decision_numbers"]) if n.strip()],
+        decision_numbers=[n for n in DECISION_SEPARATORS.split(texts["decision_numbers"]) if n.strip()],
         outcome=texts["outcome"], cutoff_date=cutoff, listed_on=listed_on))
 
 

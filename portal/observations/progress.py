@@ -10,7 +10,7 @@ from portal.casework import timeline
 from portal.intake import tracking
 from portal.casework.models import Complaint, ComplaintEvent
 from portal.extensions import db
-from portal.supervisors.models import Observation
+from portal.observations.models import Observation
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from portal import clock
 from portal.extensions import db
-from portal.supervisors.models import Kind, Observation, ObservationState, Supervisor
+from portal.observations.models import Kind, Observation, ObservationState
+from portal.supervisors.models import Supervisor
 
 SUBMITTED = (ObservationState.SUBMITTED, ObservationState.REPLIED)
 

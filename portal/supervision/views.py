@@ -18,10 +18,12 @@ from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.security import audit
 from portal.security.headers import attachment_response
-from portal.supervisors import duty, observations, progress, service
-from portal.supervisors.forms import (AppointForm, AssessmentForm, CandidateForm, DecisionForm, DismissForm,
+from portal.observations import duty, progress, service as observations
+from portal.observations.models import Kind
+from portal.supervisors import service
+from portal.supervision.forms import (AppointForm, AssessmentForm, CandidateForm, DecisionForm, DismissForm,
                                       ObjectionForm, OpenCaseForm, PublishForm, ReplyForm)
-from portal.supervisors.models import AssessmentResult, Kind, Supervisor, SupervisorState
+from portal.supervisors.models import AssessmentResult, Supervisor, SupervisorState
 
 bp = Blueprint("supervisor_staff", __name__, url_prefix="/staff/supervisors")
 
@@ -36,10 +38,7 @@ def _user() -> User:
 
 
 def _supervisor(supervisor_id: int) -> Supervisor:
-    try:
-        return service.for_staff(_user(), supervisor_id)
-    except service.SupervisorNotFound:
-        abort(404)
+    return service.for_staff(_user(), supervisor_id)
 
 
 @bp.get("")
@@ -50,7 +49,7 @@ def index():
     state = next((s for s in SupervisorState if s.value == request.args.get("state")), None)
     found = service.in_jurisdiction(user, state)
     since = clock.now() - dt.timedelta(days=ACTIVE_DAYS)
-    return render_template("supervisors/staff_index.html", supervisors=found, state=state, States=SupervisorState,
+    return render_template("supervision/index.html", supervisors=found, state=state, States=SupervisorState,
                            counts=service.counts(user), today=clock.today(), active_days=ACTIVE_DAYS,
                            activity=duty.activity([s.id for s in found], since))
 
@@ -67,10 +66,9 @@ def new():
         except service.InvalidStep:
             form.region.errors = [_("Choose a district or county inside your own jurisdiction.")]
         else:
-            db.session.commit()
             flash(_("The candidate was added. Publish them for objections next."), "success")
             return redirect(url_for(".detail", supervisor_id=supervisor.id))
-    return render_template("supervisors/staff_new.html", form=form), 422 if form.errors else 200
+    return render_template("supervision/new.html", form=form), 422 if form.errors else 200
 
 
 def _detail_page(supervisor: Supervisor, failed: str | None = None, failed_form=None, status: int = 200):
@@ -82,11 +80,11 @@ def _detail_page(supervisor: Supervisor, failed: str | None = None, failed_form=
         forms["appoint"].term_end.data = service.term_bounds(today)[1]
     account = db.session.get(User, supervisor.user_id) if supervisor.user_id else None
     return render_template(
-        "supervisors/staff_detail.html", supervisor=supervisor, forms=forms, failed=failed, today=today,
+        "supervision/detail.html", supervisor=supervisor, forms=forms, failed=failed, today=today,
         contact=service.contact(supervisor), objections=service.objections(supervisor), account=account,
         assessments=service.assessments(supervisor), place=regions.get(supervisor.region_code),
-        steps=[name for name, step in service.TRANSITIONS.items() if supervisor.state in step.from_states],
-        may_act=_user().role is Role.ADMIN, notice_over=supervisor.notice_end is not None and today > supervisor.notice_end,
+        steps=service.STEPS.possible(supervisor), may_act=_user().role is Role.ADMIN,
+        notice_over=supervisor.notice_end is not None and today > supervisor.notice_end,
         audit_entries=audit.for_object("supervisor", supervisor.id)), status
 
 
@@ -147,8 +145,6 @@ def step(supervisor_id: int, step: str):
         return _detail_page(supervisor, step, form, 422)
     try:
         result = _run_step(step, supervisor, form)
-    except service.StepNotAllowed:
-        abort(409)
     except service.InvalidStep as exc:
         field = exc.args[0]
         message = STEP_ERRORS[field]()
@@ -157,10 +153,9 @@ def step(supervisor_id: int, step: str):
             message = message % {"first": first.isoformat(), "last": last.isoformat()}
         getattr(form, field).errors = [message]
         return _detail_page(supervisor, step, form, 422)
-    db.session.commit()
     if step == "appoint":
         account = db.session.get(User, supervisor.user_id)
-        return render_template("supervisors/staff_appointed.html", user=account, one_time=result,
+        return render_template("supervision/appointed.html", user=account, one_time=result,
                                supervisor=supervisor)
     flash(STEP_DONE[step](), "success")
     return redirect(url_for(".detail", supervisor_id=supervisor.id))
@@ -195,23 +190,20 @@ def inbox():
                     current_app.config["PAGE_SIZE"])
     args = {key: value for key, value in (("kind", kind.value if kind else ""), ("waiting", "1" if waiting else ""))
             if value}
-    return render_template("supervisors/staff_inbox.html", page=page, kind=kind, waiting=waiting, args=args,
+    return render_template("supervision/inbox.html", page=page, kind=kind, waiting=waiting, args=args,
                            Kinds=Kind, counts=observations.inbox_counts(user),
                            cases=progress.statuses([o.complaint_id for o in page.items if o.complaint_id]),
                            places=regions.by_codes({o.region_code for o in page.items}))
 
 
 def _observation(observation_id: int, for_update: bool = False):
-    try:
-        return observations.for_staff(_user(), observation_id, for_update=for_update)
-    except observations.ObservationNotFound:
-        abort(404)
+    return observations.for_staff(_user(), observation_id, for_update=for_update)
 
 
 def _observation_page(observation, reply_form=None, case_form=None, status: int = 200):
     if case_form is None:
         case_form = OpenCaseForm(data={"description": observation.body})
-    return render_template("supervisors/staff_observation.html", observation=observation,
+    return render_template("supervision/observation.html", observation=observation,
                            reply_form=reply_form or ReplyForm(), case_form=case_form,
                            may_reply=observations.may_reply(_user(), observation),
                            may_open_case=observations.may_open_case(_user(), observation),
@@ -230,11 +222,7 @@ def observation(observation_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _observation_page(found, reply_form=form, status=422)
-    try:
-        observations.reply(_user(), found, form.reply.data)
-    except observations.NotAllowed:
-        abort(409)
-    db.session.commit()
+    observations.reply(_user(), found, form.reply.data)
     flash(_("Your reply was sent to the supervisor."), "success")
     return redirect(url_for(".observation", observation_id=found.id))
 
@@ -247,11 +235,7 @@ def open_case(observation_id: int):
     form = OpenCaseForm()
     if not form.validate_on_submit():
         return _observation_page(found, case_form=form, status=422)
-    try:
-        complaint = observations.open_case(_user(), found, Category(form.category.data), form.description.data)
-    except observations.NotAllowed:
-        abort(409)
-    db.session.commit()
+    complaint = observations.open_case(_user(), found, Category(form.category.data), form.description.data)
     flash(_("Case %(number)s was opened. It is in the cases inbox with the usual time limits.",
             number=complaint.case_number), "success")
     return redirect(url_for(".observation", observation_id=found.id))
@@ -261,8 +245,5 @@ def open_case(observation_id: int):
 @staff_required(*READERS)
 def photo(observation_id: int, photo_id: int):
     """A photo of a submission of the jurisdiction, decrypted, as a download."""
-    try:
-        found, data = observations.photo(_observation(observation_id), photo_id)
-    except observations.ObservationNotFound:
-        abort(404)
+    found, data = observations.photo(_observation(observation_id), photo_id)
     return attachment_response(data, found.media_type, found.filename)

@@ -1,0 +1,144 @@
+"""The discretion benchmark (裁量基准): for each violation under each circumstance, the penalties
+allowed and the fine range; drafts of penalty disclosures are checked against it, and the public
+sees it as the enforcement matters catalogue. The same everywhere, so only administrators of a
+province (or wider) change it; every change writes an audit record (object type
+"discretion_rule"). Services flush, never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal import clock
+from portal.accounts.models import Role, User
+from portal.casework.models import Category
+from portal.discretion.models import Circumstance, PenaltyCategory
+from portal.discretion.models import DiscretionRule, Level
+from portal.errors import NotAllowed, NotFound
+from portal.extensions import db
+from portal.regions import service as regions
+from portal.security import audit
+
+MAX_ID = 2**31 - 1
+CIRCUMSTANCE_ORDER = {member: index for index, member in enumerate(Circumstance)}
+VIOLATION_ORDER = {member: index for index, member in enumerate(Category)}
+
+
+class RuleInvalid(ValueError):
+    """A benchmark line that cannot be stored; args[0] names the field."""
+
+
+class RulesNotYours(NotAllowed):
+    """Only administrators of a province (or wider) change the benchmark."""
+
+
+class RuleNotFound(NotFound):
+    """No such line of the benchmark."""
+
+
+def rule_penalties(rule: DiscretionRule) -> list[PenaltyCategory]:
+    """The penalty categories the line allows (values no longer known are skipped)."""
+    known = {member.value: member for member in PenaltyCategory}
+    return [known[value] for value in rule.penalties.split(",") if value in known]
+
+
+def benchmark(violation: Category | None, circumstance: Circumstance | None) -> DiscretionRule | None:
+    """The benchmark line for a violation under a circumstance, if admins have entered one."""
+    if violation is None or circumstance is None:
+        return None
+    return db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == violation,
+                                                          DiscretionRule.circumstance == circumstance))
+
+
+def outside_range(rule: DiscretionRule | None, penalties: list[PenaltyCategory],
+                  fine: Decimal | None) -> list[str]:
+    """What falls outside the benchmark: each penalty it does not allow (by value), and
+    "fine_amount" for a fine below its minimum or above its maximum. Empty without a rule."""
+    if rule is None:
+        return []
+    allowed = set(rule_penalties(rule))
+    parts = [penalty.value for penalty in penalties if penalty not in allowed]
+    if fine is not None and PenaltyCategory.FINE in allowed:
+        if (rule.fine_min is not None and fine < rule.fine_min) or (rule.fine_max is not None and fine > rule.fine_max):
+            parts.append("fine_amount")
+    return parts
+
+
+def rules() -> list[DiscretionRule]:
+    """Every benchmark line, by violation and circumstance (least serious first)."""
+    return sorted(db.session.scalars(select(DiscretionRule)),
+                  key=lambda r: (VIOLATION_ORDER[r.violation], CIRCUMSTANCE_ORDER[r.circumstance]))
+
+
+@dataclass(frozen=True)
+class MatterGroup:
+    """The catalogue's lines for one violation type, least serious first."""
+
+    violation: Category
+    rules: list[DiscretionRule]
+
+
+def matters() -> list[MatterGroup]:
+    """The enforcement matters catalogue: every discretion rule, grouped by violation type."""
+    groups: list[MatterGroup] = []
+    for rule in rules():
+        if not groups or groups[-1].violation is not rule.violation:
+            groups.append(MatterGroup(rule.violation, []))
+        groups[-1].rules.append(rule)
+    return groups
+
+
+def for_change(user: User, rule_id: int) -> DiscretionRule:
+    """A line of the benchmark for someone who may change it (RulesNotYours, RuleNotFound)."""
+    if not may_change_rules(user):
+        raise RulesNotYours("rule")
+    rule = db.session.get(DiscretionRule, rule_id) if 1 <= rule_id <= MAX_ID else None
+    if rule is None:
+        raise RuleNotFound(rule_id)
+    return rule
+
+
+def may_change_rules(user: User) -> bool:
+    """The benchmark is the same everywhere: only administrators of a province (or wider)."""
+    return user.active and user.role is Role.ADMIN and len(regions.get(user.region_code).scope_prefix) <= 2
+
+
+def _rule_state(rule: DiscretionRule) -> dict:
+    return {"violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
+            "legal_basis": rule.legal_basis, "level": rule.level.value, "penalties": rule.penalties,
+            "fine_min": str(rule.fine_min if rule.fine_min is not None else ""),
+            "fine_max": str(rule.fine_max if rule.fine_max is not None else "")}
+
+
+def save_rule(actor: User, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
+              level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
+              rule: DiscretionRule | None = None) -> DiscretionRule:
+    """Add a benchmark line, or change one; one line per violation × circumstance."""
+    if not may_change_rules(actor):
+        raise RulesNotYours("rule")
+    if not penalties:
+        raise RuleInvalid("penalties")
+    if (fine_min is not None or fine_max is not None) and PenaltyCategory.FINE not in penalties:
+        raise RuleInvalid("fine_min")
+    for amount in (fine_min, fine_max):
+        if amount is not None and amount < 0:
+            raise RuleInvalid("fine_min")
+    if fine_min is not None and fine_max is not None and fine_min > fine_max:
+        raise RuleInvalid("fine_max")
+    clash = db.session.scalar(select(DiscretionRule.id).where(DiscretionRule.violation == violation,
+                                                              DiscretionRule.circumstance == circumstance))
+    if clash is not None and (rule is None or clash != rule.id):
+        raise RuleInvalid("circumstance")
+    before = _rule_state(rule) if rule is not None else None
+    if rule is None:
+        rule = DiscretionRule()
+        db.session.add(rule)
+    rule.violation, rule.circumstance, rule.matter, rule.legal_basis = violation, circumstance, matter, legal_basis
+    rule.level, rule.penalties = level, ",".join(p.value for p in PenaltyCategory if p in penalties)
+    rule.fine_min, rule.fine_max, rule.updated_at = fine_min, fine_max, clock.now()
+    db.session.flush()
+    audit.record(f"user:{actor.id}", "discretion.changed" if before else "discretion.added", "discretion_rule",
+                 rule.id, before=before, after=_rule_state(rule))
+    return rule

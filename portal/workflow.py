@@ -1,0 +1,345 @@
+"""State machines as data: each feature's table of steps, and one transition function.
+
+A feature describes each step once (`Step`): the states it starts from, the state it leads to,
+the roles that may take it, whether it needs an enforcement certificate, someone other than the
+record's author, a written reason, and its audit action. `Workflow.take` is then the only place
+a record of that feature changes state: it checks the person (active, role, jurisdiction,
+certificate, not the author) and the record's state, lets the feature apply what the step
+changes besides the state, records the feature's history entry through its hook and writes one
+audit record. A refusal raises before anything changes. Services flush, never commit.
+
+Disclosures and typical cases share one review-and-publish procedure: its steps
+(`review_steps`), its columns (`ReviewedMixin`), its service functions (`submit`, `review`,
+`withdraw`) and the page helpers their thin views call (`ReviewPages`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from enum import Enum
+from operator import attrgetter
+from typing import Any
+
+from flask import abort, flash, redirect, url_for
+from sqlalchemy import CheckConstraint, ForeignKey, Select, Text, func, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from portal import clock
+from portal.accounts import service as accounts
+from portal.accounts.models import Role, User
+from portal.db import UTCDateTime
+from portal.errors import Conflict, Invalid
+from portal.extensions import db
+from portal.regions import service as regions
+from portal.security import audit
+
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer are not looked up (PostgreSQL would refuse them)
+
+
+class StepNotAllowed(Conflict):
+    """Not from this state, not by this role, or outside the person's jurisdiction (args[0]
+    names the step); answered 409 like a page that is out of date."""
+
+
+class CertificateRequired(StepNotAllowed):
+    """A formal decision: only someone holding an enforcement certificate number."""
+
+
+class OwnWork(StepNotAllowed):
+    """The step needs someone other than the record's author (or the one who asked for it)."""
+
+
+class ReasonRequired(Invalid):
+    """The step needs written words: a reason, a comment, a note (args[0] names it)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step as data. `to_state` None: the state stays (an edit, a note, a result)."""
+
+    name: str
+    from_states: frozenset
+    to_state: Enum | None
+    roles: frozenset[Role]
+    certificate: bool = False  # needs an enforcement certificate number
+    other_than_author: bool = False  # never by the record's author or the step's requester
+    reason: bool = False  # needs written words
+    action: str = ""  # the audit action after the feature's prefix (the step's name by default)
+    audit_state: bool = True  # the audit record's before/after name the state
+
+
+def step(name: str, from_states: Iterable, to_state: Enum | None, roles: Iterable[Role], **rules: Any) -> Step:
+    """A `Step` from any iterables of states and roles."""
+    return Step(name, frozenset(from_states), to_state, frozenset(roles), **rules)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a step did: the states it moved between, the reason given, when, and the
+    feature's history entry (None when the feature keeps none)."""
+
+    step: Step
+    from_state: Enum
+    to_state: Enum
+    reason: str
+    at: dt.datetime
+    entry: Any = None
+
+
+def require(user: User, roles: Iterable[Role], name: str, region_code: str | None = None) -> None:
+    """Refuse (StepNotAllowed) an inactive person, another role, or a region outside the
+    person's jurisdiction: for what starts a record before any table applies."""
+    if not user.active or user.role not in roles or (region_code is not None
+                                                     and not accounts.covers(user, region_code)):
+        raise StepNotAllowed(name)
+
+
+def in_jurisdiction(model: Any, user: User, state: Enum | None = None) -> Select:
+    """The query for a feature's records inside the person's jurisdiction, in one state or all."""
+    query = select(model).where(model.region_code.startswith(regions.get(user.region_code).scope_prefix))
+    return query if state is None else query.where(model.state == state)
+
+
+def counts(model: Any, user: User, states: Iterable[Enum]) -> dict[Enum, int]:
+    """How many of the jurisdiction's records are in each state."""
+    prefix = regions.get(user.region_code).scope_prefix
+    found = dict(db.session.execute(select(model.state, func.count()).where(model.region_code.startswith(prefix))
+                                    .group_by(model.state)).all())
+    return {state: found.get(state, 0) for state in states}
+
+
+def for_staff(model: Any, user: User, record_id: int, missing: type[Exception], *options: Any) -> Any:
+    """A record inside the person's jurisdiction (its relationships in `options` loaded), else
+    `missing`: the same answer for a record that does not exist and one of another region."""
+    record = db.session.scalar(select(model).where(model.id == record_id).options(*options)) \
+        if 1 <= record_id <= MAX_ID else None
+    if record is None or not accounts.covers(user, record.region_code):
+        raise missing(record_id)
+    return record
+
+
+def no_authors(record: Any) -> set[int]:
+    """For features whose steps never need someone other than the author."""
+    return set()
+
+
+class Workflow:
+    """A feature's steps and the one place they are taken.
+
+    `object_type` and `prefix` name the audit records ("<prefix>.<action>"); `region` gives the
+    record's region for the jurisdiction check; `authors` the people who may not take an
+    `other_than_author` step now; `guard(user, record, step)` any further condition of the
+    feature's on who may take a step (casework's "only from a wider jurisdiction"); `history`
+    records the feature's timeline entry for a move and returns it (None: the audit record is the
+    history). A feature whose steps carry more data (a timeline kind, public or not) subclasses
+    `Step`; the engine reads only the fields above."""
+
+    def __init__(self, object_type: str, prefix: str, steps: Iterable[Step], *,
+                 region: Callable[[Any], str] = attrgetter("region_code"),
+                 authors: Callable[[Any], set[int]] = no_authors,
+                 guard: Callable[[User, Any, Step], bool] | None = None,
+                 history: Callable[[Any, Moved, User], Any] | None = None) -> None:
+        self.object_type, self.prefix = object_type, prefix
+        self.steps = {s.name: s for s in steps}
+        self.region, self.authors, self.guard, self.history = region, authors, guard, history
+
+    def __getitem__(self, name: str) -> Step:
+        return self.steps[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.steps
+
+    def may(self, user: User, record: Any, name: str) -> bool:
+        """True when `check` would let the person take the step now."""
+        try:
+            self.check(user, record, name)
+        except StepNotAllowed:
+            return False
+        return True
+
+    def possible(self, record: Any) -> list[str]:
+        """The steps the record's state allows, whoever asks (for read-only pages)."""
+        return [name for name, found in self.steps.items() if record.state in found.from_states]
+
+    def allowed(self, user: User, record: Any) -> list[str]:
+        """The steps the record's state and the person allow now (for the page's forms)."""
+        return [name for name in self.steps if self.may(user, record, name)]
+
+    def check(self, user: User, record: Any, name: str, region_code: str | None = None) -> Step:
+        """The step, or StepNotAllowed (state, role, jurisdiction), OwnWork, CertificateRequired.
+        `region_code`, when given, must lie in the jurisdiction too (a new draft has no record)."""
+        found = self.steps.get(name)
+        if found is None or (record is not None and record.state not in found.from_states):
+            raise StepNotAllowed(name)
+        require(user, found.roles, name, self.region(record) if record is not None else region_code)
+        if record is not None and region_code is not None:
+            require(user, found.roles, name, region_code)  # an edit that moves the record elsewhere
+        if record is not None and self.guard is not None and not self.guard(user, record, found):
+            raise StepNotAllowed(name)
+        if record is not None and found.other_than_author and user.id in self.authors(record):
+            raise OwnWork(name)
+        if found.certificate and not user.certificate_number:
+            raise CertificateRequired(name)
+        return found
+
+    def take(self, record: Any, name: str, actor: User, reason: str = "", *,
+             change: Callable[[dt.datetime], dict | None] | None = None, before: dict | None = None,
+             target: Enum | None = None, action: str = "", now: dt.datetime | None = None) -> Moved:
+        """Take one step, or raise with nothing changed. `change(now)` applies the feature's own
+        rules and effects and returns the audit record's extra "after" fields; `before` replaces
+        the audit's default before (the state); `target` overrides the table's next state and
+        `action` its audit action, for steps whose outcome depends on the record."""
+        found = self.check(actor, record, name)
+        reason = (reason or "").strip()
+        if found.reason and not reason:
+            raise ReasonRequired(name)
+        now = now or clock.now()
+        old = record.state
+        extras = (change(now) if change else None) or {}
+        record.state = target or found.to_state or old
+        moved = Moved(found, old, record.state, reason, now)
+        if self.history is not None:
+            moved = replace(moved, entry=self.history(record, moved, actor))
+        db.session.flush()
+        default_before = {"state": old.value} if found.audit_state else {}
+        after = {"state": record.state.value, **extras} if found.audit_state else extras
+        audit.record(f"user:{actor.id}", f"{self.prefix}.{action or found.action or name}", self.object_type,
+                     record.id, at=now, before=default_before if before is None else before, after=after,
+                     reason=reason)
+        return moved
+
+
+# ---- Review and publication (disclosures, typical cases) -----------------------------------------
+
+def review_steps(S: type[Enum], drafters: Iterable[Role], reviewers: Iterable[Role],
+                 certificate: bool = False) -> list[Step]:
+    """Draft → review by someone other than the drafter → published → withdrawn with a reason;
+    the states are `S.DRAFT`, `IN_REVIEW`, `RETURNED`, `PUBLISHED`, `WITHDRAWN`."""
+    editable = {S.DRAFT, S.RETURNED}
+    return [step("edit", editable, None, drafters),
+            step("submit", editable, S.IN_REVIEW, drafters),
+            step("approve", {S.IN_REVIEW}, S.PUBLISHED, reviewers, certificate=certificate, other_than_author=True),
+            step("return", {S.IN_REVIEW}, S.RETURNED, reviewers, certificate=certificate, other_than_author=True,
+                 reason=True),
+            step("withdraw", {S.PUBLISHED}, S.WITHDRAWN, drafters, reason=True)]
+
+
+def drafter(record: Any) -> set[int]:
+    """The author of a reviewed record, who may not review it."""
+    return {record.drafter_id}
+
+
+class ReviewedMixin:
+    """The review-and-publish columns of a record drafted by one person and reviewed by another."""
+
+    drafter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+
+    @declared_attr
+    def drafter(cls) -> Mapped[User]:
+        return relationship(lazy="raise", foreign_keys=lambda: [cls.drafter_id])
+
+    @declared_attr
+    def reviewer(cls) -> Mapped[User | None]:
+        return relationship(lazy="raise", foreign_keys=lambda: [cls.reviewer_id])
+
+
+def reviewer_not_drafter() -> CheckConstraint:
+    """The table constraint that keeps the four eyes: nobody reviews their own draft."""
+    return CheckConstraint("reviewer_id IS NULL OR reviewer_id <> drafter_id", name="reviewer_not_drafter")
+
+
+def submit(flow: Workflow, record: Any, actor: User, now: dt.datetime | None = None) -> Moved:
+    """Send a draft (or a returned one) for review."""
+    return flow.take(record, "submit", actor, now=now)
+
+
+def review(flow: Workflow, record: Any, reviewer: User, approve: bool, comment: str = "",
+           now: dt.datetime | None = None, after: Callable[[], dict] | None = None) -> Moved:
+    """Approve (it is published now) or return to the drafter with comments; `after` adds the
+    feature's fields to the audit record."""
+    def change(moment: dt.datetime) -> dict | None:
+        record.reviewer_id, record.review_comment, record.reviewed_at = reviewer.id, comment.strip(), moment
+        if approve:
+            record.published_at = moment
+        return after() if after else None
+
+    return flow.take(record, "approve" if approve else "return", reviewer, comment or "", change=change, now=now)
+
+
+def withdraw(flow: Workflow, record: Any, actor: User, reason: str, now: dt.datetime | None = None) -> Moved:
+    """Withdraw a published record; the reason is shown publicly."""
+    def change(moment: dt.datetime) -> None:
+        record.withdrawn_at, record.withdrawal_reason = moment, (reason or "").strip()
+
+    return flow.take(record, "withdraw", actor, reason, change=change, now=now)
+
+
+@dataclass(frozen=True)
+class ReviewPages:
+    """The submit, review and withdraw pages of a reviewed record, for a feature's thin views.
+
+    `service` is the feature's service module (its `submit`, `review` and `withdraw`);
+    `forms` maps "submit", "review" and "withdraw" to the feature's step forms (a `state` field
+    and, for review, `decision` and `comment`; for withdrawal, `reason`); `page(record, failed=,
+    failed_form=, message=, status=)` renders the record's page again; `done` holds the flash
+    message of each step ("submit", "approve", "return", "withdraw") and `own_work` the message
+    shown to a reviewer who drafted the record."""
+
+    service: Any
+    forms: dict[str, type]
+    page: Callable[..., Any]
+    endpoint: str
+    key: str
+    done: dict[str, Any]
+    own_work: Any
+
+    def step_form(self, record: Any, name: str) -> Any:
+        """The posted step's form; 409 when the page was out of date (the state changed since)."""
+        form = self.forms[name](prefix=name)
+        if form.state.data and form.state.data != record.state.value:
+            abort(409)
+        return form
+
+    def _done(self, record: Any, message: Any) -> Any:
+        flash(str(message), "success")
+        return redirect(url_for(self.endpoint, **{self.key: record.id}))
+
+    def submit(self, record: Any, actor: User) -> Any:
+        """Send the draft for review."""
+        form = self.step_form(record, "submit")
+        if not form.validate_on_submit():
+            return self.page(record, failed="submit", failed_form=form, status=422)
+        self.service.submit(record, actor)
+        return self._done(record, self.done["submit"])
+
+    def review(self, record: Any, reviewer: User) -> Any:
+        """Approve and publish, or return with comments; the drafter is told someone else must."""
+        form = self.step_form(record, "review")
+        if not form.validate_on_submit():
+            return self.page(record, failed="review", failed_form=form, status=422)
+        approve = form.decision.data == "approve"
+        try:
+            self.service.review(record, reviewer, approve, form.comment.data)
+        except OwnWork:
+            return self.page(record, message=str(self.own_work), status=409)
+        return self._done(record, self.done["approve" if approve else "return"])
+
+    def withdraw(self, record: Any, actor: User) -> Any:
+        """Withdraw a published record with the reason the public page shows."""
+        form = self.step_form(record, "withdraw")
+        if not form.validate_on_submit():
+            return self.page(record, failed="withdraw", failed_form=form, status=422)
+        self.service.withdraw(record, actor, form.reason.data)
+        return self._done(record, self.done["withdraw"])
+
+    def forms_for(self, record: Any, failed: str | None, failed_form: Any) -> dict[str, Any]:
+        """Each step's form for the record's page, the refused one as it was posted."""
+        return {name: failed_form if name == failed else form(prefix=name, data={"state": record.state.value})
+                for name, form in self.forms.items()}
