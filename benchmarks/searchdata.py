@@ -15,8 +15,7 @@ from sqlalchemy import insert, select, text
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.extensions import db
 from portal.identifiers import USCC_ALPHABET, org_code_check_character, uscc_check_character
-from portal.institutions.models import (AnnualInspection, Institution, InstitutionKind, LicenceStatus,
-                                        RegistrationType)
+from portal.institutions.models import AnnualInspection, Institution, InstitutionKind, LicenceStatus, RegistrationType
 from portal.regions.models import Region, RegionLevel
 from portal.search.grams import grams_of
 

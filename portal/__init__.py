@@ -37,8 +37,8 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and apply per-database connection settings."""
     from portal import i18n
-    from portal.db import configure_engine
     from portal.accounts import sessions
+    from portal.db import configure_engine
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -60,8 +60,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """Security headers on every response; read-only requests open read-only transactions."""
-    from portal.db import read_only_transactions
     from portal import transaction
+    from portal.db import read_only_transactions
     from portal.security import headers
 
     @app.before_request

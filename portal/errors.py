@@ -6,8 +6,9 @@ import math
 import time
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import (BadRequest, Conflict as HTTPConflict, Forbidden, HTTPException,
-                                 InternalServerError, NotFound as HTTPNotFound, UnprocessableEntity)
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, InternalServerError, UnprocessableEntity
+from werkzeug.exceptions import Conflict as HTTPConflict
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from portal.i18n import _l
 

@@ -7,9 +7,9 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from portal.clientkey import client_key
 from portal.db import Base
 from portal.i18n import PortalBabel
-from portal.clientkey import client_key
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True)

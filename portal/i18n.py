@@ -4,12 +4,16 @@ from __future__ import annotations
 import enum
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request
 from babel import Locale, support
-from flask_babel import Babel, Domain, get_locale
+from flask import Flask, Response, current_app, request
+from flask_babel import (
+    Babel,
+    Domain,
+    get_locale,
+    ngettext,  # noqa: F401
+)
 from flask_babel import gettext as _  # noqa: F401  (re-exported for views)
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for import-time labels)
-from flask_babel import ngettext  # noqa: F401
 from flask_babel.speaklater import LazyString
 
 from portal.config import SUPPORTED_LOCALES

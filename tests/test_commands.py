@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.institutions.models import Institution
 
-
 KEY_SETTINGS = ("SECRET_KEY_FILE", "RECEIPT_PEPPER_FILE", "DATA_KEY_FILE",
                 "IDENTITY_PUBLIC_KEY_FILE", "IDENTITY_PRIVATE_KEY_FILE")
 

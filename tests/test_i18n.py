@@ -1,5 +1,6 @@
 """Languages: locale choice, the switcher, catalogue completeness, every page in both languages."""
 import re
+
 import pytest
 from babel.messages.pofile import read_po
 

@@ -19,8 +19,8 @@ import redis
 
 from portal import config
 from portal.config import PROJECT_ROOT
-from tests.support.forms import hidden
 from tests.support.databases import isolated_database
+from tests.support.forms import hidden
 
 pytestmark = pytest.mark.slow  # starts two real portal hosts
 

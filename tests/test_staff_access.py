@@ -13,17 +13,18 @@ from portal.accounts.models import Role
 from portal.custody import service as custody
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
+from portal.observations.models import ObservationPhoto
 from portal.security.attachments import clean
-from tests.support.accounts import staff_user
-from tests.support.complaints import file, named_identity
-from tests.support.forms import csrf_token
-from tests.support.blacklist import propose_entry
-from tests.support.disclosures import draft_disclosure
-from tests.support.inspections import item as inspection_item, prepare_draw
-from tests.support.typical import draft_case
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
-from portal.observations.models import ObservationPhoto
+from tests.support.accounts import staff_user
+from tests.support.blacklist import propose_entry
+from tests.support.complaints import file, named_identity
+from tests.support.disclosures import draft_disclosure
+from tests.support.forms import csrf_token
+from tests.support.inspections import item as inspection_item
+from tests.support.inspections import prepare_draw
+from tests.support.typical import draft_case
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
 EVERYONE = STAFF | {Role.SUPERVISOR}

@@ -1,8 +1,8 @@
 """Who may open a staff page: signed in, with one of the page's roles."""
 from __future__ import annotations
 
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,7 +11,6 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import Role
-
 
 SAFE_NEXT = re.compile(r"/(staff|supervisor)/[A-Za-z0-9/_\-.]*(\?[A-Za-z0-9=&_\-.%]*)?")
 

@@ -1,11 +1,11 @@
 """Account commands: create an account, print the demo credentials."""
 from __future__ import annotations
 
-
 import click
 from flask.cli import with_appcontext
 
 from portal.extensions import db
+
 
 @click.command("demo-credentials")
 def demo_credentials() -> None:

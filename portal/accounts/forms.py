@@ -6,8 +6,8 @@ from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.accounts import passwords
-from portal.text import clean_text
 from portal.i18n import _l
+from portal.text import clean_text
 
 
 class LoginForm(FlaskForm):

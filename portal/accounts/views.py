@@ -12,8 +12,8 @@ from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
 from portal.accounts.models import Role
 from portal.extensions import limiter
-from portal.text import clean_text
 from portal.i18n import _
+from portal.text import clean_text
 from portal.transaction import keep_on_error
 
 bp = Blueprint("accounts", __name__)

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 import secrets
 
-from portal.intake import filing
 from portal.errors import Conflict, Invalid, PortalError
+from portal.intake import filing
 
 KEY = re.compile(r"^[\x21-\x7e]{16,128}$")
 

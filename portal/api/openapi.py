@@ -8,8 +8,8 @@ import shlex
 
 from portal.blacklist.models import BlacklistReason, BlacklistState
 from portal.casework.models import Category
-from portal.i18n import _l
 from portal.disclosures.models import PenaltyCategory
+from portal.i18n import _l
 from portal.institutions.models import InstitutionKind
 
 MAX_ID = 2**31 - 1

@@ -6,7 +6,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-
 audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
 
 

@@ -14,7 +14,6 @@ from portal.i18n import _, _l
 from portal.rewards.models import RewardGrade
 from portal.security.audit import AuditRecord
 
-
 # How the log names the fields of before and after, and which values are labelled enums.
 FIELD_LABELS = {
     "status": _l("State"), "conclusion_due": _l("Written reply due"), "days": _l("Extra days"),

@@ -11,12 +11,12 @@ def init_app(app: Flask) -> None:
     from portal import demo, navigation
     from portal.blacklist import demo as blacklist_demo
     from portal.blacklist import offerings as blacklist_offerings
-    from portal.institutions import offerings
-    from portal.search import cli as search_cli
     from portal.blacklist.staff_views import bp as staff_bp
     from portal.blacklist.views import bp as public_bp
     from portal.i18n import _l
+    from portal.institutions import offerings
     from portal.navigation import Link
+    from portal.search import cli as search_cli
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import User
 from portal.blacklist import service
-from portal.blacklist.models import BlacklistEntry, BlacklistReason as R
+from portal.blacklist.models import BlacklistEntry
+from portal.blacklist.models import BlacklistReason as R
 from portal.extensions import db
-from portal.institutions.models import Institution, InstitutionKind as K
+from portal.institutions.models import Institution
+from portal.institutions.models import InstitutionKind as K
 
 XINING = "西宁市2022年校外培训机构黑名单（第一批）"
 CHAOYANG = "朝阳市2025年校外培训机构黑名单（第二批）"

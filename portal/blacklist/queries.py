@@ -10,17 +10,23 @@ from sqlalchemy import Select, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from portal.blacklist import history
-from portal.blacklist.models import (ACTIVE_STATES, PUBLIC_STATES, BlacklistEntry, BlacklistEvent, BlacklistReason,
-                                     BlacklistState)
+from portal.blacklist.models import (
+    ACTIVE_STATES,
+    PUBLIC_STATES,
+    BlacklistEntry,
+    BlacklistEvent,
+    BlacklistReason,
+    BlacklistState,
+)
 from portal.blacklist.service import GRAM_KIND, MAX_ID
 from portal.errors import NotFound
 from portal.extensions import db
-from portal.text import clean_text
 from portal.identifiers import clean
 from portal.institutions.service import code_range
 from portal.pagination import Page
 from portal.search import grams
 from portal.search.pages import paginate_capped
+from portal.text import clean_text
 
 MAX_QUERY_LENGTH = 100
 USCC_FRAGMENT = re.compile(r"^[0-9A-Z]{4,18}$")

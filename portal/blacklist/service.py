@@ -9,9 +9,8 @@ Nothing is deleted. Services flush, never commit.
 """
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -22,12 +21,12 @@ from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistRea
 from portal.casework.deadlines import Rule, Unit, add_period
 from portal.errors import NotFound
 from portal.extensions import db
-from portal.text import clean_text
 from portal.institutions.models import InstitutionKind
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.search import grams
 from portal.security import audit
+from portal.text import clean_text
 from portal.workflow import StepNotAllowed, Workflow, step
 
 B = BlacklistState

@@ -12,9 +12,9 @@ from portal.blacklist.forms import BlacklistSearchForm
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.csvexport import to_csv
 from portal.i18n import _, current_locale
+from portal.pagecache import cached_page
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.pagecache import cached_page
 
 bp = Blueprint("blacklist", __name__)
 

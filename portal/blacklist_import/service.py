@@ -16,16 +16,25 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal.blacklist import service
-from portal.blacklist.service import DECISION_SEPARATORS
-from portal.blacklist_import.listfile import (COLUMNS, ENGLISH, MAX_ROWS, REQUIRED, FileUnreadable,  # noqa: F401
-                                      SourceRow, key as _key, read, template_csv)
 from portal.blacklist.models import BlacklistEntry, BlacklistReason
+from portal.blacklist.service import DECISION_SEPARATORS
+from portal.blacklist_import.listfile import (  # noqa: F401
+    COLUMNS,
+    ENGLISH,
+    MAX_ROWS,
+    REQUIRED,
+    FileUnreadable,
+    SourceRow,
+    read,
+    template_csv,
+)
+from portal.blacklist_import.listfile import key as _key
 from portal.extensions import db
-from portal.text import clean_text
 from portal.i18n import _
 from portal.identifiers import InvalidIdentifier, normalise_uscc
 from portal.institutions.models import Institution, InstitutionKind
 from portal.regions.models import Region, RegionLevel
+from portal.text import clean_text
 
 LIMITS = {"name": 200, "address": 300, "authority": 200, "facts": 5000, "outcome": 5000, "decision_numbers": 500}
 MAX_BATCH = 100

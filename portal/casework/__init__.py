@@ -8,8 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the back office's case pages; add the reminder command and the menu entries."""
     from portal import navigation
-    from portal.casework.cli import notify_cli
     from portal.casework import offerings as casework_offerings
+    from portal.casework.cli import notify_cli
     from portal.casework.views import bp
     from portal.i18n import _l
     from portal.institutions import offerings

@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal.casework.deadlines import RULES
 from portal.forms import TOO_LONG
-from portal.text import clean_text
 from portal.i18n import LabelledEnum, _l
+from portal.text import clean_text
 
 # Step texts are as long as a complaint may be.
 TEXT_MAX = 5000

@@ -15,11 +15,11 @@ from portal.casework import deadlines
 from portal.casework.exceptions import AttachmentNotFound, CaseNotFound
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
-from portal.text import clean_text
 from portal.institutions.models import Institution
 from portal.pagination import Page, paginate
 from portal.regions import service as regions
 from portal.security import crypto
+from portal.text import clean_text
 
 MAX_ID = 2**31 - 1
 

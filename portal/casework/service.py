@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
+from portal.casework import mail as notifications
 from portal.casework.exceptions import ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.extensions import db
-from portal.casework import mail as notifications
 from portal.regions import service as regions
 from portal.security import audit
-from sqlalchemy import select
 
 S = Status
 

@@ -8,13 +8,12 @@ from flask_login import current_user
 from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
+from portal.casework import panels, queries
 from portal.casework import service as casework
-from portal.casework import queries
-from portal.casework import panels
 from portal.casework.exceptions import CaseNotFound, StepNotAllowed
-from portal.casework.timeline import public_timeline
-from portal.casework.models import Category, Source, Status
 from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm
+from portal.casework.models import Category, Source, Status
+from portal.casework.timeline import public_timeline
 from portal.csvexport import to_csv
 from portal.i18n import _
 from portal.pagination import parse_page_number

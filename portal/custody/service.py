@@ -21,8 +21,8 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint
-from portal.custody.models import IdentityRequest, RequestState
 from portal.config import read_secret_file
+from portal.custody.models import IdentityRequest, RequestState
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.regions import service as regions

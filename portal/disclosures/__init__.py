@@ -10,10 +10,10 @@ def init_app(app: Flask) -> None:
     from portal import demo, navigation
     from portal.disclosures import demo as disclosures_demo
     from portal.disclosures import offerings as disclosure_offerings
-    from portal.institutions import offerings
     from portal.disclosures.staff_views import bp as staff_bp
     from portal.disclosures.views import bp as public_bp
     from portal.i18n import _l
+    from portal.institutions import offerings
     from portal.navigation import Link
 
     app.register_blueprint(public_bp)

@@ -11,12 +11,13 @@ from portal import clock
 from portal.accounts.models import User
 from portal.casework.models import Category
 from portal.disclosures import service
-from portal.disclosures.models import (Circumstance, Disclosure, DisclosureState, PartyType,
-                                       PenaltyCategory as P, Tier)
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType, Tier
+from portal.disclosures.models import PenaltyCategory as P
 from portal.discretion.demo import ORDER_53
 from portal.extensions import db
 from portal.identifiers import org_code_check_character, uscc_check_character
 from portal.institutions.models import Institution
+
 
 def _authority_uscc(county: str) -> str:
     """A well-formed (demonstration) code for a county education bureau: 11 = a state organ."""

@@ -3,8 +3,16 @@ on it and a line of the discretion benchmark."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
-                     ValidationError)
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import clock

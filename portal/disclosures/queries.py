@@ -10,16 +10,15 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.casework.models import Category
-from portal.disclosures.models import (Disclosure, DisclosureState, PartyType,
-                                       PenaltyCategory, Tier)
-from portal.errors import NotFound
 from portal import workflow
+from portal.casework.models import Category
+from portal.disclosures.models import Disclosure, DisclosureState, PartyType, PenaltyCategory, Tier
+from portal.errors import NotFound
 from portal.extensions import db
-from portal.text import clean_text
 from portal.identifiers import clean
 from portal.pagination import Page, paginate
 from portal.regions.models import Region
+from portal.text import clean_text
 
 MAX_ID = workflow.MAX_ID
 MAX_QUERY_LENGTH = 100

@@ -18,11 +18,19 @@ from sqlalchemy.exc import IntegrityError
 from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.casework.models import Category
-from portal.disclosures.models import (NOT_REPAIRABLE, Circumstance, Disclosure, DisclosureState,
-                                       PartyType, PenaltyCategory, RepairDecision, Tier)
+from portal.disclosures.models import (
+    NOT_REPAIRABLE,
+    Circumstance,
+    Disclosure,
+    DisclosureState,
+    PartyType,
+    PenaltyCategory,
+    RepairDecision,
+    Tier,
+)
 from portal.discretion import service as discretion
-from portal.extensions import db
 from portal.errors import NotFound
+from portal.extensions import db
 from portal.security import audit
 from portal.workflow import ReasonRequired, Workflow
 

@@ -19,9 +19,9 @@ from portal.discretion.forms import RuleForm
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.i18n import _, _l
+from portal.identifiers import clean
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
-from portal.identifiers import clean
 from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel

@@ -13,12 +13,12 @@ from portal.casework.models import Category
 from portal.csvexport import to_csv
 from portal.disclosures import queries
 from portal.disclosures.forms import DisclosureSearchForm
-from portal.discretion import service as discretion
 from portal.disclosures.models import PenaltyCategory
+from portal.discretion import service as discretion
 from portal.i18n import _, current_locale
+from portal.pagecache import cached_page
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.pagecache import cached_page
 
 bp = Blueprint("disclosures", __name__)
 

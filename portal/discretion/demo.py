@@ -6,8 +6,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.casework.models import Category
-from portal.discretion.models import Circumstance, PenaltyCategory as P
-from portal.discretion.models import DiscretionRule, Level
+from portal.discretion.models import Circumstance, DiscretionRule, Level
+from portal.discretion.models import PenaltyCategory as P
 from portal.extensions import db
 
 ORDER_53 = "《校外培训行政处罚暂行办法》（教育部令第53号）"

@@ -6,8 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.casework.models import Category
-from portal.discretion.models import Circumstance, PenaltyCategory
-from portal.discretion.models import Level
+from portal.discretion.models import Circumstance, Level, PenaltyCategory
 from portal.forms import TOO_LONG, CheckboxesField, YuanField, clean_text, enum_choices
 from portal.i18n import _l
 

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import Role, User
 from portal.casework.models import Category
-from portal.discretion.models import Circumstance, PenaltyCategory
-from portal.discretion.models import DiscretionRule, Level
+from portal.discretion.models import Circumstance, DiscretionRule, Level, PenaltyCategory
 from portal.errors import NotAllowed, NotFound
 from portal.extensions import db
 from portal.regions import service as regions

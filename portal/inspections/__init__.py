@@ -10,11 +10,11 @@ def init_app(app: Flask) -> None:
     from portal import demo, navigation
     from portal.i18n import _l
     from portal.inspections import demo as inspections_demo
+    from portal.inspections import service
     from portal.inspections.cli import inspections_cli
     from portal.inspections.staff_views import bp as staff_bp
-    from portal.inspections import service
-    from portal.institutions import offerings
     from portal.inspections.views import bp as public_bp
+    from portal.institutions import offerings
     from portal.navigation import Link
 
     app.register_blueprint(public_bp)

@@ -10,9 +10,9 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.security import audit
 from portal.inspections import service
 from portal.inspections.models import InspectionDraw, InspectionItem, Method, Outcome
+from portal.security import audit
 
 REGULATIONS = "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）；"
 ITEMS = (

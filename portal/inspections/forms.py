@@ -3,12 +3,19 @@ steps on a draw (commit, draw, recusal, a result, publication)."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from portal.forms import TOO_LONG
-from portal.forms import CheckboxesField, clean_text, enum_choices
+from portal.forms import TOO_LONG, CheckboxesField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.inspections.models import Method, Outcome
 from portal.institutions.models import InstitutionKind, LicenceStatus

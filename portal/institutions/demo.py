@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.identifiers import USCC_ALPHABET, org_code_check_character, uscc_check_character
-from portal.institutions.models import (AnnualInspection, Institution, InstitutionKind, LicenceStatus,
-                                        RegistrationType)
+from portal.institutions.models import AnnualInspection, Institution, InstitutionKind, LicenceStatus, RegistrationType
 
 # Hangzhou (the Hangzhou plan), Chaoyang in Liaoning, Xining in Qinghai (the blacklist campaign).
 # code: (short name used in institution names, the address prefix)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload, with_expression
 
 from portal import clock
 from portal.extensions import db
-from portal.text import clean_text
 from portal.identifiers import clean
 from portal.institutions import whitelist
 from portal.institutions.models import GRAM_KIND, Institution, InstitutionKind
@@ -18,6 +17,7 @@ from portal.pagination import Page
 from portal.search import grams
 from portal.search.models import NameGram
 from portal.search.pages import paginate_capped
+from portal.text import clean_text
 
 MAX_QUERY_LENGTH = 100
 USCC_FRAGMENT = re.compile(r"^[0-9A-Z]{4,18}$")

@@ -7,9 +7,9 @@ from portal import clock
 from portal.institutions import profile, service
 from portal.institutions.forms import InstitutionSearchForm
 from portal.institutions.models import InstitutionKind
+from portal.pagecache import cached_page
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.pagecache import cached_page
 
 bp = Blueprint("institutions", __name__)
 

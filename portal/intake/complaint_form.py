@@ -6,18 +6,28 @@ import datetime as dt
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, MultipleFileField, RadioField,
-                     SelectChoice, StringField, TelField, TextAreaField, ValidationError)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TelField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import clock
 from portal.casework.models import Category
-from portal.intake.filing import Draft, ReporterIdentity
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
+from portal.intake.filing import Draft, ReporterIdentity
 from portal.regions.forms import RegionField
 from portal.regions.models import RegionLevel
 

@@ -9,11 +9,10 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import User
 from portal.casework import service as casework
-from portal.intake import filing
-from portal.intake import tracking
 from portal.casework.models import Category, ComplaintEvent, Rating, Source
 from portal.extensions import db
 from portal.institutions.models import Institution
+from portal.intake import filing, tracking
 
 # (days ago received, county, category, source, named, steps taken by the demo handler)
 DEMO_CASES = (

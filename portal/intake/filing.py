@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts import service as accounts
 from portal.accounts.models import User
 from portal.casework import deadlines
+from portal.casework import mail as notifications
 from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
-from portal.intake.numbering import next_case_number
 from portal.db import utcnow
 from portal.errors import Conflict
 from portal.extensions import db
-from portal.casework import mail as notifications
+from portal.intake.numbering import next_case_number
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
 

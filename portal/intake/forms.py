@@ -1,16 +1,15 @@
 """Forms for filing and following a complaint; every message sits beside its field."""
 from __future__ import annotations
 
-
 from flask_wtf import FlaskForm
-from wtforms import (MultipleFileField, RadioField,
-                     StringField, TextAreaField)
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.casework.models import Rating
-from portal.intake.complaint_form import DESCRIPTION_MAX, TOO_SHORT
 from portal.forms import TOO_LONG, clean_text, enum_choices
 from portal.i18n import _l
+from portal.intake.complaint_form import DESCRIPTION_MAX, TOO_SHORT
+
 
 class TrackForm(FlaskForm):
     """The receipt code, typed in any case, with or without dashes and spaces."""

@@ -9,16 +9,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
-from portal.casework import service as casework
 from portal.casework import deadlines
+from portal.casework import service as casework
 from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
-from portal.intake.filing import reporter_actor, store_files
 from portal.extensions import db
 from portal.i18n import _l
+from portal.intake.filing import reporter_actor, store_files
 from portal.security import audit, crypto
 from portal.security.attachments import CleanFile
-
 
 GRANT_IDLE = dt.timedelta(minutes=30)
 GRANT_LIFETIME = dt.timedelta(hours=2)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from werkzeug.datastructures import FileStorage
 from wtforms import Field
 
-from portal.intake.filing import MAX_FILES
 from portal.i18n import _
+from portal.intake.filing import MAX_FILES
 from portal.security.attachments import MAX_FILE_BYTES, AttachmentRejected, CleanFile, clean
 
 MAX_NAME = 60

@@ -4,24 +4,20 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from flask import (Blueprint, abort, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
 from portal import clock
-from portal.casework import lookup
-from portal.intake import limits
-from portal.rewards import summary as rewards
-from portal.intake import filing
-from portal.casework import timeline
-from portal.intake import tracking
-from portal.intake.complaint_form import ComplaintForm
-from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
+from portal.casework import lookup, timeline
 from portal.casework.models import Category, Rating
-from portal.intake.uploads import clean_uploads
 from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _
 from portal.institutions import service as institutions
+from portal.intake import filing, limits, tracking
+from portal.intake.complaint_form import ComplaintForm
+from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
+from portal.intake.uploads import clean_uploads
+from portal.rewards import summary as rewards
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
 from portal.transaction import keep_on_error

@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField,
-                     TextAreaField, TimeField, ValidationError)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    ValidationError,
+)
 from wtforms.validators import Length, Optional
 
 from portal.casework.models import Category

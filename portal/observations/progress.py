@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.casework import timeline
-from portal.intake import tracking
 from portal.casework.models import Complaint, ComplaintEvent
 from portal.extensions import db
+from portal.intake import tracking
 from portal.observations.models import Observation
 
 

@@ -17,15 +17,14 @@ from sqlalchemy.orm import selectinload
 from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.intake import filing as intake
 from portal.casework.models import Category, Source
 from portal.errors import Conflict, NotFound
 from portal.extensions import db
+from portal.intake import filing as intake
+from portal.observations.models import CheckItem, CheckResult, Kind, Observation, ObservationPhoto, ObservationState
 from portal.regions import service as regions
 from portal.security import audit, crypto
 from portal.security.attachments import MEDIA_TYPES, CleanFile
-from portal.observations.models import (CheckItem, CheckResult, Kind, Observation, ObservationPhoto,
-                                        ObservationState)
 from portal.supervisors.models import Supervisor
 
 O = ObservationState

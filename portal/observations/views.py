@@ -8,17 +8,19 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from portal import clock
-from portal.accounts import passwords, service as accounts, sessions
+from portal.accounts import passwords, sessions
+from portal.accounts import service as accounts
 from portal.accounts.forms import PasswordForm
-from portal.intake.uploads import clean_uploads
+from portal.casework.models import Category
 from portal.i18n import _, current_locale
-from portal.regions import service as regions
-from portal.security.headers import attachment_response
-from portal.observations import duty, progress, service as observations
+from portal.intake.uploads import clean_uploads
+from portal.observations import duty, progress
+from portal.observations import service as observations
 from portal.observations.access import supervisor_required
 from portal.observations.forms import ObservationForm, RemovePhotoForm
-from portal.casework.models import Category
 from portal.observations.models import CheckResult, Kind, Observation, ObservationState
+from portal.regions import service as regions
+from portal.security.headers import attachment_response
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 

@@ -1,7 +1,6 @@
 """`flask regions …`: the division table."""
 from __future__ import annotations
 
-
 import click
 from flask.cli import AppGroup
 

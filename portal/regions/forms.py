@@ -5,10 +5,10 @@ from collections.abc import Iterable
 
 from wtforms import StringField, ValidationError
 
-from portal.text import clean_text
 from portal.i18n import _l, current_locale
 from portal.regions import service
 from portal.regions.models import Region, RegionLevel
+from portal.text import clean_text
 
 
 class RegionField(StringField):

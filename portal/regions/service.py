@@ -12,8 +12,8 @@ from sqlalchemy import case, or_, select
 
 from portal.errors import NotFound
 from portal.extensions import db
-from portal.text import clean_text
 from portal.regions.models import Region, RegionLevel
+from portal.text import clean_text
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gbt2260.csv"
 MAX_QUERY_LENGTH = 40

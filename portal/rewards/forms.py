@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
-from portal.rewards import service as rewards
 from portal.forms import TOO_LONG, YuanField
-from portal.rewards.models import RewardGrade
-from portal.text import clean_text
 from portal.i18n import _l
 from portal.identifiers import ID_PATTERN, MOBILE_PATTERN, clean
+from portal.rewards import service as rewards
+from portal.rewards.models import RewardGrade
+from portal.text import clean_text
 
 REASON_MAX = 2000
 NOTE_MAX = 500

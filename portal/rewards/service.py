@@ -16,18 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock
-from portal.casework import lookup
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
+from portal.casework import deadlines, lookup
+from portal.casework import mail as notifications
 from portal.casework import service as casework
-from portal.casework import deadlines
 from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
-from portal.rewards.models import Reward, RewardGrade
 from portal.errors import Invalid
 from portal.extensions import db
 from portal.i18n import _
-from portal.casework import mail as notifications
+from portal.rewards.models import Reward, RewardGrade
 from portal.security import audit
 from portal.workdays.service import calendar_for
 

@@ -9,8 +9,15 @@ from portal import clock
 from portal.accounts.models import User
 from portal.casework.models import Complaint
 from portal.rewards.models import RewardGrade
-from portal.rewards.service import (CLAIM_PERIOD, DECIDED, claim_open, for_case, may_decide, may_record_claim,
-                                    provisional)
+from portal.rewards.service import (
+    CLAIM_PERIOD,
+    DECIDED,
+    claim_open,
+    for_case,
+    may_decide,
+    may_record_claim,
+    provisional,
+)
 
 
 def panel(complaint: Complaint, user: User) -> dict:

@@ -10,9 +10,9 @@ from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import queries
+from portal.i18n import _
 from portal.rewards import service as rewards
 from portal.rewards.forms import ClaimForm, DecisionForm
-from portal.i18n import _
 
 bp = Blueprint("rewards", __name__, url_prefix="/staff/cases")
 

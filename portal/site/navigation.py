@@ -5,6 +5,7 @@ from flask import Flask, current_app, request
 
 from portal import navigation
 
+
 def nav_links() -> list[dict]:
     """Links for the header, marking the section the current page belongs to; in the back
     office, its sections for the signed-in person's role; in the workspace, the supervisor's."""

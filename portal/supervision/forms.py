@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, RadioField,
-                     SelectChoice, SelectField, StringField, TextAreaField, ValidationError)
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.casework.models import Category
 from portal.forms import PlainDateField, clean_text, enum_choices
 from portal.i18n import _l
+from portal.observations.forms import TEXT_MAX, TEXT_MIN
 from portal.regions.forms import RegionField
 from portal.regions.models import RegionLevel
 from portal.supervisors import service
-from portal.observations.forms import TEXT_MAX, TEXT_MIN
 from portal.supervisors.models import AssessmentResult
 
 DATE_HINT = _l("Enter the date as year-month-day, for example 2026-11-01.")

@@ -14,15 +14,25 @@ from portal.accounts.models import Role, User
 from portal.casework.models import Category
 from portal.extensions import db
 from portal.i18n import _
+from portal.observations import duty, progress
+from portal.observations import service as observations
+from portal.observations.models import Kind
 from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.security import audit
 from portal.security.headers import attachment_response
-from portal.observations import duty, progress, service as observations
-from portal.observations.models import Kind
+from portal.supervision.forms import (
+    AppointForm,
+    AssessmentForm,
+    CandidateForm,
+    DecisionForm,
+    DismissForm,
+    ObjectionForm,
+    OpenCaseForm,
+    PublishForm,
+    ReplyForm,
+)
 from portal.supervisors import service
-from portal.supervision.forms import (AppointForm, AssessmentForm, CandidateForm, DecisionForm, DismissForm,
-                                      ObjectionForm, OpenCaseForm, PublishForm, ReplyForm)
 from portal.supervisors.models import AssessmentResult, Supervisor, SupervisorState
 
 bp = Blueprint("supervisor_staff", __name__, url_prefix="/staff/supervisors")

@@ -20,8 +20,8 @@ from portal.extensions import db
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit, crypto
-from portal.workflow import StepNotAllowed, Workflow, step
 from portal.supervisors.models import Assessment, AssessmentResult, Objection, Supervisor, SupervisorState
+from portal.workflow import StepNotAllowed, Workflow, step
 
 S = SupervisorState
 # Objections are taken for a number of days the administrator chooses, within these bounds.

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from portal import clock
-from portal.text import clean_text
 from portal.pagination import paginate, parse_page_number
 from portal.security.headers import public_cache
 from portal.supervisors import service
+from portal.text import clean_text
 
 bp = Blueprint("supervisors", __name__)
 MAX_CERTIFICATE = 40

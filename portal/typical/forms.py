@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal import clock
 from portal.disclosures.forms import REVIEW_CHOICES
 from portal.forms import TOO_LONG, PlainDateField, StateForm
-from portal.text import clean_text
 from portal.i18n import _l
 from portal.regions.forms import RegionField
+from portal.text import clean_text
 
 TITLE_MAX, SUMMARY_MAX, BODY_MAX = 200, 1000, 20000
 CHOOSE = _l("Choose")

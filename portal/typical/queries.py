@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal import workflow
 from portal.disclosures import queries as disclosures
 from portal.disclosures.models import Disclosure
 from portal.errors import NotFound
-from portal import workflow
 from portal.extensions import db
-from portal.text import clean_text
 from portal.pagination import Page, paginate
+from portal.text import clean_text
 from portal.typical.models import ArticleState, TypicalCase
 
 MAX_ID = workflow.MAX_ID

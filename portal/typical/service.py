@@ -23,8 +23,8 @@ from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions.models import Institution
 from portal.security import audit
-from portal.workflow import Workflow
 from portal.typical.models import ArticleState, TypicalCase, typical_case_disclosures, typical_case_institutions
+from portal.workflow import Workflow
 
 A = ArticleState
 MAX_ID = workflow.MAX_ID

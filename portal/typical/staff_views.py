@@ -9,7 +9,6 @@ from portal import clock, richtext
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.workflow import ReviewPages
 from portal.i18n import _, _l
 from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
@@ -18,6 +17,7 @@ from portal.security import audit
 from portal.typical import service
 from portal.typical.forms import CaseForm, ReviewForm, SubmitForm, WithdrawForm, lines
 from portal.typical.models import ArticleState, TypicalCase
+from portal.workflow import ReviewPages
 
 bp = Blueprint("typical_staff", __name__, url_prefix="/staff/typical-cases")
 

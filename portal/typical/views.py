@@ -8,9 +8,9 @@ from werkzeug.datastructures import MultiDict
 
 from portal import clock, feeds
 from portal.i18n import _, current_locale
+from portal.pagecache import cached_page
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
-from portal.pagecache import cached_page
 from portal.typical import queries
 from portal.typical.forms import CaseSearchForm
 from portal.typical.models import ArticleState, TypicalCase

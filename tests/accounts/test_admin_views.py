@@ -9,6 +9,7 @@ from portal.extensions import db
 from tests.support.accounts import PASSWORD, make_account, sign_in
 from tests.support.forms import hidden, post_form
 
+
 @pytest.fixture
 def admin(signed_in):
     return signed_in(Role.ADMIN, "330100", username="hz.admin")

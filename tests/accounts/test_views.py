@@ -10,7 +10,8 @@ from portal.accounts import service
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.security import audit
-from tests.support.forms import hidden, post_form as post
+from tests.support.forms import hidden
+from tests.support.forms import post_form as post
 
 NEW_PASSWORD = "钱塘江 lantern-harbour 27"
 

@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.api import openapi
-from portal.intake import filing
 from portal.casework.models import Complaint
 from portal.extensions import db
-from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE
-from tests.support.complaints import all_stored_values
+from portal.intake import filing
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, all_stored_values
 
 BODY = {"category": "unlicensed", "institution_name": "小蜜蜂学习屋", "institution_address": "杭州市西湖区文三路100号",
         "region": "330106", "description": "周末给小学生上数学课，没有任何证照，还要求预交一年学费。",

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
 from portal.blacklist import history, service
-from portal.blacklist_import import service as imports
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState
+from portal.blacklist_import import service as imports
 from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.security.audit import for_object

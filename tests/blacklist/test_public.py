@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.blacklist import service
-from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry, BlacklistReason, BlacklistState as B
+from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry, BlacklistReason
+from portal.blacklist.models import BlacklistState as B
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
 from tests.support.accounts import staff_user as user

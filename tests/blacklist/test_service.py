@@ -10,7 +10,8 @@ from sqlalchemy import select
 from portal import clock, workflow
 from portal.accounts.models import Role
 from portal.blacklist import history, service
-from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistState as B
+from portal.blacklist.models import BlacklistEntry, BlacklistEvent
+from portal.blacklist.models import BlacklistState as B
 from portal.extensions import db
 from portal.search import grams
 from portal.security.audit import for_object

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.accounts.models import Role
 from portal.blacklist import service
-from portal.blacklist.models import BlacklistEntry, BlacklistState as B
+from portal.blacklist.models import BlacklistEntry
+from portal.blacklist.models import BlacklistState as B
 from portal.extensions import db
 from portal.institutions.models import Institution
 from tests.support.accounts import signed_in_client

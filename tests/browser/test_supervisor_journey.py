@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
-from tests.support.accounts import PASSWORD, make_account
 from tests.support import files
+from tests.support.accounts import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

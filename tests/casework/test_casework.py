@@ -6,11 +6,12 @@ import pytest
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import service as casework
-from portal.casework.timeline import public_timeline as timeline_of, written_reply
-from portal.intake import tracking
 from portal.casework.exceptions import ReasonRequired, StepNotAllowed
-from portal.casework.service import TRANSITIONS
 from portal.casework.models import EventKind, Rating, ReviewStage, Status
+from portal.casework.service import TRANSITIONS
+from portal.casework.timeline import public_timeline as timeline_of
+from portal.casework.timeline import written_reply
+from portal.intake import tracking
 from portal.security import audit
 from tests.support.complaints import file
 

@@ -8,18 +8,18 @@ import urllib.parse
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import Role, User
-from portal.casework import service as casework
-from portal.casework import queries
-from portal.intake import tracking
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
-from portal.intake.filing import token_digest
 from portal import config
+from portal.accounts.models import Role, User
+from portal.casework import queries
+from portal.casework import service as casework
+from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.extensions import db
+from portal.intake import tracking
+from portal.intake.filing import token_digest
 from tests.support.accounts import make_account, sign_in
 from tests.support.complaints import case_number_on, file, form_fields, receipt_on
-from tests.support.forms import hidden
 from tests.support.databases import is_postgresql
+from tests.support.forms import hidden
 
 pytestmark = pytest.mark.slow  # threads against a live server
 

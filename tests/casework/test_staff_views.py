@@ -5,12 +5,13 @@ import re
 import pytest
 
 from portal import clock
-from portal.casework import lookup
 from portal.accounts.models import Role
-from portal.casework.timeline import public_timeline as timeline_of, written_reply
-from portal.intake import tracking
+from portal.casework import lookup
 from portal.casework.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
+from portal.casework.timeline import public_timeline as timeline_of
+from portal.casework.timeline import written_reply
 from portal.extensions import db
+from portal.intake import tracking
 from portal.security import audit
 from tests.support.accounts import make_account, signed_in_client
 from tests.support.complaints import file, form_fields

@@ -12,15 +12,18 @@ from portal import clock, workflow
 from portal.accounts.models import Role
 from portal.casework.models import Category
 from portal.disclosures import demo, service
-from portal.disclosures.models import (Circumstance, Disclosure, DisclosureState, PenaltyCategory as P,
-                                       RepairDecision, Tier)
-from portal.discretion import demo as discretion_demo, service as catalogue
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, RepairDecision, Tier
+from portal.disclosures.models import PenaltyCategory as P
+from portal.discretion import demo as discretion_demo
+from portal.discretion import service as catalogue
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.security.audit import AuditRecord, for_object
-from tests.support.accounts import make_account, sign_in, signed_in_client, staff_user as user
+from tests.support.accounts import make_account, sign_in, signed_in_client
+from tests.support.accounts import staff_user as user
 from tests.support.disclosures import AUTHORITY_USCC, data, draft_disclosure
 from tests.support.forms import post_form
+
 
 @pytest.fixture
 def people(ctx):

@@ -1,11 +1,11 @@
 """Registry search and lookup."""
 import pytest
+from sqlalchemy import select
 
+from portal.extensions import db
+from portal.identifiers import is_valid_uscc
 from portal.institutions import service
 from portal.institutions.models import Institution, InstitutionKind
-from portal.identifiers import is_valid_uscc
-from portal.extensions import db
-from sqlalchemy import select
 
 Q = service.InstitutionQuery
 

@@ -6,10 +6,17 @@ from sqlalchemy import inspect, text
 
 from portal.extensions import db
 from portal.security.receipts import normalise
-from tests.support.complaints import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, all_stored_values,
-                                      form_fields, receipt_on)
-from tests.support.forms import open_form
 from tests.support import files
+from tests.support.complaints import (
+    MARKER_EMAIL,
+    MARKER_ID,
+    MARKER_NAME,
+    MARKER_PHONE,
+    all_stored_values,
+    form_fields,
+    receipt_on,
+)
+from tests.support.forms import open_form
 
 
 def test_no_marker_in_any_column_or_log_line(client, app, caplog):

@@ -6,19 +6,19 @@ import secrets
 import pytest
 from sqlalchemy import func, select
 
-from portal.casework import lookup
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
+from portal.casework import lookup
 from portal.casework.exceptions import OutsideJurisdiction
-from portal.intake import filing
-from portal.casework.timeline import public_timeline as timeline_of, written_reply
-from portal.intake import tracking
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Source, Status
+from portal.casework.timeline import public_timeline as timeline_of
+from portal.casework.timeline import written_reply
 from portal.extensions import db
+from portal.intake import filing, tracking
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import clean
-from tests.support.complaints import draft, file, named_identity
 from tests.support import files
+from tests.support.complaints import draft, file, named_identity
 
 
 def test_case_numbers_count_per_county_and_day(ctx):

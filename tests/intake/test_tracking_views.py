@@ -6,12 +6,11 @@ import re
 import pytest
 
 from portal.casework import lookup
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
-from portal.casework.models import TrackingGrant
+from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status, TrackingGrant
 from portal.extensions import db
+from tests.support import files
 from tests.support.complaints import form_fields, receipt_on, track
 from tests.support.forms import hidden, open_form
-from tests.support import files
 from tests.support.pages import english_phrases, visible_text
 
 NOT_FOUND_ZH = "未找到与该回执码对应的案件"

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from portal.casework.models import Attachment, Complaint
 from portal.extensions import db
+from tests.support import files
 from tests.support.complaints import MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, form_fields, receipt_on
 from tests.support.forms import open_form
-from tests.support import files
 from tests.support.pages import visible_text
 
 

@@ -5,12 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.casework.models import NotificationSent
-from portal.extensions import db
 from portal.casework import mail as service
 from portal.casework.mail import DIVIDER
-from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file, named_identity
+from portal.casework.models import NotificationSent
+from portal.extensions import db
 from tests.support.accounts import staff_user
+from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file, named_identity
 from tests.support.mail import BASE_URL
 
 DEMO_HANDLER = "demo.handler@example.invalid"  # the demo data's handler in 西湖区 (330106)

@@ -15,10 +15,17 @@ from portal.extensions import db
 from portal.notifications import mail
 from portal.security import audit
 from tests.support.accounts import make_account, sign_in
-from tests.support.complaints import (MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, case_number_on, file,
-                                      form_fields, receipt_on)
-from tests.support.forms import hidden, open_form
-from tests.support.forms import post_form
+from tests.support.complaints import (
+    MARKER_EMAIL,
+    MARKER_ID,
+    MARKER_NAME,
+    MARKER_PHONE,
+    case_number_on,
+    file,
+    form_fields,
+    receipt_on,
+)
+from tests.support.forms import hidden, open_form, post_form
 
 DEMO_HANDLER = "demo.handler@example.invalid"
 

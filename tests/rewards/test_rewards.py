@@ -8,14 +8,15 @@ from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import deadlines
-from portal.rewards import service as rewards
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
-from portal.rewards.models import Reward, RewardGrade
 from portal.extensions import db
+from portal.rewards import service as rewards
+from portal.rewards.models import Reward, RewardGrade
 from portal.security import audit
 from tests.support.accounts import signed_in_client as staff_client
 from tests.support.complaints import MARKER_NAME, MARKER_PHONE, file, named_identity, track
-from tests.support.forms import hidden, post_form as post_page
+from tests.support.forms import hidden
+from tests.support.forms import post_form as post_page
 
 G1, G2, G3, NONE = RewardGrade.FIRST, RewardGrade.SECOND, RewardGrade.THIRD, RewardGrade.NONE
 # Monday 28 September 2026, 10:00 in Beijing: the National Day week follows, Saturday 10 October is worked.

@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
+from portal.audit.service import Filters, browse
 from portal.casework import service as casework
 from portal.casework.models import Complaint
 from portal.extensions import db
 from portal.security import audit
 from portal.security.audit import AuditHead, AuditRecord
 from portal.security.audit_labels import ACTION_LABELS, action_label
-from portal.audit.service import Filters, browse
 from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, file, named_identity
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)  # Monday 10:00 in Beijing

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from portal import pagecache
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.extensions import db
 from portal.institutions.models import InstitutionKind
-from portal import pagecache
 
 
 @pytest.fixture

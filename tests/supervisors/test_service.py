@@ -9,9 +9,10 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework.models import Attachment, Category, Complaint, Source
 from portal.extensions import db
-from portal.security.audit import AuditRecord
-from portal.observations import duty, service as observations
+from portal.observations import duty
+from portal.observations import service as observations
 from portal.observations.models import Kind, ObservationState
+from portal.security.audit import AuditRecord
 from portal.supervisors import service
 from portal.supervisors.models import AssessmentResult, SupervisorState
 from tests.support.supervisors import appoint, patrol, patrol_data

@@ -13,11 +13,11 @@ from portal.extensions import db
 from portal.observations import service as observations
 from portal.observations.models import Observation, ObservationPhoto
 from portal.supervisors.models import Supervisor, SupervisorState
+from tests.support import files
+from tests.support import institutions as factories
 from tests.support.accounts import make_account, sign_in
 from tests.support.forms import hidden, post_multipart
-from tests.support import institutions as factories
 from tests.support.supervisors import patrol, record_of, supervisor_client
-from tests.support import files
 
 # Every workspace route, and whether it takes one of the supervisor's records.
 WORKSPACE = {

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import LargeBinary, String, Text, select
 from werkzeug.test import TestResponse
 
-from portal.intake import filing
 from portal.casework.models import Category
 from portal.extensions import db
+from portal.intake import filing
 from tests.support.forms import open_form
 
 MARKER_NAME = "测试甲乙丙"

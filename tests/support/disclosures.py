@@ -8,7 +8,8 @@ from portal import clock
 from portal.accounts.models import User
 from portal.casework.models import Category
 from portal.disclosures import demo, service
-from portal.disclosures.models import Circumstance, Disclosure, PartyType, PenaltyCategory as P, Tier
+from portal.disclosures.models import Circumstance, Disclosure, PartyType, Tier
+from portal.disclosures.models import PenaltyCategory as P
 
 AUTHORITY_USCC = demo._authority_uscc("330106")
 

@@ -12,8 +12,7 @@ from portal.casework.models import Category
 from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType, Tier
 from portal.extensions import db
 from portal.identifiers import org_code_check_character, uscc_check_character
-from portal.institutions.models import (AnnualInspection, Institution, InstitutionKind, LicenceStatus,
-                                        RegistrationType)
+from portal.institutions.models import AnnualInspection, Institution, InstitutionKind, LicenceStatus, RegistrationType
 from portal.typical.models import ArticleState, TypicalCase, typical_case_institutions
 from tests.support.accounts import staff_user
 

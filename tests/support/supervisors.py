@@ -10,10 +10,10 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.security import audit, crypto
-from portal.security.attachments import clean
 from portal.observations import service as observations
 from portal.observations.models import CheckItem, CheckResult, Kind, ObservationPhoto
+from portal.security import audit, crypto
+from portal.security.attachments import clean
 from portal.supervisors import service
 from portal.supervisors.models import Supervisor, SupervisorState
 from tests.support import files

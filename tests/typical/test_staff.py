@@ -17,9 +17,11 @@ from portal.institutions.models import Institution
 from portal.security.audit import for_object
 from portal.typical import service
 from portal.typical.models import ArticleState, TypicalCase
-from tests.support.accounts import make_account, sign_in, signed_in_client, staff_user as user
+from tests.support.accounts import make_account, sign_in, signed_in_client
+from tests.support.accounts import staff_user as user
 from tests.support.forms import post_form
 from tests.support.typical import BODY, data, draft_case
+
 
 @pytest.fixture
 def people(ctx):
