@@ -18,7 +18,6 @@ from sqlalchemy import or_, select
 from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
-from portal.casework.deadlines import Rule, Unit, add_period
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.institutions.models import InstitutionKind
@@ -27,6 +26,7 @@ from portal.regions.models import RegionLevel
 from portal.search import grams
 from portal.security import audit
 from portal.text import clean_text
+from portal.workdays.periods import Rule, Unit, add_period
 from portal.workflow import StepNotAllowed, Workflow, step
 
 B = BlacklistState

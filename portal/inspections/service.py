@@ -20,13 +20,13 @@ from sqlalchemy.orm import selectinload
 from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.casework.deadlines import Rule, Unit, add_period
 from portal.errors import Conflict, NotFound
 from portal.extensions import db
 from portal.inspections import algorithm, directories
 from portal.inspections.models import Assignment, DrawState, InspectionDraw, Outcome, Recusal
 from portal.institutions.models import InstitutionKind, LicenceStatus
 from portal.security import audit, crypto
+from portal.workdays.periods import Rule, Unit, add_period
 from portal.workflow import StepNotAllowed, Workflow, step
 
 S = DrawState
