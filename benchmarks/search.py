@@ -153,12 +153,14 @@ def measure_searches(app, queries: int, seed: int) -> list[tuple[str, dict]]:
         print(f"blacklist search measured through: {how}")
         cases = []
         for size in (1, 2, 3, 4):
-            cases.append((f"institutions, {size} character(s)", institution_search, fragments(rng, names, size, queries)))
+            cases.append((f"institutions, {size} character(s)", institution_search,
+                          fragments(rng, names, size, queries)))
         cases.append(("institutions, USCC", institution_search, uscc_queries(rng, codes, queries)))
         if listed:
             for size in (1, 2, 3, 4):
                 cases.append((f"blacklist, {size} character(s)", blacklist, fragments(rng, listed, size, queries)))
-            cases.append(("blacklist, USCC", blacklist, uscc_queries(rng, listed_codes, min(queries, len(listed_codes)))))
+            cases.append(("blacklist, USCC", blacklist,
+                          uscc_queries(rng, listed_codes, min(queries, len(listed_codes)))))
         client = app.test_client()
         cases.append(("registry page /institutions?q=, 2 characters", registry_page(client),
                       fragments(rng, names, 2, queries)))
@@ -197,7 +199,8 @@ def report(results: list[tuple[str, dict]], dialect: str) -> None:
     print(f"{'case':46} {'p50':>7} {'p95':>7} {'max':>7} {'results':>9}  goal    slowest query")
     for name, r in results:
         verdict = "ok" if r["p95"] < GOAL_MS else "MISSED"
-        print(f"{name:46} {r['p50']:7.2f} {r['p95']:7.2f} {r['max']:7.2f} {r['found']:9.1f}  {verdict:6}  {r['slowest']}")
+        print(f"{name:46} {r['p50']:7.2f} {r['p95']:7.2f} {r['max']:7.2f} {r['found']:9.1f}  "
+              f"{verdict:6}  {r['slowest']}")
 
 
 def main() -> None:

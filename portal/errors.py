@@ -66,7 +66,8 @@ ERROR_TEXTS = {
     429: (_l("Too many requests"),
           _l("You have made too many requests in a short time. Please wait a little and try again.")),
     500: (_l("Something went wrong on our side"),
-          _l("The problem has been recorded. Please try again later. What you had just entered was not saved, so please enter it again.")),
+          _l("The problem has been recorded. Please try again later. "
+             "What you had just entered was not saved, so please enter it again.")),
 }
 ERROR_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",

@@ -108,7 +108,8 @@ def test_reviews_requested_before_the_review_stages_go_to_the_office_above(empty
 
     upgrade(MIGRATIONS, "14eac83e01b9")
     with db.engine.begin() as connection:
-        for code, name, level, parent in (("330000", "浙江省", "province", None), ("330100", "杭州市", "prefecture", "330000"),
+        for code, name, level, parent in (("330000", "浙江省", "province", None),
+                                          ("330100", "杭州市", "prefecture", "330000"),
                                           ("330106", "西湖区", "county", "330100")):
             connection.execute(text(
                 "INSERT INTO regions (code, name_zh, name_en, level, parent_code, path_zh, path_en, \"current\")"

@@ -131,7 +131,8 @@ def records(app):
         draw, own_item = prepare_draw(user), inspection_item(user)
         watcher = staff_user("matrix.watcher", Role.SUPERVISOR, display_name="矩阵监督员")
         observation = supervisor_helpers.patrol(supervisor_helpers.appoint(watcher))
-        photo_id = db.session.scalar(select(ObservationPhoto.id).where(ObservationPhoto.observation_id == observation.id))
+        photo_id = db.session.scalar(
+            select(ObservationPhoto.id).where(ObservationPhoto.observation_id == observation.id))
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()

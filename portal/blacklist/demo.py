@@ -74,8 +74,8 @@ def _hangzhou(handler: User, reviewer: User, admin: User) -> int:
     added = 0
     # (county, reason, facts, registry offset, decision numbers, steps after the proposal)
     plans = (
-        ("330106", R.ILLEGAL_TRAINING, "以“研学营”名义在周末组织初中学科类培训（演示数据）。", 0, ["杭西教罚〔2026〕1号"],
-         ("listing", )),
+        ("330106", R.ILLEGAL_TRAINING, "以“研学营”名义在周末组织初中学科类培训（演示数据）。", 0,
+         ["杭西教罚〔2026〕1号"], ("listing", )),
         ("330108", R.SAFETY, "培训场所消防通道堵塞，拒不整改（演示数据）。", 0, [], ("listing", "mark_rectifying")),
         ("330106", R.NOT_ON_PLATFORM, "未纳入全国监管平台，收费未进入监管账户（演示数据）。", 1, [],
          ("listing", "removal")),
@@ -95,7 +95,8 @@ def _hangzhou(handler: User, reviewer: User, admin: User) -> int:
         if "mark_rectifying" in steps:
             service.take(entry, "mark_rectifying", officer)
         if "removal" in steps:
-            service.take(entry, "request_removal", officer, "已完成平台登记并将预收费纳入监管账户，经复查整改到位（演示数据）。")
+            service.take(entry, "request_removal", officer,
+                         "已完成平台登记并将预收费纳入监管账户，经复查整改到位（演示数据）。")
             service.take(entry, "approve_removal", reviewer)
         added += 1
     return added

@@ -82,7 +82,8 @@ def export():
     if query is None:
         abort(400)
     header = [_("Institution or operator"), _("Unified social credit code"), _("Address"), _("District or county"),
-              _("Area code"), _("Training type"), _("Reason for listing"), _("Facts of the violation"), _("Authority that decided the listing"),
+              _("Area code"), _("Training type"), _("Reason for listing"), _("Facts of the violation"),
+              _("Authority that decided the listing"),
               _("Date listed"), _("Batch"), _("Cut-off date"), _("Outcome"), _("Linked penalty decisions"),
               _("Status on the list"), _("Date removed"), _("Reason for removal")]
     locale = current_locale()

@@ -61,7 +61,8 @@ class TransferForm(FlaskForm):
 class ExtendForm(FlaskForm):
     days = IntegerField(_l("Extra days"), validators=[
         InputRequired(_l("Give the number of days.")),
-        NumberRange(1, RULES["extension_max"].days, _l("At most %(max)s days, once.", max=RULES["extension_max"].days))])
+        NumberRange(1, RULES["extension_max"].days,
+                    _l("At most %(max)s days, once.", max=RULES["extension_max"].days))])
     text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the extension."))
 
 

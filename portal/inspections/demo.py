@@ -18,8 +18,10 @@ REGULATIONS = "《国务院办公厅关于推广随机抽查规范事中事后�
 ITEMS = (
     ("办学许可与登记", REGULATIONS + "《民办教育促进法》第十二条", 20, "每年一次", Method.DOCUMENTS),
     ("消防安全", REGULATIONS + "《消防法》第十六条", 20, "每半年一次", Method.ON_SITE),
-    ("收费与预收费资金监管", REGULATIONS + "《关于加强校外培训机构预收费监管工作的通知》", 15, "每季度一次", Method.DOCUMENTS),
-    ("培训内容与时间", REGULATIONS + "《校外培训行政处罚暂行办法》（教育部令第53号）", 15, "每学期一次", Method.ON_SITE),
+    ("收费与预收费资金监管", REGULATIONS + "《关于加强校外培训机构预收费监管工作的通知》", 15, "每季度一次",
+     Method.DOCUMENTS),
+    ("培训内容与时间", REGULATIONS + "《校外培训行政处罚暂行办法》（教育部令第53号）", 15, "每学期一次",
+     Method.ON_SITE),
     ("广告宣传", REGULATIONS + "《广告法》第三十九条", 10, "每年一次", Method.ONLINE),
 )
 INSPECTORS = (("demo.inspector1", "王磊（演示）", "浙杭执字（演示）0101"),

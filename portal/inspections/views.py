@@ -43,7 +43,8 @@ def detail(draw_id: int):
     return render_template("inspections/detail.html", draw=draw, revealed=revealed, assignments=assignments,
                            targets=targets, inspectors=inspectors, weights=weights, names=names,
                            recusals=published.recusals(assignments),
-                           assignment_names={a.id: a.institution.name for a in assignments}, place=regions.get(draw.region_code),
+                           assignment_names={a.id: a.institution.name for a in assignments},
+                           place=regions.get(draw.region_code),
                            county=regions.get(draw.county_code) if draw.county_code else None,
                            results_published=draw.state is DrawState.PUBLISHED,
                            max_weight=directories.MAX_WEIGHT, item_list=published.item_rows(draw))

@@ -94,7 +94,8 @@ class ComplaintForm(FlaskForm):
                      validators=[Length(max=20, message=TOO_LONG)],
                      description=_l("11 digits, for example 13812345678."))
     email = EmailField(_l("Email (optional)"), filters=[clean_text],
-                       validators=[Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com."))])
+                       validators=[Optional(), Length(max=254),
+                                   Email(_l("Enter an email address like name@example.com."))])
     id_number = StringField(_l("Resident ID number (optional)"), filters=[clean_text], validators=[Length(max=30)],
                             description=_l("Needed only if you may claim a reward."))
     notify = BooleanField(_l("Email me when my case is updated (no details are sent by email)"))

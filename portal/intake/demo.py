@@ -47,7 +47,8 @@ TEXTS = {
     "not_accept": "该事项属于消防安全监管职责，不属于本机关受理范围，请向区消防救援大队反映。",
     "transfer": "占道停车属于交通管理事项，已转交有关部门处理。",
     "note": "已与机构负责人电话联系，约定下周二现场检查。",
-    "conclude": "经调查核实，反映情况属实。已责令该机构立即停止违规行为并退还相关费用，对其处以警告。如对答复不满意，可在收到答复之日起30日内申请复查。",
+    "conclude": ("经调查核实，反映情况属实。已责令该机构立即停止违规行为并退还相关费用，对其处以警告。"
+                 "如对答复不满意，可在收到答复之日起30日内申请复查。"),
 }
 
 
@@ -73,7 +74,8 @@ def seed() -> int:
         filed = filing.file_complaint(draft, token, received, now=clock.now() - dt.timedelta(days=days_ago))
         registered_at = dt.datetime.combine(received, dt.time(1, 30), tzinfo=dt.timezone.utc)
         filed.complaint.created_at = registered_at
-        for event in db.session.scalars(select(ComplaintEvent).where(ComplaintEvent.complaint_id == filed.complaint.id)):
+        for event in db.session.scalars(
+                select(ComplaintEvent).where(ComplaintEvent.complaint_id == filed.complaint.id)):
             event.created_at = registered_at
         _advance(filed.complaint, steps, handler, received)
         added += 1

@@ -31,7 +31,8 @@ def _submissions(supervisor: Supervisor, account: User, admin: User, now: dt.dat
         region_code=COUNTY, body="建议在寒暑假前集中公布一次已取得办学许可的非学科类机构名单，方便家长查询。")
     sent = observations.save(supervisor, account, Kind.OPINION, opinion, [], submit=True,
                              now=now - dt.timedelta(days=10))
-    observations.reply(admin, sent, "感谢您的建议。我局将在寒假前通过门户网站和公众号公布白名单。", now=now - dt.timedelta(days=8))
+    observations.reply(admin, sent, "感谢您的建议。我局将在寒假前通过门户网站和公众号公布白名单。",
+                       now=now - dt.timedelta(days=8))
     draft = observations.ObservationData(region_code=COUNTY, institution_name="某艺术工作室", place="古墩路",
                                          body="晚上九点后仍有学生进出，待再次核实。")
     observations.save(supervisor, account, Kind.PATROL, draft, [], now=now - dt.timedelta(days=1))

@@ -13,39 +13,46 @@ from portal.extensions import db
 from portal.institutions.models import Institution, LicenceStatus
 from portal.typical.models import ArticleState, TypicalCase
 
-HOUSEKEEPING = """某培训机构负责人以“家政服务”名义，在西湖区一处居民住宅内招收初中学生，周末开展数学、英语学科类培训，每名学生每期收费四千八百元。
+HOUSEKEEPING = (
+    "某培训机构负责人以“家政服务”名义，在西湖区一处居民住宅内招收初中学生，周末开展数学、英语学科类培训，"
+    "每名学生每期收费四千八百元。\n"
+    "\n"
+    "## 查处经过\n"
+    "\n"
+    "区教育局接到群众反映后，会同街道、市场监管部门现场检查，查实：\n"
+    "\n"
+    "- 以“家政服务”“住家教师”名义对外宣传，实为组织多名学生集中授课；\n"
+    "- 未取得办学许可证，授课人员不具备相应资质；\n"
+    "- 在周末开展学科类培训。\n"
+    "\n"
+    "## 处理结果\n"
+    "\n"
+    "依据《校外培训行政处罚暂行办法》（教育部令第53号），责令改正、退还所收费用，给予警告并处罚款。\n"
+    "\n"
+    "> 家长请注意：以“家政”“托管”“咨询”等名义开展的学科类培训属于**隐形变异培训**，可通过本平台投诉举报。\n"
+)
 
-## 查处经过
-
-区教育局接到群众反映后，会同街道、市场监管部门现场检查，查实：
-
-- 以“家政服务”“住家教师”名义对外宣传，实为组织多名学生集中授课；
-- 未取得办学许可证，授课人员不具备相应资质；
-- 在周末开展学科类培训。
-
-## 处理结果
-
-依据《校外培训行政处罚暂行办法》（教育部令第53号），责令改正、退还所收费用，给予警告并处罚款。
-
-> 家长请注意：以“家政”“托管”“咨询”等名义开展的学科类培训属于**隐形变异培训**，可通过本平台投诉举报。
-"""
-
-HOUSEKEEPING_EN = """A person running a training business advertised "housekeeping services" and taught mathematics and English to lower-secondary pupils in a flat in Xihu District at weekends, charging each pupil 4,800 yuan a term.
-
-## What was found
-
-After a report from residents, the district education bureau inspected the flat together with the sub-district office and market regulation and found:
-
-- group lessons for several pupils advertised as "housekeeping" or a "live-in tutor";
-- no school-running licence, and teachers without the required qualifications;
-- academic-subject training at weekends.
-
-## Outcome
-
-Under Order No. 53 of the Ministry of Education, the operator was ordered to stop and refund the fees, warned and fined.
-
-> Parents: academic tutoring offered as "housekeeping", "day care" or "consulting" is **disguised training**. You can report it on this portal.
-"""
+HOUSEKEEPING_EN = (
+    'A person running a training business advertised "housekeeping services" and taught mathematics and English to '
+    "lower-secondary pupils in a flat in Xihu District at weekends, charging each pupil 4,800 yuan a term.\n"
+    "\n"
+    "## What was found\n"
+    "\n"
+    "After a report from residents, the district education bureau inspected the flat together with the "
+    "sub-district office and market regulation and found:\n"
+    "\n"
+    '- group lessons for several pupils advertised as "housekeeping" or a "live-in tutor";\n'
+    "- no school-running licence, and teachers without the required qualifications;\n"
+    "- academic-subject training at weekends.\n"
+    "\n"
+    "## Outcome\n"
+    "\n"
+    "Under Order No. 53 of the Ministry of Education, the operator was ordered to stop and refund the fees, warned "
+    "and fined.\n"
+    "\n"
+    '> Parents: academic tutoring offered as "housekeeping", "day care" or "consulting" is **disguised training**. '
+    "You can report it on this portal.\n"
+)
 
 UNLICENSED = """余杭区一名家长通过本平台投诉：孩子参加的舞蹈培训班突然停课，机构以“升级场地”为由要求续费。
 
@@ -73,10 +80,14 @@ PREPAID = """滨江区某艺术培训机构以“充值送课时”方式一次�
 机构在期限内完成整改，已收取的超额费用按家长意愿退还或转入监管账户。
 """
 
-PREPAID_EN = """An arts training centre in Binjiang District sold "top-up" packages with free extra lessons, taking up to 20,000 yuan at once and keeping the money outside the escrow account.
-
-The district education bureau ordered it to charge no more than three months, 60 lessons or 5,000 yuan in advance, to pay all prepaid fees into the supervised account, and to sign standard contracts with parents. It complied within the time set.
-"""
+PREPAID_EN = (
+    'An arts training centre in Binjiang District sold "top-up" packages with free extra lessons, taking up to '
+    "20,000 yuan at once and keeping the money outside the escrow account.\n"
+    "\n"
+    "The district education bureau ordered it to charge no more than three months, 60 lessons or 5,000 yuan in "
+    "advance, to pay all prepaid fees into the supervised account, and to sign standard contracts with parents. It "
+    "complied within the time set.\n"
+)
 
 UNLICENSED_TITLE = "家长投诉后，无证舞蹈培训班被依法关闭"
 # (title, county, days ago, summary, body, English title, English summary, English body, disclosure number,

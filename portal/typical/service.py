@@ -3,8 +3,8 @@ drafter, publication and withdrawal with a public reason; and the published case
 list beside an institution or a penalty decision.
 
 The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`);
-every change writes an audit record (object type "typical_case"). Bodies are stored as written and as sanitised HTML (`portal.richtext`).
-Services flush, never commit.
+every change writes an audit record (object type "typical_case"). Bodies are stored as written and as
+sanitised HTML (`portal.richtext`). Services flush, never commit.
 """
 from __future__ import annotations
 

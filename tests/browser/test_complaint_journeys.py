@@ -26,7 +26,8 @@ def test_named_complaint_with_a_photo_then_track_and_add_to_it(phone_page, tmp_p
     page.get_by_label("机构使用的名称").fill("小蜜蜂学习屋")
     page.get_by_label("经营地点").fill("杭州市西湖区文三路100号3楼")
     page.get_by_label("所在区（县）").fill("330106")
-    page.get_by_role("textbox", name=re.compile("^具体情况")).fill("每个周末给小学生上数学课，没有任何证照，还要求家长一次预交一年学费。")
+    page.get_by_role("textbox", name=re.compile("^具体情况")).fill(
+        "每个周末给小学生上数学课，没有任何证照，还要求家长一次预交一年学费。")
     page.get_by_label("发生时间").fill("2026-11-01")
     page.get_by_label("证据材料（选填）").set_input_files(str(choose_photo(page, tmp_path)))
     page.get_by_label("实名", exact=True).check()
@@ -69,7 +70,8 @@ def test_anonymous_complaint_in_english_about_a_registered_institution(phone_pag
     expect(page.get_by_text(name).first).to_be_visible()
 
     page.get_by_label("Fees or refunds").check()
-    page.get_by_role("textbox", name=re.compile("^What happened")).fill("They refused to refund the remaining 20 lessons after we moved away.")
+    page.get_by_role("textbox", name=re.compile("^What happened")).fill(
+        "They refused to refund the remaining 20 lessons after we moved away.")
     page.get_by_label("It is still going on").check()
     page.get_by_role("button", name="Submit the complaint").click()
 

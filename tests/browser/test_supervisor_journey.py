@@ -47,7 +47,8 @@ def test_patrol_record_reply_and_case(chromium, live_server, live_app, tmp_path)
     supervisor.get_by_label("Date", exact=True).fill("2026-11-20")
     supervisor.get_by_label("Time", exact=True).fill("18:30")
     supervisor.get_by_role("textbox", name="Place", exact=True).fill("文三路 88 号 2 楼")
-    for item in ("Licensing", "Premises and fire safety", "Advertising", "Staff qualifications", "Content and schedule"):
+    for item in ("Licensing", "Premises and fire safety", "Advertising", "Staff qualifications",
+                 "Content and schedule"):
         supervisor.get_by_role("group", name=item).get_by_label("No problem seen").check()
     supervisor.get_by_role("group", name="Fees and prepayment").get_by_label("Problem found").check()
     supervisor.get_by_label("Findings").fill("前台要求家长一次性预交两年学费，现场未见资金监管账户的公示。")
@@ -91,7 +92,8 @@ def test_patrol_record_reply_and_case(chromium, live_server, live_app, tmp_path)
     supervisor.get_by_label("Date", exact=True).fill("2026-11-21")
     supervisor.get_by_role("textbox", name="Place", exact=True).fill("古墩路 1 号")
     supervisor.get_by_label("Kind of problem").select_option("forbidden_times")
-    supervisor.get_by_role("textbox", name="What you found").fill("周一至周五晚上九点半以后仍在给初中生上数学课，家长接送车辆排队。")
+    supervisor.get_by_role("textbox", name="What you found").fill(
+        "周一至周五晚上九点半以后仍在给初中生上数学课，家长接送车辆排队。")
     supervisor.screenshot(path=str(tmp_path / "lead-form-360.png"), full_page=True)
     supervisor.get_by_role("button", name="Send as a lead").click()
     expect(supervisor.get_by_text(re.compile(r"Your lead was filed as case \d{6}-\d{8}-\d{4}"))).to_be_visible()

@@ -113,7 +113,8 @@ def test_the_reporter_sees_decisions_with_who_decided_but_not_internal_notes(han
 
 def test_transfer_records_where_the_case_went(handler):
     complaint = complaint_in(Status.REGISTERED)
-    casework.apply(complaint, "transfer", handler, "涉嫌无照经营，属市场监管职责", destination="西湖区市场监督管理局", now=NOW)
+    casework.apply(complaint, "transfer", handler, "涉嫌无照经营，属市场监管职责", destination="西湖区市场监督管理局",
+                   now=NOW)
     assert complaint.transferred_to == "西湖区市场监督管理局" and complaint.status is Status.TRANSFERRED
 
 

@@ -390,10 +390,12 @@ def test_catalogue_lists_the_rules_grouped_by_violation(client, app):
     with app.app_context():
         db.session.add_all([
             DiscretionRule(violation=Category.BEYOND_STANDARDS, circumstance=Circumstance.ESPECIALLY_SERIOUS,
-                           matter="对超标超前培训的处罚（测试甲）", legal_basis="教育部令第53号第十三条", level=Level.COUNTY,
+                           matter="对超标超前培训的处罚（测试甲）", legal_basis="教育部令第53号第十三条",
+                           level=Level.COUNTY,
                            penalties="fine", fine_min=Decimal("50000"), fine_max=Decimal("100000")),
             DiscretionRule(violation=Category.BEYOND_STANDARDS, circumstance=Circumstance.MINOR,
-                           matter="对超标超前培训的处罚（测试乙）", legal_basis="教育部令第53号第十三条", level=Level.COUNTY,
+                           matter="对超标超前培训的处罚（测试乙）", legal_basis="教育部令第53号第十三条",
+                           level=Level.COUNTY,
                            penalties="warning,criticism", fine_min=None, fine_max=None)])
         db.session.commit()
     page = client.get("/enforcement-matters?lang=en").get_data(as_text=True)

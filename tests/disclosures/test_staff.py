@@ -220,8 +220,9 @@ def form_fields(**overrides) -> dict:
     values = {"region": "330106", "party_name": "西湖博雅艺术培训学校", "party_type": "legal_person",
               "decision_number": "杭西教罚〔2026〕950号", "violation": "disguised", "circumstance": "serious",
               "facts": "以家政服务名义开展学科类培训。", "legal_basis": demo.ORDER_53, "penalties": ["warning", "fine"],
-              "penalty_content": "警告；罚款两万元", "fine_amount": "20,000", "decision_date": str(dt.date.today() - dt.timedelta(days=2)),
-              "tier": "general", "months": "6", "authority_name": "杭州市西湖区教育局", "authority_uscc": AUTHORITY_USCC,
+              "penalty_content": "警告；罚款两万元", "fine_amount": "20,000",
+              "decision_date": str(dt.date.today() - dt.timedelta(days=2)), "tier": "general", "months": "6",
+              "authority_name": "杭州市西湖区教育局", "authority_uscc": AUTHORITY_USCC,
               "data_source": "杭州市西湖区教育局", "action": "save"}
     values.update(overrides)
     return values
@@ -290,7 +291,8 @@ def test_journey_through_the_pages_and_another_jurisdiction_gets_404(app):
                                                       "repair-applied_on": str(dt.date.today() - dt.timedelta(days=1)),
                                                       "repair-decision": "approve"})
     assert response.status_code == 422 and "only from" in response.get_data(as_text=True)
-    response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
+    response = post_form(handler, url + "/withdraw", url,
+                         **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.WITHDRAWN) == 1
     with app.app_context():

@@ -46,7 +46,8 @@ def test_at_least_two_inspectors_per_institution(officer):
 
 
 def test_a_draw_uses_active_items_of_its_office_and_those_above(officer, ctx):
-    outside = items.save_item(handler("insp.far", "630102"), items.ItemData("远方事项", "依据", 10, "每年", items.Method.ON_SITE))
+    outside = items.save_item(handler("insp.far", "630102"),
+                              items.ItemData("远方事项", "依据", 10, "每年", items.Method.ON_SITE))
     with pytest.raises(service.InvalidDraw, match="items"):
         prepare_draw(officer, item_ids=[outside.id])
     own = item(officer)

@@ -37,7 +37,8 @@ def event(complaint, kind: EventKind, moment: dt.datetime) -> None:
 def march(ctx):
     received = ((dt.date(2022, 3, 1), Category.UNLICENSED), (dt.date(2022, 3, 2), Category.UNLICENSED),
                 (dt.date(2022, 2, 18), Category.UNLICENSED), (dt.date(2022, 3, 4), Category.UNLICENSED),
-                (dt.date(2022, 3, 5), Category.PREPAYMENT_OUTSIDE_ESCROW), (dt.date(2022, 3, 6), Category.PREPAYMENT_OUTSIDE_ESCROW))
+                (dt.date(2022, 3, 5), Category.PREPAYMENT_OUTSIDE_ESCROW),
+                (dt.date(2022, 3, 6), Category.PREPAYMENT_OUTSIDE_ESCROW))
     xihu = [file(day, region_code=XIHU, category=category).complaint for day, category in received]
     shangcheng = [file(dt.date(2022, 3, 10), region_code=SHANGCHENG, category=Category.UNLICENSED).complaint,
                   file(dt.date(2022, 3, 11), region_code=SHANGCHENG, category=Category.ADVERTISING).complaint]

@@ -38,7 +38,8 @@ def test_candidate_to_appointment_and_the_public_pages(app, client):
     response = post_form(admin, f"{detail}/appoint?lang=en", detail, **{
         "appoint-term_start": start.isoformat(), "appoint-term_end": (start + dt.timedelta(days=365)).isoformat(),
         "appoint-certificate_number": "杭教监字〔2026〕第201号", "appoint-username": "zhao.gongshi"})
-    assert response.status_code == 422 and any(text in response.get_data(as_text=True) for text in ("2 to 3 years", "任期为 2 至 3 年"))
+    assert response.status_code == 422 and any(text in response.get_data(as_text=True)
+                                               for text in ("2 to 3 years", "任期为 2 至 3 年"))
     end = start.replace(year=start.year + 3) - dt.timedelta(days=1)
     response = post_form(admin, f"{detail}/appoint?lang=en", detail, **{
         "appoint-term_start": start.isoformat(), "appoint-term_end": end.isoformat(),
@@ -91,7 +92,8 @@ def test_another_jurisdiction_finds_nothing(app):
     with app.app_context():
         supervisor_id = db.session.scalar(select(Supervisor.id).where(Supervisor.user_id == user_id))
     outsider = signed_in_client(app, "sv.shangcheng", Role.HANDLER, "330102", "浙杭执字0302")
-    for url in (f"/staff/supervisors/submissions/{record_id}", f"/staff/supervisors/submissions/{record_id}/photos/{photo_id}",
+    for url in (f"/staff/supervisors/submissions/{record_id}",
+                f"/staff/supervisors/submissions/{record_id}/photos/{photo_id}",
                 f"/staff/supervisors/{supervisor_id}", f"/staff/supervisors/{supervisor_id}/duty"):
         assert outsider.get(url).status_code == 404, url
     assert f"/submissions/{record_id}" not in outsider.get("/staff/supervisors/inbox").get_data(as_text=True)
@@ -129,7 +131,8 @@ def test_duty_record_and_assessment(app):
                          **{"assess-year": str(year), "assess-result": "not_competent"})
     assert response.status_code == 422 and "not competent" in response.get_data(as_text=True).lower()
     response = post_form(admin, f"{detail}/assess?lang=en", detail,
-                         **{"assess-year": str(year), "assess-result": "competent", "assess-comment": "按时提交巡查记录。"})
+                         **{"assess-year": str(year), "assess-result": "competent",
+                            "assess-comment": "按时提交巡查记录。"})
     assert response.status_code == 302
     assert "按时提交巡查记录。" in admin.get(detail).get_data(as_text=True)
     handler = signed_in_client(app, "sv.readonly", Role.HANDLER, "330106", "浙杭执字0304")

@@ -123,7 +123,8 @@ def test_dismissal_ends_the_open_session(app):
 
 
 PATROL = {"not_listed": "y", "institution_name": "晨星学堂", "region": "330106", "observed_on": "2026-11-20",
-          "observed_time": "18:30", "place": "文三路 8 号", "body": "前台张贴一次性缴费两年打八折的海报，未见监管账户。",
+          "observed_time": "18:30", "place": "文三路 8 号",
+          "body": "前台张贴一次性缴费两年打八折的海报，未见监管账户。",
           **{f"check_{item}": "fine" for item in ("licensing", "premises", "advertising", "staff", "content")},
           "check_fees": "problem", "needs_case": "y"}
 LEAD = {"not_listed": "y", "institution_name": "星火补习班", "region": "330106", "observed_on": "2026-11-21",
@@ -200,7 +201,8 @@ def test_a_photo_comes_off_a_draft_but_not_off_a_sent_record(app):
     draft_id, draft_photo = record_of(app, user_id)
     sent_id, sent_photo = record_of(app, user_id, submit=True)
     token = hidden(client.get(f"/supervisor/submissions/{draft_id}/edit").get_data(as_text=True), "csrf_token")
-    response = client.post(f"/supervisor/submissions/{draft_id}/photos/{draft_photo}/remove", data={"csrf_token": token})
+    response = client.post(f"/supervisor/submissions/{draft_id}/photos/{draft_photo}/remove",
+                           data={"csrf_token": token})
     assert response.status_code == 302
     assert client.post(f"/supervisor/submissions/{sent_id}/photos/{sent_photo}/remove",
                        data={"csrf_token": token}).status_code == 409

@@ -90,12 +90,14 @@ def test_the_corpus_is_big_and_the_inspector_sees_what_it_holds():
     assert len(VECTORS) >= 40
     flagged = [vector for vector in VECTORS if problems(vector)]
     assert len(flagged) >= 45
-    assert problems('<a href="jav&#x09;ascript:alert(1)" rel="nofollow noopener">x</a>') == ["scheme in 'jav\\tascript:alert(1)'"]
+    assert problems('<a href="jav&#x09;ascript:alert(1)" rel="nofollow noopener">x</a>') == [
+        "scheme in 'jav\\tascript:alert(1)'"]
 
 
 def test_a_loosened_allowlist_would_fail_the_corpus():
     loose = bleach.Cleaner(tags=richtext.ALLOWED_TAGS | {"img", "iframe"},
-                           attributes={**richtext.ALLOWED_ATTRIBUTES, "img": ["src", "onerror"], "a": ["href", "onclick"]},
+                           attributes={**richtext.ALLOWED_ATTRIBUTES, "img": ["src", "onerror"],
+                                       "a": ["href", "onclick"]},
                            protocols=richtext.ALLOWED_PROTOCOLS | {"javascript", "data"}, strip=True,
                            filters=[richtext.LinkRel])
     failing = [vector for vector in VECTORS if problems(loose.clean(vector))]

@@ -256,7 +256,8 @@ def test_the_whole_flow_through_the_pages_and_another_jurisdiction_gets_404(app)
                 **{"withdraw-state": "published", "withdraw-reason": "x"}).status_code == 404
     response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
     assert response.status_code == 422
-    response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": "文号有误"})
+    response = post_form(handler, url + "/withdraw", url,
+                         **{"withdraw-state": "published", "withdraw-reason": "文号有误"})
     assert response.status_code == 302
     page = handler.get(url).get_data(as_text=True)
     assert "Typical case withdrawn" in page and "文号有误" in page
