@@ -3,23 +3,38 @@
 Views never commit. A view that answers with a page or a redirect (status below 400) has its
 changes committed; an error answer, an aborted request or an exception rolls them back, so a
 form returned for correction stores nothing. A view whose error answer must still keep a record
-(a failed sign-in is audited) says so with `keep_on_error()`. Work that must follow a commit
-(mail, cache invalidation) is queued with `after_commit()` and runs only once the commit holds;
-command-line commands commit themselves and the same queue runs after their commit.
+(a failed sign-in is audited) says so with `keep_on_error()`.
+
+What must follow a commit (mail, cache invalidation) waits on the session: `after_commit(fn)`
+for one task, or `queue(key, item)` for a batch that a handler registered with `on_commit(key,
+handler)` receives whole (mail goes out over one connection). Each item belongs to the innermost
+transaction it was queued in: a savepoint or transaction that rolls back takes its items with it,
+and they run only once the outermost transaction has committed. Commands commit themselves; the
+same queue runs after their commit.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, g
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
 PENDING = "portal.after_commit"
+_handlers: dict[str, Callable[[list[Any]], None]] = {PENDING: lambda tasks: [_run(task) for task in tasks]}
+
+
+@dataclass(frozen=True)
+class Pending:
+    key: str
+    item: Any
+    transaction: SessionTransaction  # the innermost transaction when it was queued
 
 
 def keep_on_error() -> None:
@@ -27,24 +42,65 @@ def keep_on_error() -> None:
     g.portal_keep_on_error = True
 
 
+def on_commit(key: str, handler: Callable[[list[Any]], None]) -> None:
+    """Have `handler` receive, after each commit, every item queued under `key` (in order)."""
+    _handlers[key] = handler
+
+
+def queue(key: str, item: Any) -> None:
+    """Hold `item` for `key`'s handler until the current transaction commits."""
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
+    session.info.setdefault(PENDING, []).append(Pending(key, item, transaction))
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` after the current transaction commits; dropped if it rolls back."""
-    db.session().info.setdefault(PENDING, []).append(callback)
+    queue(PENDING, callback)
+
+
+def queued(key: str) -> list[Any]:
+    """What waits under `key` in the current session (for tests and diagnostics)."""
+    return [pending.item for pending in db.session().info.get(PENDING, []) if pending.key == key]
+
+
+def _run(task: Callable[[], None]) -> None:
+    try:
+        task()
+    except Exception:  # the change is committed; one failed follow-up must not undo the answer
+        log.exception("a task queued after a commit failed")
+
+
+def _inside(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @event.listens_for(Session, "after_commit")
-def _run_pending(session: Session) -> None:
-    for callback in session.info.pop(PENDING, []):
-        try:
-            callback()
-        except Exception:  # the change is committed; one failed follow-up must not undo the answer
-            log.exception("a task queued after a commit failed")
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a savepoint was released: the outer transaction may still roll back
+    batches: dict[str, list[Any]] = {}
+    for pending in session.info.pop(PENDING, []):
+        batches.setdefault(pending.key, []).append(pending.item)
+    for key, items in batches.items():
+        _handlers[key](items)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None or not session.in_transaction():
-        session.info.pop(PENDING, None)
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending = session.info.get(PENDING)
+    if pending:
+        session.info[PENDING] = [each for each in pending if not _inside(each.transaction, previous_transaction)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unsent(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)  # rolled back or closed: a commit has taken its items
 
 
 def _finish(response: Response) -> Response:

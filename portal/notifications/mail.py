@@ -1,7 +1,7 @@
 """The outbox: messages wait on the database session and go out over SMTP after it commits.
 
-A message about a change is sent only once the change is committed: a transaction (or a
-savepoint) that rolls back takes its messages with it. Sending never raises: the case is
+A message about a change is sent only once the change is committed (`portal.transaction.queue`):
+a transaction (or a savepoint) that rolls back takes its messages with it. Sending never raises: the case is
 already saved, and a mail server that is down or slow must not turn that into an error.
 During a request the messages are handed to a small pool of background threads, so a slow
 server never holds up the officer's or the reporter's page; commands (the daily reminders)
@@ -22,11 +22,9 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 
+from portal import transaction
 from portal.config import read_secret_file
-from portal.extensions import db
 
 log = logging.getLogger(__name__)
 OUTBOX = "notifications.outbox"
@@ -54,7 +52,6 @@ class Server:
 class Queued:
     message: EmailMessage
     server: Server
-    transaction: SessionTransaction  # the innermost transaction when it was queued
 
 
 def enabled() -> bool:
@@ -87,39 +84,7 @@ def queue(to: str, subject: str, body: str) -> None:
     """Send a message after the current database transaction commits (nothing when mail is off)."""
     if not enabled() or not to:
         return
-    session = db.session()
-    transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
-    session.info.setdefault(OUTBOX, []).append(Queued(compose(to, subject, body), _server(), transaction))
-
-
-def _inside(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@event.listens_for(db.session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # only a savepoint was released: the outer transaction may still roll back
-    outbox = session.info.pop(OUTBOX, None)
-    if outbox:
-        dispatch(outbox)
-
-
-@event.listens_for(db.session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    outbox = session.info.get(OUTBOX)
-    if outbox:
-        session.info[OUTBOX] = [item for item in outbox if not _inside(item.transaction, previous_transaction)]
-
-
-@event.listens_for(db.session, "after_transaction_end")
-def _drop_unsent(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(OUTBOX, None)  # rolled back or closed: a commit has taken its messages
+    transaction.queue(OUTBOX, Queued(compose(to, subject, body), _server()))
 
 
 def background(app: Flask) -> bool:
@@ -226,3 +191,6 @@ def _send(server: Server, messages: list[EmailMessage]) -> None:
                     type(exc).__name__)
         return
     log.info("mail: %d of %d messages sent", sent, len(messages))
+
+
+transaction.on_commit(OUTBOX, dispatch)
