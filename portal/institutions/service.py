@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, delete, or_, select, union
 from sqlalchemy.orm import selectinload, with_expression
 
 from portal import clock
+from portal.errors import NotFound
 from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions import whitelist
@@ -24,8 +25,8 @@ USCC_FRAGMENT = re.compile(r"^[0-9A-Z]{4,18}$")
 MAX_ID = 2**31 - 1
 
 
-class InstitutionNotFound(LookupError):
-    """No institution has that id."""
+class InstitutionNotFound(NotFound, LookupError):
+    """No institution has that id (a LookupError too, for callers that look one up by what was typed)."""
 
 
 @dataclass(frozen=True)

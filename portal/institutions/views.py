@@ -1,7 +1,7 @@
 """Public registry pages: search and detail."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from portal import clock
 from portal.institutions import profile, service
@@ -38,10 +38,7 @@ def index():
 @public_cache(300)
 def detail(institution_id: int):
     """One institution: is it safe to pay? The whitelist verdict, then every public record about it."""
-    try:
-        facts = profile.profile(institution_id, clock.today())
-    except service.InstitutionNotFound:
-        abort(404)
+    facts = profile.profile(institution_id, clock.today())
     return render_template("institutions/detail.html", profile=facts, institution=facts.institution,
                            verdict=facts.verdict, prepaid_months=profile.PREPAID_MAX_MONTHS,
                            prepaid_hours=profile.PREPAID_MAX_CLASS_HOURS, **facts.sections)
