@@ -20,11 +20,10 @@ from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
 from portal.casework import mail as notifications
-from portal.casework.exceptions import ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.extensions import db
 from portal.regions import service as regions
-from portal.workflow import Moved, Step, Workflow
+from portal.workflow import Moved, ReasonRequired, Step, StepNotAllowed, Workflow
 
 S = Status
 
