@@ -67,6 +67,7 @@ class Step:
     reason: bool = False  # needs written words
     action: str = ""  # the audit action after the feature's prefix (the step's name by default)
     audit_state: bool = True  # the audit record's before/after name the state
+    audit_reason: bool = True  # the audit record keeps the written words (False: only the history does)
 
 
 def step(name: str, from_states: Iterable, to_state: Enum | None, roles: Iterable[Role], **rules: Any) -> Step:
@@ -127,7 +128,8 @@ def no_authors(record: Any) -> set[int]:
 class Workflow:
     """A feature's steps and the one place they are taken.
 
-    `object_type` and `prefix` name the audit records ("<prefix>.<action>"); `region` gives the
+    `object_type` and `prefix` name the audit records ("<prefix>.<action>"); `state` is the
+    record's attribute holding its state (and the audit records' key for it); `region` gives the
     record's region for the jurisdiction check; `authors` the people who may not take an
     `other_than_author` step now; `guard(user, record, step)` any further condition of the
     feature's on who may take a step (casework's "only from a wider jurisdiction"); `history`
@@ -136,11 +138,11 @@ class Workflow:
     `Step`; the engine reads only the fields above."""
 
     def __init__(self, object_type: str, prefix: str, steps: Iterable[Step], *,
-                 region: Callable[[Any], str] = attrgetter("region_code"),
+                 state: str = "state", region: Callable[[Any], str] = attrgetter("region_code"),
                  authors: Callable[[Any], set[int]] = no_authors,
                  guard: Callable[[User, Any, Step], bool] | None = None,
                  history: Callable[[Any, Moved, User], Any] | None = None) -> None:
-        self.object_type, self.prefix = object_type, prefix
+        self.object_type, self.prefix, self.state = object_type, prefix, state
         self.steps = {s.name: s for s in steps}
         self.region, self.authors, self.guard, self.history = region, authors, guard, history
 
@@ -160,7 +162,7 @@ class Workflow:
 
     def possible(self, record: Any) -> list[str]:
         """The steps the record's state allows, whoever asks (for read-only pages)."""
-        return [name for name, found in self.steps.items() if record.state in found.from_states]
+        return [name for name, found in self.steps.items() if getattr(record, self.state) in found.from_states]
 
     def allowed(self, user: User, record: Any) -> list[str]:
         """The steps the record's state and the person allow now (for the page's forms)."""
@@ -170,7 +172,7 @@ class Workflow:
         """The step, or StepNotAllowed (state, role, jurisdiction), OwnWork, CertificateRequired.
         `region_code`, when given, must lie in the jurisdiction too (a new draft has no record)."""
         found = self.steps.get(name)
-        if found is None or (record is not None and record.state not in found.from_states):
+        if found is None or (record is not None and getattr(record, self.state) not in found.from_states):
             raise StepNotAllowed(name)
         require(user, found.roles, name, self.region(record) if record is not None else region_code)
         if record is not None and region_code is not None:
@@ -195,18 +197,19 @@ class Workflow:
         if found.reason and not reason:
             raise ReasonRequired(name)
         now = now or clock.now()
-        old = record.state
+        old = getattr(record, self.state)
         extras = (change(now) if change else None) or {}
-        record.state = target or found.to_state or old
-        moved = Moved(found, old, record.state, reason, now)
+        new = target or found.to_state or old
+        setattr(record, self.state, new)
+        moved = Moved(found, old, new, reason, now)
         if self.history is not None:
             moved = replace(moved, entry=self.history(record, moved, actor))
         db.session.flush()
-        default_before = {"state": old.value} if found.audit_state else {}
-        after = {"state": record.state.value, **extras} if found.audit_state else extras
+        default_before = {self.state: old.value} if found.audit_state else {}
+        after = {self.state: new.value, **extras} if found.audit_state else extras
         audit.record(f"user:{actor.id}", f"{self.prefix}.{action or found.action or name}", self.object_type,
                      record.id, at=now, before=default_before if before is None else before, after=after,
-                     reason=reason)
+                     reason=reason if found.audit_reason else "")
         return moved
 
 

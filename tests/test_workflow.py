@@ -191,3 +191,28 @@ def test_refusals_answer_with_the_shared_statuses():
     assert issubclass(workflow.OwnWork, workflow.StepNotAllowed)
     assert issubclass(workflow.CertificateRequired, workflow.StepNotAllowed)
     assert issubclass(workflow.ReasonRequired, Invalid) and workflow.ReasonRequired.status == 422
+
+
+@dataclass
+class Case:
+    """A feature's row whose state is kept under another name."""
+
+    id: int
+    status: Light = Light.GREEN
+    region_code: str = "330106"
+
+
+def test_the_state_may_live_under_another_name_and_the_words_stay_out_of_the_audit(people):
+    steps = [workflow.step("warn", {Light.GREEN}, Light.AMBER, HANDLERS, reason=True, audit_reason=False)]
+    flow = workflow.Workflow("test_light", "light", steps, state="status",
+                             history=lambda record, moved, actor: moved.reason)
+    record = Case(id=9017)
+    assert flow.possible(record) == ["warn"] and flow.allowed(people["handler"], record) == ["warn"]
+    with pytest.raises(workflow.ReasonRequired):
+        flow.take(record, "warn", people["handler"], " ", now=NOW)
+    moved = flow.take(record, "warn", people["handler"], "internal words", now=NOW)
+    assert record.status is Light.AMBER and moved.entry == "internal words" and not hasattr(record, "state")
+    [entry] = for_object("test_light", record.id)
+    assert entry.before == '{"status":"green"}' and entry.after == '{"status":"amber"}' and entry.reason == ""
+    with pytest.raises(workflow.StepNotAllowed):
+        flow.take(record, "warn", people["handler"], "again", now=NOW)

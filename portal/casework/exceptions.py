@@ -2,11 +2,14 @@
 
 Intake, custody and rewards raise these too (or name their own on top of them), so each meaning
 has one exception: a view catches one only to explain it beside a field, and the registered
-handler answers the rest with the base's status.
+handler answers the rest with the base's status. `StepNotAllowed` and `ReasonRequired` are the
+workflow engine's own refusals, named here for them too.
 """
 from __future__ import annotations
 
-from portal.errors import Conflict, Invalid, NotAllowed, NotFound
+from portal.errors import Invalid, NotAllowed, NotFound
+from portal.workflow import ReasonRequired as ReasonRequired
+from portal.workflow import StepNotAllowed as StepNotAllowed
 
 
 class CaseNotFound(NotFound):
@@ -17,17 +20,8 @@ class AttachmentNotFound(NotFound):
     """No such file on this case (or none the person asking may open)."""
 
 
-class StepNotAllowed(Conflict):
-    """The case (or its identity request, its reward) is not in a state that allows this step,
-    or the step is not open to this person now, or it was taken already."""
-
-
 class NotPermitted(NotAllowed):
     """Not this person's to do: their role, certificate or jurisdiction, or it is their own request."""
-
-
-class ReasonRequired(Invalid):
-    """The step needs its written reason, reply, message or note, within the length limit."""
 
 
 class OutsideJurisdiction(Invalid):

@@ -1,13 +1,17 @@
 """Casework: what staff may do to a case in each state, and what each step records.
 
-The allowed steps are one table (`TRANSITIONS`); `apply` is the only way a case changes state.
-Every step writes a timeline entry naming who decided (with their enforcement certificate
-number for formal decisions) and an audit record.
+The allowed steps are one table (`TRANSITIONS`), taken through the shared engine (`portal.workflow`):
+`apply` is the only way staff change a case's state. Casework's own rules go through the engine's
+hooks: `_guard`, each step's `effect` (deadlines, the reply, the destination) and `_entry`, the
+timeline entry naming who decided (with their enforcement certificate number for formal decisions).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,57 +20,40 @@ from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
 from portal.casework import mail as notifications
-from portal.casework.exceptions import ReasonRequired, StepNotAllowed
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.extensions import db
 from portal.regions import service as regions
-from portal.security import audit
+from portal.workflow import Moved, ReasonRequired, Step, StepNotAllowed, Workflow
 
 S = Status
 
 
 @dataclass(frozen=True)
-class Step:
-    """One step staff can take: from which states, to which state, and what it needs."""
+class Details:
+    """What some steps need besides their text."""
+
+    extension_days: int = 0
+    destination: str = ""
+    assignee: User | None = None
+    duplicate_of: Complaint | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseStep(Step):
+    """A casework step: the engine's fields, its timeline entry's kind and audience, and its effect."""
 
     event: EventKind
-    from_states: frozenset[Status]
-    to_state: Status | None  # None: the case stays in its state (an extension, a note)
-    public: bool = True
-    needs_text: bool = False  # a reason, a reply or a message
-    formal: bool = False  # a formal decision: only certified staff, named with their number
-    roles: frozenset[Role] = frozenset({Role.HANDLER})
+    public: bool = True  # the reporter sees the entry
     superior: bool = False  # only from a jurisdiction wider than the case's
+    audit_reason: bool = False  # the written words are audited only for formal decisions and extensions
+    # What the step changes besides the state (it may refuse the step); returns the audit record's fields.
+    effect: Callable[[Complaint, User, dt.datetime, Details], dict] | None = None
 
 
-OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
-CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED})
-HANDLING = OPEN | {S.UNDER_REVIEW}
-TRANSITIONS: dict[str, Step] = {
-    "accept": Step(EventKind.ACCEPTED, frozenset({S.REGISTERED}), S.ACCEPTED, formal=True),
-    "not_accept": Step(EventKind.NOT_ACCEPTED, frozenset({S.REGISTERED}), S.NOT_ACCEPTED,
-                       needs_text=True, formal=True),
-    "transfer": Step(EventKind.TRANSFERRED, frozenset({S.REGISTERED, S.ACCEPTED}), S.TRANSFERRED,
-                     needs_text=True, formal=True),
-    "start": Step(EventKind.IN_PROGRESS, frozenset({S.ACCEPTED}), S.IN_PROGRESS),
-    "extend": Step(EventKind.EXTENDED, frozenset({S.ACCEPTED, S.IN_PROGRESS}), None, needs_text=True),
-    "supervise": Step(EventKind.SUPERVISION, OPEN, None, public=False, needs_text=True,
-                      roles=frozenset({Role.HANDLER, Role.ADMIN}), superior=True),
-    "assign": Step(EventKind.ASSIGNED, HANDLING, None, public=False,
-                   roles=frozenset({Role.HANDLER, Role.ADMIN})),
-    "link": Step(EventKind.LINKED, OPEN, None, public=False),
-    "message": Step(EventKind.MESSAGE_TO_REPORTER, HANDLING | {S.CONCLUDED}, None, needs_text=True),
-    "note": Step(EventKind.NOTE, HANDLING | CLOSED, None, public=False, needs_text=True),
-    "conclude": Step(EventKind.CONCLUDED, frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.CONCLUDED,
-                     needs_text=True, formal=True),
-    # A review (复查) or re-review (复核) is decided by the office above with a new written reply.
-    "decide_review": Step(EventKind.REVIEW_DECIDED, frozenset({S.UNDER_REVIEW}), S.CONCLUDED,
-                          needs_text=True, formal=True, roles=frozenset({Role.HANDLER, Role.REVIEWER})),
-    "archive": Step(EventKind.ARCHIVED, CLOSED, S.ARCHIVED),
-}
-# A reporter may ask the level above to look again once, and the level above that once more;
-# after a re-review the case is final (信访工作条例 art. 35).
-NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
+def case_step(name: str, event: EventKind, from_states: Iterable[Status], to_state: Status | None, *,
+              roles: Iterable[Role] = (Role.HANDLER,), **rules: Any) -> CaseStep:
+    """A `CaseStep` (`to_state` None: the case stays in its state), taken by handlers unless `roles` says."""
+    return CaseStep(name, frozenset(from_states), to_state, frozenset(roles), event=event, **rules)
 
 
 class ArchiveTooEarly(StepNotAllowed):
@@ -78,24 +65,95 @@ class ArchiveTooEarly(StepNotAllowed):
         self.until = until  # the last day the reporter may still ask for a review
 
 
-def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:
-    """The steps the case's state and the person's role allow now (for the case page's buttons)."""
-    today = today or clock.today()
-    return [name for name, step in TRANSITIONS.items()
-            if complaint.status in step.from_states and _may(actor, step, complaint)
-            and not (name == "extend" and complaint.extended)
-            and not (name == "archive" and archive_held_until(complaint, today))]
+def _accept(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    due = deadlines.add_period(clock.local_date(now), deadlines.RULES["conclusion"])
+    complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
+    return {}
 
 
-def _may(actor: User, step: Step, complaint: Complaint) -> bool:
-    """Active, of a role the step allows, certified for formal decisions, and in jurisdiction."""
-    if not actor.active or actor.role not in step.roles:
-        return False
-    if step.formal and not (actor.role in CERTIFIED_ROLES and actor.certificate_number):
-        return False
-    if not accounts.covers(actor, complaint.handling_region_code):
-        return False
-    return not step.superior or actor.region_code != complaint.handling_region_code
+def _extend(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    days = details.extension_days
+    if not 1 <= days <= deadlines.RULES["extension_max"].days or complaint.conclusion_due is None:
+        raise StepNotAllowed("extend")
+    # The extension adds to the legal period (from the day of acceptance), not to a day already
+    # moved past a holiday; the end of the longer period is then moved off a day off again.
+    accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
+        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
+        .order_by(ComplaintEvent.id.desc()).limit(1))
+    conclusion = deadlines.RULES["conclusion"]
+    longer = deadlines.Rule(conclusion.days + days, conclusion.unit, "extension")
+    due = deadlines.add_period(clock.local_date(accepted or now), longer)
+    complaint.conclusion_due, complaint.extended = due.day, True
+    complaint.due_provisional = complaint.due_provisional or due.provisional
+    return {"days": days}
+
+
+def _transfer(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    if not details.destination.strip():
+        raise ReasonRequired("destination")
+    complaint.transferred_to = details.destination.strip()[:200]
+    return {"to": complaint.transferred_to}
+
+
+def _assign(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    assignee = details.assignee
+    if assignee is None or not (assignee.active and assignee.role is Role.HANDLER
+                                and accounts.covers(assignee, complaint.handling_region_code)):
+        raise StepNotAllowed("assign")
+    complaint.assignee_id = assignee.id
+    return {"assignee": assignee.id}
+
+
+def _link(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    earlier = details.duplicate_of
+    if (earlier is None or earlier.id == complaint.id or earlier.duplicate_of_id
+            or not accounts.covers(actor, earlier.region_code)):
+        raise StepNotAllowed("link")
+    complaint.duplicate_of_id = earlier.id
+    return {"duplicate_of": earlier.case_number}
+
+
+def _reply(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    complaint.replied_at, complaint.rating = now, None  # the reporter rates the new reply
+    return {}
+
+
+def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    if until := archive_held_until(complaint, clock.local_date(now)):
+        raise ArchiveTooEarly(until)
+    return {}
+
+
+OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
+CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED})
+HANDLING = OPEN | {S.UNDER_REVIEW}
+MANAGERS = (Role.HANDLER, Role.ADMIN)
+# A formal decision: only certified staff, named on the timeline with their number, the reason audited.
+FORMAL = {"certificate": True, "audit_reason": True}
+TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
+    case_step("accept", EventKind.ACCEPTED, {S.REGISTERED}, S.ACCEPTED, effect=_accept, **FORMAL),
+    case_step("not_accept", EventKind.NOT_ACCEPTED, {S.REGISTERED}, S.NOT_ACCEPTED, reason=True, **FORMAL),
+    case_step("transfer", EventKind.TRANSFERRED, {S.REGISTERED, S.ACCEPTED}, S.TRANSFERRED, reason=True,
+              effect=_transfer, **FORMAL),
+    case_step("start", EventKind.IN_PROGRESS, {S.ACCEPTED}, S.IN_PROGRESS),
+    case_step("extend", EventKind.EXTENDED, {S.ACCEPTED, S.IN_PROGRESS}, None, reason=True, audit_reason=True,
+              effect=_extend),
+    case_step("supervise", EventKind.SUPERVISION, OPEN, None, roles=MANAGERS, public=False, reason=True,
+              superior=True),
+    case_step("assign", EventKind.ASSIGNED, HANDLING, None, roles=MANAGERS, public=False, effect=_assign),
+    case_step("link", EventKind.LINKED, OPEN, None, public=False, effect=_link),
+    case_step("message", EventKind.MESSAGE_TO_REPORTER, HANDLING | {S.CONCLUDED}, None, reason=True),
+    case_step("note", EventKind.NOTE, HANDLING | CLOSED, None, public=False, reason=True),
+    case_step("conclude", EventKind.CONCLUDED, {S.ACCEPTED, S.IN_PROGRESS}, S.CONCLUDED, reason=True,
+              effect=_reply, **FORMAL),
+    # A review (复查) or re-review (复核) is decided by the office above with a new written reply.
+    case_step("decide_review", EventKind.REVIEW_DECIDED, {S.UNDER_REVIEW}, S.CONCLUDED,
+              roles=(Role.HANDLER, Role.REVIEWER), reason=True, effect=_reply, **FORMAL),
+    case_step("archive", EventKind.ARCHIVED, CLOSED, S.ARCHIVED, effect=_archive),
+]}
+# A reporter may ask the level above to look again once, and the level above that once more;
+# after a re-review the case is final (信访工作条例 art. 35).
+NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
 
 
 def actor_label(actor: User, formal: bool) -> str:
@@ -104,96 +162,61 @@ def actor_label(actor: User, formal: bool) -> str:
         else actor.display_name
 
 
-def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, extension_days: int = 0,
-          destination: str = "", assignee: User | None = None, duplicate_of: Complaint | None = None,
-          now: dt.datetime | None = None) -> ComplaintEvent:
-    """Take one step on a case, or raise; the only place a case's state changes."""
-    step = TRANSITIONS.get(name)
-    if step is None or complaint.status not in step.from_states or not _may(actor, step, complaint):
-        raise StepNotAllowed(name)
-    now = now or clock.now()
-    if name == "archive" and (until := archive_held_until(complaint, clock.local_date(now))):
-        raise ArchiveTooEarly(until)
-    if step.needs_text and not text.strip():
-        raise ReasonRequired(name)
-    before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
-    _effects(complaint, name, actor, now, extension_days, destination, assignee, duplicate_of)
-    if step.to_state is not None:
-        complaint.status = step.to_state
-    complaint.next_due = current_due(complaint)
-    event = ComplaintEvent(complaint_id=complaint.id, kind=step.event, public=step.public, body=text,
-                           actor_id=actor.id, actor_label=actor_label(actor, step.formal), created_at=now)
+def _guard(actor: User, complaint: Complaint, step: CaseStep) -> bool:
+    """Casework's conditions the engine has no field for: a formal decision by a certified role,
+    a supervision order only from a jurisdiction wider than the handling office's, one extension."""
+    return ((not step.certificate or actor.role in CERTIFIED_ROLES)
+            and not (step.superior and actor.region_code == complaint.handling_region_code)
+            and not (step.name == "extend" and complaint.extended))
+
+
+def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
+    """The step's timeline entry, naming who took it."""
+    step = moved.step
+    event = ComplaintEvent(complaint_id=complaint.id, kind=step.event, public=step.public, body=moved.reason,
+                           actor_id=actor.id, actor_label=actor_label(actor, step.certificate), created_at=moved.at)
     db.session.add(event)
-    db.session.flush()
-    after = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
-    if name == "extend":
-        after["days"] = extension_days
-    if name == "transfer":
-        after["to"] = complaint.transferred_to
-    if name == "assign":
-        after["assignee"] = complaint.assignee_id
-    if name == "link":
-        after["duplicate_of"] = duplicate_of.case_number
-    audit.record(f"user:{actor.id}", f"complaint.{name}", "complaint", complaint.id, at=now,
-                 before=before, after=after, reason=text if step.formal or name == "extend" else "")
-    if step.public:
-        notifications.case_updated(complaint)  # sent after the commit, if the reporter asked
     return event
 
 
-def _effects(complaint: Complaint, name: str, actor: User, now: dt.datetime, extension_days: int,
-             destination: str, assignee: User | None, duplicate_of: Complaint | None) -> None:
-    """What a step changes besides the state: deadlines, the reply time, the destination."""
-    if name == "assign":
-        if assignee is None or not (assignee.active and assignee.role is Role.HANDLER
-                                    and accounts.covers(assignee, complaint.handling_region_code)):
-            raise StepNotAllowed("assign")
-        complaint.assignee_id = assignee.id
-    elif name == "link":
-        if (duplicate_of is None or duplicate_of.id == complaint.id or duplicate_of.duplicate_of_id
-                or not accounts.covers(actor, duplicate_of.region_code)):
-            raise StepNotAllowed("link")
-        complaint.duplicate_of_id = duplicate_of.id
-    elif name == "decide_review":
-        complaint.replied_at = now
-        complaint.rating = None  # the reporter rates the new reply
-    elif name == "accept":
-        due = deadlines.add_period(clock.local_date(now), deadlines.RULES["conclusion"])
-        complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
-    elif name == "extend":
-        limit = deadlines.RULES["extension_max"].days
-        if complaint.extended or not 1 <= extension_days <= limit or complaint.conclusion_due is None:
-            raise StepNotAllowed("extend")
-        # The extension adds to the legal period (from acceptance), not to a day already moved
-        # past a holiday; the end of the longer period is then moved off a day off again.
-        conclusion = deadlines.RULES["conclusion"]
-        longer = deadlines.Rule(conclusion.days + extension_days, conclusion.unit, "extension")
-        due = deadlines.add_period(_accepted_on(complaint, now), longer)
-        complaint.conclusion_due, complaint.extended = due.day, True
-        complaint.due_provisional = complaint.due_provisional or due.provisional
-    elif name == "transfer":
-        if not destination.strip():
-            raise ReasonRequired("destination")
-        complaint.transferred_to = destination.strip()[:200]
-    elif name == "conclude":
-        complaint.replied_at = now
+FLOW = Workflow("complaint", "complaint", TRANSITIONS.values(), state="status",
+                region=attrgetter("handling_region_code"), guard=_guard, history=_entry)
 
 
-def _accepted_on(complaint: Complaint, fallback: dt.datetime) -> dt.date:
-    """The local day the case was accepted (the conclusion period runs from it)."""
-    accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
-        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
-        .order_by(ComplaintEvent.id.desc()).limit(1))
-    return clock.local_date(accepted or fallback)
+def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:
+    """The steps the case's state and the person's role allow now (for the case page's buttons)."""
+    today = today or clock.today()
+    return [name for name in FLOW.allowed(actor, complaint)
+            if not (name == "archive" and archive_held_until(complaint, today))]
 
 
-def current_due(complaint: Complaint) -> dt.date | None:
-    """The deadline the responsible office works to in the case's state, if any."""
-    if complaint.status is S.REGISTERED:
+def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, extension_days: int = 0,
+          destination: str = "", assignee: User | None = None, duplicate_of: Complaint | None = None,
+          now: dt.datetime | None = None) -> ComplaintEvent:
+    """Take one step on a case, or raise with nothing changed; the only place staff change a case's state."""
+    details = Details(extension_days, destination, assignee, duplicate_of)
+    before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
+
+    def change(moment: dt.datetime) -> dict:  # the step's effect and the deadline its state brings
+        step = TRANSITIONS[name]
+        extras = step.effect(complaint, actor, moment, details) if step.effect else {}
+        complaint.next_due = current_due(complaint, step.to_state or complaint.status)
+        return {"conclusion_due": str(complaint.conclusion_due or ""), **extras}
+
+    moved = FLOW.take(complaint, name, actor, text, change=change, before=before, now=now)
+    if moved.step.public:
+        notifications.case_updated(complaint)  # sent after the commit, if the reporter asked
+    return moved.entry
+
+
+def current_due(complaint: Complaint, status: Status | None = None) -> dt.date | None:
+    """The deadline the responsible office works to in the case's state (or in `status`), if any."""
+    status = status or complaint.status
+    if status is S.REGISTERED:
         return complaint.acceptance_due
-    if complaint.status in (S.ACCEPTED, S.IN_PROGRESS):
+    if status in (S.ACCEPTED, S.IN_PROGRESS):
         return complaint.conclusion_due
-    if complaint.status is S.UNDER_REVIEW:
+    if status is S.UNDER_REVIEW:
         return complaint.review_decision_due
     return None
 

@@ -3,14 +3,16 @@ import datetime as dt
 
 import pytest
 
+from portal import workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework.exceptions import ReasonRequired, StepNotAllowed
-from portal.casework.models import EventKind, Rating, ReviewStage, Status
+from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, Status
 from portal.casework.service import TRANSITIONS
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
+from portal.extensions import db
 from portal.intake import tracking
 from portal.security import audit
 from tests.support.complaints import file
@@ -210,3 +212,44 @@ def test_the_reporter_reads_the_newest_written_decision(handler, city_handler):
     reply = written_reply(complaint)
     assert reply.kind is EventKind.REVIEW_DECIDED and reply.body == "复查认定：责令整改并处以罚款。"
     assert reply.actor_label == "市局执法（浙杭执字0001）"
+
+
+def test_casework_refuses_with_the_engines_exceptions():
+    assert StepNotAllowed is workflow.StepNotAllowed and ReasonRequired is workflow.ReasonRequired
+    assert issubclass(casework.ArchiveTooEarly, workflow.StepNotAllowed)
+
+
+def test_each_step_audits_the_status_and_deadline_and_only_decisions_keep_their_words(handler):
+    complaint = complaint_in(Status.REGISTERED)
+    casework.apply(complaint, "accept", handler, "材料齐全", now=NOW)
+    casework.apply(complaint, "note", handler, "举报人可能是竞争对手", now=NOW)
+    accepted, noted = audit.for_object("complaint", complaint.id)[-2:]
+    assert (accepted.action, accepted.actor, accepted.reason) == ("complaint.accept", f"user:{handler.id}", "材料齐全")
+    assert accepted.before == '{"conclusion_due":"","status":"registered"}'
+    assert accepted.after == '{"conclusion_due":"2027-01-22","status":"accepted"}'
+    assert (noted.action, noted.reason) == ("complaint.note", "") and noted.before == noted.after
+    assert complaint.next_due == complaint.conclusion_due == dt.date(2027, 1, 22)
+
+
+def test_a_refused_step_leaves_no_trace(handler):
+    complaint = complaint_in(Status.ACCEPTED)
+    audited = len(audit.for_object("complaint", complaint.id))
+    with pytest.raises(StepNotAllowed):
+        casework.apply(complaint, "link", handler, duplicate_of=complaint, now=NOW)
+    with pytest.raises(ReasonRequired):
+        casework.apply(complaint, "conclude", handler, "  ", now=NOW)
+    assert complaint.duplicate_of_id is None and complaint.replied_at is None and complaint.status is Status.ACCEPTED
+    assert len(audit.for_object("complaint", complaint.id)) == audited
+    kinds = db.session.scalars(db.select(ComplaintEvent.kind).where(ComplaintEvent.complaint_id == complaint.id))
+    assert EventKind.LINKED not in kinds
+
+
+def test_during_a_review_only_the_office_above_decides(handler, city_handler):
+    complaint = concluded(handler)
+    tracking.rate(complaint, Rating.UNSATISFIED, "")
+    tracking.request_review(complaint, "答复不属实。", NOW)
+    assert "decide_review" not in casework.allowed_steps(complaint, handler)
+    with pytest.raises(StepNotAllowed):
+        casework.apply(complaint, "decide_review", handler, "自行复查", now=NOW)
+    assert casework.allowed_steps(complaint, city_handler, today=NOW.date()) == ["assign", "message", "note",
+                                                                                 "decide_review"]
