@@ -228,15 +228,22 @@ def test_a_translated_typical_case_is_not_called_chinese_only(tab, lang):
     page = tab(False)
     page.goto("/cases?lang=en")
     page.get_by_role("link", name="Academic tutoring disguised as \"housekeeping\" penalised").click()
-    url = page.url.split("?")[0]
-    page.goto(f"{url}?lang={lang}")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    expect(page.get_by_text("available in Chinese only")).to_have_count(0)
+    whole = page.url.split("?")[0]
     page.goto("/cases?lang=en")
     page.get_by_role("link", name="Arts centre ordered to stop taking excessive prepaid fees").click()
-    expect(page.get_by_text("The summary is available in Chinese only.")).to_be_visible()
-    expect(page.get_by_text("This case is available in Chinese only.")).to_have_count(0)
-    expect(page.locator(".article-body[lang=en]")).to_be_visible()
+    no_summary = page.url.split("?")[0]  # English title and text, the summary only in Chinese
+    page.goto(f"{whole}?lang={lang}")
+    expect(page.locator(".article-body")).to_be_visible()
+    expect(page.get_by_role("note")).to_have_count(0)
+    expect(page.get_by_text(re.compile("available in Chinese only|仅有中文"))).to_have_count(0)
+    page.goto(f"{no_summary}?lang={lang}")
+    if lang == "en":
+        expect(page.get_by_text("The summary is available in Chinese only.")).to_be_visible()
+        expect(page.get_by_text("This case is available in Chinese only.")).to_have_count(0)
+        expect(page.locator(".article-body[lang=en]")).to_be_visible()
+    else:  # a Chinese reader reads it all in Chinese, with no note
+        expect(page.locator(".article-body[lang=zh-CN]")).to_be_visible()
+        expect(page.get_by_text(re.compile("仅有中文"))).to_have_count(0)
 
 
 # ---- The feeds link to the address the site was reached at --------------------------------------
