@@ -99,7 +99,9 @@ class Config:
         self.MAIL_PASSWORD_FILE = _env("MAIL_PASSWORD_FILE")
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_SENDER = _env("MAIL_SENDER", "noreply@localhost")
-        # Links in emails are absolute: the address people reach the portal at.
+        # Links in emails are absolute: the address people reach the portal at. Unset, feeds link to
+        # the address each request was made to (a development server on any port), mail to this default.
+        self.BASE_URL_SET = _env("BASE_URL") is not None
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_CN")
         self.BABEL_DEFAULT_TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app, has_request_context, request, url_for
 
 from portal.i18n import current_locale
 
@@ -11,9 +11,17 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+def base_url() -> str:
+    """Where links point: PORTAL_BASE_URL when it is set (a production site sets it, so a forged
+    Host header changes nothing); otherwise the address this request was made to, port included."""
+    if current_app.config["BASE_URL_SET"] or not has_request_context():
+        return current_app.config["BASE_URL"].rstrip("/")
+    return request.host_url.rstrip("/")
+
+
 def absolute(endpoint: str, **values) -> str:
-    """An address from the configured base, never the request's Host header: feeds are cached."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """An absolute address of a page, for a feed."""
+    return base_url() + url_for(endpoint, **values)
 
 
 def text(parent: ET.Element, tag: str, content: str, **attributes: str) -> ET.Element:

@@ -99,3 +99,21 @@ def test_demo_accounts_sign_in_with_the_printed_details(ctx):
     code = pyotp.TOTP(accounts_demo.DEMO_TOTP_SECRET).now()
     assert service.verify_second_factor(user, code, utcnow()) == "totp"
     assert {u for u, *_ in accounts_demo.DEMO_ACCOUNTS} >= {"demo.admin", "demo.custodian"}
+
+
+def test_demo_credentials_name_each_accounts_role_and_area(runner, ctx):
+    from portal.accounts import demo as accounts_demo
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.regions import service as regions
+
+    result = runner.invoke(args=["demo-credentials"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    for username, _name, role, region, _certificate in accounts_demo.DEMO_ACCOUNTS:
+        line = next(line for line in lines if line.split()[:1] == [username])
+        assert role.value in line and f"{region})" in line
+        assert regions.get(region).name_zh in line  # the area's Chinese name, as the division table has it
+        seeded = db.session.query(User).filter_by(username=username).one()
+        assert seeded.region_code == region and seeded.role is role
+    assert accounts_demo.DEMO_PASSWORD in result.output

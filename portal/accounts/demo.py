@@ -41,10 +41,22 @@ def seed() -> int:
     return added
 
 
+# The area each demo account covers: its jurisdiction and everything inside it.
+AREAS = {
+    "330000": "Zhejiang province (浙江省, 330000): every city and county in it",
+    "330100": "Hangzhou (杭州市, 330100): the city and its districts and counties",
+    "330106": "Xihu district, Hangzhou (杭州市西湖区, 330106)",
+}
+
+
 def credentials() -> list[str]:
-    """The lines `make run` prints."""
-    names = ", ".join(username for username, *_ in DEMO_ACCOUNTS)
-    return [f"Demo sign-in ({names}) at /login",
+    """The lines `make run` prints: each account with its role and area, then the shared secrets."""
+    lines = ["Demo sign-in at /login; each account sees its area and everything inside it:"]
+    lines += [f"  {username:<16} {role.value:<10} {AREAS[region]}"
+              for username, _name, role, region, _certificate in DEMO_ACCOUNTS]
+    return lines + [
+            "  (the demo institutions and blacklist entries in Chaoyang, Liaoning and in Xining are in no "
+            "account's area: they show on the public pages)",
             f"  password: {DEMO_PASSWORD}",
             f"  authenticator key: {DEMO_TOTP_SECRET} (add it to any TOTP app, or: "
             f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\")"]

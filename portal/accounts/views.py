@@ -6,7 +6,7 @@ import hashlib
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import clock, navigation
 from portal.accounts import service, sessions, totp
 from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
@@ -45,8 +45,12 @@ def failed(_response) -> bool:
 
 
 def home(user) -> str:
-    """Where a signed-in person starts: the workspace for a supervisor, the account page for staff."""
-    return url_for("supervisor.dashboard") if user.role is Role.SUPERVISOR else url_for("staff.account")
+    """Where a signed-in person starts: where their role's work starts (the case inbox, the
+    identity requests, the supervisor's workspace), or else their account page."""
+    endpoint = navigation.landing(user.role.value)
+    if endpoint is None:
+        endpoint = "supervisor.account" if user.role is Role.SUPERVISOR else "staff.account"
+    return url_for(endpoint)
 
 
 def step_name(user) -> str:

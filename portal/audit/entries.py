@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts import actors
 from portal.accounts.models import Role, User
-from portal.audit.service import USER_PREFIX
 from portal.casework.models import Complaint, Rating, ReviewStage, Source, Status
 from portal.extensions import db
 from portal.i18n import _, _l
@@ -44,6 +44,7 @@ class Entry:
 
     record: AuditRecord
     actor: str
+    actor_role: str
     actor_username: str
     object: str
     complaint_id: int | None
@@ -90,37 +91,39 @@ def _number(text: str) -> int | None:
 
 def entries(records: list[AuditRecord]) -> list[Entry]:
     """The page's records with their actors and objects named, in two queries whatever the page size."""
-    user_ids = {_number(r.actor[len(USER_PREFIX):]) for r in records if r.actor.startswith(USER_PREFIX)}
+    user_ids = {actors.user_id(r.actor) for r in records}
     user_ids |= {_number(r.object_id) for r in records if r.object_type == "user"}
     for record in records:
         for side in (record.before, record.after):
             assignee = _loads(side).get("assignee") if record.action == "complaint.assign" else None
             user_ids.add(assignee if isinstance(assignee, int) else None)
-    user_ids.discard(None)
-    names = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    names = actors.load(user_ids)
     case_ids = {_number(r.object_id) for r in records if r.object_type == "complaint"} - {None}
     numbers = dict(db.session.execute(select(Complaint.id, Complaint.case_number)
                                       .where(Complaint.id.in_(case_ids))).all()) if case_ids else {}
     shown = []
     for record in records:
-        actor, username = _actor(record.actor, names)
+        actor, role, username = _actor(record.actor, names)
         complaint_id = _number(record.object_id) if record.object_type == "complaint" else None
-        shown.append(Entry(record, actor, username, _object(record, names, numbers),
+        shown.append(Entry(record, actor, role, username, _object(record, names, numbers),
                            complaint_id if complaint_id in numbers else None, changes(record, names)))
     return shown
 
 
-def _actor(actor: str, names: dict[int, User]) -> tuple[str, str]:
-    if actor.startswith(USER_PREFIX):
-        user = names.get(_number(actor[len(USER_PREFIX):]) or 0)
-        return (user.display_name, user.username) if user else (actor, "")
+def _actor(actor: str, names: dict[int, User]) -> tuple[str, str, str]:
+    """Who acted: name, role and username for an account; a description for anyone else."""
+    who = actors.describe(actor, names)
+    if who is not None:
+        return who.name, who.role, who.username
+    if actor.startswith(actors.USER_PREFIX):
+        return _("Unknown account"), "", ""
     if actor.startswith("reporter:"):
-        return _("Reporter (case %(number)s)", number=actor[len("reporter:"):]), ""
+        return _("Reporter (case %(number)s)", number=actor[len("reporter:"):]), "", ""
     if actor == "client":
-        return _("Someone at the sign-in page"), ""
+        return _("Someone at the sign-in page"), "", ""
     if actor == "system":
-        return _("The system"), ""
-    return actor, ""
+        return _("The system"), "", ""
+    return actor, "", ""
 
 
 def _object(record: AuditRecord, names: dict[int, User], numbers: dict[int, str]) -> str:

@@ -19,4 +19,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     offerings.add_section(app, offerings.Section("concluded_complaints", casework_offerings.concluded_about))
     navigation.add(app, navigation.STAFF,
-                   Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step")))
+                   Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step"),
+                        lands=("admin", "handler", "reviewer")))

@@ -6,6 +6,7 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from portal import clock
+from portal.accounts import actors as audit_actors
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import panels, queries
@@ -99,12 +100,14 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
     held = casework.archive_held_until(complaint, clock.today()) if complaint.status is Status.CONCLUDED else None
     timeline = queries.timeline(complaint)
     actors = {event.actor_id for event in timeline if event.actor_id}
+    audit_entries = audit.for_object("complaint", complaint.id)
     return render_template(
         "casework/case.html", complaint=complaint, steps=steps,
         forms=_step_forms(complaint, steps, failed, failed_form), failed=failed, failed_form=failed_form,
         timeline=timeline, pseudonym=queries.reporter_pseudonym(complaint),
         linked=queries.linked_cases(complaint, user), same_institution=queries.same_institution(complaint, user),
-        audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
+        audit_entries=audit_entries, audit_actors=audit_actors.named(r.actor for r in audit_entries),
+        office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
         staff_names=queries.staff_names(actors),
         today=clock.today(), step_labels=STEP_LABELS, archive_held_until=held), status

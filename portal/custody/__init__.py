@@ -17,4 +17,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     panels.register(app, panels.Panel("identity", "h-identity", "custody/case_panel.html", service.panel, 10))
     navigation.add(app, navigation.STAFF, Link("custody.queue", _l("Identity requests"), 30, roles=("custodian",),
-                                               related=("custody.decide",)))
+                                               related=("custody.decide",), lands=("custodian",)))

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     navigation.add(app, navigation.SUPERVISOR,
-                   Link("supervisor.dashboard", _l("Overview"), 10),
+                   Link("supervisor.dashboard", _l("Overview"), 10, lands=("supervisor",)),
                    Link("supervisor.submissions", _l("My submissions"), 20,
                         related=("supervisor.detail", "supervisor.edit", "supervisor.new")),
                    Link("supervisor.duty_record", _l("Duty record"), 30),

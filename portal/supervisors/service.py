@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit, crypto
+from portal.supervisors import certificates
 from portal.supervisors.models import Assessment, AssessmentResult, Objection, Supervisor, SupervisorState
 from portal.workflow import StepNotAllowed, Workflow, step
 
@@ -193,7 +194,7 @@ def appoint(user: User, supervisor: Supervisor, term_start: dt.date, term_end: d
         earliest, latest = term_bounds(term_start)
         if not earliest <= term_end <= latest:
             raise InvalidStep("term_end")
-        if db.session.scalar(select(Supervisor.id).where(Supervisor.certificate_number == certificate)) is not None:
+        if certificate_taken(certificate):
             raise InvalidStep("certificate_number")
         try:
             account, password = accounts.create_user(username, supervisor.name, Role.SUPERVISOR,
@@ -246,12 +247,26 @@ def assess(user: User, supervisor: Supervisor, year: int, result: AssessmentResu
 
 # ---- Public lists and figures --------------------------------------------------------------------
 
+def certificate_taken(certificate: str) -> bool:
+    """True when a supervisor, ever appointed, has this certificate number however it is written."""
+    wanted = certificates.key(certificate)
+    return any(certificates.key(number) == wanted for number in db.session.scalars(
+        select(Supervisor.certificate_number).where(Supervisor.certificate_number.is_not(None))))
+
+
 def appointed_query(on: dt.date, certificate: str = ""):
-    """Supervisors in term on a day (optionally one certificate number), by county and name."""
-    query = (select(Supervisor).where(Supervisor.state == S.APPOINTED, Supervisor.term_start <= on,
-                                      Supervisor.term_end >= on)
-             .options(selectinload(Supervisor.region)).order_by(Supervisor.region_code, Supervisor.name))
-    return query.where(Supervisor.certificate_number == certificate) if certificate else query
+    """Supervisors in term on a day (optionally the one whose certificate number this is, typed
+    with any brackets, spaces or digits: `certificates.key`), by county and name."""
+    in_term = (Supervisor.state == S.APPOINTED, Supervisor.term_start <= on, Supervisor.term_end >= on)
+    query = (select(Supervisor).where(*in_term).options(selectinload(Supervisor.region))
+             .order_by(Supervisor.region_code, Supervisor.name))
+    if not certificate:
+        return query
+    # The numbers in term are few (a city appoints dozens): compare their keys here.
+    wanted = certificates.key(certificate)
+    matching = [supervisor_id for supervisor_id, number in db.session.execute(
+        select(Supervisor.id, Supervisor.certificate_number).where(*in_term)) if certificates.key(number) == wanted]
+    return query.where(Supervisor.id.in_(matching))
 
 
 def published_candidates(on: dt.date) -> list[Supervisor]:

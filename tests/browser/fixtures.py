@@ -124,7 +124,8 @@ def phone_page_without_js(request: pytest.FixtureRequest, chromium, live_server:
 
 
 def staff_tab(chromium, live_server: LiveServer, username: str, secret: str):
-    """A desktop tab signed in (in Chinese) to the account with this TOTP secret, on its account page."""
+    """A desktop tab signed in (in Chinese) to the account with this TOTP secret, where its role's
+    work starts (the case inbox, or the identity requests for a custodian)."""
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
@@ -137,8 +138,16 @@ def staff_tab(chromium, live_server: LiveServer, username: str, secret: str):
     tab.get_by_role("button", name="继续").click()
     tab.get_by_role("textbox", name=re.compile("验证码")).fill(pyotp.TOTP(secret).now())
     tab.get_by_role("button", name="登录").click()
-    expect(tab.get_by_role("heading", name="我的账号")).to_be_visible()
+    expect(tab.get_by_role("button", name="退出登录")).to_be_visible()
+    expect(tab).to_have_url(re.compile(r"/staff/(cases|identity-requests)$"))
     return tab
+
+
+def open_menu(page) -> None:
+    """On a phone the main menu is folded behind its button: open it (a wide screen shows it)."""
+    button = page.locator(".menu-fold__button")
+    if button.is_visible() and page.locator(".menu-fold details[open]").count() == 0:
+        button.click()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.fixtures import open_menu
 from tests.support import files
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -18,6 +19,7 @@ def choose_photo(page, tmp_path):
 def test_named_complaint_with_a_photo_then_track_and_add_to_it(phone_page, tmp_path):
     page = phone_page
     page.goto("/?lang=zh_CN")
+    open_menu(page)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我要投诉举报").click()
     expect(page).to_have_title(re.compile("投诉"))
 

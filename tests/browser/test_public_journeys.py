@@ -4,6 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.fixtures import open_menu
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -17,6 +19,7 @@ def test_home_in_chinese_switch_to_english_then_find_an_institution(page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="How it works")).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Institutions").click()
     page.get_by_label("Name or unified social credit code").fill("艺术")
     page.get_by_role("button", name="Search").click()

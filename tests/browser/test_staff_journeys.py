@@ -1,4 +1,4 @@
-"""A handler signs in with password and authenticator code, sees the account, signs out."""
+"""A handler signs in with password and authenticator code, lands on the case inbox, opens the account, signs out."""
 import re
 import time
 
@@ -24,6 +24,10 @@ def test_handler_signs_in_with_totp_and_out(page):
     page.get_by_role("textbox", name=re.compile("验证码")).fill(code)
     page.get_by_role("button", name="登录").click()
 
+    # A handler's work starts in the case inbox; the account page is one click away.
+    expect(page.get_by_role("heading", name="案件办理", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/staff/cases$"))
+    page.get_by_role("link", name="演示执法人员").click()
     expect(page.get_by_role("heading", name="我的账号")).to_be_visible()
     expect(page.get_by_text("浙杭执字（演示）0001")).to_be_visible()
     expect(page.get_by_text("执法人员（承办人）")).to_be_visible()

@@ -352,7 +352,8 @@ def test_csv_has_headers_in_the_page_language_and_the_same_filters(client, app):
 # The Atom feed
 
 
-def test_feed_is_valid_atom_with_absolute_links_and_escaped_text(client, app):
+def test_feed_is_valid_atom_with_absolute_links_and_escaped_text(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL_SET", True)  # as PORTAL_BASE_URL is in production
     today = clock_today(app)
     shown, withdrawn, hidden = published_now(app, rows=[
         {"party_name": "<b>&\"尖括号\"培训</b>"},

@@ -237,3 +237,13 @@ def test_the_page_counts_only_the_jurisdictions_records(app, admin):
     page = admin.get(URL).get_data(as_text=True)
     assert f"{visible} records concern your jurisdiction." in page
     assert f"{everything} record" not in page and "The chain holds" not in page
+
+
+def test_the_log_names_each_account_with_its_role(app, admin):
+    handler = make_handler(app, "role.handler")
+    add_records(app, (f"user:{handler}", "user.signed_in", "user", handler, {}))
+    page = admin.get(URL + "&actor=role.handler").get_data(as_text=True)
+    assert len(rows(page)) == 1
+    assert "执法role.handler" in rows(page)[0]
+    assert "Enforcement officer (case handler) · role.handler" in rows(page)[0]
+    assert f"user:{handler}" not in page

@@ -168,3 +168,21 @@ def test_markup_is_output_unescaped_in_one_place_only():
     uses = {path.name: path.read_text(encoding="utf-8").count("|safe")
             for path in pathlib.Path(PROJECT_ROOT / "templates" / "typical").glob("*.html")}
     assert {name: count for name, count in uses.items() if count} == {"macros.html": 1}
+
+
+def test_an_english_article_is_not_called_chinese_only_and_a_missing_part_is_named(app, client):
+    no_summary = make(app, title="缺英文摘要", title_en="English title, text, no summary",
+                      body_en_source="English body.", body_en_html=richtext.render("English body."))
+    no_text = make(app, title="缺英文正文", title_en="English title and summary, no text",
+                   summary_en="An English summary.")
+    page = client.get(f"/cases/{no_summary}?lang=en").get_data(as_text=True)
+    assert "This case is available in Chinese only." not in page
+    assert "The summary is available in Chinese only." in page
+    assert "The full text of this case is available in Chinese only." not in page
+    assert '<div class="article-body" lang="en"><p>English body.</p></div>' in page
+    page = client.get(f"/cases/{no_text}?lang=en").get_data(as_text=True)
+    assert "This case is available in Chinese only." not in page
+    assert "The summary is available in Chinese only." not in page
+    assert "The full text of this case is available in Chinese only." in page
+    page = client.get(f"/cases/{no_text}?lang=zh_CN").get_data(as_text=True)
+    assert "Chinese only" not in page and "仅有中文" not in page
