@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-fast lint setup install install-dev catalogs keys migrate seed bench clean
+.PHONY: run test test-fast lint setup install install-dev catalogs keys migrate seed bench clean upgrade lock
 
 run: setup
 	@echo ""
@@ -66,6 +66,20 @@ seed: instance/.demo-seeded
 instance/.demo-seeded: | migrate
 	$(FLASK) seed-demo
 	@touch $@
+
+# Production upgrades (README, "Upgrading"): run as the portal user with the production environment
+# loaded, then reload the web service. Installs exactly the locked versions, then the portal itself.
+upgrade: | $(VENV)/pyvenv.cfg
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/pybabel -q compile -d translations
+	$(FLASK) db upgrade
+	@echo "upgrade: done; now reload the web service: systemctl reload portal-web"
+
+# Regenerate requirements.lock (pinned versions with hashes) after changing pyproject.toml's dependencies.
+lock: install-dev
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
 
 bench: install-dev catalogs
 	$(BIN)/python benchmarks/run.py

@@ -62,7 +62,7 @@ def register_request_hooks(app: Flask) -> None:
     """Security headers on every response; read-only requests open read-only transactions."""
     from portal import transaction
     from portal.db import read_only_transactions
-    from portal.security import headers
+    from portal.security import headers, transport
 
     @app.before_request
     def mark_read_only() -> None:
@@ -73,6 +73,7 @@ def register_request_hooks(app: Flask) -> None:
         read_only_transactions.set(False)
 
     headers.init_app(app)
+    transport.init_app(app)
     transaction.init_app(app)
     quiet_sensitive_loggers()
 

@@ -119,7 +119,11 @@ class Config:
         self.PSB_NUMBER = _env("PSB_NUMBER")  # 公网安备案号
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", self.ENV_NAME == "production")
+        # A smoke test of a production deployment before TLS is in place: cookies work over plain HTTP
+        # and every page says this is not for the public. Never leave it on.
+        self.PLAIN_HTTP_SMOKE_TEST = _env_bool("PLAIN_HTTP_SMOKE_TEST", False)
+        self.SESSION_COOKIE_SECURE = _env_bool(
+            "SECURE_COOKIES", self.ENV_NAME == "production" and not self.PLAIN_HTTP_SMOKE_TEST)
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
