@@ -99,6 +99,10 @@ class Config:
         self.MAIL_PASSWORD_FILE = _env("MAIL_PASSWORD_FILE")
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_SENDER = _env("MAIL_SENDER", "noreply@localhost")
+        # Where the outbox is delivered: "worker" (its own process, `flask outbox work`; production's
+        # default), "thread" (inside the web process; development's default, so `make run` alone
+        # delivers) or "inline" (right after each commit; the tests' default).
+        self.OUTBOX_DELIVERY = _env("OUTBOX_DELIVERY")
         # Links in emails are absolute: the address people reach the portal at.
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_CN")
@@ -120,6 +124,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", self.ENV_NAME == "production")
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        if self.OUTBOX_DELIVERY not in (None, "worker", "thread", "inline"):
+            raise ConfigurationError("PORTAL_OUTBOX_DELIVERY must be worker, thread or inline")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 
