@@ -99,6 +99,10 @@ class Config:
         self.MAIL_PASSWORD_FILE = _env("MAIL_PASSWORD_FILE")
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_SENDER = _env("MAIL_SENDER", "noreply@localhost")
+        # Where the outbox is delivered: "worker" (its own process, `flask outbox work`; production's
+        # default), "thread" (inside the web process; development's default, so `make run` alone
+        # delivers) or "inline" (right after each commit; the tests' default).
+        self.OUTBOX_DELIVERY = _env("OUTBOX_DELIVERY")
         # Links in emails are absolute: the address people reach the portal at. Unset, feeds link to
         # the address each request was made to (a development server on any port), mail to this default.
         self.BASE_URL_SET = _env("BASE_URL") is not None
@@ -126,6 +130,8 @@ class Config:
             "SECURE_COOKIES", self.ENV_NAME == "production" and not self.PLAIN_HTTP_SMOKE_TEST)
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        if self.OUTBOX_DELIVERY not in (None, "worker", "thread", "inline"):
+            raise ConfigurationError("PORTAL_OUTBOX_DELIVERY must be worker, thread or inline")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 

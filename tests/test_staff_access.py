@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.custody import service as custody
+from portal.db import utcnow
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
+from portal.notifications.models import Message
+from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
 from portal.security.attachments import clean
 from tests.support import files
@@ -45,6 +48,8 @@ ACCESS = {
     "casework.step": STAFF,
     "intake_staff.register": {Role.ADMIN, Role.HANDLER},
     "audit.index": {Role.ADMIN},
+    "deliveries.index": {Role.ADMIN},
+    "deliveries.retry": {Role.ADMIN},
     "staff.user_email": {Role.ADMIN},
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
@@ -104,6 +109,7 @@ POST_ACCESS = {
 RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id", "typical_case_id",
                     "entry_id", "supervisor_id", "observation_id"}
 RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
+RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -133,6 +139,9 @@ def records(app):
         observation = supervisor_helpers.patrol(supervisor_helpers.appoint(watcher))
         photo_id = db.session.scalar(
             select(ObservationPhoto.id).where(ObservationPhoto.observation_id == observation.id))
+        waiting_message = Message(key="matrix-waiting-message", channel="mail", region_code="330106", payload=b"x",
+                                 state=MessageState.PENDING, attempts=1, next_attempt_at=utcnow())  # not failed: 409
+        db.session.add(waiting_message)
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -141,7 +150,7 @@ def records(app):
                 "draw_id": draw.id, "item_id": own_item.id,
                 "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
-                "photo_id": photo_id, "step": "publish"}
+                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id}
 
 
 def call(client, rule, values, method):

@@ -82,7 +82,7 @@ def new_case(complaint: Complaint) -> None:
         _("This email carries no details of the case and nothing about the reporter."),
     ])
     for handler in office_handlers(complaint.handling_region_code):
-        queue(handler.email, subject, body)
+        queue(handler.email, subject, body, complaint.handling_region_code)
 
 
 def review_opened(complaint: Complaint) -> None:
@@ -103,7 +103,7 @@ def review_opened(complaint: Complaint) -> None:
         _("This email carries no details of the case and nothing about the reporter."),
     ])
     for handler in office_handlers(complaint.handling_region_code):
-        queue(handler.email, subject, body)
+        queue(handler.email, subject, body, complaint.handling_region_code)
 
 
 def case_updated(complaint: Complaint) -> None:
@@ -123,12 +123,12 @@ def case_updated(complaint: Complaint) -> None:
         _("For your safety this email contains no details of the case. If you did not file this "
           "complaint, you can ignore this message."),
     ])
-    queue(address, subject, body)
+    queue(address, subject, body, complaint.handling_region_code)
 
 
 def send_deadline_reminders(today: dt.date) -> int:
     """Remind of cases due within 3 working days or overdue, each (case, kind, deadline) once;
-    returns how many reminders were queued (sent after the caller commits)."""
+    returns how many reminders were written to the outbox (they leave once the caller commits)."""
     if not enabled():
         return 0
     horizon = deadlines.add_period(today, DUE_SOON).day
@@ -180,4 +180,4 @@ def _queue_reminder(complaint: Complaint, kind: str, recipients: list[User]) -> 
 
     body = _bilingual(lines)
     for user in recipients:
-        queue(user.email, _subject(subject), body)
+        queue(user.email, _subject(subject), body, complaint.handling_region_code)

@@ -102,6 +102,8 @@ ACTION_LABELS = {
     "inspection.published": _l("Inspection results published"),
     # The national holiday schedule.
     "holidays.entered": _l("Holiday schedule entered"),
+    # The outbox.
+    "outbox.retry": _l("Failed message sent again"),
 }
 
 
