@@ -42,6 +42,13 @@ def test_the_daily_jobs_run_commands_that_exist(app):
             assert option in result.output, f"flask {command}: no option {option}"
 
 
+def test_the_outbox_worker_unit_runs_the_worker_command(app):
+    unit = (DEPLOY / "systemd" / "portal-outbox.service").read_text()
+    assert re.search(r"^ExecStart=/srv/portal/.venv/bin/flask outbox work$", unit, re.M)
+    assert re.search(r"^Restart=always$", unit, re.M)
+    assert app.test_cli_runner().invoke(args=["outbox", "work", "--help"]).exit_code == 0
+
+
 def test_the_web_unit_runs_gunicorn_with_the_shipped_settings():
     unit = (DEPLOY / "systemd" / "portal-web.service").read_text()
     assert "ExecStart=/srv/portal/.venv/bin/gunicorn --config /srv/portal/deploy/gunicorn.conf.py wsgi:app" in unit
