@@ -13,12 +13,12 @@ from portal.i18n import LabelledEnum, _l
 class State(LabelledEnum):
     PENDING = "pending", _l("Waiting to be sent")
     SENDING = "sending", _l("Being sent")
-    SENT = "sent", _l("Sent")
+    SENT = "sent", _l("Accepted by the mail server")
     FAILED = "failed", _l("Not sent (gave up)")
 
 
 class Result(LabelledEnum):
-    SENT = "sent", _l("Delivered")
+    SENT = "sent", _l("Accepted by the server")
     RETRY = "retry", _l("Failed; will try again")
     REFUSED = "refused", _l("Refused by the recipient's server")
     GAVE_UP = "gave_up", _l("Failed; no more attempts")
