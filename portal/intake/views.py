@@ -7,7 +7,7 @@ import secrets
 from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime, format_time
+from flask_babel import format_date, format_time
 
 from portal import clock
 from portal.casework import lookup, timeline
@@ -91,7 +91,7 @@ def sendable_time(moment: dt.datetime) -> str:
         local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     if local.date() == clock.today():
         return format_time(local, "short")
-    return format_datetime(local, "short")
+    return f'{format_date(local, "medium")} {format_time(local, "short")}'
 
 
 def _kept_binding(token: str) -> str:

@@ -144,3 +144,19 @@ def test_the_limit_counts_in_redis(client, app, two_an_hour, redis_limits):
     assert any("complaint-submit" in key for key in keys) and any("complaint-post" in key for key in keys)
     # The bucket is the API's too: it is refused by the same count in Redis.
     assert client.post("/api/v1/complaints", json={}).status_code == 429
+
+
+@pytest.mark.parametrize(("lang", "tomorrow"), [("zh_CN", "日 09:00"), ("en", " 9:00\u202fAM")])
+def test_the_time_to_send_is_a_clock_time_rounded_up(app, lang, tomorrow):
+    import datetime as dt
+
+    from portal import clock
+    from portal.intake.views import sendable_time
+
+    with app.test_request_context(f"/?lang={lang}"):
+        today = clock.today()
+        soon = dt.datetime.combine(today, dt.time(10, 0, 1), tzinfo=clock.zone())
+        assert sendable_time(soon).startswith("10:01")  # today: the clock time alone, rounded up
+        later = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(9, 0), tzinfo=clock.zone())
+        text = sendable_time(later)
+        assert text.endswith(tomorrow) and str(later.year) in text and str(later.day) in text
