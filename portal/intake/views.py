@@ -69,10 +69,10 @@ def new():
                           if value.isascii() and value.isdigit() and len(value) < 10])
     refused = limits.take_post(_form_mark(token), correction)
     valid = form.validate_on_submit()
-    if refused is not None:
-        return _refused(form, binding, [], refused, now)
     already = kept.listed(binding, now)
     new_files, files_refused = clean_named_uploads(form.files, already=len(already))
+    if refused is not None:  # not even checked for filing: kept for when it can be sent
+        return _refused(form, binding, new_files, refused, now)
     if valid and not files_refused:
         if filing.find_by_form_token(token) is None:  # a retry of a filed form is not a new filing
             refused = limits.take_filing()

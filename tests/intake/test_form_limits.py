@@ -88,8 +88,10 @@ def test_corrections_of_one_form_never_use_up_the_clients_posting_limit(client, 
             assert submit(client, tokens=tokens, description="太短").status_code == 422
         assert submit(client, tokens=tokens).status_code == 200
         assert submit(client).status_code == 200 and submit(client).status_code == 200
-        refused = submit(client, lang="en")  # the fourth new form in the hour
-        assert refused.status_code == 429 and "Your complaint has not been sent yet" in refused.get_data(as_text=True)
+        refused = submit(client, lang="en", upload=[(io.BytesIO(files.jpeg_with_gps()), "receipt.jpg")])
+        page = refused.get_data(as_text=True)  # the fourth new form in the hour
+        assert refused.status_code == 429 and "Your complaint has not been sent yet" in page
+        assert "receipt.jpg" in page  # its photo is kept too
     finally:
         app.config["LIMIT_COMPLAINT_POST"] = "30 per hour"
 
