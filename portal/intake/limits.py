@@ -15,8 +15,10 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, g
+from flask_babel import format_date, format_time
 from limits import parse_many
 
+from portal import clock
 from portal.clientkey import client_key
 from portal.extensions import limiter
 
@@ -104,3 +106,14 @@ def take_post(form_mark: str, correction: bool) -> Refused | None:
     if refused is None and not correction:
         refused = _take(_post(), _args(POST_SCOPE))
     return refused
+
+
+def sendable_time(moment: dt.datetime) -> str:
+    """When a limit lets the reporter in again, as a clock time rounded up to the minute, in the
+    portal's timezone and the reporter's language (with the day when it is not today)."""
+    local = moment.astimezone(clock.zone())
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    if local.date() == clock.today():
+        return format_time(local, "short")
+    return f'{format_date(local, "medium")} {format_time(local, "short")}'

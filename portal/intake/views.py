@@ -1,13 +1,11 @@
 """Public complaint pages: the form, the receipt, and tracking a case with the receipt."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, format_time
 
 from portal import clock
 from portal.casework import lookup, timeline
@@ -26,6 +24,7 @@ from portal.security.receipts import display
 from portal.transaction import keep_on_error
 
 bp = Blueprint("complaints", __name__)
+bp.add_app_template_filter(limits.sendable_time, "sendable_time")
 
 GRANT_KEY = "tracking_grant"
 ISSUED_FORMS_KEY = "issued_forms"
@@ -80,18 +79,6 @@ def new():
                 return _refused(form, binding, new_files, refused, now)
         return _file(form, kept.files(binding, now) + [named.file for named in new_files], binding)
     return _keep_and_render(form, binding, new_files, now, 422)
-
-
-@bp.app_template_filter("sendable_time")
-def sendable_time(moment: dt.datetime) -> str:
-    """When a limit lets the reporter in again, as a clock time rounded up to the minute, in the
-    portal's timezone and the reporter's language (with the day when it is not today)."""
-    local = moment.astimezone(clock.zone())
-    if local.second or local.microsecond:
-        local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-    if local.date() == clock.today():
-        return format_time(local, "short")
-    return f'{format_date(local, "medium")} {format_time(local, "short")}'
 
 
 def _kept_binding(token: str) -> str:
