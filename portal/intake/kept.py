@@ -1,17 +1,17 @@
 """Files kept across a correction of the complaint form.
 
 A form returned for correction keeps the files that passed cleaning, encrypted with the evidence
-pipeline (a per-file key wrapped by the data key), under a keyed hash of the form's one-time token.
-Only the browser session the form was issued to brings them back (the view checks that); they
-expire after `KEEP_FOR`, are purged by `flask --app portal complaints purge-kept`, and are deleted
-when the complaint is filed.
+pipeline (a per-file key wrapped by the data key), under a keyed hash of what the view binds them
+to: the form's one-time token and a secret of the browser session, so only the browser that sent
+them gets them back. They expire `KEEP_FOR` after the form last came back, are purged by
+`flask --app portal complaints purge-kept`, and are deleted when the complaint is filed.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from portal.extensions import db
 from portal.intake.models import KeptUpload
@@ -50,7 +50,11 @@ def _rows(form_token: str, now: dt.datetime) -> list[KeptUpload]:
 
 
 def keep(form_token: str, files: list[NamedFile], now: dt.datetime) -> None:
-    """Keep cleaned files for this form until it is sent again (or they expire)."""
+    """Keep cleaned files for this form until it is sent again (or they expire): the new ones,
+    and those kept before for another `KEEP_FOR` from now (the form just came back again)."""
+    db.session.execute(update(KeptUpload).where(KeptUpload.form_digest == _digest(form_token),
+                                                KeptUpload.expires_at > now)
+                       .values(expires_at=now + KEEP_FOR))
     for named in files:
         sealed = crypto.encrypt_file(named.file.data)
         db.session.add(KeptUpload(

@@ -120,3 +120,12 @@ def test_purge_keeps_files_still_in_their_hour(ctx):
 def _clean():
     from portal.security.attachments import clean
     return clean(files.jpeg_with_gps(), "a.jpg")
+
+
+def test_each_return_of_the_form_gives_its_files_another_hour(ctx):
+    start = clock.now()
+    kept.keep("binding", [kept.NamedFile("a.jpg", _clean())], start)
+    later = start + dt.timedelta(minutes=50)
+    kept.keep("binding", [], later)  # the form came back again, nothing new chosen
+    assert [k.name for k in kept.listed("binding", start + kept.KEEP_FOR + dt.timedelta(minutes=10))] == ["a.jpg"]
+    assert kept.purge(later + kept.KEEP_FOR) == 1
