@@ -194,6 +194,7 @@ def main() -> None:
         env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": folder,
                "PORTAL_SECURE_COOKIES": "0", "PORTAL_LIMIT_COMPLAINT_SUBMIT": "1000000 per hour",
                "PORTAL_LIMIT_COMPLAINT_POST": "1000000 per hour",
+               "PORTAL_LIMIT_COMPLAINT_FORM_POST": "1000000 per hour",
                "PORTAL_LIMIT_RECEIPT_LOOKUP": "1000000 per minute",
                "PORTAL_DATABASE_URL": args.database_url or f"sqlite:///{folder}/bench.sqlite3"}
         prepare(env)

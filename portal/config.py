@@ -89,7 +89,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         # Per client (a keyed hash of the address); moving windows, ";" separates several.
         self.LIMIT_COMPLAINT_SUBMIT = _env("LIMIT_COMPLAINT_SUBMIT", "5 per hour")  # complaints filed
-        self.LIMIT_COMPLAINT_POST = _env("LIMIT_COMPLAINT_POST", "30 per hour")  # posts, corrections included
+        self.LIMIT_COMPLAINT_POST = _env("LIMIT_COMPLAINT_POST", "30 per hour")  # new forms posted (API: posts)
+        self.LIMIT_COMPLAINT_FORM_POST = _env("LIMIT_COMPLAINT_FORM_POST", "30 per hour")  # posts of one form
         self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
         self.LIMIT_SIGN_IN_CLIENT = _env("LIMIT_SIGN_IN_CLIENT", "10 per minute;100 per day")
         self.LIMIT_SIGN_IN_ACCOUNT = _env("LIMIT_SIGN_IN_ACCOUNT", "5 per 15 minutes")  # failures only

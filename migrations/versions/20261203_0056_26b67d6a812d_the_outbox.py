@@ -1,7 +1,7 @@
 """The durable outbox: each outgoing message and each attempt at delivering it.
 
 Revision ID: 26b67d6a812d
-Revises: d16f332b88c2
+Revises: 53d8356179eb
 Create Date: 2026-12-03 00:56:01.550127+00:00
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '26b67d6a812d'
-down_revision = 'd16f332b88c2'
+down_revision = '53d8356179eb'
 branch_labels = None
 depends_on = None
 

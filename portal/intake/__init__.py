@@ -7,16 +7,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the complaint form, tracking and staff registration; add the menu entries and the demo cases."""
+    """Mount the complaint form, tracking and staff registration; add the menu entries, the demo cases
+    and the purge of files kept across corrections."""
     from portal import demo, navigation
     from portal.i18n import _l
     from portal.intake import demo as intake_demo
+    from portal.intake.cli import complaints_cli
     from portal.intake.staff_views import bp as staff_bp
     from portal.intake.views import bp
     from portal.navigation import Link
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    app.cli.add_command(complaints_cli)
     navigation.add(app, navigation.PUBLIC,
                    Link("complaints.new", _l("File a complaint"), 20),
                    Link("complaints.track", _l("Track a case"), 30, related=("complaints.case",)))

@@ -23,11 +23,12 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from portal import clock
 from portal.casework.models import Category
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
-from portal.i18n import _l
+from portal.i18n import _l, current_locale
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
 from portal.intake.filing import Draft, ReporterIdentity
+from portal.regions import service as regions
 from portal.regions.forms import RegionField
 from portal.regions.models import RegionLevel
 
@@ -108,6 +109,24 @@ class ComplaintForm(FlaskForm):
         self.choice = InstitutionChoice()
         if not self.form_token.data:
             self.form_token.data = self.new_token()
+        if not self.named:
+            self.forget_reporter()
+
+    NAMED_FIELDS = ("name", "phone", "email", "id_number")
+
+    def forget_reporter(self) -> None:
+        """An anonymous report keeps no named-reporter answer, not even to show it again."""
+        for name in self.NAMED_FIELDS:
+            self[name].data = ""
+            self[name].raw_data = []
+        self.notify.data = False
+        self.notify.raw_data = []
+
+    def prefill_region(self, institution: Institution) -> None:
+        """Where a registered institution operates, as the place the complaint is about."""
+        if not self.region.data:
+            self.region.region = regions.get(institution.region_code)
+            self.region.data = self.region.region.path(current_locale())
 
     @staticmethod
     def new_token() -> str:
@@ -155,6 +174,8 @@ class ComplaintForm(FlaskForm):
             raise ValidationError(_l("Tell us where it operates so inspectors can find it."))
 
     def validate_region(self, field) -> None:
+        if field.region is None and self.choice.institution is not None and not field.errors:
+            self.prefill_region(self.choice.institution)
         if field.region is None and self.choice.institution is None and not field.errors:
             raise ValidationError(_l("Choose the district or county where it operates."))
 

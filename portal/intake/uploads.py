@@ -6,6 +6,7 @@ from wtforms import Field
 
 from portal.i18n import _
 from portal.intake.filing import MAX_FILES
+from portal.intake.kept import NamedFile
 from portal.security.attachments import MAX_FILE_BYTES, AttachmentRejected, CleanFile, clean
 
 MAX_NAME = 60
@@ -24,20 +25,29 @@ def _messages() -> dict[str, str]:
 
 def clean_uploads(field: Field) -> list[CleanFile] | None:
     """The field's files, cleaned; None (with messages on the field) if any is refused."""
+    cleaned, refused = clean_named_uploads(field)
+    return None if refused else [named.file for named in cleaned]
+
+
+def clean_named_uploads(field: Field, already: int = 0) -> tuple[list[NamedFile], bool]:
+    """The field's files that pass cleaning, with their names, and whether any was refused (each
+    refusal is a message on the field). `already` files are kept from an earlier try of the form."""
     # A text part sent under the files' name (not a browser, but it happens) is no file.
     uploads = [storage for storage in (field.data or [])
                if isinstance(storage, FileStorage) and storage.filename]
     errors = list(field.errors)
-    if len(uploads) > MAX_FILES:
-        errors.append(_("Send at most %(count)d files at a time.", count=MAX_FILES))
+    if already + len(uploads) > MAX_FILES:
+        errors.append(_("Send at most %(count)d files at a time.", count=MAX_FILES) if not already else
+                      _("Send at most %(count)d files in all: remove a kept file or choose fewer.",
+                        count=MAX_FILES))
         field.errors = errors
-        return None
+        return [], True
     cleaned = []
     for storage in uploads:
         name = storage.filename[:MAX_NAME]
         try:
-            cleaned.append(clean(storage.read(MAX_FILE_BYTES + 1), name))
+            cleaned.append(NamedFile(name, clean(storage.read(MAX_FILE_BYTES + 1), name)))
         except AttachmentRejected as exc:
             errors.append(_messages()[exc.reason] % {"name": name})
     field.errors = errors
-    return None if errors else cleaned
+    return cleaned, bool(errors)

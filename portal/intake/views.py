@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
@@ -13,56 +14,103 @@ from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _
 from portal.institutions import service as institutions
-from portal.intake import filing, limits, tracking
+from portal.intake import filing, kept, limits, tracking
 from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
-from portal.intake.uploads import clean_uploads
+from portal.intake.uploads import clean_named_uploads, clean_uploads
 from portal.rewards import summary as rewards
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
 from portal.transaction import keep_on_error
 
 bp = Blueprint("complaints", __name__)
+bp.add_app_template_filter(limits.sendable_time, "sendable_time")
 
 GRANT_KEY = "tracking_grant"
 ISSUED_FORMS_KEY = "issued_forms"
 ISSUED_FORMS_KEPT = 5
+POSTED_FORMS_KEY = "posted_forms"  # forms this browser has sent: a later post of one is a correction
+KEPT_KEY = "kept_key"  # this browser session's share of the key its kept files are filed under
 
 
 def _form_mark(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
+def _remember(key: str, token: str) -> None:
+    marks = [mark for mark in session.get(key, []) if mark != _form_mark(token)]
+    session[key] = (marks + [_form_mark(token)])[-ISSUED_FORMS_KEPT:]
+
+
 def _remember_issued_form(token: str) -> None:
     """Remember which forms this browser was given, so only it may see their receipt again."""
-    issued = [mark for mark in session.get(ISSUED_FORMS_KEY, []) if mark != _form_mark(token)]
-    session[ISSUED_FORMS_KEY] = (issued + [_form_mark(token)])[-ISSUED_FORMS_KEPT:]
+    _remember(ISSUED_FORMS_KEY, token)
 
 
 # The forms check their own CSRF token, so an expired session re-renders the form with the
-# reporter's text and a fresh token instead of a bare error page.
+# reporter's text and a fresh token instead of a bare error page. The form checks its limits itself
+# (see `limits`): over a limit, the reporter gets the form back with everything kept.
 @bp.route("/complaints/new", methods=["GET", "POST"])
 @csrf.exempt
-@limits.complaint_posts
-@limits.complaints_filed
 def new():
     """The complaint form; a valid post files the complaint and shows its receipt once."""
     form = ComplaintForm()
     if request.method == "GET":
         _prefill_institution(form)
+        return _render_form(form, [])
     if form.website.data:
         abort(400)  # the honeypot was filled in: a robot
-    if form.validate_on_submit():
-        files = clean_uploads(form.files)
-        if files is not None:
-            return _file(form, files)
+    token, now = form.form_token.data, clock.now()
+    binding = _kept_binding(token)
+    correction = _form_mark(token) in session.get(POSTED_FORMS_KEY, [])
+    _remember(POSTED_FORMS_KEY, token)
+    kept.remove(binding, [int(value) for value in request.form.getlist("remove_kept")
+                          if value.isascii() and value.isdigit() and len(value) < 10])
+    refused = limits.take_post(_form_mark(token), correction)
+    valid = form.validate_on_submit()
+    already = kept.listed(binding, now)
+    new_files, files_refused = clean_named_uploads(form.files, already=len(already))
+    if refused is not None:  # not even checked for filing: kept for when it can be sent
+        return _refused(form, binding, new_files, refused, now)
+    if valid and not files_refused:
+        if filing.find_by_form_token(token) is None:  # a retry of a filed form is not a new filing
+            refused = limits.take_filing()
+            if refused is not None:
+                return _refused(form, binding, new_files, refused, now)
+        return _file(form, kept.files(binding, now) + [named.file for named in new_files], binding)
+    return _keep_and_render(form, binding, new_files, now, 422)
+
+
+def _kept_binding(token: str) -> str:
+    """What kept files are filed under: the form's token and a secret of this browser session, so
+    only the browser that sent them (and knows the form's token) gets them back."""
+    if KEPT_KEY not in session:
+        session[KEPT_KEY] = secrets.token_urlsafe(16)
+    return f"{session[KEPT_KEY]}:{token}"
+
+
+def _keep_and_render(form: ComplaintForm, binding: str, new_files, now, status: int, **extra):
+    kept.keep(binding, new_files, now)
+    keep_on_error()  # the kept files (new ones, removed ones) are the only change: nothing is filed
+    return _render_form(form, kept.listed(binding, now), status=status, **extra)
+
+
+def _refused(form: ComplaintForm, binding: str, new_files, refused: limits.Refused, now):
+    """The form again, over a limit: what they typed, their files, when they can send it, and
+    what else they can do."""
+    response = _keep_and_render(form, binding, new_files, now, 429, limit_until=refused.until)
+    page, status = response
+    return page, status, {"Retry-After": str(refused.seconds)}
+
+
+def _render_form(form: ComplaintForm, kept_files, status: int = 200, limit_until=None):
     _remember_issued_form(form.form_token.data)
-    status = 422 if request.method == "POST" else 200
     hints = {category.value: category.description for category in Category}
-    return render_template("intake/new.html", form=form, category_hints=hints), status
+    return render_template("intake/new.html", form=form, category_hints=hints, kept_files=kept_files,
+                           limit_until=limit_until), status
 
 
-def _file(form: ComplaintForm, files):
+def _file(form: ComplaintForm, files, binding: str):
     token = form.form_token.data
     same_session = _form_mark(token) in session.get(ISSUED_FORMS_KEY, [])
     try:
@@ -70,11 +118,10 @@ def _file(form: ComplaintForm, files):
     except filing.FormAlreadyUsed:
         keep_on_error()  # a stale receipt copy may have been cleared: it must stay cleared
         form.form_token.data = ComplaintForm.new_token()
-        _remember_issued_form(form.form_token.data)
         form.form_token.errors = [_("This form was already sent, and its receipt was shown then. To file "
                                     "a further complaint, check the details below and submit again.")]
-        hints = {category.value: category.description for category in Category}
-        return render_template("intake/new.html", form=form, category_hints=hints), 409
+        return _render_form(form, [], status=409)
+    kept.discard(binding)
     g.filed_new = not filed.replayed
     return render_template("intake/receipt.html", complaint=filed.complaint,
                            receipt=display(filed.receipt), replayed=filed.replayed)
@@ -90,6 +137,7 @@ def _prefill_institution(form: ComplaintForm) -> None:
         form.institution_id.data = str(institution.id)
         form.institution_query.data = institution.name
         form.choice.institution = institution
+        form.prefill_region(institution)
 
 
 @bp.route("/track", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from wtforms import StringField, ValidationError
+from wtforms.utils import unset_value
 
 from portal.i18n import _l, current_locale
 from portal.regions import service
@@ -12,7 +13,8 @@ from portal.text import clean_text
 
 
 class RegionField(StringField):
-    """Text in, one `Region` out; several matches become `candidates` for the person to pick."""
+    """Text in, one `Region` out; several matches become `candidates` for the person to pick (the
+    `region_field` macro lists them as radio buttons named `choice_name`, which win over the text)."""
 
     def __init__(self, label=None, validators=None, levels: Iterable[RegionLevel] | None = None,
                  **kwargs) -> None:
@@ -21,6 +23,17 @@ class RegionField(StringField):
         self.levels = list(levels) if levels else None
         self.region: Region | None = None
         self.candidates: list[Region] = []
+
+    @property
+    def choice_name(self) -> str:
+        """The name of the radio buttons that pick one of the candidates (no script needed)."""
+        return f"{self.name}_choice"
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
+        super().process(formdata, data, extra_filters)
+        chosen = formdata.get(self.choice_name) if formdata else None
+        if chosen:
+            self.data = clean_text(chosen)
 
     def pre_validate(self, form) -> None:
         text = (self.data or "").strip()

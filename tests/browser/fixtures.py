@@ -61,7 +61,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Ite
     with isolated_database(database_url, "live_server", folder) as url:
         # Journeys and concurrency tests post many forms from one address; limits have their own tests.
         app = make_app(folder, url, LIMIT_COMPLAINT_SUBMIT="1000 per hour",
-                       LIMIT_COMPLAINT_POST="1000 per hour", LIMIT_RECEIPT_LOOKUP="1000 per minute",
+                       LIMIT_COMPLAINT_POST="1000 per hour", LIMIT_COMPLAINT_FORM_POST="1000 per hour",
+                       LIMIT_RECEIPT_LOOKUP="1000 per minute",
                        LIMIT_SIGN_IN_CLIENT="1000 per minute")
         with app.app_context():
             db.create_all()

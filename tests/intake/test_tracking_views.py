@@ -117,7 +117,8 @@ def test_session_cookie_carries_no_case_id(client, app, filed):
     payload = raw.lstrip(".").split(".")[0]
     data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     data = zlib.decompress(data) if raw.startswith(".") else data
-    assert set(json.loads(data)) <= {"csrf_token", "tracking_grant", "issued_forms", "_flashes"}
+    assert set(json.loads(data)) <= {"csrf_token", "tracking_grant", "issued_forms", "posted_forms", "kept_key",
+                                    "_flashes"}
 
 
 def test_supplement_with_a_file_then_download_it(client, filed):
