@@ -43,6 +43,7 @@ ACCESS = {
     "casework.packet": STAFF,
     "casework.export": STAFF,
     "casework.step": STAFF,
+    "escalation.waiting": {Role.ADMIN, Role.HANDLER},
     "intake_staff.register": {Role.ADMIN, Role.HANDLER},
     "audit.index": {Role.ADMIN},
     "staff.user_email": {Role.ADMIN},

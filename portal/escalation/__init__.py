@@ -1,0 +1,15 @@
+"""Escalation (无人办理): cases that reach an office with no handler, or stay unassigned too long,
+told to and listed for the offices above."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the list of cases nobody is handling, and offer the staff inbox its notice: the inbox
+    template calls `escalation_notice()` (casework does not import this package)."""
+    from portal.escalation.views import bp, inbox_notice
+
+    app.register_blueprint(bp)
+    app.add_template_global(inbox_notice, "escalation_notice")
