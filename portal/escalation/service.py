@@ -135,7 +135,7 @@ def _conditions(user: User, today: dt.date) -> tuple[list, object]:
             or_(~staffed, and_(above, late))], staffed
 
 
-def waiting_for(user: User, today: dt.date | None = None) -> list[Waiting]:
+def waiting_for(user: User, today: dt.date | None = None, limit: int | None = None) -> list[Waiting]:
     """The cases in the officer's jurisdiction that nobody is handling, nearest deadline first:
     those whose office has no handler, and (from an office above theirs) those unassigned too long."""
     today = today or clock.today()
@@ -143,7 +143,7 @@ def waiting_for(user: User, today: dt.date | None = None) -> list[Waiting]:
     rows = db.session.execute(
         select(Complaint, staffed.label("staffed")).where(*conditions)
         .options(selectinload(Complaint.institution), selectinload(Complaint.region))
-        .order_by(Complaint.next_due.is_(None), Complaint.next_due, Complaint.id).limit(LIMIT)).all()
+        .order_by(Complaint.next_due.is_(None), Complaint.next_due, Complaint.id).limit(limit or LIMIT)).all()
     return [Waiting(complaint, Reason.UNASSIGNED_TOO_LONG if has else Reason.NOBODY_CAN_HANDLE, _arrival(complaint))
             for complaint, has in rows]
 

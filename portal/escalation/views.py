@@ -28,7 +28,9 @@ def _context(user, rows: list[service.Waiting]) -> dict:
 def waiting():
     """Every case in the jurisdiction that nobody is handling, with the reason."""
     user = current_user._get_current_object()
-    return render_template("escalation/waiting.html", **_context(user, service.waiting_for(user)))
+    rows = service.waiting_for(user)
+    total = service.count_for(user) if len(rows) == service.LIMIT else len(rows)
+    return render_template("escalation/waiting.html", total=total, **_context(user, rows))
 
 
 def inbox_notice() -> Markup:
@@ -36,8 +38,8 @@ def inbox_notice() -> Markup:
     user = current_user._get_current_object()
     if not user.is_authenticated or user.role not in ROLES:
         return Markup("")
-    rows = service.waiting_for(user)
+    rows = service.waiting_for(user, limit=NOTICE_ROWS)
     if not rows:
         return Markup("")
-    return Markup(render_template("escalation/inbox_notice.html", total=len(rows),
-                                  **_context(user, rows[:NOTICE_ROWS])))
+    total = service.count_for(user) if len(rows) == NOTICE_ROWS else len(rows)
+    return Markup(render_template("escalation/inbox_notice.html", total=total, **_context(user, rows)))

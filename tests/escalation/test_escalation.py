@@ -213,3 +213,26 @@ def test_a_review_reaching_a_city_without_a_handler_is_escalated(ctx, mailbox):
     # The city's own administrator sees it at once in the list, with the reason.
     assert [(row.complaint.id, row.reason) for row in service.waiting_for(city_admin)
             if row.complaint.id == complaint.id] == [(complaint.id, service.Reason.NOBODY_CAN_HANDLE)]
+
+
+def test_the_inbox_flag_counts_every_case_and_shows_the_nearest_few(app, signed_in, monkeypatch):
+    with app.app_context():
+        today = clock.today()
+        numbers = [file(region_code=UNSTAFFED, received_on=today - dt.timedelta(days=age)).complaint.case_number
+                   for age in (0, 1, 2, 3)]
+        db.session.commit()
+    city = signed_in(Role.ADMIN, "330100", lang="en")
+    with app.app_context():
+        from portal.accounts.models import User
+
+        user = db.session.get(User, city.user_id)
+        everything = service.waiting_for(user)
+        assert service.count_for(user) == len(everything) >= 4
+        assert set(numbers) <= {row.complaint.case_number for row in everything}
+    inbox = city.get("/staff/cases").get_data(as_text=True)
+    flag = inbox.split('id="escalation-title"', 1)[1].split("</section>", 1)[0]
+    assert f"{len(everything)} cases nobody is handling" in flag
+    assert flag.count("/staff/cases/") - flag.count("/staff/cases/unhandled") == 3  # the nearest three
+    monkeypatch.setattr(service, "LIMIT", 2)
+    page = waiting_page(city)
+    assert f"The 2 with the nearest deadlines are shown, of {len(everything)}." in page
