@@ -7,9 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the list of cases nobody is handling, and offer the staff inbox its notice: the inbox
-    template calls `escalation_notice()` (casework does not import this package)."""
-    from portal.escalation.views import bp, inbox_notice
+    """Mount the list of cases nobody is handling, and offer the staff inbox and case page their
+    notices: their templates call `escalation_notice()` and `escalation_case_notice(complaint)`
+    (casework does not import this package)."""
+    from portal.escalation.views import bp, case_notice, inbox_notice
 
     app.register_blueprint(bp)
     app.add_template_global(inbox_notice, "escalation_notice")
+    app.add_template_global(case_notice, "escalation_case_notice")

@@ -43,3 +43,12 @@ def inbox_notice() -> Markup:
         return Markup("")
     total = service.count_for(user) if len(rows) == NOTICE_ROWS else len(rows)
     return Markup(render_template("escalation/inbox_notice.html", total=total, **_context(user, rows)))
+
+
+def case_notice(complaint) -> Markup:
+    """On the case page: that nobody in the case's office can take it, and what to do."""
+    if complaint.assignee_id or complaint.status not in service.HANDLING \
+            or service.has_handler(complaint.handling_region_code):
+        return Markup("")
+    office = regions.get(complaint.handling_region_code)
+    return Markup(render_template("escalation/case_notice.html", office=office))

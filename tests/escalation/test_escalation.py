@@ -125,7 +125,8 @@ def test_the_office_above_sees_an_unstaffed_case_and_assigns_its_own_handler(app
     assert sibling.get(f"/staff/cases/{complaint_id}").status_code == 404
     # The assign list offers the handlers of the offices above, marked with their level.
     empty = city_admin.get(f"/staff/cases/{complaint_id}").get_data(as_text=True)
-    assert "没有在职的执法人员" in empty  # nobody yet in 滨江区, 杭州市 or 浙江省
+    assert "本机关及上级机关均没有在职的执法人员" in empty  # nobody yet in 滨江区, 杭州市 or 浙江省
+    assert "滨江区没有在职的执法人员，无人可以承办此案件。" in empty  # the case page says why, and what to do
     with app.app_context():
         city_handler = staff_user("hz.case", Role.HANDLER, "330100", certificate="浙杭执字0100",
                                   display_name="钱城")
@@ -142,6 +143,7 @@ def test_the_office_above_sees_an_unstaffed_case_and_assigns_its_own_handler(app
         assert json.loads(record.after)["assignee_office"] == "330100"
         assert json.loads(record.after)["case_office"] == UNSTAFFED
         assert record.actor == f"user:{city_admin.user_id}"
+    assert "无人可以承办此案件" not in city_admin.get(f"/staff/cases/{complaint_id}").get_data(as_text=True)
     # Assigned: no longer waiting, for anyone.
     assert number not in waiting_page(city_admin) and number not in waiting_page(county_admin)
 
