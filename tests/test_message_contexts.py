@@ -27,35 +27,48 @@ def _import_everything() -> None:
         importlib.import_module(module.name)
 
 
-def _owners() -> dict[str, list[tuple[str, str | None]]]:
-    """Each English message an enum member or a form field's choice shows, with who shows it and
-    under which context. A form's choices taken from an enum are the enum's own labels (the same
-    object) and count once; a choice with an empty value ("Choose…", "Any") is a prompt, not a meaning."""
-    seen: dict[int, tuple[LazyString, str]] = {}
+def _owners() -> dict[str, list[tuple[str, str | None, bool]]]:
+    """Each English message an enum member, a form field's choice or a field's label shows, with
+    who shows it, under which context, and whether it names a value (an enum member or a choice)
+    rather than a field. A form's choices and labels taken from an enum are the enum's own labels
+    (the same object) and count once; a choice with an empty value ("Choose…", "Any") is a prompt,
+    not a meaning."""
+    seen: dict[int, tuple[LazyString, str, bool]] = {}
     for enum_class in _subclasses(LabelledEnum):
         for member in enum_class:
             for text in (member.label, member.description):
                 if isinstance(text, LazyString):
-                    seen[id(text)] = (text, f"{enum_class.__module__}.{enum_class.__qualname__}")
+                    seen[id(text)] = (text, f"{enum_class.__module__}.{enum_class.__qualname__}", True)
+    fields = []
     for form in _subclasses(FlaskForm):
         for name in dir(form):
             field = getattr(form, name, None)
-            if not isinstance(field, UnboundField) or not isinstance(field.kwargs.get("choices"), (list, tuple)):
-                continue
-            for choice in field.kwargs["choices"]:
-                value, label = (choice.value, choice.label) if hasattr(choice, "label") else choice[:2]
-                if value != "" and isinstance(label, LazyString) and id(label) not in seen:
-                    seen[id(label)] = (label, f"{form.__module__}.{form.__qualname__}.{name}")
-    owners: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for text, owner in seen.values():
+            if isinstance(field, UnboundField):
+                fields.append((f"{form.__module__}.{form.__qualname__}.{name}", field))
+    for owner, field in fields:
+        for choice in field.kwargs.get("choices") if isinstance(field.kwargs.get("choices"), (list, tuple)) else ():
+            value, label = (choice.value, choice.label) if hasattr(choice, "label") else choice[:2]
+            if value != "" and isinstance(label, LazyString) and id(label) not in seen:
+                seen[id(label)] = (label, owner, True)
+    for owner, field in fields:
+        label = field.kwargs.get("label", field.args[0] if field.args else None)
+        if isinstance(label, LazyString) and id(label) not in seen:
+            seen[id(label)] = (label, f"{owner} (label)", False)
+    owners: dict[str, list[tuple[str, str | None, bool]]] = defaultdict(list)
+    for text, owner, value in seen.values():
         context = text._args[0] if len(text._args) == 2 else None  # lazy_pgettext(context, message)
-        owners[text._args[-1]].append((owner, context))
+        owners[text._args[-1]].append((owner, context, value))
     return owners
 
 
 def test_a_message_shared_by_several_enums_or_fields_has_a_context_in_each():
+    """A value's label ("Sports", "Licence revoked") used anywhere else as well, by another enum,
+    another field's choices or a field's own label, needs a context in every use. Two fields that
+    merely share a name ("Year", "Reason") are one meaning and are left alone."""
     _import_everything()
-    shared = {message: uses for message, uses in _owners().items() if len({owner for owner, _ in uses}) > 1}
+    shared = {message: [(owner, context) for owner, context, _value in uses]
+              for message, uses in _owners().items()
+              if len({owner for owner, _, _ in uses}) > 1 and any(value for _, _, value in uses)}
     assert "Sports" in shared  # the scan sees both uses (a department, a kind of training)
     missing = {message: sorted(owner for owner, context in uses if context is None)
                for message, uses in shared.items() if any(context is None for _, context in uses)}

@@ -67,12 +67,12 @@ class ExtendForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    text = _text(_l("Message to the reporter"), _l("Write the message."),
+    text = _text(_lp("form field", "Message to the reporter"), _l("Write the message."),
                  description=_l("The reporter reads this on the tracking page."))
 
 
 class NoteForm(FlaskForm):
-    text = _text(_l("Internal note"), _l("Write the note."), description=_l("Staff only."))
+    text = _text(_lp("form field", "Internal note"), _l("Write the note."), description=_l("Staff only."))
 
 
 class SupervisionForm(FlaskForm):

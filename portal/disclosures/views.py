@@ -120,7 +120,7 @@ def _entry(feed: ET.Element, d: queries.PublicDisclosure) -> dt.datetime:
                _("Decided on %(date)s by %(authority)s", date=d.decision_date.isoformat(),
                  authority=d.authority_name)]
     if d.withdrawn:
-        summary.insert(0, _("Withdrawn: %(reason)s", reason=d.withdrawal_reason))
+        summary.insert(0, _p("disclosure state", "Withdrawn: %(reason)s", reason=d.withdrawal_reason))
     feeds.text(entry, "summary", "\n".join(summary), type="text")
     return changed
 

@@ -27,7 +27,7 @@ ACTION_LABELS = {
     "complaint.supervise": _lp("audit action", "Supervision order from the office above"),
     "complaint.assign": _lp("audit action", "Handler assigned"),
     "complaint.link": _lp("audit action", "Linked as a duplicate"),
-    "complaint.message": _l("Message to the reporter"),
+    "complaint.message": _lp("audit action", "Message to the reporter"),
     "complaint.note": _lp("audit action", "Internal note"),
     "complaint.conclude": _lp("audit action", "Concluded with a written reply"),
     "complaint.decide_review": _lp("audit action", "Review decided with a written reply"),
