@@ -114,6 +114,8 @@ class Config:
         self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.PAGE_SIZE = _env_int("PAGE_SIZE", 20)
+        # An unassigned case is shown to the offices above its own after this many working days.
+        self.UNASSIGNED_ESCALATION_DAYS = _env_int("UNASSIGNED_ESCALATION_DAYS", 3)
         self.STATS_CACHE_SECONDS = _env_int("STATS_CACHE_SECONDS", 300)  # /stats figures kept this long per process
         self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept this long per process
         # Who runs the site: shown in the header and footer (主办单位), as a deployment sets it.

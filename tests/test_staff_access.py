@@ -46,6 +46,7 @@ ACCESS = {
     "casework.packet": STAFF,
     "casework.export": STAFF,
     "casework.step": STAFF,
+    "escalation.waiting": {Role.ADMIN, Role.HANDLER},
     "intake_staff.register": {Role.ADMIN, Role.HANDLER},
     "audit.index": {Role.ADMIN},
     "deliveries.index": {Role.ADMIN},

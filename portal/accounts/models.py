@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinar
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 
 
 class Role(LabelledEnum):
@@ -16,7 +16,7 @@ class Role(LabelledEnum):
     HANDLER = "handler", _l("Enforcement officer (case handler)")
     REVIEWER = "reviewer", _l("Legal reviewer")
     CUSTODIAN = "custodian", _l("Identity custodian")
-    SUPERVISOR = "supervisor", _l("Social supervisor")
+    SUPERVISOR = "supervisor", _lp("role", "Social supervisor")
 
 
 # Formal actions show who decided and their enforcement certificate number (执法证号).

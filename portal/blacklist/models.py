@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, created_at, intpk, updated_at, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution, InstitutionKind
 from portal.regions.models import Region
 
@@ -20,8 +20,8 @@ class BlacklistReason(LabelledEnum):
     """Coded listing reasons (DOMAIN.md, the Qinghai 2022 campaign and the Opinions)."""
     UNLICENSED = "unlicensed", _l("Operating without licence or registration")
     INCOMPLETE_LICENCES = "incomplete_licences", _l("Licences still incomplete after the deadline")
-    NOT_ON_PLATFORM = "not_on_platform", _l("Not registered on the national supervision platform")
-    SAFETY = "safety", _l("Safety hazards")
+    NOT_ON_PLATFORM = "not_on_platform", _lp("blacklist reason", "Not registered on the national supervision platform")
+    SAFETY = "safety", _lp("blacklist reason", "Safety hazards")
     ILLEGAL_TRAINING = "illegal_training", _l("Illegal training")
     BLACKLISTED_STAFF = "blacklisted_staff", _l("Employing people on the practitioner blacklist")
     SERIOUS = "serious", _l("Serious violation: lifelong ban")

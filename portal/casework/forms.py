@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from portal.casework.deadlines import RULES
 from portal.forms import TOO_LONG
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.text import clean_text
 
 # Step texts are as long as a complaint may be.
@@ -27,7 +27,7 @@ class Department(LabelledEnum):
     POLICE = "police", _l("Public security")
     CIVIL = "civil", _l("Civil affairs")
     CULTURE = "culture", _l("Culture and tourism")
-    SPORTS = "sports", _l("Sports")
+    SPORTS = "sports", _lp("department", "Sports")
     PROCURATORATE = "procuratorate", _l("The procuratorate (suspected crime)")
 
 
@@ -67,12 +67,12 @@ class ExtendForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    text = _text(_l("Message to the reporter"), _l("Write the message."),
+    text = _text(_lp("form field", "Message to the reporter"), _l("Write the message."),
                  description=_l("The reporter reads this on the tracking page."))
 
 
 class NoteForm(FlaskForm):
-    text = _text(_l("Internal note"), _l("Write the note."), description=_l("Staff only."))
+    text = _text(_lp("form field", "Internal note"), _l("Write the note."), description=_l("Staff only."))
 
 
 class SupervisionForm(FlaskForm):
@@ -91,6 +91,10 @@ class AssignForm(FlaskForm):
     def validate_assignee(self, field) -> None:
         if field.data not in {choice[0] for choice in field.choices}:
             raise ValidationError(_l("Choose a handler from the list."))
+
+
+# How the assign list marks a handler of an office above the case's ("市级 · 姓名").
+LEVEL_LABELS = {"province": _l("Province level"), "prefecture": _l("City level"), "county": _l("County level")}
 
 
 class LinkForm(FlaskForm):

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Larg
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution
 from portal.regions.models import Region
 
@@ -43,7 +43,7 @@ class Category(LabelledEnum):
     DISGUISED_TRAINING = "disguised", _l("Disguised training"), _l(
         "Subject training disguised as housekeeping, family education guidance, study tours, "
         "\"crowdfunded\" private tutoring or livestreams.")
-    SAFETY = "safety", _l("Safety hazards"), _l(
+    SAFETY = "safety", _lp("complaint category", "Safety hazards"), _l(
         "Fire, food, building or other dangers to children on the premises.")
     NOT_ON_PLATFORM = "not_on_platform", _l("Not on the national supervision platform"), _l(
         "The institution is not registered on the national supervision and service platform.")
@@ -53,15 +53,16 @@ class Category(LabelledEnum):
 class Status(LabelledEnum):
     REGISTERED = "registered", _l("Registered"), _l(
         "We have received your complaint and will decide within the time limit whether to accept it.")
-    ACCEPTED = "accepted", _l("Accepted"), _l("Your complaint has been accepted and will be investigated.")
-    NOT_ACCEPTED = "not_accepted", _l("Not accepted"), _l(
+    ACCEPTED = "accepted", _lp("case state", "Accepted"), _l(
+        "Your complaint has been accepted and will be investigated.")
+    NOT_ACCEPTED = "not_accepted", _lp("case state", "Not accepted"), _l(
         "Your complaint was not accepted. The reason is shown below.")
-    TRANSFERRED = "transferred", _l("Transferred"), _l(
+    TRANSFERRED = "transferred", _lp("case state", "Transferred"), _l(
         "Your complaint was sent to the office responsible for it, shown below.")
     IN_PROGRESS = "in_progress", _l("In progress"), _l("Your case is being investigated.")
     CONCLUDED = "concluded", _l("Concluded"), _l(
         "Your case is concluded. Read the written reply below and tell us whether you are satisfied.")
-    ARCHIVED = "archived", _l("Archived"), _l("Your case is closed and archived.")
+    ARCHIVED = "archived", _lp("case state", "Archived"), _l("Your case is closed and archived.")
     UNDER_REVIEW = "under_review", _l("Under review"), _l(
         "You asked for a review. The office above the one that replied is looking at your case again "
         "and will reply in writing.")
@@ -73,27 +74,27 @@ class Source(LabelledEnum):
     LETTER = "letter", _l("Letter")
     VISIT = "visit", _l("In person")
     HOTLINE_12345 = "hotline_12345", _l("12345 hotline transfer")
-    SUPERVISOR = "supervisor", _l("Social supervisor")
+    SUPERVISOR = "supervisor", _lp("how a case arrived", "Social supervisor")
 
 
 class EventKind(LabelledEnum):
-    REGISTERED = "registered", _l("Complaint registered")
-    ACCEPTED = "accepted", _l("Accepted")
-    NOT_ACCEPTED = "not_accepted", _l("Not accepted")
-    TRANSFERRED = "transferred", _l("Transferred")
-    EXTENDED = "extended", _l("Time limit extended")
-    CONCLUDED = "concluded", _l("Concluded with a written reply")
-    ARCHIVED = "archived", _l("Archived")
-    SUPPLEMENT = "supplement", _l("Information added by the reporter")
+    REGISTERED = "registered", _lp("case event", "Complaint registered")
+    ACCEPTED = "accepted", _lp("case event", "Accepted")
+    NOT_ACCEPTED = "not_accepted", _lp("case event", "Not accepted")
+    TRANSFERRED = "transferred", _lp("case event", "Transferred")
+    EXTENDED = "extended", _lp("case event", "Time limit extended")
+    CONCLUDED = "concluded", _lp("case event", "Concluded with a written reply")
+    ARCHIVED = "archived", _lp("case event", "Archived")
+    SUPPLEMENT = "supplement", _lp("case event", "Information added by the reporter")
     MESSAGE_TO_REPORTER = "message_to_reporter", _l("Message from the case handler")
-    IN_PROGRESS = "in_progress", _l("Investigation started")
-    SUPERVISION = "supervision", _l("Supervision order from the office above")
-    NOTE = "note", _l("Internal note")
+    IN_PROGRESS = "in_progress", _lp("case event", "Investigation started")
+    SUPERVISION = "supervision", _lp("case event", "Supervision order from the office above")
+    NOTE = "note", _lp("case event", "Internal note")
     RATED = "rated", _l("Reporter's rating")
-    REVIEW_REQUESTED = "review_requested", _l("Review requested")
-    REVIEW_DECIDED = "review_decided", _l("Review decided with a written reply")
-    ASSIGNED = "assigned", _l("Handler assigned")
-    LINKED = "linked", _l("Linked as a duplicate")
+    REVIEW_REQUESTED = "review_requested", _lp("case event", "Review requested")
+    REVIEW_DECIDED = "review_decided", _lp("case event", "Review decided with a written reply")
+    ASSIGNED = "assigned", _lp("case event", "Handler assigned")
+    LINKED = "linked", _lp("case event", "Linked as a duplicate")
     REWARD = "reward", _l("Reward decision")
 
 

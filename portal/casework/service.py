@@ -101,7 +101,9 @@ def _assign(complaint: Complaint, actor: User, now: dt.datetime, details: Detail
                                 and accounts.covers(assignee, complaint.handling_region_code)):
         raise StepNotAllowed("assign")
     complaint.assignee_id = assignee.id
-    return {"assignee": assignee.id}
+    # The audit shows an assignment across levels: a handler of an office above taking the case.
+    return {"assignee": assignee.id, "assignee_office": assignee.region_code,
+            "case_office": complaint.handling_region_code}
 
 
 def _link(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:

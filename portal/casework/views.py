@@ -12,7 +12,7 @@ from portal.accounts.models import Role
 from portal.casework import panels, queries
 from portal.casework import service as casework
 from portal.casework.exceptions import CaseNotFound, StepNotAllowed
-from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm
+from portal.casework.forms import LEVEL_LABELS, STEP_FORMS, STEP_LABELS, AssignForm
 from portal.casework.models import Category, Source, Status
 from portal.casework.timeline import public_timeline
 from portal.csvexport import to_csv
@@ -88,10 +88,17 @@ def _step_forms(complaint, steps: list[str], failed: str | None = None, failed_f
     for name in steps:
         form = failed_form if name == failed else STEP_FORMS[name](prefix=name)
         if isinstance(form, AssignForm):
-            form.assignee.choices = [(str(u.id), f"{u.display_name}（{u.certificate_number}）")
-                                     for u in queries.handlers_for(complaint)]
+            form.assignee.choices = [_handler_choice(u, complaint) for u in queries.handlers_for(complaint)]
         forms[name] = form
     return forms
+
+
+def _handler_choice(user, complaint) -> tuple[str, str]:
+    """A handler as the assign list names them; one of an office above is marked with its level."""
+    name = f"{user.display_name}（{user.certificate_number}）"
+    if user.region_code == complaint.handling_region_code:
+        return str(user.id), name
+    return str(user.id), f"{LEVEL_LABELS[regions.get(user.region_code).level.value]} · {name}"
 
 
 def _render_case(complaint, failed: str | None = None, failed_form=None, status: int = 200):

@@ -20,7 +20,7 @@ from portal.casework.models import Category
 from portal.disclosures import queries
 from portal.disclosures.models import Circumstance, PartyType, PenaltyCategory, Tier
 from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, StateForm, YuanField, clean_text, enum_choices
-from portal.i18n import _l
+from portal.i18n import _l, _lp
 from portal.identifiers import InvalidIdentifier, normalise_uscc
 from portal.regions.forms import RegionField
 
@@ -192,7 +192,7 @@ class WithdrawForm(StateForm):
 
 
 REPAIR_CHOICES = [SelectChoice("approve", _l("Approved: publication ends today")),
-                  SelectChoice("refuse", _l("Refused"))]
+                  SelectChoice("refuse", _lp("credit repair decision", "Refused"))]
 
 
 class RepairForm(StateForm):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.casework.models import Category
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.discretion.models import Circumstance, PenaltyCategory
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution
 from portal.regions.models import Region
 from portal.workflow import ReviewedMixin, reviewer_not_drafter
@@ -37,16 +37,16 @@ class Tier(LabelledEnum):
 
 
 class DisclosureState(LabelledEnum):
-    DRAFT = "draft", _l("Draft")
+    DRAFT = "draft", _lp("disclosure state", "Draft")
     IN_REVIEW = "in_review", _l("Waiting for legal review")
-    RETURNED = "returned", _l("Returned with comments")
-    PUBLISHED = "published", _l("Published")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    RETURNED = "returned", _lp("disclosure state", "Returned with comments")
+    PUBLISHED = "published", _lp("disclosure state", "Published")
+    WITHDRAWN = "withdrawn", _lp("disclosure state", "Withdrawn")
 
 
 class RepairDecision(LabelledEnum):
     APPROVED = "approved", _l("Approved: publication ends")
-    REFUSED = "refused", _l("Refused")
+    REFUSED = "refused", _lp("credit repair decision", "Refused")
 
 
 class Disclosure(ReviewedMixin, Base):

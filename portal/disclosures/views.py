@@ -15,7 +15,7 @@ from portal.disclosures import queries
 from portal.disclosures.forms import DisclosureSearchForm
 from portal.disclosures.models import PenaltyCategory
 from portal.discretion import service as discretion
-from portal.i18n import _, current_locale
+from portal.i18n import _, _p, current_locale
 from portal.pagecache import cached_page
 from portal.pagination import parse_page_number
 from portal.security.headers import public_cache
@@ -78,7 +78,8 @@ def _csv_row(d: queries.PublicDisclosure, locale: str) -> list:
             d.legal_basis, _money(d.fine_amount), _money(d.confiscated_amount), d.decision_date.isoformat(),
             d.valid_until.isoformat() if d.valid_until else "", d.shown_until.isoformat(), d.authority_name,
             d.authority_uscc, d.data_source, d.region.path(locale), d.remarks,
-            _("Withdrawn") if d.withdrawn else _("Published"), d.withdrawal_reason]
+            _p("disclosure state", "Withdrawn") if d.withdrawn else _p("disclosure state", "Published"),
+            d.withdrawal_reason]
 
 
 @bp.get("/disclosures.csv")
@@ -119,7 +120,7 @@ def _entry(feed: ET.Element, d: queries.PublicDisclosure) -> dt.datetime:
                _("Decided on %(date)s by %(authority)s", date=d.decision_date.isoformat(),
                  authority=d.authority_name)]
     if d.withdrawn:
-        summary.insert(0, _("Withdrawn: %(reason)s", reason=d.withdrawal_reason))
+        summary.insert(0, _p("disclosure state", "Withdrawn: %(reason)s", reason=d.withdrawal_reason))
     feeds.text(entry, "summary", "\n".join(summary), type="text")
     return changed
 

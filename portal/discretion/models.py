@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.casework.models import Category
 from portal.db import Base, created_at, intpk, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 
 
 class PenaltyCategory(LabelledEnum):
@@ -18,14 +18,14 @@ class PenaltyCategory(LabelledEnum):
     FINE = "fine", _l("Fine")
     CONFISCATE_GAINS = "confiscate_gains", _l("Confiscation of illegal gains")
     CONFISCATE_PROPERTY = "confiscate_property", _l("Confiscation of illegal property")
-    SUSPEND_LICENCE = "suspend_licence", _l("Licence suspended")
+    SUSPEND_LICENCE = "suspend_licence", _lp("penalty type", "Licence suspended")
     DOWNGRADE = "downgrade", _l("Qualification downgraded")
-    REVOKE_LICENCE = "revoke_licence", _l("Licence revoked")
+    REVOKE_LICENCE = "revoke_licence", _lp("penalty type", "Licence revoked")
     RESTRICT_BUSINESS = "restrict_business", _l("Business activities restricted")
     SUSPENSION = "suspension", _l("Ordered to suspend operations")
     CLOSURE = "closure", _l("Ordered to close")
     OCCUPATIONAL_BAN = "occupational_ban", _l("Occupational ban")
-    OTHER = "other", _l("Other")
+    OTHER = "other", _lp("penalty type", "Other")
 
 
 class Circumstance(LabelledEnum):

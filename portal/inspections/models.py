@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Larg
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, created_at, intpk, updated_at, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution, InstitutionKind, LicenceStatus
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class Outcome(LabelledEnum):
     NO_PROBLEM = "no_problem", _l("No problem found")
     RECTIFY = "rectify", _l("Ordered to rectify")
     CASE_OPENED = "case_opened", _l("Case opened")
-    OTHER = "other", _l("Other")
+    OTHER = "other", _lp("inspection outcome", "Other")
 
 
 class InspectionItem(Base):

@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, ev
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from portal.db import Base, created_at, intpk, updated_at, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.identifiers import normalise_uscc
 from portal.regions.models import Region
 from portal.search import grams
@@ -16,7 +16,7 @@ GRAM_KIND = "institution"  # the kind of the name index (portal.search) that hol
 class InstitutionKind(LabelledEnum):
     SUBJECT = "subject", _l("Academic subjects")
     ARTS = "arts", _l("Arts")
-    SPORTS = "sports", _l("Sports")
+    SPORTS = "sports", _lp("kind of training", "Sports")
     TECHNOLOGY = "technology", _l("Science and technology")
     OTHER = "other", _l("Other non-subject training")
 
@@ -24,8 +24,8 @@ class InstitutionKind(LabelledEnum):
 class LicenceStatus(LabelledEnum):
     VALID = "valid", _l("Valid school-running licence")
     EXPIRED = "expired", _l("Licence expired")
-    SUSPENDED = "suspended", _l("Licence suspended")
-    REVOKED = "revoked", _l("Licence revoked")
+    SUSPENDED = "suspended", _lp("licence state", "Licence suspended")
+    REVOKED = "revoked", _lp("licence state", "Licence revoked")
     NONE = "none", _l("No school-running licence")
 
 

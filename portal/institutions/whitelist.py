@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from portal.extensions import db
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions import offerings
 from portal.institutions.models import AnnualInspection, Institution, LicenceStatus, RegistrationType
 
@@ -38,7 +38,7 @@ class Condition(LabelledEnum):
     LICENSED = "licensed", _l("No valid school-running licence")
     REGISTERED = "registered", _l("No business or civil-affairs registration")
     INSPECTED = "inspected", _l("No passed annual inspection on record")
-    ON_PLATFORM = "on_platform", _l("Not registered on the national supervision platform")
+    ON_PLATFORM = "on_platform", _lp("whitelist condition", "Not registered on the national supervision platform")
     NO_VIOLATION = "no_violation", _l("An unrectified violation is on record")
 
 

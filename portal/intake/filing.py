@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts import service as accounts
 from portal.accounts.models import User
 from portal.casework import deadlines
-from portal.casework import mail as notifications
 from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
 from portal.db import utcnow
 from portal.errors import Conflict
+from portal.escalation import service as escalation
 from portal.extensions import db
 from portal.intake.numbering import next_case_number
 from portal.security import audit, crypto, receipts
@@ -171,7 +171,8 @@ def _record_registration(complaint: Complaint, files: list[CleanFile]) -> None:
     audit.record(reporter_actor(complaint), "complaint.registered", "complaint", complaint.id,
                  after={"case_number": complaint.case_number, "status": complaint.status.value,
                         "source": complaint.source.value, "files": len(files)})
-    notifications.new_case(complaint)  # leaves only after the commit; a mail failure cannot lose the case
+    # The office's handlers, or the offices above when it has none; mail leaves only after the commit.
+    escalation.case_arrived(complaint)
 
 
 def reporter_actor(complaint: Complaint) -> str:

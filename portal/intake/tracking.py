@@ -13,6 +13,7 @@ from portal.casework import deadlines
 from portal.casework import service as casework
 from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
+from portal.escalation import service as escalation
 from portal.extensions import db
 from portal.i18n import _l
 from portal.intake.filing import reporter_actor, store_files
@@ -152,6 +153,7 @@ def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
     before = {"status": complaint.status.value, "office": complaint.handling_region_code}
     complaint.review_requested_at = now
     casework.open_review(complaint, now)
+    escalation.review_arrived(complaint)  # an office above with no handler of its own: tell those above it
     db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
                                   public=True, body=reason))
     db.session.flush()

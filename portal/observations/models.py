@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.casework.models import Category
 from portal.db import Base, UTCDateTime, created_at, intpk, updated_at, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution
 from portal.supervisors.models import Supervisor
 
@@ -23,7 +23,7 @@ class Kind(LabelledEnum):
 
 
 class ObservationState(LabelledEnum):
-    DRAFT = "draft", _l("Draft")
+    DRAFT = "draft", _lp("observation state", "Draft")
     SUBMITTED = "submitted", _l("Submitted")
     REPLIED = "replied", _l("Replied")
 

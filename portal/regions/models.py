@@ -5,13 +5,13 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 
 
 class RegionLevel(LabelledEnum):
     PROVINCE = "province", _l("Province")
     PREFECTURE = "prefecture", _l("Prefecture")
-    COUNTY = "county", _l("County")
+    COUNTY = "county", _lp("region level", "County")
 
 
 class Region(Base):

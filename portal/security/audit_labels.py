@@ -1,7 +1,7 @@
 """Audit actions in words: one table for every action the portal records, now or soon."""
 from __future__ import annotations
 
-from portal.i18n import _l
+from portal.i18n import _l, _lp
 
 # Grouped by the object the action is about; the audit log's action filter lists them in this order.
 ACTION_LABELS = {
@@ -17,24 +17,24 @@ ACTION_LABELS = {
     "user.disabled": _l("Account disabled"),
     "user.reset": _l("Password and authenticator reset"),
     # Cases: filing, the reporter's own steps, and casework.
-    "complaint.registered": _l("Complaint registered"),
+    "complaint.registered": _lp("audit action", "Complaint registered"),
     "complaint.registered_by_staff": _l("Complaint registered by staff"),
-    "complaint.accept": _l("Accepted"),
-    "complaint.not_accept": _l("Not accepted"),
-    "complaint.transfer": _l("Transferred"),
-    "complaint.start": _l("Investigation started"),
-    "complaint.extend": _l("Time limit extended"),
-    "complaint.supervise": _l("Supervision order from the office above"),
-    "complaint.assign": _l("Handler assigned"),
-    "complaint.link": _l("Linked as a duplicate"),
-    "complaint.message": _l("Message to the reporter"),
-    "complaint.note": _l("Internal note"),
-    "complaint.conclude": _l("Concluded with a written reply"),
-    "complaint.decide_review": _l("Review decided with a written reply"),
-    "complaint.archive": _l("Archived"),
-    "complaint.supplemented": _l("Information added by the reporter"),
+    "complaint.accept": _lp("audit action", "Accepted"),
+    "complaint.not_accept": _lp("audit action", "Not accepted"),
+    "complaint.transfer": _lp("audit action", "Transferred"),
+    "complaint.start": _lp("audit action", "Investigation started"),
+    "complaint.extend": _lp("audit action", "Time limit extended"),
+    "complaint.supervise": _lp("audit action", "Supervision order from the office above"),
+    "complaint.assign": _lp("audit action", "Handler assigned"),
+    "complaint.link": _lp("audit action", "Linked as a duplicate"),
+    "complaint.message": _lp("audit action", "Message to the reporter"),
+    "complaint.note": _lp("audit action", "Internal note"),
+    "complaint.conclude": _lp("audit action", "Concluded with a written reply"),
+    "complaint.decide_review": _lp("audit action", "Review decided with a written reply"),
+    "complaint.archive": _lp("audit action", "Archived"),
+    "complaint.supplemented": _lp("audit action", "Information added by the reporter"),
     "complaint.rated": _l("Rated by the reporter"),
-    "complaint.review_requested": _l("Review requested"),
+    "complaint.review_requested": _lp("audit action", "Review requested"),
     # The reporter's identity: requests to reveal it, the custodian's decisions, each viewing.
     "identity.request": _l("Identity reveal requested"),
     "identity.approve": _l("Identity reveal approved"),

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from portal.i18n import _l
+from portal.i18n import _l, _lp
 
 
 class StatsForm(FlaskForm):
@@ -14,6 +14,6 @@ class StatsForm(FlaskForm):
     class Meta:
         csrf = False
 
-    county = SelectField(_l("County"), validators=[Optional()])
+    county = SelectField(_lp("form field", "County"), validators=[Optional()])
     month = SelectField(_l("Month"), validators=[Optional()],
                         description=_l("The charts show the twelve months up to this one."))

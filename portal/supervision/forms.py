@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.casework.models import Category
 from portal.forms import PlainDateField, clean_text, enum_choices
-from portal.i18n import _l
+from portal.i18n import _l, _lp
 from portal.observations.forms import TEXT_MAX, TEXT_MIN
 from portal.regions.forms import RegionField
 from portal.regions.models import RegionLevel
@@ -58,7 +58,7 @@ class ObjectionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     outcome = RadioField(_l("Decision"), choices=[SelectChoice("clear", _l("Cleared: appoint the candidate")),
-                                                  SelectChoice("reject", _l("Not appointed"))],
+                                                  SelectChoice("reject", _lp("appointment decision", "Not appointed"))],
                          validators=[InputRequired(_l("Choose the decision."))])
     note = TextAreaField(_l("Reasons"), filters=[clean_text], validators=[Length(max=2000)],
                          description=_l("Required when the candidate is not appointed, or when objections "

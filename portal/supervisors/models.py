@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, created_at, intpk, updated_at, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.regions.models import Region
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ class SupervisorState(LabelledEnum):
     CANDIDATE = "candidate", _l("Candidate")
     PUBLISHED = "published", _l("Published for objections")
     CLEARED = "cleared", _l("Cleared for appointment")
-    REJECTED = "rejected", _l("Not appointed")
+    REJECTED = "rejected", _lp("supervisor state", "Not appointed")
     APPOINTED = "appointed", _l("Appointed")
     DISMISSED = "dismissed", _l("Dismissed")
 

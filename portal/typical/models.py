@@ -8,7 +8,7 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, created_at, intpk, updated_at, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 from portal.regions.models import Region
 from portal.workflow import ReviewedMixin, reviewer_not_drafter
 
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 class ArticleState(LabelledEnum):
-    DRAFT = "draft", _l("Draft")
+    DRAFT = "draft", _lp("typical case state", "Draft")
     IN_REVIEW = "in_review", _l("Waiting for review")
-    RETURNED = "returned", _l("Returned with comments")
-    PUBLISHED = "published", _l("Published")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    RETURNED = "returned", _lp("typical case state", "Returned with comments")
+    PUBLISHED = "published", _lp("typical case state", "Published")
+    WITHDRAWN = "withdrawn", _lp("typical case state", "Withdrawn")
 
 
 typical_case_disclosures = Table(

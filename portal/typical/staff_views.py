@@ -9,7 +9,7 @@ from portal import clock, richtext
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.i18n import _, _l
+from portal.i18n import _, _l, _lp
 from portal.pagination import paginate, parse_page_number
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
@@ -176,7 +176,7 @@ def detail(typical_case_id: int):
 
 PAGES = ReviewPages(service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm}, _detail_page,
                     ".detail", "typical_case_id", own_work=_l("You wrote this case: another reviewer must review it."),
-                    done={"submit": _l("Sent for review."), "approve": _l("Published."),
+                    done={"submit": _l("Sent for review."), "approve": _lp("typical case", "Published."),
                           "return": _l("Returned to the drafter."),
                           "withdraw": _l("Withdrawn. The public page shows the reason instead of the text.")})
 
