@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import chinese_calendar
+from lunar_python import Lunar
 from sqlalchemy import delete, select
 
 from portal.errors import Invalid, NotAllowed
@@ -16,8 +18,10 @@ from portal.regions import service as regions
 from portal.security import audit
 from portal.workdays.models import CalendarDay, CalendarYear, DayKind
 
-# Fixed-date statutory holidays (国务院《全国年节及纪念日放假办法》, 2024 revision), used only for
-# years whose schedule has not been entered; the lunar holidays cannot be known that way.
+# The statutory holidays (国务院《全国年节及纪念日放假办法》, 2024 revision), used only for years whose
+# schedule has not been entered: the fixed dates, and the lunar ones computed below. The adjusted
+# working weekends and bridging days of a real schedule cannot be foreseen, so such deadlines stay
+# provisional until the year is entered.
 FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
 PACKAGE_SOURCE = "chinesecalendar {version}"
 
@@ -36,6 +40,25 @@ def check_may_enter(region_code: str) -> None:
         raise ScheduleNotYours(region_code)
 
 
+@functools.lru_cache(maxsize=64)
+def provisional_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays of `year` as the rules fix them: 元旦, 春节 (除夕 and the first three
+    days of the first lunar month), 清明 (the solar term), 劳动节, 端午 (5th of the fifth lunar
+    month), 中秋 (15th of the eighth) and 国庆. Lunar dates come from the lunar_python package."""
+    days = {dt.date(year, month, day) for month, day in FIXED_HOLIDAYS}
+
+    def solar(lunar_month: int, lunar_day: int) -> dt.date:
+        found = Lunar.fromYmd(year, lunar_month, lunar_day).getSolar()
+        return dt.date(found.getYear(), found.getMonth(), found.getDay())
+
+    new_year = solar(1, 1)
+    days |= {new_year + dt.timedelta(days=offset) for offset in (-1, 0, 1, 2)}  # 除夕, 初一 to 初三
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days.add(dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()))
+    days |= {solar(5, 5), solar(8, 15)}
+    return frozenset(day for day in days if day.year == year)
+
+
 @dataclass
 class WorkCalendar:
     """Working days for a span of years: official where entered, provisional elsewhere."""
@@ -48,7 +71,7 @@ class WorkCalendar:
         """(working?, provisional?) for one day."""
         if day.year in self.official_years:
             return day in self.workdays or (day.weekday() < 5 and day not in self.holidays), False
-        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS, True
+        return day.weekday() < 5 and day not in provisional_holidays(day.year), True
 
 
 def calendar_for(first: dt.date, last: dt.date) -> WorkCalendar:

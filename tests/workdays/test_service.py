@@ -2,6 +2,7 @@
 import datetime as dt
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 
 from portal.casework import deadlines
@@ -27,6 +28,27 @@ def test_a_deadline_in_an_unentered_year_is_provisional_and_never_crashes(ctx):
     assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=True)  # 1 January skipped, then the weekend
     far = deadlines.add_period(dt.date(2040, 9, 25), RULES["conclusion"])
     assert far.provisional and far.day.weekday() < 5
+
+
+def test_an_unentered_year_knows_the_lunar_holidays_too():
+    days = service.provisional_holidays(2027)
+    # 春节: 除夕 (Friday 5 February) and the first three days of the first lunar month.
+    assert {dt.date(2027, 2, 5), dt.date(2027, 2, 6), dt.date(2027, 2, 7), dt.date(2027, 2, 8)} <= days
+    assert dt.date(2027, 4, 5) in days  # 清明, the solar term
+    assert dt.date(2027, 6, 9) in days  # 端午, fifth day of the fifth lunar month
+    assert dt.date(2027, 9, 15) in days  # 中秋, fifteenth day of the eighth lunar month
+    assert {dt.date(2027, 1, 1), dt.date(2027, 5, 1), dt.date(2027, 5, 2), dt.date(2027, 10, 3)} <= days
+    assert len(days) == 13  # 1 + 4 + 1 + 2 + 1 + 1 + 3
+    # Checked against a year whose official schedule is known: every lunar holiday of 2026 is in it.
+    official = {day for day, off in chinese_calendar.constants.holidays.items() if day.year == 2026}
+    assert service.provisional_holidays(2026) <= official
+
+
+def test_a_case_due_over_the_spring_festival_of_an_unentered_year_skips_it(ctx):
+    # Received Monday 2027-02-01: five working days are 2, 3, 4 (Tue-Thu), then 除夕 (Fri) and
+    # 初一-初三 (Sat-Mon) are off, so Tuesday 9 February and Wednesday 10 February count.
+    due = deadlines.add_period(dt.date(2027, 2, 1), Rule(5, Unit.WORKING_DAYS, "test"))
+    assert due == deadlines.Due(dt.date(2027, 2, 10), provisional=True)
 
 
 def test_entering_next_years_schedule_makes_its_deadlines_exact(ctx):
