@@ -52,4 +52,4 @@ def nobody_can_handle(complaint: Complaint, recipients: list[User]) -> None:
     subject = _in_each_language(lambda _locale: _("Nobody can handle case %(number)s", number=number), " / ")
     text = _in_each_language(body, DIVIDER) + "\n"
     for user in recipients:
-        queue(user.email, subject, text)
+        queue(user.email, subject, text, complaint.handling_region_code)
