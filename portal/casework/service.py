@@ -20,7 +20,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
 from portal.casework import mail as notifications
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
+from portal.casework.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Status
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.workflow import Moved, ReasonRequired, Step, StepNotAllowed, Workflow
@@ -57,8 +57,8 @@ def case_step(name: str, event: EventKind, from_states: Iterable[Status], to_sta
 
 
 class ArchiveTooEarly(StepNotAllowed):
-    """A concluded case is archived only once the reporter can no longer rate it or ask for a
-    review: archiving earlier would take both away from them."""
+    """A concluded case is archived only once the reporter can no longer ask for a review
+    (信访工作条例 art. 35), whatever their rating: archiving earlier would take the right away."""
 
     def __init__(self, until: dt.date) -> None:
         super().__init__("archive")
@@ -234,10 +234,10 @@ def review_request_due(complaint: Complaint) -> deadlines.Due | None:
 
 
 def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
-    """While a concluded case must stay open for the reporter's rating and review, the last day
-    they may ask for one; None once it may be archived: rated satisfied or basically satisfied,
-    the time to ask has passed, or it is final after a re-review."""
-    if not may_open_review(complaint) or complaint.rating in (Rating.SATISFIED, Rating.BASICALLY_SATISFIED):
+    """While a concluded case must stay open for the reporter's review, the last day they may ask
+    for one; None once it may be archived: the time to ask has passed, or it is final after a
+    re-review. The rating is a measure, never a gate (art. 35): a 满意 changes nothing here."""
+    if not may_open_review(complaint):
         return None
     due = review_request_due(complaint)
     return due.day if due is not None and today <= due.day else None

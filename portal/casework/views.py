@@ -171,9 +171,8 @@ def _refusal(complaint, name: str) -> str:
     label = STEP_LABELS[name]
     held = casework.archive_held_until(complaint, clock.today()) if name == "archive" else None
     if held and complaint.status in step.from_states:
-        return _("This case cannot be archived yet: the reporter may rate the reply and ask for a review "
-                 "until %(date)s. It can be archived earlier once the reporter has rated it satisfied or "
-                 "basically satisfied.", date=format_date(held, "long"))
+        return _("This case cannot be archived yet: whatever their rating, the reporter may ask for a "
+                 "review until %(date)s.", date=format_date(held, "long"))
     if complaint.status not in step.from_states:
         return _("“%(step)s” is not possible now: the case is %(state)s. Someone may have acted on it a "
                  "moment ago; this page shows it as it is now. Nothing was saved.",

@@ -36,7 +36,7 @@ class NotRatable(StepNotAllowed):
 
 
 class ReviewNotAllowed(StepNotAllowed):
-    """A review needs an unsatisfied rating, within the time limit, once."""
+    """A review is asked for within the time limit, once per stage; the rating plays no part."""
 
 
 @dataclass(frozen=True)
@@ -140,13 +140,14 @@ def rate(complaint: Complaint, rating: Rating, comment: str) -> None:
 
 
 def can_request_review(complaint: Complaint, today: dt.date) -> bool:
+    """Whatever the rating, or none (信访工作条例 art. 35): within 30 days of the written reply,
+    while the case can still go up a level."""
     due = review_due(complaint)
-    return (complaint.rating is Rating.UNSATISFIED and casework.may_open_review(complaint)
-            and due is not None and today <= due.day)
+    return casework.may_open_review(complaint) and due is not None and today <= due.day
 
 
 def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
-    """Record an unsatisfied reporter's request for review by the superior level."""
+    """Record the reporter's request for review by the superior level."""
     if not can_request_review(complaint, clock.local_date(now)):
         raise ReviewNotAllowed()
     before = {"status": complaint.status.value, "office": complaint.handling_region_code}

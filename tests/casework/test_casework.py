@@ -187,12 +187,18 @@ def test_a_concluded_case_is_not_archived_while_the_reporter_may_still_rate_it_o
     assert complaint.status is Status.ARCHIVED
 
 
-@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
-def test_a_satisfied_reporter_lets_the_case_be_archived_at_once(handler, rating):
+@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED, None])
+def test_the_rating_never_releases_the_archive_before_the_review_period_ends(handler, rating):
+    """Art. 35 sets no condition on the rating: a 满意 click keeps the case open for a review."""
     complaint = concluded(handler)
-    tracking.rate(complaint, rating, "")
-    assert "archive" in casework.allowed_steps(complaint, handler, today=NOW.date())
-    casework.apply(complaint, "archive", handler, now=NOW)
+    if rating:
+        tracking.rate(complaint, rating, "")
+    assert "archive" not in casework.allowed_steps(complaint, handler, today=NOW.date())
+    with pytest.raises(casework.ArchiveTooEarly):
+        casework.apply(complaint, "archive", handler, now=NOW)
+    assert complaint.status is Status.CONCLUDED and casework.may_open_review(complaint)
+    after_the_period = dt.datetime(2026, 12, 23, 16, tzinfo=dt.timezone.utc)  # 12-24 in Beijing
+    casework.apply(complaint, "archive", handler, now=after_the_period)
     assert complaint.status is Status.ARCHIVED
 
 

@@ -250,7 +250,7 @@ def test_review_goes_to_the_city_and_one_re_review_is_final(app, handler):
     assert post_step(province, complaint_id, "archive").status_code == 302
 
 
-def test_a_reply_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for_a_review(app, handler):
+def test_a_reply_is_not_archived_while_the_reporter_may_still_ask_for_a_review_whatever_the_rating(app, handler):
     complaint_id, _, _ = filed(app)
     post_step(handler, complaint_id, "accept")
     post_step(handler, complaint_id, "conclude", text="经查属实，已责令停止办学并退费。")
@@ -266,6 +266,12 @@ def test_a_reply_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.CONCLUDED
         tracking.rate(complaint, Rating.SATISFIED, "")
+        db.session.commit()
+    assert post_step(handler, complaint_id, "archive").status_code == 409  # 满意 is a measure, not a gate
+    with app.app_context():
+        complaint = db.session.get(Complaint, complaint_id)
+        assert complaint.status is Status.CONCLUDED
+        complaint.replied_at -= dt.timedelta(days=31)  # the period to ask has passed
         db.session.commit()
     assert post_step(handler, complaint_id, "archive").status_code == 302
     with app.app_context():
