@@ -112,6 +112,9 @@ STEP_LABELS = {
     "start": _l("Start the investigation"), "extend": _l("Extend the time limit (once)"),
     "supervise": _l("Issue a supervision order"), "assign": _l("Assign a handler"),
     "link": _l("Link as a duplicate"), "message": _l("Message the reporter"), "note": _l("Add an internal note"),
-    "conclude": _l("Conclude with a written reply"), "decide_review": _l("Decide the review with a written reply"),
+    "conclude": _l("Conclude with a written reply"),
+    "decide_review": _l("Decide the review (复查) with a written reply"),
     "archive": _l("Archive"),
 }
+# At the 复核 stage the decision is named as one (art. 36).
+RE_REVIEW_DECISION = _l("Decide the re-review (复核) with a written reply (final)")

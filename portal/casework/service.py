@@ -151,9 +151,12 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
               roles=(Role.HANDLER, Role.REVIEWER), reason=True, effect=_reply, **FORMAL),
     case_step("archive", EventKind.ARCHIVED, CLOSED, S.ARCHIVED, effect=_archive),
 ]}
-# A reporter may ask the level above to look again once, and the level above that once more;
-# after a re-review the case is final (信访工作条例 art. 35).
+# A reporter may ask the level above to look again once (复查, 信访工作条例 art. 35), and the level
+# above that once more (复核, art. 36); after a 复核 the case is final.
 NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
+# From the stage a case is at: the limits to ask for the next review and to decide it.
+REVIEW_RULES = {ReviewStage.NONE: (deadlines.RULES["review_request"], deadlines.RULES["review_decision"]),
+                ReviewStage.REVIEW: (deadlines.RULES["re_review_request"], deadlines.RULES["re_review_decision"])}
 
 
 def actor_label(actor: User, formal: bool) -> str:
@@ -173,7 +176,10 @@ def _guard(actor: User, complaint: Complaint, step: CaseStep) -> bool:
 def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
     """The step's timeline entry, naming who took it."""
     step = moved.step
-    event = ComplaintEvent(complaint_id=complaint.id, kind=step.event, public=step.public, body=moved.reason,
+    kind = step.event
+    if kind is EventKind.REVIEW_DECIDED and complaint.review_stage is ReviewStage.RE_REVIEW:
+        kind = EventKind.RE_REVIEW_DECIDED  # named by its stage: the 复核意见, final (art. 36)
+    event = ComplaintEvent(complaint_id=complaint.id, kind=kind, public=step.public, body=moved.reason,
                            actor_id=actor.id, actor_label=actor_label(actor, step.certificate), created_at=moved.at)
     db.session.add(event)
     return event
@@ -226,11 +232,17 @@ def may_open_review(complaint: Complaint) -> bool:
     return complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
 
 
+def next_review_stage(complaint: Complaint) -> ReviewStage | None:
+    """The stage a request would open now: 复查 after the first reply, 复核 after a 复查; None after a 复核."""
+    return NEXT_STAGE.get(complaint.review_stage)
+
+
 def review_request_due(complaint: Complaint) -> deadlines.Due | None:
-    """The last day the reporter may ask for a review, counted from the latest written reply."""
-    if complaint.replied_at is None:
+    """The last day the reporter may ask for the next review (复查, art. 35; 复核, art. 36),
+    counted from the latest written reply."""
+    if complaint.replied_at is None or complaint.review_stage not in REVIEW_RULES:
         return None
-    return deadlines.add_period(clock.local_date(complaint.replied_at), deadlines.RULES["review_request"])
+    return deadlines.add_period(clock.local_date(complaint.replied_at), REVIEW_RULES[complaint.review_stage][0])
 
 
 def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
@@ -248,11 +260,12 @@ def open_review(complaint: Complaint, now: dt.datetime) -> None:
     if not may_open_review(complaint):
         raise StepNotAllowed("review")
     office = regions.get(complaint.handling_region_code)
+    decision_rule = REVIEW_RULES[complaint.review_stage][1]
     complaint.handling_region_code = office.parent_code or office.code
     complaint.review_stage = NEXT_STAGE[complaint.review_stage]
     complaint.status = S.UNDER_REVIEW
     complaint.assignee_id = None
-    due = deadlines.add_period(clock.local_date(now), deadlines.RULES["review_decision"])
+    due = deadlines.add_period(clock.local_date(now), decision_rule)
     complaint.review_decision_due, complaint.next_due = due.day, due.day
     complaint.due_provisional = due.provisional
     notifications.review_opened(complaint)  # the office above's handlers, after the commit

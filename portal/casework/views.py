@@ -11,8 +11,8 @@ from portal.accounts.models import Role
 from portal.casework import panels, queries
 from portal.casework import service as casework
 from portal.casework.exceptions import CaseNotFound, StepNotAllowed
-from portal.casework.forms import STEP_FORMS, STEP_LABELS, AssignForm
-from portal.casework.models import Category, Source, Status
+from portal.casework.forms import RE_REVIEW_DECISION, STEP_FORMS, STEP_LABELS, AssignForm
+from portal.casework.models import Category, ReviewStage, Source, Status
 from portal.casework.timeline import public_timeline
 from portal.csvexport import to_csv
 from portal.i18n import _
@@ -61,7 +61,7 @@ def export():
     places = regions.by_codes({c.region_code for c in cases})
     locale = str(get_locale())
     rows = ([c.case_number, c.received_on, c.source.label, c.category.label, c.display_institution,
-             places[c.region_code].name(locale), c.status.label, c.review_stage.label, c.next_due or "",
+             places[c.region_code].name(locale), c.state.label, c.review_stage.label, c.next_due or "",
              c.assignee.display_name if c.assignee else ""] for c in cases)
     header = [_("Case number"), _("Received"), _("How it arrived"), _("Category"), _("Institution"),
               _("District or county"), _("State"), _("Stage"), _("Next deadline"), _("Handler")]
@@ -107,7 +107,7 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
         audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
         staff_names=queries.staff_names(actors),
-        today=clock.today(), step_labels=STEP_LABELS, archive_held_until=held), status
+        today=clock.today(), step_labels=_labels(complaint), archive_held_until=held), status
 
 
 @bp.post("/cases/<int:complaint_id>/steps/<name>")
@@ -136,7 +136,7 @@ def step(complaint_id: int, name: str):
                 form.case_number.errors = [_("This case cannot be linked to that one: choose the "
                                              "earliest case, not a duplicate or this case itself.")]
             else:
-                flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
+                flash(_("Done: %(step)s.", step=_labels(complaint)[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
 
@@ -157,6 +157,11 @@ def _step_arguments(complaint, name: str, form, user) -> dict:
     return {}
 
 
+def _labels(complaint) -> dict:
+    again = complaint.review_stage is ReviewStage.RE_REVIEW
+    return {**STEP_LABELS, "decide_review": RE_REVIEW_DECISION} if again else STEP_LABELS
+
+
 def _refuse(complaint, name: str, form):
     """The case page as it is now, with why the step was refused at the top and what the officer
     typed kept (in its form if the step is still offered, else beside the actions)."""
@@ -168,7 +173,7 @@ def _refusal(complaint, name: str) -> str:
     step = casework.TRANSITIONS.get(name)
     if step is None:
         return _("There is no such step. Choose one of the actions offered on this page.")
-    label = STEP_LABELS[name]
+    label = _labels(complaint)[name]
     held = casework.archive_held_until(complaint, clock.today()) if name == "archive" else None
     if held and complaint.status in step.from_states:
         return _("This case cannot be archived yet: whatever their rating, the reporter may ask for a "
@@ -176,7 +181,7 @@ def _refusal(complaint, name: str) -> str:
     if complaint.status not in step.from_states:
         return _("“%(step)s” is not possible now: the case is %(state)s. Someone may have acted on it a "
                  "moment ago; this page shows it as it is now. Nothing was saved.",
-                 step=label, state=complaint.status.label)
+                 step=label, state=complaint.state.label)
     return _("“%(step)s” is not open to you on this case: it depends on your role, your jurisdiction, "
              "and whether it has been taken before. Nothing was saved.", step=label)
 

@@ -13,6 +13,7 @@ from portal.casework import deadlines
 from portal.casework import service as casework
 from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
+from portal.casework.models import ReviewStage as Stage
 from portal.extensions import db
 from portal.i18n import _l
 from portal.intake.filing import reporter_actor, store_files
@@ -103,10 +104,14 @@ def next_step(complaint: Complaint) -> NextStep | None:
     if complaint.status in (Status.ACCEPTED, Status.IN_PROGRESS) and complaint.conclusion_due:
         return NextStep(_l("Written reply due"), complaint.conclusion_due, complaint.due_provisional)
     if complaint.status is Status.UNDER_REVIEW and complaint.review_decision_due:
-        return NextStep(_l("Review decision due"), complaint.review_decision_due, complaint.due_provisional)
+        label = _l("Re-review (复核) decision due") if complaint.review_stage is Stage.RE_REVIEW \
+            else _l("Review (复查) decision due")
+        return NextStep(label, complaint.review_decision_due, complaint.due_provisional)
     due = review_due(complaint)
     if casework.may_open_review(complaint) and due:
-        return NextStep(_l("Last day to ask for a review"), due.day, due.provisional)
+        label = _l("Last day to ask for a re-review (复核)") if complaint.review_stage is Stage.REVIEW \
+            else _l("Last day to ask for a review (复查)")
+        return NextStep(label, due.day, due.provisional)
     return None
 
 
@@ -153,8 +158,9 @@ def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
     before = {"status": complaint.status.value, "office": complaint.handling_region_code}
     complaint.review_requested_at = now
     casework.open_review(complaint, now)
-    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
-                                  public=True, body=reason))
+    kind = EventKind.RE_REVIEW_REQUESTED if complaint.review_stage is Stage.RE_REVIEW \
+        else EventKind.REVIEW_REQUESTED
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=kind, public=True, body=reason))
     db.session.flush()
     audit.record(reporter_actor(complaint), "complaint.review_requested", "complaint", complaint.id,
                  before=before, at=now, after={"status": complaint.status.value,

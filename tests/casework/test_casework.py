@@ -8,7 +8,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework.exceptions import ReasonRequired, StepNotAllowed
-from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, Status
+from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, ReviewState, Status
 from portal.casework.service import TRANSITIONS
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
@@ -259,3 +259,28 @@ def test_during_a_review_only_the_office_above_decides(handler, city_handler):
         casework.apply(complaint, "decide_review", handler, "自行复查", now=NOW)
     assert casework.allowed_steps(complaint, city_handler, today=NOW.date()) == ["assign", "message", "note",
                                                                                  "decide_review"]
+
+
+def test_the_re_review_runs_on_its_own_clocks_under_article_36_and_is_named_by_stage(handler, city_handler):
+    """复查 asked 2026-12-01 (decided within 30 days, art. 35); its decision on 12-10 opens 30 days to
+    ask for a 复核 (to 2027-01-09, a Saturday → Monday 01-11), decided within 30 days (art. 36)."""
+    from portal.casework.deadlines import RULES
+
+    assert RULES["re_review_request"].basis.endswith("第三十六条")
+    assert RULES["re_review_decision"].basis.endswith("第三十六条")
+    complaint = concluded(handler)
+    assert casework.next_review_stage(complaint) is ReviewStage.REVIEW
+    tracking.request_review(complaint, "答复不属实。", dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc))
+    assert complaint.review_decision_due == dt.date(2026, 12, 31) and complaint.state is ReviewState.REVIEW
+    decided = dt.datetime(2026, 12, 10, 2, tzinfo=dt.timezone.utc)
+    casework.apply(complaint, "decide_review", city_handler, "复查意见：维持。", now=decided)
+    assert casework.next_review_stage(complaint) is ReviewStage.RE_REVIEW
+    assert tracking.review_due(complaint).day == dt.date(2027, 1, 11)
+    assert tracking.next_step(complaint).due == dt.date(2027, 1, 11)
+    tracking.request_review(complaint, "仍不服。", dt.datetime(2027, 1, 4, 2, tzinfo=dt.timezone.utc))
+    assert complaint.review_decision_due == dt.date(2027, 2, 3) and complaint.state is ReviewState.RE_REVIEW
+    assert tracking.next_step(complaint).due == dt.date(2027, 2, 3)
+    province, _ = accounts.create_user("prov.handler", "省厅执法", Role.HANDLER, "330000", "浙教执字0009")
+    event = casework.apply(complaint, "decide_review", province, "复核意见：维持。", now=NOW)
+    assert event.kind is EventKind.RE_REVIEW_DECIDED and written_reply(complaint) is event
+    assert casework.next_review_stage(complaint) is None and tracking.review_due(complaint) is None

@@ -224,23 +224,36 @@ def test_review_goes_to_the_city_and_one_re_review_is_final(app, handler):
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.UNDER_REVIEW and complaint.handling_region_code == "330100"
         assert complaint.review_stage is ReviewStage.REVIEW and complaint.next_due == complaint.review_decision_due
+    # Named by stage on both sides: 复查中, and the city decides a 复查.
+    assert "复查中" in reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
     # The county can no longer decide; the city can, and sees the case in its inbox.
     assert post_step(handler, complaint_id, "decide_review", text="x").status_code == 409
     city = signed_in_client(app, "hz.handler", Role.HANDLER, "330100", "浙杭执字0001")
     assert number in city.get("/staff/cases?mine=1").get_data(as_text=True)
+    page = city.get(f"/staff/cases/{complaint_id}?lang=zh_CN").get_data(as_text=True)
+    assert "复查中" in page and "作出复查意见" in page and "复核" not in page
     assert post_step(city, complaint_id, "decide_review", text="复查认定：责令整改并处罚。").status_code == 302
-    assert "复查认定：责令整改并处罚。" in reply_section(reporter.get("/track/case").get_data(as_text=True))
+    page = reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
+    assert "复查认定：责令整改并处罚。" in reply_section(page)
+    assert "申请复核" in page and "第三十六条" in page and ">申请复查（" not in page
     # Once more, a re-review: the province decides it through its own case page.
     assert reporter_asks_for_review(reporter, "仍不满意，请求复核。").status_code == 302
+    assert "复核中" in reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
     assert post_step(city, complaint_id, "decide_review", text="y").status_code == 409
     province = signed_in_client(app, "zj.handler", Role.HANDLER, "330000", "浙教执字0001")
+    page = province.get(f"/staff/cases/{complaint_id}?lang=zh_CN").get_data(as_text=True)
+    assert "复核中" in page and "作出复核意见" in page and "第三十六条" in page
     assert post_step(province, complaint_id, "decide_review", text="复核认定：维持复查意见。").status_code == 302
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.CONCLUDED and complaint.review_stage is ReviewStage.RE_REVIEW
         assert complaint.handling_region_code == "330000" and complaint.rating is None and complaint.next_due is None
-        decided = [e.actor_label for e in timeline_of(complaint) if e.kind is EventKind.REVIEW_DECIDED]
-        assert decided == ["hz.handler（浙杭执字0001）", "zj.handler（浙教执字0001）"]
+        decided = [(e.kind, e.actor_label) for e in timeline_of(complaint)
+                   if e.kind in (EventKind.REVIEW_DECIDED, EventKind.RE_REVIEW_DECIDED)]
+        assert decided == [(EventKind.REVIEW_DECIDED, "hz.handler（浙杭执字0001）"),
+                           (EventKind.RE_REVIEW_DECIDED, "zj.handler（浙教执字0001）")]
+        asked = [e.kind for e in timeline_of(complaint) if e.kind.value.endswith("review_requested")]
+        assert asked == [EventKind.REVIEW_REQUESTED, EventKind.RE_REVIEW_REQUESTED]
     page = reporter.get("/track/case").get_data(as_text=True)
     assert "复核认定：维持复查意见。" in reply_section(page) and "复查认定" not in reply_section(page)
     assert "复查认定：责令整改并处罚。" in page  # the earlier decision stays in the timeline
