@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, Length
 
-from portal.casework.deadlines import RULES
 from portal.forms import TOO_LONG
 from portal.i18n import LabelledEnum, _l
 from portal.text import clean_text
@@ -58,14 +57,6 @@ class TransferForm(FlaskForm):
             return f"{Department(self.department.data).label}：{self.destination.data}"
 
 
-class ExtendForm(FlaskForm):
-    days = IntegerField(_l("Extra days"), validators=[
-        InputRequired(_l("Give the number of days.")),
-        NumberRange(1, RULES["extension_max"].days,
-                    _l("At most %(max)s days, once.", max=RULES["extension_max"].days))])
-    text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the extension."))
-
-
 class MessageForm(FlaskForm):
     text = _text(_l("Message to the reporter"), _l("Write the message."),
                  description=_l("The reporter reads this on the tracking page."))
@@ -102,14 +93,14 @@ class LinkForm(FlaskForm):
 # One form per step; the step table in casework says which steps exist.
 STEP_FORMS: dict[str, type[FlaskForm]] = {
     "accept": StepForm, "start": StepForm, "archive": StepForm,
-    "not_accept": NotAcceptForm, "transfer": TransferForm, "extend": ExtendForm,
+    "not_accept": NotAcceptForm, "transfer": TransferForm,
     "supervise": SupervisionForm, "message": MessageForm, "note": NoteForm,
     "conclude": ReplyForm, "decide_review": ReplyForm, "assign": AssignForm, "link": LinkForm,
 }
 
 STEP_LABELS = {
     "accept": _l("Accept"), "not_accept": _l("Do not accept"), "transfer": _l("Transfer"),
-    "start": _l("Start the investigation"), "extend": _l("Extend the time limit (once)"),
+    "start": _l("Start the investigation"),
     "supervise": _l("Issue a supervision order"), "assign": _l("Assign a handler"),
     "link": _l("Link as a duplicate"), "message": _l("Message the reporter"), "note": _l("Add an internal note"),
     "conclude": _l("Conclude with a written reply"),

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import select
-
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
@@ -32,7 +30,6 @@ S = Status
 class Details:
     """What some steps need besides their text."""
 
-    extension_days: int = 0
     destination: str = ""
     assignee: User | None = None
     duplicate_of: Complaint | None = None
@@ -69,23 +66,6 @@ def _accept(complaint: Complaint, actor: User, now: dt.datetime, details: Detail
     due = deadlines.add_period(clock.local_date(now), deadlines.RULES["conclusion"])
     complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
     return {}
-
-
-def _extend(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
-    days = details.extension_days
-    if not 1 <= days <= deadlines.RULES["extension_max"].days or complaint.conclusion_due is None:
-        raise StepNotAllowed("extend")
-    # The extension adds to the legal period (from the day of acceptance), not to a day already
-    # moved past a holiday; the end of the longer period is then moved off a day off again.
-    accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
-        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
-        .order_by(ComplaintEvent.id.desc()).limit(1))
-    conclusion = deadlines.RULES["conclusion"]
-    longer = deadlines.Rule(conclusion.days + days, conclusion.unit, "extension")
-    due = deadlines.add_period(clock.local_date(accepted or now), longer)
-    complaint.conclusion_due, complaint.extended = due.day, True
-    complaint.due_provisional = complaint.due_provisional or due.provisional
-    return {"days": days}
 
 
 def _transfer(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
@@ -136,8 +116,6 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
     case_step("transfer", EventKind.TRANSFERRED, {S.REGISTERED, S.ACCEPTED}, S.TRANSFERRED, reason=True,
               effect=_transfer, **FORMAL),
     case_step("start", EventKind.IN_PROGRESS, {S.ACCEPTED}, S.IN_PROGRESS),
-    case_step("extend", EventKind.EXTENDED, {S.ACCEPTED, S.IN_PROGRESS}, None, reason=True, audit_reason=True,
-              effect=_extend),
     case_step("supervise", EventKind.SUPERVISION, OPEN, None, roles=MANAGERS, public=False, reason=True,
               superior=True),
     case_step("assign", EventKind.ASSIGNED, HANDLING, None, roles=MANAGERS, public=False, effect=_assign),
@@ -167,10 +145,10 @@ def actor_label(actor: User, formal: bool) -> str:
 
 def _guard(actor: User, complaint: Complaint, step: CaseStep) -> bool:
     """Casework's conditions the engine has no field for: a formal decision by a certified role,
-    a supervision order only from a jurisdiction wider than the handling office's, one extension."""
+    a supervision order only from a jurisdiction wider than the handling office's. (Extensions need the
+    head of the office's approval: `portal.deadline_extensions`.)"""
     return ((not step.certificate or actor.role in CERTIFIED_ROLES)
-            and not (step.superior and actor.region_code == complaint.handling_region_code)
-            and not (step.name == "extend" and complaint.extended))
+            and not (step.superior and actor.region_code == complaint.handling_region_code))
 
 
 def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
@@ -196,11 +174,11 @@ def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = Non
             if not (name == "archive" and archive_held_until(complaint, today))]
 
 
-def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, extension_days: int = 0,
-          destination: str = "", assignee: User | None = None, duplicate_of: Complaint | None = None,
+def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, destination: str = "",
+          assignee: User | None = None, duplicate_of: Complaint | None = None,
           now: dt.datetime | None = None) -> ComplaintEvent:
     """Take one step on a case, or raise with nothing changed; the only place staff change a case's state."""
-    details = Details(extension_days, destination, assignee, duplicate_of)
+    details = Details(destination, assignee, duplicate_of)
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
 
     def change(moment: dt.datetime) -> dict:  # the step's effect and the deadline its state brings

@@ -143,8 +143,6 @@ def step(complaint_id: int, name: str):
 
 def _step_arguments(complaint, name: str, form, user) -> dict:
     """What a step needs besides its text, from its form; a case number not found is a form error."""
-    if name == "extend":
-        return {"extension_days": form.days.data}
     if name == "transfer":
         return {"destination": form.destination_text()}
     if name == "assign":

@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "user.second_factor_failed": _l("Wrong authenticator code"),
     "user.disabled": _l("Account disabled"),
     "user.reset": _l("Password and authenticator reset"),
+    "user.office_head_granted": _l("Made head of the office"),
+    "user.office_head_withdrawn": _l("Head-of-office permission withdrawn"),
     # Cases: filing, the reporter's own steps, and casework.
     "complaint.registered": _l("Complaint registered"),
     "complaint.registered_by_staff": _l("Complaint registered by staff"),
@@ -24,6 +26,9 @@ ACTION_LABELS = {
     "complaint.transfer": _l("Transferred"),
     "complaint.start": _l("Investigation started"),
     "complaint.extend": _l("Time limit extended"),
+    "extension.request": _l("Extension asked for"),
+    "extension.approve": _l("Extension approved by the head of the office"),
+    "extension.refuse": _l("Extension refused by the head of the office"),
     "complaint.supervise": _l("Supervision order from the office above"),
     "complaint.assign": _l("Handler assigned"),
     "complaint.link": _l("Linked as a duplicate"),

@@ -52,7 +52,7 @@ def test_each_step_only_from_its_states(handler, city_handler, name):
     for status in Status:
         complaint = complaint_in(status)
         complaint.conclusion_due = dt.date(2027, 1, 20)
-        call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。", extension_days=10,
+        call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。",
                                       destination="区市场监督管理局", assignee=handler, duplicate_of=earlier,
                                       now=NOW)
         if status in step.from_states:
@@ -78,17 +78,15 @@ def test_formal_decisions_need_certified_staff_and_name_them(handler, custodian)
     assert [e.action for e in audit.for_object("complaint", complaint.id)][-1] == "complaint.accept"
 
 
-def test_acceptance_starts_the_60_day_clock_and_one_extension_adds_at_most_30(handler):
+def test_acceptance_starts_the_60_day_clock_and_no_handler_extends_it_alone(handler):
+    """An extension needs the head of the office (art. 34): it is no casework step a handler takes."""
     complaint = complaint_in(Status.REGISTERED)
     casework.apply(complaint, "accept", handler, now=NOW)
     assert complaint.conclusion_due == dt.date(2027, 1, 22) and complaint.due_provisional  # 2027 not entered
+    assert "extend" not in casework.TRANSITIONS and "extend" not in casework.allowed_steps(complaint, handler)
     with pytest.raises(StepNotAllowed):
-        casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=31, now=NOW)
-    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=30, now=NOW)
-    assert complaint.conclusion_due == dt.date(2027, 2, 22) and complaint.extended
-    assert "extend" not in casework.allowed_steps(complaint, handler)
-    with pytest.raises(StepNotAllowed):
-        casework.apply(complaint, "extend", handler, "再次延期", extension_days=5, now=NOW)
+        casework.apply(complaint, "extend", handler, "需要现场核查", now=NOW)
+    assert complaint.conclusion_due == dt.date(2027, 1, 22) and not complaint.extended
 
 
 def test_reasons_replies_and_destinations_are_required(handler):
@@ -124,9 +122,9 @@ def test_transfer_records_where_the_case_went(handler):
 def test_only_handlers_work_cases(ctx, role):
     user, _ = accounts.create_user(f"x.{role.value}", "x", role, "330106", "证号1")
     complaint = complaint_in(Status.ACCEPTED)
-    for name in ("message", "archive", "start", "note", "extend"):
+    for name in ("message", "archive", "start", "note"):
         with pytest.raises(StepNotAllowed):
-            casework.apply(complaint, name, user, "文字", extension_days=5, now=NOW)
+            casework.apply(complaint, name, user, "文字", now=NOW)
 
 
 def test_a_handler_of_another_jurisdiction_cannot_act(ctx):
@@ -141,27 +139,6 @@ def test_supervision_orders_come_from_a_wider_jurisdiction(handler, city_handler
         casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
     event = casework.apply(complaint, "supervise", city_handler, "请加快办理", now=NOW)
     assert not event.public
-
-
-def test_the_audit_keeps_the_extensions_reason_days_and_new_due_date(handler):
-    complaint = complaint_in(Status.REGISTERED)
-    casework.apply(complaint, "accept", handler, now=NOW)
-    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=20, now=NOW)
-    entry = audit.for_object("complaint", complaint.id)[-1]
-    assert entry.reason == "需要现场核查" and '"days":20' in entry.after
-    assert str(complaint.conclusion_due) in entry.after
-
-
-def test_an_extension_counts_from_the_legal_period_not_a_moved_end(handler):
-    """Accepted 2026-08-03: day 60 is 2026-10-02 (National Day), moved to 2026-10-08; a
-    10-day extension ends 70 days after acceptance (Monday 2026-10-12), not 10 days after
-    the moved end (which would give 2026-10-19)."""
-    complaint = complaint_in(Status.REGISTERED)
-    accepted = dt.datetime(2026, 8, 3, 2, 0, tzinfo=dt.timezone.utc)
-    casework.apply(complaint, "accept", handler, now=accepted)
-    assert complaint.conclusion_due == dt.date(2026, 10, 8)
-    casework.apply(complaint, "extend", handler, "现场核查", extension_days=10, now=accepted)
-    assert complaint.conclusion_due == dt.date(2026, 10, 12)
 
 
 def concluded(handler, now=NOW):

@@ -118,11 +118,12 @@ def test_accept_then_conclude_records_the_reply_for_the_reporter(app, handler):
 def test_a_refused_step_keeps_the_input_and_stores_nothing(app, handler):
     complaint_id, _, _ = filed(app)
     post_step(handler, complaint_id, "accept")
-    response = post_step(handler, complaint_id, "extend", days="45", text="需要现场核查两处教学点")
+    response = post_step(handler, complaint_id, "transfer", department="market", destination="",
+                         text="需要现场核查两处教学点")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "需要现场核查两处教学点" in page
     with app.app_context():
-        assert not db.session.get(Complaint, complaint_id).extended
+        assert db.session.get(Complaint, complaint_id).status is Status.ACCEPTED
 
 
 def test_a_step_the_state_does_not_allow_is_refused(app, handler):
