@@ -43,6 +43,11 @@ class NotAcceptForm(FlaskForm):
                  description=_l("The reporter reads this. Say which rule applies and where they can turn."))
 
 
+class ObjectionForm(FlaskForm):
+    text = _text(_l("Objection (shown to the reporter)"), _l("Say why this office is not responsible."),
+                 description=_l("Why the matter is not this office's, and which office it belongs to."))
+
+
 class TransferForm(FlaskForm):
     department = SelectField(_l("Transfer to"), choices=[SelectChoice(d.value, d.label) for d in Department])
     destination = StringField(_l("Name of the office"), filters=[clean_text],
@@ -93,13 +98,14 @@ class LinkForm(FlaskForm):
 # One form per step; the step table in casework says which steps exist.
 STEP_FORMS: dict[str, type[FlaskForm]] = {
     "accept": StepForm, "start": StepForm, "archive": StepForm,
-    "not_accept": NotAcceptForm, "transfer": TransferForm,
+    "not_accept": NotAcceptForm, "transfer": TransferForm, "return": ObjectionForm,
     "supervise": SupervisionForm, "message": MessageForm, "note": NoteForm,
     "conclude": ReplyForm, "decide_review": ReplyForm, "assign": AssignForm, "link": LinkForm,
 }
 
 STEP_LABELS = {
     "accept": _l("Accept"), "not_accept": _l("Do not accept"), "transfer": _l("Transfer"),
+    "return": _l("Return to the sender with an objection"),
     "start": _l("Start the investigation"),
     "supervise": _l("Issue a supervision order"), "assign": _l("Assign a handler"),
     "link": _l("Link as a duplicate"), "message": _l("Message the reporter"), "note": _l("Add an internal note"),

@@ -62,6 +62,9 @@ class Status(LabelledEnum):
     CONCLUDED = "concluded", _l("Concluded"), _l(
         "Your case is concluded. Read the written reply below and tell us whether you are satisfied.")
     ARCHIVED = "archived", _l("Archived"), _l("Your case is closed and archived.")
+    RETURNED = "returned", _l("Returned to the sender"), _l(
+        "This office is not responsible for the matter and returned it, with its objection, to the office or "
+        "hotline that sent it here (信访工作条例 article 23). That office will handle it or send it on.")
     # Shown by stage (`Complaint.state`): 复查中 or 复核中; this label names both, for the inbox's filter.
     UNDER_REVIEW = "under_review", _l("Under review or re-review"), _l(
         "You asked for a review. The office above the one that replied is looking at your case again "
@@ -85,6 +88,7 @@ class Source(LabelledEnum):
     LETTER = "letter", _l("Letter")
     VISIT = "visit", _l("In person")
     HOTLINE_12345 = "hotline_12345", _l("12345 hotline transfer")
+    OTHER_OFFICE = "other_office", _l("Transferred from another office")
     SUPERVISOR = "supervisor", _l("Social supervisor")
 
 
@@ -93,6 +97,7 @@ class EventKind(LabelledEnum):
     ACCEPTED = "accepted", _l("Accepted")
     NOT_ACCEPTED = "not_accepted", _l("Not accepted")
     TRANSFERRED = "transferred", _l("Transferred")
+    RETURNED = "returned", _l("Returned with an objection to the office that sent it")
     EXTENDED = "extended", _l("Time limit extended with the approval of the head of the office")
     EXTENSION_REQUESTED = "extension_requested", _l("Extension asked for")
     EXTENSION_REFUSED = "extension_refused", _l("Extension refused by the head of the office")

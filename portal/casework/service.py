@@ -18,7 +18,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
 from portal.casework import mail as notifications
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Status
+from portal.casework.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Source, Status
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.workflow import Moved, ReasonRequired, Step, StepNotAllowed, Workflow
@@ -98,6 +98,21 @@ def _reply(complaint: Complaint, actor: User, now: dt.datetime, details: Details
     return {}
 
 
+def objection_due(complaint: Complaint) -> deadlines.Due | None:
+    """For a case transferred in (12345, another office): the last day to return it with an
+    objection, 5 working days after receipt (信访工作条例 art. 23); None for any other case."""
+    if complaint.source not in TRANSFERRED_IN:
+        return None
+    return deadlines.add_period(complaint.received_on, deadlines.RULES["misrouted_objection"])
+
+
+def _return(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    due = objection_due(complaint)
+    if due is None or clock.local_date(now) > due.day:
+        raise StepNotAllowed("return")
+    return {"objection_due": str(due.day)}
+
+
 def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
     if until := archive_held_until(complaint, clock.local_date(now)):
         raise ArchiveTooEarly(until)
@@ -105,7 +120,8 @@ def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Detai
 
 
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
-CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED})
+CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED, S.RETURNED})
+TRANSFERRED_IN = (Source.HOTLINE_12345, Source.OTHER_OFFICE)
 HANDLING = OPEN | {S.UNDER_REVIEW}
 MANAGERS = (Role.HANDLER, Role.ADMIN)
 # A formal decision: only certified staff, named on the timeline with their number, the reason audited.
@@ -115,6 +131,8 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
     case_step("not_accept", EventKind.NOT_ACCEPTED, {S.REGISTERED}, S.NOT_ACCEPTED, reason=True, **FORMAL),
     case_step("transfer", EventKind.TRANSFERRED, {S.REGISTERED, S.ACCEPTED}, S.TRANSFERRED, reason=True,
               effect=_transfer, **FORMAL),
+    # A case sent here by mistake goes back with the objection (退回), within 5 working days of receipt.
+    case_step("return", EventKind.RETURNED, {S.REGISTERED}, S.RETURNED, reason=True, effect=_return, **FORMAL),
     case_step("start", EventKind.IN_PROGRESS, {S.ACCEPTED}, S.IN_PROGRESS),
     case_step("supervise", EventKind.SUPERVISION, OPEN, None, roles=MANAGERS, public=False, reason=True,
               superior=True),
@@ -171,7 +189,8 @@ def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = Non
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
     today = today or clock.today()
     return [name for name in FLOW.allowed(actor, complaint)
-            if not (name == "archive" and archive_held_until(complaint, today))]
+            if not (name == "archive" and archive_held_until(complaint, today))
+            and not (name == "return" and not ((due := objection_due(complaint)) and today <= due.day))]
 
 
 def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, destination: str = "",

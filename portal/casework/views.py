@@ -47,9 +47,10 @@ def inbox():
         counties = [county for city in counties for county in regions.children(city.code)]
     args = {key: request.args[key] for key in INBOX_FILTERS if request.args.get(key)}
     status_args = {key: value for key, value in args.items() if key != "status"}
-    return render_template("casework/inbox.html", inbox=result, filters=filters, args=args, status_args=status_args,
-                           counties=counties, handlers=queries.handlers_in(user), Status=Status,
-                           Category=Category, Source=Source, places=regions.by_codes(
+    objections = {c.id: casework.objection_due(c) for c in result.page.items if c.status is Status.REGISTERED}
+    return render_template("casework/inbox.html", inbox=result, objections=objections, filters=filters, args=args,
+                           status_args=status_args, counties=counties, handlers=queries.handlers_in(user),
+                           Status=Status, Category=Category, Source=Source, places=regions.by_codes(
                                {c.region_code for c in result.page.items}))
 
 
@@ -107,7 +108,8 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
         audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
         staff_names=queries.staff_names(actors),
-        today=clock.today(), step_labels=_labels(complaint), archive_held_until=held), status
+        today=clock.today(), step_labels=_labels(complaint), archive_held_until=held,
+        objection=casework.objection_due(complaint) if complaint.status is Status.REGISTERED else None), status
 
 
 @bp.post("/cases/<int:complaint_id>/steps/<name>")

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "complaint.accept": _l("Accepted"),
     "complaint.not_accept": _l("Not accepted"),
     "complaint.transfer": _l("Transferred"),
+    "complaint.return": _l("Returned with an objection to the office that sent it"),
     "complaint.start": _l("Investigation started"),
     "complaint.extend": _l("Time limit extended"),
     "extension.request": _l("Extension asked for"),

@@ -8,7 +8,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework.exceptions import ReasonRequired, StepNotAllowed
-from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, ReviewState, Status
+from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, ReviewState, Source, Status
 from portal.casework.service import TRANSITIONS
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
@@ -52,6 +52,7 @@ def test_each_step_only_from_its_states(handler, city_handler, name):
     for status in Status:
         complaint = complaint_in(status)
         complaint.conclusion_due = dt.date(2027, 1, 20)
+        complaint.source = Source.HOTLINE_12345  # transferred in the day before: it may be returned
         call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。",
                                       destination="区市场监督管理局", assignee=handler, duplicate_of=earlier,
                                       now=NOW)
@@ -261,3 +262,25 @@ def test_the_re_review_runs_on_its_own_clocks_under_article_36_and_is_named_by_s
     event = casework.apply(complaint, "decide_review", province, "复核意见：维持。", now=NOW)
     assert event.kind is EventKind.RE_REVIEW_DECIDED and written_reply(complaint) is event
     assert casework.next_review_stage(complaint) is None and tracking.review_due(complaint) is None
+
+
+def test_a_case_transferred_in_is_returned_with_an_objection_within_5_working_days(handler):
+    """Received from 12345 on Monday 2026-09-28: 5 working days end on Saturday 2026-10-10, an
+    adjusted working day (09-29, 09-30, then 10-01…10-07 off, 10-08, 10-09, 10-10), art. 23. A case
+    filed online cannot be returned at all."""
+    complaint = file(received_on=dt.date(2026, 9, 28), source=Source.HOTLINE_12345).complaint
+    assert casework.objection_due(complaint).day == dt.date(2026, 10, 10)
+    last_day = dt.datetime(2026, 10, 10, 2, tzinfo=dt.timezone.utc)
+    assert "return" in casework.allowed_steps(complaint, handler, today=last_day.date())
+    assert "return" not in casework.allowed_steps(complaint, handler, today=dt.date(2026, 10, 11))
+    with pytest.raises(StepNotAllowed):
+        casework.apply(complaint, "return", handler, "属市场监管职责", now=last_day + dt.timedelta(days=1))
+    with pytest.raises(ReasonRequired):
+        casework.apply(complaint, "return", handler, " ", now=last_day)
+    event = casework.apply(complaint, "return", handler, "举报事项属市场监管部门职责，退回交办单位。", now=last_day)
+    assert complaint.status is Status.RETURNED and event.public and event.actor_label == "李承办（浙杭执字0042）"
+    assert "archive" in casework.allowed_steps(complaint, handler, today=last_day.date())
+    online = file(received_on=dt.date(2026, 9, 28)).complaint
+    assert casework.objection_due(online) is None
+    with pytest.raises(StepNotAllowed):
+        casework.apply(online, "return", handler, "不属本机关", now=NOW)

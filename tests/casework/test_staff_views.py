@@ -7,6 +7,7 @@ import pytest
 from portal import clock
 from portal.accounts.models import Role
 from portal.casework import lookup
+from portal.casework import service as casework_service
 from portal.casework.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
@@ -359,3 +360,21 @@ def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handle
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     assert text.startswith("\ufeff受理编号") and number in text and other_number not in text
     assert "'=HYPERLINK" in text and MARKER_NAME not in text
+
+
+def test_the_inbox_shows_when_a_case_from_12345_may_be_returned_and_the_reporter_reads_the_objection(app, handler):
+    with app.app_context():
+        received = clock.today()
+    complaint_id, number, receipt = filed(app, received_on=received, source=Source.OTHER_OFFICE)
+    _, online_number, _ = filed(app, received_on=received)
+    with app.app_context():
+        due = casework_service.objection_due(db.session.get(Complaint, complaint_id)).day
+    page = handler.get("/staff/cases?lang=en").get_data(as_text=True)
+    row = page.split(number, 1)[0].rsplit("<tr>", 1)[1]
+    assert f"Return if misrouted by {due:%b} {due.day}, {due.year}" in row
+    assert "Return if misrouted" not in page.split(online_number, 1)[0].rsplit("<tr>", 1)[1]
+    assert post_step(handler, complaint_id, "return", text="").status_code == 422
+    assert post_step(handler, complaint_id, "return", text="属于市场监管部门职责，退回交办单位。").status_code == 302
+    reporter = reporter_with(app, receipt)
+    page = reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
+    assert "属于市场监管部门职责，退回交办单位。" in page and "已退回" in page
