@@ -49,6 +49,8 @@ ACCESS = {
     "staff.office_head": {Role.ADMIN},
     "deadline_extensions.page": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "recusal.declare": STAFF,
+    "recusal.index": STAFF,
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},

@@ -99,13 +99,15 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
     steps = casework.allowed_steps(complaint, user)
     held = casework.archive_held_until(complaint, clock.today()) if complaint.status is Status.CONCLUDED else None
     timeline = queries.timeline(complaint)
-    actors = {event.actor_id for event in timeline if event.actor_id}
+    entries = audit.for_object("complaint", complaint.id)  # staff named by the timeline or the audit trail
+    actors = {e.actor_id for e in timeline if e.actor_id} | {int(r.actor[5:]) for r in entries
+                                                             if r.actor.startswith("user:")}
     return render_template(
         "casework/case.html", complaint=complaint, steps=steps,
         forms=_step_forms(complaint, steps, failed, failed_form), failed=failed, failed_form=failed_form,
         timeline=timeline, pseudonym=queries.reporter_pseudonym(complaint),
         linked=queries.linked_cases(complaint, user), same_institution=queries.same_institution(complaint, user),
-        audit_entries=audit.for_object("complaint", complaint.id), office=regions.get(complaint.handling_region_code),
+        audit_entries=entries, office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
         staff_names=queries.staff_names(actors),
         today=clock.today(), step_labels=_labels(complaint), archive_held_until=held,

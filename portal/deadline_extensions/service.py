@@ -19,7 +19,7 @@ from portal.deadline_extensions.models import ExtensionRequest, ExtensionState
 from portal.errors import Invalid
 from portal.extensions import db
 from portal.security import audit
-from portal.workflow import ReasonRequired, StepNotAllowed, Workflow, step
+from portal.workflow import ReasonRequired, Recused, StepNotAllowed, Workflow, step, vetoed
 
 E = ExtensionState
 EXTENDABLE = (Status.ACCEPTED, Status.IN_PROGRESS)
@@ -71,10 +71,17 @@ def may_request(complaint: Complaint, user: User, today: dt.date) -> bool:
 def _may_start(user: User, complaint: Complaint) -> bool:
     """Whether the engine lets the person ask for an extension in the case's office."""
     try:
-        FLOW.check(user, None, "request", complaint.handling_region_code)
+        _check_start(user, complaint)
     except StepNotAllowed:
         return False
     return True
+
+
+def _check_start(user: User, complaint: Complaint) -> None:
+    """The engine's check for a request not yet made: role, jurisdiction, certificate, no recusal."""
+    FLOW.check(user, None, "request", complaint.handling_region_code)
+    if vetoed(user, "complaint", complaint):
+        raise Recused("request")
 
 
 def may_decide(request: ExtensionRequest, user: User) -> bool:
@@ -85,7 +92,7 @@ def request(complaint: Complaint, actor: User, days: int, reason: str, now: dt.d
             ) -> ExtensionRequest:
     """A handler asks for `days` more with the reason; nothing changes on the case until decided."""
     now = now or clock.now()
-    FLOW.check(actor, None, "request", complaint.handling_region_code)
+    _check_start(actor, complaint)
     if not open_to_extend(complaint, clock.local_date(now)) or pending(complaint) is not None:
         raise ExtensionNotOpen("request")
     if not 1 <= days <= deadlines.RULES["extension_max"].days:

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "complaint.not_accept": _l("Not accepted"),
     "complaint.transfer": _l("Transferred"),
     "complaint.return": _l("Returned with an objection to the office that sent it"),
+    "recusal.declared": _l("Stepped aside (回避) with a declared interest"),
     "complaint.start": _l("Investigation started"),
     "complaint.extend": _l("Time limit extended"),
     "extension.request": _l("Extension asked for"),

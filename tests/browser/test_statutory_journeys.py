@@ -140,3 +140,30 @@ def test_extension_refused_without_the_head_and_granted_with_it(chromium, live_s
     reporter = reporter_tab(chromium, live_server, receipt)
     expect(reporter.get_by_text("经本机关负责人批准延长办理期限")).to_be_visible()
     expect(reporter.get_by_text("涉及三个教学点，需现场核查。")).to_be_visible()
+
+
+def test_a_recused_officer_is_refused_on_the_case_page(chromium, live_server, live_app):
+    _o, officer_secret = make_account(live_app, "law.recused", Role.HANDLER, "330106", "浙杭执字7320")
+    with live_app.app_context():
+        filed = file(received_on=clock.today())
+        db.session.commit()
+        complaint_id = filed.complaint.id
+
+    officer = staff_tab(chromium, live_server, "law.recused", officer_secret)
+    officer.goto(f"/staff/cases/{complaint_id}?lang=zh_CN")
+    stale = officer.context.new_page()  # the case page as it was before the declaration
+    stale.goto(f"/staff/cases/{complaint_id}?lang=zh_CN")
+    officer.get_by_role("link", name="声明利害关系并回避").click()
+    officer.get_by_label("您与本案的利害关系").fill("本人配偶在该机构任教。")
+    officer.get_by_role("button", name="回避本案").click()
+    expect(officer.get_by_text("已记录：您已回避本案，不能再办理本案。")).to_be_visible()
+    expect(officer.get_by_text(re.compile("回避本案，不能再办理本案。$")).last).to_be_visible()
+    expect(officer.get_by_role("button", name="受理", exact=True)).to_have_count(0)
+    stale.get_by_role("button", name="受理", exact=True).click()  # sent from the page opened before
+    expect(stale.get_by_role("alert")).to_contain_text("不能")
+    expect(stale.locator(".badge--status")).to_have_text("已登记")
+    ARTIFACTS.mkdir(exist_ok=True)
+    stale.set_viewport_size({"width": 360, "height": 740})
+    stale.screenshot(path=str(ARTIFACTS / "law-recused-case-zh-360.png"), full_page=True)
+    with live_app.app_context():
+        assert db.session.get(Complaint, complaint_id).status.value == "registered"
