@@ -11,6 +11,9 @@ audit record. A refusal raises before anything changes. Services flush, never co
 Disclosures and typical cases share one review-and-publish procedure: its steps
 (`review_steps`), its columns (`ReviewedMixin`), its service functions (`submit`, `review`,
 `withdraw`) and the page helpers their thin views call (`ReviewPages`).
+
+A feature above may bar a person from a record whatever the step (`add_veto`: recusal, 回避); the
+engine refuses such a person every step on it with `Recused`.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from enum import Enum
 from operator import attrgetter
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, has_app_context, redirect, url_for
 from sqlalchemy import CheckConstraint, ForeignKey, Select, Text, func, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -48,6 +51,10 @@ class CertificateRequired(StepNotAllowed):
 
 class OwnWork(StepNotAllowed):
     """The step needs someone other than the record's author (or the one who asked for it)."""
+
+
+class Recused(StepNotAllowed):
+    """The person declared a direct interest in the record (回避): from then on they act on it no more."""
 
 
 class ReasonRequired(Invalid):
@@ -120,6 +127,18 @@ def for_staff(model: Any, user: User, record_id: int, missing: type[Exception], 
     return record
 
 
+def add_veto(app: Any, veto: Callable[[User, str, Any], bool]) -> None:
+    """Register a rule of a feature above the engine that bars a person from a record whatever the
+    step (recusal): `veto(user, object_type, record)` True refuses every step with `Recused`."""
+    app.extensions.setdefault("portal.workflow_vetoes", []).append(veto)
+
+
+def vetoed(user: User, object_type: str, record: Any) -> bool:
+    """Whether a registered veto bars the person from the record (also for steps outside a table)."""
+    return has_app_context() and any(veto(user, object_type, record)
+                                     for veto in current_app.extensions.get("portal.workflow_vetoes", ()))
+
+
 def no_authors(record: Any) -> set[int]:
     """For features whose steps never need someone other than the author."""
     return set()
@@ -179,6 +198,8 @@ class Workflow:
             require(user, found.roles, name, region_code)  # an edit that moves the record elsewhere
         if record is not None and self.guard is not None and not self.guard(user, record, found):
             raise StepNotAllowed(name)
+        if record is not None and vetoed(user, self.object_type, record):
+            raise Recused(name)
         if record is not None and found.other_than_author and user.id in self.authors(record):
             raise OwnWork(name)
         if found.certificate and not user.certificate_number:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from portal.accounts import service
 from portal.accounts.models import CERTIFIED_ROLES, Role
@@ -50,6 +50,12 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), filters=[clean_text],
                            validators=[DataRequired(_l("Give the reason; it is kept in the audit trail.")),
                                        Length(max=500)])
+
+
+class OfficeHeadForm(ReasonForm):
+    """Grant ("1") or withdraw ("0") the head-of-office permission, with the reason."""
+
+    grant = HiddenField(validators=[AnyOf(("0", "1"))])
 
 
 class EmailForm(FlaskForm):

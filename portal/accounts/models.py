@@ -47,6 +47,9 @@ class User(UserMixin, Base):
     # The last TOTP time step accepted: a code is good once, never again.
     last_totp_step: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The head of the office (本机关负责人) of this jurisdiction: approves what the law reserves to
+    # them, such as extending a case's time limit (信访工作条例 art. 34). Granted by an administrator.
+    office_head: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on logout, password change and disabling: older sessions carry an older number.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[created_at]

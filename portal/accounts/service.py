@@ -222,6 +222,25 @@ class NotYoursToManage(NotAllowed):
     """The account is yours, or a peer administrator's: someone wider must manage it."""
 
 
+# Who may be made head of the office: staff who act in the office's name, not supervisors or custodians.
+OFFICE_HEAD_ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
+
+
+def may_make_office_head(admin: User, user: User) -> bool:
+    """An account the administrator may manage (never their own), active, in a role that acts for the office."""
+    return user.active and user.role in OFFICE_HEAD_ROLES and may_manage(admin, user)
+
+
+def set_office_head(admin: User, user: User, granted: bool, reason: str) -> None:
+    """Grant or withdraw the office-head permission, with the reason in the audit trail."""
+    if not may_make_office_head(admin, user) or user.office_head is granted:
+        raise NotYoursToManage(user.id)
+    user.office_head = granted
+    db.session.flush()
+    audit.record(f"user:{admin.id}", "user.office_head_granted" if granted else "user.office_head_withdrawn",
+                 "user", user.id, before={"office_head": not granted}, after={"office_head": granted}, reason=reason)
+
+
 def users_in_jurisdiction(admin: User) -> list[User]:
     """The accounts an administrator manages: those whose jurisdiction lies inside theirs."""
     prefix = regions.get(admin.region_code).scope_prefix

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portal.accounts import service, sessions
 from portal.accounts.access import staff_required
-from portal.accounts.admin_forms import EmailForm, NewUserForm, ReasonForm
+from portal.accounts.admin_forms import EmailForm, NewUserForm, OfficeHeadForm, ReasonForm
 from portal.accounts.forms import PasswordForm
 from portal.accounts.models import Role
 from portal.i18n import _
@@ -75,12 +75,14 @@ def new_user():
     return render_template("accounts/new_user.html", form=form), 422 if form.errors else 200
 
 
-def _user_page(user, form=None, email_form=None, status: int = 200):
+def _user_page(user, form=None, email_form=None, head_form=None, status: int = 200):
     return render_template("accounts/user.html", user=user, form=form or ReasonForm(),
+                           head_form=head_form or OfficeHeadForm(prefix="head", grant="0" if user.office_head else "1"),
                            email_form=email_form or EmailForm(email=user.email),
                            history=audit.for_object("user", user.id)[-20:],
                            jurisdiction=regions.get(user.region_code),
                            may_manage=service.may_manage(_admin(), user),
+                           may_make_office_head=service.may_make_office_head(_admin(), user),
                            may_set_email=service.may_set_email(_admin(), user)), status
 
 
@@ -101,6 +103,21 @@ def user_email(user_id: int):
         return _user_page(user, email_form=form, status=422)
     service.set_email(user, form.email.data, f"user:{_admin().id}")
     flash(_("The notification email was saved."), "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/office-head")
+@staff_required(Role.ADMIN)
+def office_head(user_id: int):
+    """Grant or withdraw the head-of-office permission (approving extensions), with a reason."""
+    user = service.get_to_manage(_admin(), user_id)
+    form = OfficeHeadForm(prefix="head")
+    if not form.validate_on_submit():
+        return _user_page(user, head_form=form, status=422)
+    grant = form.grant.data == "1"
+    service.set_office_head(_admin(), user, grant, form.reason.data)  # refused if the page was out of date
+    flash(_("The account may now approve what the head of the office approves.") if grant
+          else _("The head-of-office permission was withdrawn."), "success")
     return redirect(url_for(".user_detail", user_id=user.id))
 
 

@@ -13,5 +13,8 @@ RULES = {
     "extension_max": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十四条"),
     "review_request": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十五条"),
     "review_decision": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十五条"),
+    "re_review_request": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十六条"),
+    "re_review_decision": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十六条"),
     "notify_named_reporter": Rule(5, Unit.WORKING_DAYS, "市场监督管理投诉举报处理暂行办法 第三十一条"),
 }
+

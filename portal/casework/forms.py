@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, Length
 
-from portal.casework.deadlines import RULES
 from portal.forms import TOO_LONG
 from portal.i18n import LabelledEnum, _l, _lp
 from portal.text import clean_text
@@ -44,6 +43,11 @@ class NotAcceptForm(FlaskForm):
                  description=_l("The reporter reads this. Say which rule applies and where they can turn."))
 
 
+class ObjectionForm(FlaskForm):
+    text = _text(_l("Objection (shown to the reporter)"), _l("Say why this office is not responsible."),
+                 description=_l("Why the matter is not this office's, and which office it belongs to."))
+
+
 class TransferForm(FlaskForm):
     department = SelectField(_l("Transfer to"), choices=[SelectChoice(d.value, d.label) for d in Department])
     destination = StringField(_l("Name of the office"), filters=[clean_text],
@@ -56,14 +60,6 @@ class TransferForm(FlaskForm):
         """The destination as the record keeps it: in Chinese, the official language of the file."""
         with force_locale("zh_CN"):
             return f"{Department(self.department.data).label}：{self.destination.data}"
-
-
-class ExtendForm(FlaskForm):
-    days = IntegerField(_l("Extra days"), validators=[
-        InputRequired(_l("Give the number of days.")),
-        NumberRange(1, RULES["extension_max"].days,
-                    _l("At most %(max)s days, once.", max=RULES["extension_max"].days))])
-    text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the extension."))
 
 
 class MessageForm(FlaskForm):
@@ -106,16 +102,20 @@ class LinkForm(FlaskForm):
 # One form per step; the step table in casework says which steps exist.
 STEP_FORMS: dict[str, type[FlaskForm]] = {
     "accept": StepForm, "start": StepForm, "archive": StepForm,
-    "not_accept": NotAcceptForm, "transfer": TransferForm, "extend": ExtendForm,
+    "not_accept": NotAcceptForm, "transfer": TransferForm, "return": ObjectionForm,
     "supervise": SupervisionForm, "message": MessageForm, "note": NoteForm,
     "conclude": ReplyForm, "decide_review": ReplyForm, "assign": AssignForm, "link": LinkForm,
 }
 
 STEP_LABELS = {
     "accept": _l("Accept"), "not_accept": _l("Do not accept"), "transfer": _l("Transfer"),
-    "start": _l("Start the investigation"), "extend": _l("Extend the time limit (once)"),
+    "return": _l("Return to the sender with an objection"),
+    "start": _l("Start the investigation"),
     "supervise": _l("Issue a supervision order"), "assign": _l("Assign a handler"),
     "link": _l("Link as a duplicate"), "message": _l("Message the reporter"), "note": _l("Add an internal note"),
-    "conclude": _l("Conclude with a written reply"), "decide_review": _l("Decide the review with a written reply"),
+    "conclude": _l("Conclude with a written reply"),
+    "decide_review": _l("Decide the review (复查) with a written reply"),
     "archive": _l("Archive"),
 }
+# At the 复核 stage the decision is named as one (art. 36).
+RE_REVIEW_DECISION = _l("Decide the re-review (复核) with a written reply (final)")

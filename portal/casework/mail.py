@@ -92,13 +92,16 @@ def review_opened(complaint: Complaint) -> None:
         return
     number, due, url = complaint.case_number, complaint.next_due, _link(f"/staff/cases/{complaint.id}")
     again = complaint.review_stage is ReviewStage.RE_REVIEW
-    subject = _subject(lambda: _("Review requested: %(number)s", number=number))
+    subject = _subject(lambda: _("Re-review (复核) requested: %(number)s", number=number) if again
+                       else _("Review (复查) requested: %(number)s", number=number))
     body = _bilingual(lambda: [
-        _("The reporter of case %(number)s is not satisfied with the review decision and asked for a "
-          "re-review (复核). Your office handles it now; its decision is final.", number=number) if again
-        else _("The reporter of case %(number)s is not satisfied with the written reply and asked for a "
-               "review (复查). Your office, above the one that replied, handles it now.", number=number),
-        _("Decide the review in writing by %(due)s.", due=due.isoformat()) if due else "",
+        _("The reporter of case %(number)s asked for a re-review (复核) of the review decision "
+          "(信访工作条例 article 36). Your office handles it now; its decision is final.", number=number)
+        if again else _("The reporter of case %(number)s asked for a review (复查) of the written reply "
+                        "(信访工作条例 article 35). Your office, above the one that replied, handles it now.",
+                        number=number),
+        (_("Decide the re-review in writing by %(due)s.", due=due.isoformat()) if again
+         else _("Decide the review in writing by %(due)s.", due=due.isoformat())) if due else "",
         _("Open it in the back office: %(url)s", url=url),
         _("This email carries no details of the case and nothing about the reporter."),
     ])

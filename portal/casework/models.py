@@ -63,9 +63,24 @@ class Status(LabelledEnum):
     CONCLUDED = "concluded", _l("Concluded"), _l(
         "Your case is concluded. Read the written reply below and tell us whether you are satisfied.")
     ARCHIVED = "archived", _lp("case state", "Archived"), _l("Your case is closed and archived.")
-    UNDER_REVIEW = "under_review", _l("Under review"), _l(
+    RETURNED = "returned", _l("Returned to the sender"), _l(
+        "This office is not responsible for the matter and returned it, with its objection, to the office or "
+        "hotline that sent it here (信访工作条例 article 23). That office will handle it or send it on.")
+    # Shown by stage (`Complaint.state`): 复查中 or 复核中; this label names both, for the inbox's filter.
+    UNDER_REVIEW = "under_review", _l("Under review or re-review"), _l(
         "You asked for a review. The office above the one that replied is looking at your case again "
         "and will reply in writing.")
+
+
+class ReviewState(LabelledEnum):
+    """How a case under review is named to everyone: by its stage (信访工作条例 arts. 35, 36)."""
+    REVIEW = "review", _l("Under review (复查)"), _l(
+        "You asked for a review (复查). The office above the one that replied is looking at your case "
+        "again and will reply in writing within 30 days (信访工作条例 article 35).")
+    RE_REVIEW = "re_review", _l("Under re-review (复核)"), _l(
+        "You asked for a re-review (复核). The office above the one that decided the review is looking "
+        "at your case again and will reply in writing within 30 days; its decision is final "
+        "(信访工作条例 article 36).")
 
 
 class Source(LabelledEnum):
@@ -74,6 +89,7 @@ class Source(LabelledEnum):
     LETTER = "letter", _l("Letter")
     VISIT = "visit", _l("In person")
     HOTLINE_12345 = "hotline_12345", _l("12345 hotline transfer")
+    OTHER_OFFICE = "other_office", _l("Transferred from another office")
     SUPERVISOR = "supervisor", _lp("how a case arrived", "Social supervisor")
 
 
@@ -82,7 +98,10 @@ class EventKind(LabelledEnum):
     ACCEPTED = "accepted", _lp("case event", "Accepted")
     NOT_ACCEPTED = "not_accepted", _lp("case event", "Not accepted")
     TRANSFERRED = "transferred", _lp("case event", "Transferred")
-    EXTENDED = "extended", _lp("case event", "Time limit extended")
+    RETURNED = "returned", _l("Returned with an objection to the office that sent it")
+    EXTENDED = "extended", _l("Time limit extended with the approval of the head of the office")
+    EXTENSION_REQUESTED = "extension_requested", _l("Extension asked for")
+    EXTENSION_REFUSED = "extension_refused", _l("Extension refused by the head of the office")
     CONCLUDED = "concluded", _lp("case event", "Concluded with a written reply")
     ARCHIVED = "archived", _lp("case event", "Archived")
     SUPPLEMENT = "supplement", _lp("case event", "Information added by the reporter")
@@ -91,15 +110,18 @@ class EventKind(LabelledEnum):
     SUPERVISION = "supervision", _lp("case event", "Supervision order from the office above")
     NOTE = "note", _lp("case event", "Internal note")
     RATED = "rated", _l("Reporter's rating")
-    REVIEW_REQUESTED = "review_requested", _lp("case event", "Review requested")
-    REVIEW_DECIDED = "review_decided", _lp("case event", "Review decided with a written reply")
+    REVIEW_REQUESTED = "review_requested", _l("Review (复查) requested")
+    REVIEW_DECIDED = "review_decided", _l("Review (复查) decided with a written reply")
+    RE_REVIEW_REQUESTED = "re_review_requested", _l("Re-review (复核) requested")
+    RE_REVIEW_DECIDED = "re_review_decided", _l("Re-review (复核) decided with a written reply (final)")
     ASSIGNED = "assigned", _lp("case event", "Handler assigned")
     LINKED = "linked", _lp("case event", "Linked as a duplicate")
     REWARD = "reward", _l("Reward decision")
 
 
 class ReviewStage(LabelledEnum):
-    """How many times the superior level has been asked to look again (信访工作条例 art. 35)."""
+    """How many times the superior level has been asked to look again: 复查 (信访工作条例 art. 35),
+    then one 复核 (art. 36)."""
     NONE = "none", _l("First handling")
     REVIEW = "review", _l("Review (复查)")
     RE_REVIEW = "re_review", _l("Re-review (复核)")
@@ -143,6 +165,9 @@ class Complaint(Base):
     ongoing: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymous: Mapped[bool] = mapped_column(Boolean)
     reporter_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A keyed hash of a named reporter's phone number, never the number: it finds their cases made
+    # final by a 复核, whose facts and reasons are not accepted again (信访工作条例 art. 36).
+    reporter_digest: Mapped[str | None] = mapped_column(String(64), index=True)
     notify_email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     received_on: Mapped[dt.date] = mapped_column(Date)
     acceptance_due: Mapped[dt.date] = mapped_column(Date)
@@ -170,6 +195,13 @@ class Complaint(Base):
     assignee: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[assignee_id])
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", lazy="raise")
+
+    @property
+    def state(self) -> "Status | ReviewState":
+        """The state as people are told it: a case under review is 复查中 or 复核中 by its stage."""
+        if self.status is Status.UNDER_REVIEW:
+            return ReviewState.RE_REVIEW if self.review_stage is ReviewStage.RE_REVIEW else ReviewState.REVIEW
+        return self.status
 
     @property
     def display_institution(self) -> str:

@@ -32,6 +32,7 @@ def register(app: Flask, panel: Panel) -> None:
 
 
 def for_case(complaint: Complaint, user: User) -> list[tuple[Panel, dict]]:
-    """Each registered panel in order, with what it shows this officer about this case."""
+    """Each registered panel in order, with what it shows this officer about this case; a panel
+    whose `build` returns None has nothing to show. A negative `order` draws it above the actions."""
     found = sorted(current_app.extensions.get("portal.case_panels", []), key=lambda panel: panel.order)
-    return [(panel, panel.build(complaint, user)) for panel in found]
+    return [(panel, shown) for panel in found if (shown := panel.build(complaint, user)) is not None]

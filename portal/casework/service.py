@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import select
-
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
 from portal.casework import deadlines
 from portal.casework import mail as notifications
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, ReviewStage, Status
+from portal.casework.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Source, Status
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.workflow import Moved, ReasonRequired, Step, StepNotAllowed, Workflow
@@ -32,7 +30,6 @@ S = Status
 class Details:
     """What some steps need besides their text."""
 
-    extension_days: int = 0
     destination: str = ""
     assignee: User | None = None
     duplicate_of: Complaint | None = None
@@ -57,8 +54,8 @@ def case_step(name: str, event: EventKind, from_states: Iterable[Status], to_sta
 
 
 class ArchiveTooEarly(StepNotAllowed):
-    """A concluded case is archived only once the reporter can no longer rate it or ask for a
-    review: archiving earlier would take both away from them."""
+    """A concluded case is archived only once the reporter can no longer ask for a review
+    (信访工作条例 art. 35), whatever their rating: archiving earlier would take the right away."""
 
     def __init__(self, until: dt.date) -> None:
         super().__init__("archive")
@@ -69,23 +66,6 @@ def _accept(complaint: Complaint, actor: User, now: dt.datetime, details: Detail
     due = deadlines.add_period(clock.local_date(now), deadlines.RULES["conclusion"])
     complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
     return {}
-
-
-def _extend(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
-    days = details.extension_days
-    if not 1 <= days <= deadlines.RULES["extension_max"].days or complaint.conclusion_due is None:
-        raise StepNotAllowed("extend")
-    # The extension adds to the legal period (from the day of acceptance), not to a day already
-    # moved past a holiday; the end of the longer period is then moved off a day off again.
-    accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
-        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
-        .order_by(ComplaintEvent.id.desc()).limit(1))
-    conclusion = deadlines.RULES["conclusion"]
-    longer = deadlines.Rule(conclusion.days + days, conclusion.unit, "extension")
-    due = deadlines.add_period(clock.local_date(accepted or now), longer)
-    complaint.conclusion_due, complaint.extended = due.day, True
-    complaint.due_provisional = complaint.due_provisional or due.provisional
-    return {"days": days}
 
 
 def _transfer(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
@@ -120,6 +100,21 @@ def _reply(complaint: Complaint, actor: User, now: dt.datetime, details: Details
     return {}
 
 
+def objection_due(complaint: Complaint) -> deadlines.Due | None:
+    """For a case transferred in (12345, another office): the last day to return it with an
+    objection, 5 working days after receipt (信访工作条例 art. 23); None for any other case."""
+    if complaint.source not in TRANSFERRED_IN:
+        return None
+    return deadlines.add_period(complaint.received_on, deadlines.RULES["misrouted_objection"])
+
+
+def _return(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    due = objection_due(complaint)
+    if due is None or clock.local_date(now) > due.day:
+        raise StepNotAllowed("return")
+    return {"objection_due": str(due.day)}
+
+
 def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
     if until := archive_held_until(complaint, clock.local_date(now)):
         raise ArchiveTooEarly(until)
@@ -127,7 +122,8 @@ def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Detai
 
 
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
-CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED})
+CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED, S.RETURNED})
+TRANSFERRED_IN = (Source.HOTLINE_12345, Source.OTHER_OFFICE)
 HANDLING = OPEN | {S.UNDER_REVIEW}
 MANAGERS = (Role.HANDLER, Role.ADMIN)
 # A formal decision: only certified staff, named on the timeline with their number, the reason audited.
@@ -137,9 +133,9 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
     case_step("not_accept", EventKind.NOT_ACCEPTED, {S.REGISTERED}, S.NOT_ACCEPTED, reason=True, **FORMAL),
     case_step("transfer", EventKind.TRANSFERRED, {S.REGISTERED, S.ACCEPTED}, S.TRANSFERRED, reason=True,
               effect=_transfer, **FORMAL),
+    # A case sent here by mistake goes back with the objection (退回), within 5 working days of receipt.
+    case_step("return", EventKind.RETURNED, {S.REGISTERED}, S.RETURNED, reason=True, effect=_return, **FORMAL),
     case_step("start", EventKind.IN_PROGRESS, {S.ACCEPTED}, S.IN_PROGRESS),
-    case_step("extend", EventKind.EXTENDED, {S.ACCEPTED, S.IN_PROGRESS}, None, reason=True, audit_reason=True,
-              effect=_extend),
     case_step("supervise", EventKind.SUPERVISION, OPEN, None, roles=MANAGERS, public=False, reason=True,
               superior=True),
     case_step("assign", EventKind.ASSIGNED, HANDLING, None, roles=MANAGERS, public=False, effect=_assign),
@@ -153,9 +149,12 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
               roles=(Role.HANDLER, Role.REVIEWER), reason=True, effect=_reply, **FORMAL),
     case_step("archive", EventKind.ARCHIVED, CLOSED, S.ARCHIVED, effect=_archive),
 ]}
-# A reporter may ask the level above to look again once, and the level above that once more;
-# after a re-review the case is final (信访工作条例 art. 35).
+# A reporter may ask the level above to look again once (复查, 信访工作条例 art. 35), and the level
+# above that once more (复核, art. 36); after a 复核 the case is final.
 NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
+# From the stage a case is at: the limits to ask for the next review and to decide it.
+REVIEW_RULES = {ReviewStage.NONE: (deadlines.RULES["review_request"], deadlines.RULES["review_decision"]),
+                ReviewStage.REVIEW: (deadlines.RULES["re_review_request"], deadlines.RULES["re_review_decision"])}
 
 
 def actor_label(actor: User, formal: bool) -> str:
@@ -166,16 +165,19 @@ def actor_label(actor: User, formal: bool) -> str:
 
 def _guard(actor: User, complaint: Complaint, step: CaseStep) -> bool:
     """Casework's conditions the engine has no field for: a formal decision by a certified role,
-    a supervision order only from a jurisdiction wider than the handling office's, one extension."""
+    a supervision order only from a jurisdiction wider than the handling office's. (Extensions need the
+    head of the office's approval: `portal.deadline_extensions`.)"""
     return ((not step.certificate or actor.role in CERTIFIED_ROLES)
-            and not (step.superior and actor.region_code == complaint.handling_region_code)
-            and not (step.name == "extend" and complaint.extended))
+            and not (step.superior and actor.region_code == complaint.handling_region_code))
 
 
 def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
     """The step's timeline entry, naming who took it."""
     step = moved.step
-    event = ComplaintEvent(complaint_id=complaint.id, kind=step.event, public=step.public, body=moved.reason,
+    kind = step.event
+    if kind is EventKind.REVIEW_DECIDED and complaint.review_stage is ReviewStage.RE_REVIEW:
+        kind = EventKind.RE_REVIEW_DECIDED  # named by its stage: the 复核意见, final (art. 36)
+    event = ComplaintEvent(complaint_id=complaint.id, kind=kind, public=step.public, body=moved.reason,
                            actor_id=actor.id, actor_label=actor_label(actor, step.certificate), created_at=moved.at)
     db.session.add(event)
     return event
@@ -189,14 +191,15 @@ def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = Non
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
     today = today or clock.today()
     return [name for name in FLOW.allowed(actor, complaint)
-            if not (name == "archive" and archive_held_until(complaint, today))]
+            if not (name == "archive" and archive_held_until(complaint, today))
+            and not (name == "return" and not ((due := objection_due(complaint)) and today <= due.day))]
 
 
-def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, extension_days: int = 0,
-          destination: str = "", assignee: User | None = None, duplicate_of: Complaint | None = None,
+def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, destination: str = "",
+          assignee: User | None = None, duplicate_of: Complaint | None = None,
           now: dt.datetime | None = None) -> ComplaintEvent:
     """Take one step on a case, or raise with nothing changed; the only place staff change a case's state."""
-    details = Details(extension_days, destination, assignee, duplicate_of)
+    details = Details(destination, assignee, duplicate_of)
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
 
     def change(moment: dt.datetime) -> dict:  # the step's effect and the deadline its state brings
@@ -228,18 +231,24 @@ def may_open_review(complaint: Complaint) -> bool:
     return complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
 
 
+def next_review_stage(complaint: Complaint) -> ReviewStage | None:
+    """The stage a request would open now: 复查 after the first reply, 复核 after a 复查; None after a 复核."""
+    return NEXT_STAGE.get(complaint.review_stage)
+
+
 def review_request_due(complaint: Complaint) -> deadlines.Due | None:
-    """The last day the reporter may ask for a review, counted from the latest written reply."""
-    if complaint.replied_at is None:
+    """The last day the reporter may ask for the next review (复查, art. 35; 复核, art. 36),
+    counted from the latest written reply."""
+    if complaint.replied_at is None or complaint.review_stage not in REVIEW_RULES:
         return None
-    return deadlines.add_period(clock.local_date(complaint.replied_at), deadlines.RULES["review_request"])
+    return deadlines.add_period(clock.local_date(complaint.replied_at), REVIEW_RULES[complaint.review_stage][0])
 
 
 def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
-    """While a concluded case must stay open for the reporter's rating and review, the last day
-    they may ask for one; None once it may be archived: rated satisfied or basically satisfied,
-    the time to ask has passed, or it is final after a re-review."""
-    if not may_open_review(complaint) or complaint.rating in (Rating.SATISFIED, Rating.BASICALLY_SATISFIED):
+    """While a concluded case must stay open for the reporter's review, the last day they may ask
+    for one; None once it may be archived: the time to ask has passed, or it is final after a
+    re-review. The rating is a measure, never a gate (art. 35): a 满意 changes nothing here."""
+    if not may_open_review(complaint):
         return None
     due = review_request_due(complaint)
     return due.day if due is not None and today <= due.day else None
@@ -250,11 +259,12 @@ def open_review(complaint: Complaint, now: dt.datetime) -> None:
     if not may_open_review(complaint):
         raise StepNotAllowed("review")
     office = regions.get(complaint.handling_region_code)
+    decision_rule = REVIEW_RULES[complaint.review_stage][1]
     complaint.handling_region_code = office.parent_code or office.code
     complaint.review_stage = NEXT_STAGE[complaint.review_stage]
     complaint.status = S.UNDER_REVIEW
     complaint.assignee_id = None
-    due = deadlines.add_period(clock.local_date(now), deadlines.RULES["review_decision"])
+    due = deadlines.add_period(clock.local_date(now), decision_rule)
     complaint.review_decision_due, complaint.next_due = due.day, due.day
     complaint.due_provisional = due.provisional
     notifications.review_opened(complaint)  # the office above's handlers, after the commit

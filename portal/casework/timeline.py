@@ -18,7 +18,7 @@ def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
 
 
 # The entries that carry a written decision: the conclusion, and each review's decision.
-WRITTEN_DECISIONS = (EventKind.CONCLUDED, EventKind.REVIEW_DECIDED)
+WRITTEN_DECISIONS = (EventKind.CONCLUDED, EventKind.REVIEW_DECIDED, EventKind.RE_REVIEW_DECIDED)
 
 
 def written_reply(complaint: Complaint) -> ComplaintEvent | None:

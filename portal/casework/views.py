@@ -12,8 +12,8 @@ from portal.accounts.models import Role
 from portal.casework import panels, queries
 from portal.casework import service as casework
 from portal.casework.exceptions import CaseNotFound, StepNotAllowed
-from portal.casework.forms import LEVEL_LABELS, STEP_FORMS, STEP_LABELS, AssignForm
-from portal.casework.models import Category, Source, Status
+from portal.casework.forms import LEVEL_LABELS, RE_REVIEW_DECISION, STEP_FORMS, STEP_LABELS, AssignForm
+from portal.casework.models import Category, ReviewStage, Source, Status
 from portal.casework.timeline import public_timeline
 from portal.csvexport import to_csv
 from portal.i18n import _
@@ -48,9 +48,10 @@ def inbox():
         counties = [county for city in counties for county in regions.children(city.code)]
     args = {key: request.args[key] for key in INBOX_FILTERS if request.args.get(key)}
     status_args = {key: value for key, value in args.items() if key != "status"}
-    return render_template("casework/inbox.html", inbox=result, filters=filters, args=args, status_args=status_args,
-                           counties=counties, handlers=queries.handlers_in(user), Status=Status,
-                           Category=Category, Source=Source, places=regions.by_codes(
+    objections = {c.id: casework.objection_due(c) for c in result.page.items if c.status is Status.REGISTERED}
+    return render_template("casework/inbox.html", inbox=result, objections=objections, filters=filters, args=args,
+                           status_args=status_args, counties=counties, handlers=queries.handlers_in(user),
+                           Status=Status, Category=Category, Source=Source, places=regions.by_codes(
                                {c.region_code for c in result.page.items}))
 
 
@@ -62,7 +63,7 @@ def export():
     places = regions.by_codes({c.region_code for c in cases})
     locale = str(get_locale())
     rows = ([c.case_number, c.received_on, c.source.label, c.category.label, c.display_institution,
-             places[c.region_code].name(locale), c.status.label, c.review_stage.label, c.next_due or "",
+             places[c.region_code].name(locale), c.state.label, c.review_stage.label, c.next_due or "",
              c.assignee.display_name if c.assignee else ""] for c in cases)
     header = [_("Case number"), _("Received"), _("How it arrived"), _("Category"), _("Institution"),
               _("District or county"), _("State"), _("Stage"), _("Next deadline"), _("Handler")]
@@ -106,8 +107,9 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
     steps = casework.allowed_steps(complaint, user)
     held = casework.archive_held_until(complaint, clock.today()) if complaint.status is Status.CONCLUDED else None
     timeline = queries.timeline(complaint)
-    actors = {event.actor_id for event in timeline if event.actor_id}
-    audit_entries = audit.for_object("complaint", complaint.id)
+    audit_entries = audit.for_object("complaint", complaint.id)  # staff named by the timeline or the audit trail
+    actors = {e.actor_id for e in timeline if e.actor_id} | {int(r.actor[5:]) for r in audit_entries
+                                                             if r.actor.startswith("user:")}
     return render_template(
         "casework/case.html", complaint=complaint, steps=steps,
         forms=_step_forms(complaint, steps, failed, failed_form), failed=failed, failed_form=failed_form,
@@ -117,7 +119,8 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
         office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
         staff_names=queries.staff_names(actors),
-        today=clock.today(), step_labels=STEP_LABELS, archive_held_until=held), status
+        today=clock.today(), step_labels=_labels(complaint), archive_held_until=held,
+        objection=casework.objection_due(complaint) if complaint.status is Status.REGISTERED else None), status
 
 
 @bp.post("/cases/<int:complaint_id>/steps/<name>")
@@ -146,15 +149,13 @@ def step(complaint_id: int, name: str):
                 form.case_number.errors = [_("This case cannot be linked to that one: choose the "
                                              "earliest case, not a duplicate or this case itself.")]
             else:
-                flash(_("Done: %(step)s.", step=STEP_LABELS[name]), "success")
+                flash(_("Done: %(step)s.", step=_labels(complaint)[name]), "success")
                 return redirect(url_for(".case", complaint_id=complaint.id))
     return _render_case(complaint, failed=name, failed_form=form, status=422)
 
 
 def _step_arguments(complaint, name: str, form, user) -> dict:
     """What a step needs besides its text, from its form; a case number not found is a form error."""
-    if name == "extend":
-        return {"extension_days": form.days.data}
     if name == "transfer":
         return {"destination": form.destination_text()}
     if name == "assign":
@@ -165,6 +166,11 @@ def _step_arguments(complaint, name: str, form, user) -> dict:
         except CaseNotFound:
             form.case_number.errors = [_("No case with this number in your jurisdiction.")]
     return {}
+
+
+def _labels(complaint) -> dict:
+    again = complaint.review_stage is ReviewStage.RE_REVIEW
+    return {**STEP_LABELS, "decide_review": RE_REVIEW_DECISION} if again else STEP_LABELS
 
 
 def _refuse(complaint, name: str, form):
@@ -178,16 +184,15 @@ def _refusal(complaint, name: str) -> str:
     step = casework.TRANSITIONS.get(name)
     if step is None:
         return _("There is no such step. Choose one of the actions offered on this page.")
-    label = STEP_LABELS[name]
+    label = _labels(complaint)[name]
     held = casework.archive_held_until(complaint, clock.today()) if name == "archive" else None
     if held and complaint.status in step.from_states:
-        return _("This case cannot be archived yet: the reporter may rate the reply and ask for a review "
-                 "until %(date)s. It can be archived earlier once the reporter has rated it satisfied or "
-                 "basically satisfied.", date=format_date(held, "long"))
+        return _("This case cannot be archived yet: whatever their rating, the reporter may ask for a "
+                 "review until %(date)s.", date=format_date(held, "long"))
     if complaint.status not in step.from_states:
         return _("“%(step)s” is not possible now: the case is %(state)s. Someone may have acted on it a "
                  "moment ago; this page shows it as it is now. Nothing was saved.",
-                 step=label, state=complaint.status.label)
+                 step=label, state=complaint.state.label)
     return _("“%(step)s” is not open to you on this case: it depends on your role, your jurisdiction, "
              "and whether it has been taken before. Nothing was saved.", step=label)
 

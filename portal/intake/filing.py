@@ -17,6 +17,7 @@ from portal.db import utcnow
 from portal.errors import Conflict
 from portal.escalation import service as escalation
 from portal.extensions import db
+from portal.intake import finality
 from portal.intake.numbering import next_case_number
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
@@ -156,6 +157,7 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         description=draft.description, occurred_on=draft.occurred_on, ongoing=draft.ongoing,
         anonymous=draft.identity is None,
         reporter_sealed=crypto.seal_identity(draft.identity.as_dict()) if draft.identity else None,
+        reporter_digest=finality.reporter_digest(draft.identity.phone) if draft.identity else None,
         notify_email_encrypted=crypto.encrypt_text(draft.notify_email) if draft.notify_email else None,
         received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
         handling_region_code=draft.region_code, next_due=due.day,

@@ -39,7 +39,7 @@ class RatingForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    """An unsatisfied reporter's request for review by the superior level."""
+    """The reporter's request for review by the superior level (whatever their rating)."""
 
     reason = TextAreaField(_l("Why do you ask for a review?"), filters=[clean_text],
                            validators=[InputRequired(_l("Tell us what was wrong with the reply.")),

@@ -11,7 +11,7 @@ from portal.i18n import _l
 from portal.intake.complaint_form import ComplaintForm
 
 STAFF_SOURCES = [SelectChoice(source.value, source.label)
-                 for source in (Source.PHONE, Source.LETTER, Source.VISIT, Source.HOTLINE_12345)]
+                 for source in (Source.PHONE, Source.LETTER, Source.VISIT, Source.HOTLINE_12345, Source.OTHER_OFFICE)]
 # Received more than a year ago would be a data-entry slip, not a late registration.
 OLDEST_RECEIPT_DAYS = 365
 

@@ -11,7 +11,7 @@ from portal.accounts.models import Role
 from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Category, Source
 from portal.i18n import _
-from portal.intake import filing
+from portal.intake import filing, finality
 from portal.intake.staff_forms import RegisterForm
 from portal.intake.uploads import clean_uploads
 from portal.security.receipts import display
@@ -41,7 +41,8 @@ def register():
                                     "with the office responsible for it, or transfer it.")]
         else:
             return render_template("intake/staff_registered.html", complaint=filed.complaint,
-                                   receipt=display(filed.receipt), replayed=filed.replayed)
+                                   receipt=display(filed.receipt), replayed=filed.replayed,
+                                   final=finality.final_cases(filed.complaint, _user()))
     status = 422 if request.method == "POST" else 200
     hints = {category.value: category.description for category in Category}
     return render_template("intake/staff_register.html", form=form, category_hints=hints), status

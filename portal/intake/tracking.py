@@ -13,6 +13,7 @@ from portal.casework import deadlines
 from portal.casework import service as casework
 from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
 from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Status, TrackingGrant
+from portal.casework.models import ReviewStage as Stage
 from portal.escalation import service as escalation
 from portal.extensions import db
 from portal.i18n import _l
@@ -37,7 +38,7 @@ class NotRatable(StepNotAllowed):
 
 
 class ReviewNotAllowed(StepNotAllowed):
-    """A review needs an unsatisfied rating, within the time limit, once."""
+    """A review is asked for within the time limit, once per stage; the rating plays no part."""
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,14 @@ def next_step(complaint: Complaint) -> NextStep | None:
     if complaint.status in (Status.ACCEPTED, Status.IN_PROGRESS) and complaint.conclusion_due:
         return NextStep(_l("Written reply due"), complaint.conclusion_due, complaint.due_provisional)
     if complaint.status is Status.UNDER_REVIEW and complaint.review_decision_due:
-        return NextStep(_l("Review decision due"), complaint.review_decision_due, complaint.due_provisional)
+        label = _l("Re-review (复核) decision due") if complaint.review_stage is Stage.RE_REVIEW \
+            else _l("Review (复查) decision due")
+        return NextStep(label, complaint.review_decision_due, complaint.due_provisional)
     due = review_due(complaint)
     if casework.may_open_review(complaint) and due:
-        return NextStep(_l("Last day to ask for a review"), due.day, due.provisional)
+        label = _l("Last day to ask for a re-review (复核)") if complaint.review_stage is Stage.REVIEW \
+            else _l("Last day to ask for a review (复查)")
+        return NextStep(label, due.day, due.provisional)
     return None
 
 
@@ -141,21 +146,23 @@ def rate(complaint: Complaint, rating: Rating, comment: str) -> None:
 
 
 def can_request_review(complaint: Complaint, today: dt.date) -> bool:
+    """Whatever the rating, or none (信访工作条例 art. 35): within 30 days of the written reply,
+    while the case can still go up a level."""
     due = review_due(complaint)
-    return (complaint.rating is Rating.UNSATISFIED and casework.may_open_review(complaint)
-            and due is not None and today <= due.day)
+    return casework.may_open_review(complaint) and due is not None and today <= due.day
 
 
 def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
-    """Record an unsatisfied reporter's request for review by the superior level."""
+    """Record the reporter's request for review by the superior level."""
     if not can_request_review(complaint, clock.local_date(now)):
         raise ReviewNotAllowed()
     before = {"status": complaint.status.value, "office": complaint.handling_region_code}
     complaint.review_requested_at = now
     casework.open_review(complaint, now)
     escalation.review_arrived(complaint)  # an office above with no handler of its own: tell those above it
-    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=EventKind.REVIEW_REQUESTED,
-                                  public=True, body=reason))
+    kind = EventKind.RE_REVIEW_REQUESTED if complaint.review_stage is Stage.RE_REVIEW \
+        else EventKind.REVIEW_REQUESTED
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, kind=kind, public=True, body=reason))
     db.session.flush()
     audit.record(reporter_actor(complaint), "complaint.review_requested", "complaint", complaint.id,
                  before=before, at=now, after={"status": complaint.status.value,

@@ -9,7 +9,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from portal import clock
 from portal.casework import lookup, timeline
-from portal.casework.models import Category, Rating
+from portal.casework import service as casework
+from portal.casework.models import Category, Rating, ReviewStage
 from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _
@@ -191,13 +192,22 @@ def case(complaint):
     return _render_case(complaint)
 
 
+def _review_form(complaint, posted=None) -> ReviewForm:
+    """The request form, its question naming the stage the request would open (复查 or 复核)."""
+    form = posted or ReviewForm()
+    if casework.next_review_stage(complaint) is ReviewStage.RE_REVIEW:
+        form.reason.label.text = _("Why do you ask for a re-review (复核)?")
+    return form
+
+
 def _render_case(complaint, supplement=None, rating=None, review=None, status: int = 200):
     today = clock.today()
     return render_template(
         "intake/case.html", complaint=complaint, timeline=timeline.public_timeline(complaint),
         next_step=tracking.next_step(complaint), reply=timeline.written_reply(complaint),
         supplement_form=supplement or SupplementForm(), rating_form=rating or RatingForm(),
-        review_form=review or ReviewForm(), can_rate=tracking.can_rate(complaint),
+        review_form=_review_form(complaint, review), can_rate=tracking.can_rate(complaint),
+        review_stage=casework.next_review_stage(complaint),
         can_review=tracking.can_request_review(complaint, today),
         review_due=tracking.review_due(complaint), reward=rewards.for_reporter(complaint), Rating=Rating), status
 
@@ -238,9 +248,14 @@ def review(complaint):
     form = ReviewForm()
     if form.validate_on_submit():
         # Locked and read again: a second request sent at the same moment is refused.
-        tracking.request_review(tracking.lock(complaint), form.reason.data, clock.now())
-        flash(_("Your request for review was recorded. The office above the one that replied will "
-                "handle it."), "success")
+        locked = tracking.lock(complaint)
+        tracking.request_review(locked, form.reason.data, clock.now())
+        if locked.review_stage is ReviewStage.RE_REVIEW:
+            flash(_("Your request for a re-review (复核) was recorded. The office above the one that "
+                    "decided the review will handle it; its decision is final."), "success")
+        else:
+            flash(_("Your request for review was recorded. The office above the one that replied will "
+                    "handle it."), "success")
         return redirect(url_for(".case"))
     return _render_case(complaint, review=form, status=422)
 

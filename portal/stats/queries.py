@@ -46,6 +46,7 @@ STEP_EVENTS = {
     EventKind.TRANSFERRED: "transferred",
     EventKind.CONCLUDED: "concluded",
     EventKind.REVIEW_REQUESTED: "reviews_requested",
+    EventKind.RE_REVIEW_REQUESTED: "reviews_requested",  # 复查 and 复核 requests alike
 }
 COUNT_FIGURES = ("received", "accepted", "not_accepted", "transferred", "concluded", "reviews_requested",
                  "disclosures", "blacklisted", "supervisors_active", "supervisor_submissions")

@@ -77,6 +77,6 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
     city = staff_tab(chromium, live_server, "journey.city", city_secret)
     city.goto("/staff/cases?mine=1&lang=zh_CN")
     row = city.locator("tr", has=city.get_by_role("link", name=number))
-    expect(row.get_by_text("复查", exact=True)).to_be_visible()
+    expect(row.get_by_text("复查中", exact=True)).to_be_visible()
     row.get_by_role("link", name=number).click()
-    expect(city.get_by_text("作出复查（复核）意见并书面答复").first).to_be_visible()
+    expect(city.get_by_text("作出复查意见并书面答复").first).to_be_visible()

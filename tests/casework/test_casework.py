@@ -8,7 +8,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import service as casework
 from portal.casework.exceptions import ReasonRequired, StepNotAllowed
-from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, Status
+from portal.casework.models import ComplaintEvent, EventKind, Rating, ReviewStage, ReviewState, Source, Status
 from portal.casework.service import TRANSITIONS
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
@@ -52,7 +52,8 @@ def test_each_step_only_from_its_states(handler, city_handler, name):
     for status in Status:
         complaint = complaint_in(status)
         complaint.conclusion_due = dt.date(2027, 1, 20)
-        call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。", extension_days=10,
+        complaint.source = Source.HOTLINE_12345  # transferred in the day before: it may be returned
+        call = lambda: casework.apply(complaint, name, actor, "依据材料作出处理。",
                                       destination="区市场监督管理局", assignee=handler, duplicate_of=earlier,
                                       now=NOW)
         if status in step.from_states:
@@ -78,17 +79,15 @@ def test_formal_decisions_need_certified_staff_and_name_them(handler, custodian)
     assert [e.action for e in audit.for_object("complaint", complaint.id)][-1] == "complaint.accept"
 
 
-def test_acceptance_starts_the_60_day_clock_and_one_extension_adds_at_most_30(handler):
+def test_acceptance_starts_the_60_day_clock_and_no_handler_extends_it_alone(handler):
+    """An extension needs the head of the office (art. 34): it is no casework step a handler takes."""
     complaint = complaint_in(Status.REGISTERED)
     casework.apply(complaint, "accept", handler, now=NOW)
     assert complaint.conclusion_due == dt.date(2027, 1, 22) and complaint.due_provisional  # 2027 not entered
+    assert "extend" not in casework.TRANSITIONS and "extend" not in casework.allowed_steps(complaint, handler)
     with pytest.raises(StepNotAllowed):
-        casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=31, now=NOW)
-    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=30, now=NOW)
-    assert complaint.conclusion_due == dt.date(2027, 2, 22) and complaint.extended
-    assert "extend" not in casework.allowed_steps(complaint, handler)
-    with pytest.raises(StepNotAllowed):
-        casework.apply(complaint, "extend", handler, "再次延期", extension_days=5, now=NOW)
+        casework.apply(complaint, "extend", handler, "需要现场核查", now=NOW)
+    assert complaint.conclusion_due == dt.date(2027, 1, 22) and not complaint.extended
 
 
 def test_reasons_replies_and_destinations_are_required(handler):
@@ -124,9 +123,9 @@ def test_transfer_records_where_the_case_went(handler):
 def test_only_handlers_work_cases(ctx, role):
     user, _ = accounts.create_user(f"x.{role.value}", "x", role, "330106", "证号1")
     complaint = complaint_in(Status.ACCEPTED)
-    for name in ("message", "archive", "start", "note", "extend"):
+    for name in ("message", "archive", "start", "note"):
         with pytest.raises(StepNotAllowed):
-            casework.apply(complaint, name, user, "文字", extension_days=5, now=NOW)
+            casework.apply(complaint, name, user, "文字", now=NOW)
 
 
 def test_a_handler_of_another_jurisdiction_cannot_act(ctx):
@@ -141,27 +140,6 @@ def test_supervision_orders_come_from_a_wider_jurisdiction(handler, city_handler
         casework.apply(complaint, "supervise", handler, "请加快办理", now=NOW)
     event = casework.apply(complaint, "supervise", city_handler, "请加快办理", now=NOW)
     assert not event.public
-
-
-def test_the_audit_keeps_the_extensions_reason_days_and_new_due_date(handler):
-    complaint = complaint_in(Status.REGISTERED)
-    casework.apply(complaint, "accept", handler, now=NOW)
-    casework.apply(complaint, "extend", handler, "需要现场核查", extension_days=20, now=NOW)
-    entry = audit.for_object("complaint", complaint.id)[-1]
-    assert entry.reason == "需要现场核查" and '"days":20' in entry.after
-    assert str(complaint.conclusion_due) in entry.after
-
-
-def test_an_extension_counts_from_the_legal_period_not_a_moved_end(handler):
-    """Accepted 2026-08-03: day 60 is 2026-10-02 (National Day), moved to 2026-10-08; a
-    10-day extension ends 70 days after acceptance (Monday 2026-10-12), not 10 days after
-    the moved end (which would give 2026-10-19)."""
-    complaint = complaint_in(Status.REGISTERED)
-    accepted = dt.datetime(2026, 8, 3, 2, 0, tzinfo=dt.timezone.utc)
-    casework.apply(complaint, "accept", handler, now=accepted)
-    assert complaint.conclusion_due == dt.date(2026, 10, 8)
-    casework.apply(complaint, "extend", handler, "现场核查", extension_days=10, now=accepted)
-    assert complaint.conclusion_due == dt.date(2026, 10, 12)
 
 
 def concluded(handler, now=NOW):
@@ -187,12 +165,18 @@ def test_a_concluded_case_is_not_archived_while_the_reporter_may_still_rate_it_o
     assert complaint.status is Status.ARCHIVED
 
 
-@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED])
-def test_a_satisfied_reporter_lets_the_case_be_archived_at_once(handler, rating):
+@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY_SATISFIED, None])
+def test_the_rating_never_releases_the_archive_before_the_review_period_ends(handler, rating):
+    """Art. 35 sets no condition on the rating: a 满意 click keeps the case open for a review."""
     complaint = concluded(handler)
-    tracking.rate(complaint, rating, "")
-    assert "archive" in casework.allowed_steps(complaint, handler, today=NOW.date())
-    casework.apply(complaint, "archive", handler, now=NOW)
+    if rating:
+        tracking.rate(complaint, rating, "")
+    assert "archive" not in casework.allowed_steps(complaint, handler, today=NOW.date())
+    with pytest.raises(casework.ArchiveTooEarly):
+        casework.apply(complaint, "archive", handler, now=NOW)
+    assert complaint.status is Status.CONCLUDED and casework.may_open_review(complaint)
+    after_the_period = dt.datetime(2026, 12, 23, 16, tzinfo=dt.timezone.utc)  # 12-24 in Beijing
+    casework.apply(complaint, "archive", handler, now=after_the_period)
     assert complaint.status is Status.ARCHIVED
 
 
@@ -253,3 +237,50 @@ def test_during_a_review_only_the_office_above_decides(handler, city_handler):
         casework.apply(complaint, "decide_review", handler, "自行复查", now=NOW)
     assert casework.allowed_steps(complaint, city_handler, today=NOW.date()) == ["assign", "message", "note",
                                                                                  "decide_review"]
+
+
+def test_the_re_review_runs_on_its_own_clocks_under_article_36_and_is_named_by_stage(handler, city_handler):
+    """复查 asked 2026-12-01 (decided within 30 days, art. 35); its decision on 12-10 opens 30 days to
+    ask for a 复核 (to 2027-01-09, a Saturday → Monday 01-11), decided within 30 days (art. 36)."""
+    from portal.casework.deadlines import RULES
+
+    assert RULES["re_review_request"].basis.endswith("第三十六条")
+    assert RULES["re_review_decision"].basis.endswith("第三十六条")
+    complaint = concluded(handler)
+    assert casework.next_review_stage(complaint) is ReviewStage.REVIEW
+    tracking.request_review(complaint, "答复不属实。", dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc))
+    assert complaint.review_decision_due == dt.date(2026, 12, 31) and complaint.state is ReviewState.REVIEW
+    decided = dt.datetime(2026, 12, 10, 2, tzinfo=dt.timezone.utc)
+    casework.apply(complaint, "decide_review", city_handler, "复查意见：维持。", now=decided)
+    assert casework.next_review_stage(complaint) is ReviewStage.RE_REVIEW
+    assert tracking.review_due(complaint).day == dt.date(2027, 1, 11)
+    assert tracking.next_step(complaint).due == dt.date(2027, 1, 11)
+    tracking.request_review(complaint, "仍不服。", dt.datetime(2027, 1, 4, 2, tzinfo=dt.timezone.utc))
+    assert complaint.review_decision_due == dt.date(2027, 2, 3) and complaint.state is ReviewState.RE_REVIEW
+    assert tracking.next_step(complaint).due == dt.date(2027, 2, 3)
+    province, _ = accounts.create_user("prov.handler", "省厅执法", Role.HANDLER, "330000", "浙教执字0009")
+    event = casework.apply(complaint, "decide_review", province, "复核意见：维持。", now=NOW)
+    assert event.kind is EventKind.RE_REVIEW_DECIDED and written_reply(complaint) is event
+    assert casework.next_review_stage(complaint) is None and tracking.review_due(complaint) is None
+
+
+def test_a_case_transferred_in_is_returned_with_an_objection_within_5_working_days(handler):
+    """Received from 12345 on Monday 2026-09-28: 5 working days end on Saturday 2026-10-10, an
+    adjusted working day (09-29, 09-30, then 10-01…10-07 off, 10-08, 10-09, 10-10), art. 23. A case
+    filed online cannot be returned at all."""
+    complaint = file(received_on=dt.date(2026, 9, 28), source=Source.HOTLINE_12345).complaint
+    assert casework.objection_due(complaint).day == dt.date(2026, 10, 10)
+    last_day = dt.datetime(2026, 10, 10, 2, tzinfo=dt.timezone.utc)
+    assert "return" in casework.allowed_steps(complaint, handler, today=last_day.date())
+    assert "return" not in casework.allowed_steps(complaint, handler, today=dt.date(2026, 10, 11))
+    with pytest.raises(StepNotAllowed):
+        casework.apply(complaint, "return", handler, "属市场监管职责", now=last_day + dt.timedelta(days=1))
+    with pytest.raises(ReasonRequired):
+        casework.apply(complaint, "return", handler, " ", now=last_day)
+    event = casework.apply(complaint, "return", handler, "举报事项属市场监管部门职责，退回交办单位。", now=last_day)
+    assert complaint.status is Status.RETURNED and event.public and event.actor_label == "李承办（浙杭执字0042）"
+    assert "archive" in casework.allowed_steps(complaint, handler, today=last_day.date())
+    online = file(received_on=dt.date(2026, 9, 28)).complaint
+    assert casework.objection_due(online) is None
+    with pytest.raises(StepNotAllowed):
+        casework.apply(online, "return", handler, "不属本机关", now=NOW)

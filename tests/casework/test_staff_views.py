@@ -7,6 +7,7 @@ import pytest
 from portal import clock
 from portal.accounts.models import Role
 from portal.casework import lookup
+from portal.casework import service as casework_service
 from portal.casework.models import Complaint, EventKind, Rating, ReviewStage, Source, Status
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
@@ -118,11 +119,12 @@ def test_accept_then_conclude_records_the_reply_for_the_reporter(app, handler):
 def test_a_refused_step_keeps_the_input_and_stores_nothing(app, handler):
     complaint_id, _, _ = filed(app)
     post_step(handler, complaint_id, "accept")
-    response = post_step(handler, complaint_id, "extend", days="45", text="需要现场核查两处教学点")
+    response = post_step(handler, complaint_id, "transfer", department="market", destination="",
+                         text="需要现场核查两处教学点")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "需要现场核查两处教学点" in page
     with app.app_context():
-        assert not db.session.get(Complaint, complaint_id).extended
+        assert db.session.get(Complaint, complaint_id).status is Status.ACCEPTED
 
 
 def test_a_step_the_state_does_not_allow_is_refused(app, handler):
@@ -224,23 +226,36 @@ def test_review_goes_to_the_city_and_one_re_review_is_final(app, handler):
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.UNDER_REVIEW and complaint.handling_region_code == "330100"
         assert complaint.review_stage is ReviewStage.REVIEW and complaint.next_due == complaint.review_decision_due
+    # Named by stage on both sides: 复查中, and the city decides a 复查.
+    assert "复查中" in reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
     # The county can no longer decide; the city can, and sees the case in its inbox.
     assert post_step(handler, complaint_id, "decide_review", text="x").status_code == 409
     city = signed_in_client(app, "hz.handler", Role.HANDLER, "330100", "浙杭执字0001")
     assert number in city.get("/staff/cases?mine=1").get_data(as_text=True)
+    page = city.get(f"/staff/cases/{complaint_id}?lang=zh_CN").get_data(as_text=True)
+    assert "复查中" in page and "作出复查意见" in page and "复核" not in page
     assert post_step(city, complaint_id, "decide_review", text="复查认定：责令整改并处罚。").status_code == 302
-    assert "复查认定：责令整改并处罚。" in reply_section(reporter.get("/track/case").get_data(as_text=True))
+    page = reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
+    assert "复查认定：责令整改并处罚。" in reply_section(page)
+    assert "申请复核" in page and "第三十六条" in page and ">申请复查（" not in page
     # Once more, a re-review: the province decides it through its own case page.
     assert reporter_asks_for_review(reporter, "仍不满意，请求复核。").status_code == 302
+    assert "复核中" in reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
     assert post_step(city, complaint_id, "decide_review", text="y").status_code == 409
     province = signed_in_client(app, "zj.handler", Role.HANDLER, "330000", "浙教执字0001")
+    page = province.get(f"/staff/cases/{complaint_id}?lang=zh_CN").get_data(as_text=True)
+    assert "复核中" in page and "作出复核意见" in page and "第三十六条" in page
     assert post_step(province, complaint_id, "decide_review", text="复核认定：维持复查意见。").status_code == 302
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.CONCLUDED and complaint.review_stage is ReviewStage.RE_REVIEW
         assert complaint.handling_region_code == "330000" and complaint.rating is None and complaint.next_due is None
-        decided = [e.actor_label for e in timeline_of(complaint) if e.kind is EventKind.REVIEW_DECIDED]
-        assert decided == ["hz.handler（浙杭执字0001）", "zj.handler（浙教执字0001）"]
+        decided = [(e.kind, e.actor_label) for e in timeline_of(complaint)
+                   if e.kind in (EventKind.REVIEW_DECIDED, EventKind.RE_REVIEW_DECIDED)]
+        assert decided == [(EventKind.REVIEW_DECIDED, "hz.handler（浙杭执字0001）"),
+                           (EventKind.RE_REVIEW_DECIDED, "zj.handler（浙教执字0001）")]
+        asked = [e.kind for e in timeline_of(complaint) if e.kind.value.endswith("review_requested")]
+        assert asked == [EventKind.REVIEW_REQUESTED, EventKind.RE_REVIEW_REQUESTED]
     page = reporter.get("/track/case").get_data(as_text=True)
     assert "复核认定：维持复查意见。" in reply_section(page) and "复查认定" not in reply_section(page)
     assert "复查认定：责令整改并处罚。" in page  # the earlier decision stays in the timeline
@@ -250,7 +265,7 @@ def test_review_goes_to_the_city_and_one_re_review_is_final(app, handler):
     assert post_step(province, complaint_id, "archive").status_code == 302
 
 
-def test_a_reply_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for_a_review(app, handler):
+def test_a_reply_is_not_archived_while_the_reporter_may_still_ask_for_a_review_whatever_the_rating(app, handler):
     complaint_id, _, _ = filed(app)
     post_step(handler, complaint_id, "accept")
     post_step(handler, complaint_id, "conclude", text="经查属实，已责令停止办学并退费。")
@@ -266,6 +281,12 @@ def test_a_reply_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.CONCLUDED
         tracking.rate(complaint, Rating.SATISFIED, "")
+        db.session.commit()
+    assert post_step(handler, complaint_id, "archive").status_code == 409  # 满意 is a measure, not a gate
+    with app.app_context():
+        complaint = db.session.get(Complaint, complaint_id)
+        assert complaint.status is Status.CONCLUDED
+        complaint.replied_at -= dt.timedelta(days=31)  # the period to ask has passed
         db.session.commit()
     assert post_step(handler, complaint_id, "archive").status_code == 302
     with app.app_context():
@@ -339,3 +360,21 @@ def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handle
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     assert text.startswith("\ufeff受理编号") and number in text and other_number not in text
     assert "'=HYPERLINK" in text and MARKER_NAME not in text
+
+
+def test_the_inbox_shows_when_a_case_from_12345_may_be_returned_and_the_reporter_reads_the_objection(app, handler):
+    with app.app_context():
+        received = clock.today()
+    complaint_id, number, receipt = filed(app, received_on=received, source=Source.OTHER_OFFICE)
+    _, online_number, _ = filed(app, received_on=received)
+    with app.app_context():
+        due = casework_service.objection_due(db.session.get(Complaint, complaint_id)).day
+    page = handler.get("/staff/cases?lang=en").get_data(as_text=True)
+    row = page.split(number, 1)[0].rsplit("<tr>", 1)[1]
+    assert f"Return if misrouted by {due:%b} {due.day}, {due.year}" in row
+    assert "Return if misrouted" not in page.split(online_number, 1)[0].rsplit("<tr>", 1)[1]
+    assert post_step(handler, complaint_id, "return", text="").status_code == 422
+    assert post_step(handler, complaint_id, "return", text="属于市场监管部门职责，退回交办单位。").status_code == 302
+    reporter = reporter_with(app, receipt)
+    page = reporter.get("/track/case?lang=zh_CN").get_data(as_text=True)
+    assert "属于市场监管部门职责，退回交办单位。" in page and "已退回" in page

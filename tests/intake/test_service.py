@@ -145,21 +145,23 @@ def test_rating_only_after_conclusion_and_only_once(ctx):
         tracking.rate(complaint, Rating.SATISFIED, "")
 
 
-def test_review_only_when_unsatisfied_within_30_days_and_once(ctx):
+@pytest.mark.parametrize("rating", [None, Rating.SATISFIED, Rating.BASICALLY_SATISFIED, Rating.UNSATISFIED])
+def test_review_whatever_the_rating_within_30_days_and_once(ctx, rating):
+    """信访工作条例 art. 35: the right to ask for 复查 does not depend on the rating."""
     complaint = file().complaint
     replied = dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc)
     conclude(complaint, replied)
-    within = replied + dt.timedelta(days=20)
-    with pytest.raises(tracking.ReviewNotAllowed):
-        tracking.request_review(complaint, "不满意答复内容", within)  # not rated yet
-    tracking.rate(complaint, Rating.UNSATISFIED, "")
+    if rating:
+        tracking.rate(complaint, rating, "")
     assert tracking.review_due(complaint).day == dt.date(2026, 12, 31)
+    day_29 = replied + dt.timedelta(days=29)
+    assert tracking.can_request_review(complaint, day_29.date())
     with pytest.raises(tracking.ReviewNotAllowed):
-        tracking.request_review(complaint, "不满意答复内容", replied + dt.timedelta(days=40))
-    tracking.request_review(complaint, "不满意答复内容", within)
-    assert complaint.review_requested_at == within
+        tracking.request_review(complaint, "不满意答复内容", replied + dt.timedelta(days=31))
+    tracking.request_review(complaint, "不满意答复内容", day_29)
+    assert complaint.review_requested_at == day_29 and complaint.status is Status.UNDER_REVIEW
     with pytest.raises(tracking.ReviewNotAllowed):
-        tracking.request_review(complaint, "再次申请", within)
+        tracking.request_review(complaint, "再次申请", day_29)
 
 
 def test_next_step_follows_the_status(ctx):

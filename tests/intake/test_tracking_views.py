@@ -184,14 +184,14 @@ def conclude_tracked(app, receipt):
         db.session.commit()
 
 
-def test_reply_rating_and_review(client, app, filed):
+def test_reply_rating_and_review_after_a_satisfied_rating(client, app, filed):
     conclude_tracked(app, filed)
     track(client, filed)
     page = client.get("/track/case?lang=zh_CN").get_data(as_text=True)
     assert "书面答复" in page and "已责令该机构停止培训" in page and "评价办理结果" in page
     assert client.post("/track/rating", data={"csrf_token": hidden(page, "csrf_token")}).status_code == 422
     response = client.post("/track/rating", data={"csrf_token": hidden(page, "csrf_token"),
-                                                  "rating": "unsatisfied", "comment": "没有退费"})
+                                                  "rating": "satisfied", "comment": "态度很好"})
     assert response.status_code == 302
     page = client.get("/track/case").get_data(as_text=True)
     assert "申请复查" in page and "评价办理结果" not in page

@@ -1,0 +1,18 @@
+"""Extensions of a case's time limit (延期, 信访工作条例 art. 34): a handler asks with the reason; the
+head of the office (本机关负责人) — someone else, holding that permission in the jurisdiction —
+approves or refuses; until then the deadline stands, and once approved the reporter reads the reason."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the extension pages and add the extension panel to the staff case page."""
+    from portal.casework import panels
+    from portal.deadline_extensions import service
+    from portal.deadline_extensions.views import bp
+
+    app.register_blueprint(bp)
+    panels.register(app, panels.Panel("extension", "h-extension", "deadline_extensions/case_panel.html",
+                                      service.panel, 5))
