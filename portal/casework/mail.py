@@ -1,4 +1,4 @@
-"""Who is told what by email: new cases, deadlines, and a reporter's opt-in update notice.
+"""Who is told what by email: new cases, reviews, and a reporter's opt-in update notice.
 
 Messages say that something happened and where to look, never what: a case number, a date, a
 link. No reporter's identity, no story, no institution; those stay behind the sign-in or the
@@ -6,39 +6,35 @@ receipt. Every message is plain text, Chinese first, then English.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import force_locale
 from nacl.exceptions import CryptoError
-from sqlalchemy import case, select
+from sqlalchemy import select
 
 from portal.accounts.models import Role, User
-from portal.casework import deadlines
-from portal.casework.models import Complaint, NotificationSent, ReviewStage
-from portal.casework.queries import DUE_SOON
+from portal.casework.models import Complaint, ReviewStage
 from portal.extensions import db
 from portal.i18n import _
 from portal.notifications.mail import enabled, queue
 from portal.regions import service as regions
 from portal.security import crypto
 
-__all__ = ["queue", "new_case", "review_opened", "case_updated", "send_deadline_reminders", "office_handlers"]
+__all__ = ["queue", "new_case", "review_opened", "case_updated", "office_handlers", "link", "bilingual",
+           "subject_line"]
 
 log = logging.getLogger(__name__)
 LOCALES = ("zh_CN", "en")
 DIVIDER = "\n\n— — —\n\n"
-DUE_SOON_KIND = "due_soon"
-OVERDUE_KIND = "overdue"
 
 
-def _link(path: str) -> str:
+def link(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def _bilingual(write: Callable[[], list[str]]) -> str:
+def bilingual(write: Callable[[], list[str]]) -> str:
     """The same lines in each language, Chinese first, separated by a divider."""
     parts = []
     for locale in LOCALES:
@@ -47,7 +43,7 @@ def _bilingual(write: Callable[[], list[str]]) -> str:
     return DIVIDER.join(parts) + "\n"
 
 
-def _subject(write: Callable[[], str]) -> str:
+def subject_line(write: Callable[[], str]) -> str:
     parts = []
     for locale in LOCALES:
         with force_locale(locale):
@@ -73,9 +69,9 @@ def new_case(complaint: Complaint) -> None:
     """Tell the responsible office's handlers a case has arrived (sent after the commit)."""
     if not enabled():
         return
-    number, due, url = complaint.case_number, complaint.next_due, _link(f"/staff/cases/{complaint.id}")
-    subject = _subject(lambda: _("New complaint %(number)s", number=number))
-    body = _bilingual(lambda: [
+    number, due, url = complaint.case_number, complaint.next_due, link(f"/staff/cases/{complaint.id}")
+    subject = subject_line(lambda: _("New complaint %(number)s", number=number))
+    body = bilingual(lambda: [
         _("A new complaint was registered for your office: %(number)s.", number=number),
         _("Decide whether to accept it by %(due)s.", due=due.isoformat()) if due else "",
         _("Open it in the back office: %(url)s", url=url),
@@ -90,11 +86,11 @@ def review_opened(complaint: Complaint) -> None:
     that a reporter asked for a review or re-review (sent after the commit)."""
     if not enabled():
         return
-    number, due, url = complaint.case_number, complaint.next_due, _link(f"/staff/cases/{complaint.id}")
+    number, due, url = complaint.case_number, complaint.next_due, link(f"/staff/cases/{complaint.id}")
     again = complaint.review_stage is ReviewStage.RE_REVIEW
-    subject = _subject(lambda: _("Re-review (复核) requested: %(number)s", number=number) if again
+    subject = subject_line(lambda: _("Re-review (复核) requested: %(number)s", number=number) if again
                        else _("Review (复查) requested: %(number)s", number=number))
-    body = _bilingual(lambda: [
+    body = bilingual(lambda: [
         _("The reporter of case %(number)s asked for a re-review (复核) of the review decision "
           "(信访工作条例 article 36). Your office handles it now; its decision is final.", number=number)
         if again else _("The reporter of case %(number)s asked for a review (复查) of the written reply "
@@ -118,69 +114,12 @@ def case_updated(complaint: Complaint) -> None:
     except (CryptoError, ValueError) as exc:
         log.warning("mail: a reporter's address could not be read (%s)", type(exc).__name__)
         return
-    number, url = complaint.case_number, _link("/track")
-    subject = _subject(lambda: _("Your case %(number)s has an update", number=number))
-    body = _bilingual(lambda: [
+    number, url = complaint.case_number, link("/track")
+    subject = subject_line(lambda: _("Your case %(number)s has an update", number=number))
+    body = bilingual(lambda: [
         _("There is an update on your case %(number)s.", number=number),
         _("To read it, open %(url)s and enter the receipt code you were given when you filed it.", url=url),
         _("For your safety this email contains no details of the case. If you did not file this "
           "complaint, you can ignore this message."),
     ])
     queue(address, subject, body, complaint.handling_region_code)
-
-
-def send_deadline_reminders(today: dt.date) -> int:
-    """Remind of cases due within 3 working days or overdue, each (case, kind, deadline) once;
-    returns how many reminders were written to the outbox (they leave once the caller commits)."""
-    if not enabled():
-        return 0
-    horizon = deadlines.add_period(today, DUE_SOON).day
-    kind = case((Complaint.next_due < today, OVERDUE_KIND), else_=DUE_SOON_KIND)
-    reminded = select(NotificationSent.complaint_id).where(
-        NotificationSent.complaint_id == Complaint.id, NotificationSent.kind == kind,
-        NotificationSent.due_on == Complaint.next_due).exists()
-    due = list(db.session.scalars(select(Complaint).where(Complaint.next_due <= horizon, ~reminded)
-                                  .order_by(Complaint.next_due, Complaint.id)))
-    offices: dict[str, list[User]] = {}
-    count = 0
-    for complaint in due:
-        recipients = _reminder_recipients(complaint, offices)
-        if not recipients:
-            continue  # nobody to tell yet: try again tomorrow, when someone may have an address
-        reminder = NotificationSent(complaint_id=complaint.id, due_on=complaint.next_due,
-                                    kind=OVERDUE_KIND if complaint.next_due < today else DUE_SOON_KIND)
-        _queue_reminder(complaint, reminder.kind, recipients)
-        db.session.add(reminder)
-        count += 1
-    db.session.flush()
-    return count
-
-
-def _reminder_recipients(complaint: Complaint, offices: dict[str, list[User]]) -> list[User]:
-    """The assignee if they can be reached, else the handlers of the office responsible now."""
-    assignee = db.session.get(User, complaint.assignee_id) if complaint.assignee_id else None
-    if assignee is not None and assignee.active and assignee.email:
-        return [assignee]
-    office = complaint.handling_region_code
-    if office not in offices:
-        offices[office] = office_handlers(office)
-    return offices[office]
-
-
-def _queue_reminder(complaint: Complaint, kind: str, recipients: list[User]) -> None:
-    number, due = complaint.case_number, complaint.next_due.isoformat()
-    url = _link(f"/staff/cases/{complaint.id}")
-    overdue = kind == OVERDUE_KIND
-
-    def subject() -> str:
-        return (_("Overdue: %(number)s", number=number) if overdue
-                else _("Deadline approaching: %(number)s", number=number))
-
-    def lines() -> list[str]:
-        return [_("Case %(number)s was due on %(due)s and is now overdue.", number=number, due=due) if overdue
-                else _("Case %(number)s is due on %(due)s, within 3 working days.", number=number, due=due),
-                _("Open it in the back office: %(url)s", url=url)]
-
-    body = _bilingual(lines)
-    for user in recipients:
-        queue(user.email, _subject(subject), body, complaint.handling_region_code)

@@ -98,10 +98,10 @@ class EventKind(LabelledEnum):
     ACCEPTED = "accepted", _lp("case event", "Accepted")
     NOT_ACCEPTED = "not_accepted", _lp("case event", "Not accepted")
     TRANSFERRED = "transferred", _lp("case event", "Transferred")
-    RETURNED = "returned", _l("Returned with an objection to the office that sent it")
+    RETURNED = "returned", _lp("case event", "Returned with an objection to the office that sent it")
     EXTENDED = "extended", _l("Time limit extended with the approval of the head of the office")
-    EXTENSION_REQUESTED = "extension_requested", _l("Extension asked for")
-    EXTENSION_REFUSED = "extension_refused", _l("Extension refused by the head of the office")
+    EXTENSION_REQUESTED = "extension_requested", _lp("case event", "Extension asked for")
+    EXTENSION_REFUSED = "extension_refused", _lp("case event", "Extension refused by the head of the office")
     CONCLUDED = "concluded", _lp("case event", "Concluded with a written reply")
     ARCHIVED = "archived", _lp("case event", "Archived")
     SUPPLEMENT = "supplement", _lp("case event", "Information added by the reporter")
@@ -267,14 +267,3 @@ class TrackingGrant(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     created_at: Mapped[created_at]
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-
-
-class NotificationSent(Base):
-    """A deadline reminder already sent, so a daily run sends each one once."""
-
-    __tablename__ = "notifications_sent"
-
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "due_soon" or "overdue"
-    due_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    sent_at: Mapped[created_at]

@@ -7,13 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the complaint form, tracking and staff registration; add the menu entries, the demo cases
-    and the purge of files kept across corrections."""
+    """Mount the complaint form, tracking and staff registration; add the menu entries and the demo cases."""
     from portal import demo, navigation
     from portal.casework import panels
     from portal.i18n import _l
     from portal.intake import demo as intake_demo
-    from portal.intake.cli import complaints_cli
     from portal.intake import finality
     from portal.intake.staff_views import bp as staff_bp
     from portal.intake.views import bp
@@ -21,7 +19,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
-    app.cli.add_command(complaints_cli)
     # Drawn above the case page's actions (a negative order): staff see it before deciding to accept.
     panels.register(app, panels.Panel("final", "h-final", "intake/final_panel.html", finality.panel, -10))
     navigation.add(app, navigation.PUBLIC,

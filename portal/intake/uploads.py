@@ -6,7 +6,7 @@ from wtforms import Field
 
 from portal.i18n import _
 from portal.intake.filing import MAX_FILES
-from portal.intake.kept import NamedFile
+from portal.kept_uploads.service import NamedFile
 from portal.security.attachments import MAX_FILE_BYTES, AttachmentRejected, CleanFile, clean
 
 MAX_NAME = 60

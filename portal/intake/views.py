@@ -15,10 +15,11 @@ from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _
 from portal.institutions import service as institutions
-from portal.intake import filing, kept, limits, tracking
+from portal.intake import filing, limits, tracking
 from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.intake.uploads import clean_named_uploads, clean_uploads
+from portal.kept_uploads import service as kept
 from portal.rewards import summary as rewards
 from portal.security.headers import attachment_response
 from portal.security.receipts import display

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.casework.models import Attachment, Complaint
 from portal.extensions import db
-from portal.intake import kept
-from portal.intake.models import KeptUpload
+from portal.kept_uploads import service as kept
+from portal.kept_uploads.models import KeptUpload
 from portal.security import crypto
 from tests.support import files
 from tests.support.complaints import MARKER_NAME, all_stored_values, form_fields

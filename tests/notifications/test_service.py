@@ -7,8 +7,9 @@ from sqlalchemy import select
 from portal.accounts.models import Role
 from portal.casework import mail as service
 from portal.casework.mail import DIVIDER
-from portal.casework.models import NotificationSent
 from portal.extensions import db
+from portal.reminders import service as reminders
+from portal.reminders.models import NotificationSent
 from tests.support.accounts import staff_user
 from tests.support.complaints import MARKER_EMAIL, MARKER_ID, MARKER_NAME, MARKER_PHONE, draft, file, named_identity
 from tests.support.mail import BASE_URL
@@ -114,7 +115,7 @@ def due_cases(ctx):
 
 def test_reminders_count_working_days_over_the_weekend_and_find_the_overdue(ctx, mailbox, due_cases):
     mailbox.received.clear()
-    assert service.send_deadline_reminders(FRIDAY) >= 3  # demo cases may be due too
+    assert reminders.send_deadline_reminders(FRIDAY) >= 3  # demo cases may be due too
     db.session.commit()
     cases = due_cases
     assert reminders_for(cases.values()) == {cases["wednesday"].id: {"due_soon"}, cases["today"].id: {"due_soon"},
@@ -131,15 +132,15 @@ def test_reminders_count_working_days_over_the_weekend_and_find_the_overdue(ctx,
 
 
 def test_each_reminder_is_sent_once_and_again_only_for_a_new_deadline_or_kind(ctx, mailbox, due_cases):
-    service.send_deadline_reminders(FRIDAY)
+    reminders.send_deadline_reminders(FRIDAY)
     db.session.commit()
     mailbox.received.clear()
-    assert service.send_deadline_reminders(FRIDAY) == 0
+    assert reminders.send_deadline_reminders(FRIDAY) == 0
     db.session.commit()
     assert mailbox.received == []
     due_cases["wednesday"].next_due = dt.date(2026, 12, 1)  # a new deadline is a new reminder
     monday = dt.date(2026, 11, 30)  # Friday's "due today" case is overdue by Monday
-    assert service.send_deadline_reminders(monday) >= 2
+    assert reminders.send_deadline_reminders(monday) >= 2
     db.session.commit()
     assert len(mailbox.about(due_cases["wednesday"].case_number)) == 1
     assert "Overdue" in mailbox.about(due_cases["today"].case_number)[0][1]["Subject"]
@@ -150,7 +151,7 @@ def test_a_reminder_goes_to_the_assignee_when_there_is_one(ctx, mailbox, due_cas
     assignee = staff_user("xh.assignee", region="330106", email="xh.assignee@example.org")
     due_cases["wednesday"].assignee_id = assignee.id
     mailbox.received.clear()
-    service.send_deadline_reminders(FRIDAY)
+    reminders.send_deadline_reminders(FRIDAY)
     db.session.commit()
     assert [rcpt for rcpt, _ in mailbox.about(due_cases["wednesday"].case_number)] == [["xh.assignee@example.org"]]
     unassigned = sorted(rcpt for rcpt, _ in mailbox.about(due_cases["today"].case_number))
@@ -158,5 +159,5 @@ def test_a_reminder_goes_to_the_assignee_when_there_is_one(ctx, mailbox, due_cas
 
 
 def test_with_mail_off_no_reminder_is_recorded(ctx, due_cases):
-    assert service.send_deadline_reminders(FRIDAY) == 0
+    assert reminders.send_deadline_reminders(FRIDAY) == 0
     assert reminders_for(due_cases.values()) == {}

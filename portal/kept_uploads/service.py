@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 
 from portal.extensions import db
-from portal.intake.models import KeptUpload
+from portal.kept_uploads.models import KeptUpload
 from portal.security import crypto
 from portal.security.attachments import CleanFile
 

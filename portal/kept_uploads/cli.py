@@ -13,7 +13,7 @@ complaints_cli = AppGroup("complaints", help="The public complaint form.")
 def purge_kept() -> None:
     """Delete files kept for complaint forms that were never sent again (older than an hour)."""
     from portal import clock
-    from portal.intake import kept
+    from portal.kept_uploads import service as kept
 
     count = kept.purge(clock.now())
     db.session.commit()
