@@ -5,6 +5,7 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from portal.api.blueprint import ApiError
+from portal.forms import TOO_LONG
 from portal.i18n import _, _l
 
 # JSON field → (expected type, the form field it fills). Types are checked before the form's
@@ -26,6 +27,9 @@ COMPLAINT_FIELDS: dict[str, tuple[tuple[type, ...], str]] = {
     "notify": ((bool,), "notify"),
 }
 REQUIRED = ("category", "description", "identity")
+# The named reporter's fields are dropped unread from an anonymous report, so the form never checks
+# their length then; the API still refuses what its own document does not allow.
+NAMED_MAX_LENGTH = {"name": 50, "phone": 20, "email": 254, "id_number": 30}
 # Form fields whose messages belong to a different JSON field.
 FORM_TO_JSON = {"institution_query": "institution_id", "not_listed": "institution_id"}
 TYPE_NAMES = {str: _l("text"), int: _l("a whole number"), bool: _l("true or false")}
@@ -45,6 +49,8 @@ def _type_errors(data: dict) -> dict[str, list[str]]:
         types, _field = COMPLAINT_FIELDS[name]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             errors[name] = [_("Must be %(type)s.", type=TYPE_NAMES[types[0]])]
+        elif name in NAMED_MAX_LENGTH and len(value) > NAMED_MAX_LENGTH[name]:
+            errors[name] = [str(TOO_LONG) % {"max": NAMED_MAX_LENGTH[name]}]
     for name in REQUIRED:
         if name not in data and name not in errors:
             errors[name] = [_("This field is required.")]

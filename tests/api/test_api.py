@@ -197,6 +197,17 @@ def test_wrong_types_and_unknown_fields_are_named(client):
     assert post(client, "/api/v1/complaints", ["not", "an", "object"]).status_code == 422
 
 
+def test_an_anonymous_report_with_an_overlong_named_field_is_refused_and_nothing_filed(client, ctx):
+    """The form drops named fields unread from an anonymous report; the API still keeps its document."""
+    before = complaints_count()
+    response = post(client, "/api/v1/complaints", {**BODY, "id_number": "1" * 31, "name": "名" * 51}, **EN)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"id_number", "name"}
+    assert "under 30 characters" in response.get_json()["error"]["fields"]["id_number"][0]
+    db.session.rollback()
+    assert complaints_count() == before
+
+
 def test_a_registry_institution_can_be_named_by_id(client):
     institution = client.get("/api/v1/institutions?q=艺术").get_json()["items"][0]
     body = {k: v for k, v in BODY.items() if k not in ("institution_name", "institution_address", "region")}
