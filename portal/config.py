@@ -85,6 +85,9 @@ class Config:
         self.IDENTITY_PRIVATE_KEY_FILE = self._key_path("IDENTITY_PRIVATE_KEY_FILE", "identity_key")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "portal")
+        # When the limit storage (Redis) fails: "allow" counts the same limits in each process and
+        # logs a warning; "refuse" answers limited requests 503 until it is back (portal/ratelimits.py).
+        self.RATELIMIT_ON_STORAGE_ERROR = _env("RATELIMIT_ON_STORAGE_ERROR", "allow")
         self.RATELIMIT_STRATEGY = "moving-window"
         self.RATELIMIT_HEADERS_ENABLED = True
         # Per client (a keyed hash of the address); moving windows, ";" separates several.
@@ -120,6 +123,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", self.ENV_NAME == "production")
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        if self.RATELIMIT_ON_STORAGE_ERROR not in ("allow", "refuse"):
+            raise ConfigurationError("PORTAL_RATELIMIT_ON_STORAGE_ERROR must be allow or refuse")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 
