@@ -61,9 +61,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """Security headers on every response; read-only requests open read-only transactions."""
-    from portal import transaction
+    from portal import logs, transaction
     from portal.db import read_only_transactions
     from portal.security import headers
+
+    logs.init_app(app)  # first: its access line is written after every other hook has run
 
     @app.before_request
     def mark_read_only() -> None:

@@ -6,26 +6,6 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.institutions.models import Institution
 
-KEY_SETTINGS = ("SECRET_KEY_FILE", "RECEIPT_PEPPER_FILE", "DATA_KEY_FILE",
-                "IDENTITY_PUBLIC_KEY_FILE", "IDENTITY_PRIVATE_KEY_FILE")
-
-
-def test_keys_generate_creates_private_files_once(runner, app, tmp_path):
-    saved = {name: app.config[name] for name in KEY_SETTINGS}
-    for name in KEY_SETTINGS:
-        app.config[name] = tmp_path / name.lower()
-    try:
-        first = runner.invoke(args=["keys", "generate"])
-        assert first.exit_code == 0 and first.output.count("created") == 5
-        secret = (tmp_path / "secret_key_file").read_bytes()
-        assert stat.S_IMODE((tmp_path / "identity_private_key_file").stat().st_mode) == 0o600
-        assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700  # the database lives here too
-        second = runner.invoke(args=["keys", "generate"])
-        assert second.output.count("kept") == 4 and "created" not in second.output
-        assert (tmp_path / "secret_key_file").read_bytes() == secret  # never replaced
-    finally:
-        app.config.update(saved)
-
 
 def test_seed_demo_is_idempotent(runner, app):
     with app.app_context():

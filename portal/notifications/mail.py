@@ -155,6 +155,15 @@ def _sender(app: Flask) -> BackgroundSender:
         return sender
 
 
+def waiting(app: Flask) -> int:
+    """Batches this process has handed to its background sender and not yet finished (for /readyz)."""
+    sender = app.extensions.get(_SENDER_KEY)
+    if sender is None:
+        return 0
+    with sender.lock:
+        return len(sender.pending)
+
+
 def wait_until_sent(app: Flask, timeout: float = 30) -> bool:
     """Wait for the background threads to finish what they were given (tests, shutdown)."""
     sender = app.extensions.get(_SENDER_KEY)
