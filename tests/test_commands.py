@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.institutions.models import Institution
+from portal.regions.models import Region
+from portal.security.audit import AuditRecord
 
 
 def test_seed_demo_is_idempotent(runner, app):
@@ -17,9 +19,20 @@ def test_seed_demo_is_idempotent(runner, app):
         assert db.session.scalar(select(func.count()).select_from(Institution)) == before
 
 
-def test_regions_load_reports_counts(runner):
+def test_regions_load_reports_counts_and_audits_a_change(runner, app):
+    def loads() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(AuditRecord).where(AuditRecord.action == "regions.loaded")).all())
+
     result = runner.invoke(args=["regions", "load"])
     assert result.exit_code == 0 and "regions: 0 added, 0 changed" in result.output
+    assert loads() == 0  # nothing changed, nothing to record
+    with app.app_context():
+        db.session.get(Region, "330106").name_zh = "旧名称"
+        db.session.commit()
+    result = runner.invoke(args=["regions", "load"])
+    assert result.exit_code == 0 and "1 changed" in result.output
+    assert loads() == 1
 
 
 def test_backup_writes_a_restorable_copy(tmp_path, database_url):

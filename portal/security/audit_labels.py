@@ -102,6 +102,7 @@ ACTION_LABELS = {
     "inspection.published": _l("Inspection results published"),
     # The national holiday schedule.
     "holidays.entered": _l("Holiday schedule entered"),
+    "regions.loaded": _l("Division table loaded"),
 }
 
 
