@@ -1,5 +1,5 @@
-"""`flask --app portal keys …` (create the keys once, prove the configured ones open the data),
-`backup` and `restore`."""
+"""`flask --app portal keys …` (create the keys once, prove the configured ones open the data,
+bundle them under a passphrase and put a bundle back), `backup` and `restore`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,16 +7,19 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
+from portal.config import read_secret_file
 from portal.extensions import db
-from portal.operations import keychecks
+from portal.operations import bundle, keychecks
 
 keys_cli = AppGroup("keys", help="The portal's secret keys.")
 
 RESTORE_ADVICE = ("Stored data depends on the keys it was written with: a new key would leave every "
                   "receipt unable to track and every file and sealed identity unreadable. Restore the "
-                  "key files from the key bundle kept with the backups and point the PORTAL_*_FILE "
-                  "settings at them, then run `flask --app portal keys check`.")
+                  "key files from the key bundle kept with the backups (`flask --app portal keys "
+                  "unbundle FILE`, or copy them and point the PORTAL_*_FILE settings at them), then "
+                  "run `flask --app portal keys check`.")
 
 
 @keys_cli.command("generate")
@@ -27,7 +30,12 @@ def keys_generate() -> None:
 
     config = current_app.config
     missing = [name for name in keychecks.DATA_KEYS if keychecks.key_material(name) is None]
-    if missing and keychecks.data_depending_on_keys():
+    try:
+        holds_data = bool(missing) and keychecks.data_depending_on_keys()
+    except SQLAlchemyError as exc:
+        raise click.ClickException("Cannot reach the configured database to check that it holds no data "
+                                   "depending on the keys; refusing to create keys without knowing.") from exc
+    if holds_data:
         raise click.ClickException(
             f"Refusing to create {', '.join(missing)}: the database already holds data. {RESTORE_ADVICE}")
     results = keys.generate(config["SECRET_KEY_FILE"], config["RECEIPT_PEPPER_FILE"],
@@ -52,6 +60,65 @@ def keys_check() -> None:
         click.echo(f"recorded the fingerprint of {name}")
     db.session.commit()
     click.echo("the configured keys open the stored data")
+
+
+def _passphrase(passphrase_file: Path | None, confirm: bool) -> str:
+    if passphrase_file is not None:
+        return passphrase_file.read_text(encoding="utf-8").strip()
+    return click.prompt("Passphrase of the key bundle", hide_input=True, confirmation_prompt=confirm)
+
+
+@keys_cli.command("bundle")
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The bundle file to write (never overwritten).")
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the passphrase from this file instead of asking for it.")
+def keys_bundle(target: Path, passphrase_file: Path | None) -> None:
+    """Write the key files stored data depends on into one file encrypted under a passphrase, to
+    keep apart from the backups (argon2id and XSalsa20-Poly1305, through PyNaCl)."""
+    config = current_app.config
+    passphrase = _passphrase(passphrase_file, confirm=True)
+    try:
+        data, held = bundle.make({setting: Path(config[setting]) for setting in bundle.SETTINGS}, passphrase,
+                                 keychecks.configured_fingerprints())
+        bundle.write_private(target, data)
+    except bundle.BundleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except FileExistsError as exc:
+        raise click.ClickException(f"{target} exists: choose another name") from exc
+    click.echo(f"key bundle written to {target}: {', '.join(held)}")
+    if "IDENTITY_PRIVATE_KEY_FILE" not in held:
+        click.echo("The identity private key is not on this host: its custodian must bundle it on their "
+                   "workstation (PORTAL_IDENTITY_PRIVATE_KEY_FILE set there) or sealed identities stay closed.")
+    click.echo("Keep the bundle and its passphrase apart from the backups, each with its own custodian.")
+
+
+@keys_cli.command("unbundle")
+@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the passphrase from this file instead of asking for it.")
+def keys_unbundle(bundle_file: Path, passphrase_file: Path | None) -> None:
+    """Put a key bundle's files where the PORTAL_*_FILE settings point; an existing file with
+    another key is never replaced. Then run `keys check`."""
+    config = current_app.config
+    try:
+        opened = bundle.open_bundle(bundle_file.read_bytes(), _passphrase(passphrase_file, confirm=False))
+    except bundle.BundleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    conflicts = [Path(config[setting]) for setting, content in opened.keys.items()
+                 if (existing := read_secret_file(Path(config[setting]))) is not None and existing != content]
+    if conflicts:
+        raise click.ClickException(f"These files hold other keys: {', '.join(map(str, conflicts))}. Move them "
+                                   "aside (they may belong to data too) and run the command again.")
+    for setting, content in opened.keys.items():
+        path = Path(config[setting])
+        if read_secret_file(path) is None:
+            path.unlink(missing_ok=True)  # an empty file is a failed earlier attempt
+            bundle.write_private(path, content + b"\n")
+            click.echo(f"restored {path}")
+        else:
+            click.echo(f"kept     {path} (the same key)")
+    click.echo("Now run `flask --app portal keys check`.")
 
 
 @click.command("backup")
