@@ -2,6 +2,7 @@
 again), a database that does not answer, and a commit the database does not confirm."""
 from __future__ import annotations
 
+import io
 import logging
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from portal import ratelimits, transaction
 from portal.casework.models import Complaint
 from portal.extensions import db, limiter
 from portal.workdays.models import CalendarYear
+from tests.support import files
 from tests.support.apps import make_app
 from tests.support.complaints import form_fields, receipt_on, track
 from tests.support.databases import is_postgresql, isolated_database
@@ -122,8 +124,10 @@ def test_a_database_that_does_not_answer_keeps_the_reporters_text(tmp_path):
     response = submit(client, description=f"{MARKER} 周末给小学生上数学课，没有任何证照，还要求预交一年学费。")
     page = response.get_data(as_text=True)
     assert response.status_code == 503
-    assert MARKER in page and "Nothing was saved" in page
+    assert MARKER in page and "Nothing was saved" in page and "Files are not kept" not in page
     assert 'name="form_token"' in page  # the same form, to be sent again
+    with_photo = submit(client, files=(io.BytesIO(files.jpeg_with_gps()), "photo.jpg"))
+    assert with_photo.status_code == 503 and "attach your photos" in with_photo.get_data(as_text=True)
     lookup = track(client, "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "en")
     assert lookup.status_code == 503 and "Nothing was saved" in lookup.get_data(as_text=True)
 

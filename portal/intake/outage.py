@@ -38,7 +38,7 @@ def answer(error: Exception):
     else:
         flash(_("Complaints cannot be saved at the moment: the database is not answering. Nothing was "
                 "saved. What you wrote is kept below: send the form again in a few minutes."), "error")
-    if request.files:
+    if any(upload.filename for upload in request.files.getlist(form.files.name)):
         flash(_("Files are not kept: attach your photos or documents again before sending."), "error")
     hints = {category.value: category.description for category in Category}
     return render_template("intake/new.html", form=form, category_hints=hints), 503
