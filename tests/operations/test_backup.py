@@ -86,6 +86,14 @@ def test_backup_restore_keeps_receipts_evidence_and_the_audit_chain(tmp_path, da
         with app.app_context():
             db.engine.dispose()
         lose_the_database(url)
+        if not is_postgresql(url):  # the hazard is real: a plain copy beside the old log takes it in
+            control = tmp_path / "control"
+            control.mkdir()
+            target = Path(make_url(url).database)
+            for suffix in ("", "-wal", "-shm"):
+                shutil.copyfile(f"{dump if not suffix else target}{suffix}", control / f"copy.sqlite3{suffix}")
+            with sqlite3.connect(control / "copy.sqlite3") as copy:
+                assert ("crash_marker",) in copy.execute("SELECT name FROM sqlite_master").fetchall()
         restored = runner.invoke(args=["restore", str(dump)])
         assert restored.exit_code == 0, restored.output
         assert "counts match the manifest" in restored.output and "open the stored data" in restored.output
@@ -98,6 +106,8 @@ def test_backup_restore_keeps_receipts_evidence_and_the_audit_chain(tmp_path, da
             assert crypto.open_identity(complaint.reporter_sealed)["phone"] == named_identity().phone
             if not is_postgresql(url):
                 assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+                tables = db.session.scalars(text("SELECT name FROM sqlite_master")).all()
+                assert "crash_marker" not in tables  # the old write-ahead log was not replayed
             db.session.remove()
         verified = runner.invoke(args=["audit", "verify"])
         assert verified.exit_code == 0, verified.output
