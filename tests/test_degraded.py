@@ -14,10 +14,12 @@ from flask import Flask, Response
 from sqlalchemy import event, func, select, text
 
 from portal import ratelimits, transaction
+from portal.accounts.models import Role
 from portal.casework.models import Complaint
 from portal.extensions import db, limiter
 from portal.workdays.models import CalendarYear
 from tests.support import files
+from tests.support.accounts import make_account, sign_in
 from tests.support.apps import make_app
 from tests.support.complaints import form_fields, receipt_on, track
 from tests.support.databases import is_postgresql, isolated_database
@@ -73,6 +75,13 @@ def test_with_redis_unreachable_complaints_are_filed_and_tracked(redis_down, cli
     assert count_complaints(redis_down) == before + 2
     warnings = [r for r in caplog.records if "rate limit storage unreachable" in r.getMessage()]
     assert len(warnings) == 1 and "counting per process" in warnings[0].getMessage()
+
+
+def test_with_redis_unreachable_staff_sign_in_works(redis_down):
+    user_id, secret = make_account(redis_down, "degraded-officer", Role.HANDLER, "330106")
+    client = redis_down.test_client()
+    sign_in(client, "degraded-officer", secret)  # password, then the code: both limited posts
+    assert client.get("/staff/account").status_code == 200
 
 
 def test_with_redis_unreachable_limits_are_counted_in_the_process(redis_down, client):
