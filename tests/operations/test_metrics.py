@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import json
 import os
 import re
 import socket
@@ -95,7 +96,8 @@ def free_port() -> int:
 
 @pytest.mark.slow
 def test_several_gunicorn_workers_add_up(tmp_path, database_url):
-    """Two workers in prometheus-client's multiprocess mode: any worker's scrape counts every request."""
+    """Two workers in prometheus-client's multiprocess mode: any worker's scrape counts every request;
+    each request is one JSON access line on stderr."""
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     with isolated_database(database_url, "metrics_workers", tmp_path) as url:
@@ -106,6 +108,7 @@ def test_several_gunicorn_workers_add_up(tmp_path, database_url):
                        cwd=PROJECT_ROOT, check=True, capture_output=True)
         subprocess.run(flask + ["db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)  # the service's workers only
+        env["PORTAL_LOG_FORMAT"] = "json"
         port = free_port()
         server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
                                    "wsgi:app"], env=env, cwd=PROJECT_ROOT,
@@ -126,6 +129,11 @@ def test_several_gunicorn_workers_add_up(tmp_path, database_url):
         finally:
             server.terminate()
             server.wait(timeout=20)
+        logged = server.stderr.read().decode()
     assert status == 200
+    access = [json.loads(line) for line in logged.splitlines()
+              if line.startswith("{") and '"portal.access"' in line]
+    assert len([line for line in access if line["route"] == "/readyz"]) == 40  # one JSON line per request
+    assert {line["pid"] for line in access} == workers
     assert len(workers) == 2  # both workers answered and wrote their counts
     assert value(text, "portal_requests_total", route="/readyz") == 40
