@@ -101,6 +101,9 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()  # INFO writes one access line per request
         # A bearer token for /metrics (Prometheus); unset, /metrics answers 404.
         self.METRICS_TOKEN = _env("METRICS_TOKEN")
+        # prometheus-client's own variable (read by the library at import too): the folder where several
+        # gunicorn workers keep their counts; /metrics then adds every worker's up.
+        self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = _env("MAIL_USERNAME")

@@ -13,7 +13,6 @@ it when a worker exits).
 from __future__ import annotations
 
 import hmac
-import os
 import time
 
 from flask import Flask, Response, current_app, g, request
@@ -30,7 +29,6 @@ from portal.errors import NotFound
 from portal.extensions import db
 from portal.notifications import mail
 
-MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -77,7 +75,7 @@ def _failed(sender: Flask, exception: BaseException, **_extra) -> None:
 
 def exposition() -> bytes:
     """Every metric in Prometheus's text format: the workers' counts and the database's figures."""
-    if os.environ.get(MULTIPROCESS):
+    if current_app.config.get("PROMETHEUS_MULTIPROC_DIR"):
         workers = CollectorRegistry()
         MultiProcessCollector(workers)
         counts = generate_latest(workers)
