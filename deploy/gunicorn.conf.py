@@ -29,3 +29,11 @@ forwarded_allow_ips = "127.0.0.1"
 proc_name = "portal-web"
 # systemd manages the service (reload, stop); gunicorn's own control socket would sit in $HOME.
 control_socket_disable = True
+
+
+def child_exit(server, worker):
+    """A worker has exited: prometheus-client's multiprocess mode stops counting its live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

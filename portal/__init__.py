@@ -36,7 +36,7 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and apply per-database connection settings."""
-    from portal import i18n
+    from portal import i18n, ratelimits
     from portal.accounts import sessions
     from portal.db import configure_engine
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    ratelimits.configure(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load)
@@ -60,9 +61,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """Security headers on every response; read-only requests open read-only transactions."""
-    from portal import transaction
+    from portal import logs, transaction
     from portal.db import read_only_transactions
     from portal.security import headers, transport
+
+    logs.init_app(app)  # first: its access line is written after every other hook has run
 
     @app.before_request
     def mark_read_only() -> None:

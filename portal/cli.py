@@ -1,4 +1,4 @@
-"""The portal-wide `flask --app portal …` commands (keys, demo data, backup, catalogues); each feature
+"""The portal-wide `flask --app portal …` commands (demo data, catalogues); each feature
 adds its own in its `init_app`. Each does its work through a service and commits once."""
 from __future__ import annotations
 
@@ -13,24 +13,10 @@ from flask.cli import AppGroup, with_appcontext
 from portal.config import PROJECT_ROOT, SUPPORTED_LOCALES
 from portal.extensions import db
 
-keys_cli = AppGroup("keys", help="The portal's secret keys.")
 translate_cli = AppGroup("translate", help="Message catalogues (extract, update, compile).")
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT_FILE = TRANSLATIONS / "messages.pot"
-
-
-@keys_cli.command("generate")
-def keys_generate() -> None:
-    """Create the secret key, receipt pepper, data key and identity key pair where missing."""
-    from portal.security import keys
-
-    config = current_app.config
-    results = keys.generate(config["SECRET_KEY_FILE"], config["RECEIPT_PEPPER_FILE"],
-                            config["DATA_KEY_FILE"], config["IDENTITY_PUBLIC_KEY_FILE"],
-                            config["IDENTITY_PRIVATE_KEY_FILE"])
-    for result in results:
-        click.echo(f"{'created' if result.created else 'kept   '} {result.path}")
 
 
 @click.command("seed-demo")
@@ -44,23 +30,6 @@ def seed_demo() -> None:
     for line in demo.seed():
         click.echo(line)
     db.session.commit()
-
-
-@click.command("backup")
-@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the backup file (default: instance/backups).")
-@with_appcontext
-def backup_command(folder: Path | None) -> None:
-    """Write a consistent backup of the database (SQLite backup API or pg_dump)."""
-    from portal.backup import BackupFailed, backup
-    from portal.db import utcnow
-
-    folder = folder or Path(current_app.instance_path) / "backups"
-    try:
-        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], folder, utcnow())
-    except BackupFailed as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"backup written to {path}")
 
 
 def _pybabel(*args: str) -> None:
@@ -97,5 +66,5 @@ def translate_compile() -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (keys_cli, translate_cli, seed_demo, backup_command):
+    for command in (translate_cli, seed_demo):
         app.cli.add_command(command)

@@ -85,6 +85,9 @@ class Config:
         self.IDENTITY_PRIVATE_KEY_FILE = self._key_path("IDENTITY_PRIVATE_KEY_FILE", "identity_key")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "portal")
+        # When the limit storage (Redis) fails: "allow" counts the same limits in each process and
+        # logs a warning; "refuse" answers limited requests 503 until it is back (portal/ratelimits.py).
+        self.RATELIMIT_ON_STORAGE_ERROR = _env("RATELIMIT_ON_STORAGE_ERROR", "allow")
         self.RATELIMIT_STRATEGY = "moving-window"
         self.RATELIMIT_HEADERS_ENABLED = True
         # Per client (a keyed hash of the address); moving windows, ";" separates several.
@@ -94,6 +97,14 @@ class Config:
         self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
         self.LIMIT_SIGN_IN_CLIENT = _env("LIMIT_SIGN_IN_CLIENT", "10 per minute;100 per day")
         self.LIMIT_SIGN_IN_ACCOUNT = _env("LIMIT_SIGN_IN_ACCOUNT", "5 per 15 minutes")  # failures only
+        # Logs go to stderr, one line per record: "text" for people, "json" for a log collector.
+        self.LOG_FORMAT = _env("LOG_FORMAT", "text")
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()  # INFO writes one access line per request
+        # A bearer token for /metrics (Prometheus); unset, /metrics answers 404.
+        self.METRICS_TOKEN = _env("METRICS_TOKEN")
+        # prometheus-client's own variable (read by the library at import too): the folder where several
+        # gunicorn workers keep their counts; /metrics then adds every worker's up.
+        self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = _env("MAIL_USERNAME")
@@ -135,6 +146,12 @@ class Config:
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         if self.OUTBOX_DELIVERY not in (None, "worker", "thread", "inline"):
             raise ConfigurationError("PORTAL_OUTBOX_DELIVERY must be worker, thread or inline")
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigurationError("PORTAL_LOG_FORMAT must be text or json")
+        if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigurationError("PORTAL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        if self.RATELIMIT_ON_STORAGE_ERROR not in ("allow", "refuse"):
+            raise ConfigurationError("PORTAL_RATELIMIT_ON_STORAGE_ERROR must be allow or refuse")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 
@@ -160,7 +177,9 @@ class Config:
         for path in (self.RECEIPT_PEPPER_FILE, self.DATA_KEY_FILE, self.IDENTITY_PUBLIC_KEY_FILE):
             if self.REQUIRE_SECRETS and read_secret_file(path) is None:
                 raise ConfigurationError(
-                    f"Missing key file {path}. Run `flask --app portal keys generate`."
+                    f"Missing key file {path}. If this portal already holds data, restore the key files "
+                    "from the key bundle kept with the backups (a new key cannot open the stored data); "
+                    "only a new, empty installation runs `flask --app portal keys generate`."
                 )
 
 
@@ -195,6 +214,11 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     REQUIRE_SECRETS = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Database errors then quote the statement but never its values (reporters' words, codes).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {**self.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
 
 
 CONFIGS: dict[str, type[Config]] = {

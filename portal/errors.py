@@ -6,7 +6,15 @@ import math
 import time
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, InternalServerError, UnprocessableEntity
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+    UnprocessableEntity,
+)
 from werkzeug.exceptions import Conflict as HTTPConflict
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -69,9 +77,14 @@ ERROR_TEXTS = {
           _l("The problem has been recorded. Please try again later. "
              "What you had just entered was not saved, so please enter it again.")),
 }
+# Texts of a 503 that carries none of its own: a part the portal needs is not answering.
+ERROR_TEXTS[503] = (_l("The service is briefly unavailable"),
+                    _l("A part of the service is not answering. Nothing was saved. Please try again in a few "
+                       "minutes."))
 ERROR_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
-               422: "unprocessable", 429: "rate_limited", 500: "server_error"}
+               422: "unprocessable", 429: "rate_limited", 500: "server_error",
+               503: "unavailable"}
 
 
 _HTTP_EXCEPTIONS = {400: BadRequest, 403: Forbidden, 404: HTTPNotFound, 409: HTTPConflict,
@@ -96,7 +109,8 @@ def retry_after_seconds() -> int | None:
 def handle_http_error(error: HTTPException):
     """Render an HTTP error as JSON or as a page in the request's language."""
     code = error.code or 500
-    title, explanation = ERROR_TEXTS.get(code, (error.name, error.description))
+    # An exception may carry its own words (a commit that was not confirmed may have saved).
+    title, explanation = getattr(error, "texts", None) or ERROR_TEXTS.get(code, (error.name, error.description))
     headers = {}
     if code == 429 and (seconds := retry_after_seconds()):
         headers["Retry-After"] = str(seconds)
@@ -115,6 +129,17 @@ def handle_portal_error(error: PortalError):
     return handle_http_error(_HTTP_EXCEPTIONS.get(error.status, InternalServerError)())
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database did not answer before anything was committed: nothing was saved."""
+
+
+def handle_database_unavailable(error: OperationalError | InterfaceError):
+    """The database is down or the connection broke: 503, logged without the statement or its values."""
+    log.warning("database unavailable on %s %s (%s)", request.method, request.url_rule,
+                type(getattr(error, "orig", None) or error).__name__)
+    return handle_http_error(DatabaseUnavailable())
+
+
 def handle_unexpected_error(error: Exception):
     """Log an unexpected exception and answer 500 without a traceback."""
     log.exception("unhandled error on %s %s", request.method, request.url_rule)
@@ -125,4 +150,6 @@ def register_errorhandlers(app: Flask) -> None:
     """Attach the handlers for every HTTP error and for unexpected exceptions."""
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(PortalError, handle_portal_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)

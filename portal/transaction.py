@@ -10,7 +10,9 @@ for one task, or `queue(key, item)` for a batch that a handler registered with `
 handler)` receives whole (mail goes out over one connection). Each item belongs to the innermost
 transaction it was queued in: a savepoint or transaction that rolls back takes its items with it,
 and they run only once the outermost transaction has committed. Commands commit themselves; the
-same queue runs after their commit.
+same queue runs after their commit. A follow-up that fails is logged and never reaches the answer:
+the change is saved, and the user must not be told otherwise. A commit the database does not
+confirm is answered with `CommitUncertain` (503), whose page says the change may have been saved.
 """
 from __future__ import annotations
 
@@ -19,11 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g
 from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.exceptions import ServiceUnavailable
 
 from portal.extensions import db
+from portal.i18n import _l
 
 log = logging.getLogger(__name__)
 PENDING = "portal.after_commit"
@@ -87,7 +92,10 @@ def _after_commit(session: Session) -> None:
     for pending in session.info.pop(PENDING, []):
         batches.setdefault(pending.key, []).append(pending.item)
     for key, items in batches.items():
-        _handlers[key](items)
+        try:
+            _handlers[key](items)
+        except Exception:  # the change is committed: its answer must say so, whatever a follow-up did
+            log.exception("the %s handler failed after a commit", key)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -103,12 +111,47 @@ def _drop_unsent(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(PENDING, None)  # rolled back or closed: a commit has taken its items
 
 
+class CommitUncertain(ServiceUnavailable):
+    """The database did not confirm the commit (the connection was lost while committing): the
+    change may or may not have been saved, so the answer must not tell the user it was not."""
+
+    texts = (_l("We could not confirm that this was saved"),
+             _l("The database stopped answering while saving. Your change may have been saved. Wait a "
+                "minute, then reload the page and check before entering it again. A complaint form "
+                "sent again shows its receipt instead of filing the complaint twice."))
+
+
+CONNECTION_ERRORS = (OperationalError, InterfaceError)  # the database is down or the link broke
+
+
+def _answer(error: Exception) -> Response:
+    app = current_app._get_current_object()
+    return app.make_response(app.handle_user_exception(error))
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the server discards the transaction itself
+        log.warning("rollback failed after a database error")
+
+
 def _finish(response: Response) -> Response:
     """Commit a successful request's changes, roll back an error's."""
-    if response.status_code < 400 or g.pop("portal_keep_on_error", False):
-        db.session.commit()
-    else:
+    if response.status_code >= 400 and not g.pop("portal_keep_on_error", False):
         db.session.rollback()
+        return response
+    try:
+        db.session.flush()
+    except CONNECTION_ERRORS as exc:  # nothing reached the database: nothing is saved
+        _rollback()
+        return _answer(exc)
+    try:
+        db.session.commit()
+    except CONNECTION_ERRORS as exc:
+        _rollback()
+        log.warning("the database did not confirm a commit (%s)", type(exc.orig).__name__)
+        return _answer(CommitUncertain())
     return response
 
 

@@ -5,26 +5,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.institutions.models import Institution
-
-KEY_SETTINGS = ("SECRET_KEY_FILE", "RECEIPT_PEPPER_FILE", "DATA_KEY_FILE",
-                "IDENTITY_PUBLIC_KEY_FILE", "IDENTITY_PRIVATE_KEY_FILE")
-
-
-def test_keys_generate_creates_private_files_once(runner, app, tmp_path):
-    saved = {name: app.config[name] for name in KEY_SETTINGS}
-    for name in KEY_SETTINGS:
-        app.config[name] = tmp_path / name.lower()
-    try:
-        first = runner.invoke(args=["keys", "generate"])
-        assert first.exit_code == 0 and first.output.count("created") == 5
-        secret = (tmp_path / "secret_key_file").read_bytes()
-        assert stat.S_IMODE((tmp_path / "identity_private_key_file").stat().st_mode) == 0o600
-        assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700  # the database lives here too
-        second = runner.invoke(args=["keys", "generate"])
-        assert second.output.count("kept") == 4 and "created" not in second.output
-        assert (tmp_path / "secret_key_file").read_bytes() == secret  # never replaced
-    finally:
-        app.config.update(saved)
+from portal.regions.models import Region
+from portal.security.audit import AuditRecord
 
 
 def test_seed_demo_is_idempotent(runner, app):
@@ -37,9 +19,20 @@ def test_seed_demo_is_idempotent(runner, app):
         assert db.session.scalar(select(func.count()).select_from(Institution)) == before
 
 
-def test_regions_load_reports_counts(runner):
+def test_regions_load_reports_counts_and_audits_a_change(runner, app):
+    def loads() -> int:
+        with app.app_context():
+            return len(db.session.scalars(select(AuditRecord).where(AuditRecord.action == "regions.loaded")).all())
+
     result = runner.invoke(args=["regions", "load"])
     assert result.exit_code == 0 and "regions: 0 added, 0 changed" in result.output
+    assert loads() == 0  # nothing changed, nothing to record
+    with app.app_context():
+        db.session.get(Region, "330106").name_zh = "旧名称"
+        db.session.commit()
+    result = runner.invoke(args=["regions", "load"])
+    assert result.exit_code == 0 and "1 changed" in result.output
+    assert loads() == 1
 
 
 def test_backup_writes_a_restorable_copy(tmp_path, database_url):

@@ -15,7 +15,7 @@ from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _
 from portal.institutions import service as institutions
-from portal.intake import filing, limits, tracking
+from portal.intake import filing, limits, outage, tracking
 from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.intake.uploads import clean_named_uploads, clean_uploads
@@ -27,6 +27,8 @@ from portal.transaction import keep_on_error
 
 bp = Blueprint("complaints", __name__)
 bp.add_app_template_filter(limits.sendable_time, "sendable_time")
+for _error in outage.HANDLED:  # a database failure gives the complaint form back with its text
+    bp.register_error_handler(_error, outage.answer)
 
 GRANT_KEY = "tracking_grant"
 ISSUED_FORMS_KEY = "issued_forms"

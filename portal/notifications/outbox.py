@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portal import clock, transaction
@@ -153,6 +153,25 @@ def deliver_due(session: Session | None = None, keys: list[str] | None = None, l
         else:
             failed += 1
     return sent, failed
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int  # pending or being sent
+    failed: int  # gave up, waiting for an administrator
+    oldest_waiting_seconds: float | None
+
+
+def backlog(now: dt.datetime | None = None) -> Backlog:
+    """How much the outbox holds that is not delivered (for /readyz and /metrics)."""
+    now = now or clock.now()
+    counts = dict(db.session.execute(select(Message.state, func.count())
+                                     .where(Message.state.in_((State.PENDING, State.SENDING, State.FAILED)))
+                                     .group_by(Message.state)).all())
+    oldest = db.session.scalar(select(func.min(Message.created_at))
+                               .where(Message.state.in_((State.PENDING, State.SENDING))))
+    return Backlog(counts.get(State.PENDING, 0) + counts.get(State.SENDING, 0), counts.get(State.FAILED, 0),
+                   (now - oldest).total_seconds() if oldest else None)
 
 
 def retry_now(message: Message) -> None:

@@ -13,7 +13,11 @@ regions_cli = AppGroup("regions", help="The GB/T 2260 division table.")
 def regions_load() -> None:
     """Load or refresh the division table from the shipped data file."""
     from portal.regions import service
+    from portal.security import audit
 
     added, changed, retired = service.load()
+    if added or changed or retired:  # someone with server access changed the table: in the audit trail
+        audit.record("system", "regions.loaded", "regions", "GB/T 2260",
+                     after={"added": added, "changed": changed, "retired": retired})
     db.session.commit()
     click.echo(f"regions: {added} added, {changed} changed, {retired} marked old")

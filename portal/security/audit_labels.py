@@ -111,6 +111,7 @@ ACTION_LABELS = {
     "holidays.entered": _l("Holiday schedule entered"),
     # The outbox.
     "outbox.retry": _l("Failed message sent again"),
+    "regions.loaded": _l("Division table loaded"),
 }
 
 

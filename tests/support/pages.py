@@ -9,7 +9,8 @@ from flask import Flask
 # Public pages with a path argument, and a real value to fill it with.
 SAMPLE_ARGS = {"institution_id": 1, "disclosure_id": 1, "typical_case_id": 1, "entry_id": 1, "draw_id": 1}
 # Pages that need a tracking session or serve files; they have their own tests.
-SKIP_ENDPOINTS = {"static", "site.healthz", "regions.suggest", "complaints.case", "complaints.download"}
+SKIP_ENDPOINTS = {"static", "site.healthz", "operations.readyz", "operations.prometheus_metrics",
+                  "regions.suggest", "complaints.case", "complaints.download"}
 
 
 def public_page_urls(app: Flask) -> list[str]:

@@ -4,9 +4,12 @@ from pathlib import Path
 
 import chinese_calendar
 import pytest
+from sqlalchemy import select
 
 from portal.casework import deadlines
 from portal.casework.deadlines import RULES, Rule, Unit
+from portal.extensions import db
+from portal.security.audit import AuditRecord
 from portal.workdays import service
 
 SAMPLE_2027 = Path(__file__).with_name("schedule_2027_test.csv")
@@ -92,6 +95,10 @@ def test_cli_import_reports_and_refuses(runner, tmp_path):
     assert runner.invoke(args=["holidays", "import", str(SAMPLE_2027)]).exit_code != 0  # which year?
     result = runner.invoke(args=["holidays", "import", str(SAMPLE_2027), "--year", "2027"])
     assert result.exit_code == 0 and "2027 entered with 4 exceptional days" in result.output
+    with runner.app.app_context():  # a command-line import is in the audit trail
+        record = db.session.scalars(select(AuditRecord).where(AuditRecord.action == "holidays.entered",
+                                                              AuditRecord.object_id == "2027")).one()
+        assert record.actor == "system" and '"command":"import"' in record.after.replace(" ", "")
     bad = tmp_path / "bad.csv"
     bad.write_text("date,kind\nsoon,holiday\n", encoding="utf-8")
     result = runner.invoke(args=["holidays", "import", str(bad), "--year", "2027"])
