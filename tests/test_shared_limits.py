@@ -93,5 +93,5 @@ def test_two_hosts_count_lookups_together(tmp_path, database_url, redis_url):
                 host.terminate()
                 host.wait(timeout=10)
             client = redis.Redis.from_url(redis_url)
-            for key in client.scan_iter(f"{prefix}*"):
+            for key in client.scan_iter(f"*{prefix}*"):
                 client.delete(key)
