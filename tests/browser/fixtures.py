@@ -97,7 +97,7 @@ def _tab(request: pytest.FixtureRequest, chromium, live_server: LiveServer, size
     context = chromium.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url,
                                    is_mobile=size == "phone", java_script_enabled=javascript)
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(20_000)  # generous: a loaded CI machine answers slowly
     yield tab
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -132,7 +132,7 @@ def staff_tab(chromium, live_server: LiveServer, username: str, secret: str):
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
                                    base_url=live_server.url)
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(20_000)  # generous: a loaded CI machine answers slowly
     tab.goto("/login?lang=zh_CN")
     tab.get_by_label("用户名").fill(username)
     tab.get_by_label("密码").fill(PASSWORD)
