@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "complaint.accept": _l("Accepted"),
     "complaint.not_accept": _l("Not accepted"),
     "complaint.transfer": _l("Transferred"),
+    "complaint.refer": _l("Referred for enforcement (移送)"),
     "complaint.return": _l("Returned with an objection to the office that sent it"),
     "recusal.declared": _l("Stepped aside (回避) with a declared interest"),
     "complaint.start": _l("Investigation started"),
