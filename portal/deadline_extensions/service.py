@@ -16,6 +16,7 @@ from portal.casework import deadlines
 from portal.casework import mail as notifications
 from portal.casework import service as casework
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
+from portal.deadline_extensions import mail
 from portal.deadline_extensions.models import ExtensionRequest, ExtensionState
 from portal.errors import Invalid
 from portal.extensions import db
@@ -120,6 +121,7 @@ def request(complaint: Complaint, actor: User, days: int, reason: str, now: dt.d
     audit.record(f"user:{actor.id}", "extension.request", "extension_request", found.id, at=now,
                  after={"complaint": complaint.id, "days": days, "conclusion_due": str(complaint.conclusion_due)},
                  reason=reason)
+    mail.request_waiting(found, complaint)  # the heads of the office, after the commit
     return found
 
 
