@@ -54,6 +54,7 @@ ACCESS = {
     "staff.user_email": {Role.ADMIN},
     "staff.office_head": {Role.ADMIN},
     "deadline_extensions.page": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "deadline_extensions.queue": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "recusal.declare": STAFF,
     "recusal.index": STAFF,

@@ -1,7 +1,7 @@
 """Files kept across a correction of the complaint form (encrypted, for one form, for an hour).
 
 Revision ID: 53d8356179eb
-Revises: b3ca3a038df1
+Revises: c52e9d7a1f04
 Create Date: 2026-12-03 00:34:03.835985+00:00
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '53d8356179eb'
-down_revision = 'b3ca3a038df1'
+down_revision = 'c52e9d7a1f04'
 branch_labels = None
 depends_on = None
 

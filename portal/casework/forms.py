@@ -1,13 +1,13 @@
-"""Forms staff use on cases: each step of the casework, assignment and links."""
+"""Forms staff use on cases: each step of the casework, assignment and links (transfer and referral
+forms: `portal.routing`)."""
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 from portal.forms import TOO_LONG
-from portal.i18n import LabelledEnum, _l, _lp
+from portal.i18n import _l, _lp
 from portal.text import clean_text
 
 # Step texts are as long as a complaint may be.
@@ -17,17 +17,6 @@ TEXT_MAX = 5000
 def _text(label, message, max_length: int = TEXT_MAX, description=None) -> TextAreaField:
     return TextAreaField(label, filters=[clean_text], description=description,
                          validators=[InputRequired(message), Length(max=max_length, message=TOO_LONG)])
-
-
-class Department(LabelledEnum):
-    """Where a case can be transferred: another education office, or the department responsible."""
-    EDUCATION = "education", _l("Another jurisdiction's education office")
-    MARKET = "market", _l("Market regulation")
-    POLICE = "police", _l("Public security")
-    CIVIL = "civil", _l("Civil affairs")
-    CULTURE = "culture", _l("Culture and tourism")
-    SPORTS = "sports", _lp("department", "Sports")
-    PROCURATORATE = "procuratorate", _l("The procuratorate (suspected crime)")
 
 
 class StepForm(FlaskForm):
@@ -46,20 +35,6 @@ class NotAcceptForm(FlaskForm):
 class ObjectionForm(FlaskForm):
     text = _text(_l("Objection (shown to the reporter)"), _l("Say why this office is not responsible."),
                  description=_l("Why the matter is not this office's, and which office it belongs to."))
-
-
-class TransferForm(FlaskForm):
-    department = SelectField(_l("Transfer to"), choices=[SelectChoice(d.value, d.label) for d in Department])
-    destination = StringField(_l("Name of the office"), filters=[clean_text],
-                              validators=[InputRequired(_l("Name the office the case goes to.")),
-                                          Length(max=150, message=TOO_LONG)],
-                              description=_l("For example 西湖区市场监督管理局. Shown to the reporter."))
-    text = _text(_l("Reason (shown to the reporter)"), _l("Give the reason for the transfer."))
-
-    def destination_text(self) -> str:
-        """The destination as the record keeps it: in Chinese, the official language of the file."""
-        with force_locale("zh_CN"):
-            return f"{Department(self.department.data).label}：{self.destination.data}"
 
 
 class MessageForm(FlaskForm):
@@ -99,16 +74,17 @@ class LinkForm(FlaskForm):
                               description=_l("For example 330106-20261122-0007."))
 
 
-# One form per step; the step table in casework says which steps exist.
+# One form per step (features above add theirs: `panels.add_step_form`); the step table says which steps exist.
 STEP_FORMS: dict[str, type[FlaskForm]] = {
     "accept": StepForm, "start": StepForm, "archive": StepForm,
-    "not_accept": NotAcceptForm, "transfer": TransferForm, "return": ObjectionForm,
+    "not_accept": NotAcceptForm, "return": ObjectionForm,
     "supervise": SupervisionForm, "message": MessageForm, "note": NoteForm,
     "conclude": ReplyForm, "decide_review": ReplyForm, "assign": AssignForm, "link": LinkForm,
 }
 
 STEP_LABELS = {
-    "accept": _l("Accept"), "not_accept": _l("Do not accept"), "transfer": _l("Transfer"),
+    "accept": _l("Accept"), "not_accept": _l("Do not accept"), "transfer": _l("Transfer (转办)"),
+    "refer": _l("Refer for enforcement (移送)"),
     "return": _l("Return to the sender with an objection"),
     "start": _l("Start the investigation"),
     "supervise": _l("Issue a supervision order"), "assign": _l("Assign a handler"),

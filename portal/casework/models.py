@@ -59,6 +59,8 @@ class Status(LabelledEnum):
         "Your complaint was not accepted. The reason is shown below.")
     TRANSFERRED = "transferred", _lp("case state", "Transferred"), _l(
         "Your complaint was sent to the office responsible for it, shown below.")
+    REFERRED = "referred", _l("Referred for enforcement"), _l(
+        "Your report was handed to the authority responsible for enforcement (移送), shown below.")
     IN_PROGRESS = "in_progress", _l("In progress"), _l("Your case is being investigated.")
     CONCLUDED = "concluded", _l("Concluded"), _l(
         "Your case is concluded. Read the written reply below and tell us whether you are satisfied.")
@@ -99,6 +101,7 @@ class EventKind(LabelledEnum):
     NOT_ACCEPTED = "not_accepted", _lp("case event", "Not accepted")
     TRANSFERRED = "transferred", _lp("case event", "Transferred")
     RETURNED = "returned", _lp("case event", "Returned with an objection to the office that sent it")
+    REFERRED = "referred", _lp("case event", "Referred for enforcement (移送)")
     EXTENDED = "extended", _l("Time limit extended with the approval of the head of the office")
     EXTENSION_REQUESTED = "extension_requested", _lp("case event", "Extension asked for")
     EXTENSION_REFUSED = "extension_refused", _lp("case event", "Extension refused by the head of the office")

@@ -31,6 +31,15 @@ def register(app: Flask, panel: Panel) -> None:
     app.extensions.setdefault("portal.case_panels", []).append(panel)
 
 
+def add_step_form(app: Flask, name: str, form: type) -> None:
+    """Give a casework step its form from a feature above (the destinations of 转办 and 移送)."""
+    app.extensions.setdefault("portal.case_step_forms", {})[name] = form
+
+
+def step_form(name: str) -> type | None:
+    return current_app.extensions.get("portal.case_step_forms", {}).get(name)
+
+
 def for_case(complaint: Complaint, user: User) -> list[tuple[Panel, dict]]:
     """Each registered panel in order, with what it shows this officer about this case; a panel
     whose `build` returns None has nothing to show. A negative `order` draws it above the actions."""

@@ -122,7 +122,7 @@ def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Detai
 
 
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.IN_PROGRESS})
-CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED, S.RETURNED})
+CLOSED = frozenset({S.CONCLUDED, S.NOT_ACCEPTED, S.TRANSFERRED, S.RETURNED, S.REFERRED})
 TRANSFERRED_IN = (Source.HOTLINE_12345, Source.OTHER_OFFICE)
 HANDLING = OPEN | {S.UNDER_REVIEW}
 MANAGERS = (Role.HANDLER, Role.ADMIN)
@@ -133,6 +133,8 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
     case_step("not_accept", EventKind.NOT_ACCEPTED, {S.REGISTERED}, S.NOT_ACCEPTED, reason=True, **FORMAL),
     case_step("transfer", EventKind.TRANSFERRED, {S.REGISTERED, S.ACCEPTED}, S.TRANSFERRED, reason=True,
               effect=_transfer, **FORMAL),
+    # 移送: an enforcement matter or a suspected crime handed to the authority (police, copy to the procuratorate).
+    case_step("refer", EventKind.REFERRED, OPEN, S.REFERRED, reason=True, effect=_transfer, **FORMAL),
     # A case sent here by mistake goes back with the objection (退回), within 5 working days of receipt.
     case_step("return", EventKind.RETURNED, {S.REGISTERED}, S.RETURNED, reason=True, effect=_return, **FORMAL),
     case_step("start", EventKind.IN_PROGRESS, {S.ACCEPTED}, S.IN_PROGRESS),

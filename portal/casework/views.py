@@ -87,7 +87,7 @@ def case(complaint_id: int):
 def _step_forms(complaint, steps: list[str], failed: str | None = None, failed_form=None) -> dict:
     forms = {}
     for name in steps:
-        form = failed_form if name == failed else STEP_FORMS[name](prefix=name)
+        form = failed_form if name == failed else _form_class(name)(prefix=name)
         if isinstance(form, AssignForm):
             form.assignee.choices = [_handler_choice(u, complaint) for u in queries.handlers_for(complaint)]
         forms[name] = form
@@ -100,6 +100,10 @@ def _handler_choice(user, complaint) -> tuple[str, str]:
     if user.region_code == complaint.handling_region_code:
         return str(user.id), name
     return str(user.id), f"{LEVEL_LABELS[regions.get(user.region_code).level.value]} · {name}"
+
+
+def _form_class(name: str):
+    return panels.step_form(name) or STEP_FORMS.get(name)
 
 
 def _render_case(complaint, failed: str | None = None, failed_form=None, status: int = 200):
@@ -134,7 +138,7 @@ def step(complaint_id: int, name: str):
     # A step the case no longer allows is refused before its form is read, so the officer learns
     # that rather than what a field lacks; `apply` refuses it as well.
     if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
-        form = STEP_FORMS[name](prefix=name) if name in STEP_FORMS else None
+        form = _form_class(name)(prefix=name) if _form_class(name) else None
         return _refuse(complaint, name, form)
     form = _step_forms(complaint, [name])[name]
     if form.validate_on_submit():
@@ -156,7 +160,7 @@ def step(complaint_id: int, name: str):
 
 def _step_arguments(complaint, name: str, form, user) -> dict:
     """What a step needs besides its text, from its form; a case number not found is a form error."""
-    if name == "transfer":
+    if hasattr(form, "destination_text"):  # transfer (转办) and referral (移送)
         return {"destination": form.destination_text()}
     if name == "assign":
         return {"assignee": next(u for u in queries.handlers_for(complaint) if str(u.id) == form.assignee.data)}

@@ -8,11 +8,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the extension pages and add the extension panel to the staff case page."""
+    """Mount the extension pages, add the extension panel to the staff case page and the menu entry."""
+    from portal import navigation
     from portal.casework import panels
     from portal.deadline_extensions import service
     from portal.deadline_extensions.views import bp
+    from portal.i18n import _l
+    from portal.navigation import Link
 
     app.register_blueprint(bp)
     panels.register(app, panels.Panel("extension", "h-extension", "deadline_extensions/case_panel.html",
                                       service.panel, 5))
+    navigation.add(app, navigation.STAFF, Link("deadline_extensions.queue", _l("Extensions"), 15,
+                                               roles=("admin", "handler", "reviewer"),
+                                               related=("deadline_extensions.page",)))

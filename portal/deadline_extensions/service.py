@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.accounts.models import Role, User
@@ -15,9 +16,11 @@ from portal.casework import deadlines
 from portal.casework import mail as notifications
 from portal.casework import service as casework
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
+from portal.deadline_extensions import mail
 from portal.deadline_extensions.models import ExtensionRequest, ExtensionState
 from portal.errors import Invalid
 from portal.extensions import db
+from portal.regions import service as regions
 from portal.security import audit
 from portal.workflow import ReasonRequired, Recused, StepNotAllowed, Workflow, step, vetoed
 
@@ -55,6 +58,14 @@ def requests_on(complaint: Complaint) -> list[ExtensionRequest]:
 
 def pending(complaint: Complaint) -> ExtensionRequest | None:
     return next((r for r in requests_on(complaint) if r.state is E.PENDING), None)
+
+
+def waiting_in(user: User) -> list[ExtensionRequest]:
+    """Requests waiting in the person's jurisdiction, oldest first, with their cases (the head's queue)."""
+    prefix = regions.get(user.region_code).scope_prefix
+    return list(db.session.scalars(select(ExtensionRequest).where(
+        ExtensionRequest.state == E.PENDING, ExtensionRequest.region_code.startswith(prefix))
+        .options(selectinload(ExtensionRequest.complaint)).order_by(ExtensionRequest.id)))
 
 
 def open_to_extend(complaint: Complaint, today: dt.date) -> bool:
@@ -110,6 +121,7 @@ def request(complaint: Complaint, actor: User, days: int, reason: str, now: dt.d
     audit.record(f"user:{actor.id}", "extension.request", "extension_request", found.id, at=now,
                  after={"complaint": complaint.id, "days": days, "conclusion_due": str(complaint.conclusion_due)},
                  reason=reason)
+    mail.request_waiting(found, complaint)  # the heads of the office, after the commit
     return found
 
 

@@ -32,6 +32,15 @@ def _page(complaint, form=None, decision_form=None, message: str = "", status: i
         asked_by_me=waiting is not None and waiting.requested_by_id == user.id), status
 
 
+@bp.get("/extensions")
+@staff_required(*ROLES)
+def queue():
+    """Extension requests waiting in the jurisdiction: the head of the office decides them."""
+    user = _user()
+    return render_template("deadline_extensions/queue.html", waiting=extensions.waiting_in(user),
+                           decidable={r.id for r in extensions.waiting_in(user) if extensions.may_decide(r, user)})
+
+
 @bp.route("/cases/<int:complaint_id>/extension", methods=["GET", "POST"])
 @staff_required(*ROLES)
 def page(complaint_id: int):

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "complaint.accept": _lp("audit action", "Accepted"),
     "complaint.not_accept": _lp("audit action", "Not accepted"),
     "complaint.transfer": _lp("audit action", "Transferred"),
+    "complaint.refer": _lp("audit action", "Referred for enforcement (移送)"),
     "complaint.return": _lp("audit action", "Returned with an objection to the office that sent it"),
     "recusal.declared": _l("Stepped aside (回避) with a declared interest"),
     "complaint.start": _lp("audit action", "Investigation started"),

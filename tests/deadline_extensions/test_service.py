@@ -140,3 +140,19 @@ def test_handlers_ask_but_supervisors_and_custodians_neither_ask_nor_decide(ctx,
     asked = extensions.request(complaint, handler, 10, "案情复杂", now=NOW)
     assert not extensions.may_decide(asked, custodian)
     assert Status.ACCEPTED in extensions.EXTENDABLE
+
+
+def test_the_heads_of_the_office_are_mailed_without_details(handler, head, mailbox):
+    from portal.extensions import db
+
+    head.email = "head@example.gov.cn"
+    elsewhere = staff_user("ext.head.elsewhere", Role.HANDLER, "330105", "浙杭执字0509", email="h2@example.gov.cn")
+    elsewhere.office_head = True
+    complaint = accepted(handler)
+    extensions.request(complaint, handler, 10, "案情复杂，需调取银行流水", now=NOW)
+    db.session.commit()
+    sent = mailbox.about(complaint.case_number)
+    assert [rcpt for rcpt, _message in sent if "head@example.gov.cn" in rcpt]
+    assert not mailbox.to("h2@example.gov.cn")
+    body = sent[-1][1].get_content()
+    assert "/extension" in body and "银行流水" not in body and complaint.institution_name not in body

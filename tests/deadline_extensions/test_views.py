@@ -103,3 +103,22 @@ def test_nothing_waiting_is_refused_and_another_jurisdiction_is_not_found(app, s
     assert response.status_code == 409
     other = signed_in(Role.HANDLER, "630103", certificate="青宁执字0621")
     assert other.get(f"/staff/cases/{complaint_id}/extension").status_code == 404
+
+
+def test_the_heads_queue_lists_what_waits_and_marks_what_is_theirs(app, signed_in):
+    handler = signed_in(Role.HANDLER, "330106", certificate="浙杭执字0630", lang="en")
+    complaint_id, _ = accepted_case(app, handler)
+    page = handler.get(f"/staff/cases/{complaint_id}/extension").get_data(as_text=True)
+    handler.post(f"/staff/cases/{complaint_id}/extension", data={"csrf_token": hidden(page, "csrf_token"),
+                                                                 "days": "15", "reason": "需调取银行流水"})
+    head = signed_in(Role.HANDLER, "330106", certificate="浙杭执字0631", lang="en")
+    with app.app_context():
+        db.session.get(User, head.user_id).office_head = True
+        db.session.commit()
+        number = db.session.get(Complaint, complaint_id).case_number
+    queue = head.get("/staff/extensions").get_data(as_text=True)
+    assert number in queue and "需调取银行流水" in queue and "yours to decide" in queue
+    asker_view = handler.get("/staff/extensions").get_data(as_text=True)
+    assert number in asker_view and "yours to decide" not in asker_view
+    other = signed_in(Role.HANDLER, "630103", certificate="青宁执字0632", lang="en")
+    assert number not in other.get("/staff/extensions").get_data(as_text=True)
