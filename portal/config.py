@@ -109,6 +109,9 @@ class Config:
         self.PAGE_SIZE = _env_int("PAGE_SIZE", 20)
         self.STATS_CACHE_SECONDS = _env_int("STATS_CACHE_SECONDS", 300)  # /stats figures kept this long per process
         self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept this long per process
+        # A penalty decision is published within this many working days of the decision date (local
+        # practice 7; SAMR 令第45号 art. 9 allows at most 20).
+        self.DISCLOSURE_PUBLICATION_DAYS = _env_int("DISCLOSURE_PUBLICATION_DAYS", 7)
         # Who runs the site: shown in the header and footer (主办单位), as a deployment sets it.
         self.AUTHORITY_NAME_ZH = _env("AUTHORITY_NAME_ZH", "教育行政部门（演示）")
         self.AUTHORITY_NAME_EN = _env("AUTHORITY_NAME_EN", "Education Bureau (demonstration)")
@@ -120,6 +123,9 @@ class Config:
         self.SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", self.ENV_NAME == "production")
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        if not 1 <= self.DISCLOSURE_PUBLICATION_DAYS <= 20:
+            raise ConfigurationError("PORTAL_DISCLOSURE_PUBLICATION_DAYS must be between 1 and 20 "
+                                     "(SAMR 令第45号 art. 9)")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 

@@ -58,7 +58,7 @@ ACCESS = {
     "disclosure_staff.submit": {Role.ADMIN, Role.HANDLER},
     "disclosure_staff.review": {Role.REVIEWER},
     "disclosure_staff.withdraw": {Role.ADMIN, Role.HANDLER},
-    "disclosure_staff.repair": {Role.ADMIN, Role.HANDLER},
+    "credit_repair_staff.repair": {Role.ADMIN, Role.HANDLER},
     "disclosure_staff.discretion": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     # The benchmark is the same everywhere: province administrators only (both sides here are).
     "disclosure_staff.new_rule": {Role.ADMIN},

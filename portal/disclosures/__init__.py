@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     navigation.add(app, navigation.STAFF, Link(
         "disclosure_staff.index", _l("Disclosures"), 70, roles=("admin", "handler", "reviewer"),
         related=("disclosure_staff.new", "disclosure_staff.detail", "disclosure_staff.submit",
-                 "disclosure_staff.review", "disclosure_staff.withdraw", "disclosure_staff.repair",
+                 "disclosure_staff.review", "disclosure_staff.withdraw", "credit_repair_staff.repair",
                  "disclosure_staff.discretion", "disclosure_staff.new_rule", "disclosure_staff.edit_rule")))
     demo.register(app, "disclosures", "demo penalty disclosures", disclosures_demo.seed,
                   after=("institutions", "accounts", "complaints", "discretion"))

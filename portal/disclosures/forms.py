@@ -191,23 +191,6 @@ class WithdrawForm(StateForm):
                                                        "and by what.")), Length(max=TEXT_MAX, message=TOO_LONG)])
 
 
-REPAIR_CHOICES = [SelectChoice("approve", _l("Approved: publication ends today")),
-                  SelectChoice("refuse", _l("Refused"))]
-
-
-class RepairForm(StateForm):
-    applied_on = PlainDateField(_l("Date of the credit-repair application"),
-                                validators=[InputRequired(_l("Give the date the party applied."))])
-    decision = RadioField(_l("Decision"), choices=REPAIR_CHOICES,
-                          validators=[InputRequired(_l("Approve or refuse the application."))])
-    note = TextAreaField(_l("Note"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
-                         description=_l("Needed for a refusal: the reason."))
-
-    def validate_note(self, field) -> None:
-        if self.decision.data == "refuse" and not field.data:
-            raise ValidationError(_l("Give the reason for the refusal."))
-
-
 class DisclosureSearchForm(FlaskForm):
     """Party, decision number or USCC; area, violation, penalty and decision dates (a GET form)."""
 

@@ -23,11 +23,6 @@ class PartyType(LabelledEnum):
     INDIVIDUAL_BUSINESS = "individual_business", _l("Individual business")
 
 
-# Credit repair never ends the publication of these early (国办发〔2025〕22号).
-NOT_REPAIRABLE = frozenset({PenaltyCategory.SUSPENSION, PenaltyCategory.CLOSURE, PenaltyCategory.OCCUPATIONAL_BAN,
-                            PenaltyCategory.DOWNGRADE, PenaltyCategory.REVOKE_LICENCE})
-
-
 class Tier(LabelledEnum):
     """Publication tier: how long the decision is shown (minor ≤ 3 months, general 3 months –
     1 year, serious 1 – 3 years)."""

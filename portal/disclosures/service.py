@@ -1,9 +1,9 @@
 """Penalty disclosures in the back office: drafting against the discretion benchmark, legal
-review by someone other than the drafter, publication, withdrawal and credit repair.
+review by someone other than the drafter, publication and withdrawal.
 
 The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`
-and credit repair); every change writes an audit record (object type "disclosure"); the benchmark
-itself is `portal.discretion`. Services flush, never commit.
+and the credit-repair step that `portal.credit_repair` takes); every change writes an audit record
+(object type "disclosure"); the benchmark itself is `portal.discretion`. Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -19,13 +19,11 @@ from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.casework.models import Category
 from portal.disclosures.models import (
-    NOT_REPAIRABLE,
     Circumstance,
     Disclosure,
     DisclosureState,
     PartyType,
     PenaltyCategory,
-    RepairDecision,
     Tier,
 )
 from portal.discretion import service as discretion
@@ -38,8 +36,6 @@ D = DisclosureState
 
 # Staff choose the publication period in months within the tier's range (国办发〔2025〕22号).
 TIER_MONTHS = {Tier.MINOR: (1, 3), Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
-# Credit repair may end publication early only this many months after the decision.
-REPAIR_MINIMUM_MONTHS = {Tier.MINOR: 0, Tier.GENERAL: 3, Tier.SERIOUS: 12}
 
 
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
@@ -67,12 +63,6 @@ class InvalidDraft(ValueError):
     jurisdiction, dates in the wrong order); args[0] names the field."""
 
 
-class RepairRefused(Exception):
-    """Credit repair cannot end this publication early; args[0] is the reason code
-    ("not_repairable", "too_early", "ended", "already_approved", "applied_on"), args[1] a date
-    when one explains it."""
-
-
 # ---- Periods ----------------------------------------------------------------------------------
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -98,11 +88,6 @@ def months_between(decision_date: dt.date, end: dt.date) -> int | None:
         if add_months(decision_date, months) == end:
             return months
     return None
-
-
-def repair_earliest(disclosure: Disclosure) -> dt.date:
-    """The first day credit repair may end this publication early."""
-    return add_months(disclosure.decision_date, REPAIR_MINIMUM_MONTHS[disclosure.tier])
 
 
 # ---- Finding disclosures -----------------------------------------------------------------------
@@ -231,51 +216,6 @@ def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str =
 def withdraw(disclosure: Disclosure, actor: User, reason: str, now: dt.datetime | None = None) -> None:
     """Withdraw a published decision that was revoked or changed; the reason is shown publicly."""
     workflow.withdraw(STEPS, disclosure, actor, reason, now)
-
-
-def repair_refusal(disclosure: Disclosure, today: dt.date) -> tuple[str, dt.date | None] | None:
-    """Why an approved repair could not end this publication early today, or None if it can."""
-    if disclosure.repair_decision is RepairDecision.APPROVED:
-        return "already_approved", disclosure.ended_early_on
-    if set(disclosure.penalty_list) & NOT_REPAIRABLE:
-        return "not_repairable", None
-    if today > disclosure.publication_end:
-        return "ended", disclosure.publication_end
-    earliest = repair_earliest(disclosure)
-    if today < earliest:
-        return "too_early", earliest
-    return None
-
-
-def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, approve: bool, note: str = "",
-                  now: dt.datetime | None = None) -> None:
-    """Record a credit-repair application and its decision. An approval ends publication early
-    (today), only after the tier's minimum period and never for suspension, closure,
-    occupational ban, downgrade or revocation; a refusal needs the reason."""
-    STEPS.check(actor, disclosure, "repair")
-    now = now or clock.now()
-    today, note = clock.local_date(now), (note or "").strip()
-    if disclosure.repair_decision is RepairDecision.APPROVED:
-        raise RepairRefused("already_approved", disclosure.ended_early_on)
-    if applied_on > today or applied_on < disclosure.decision_date:
-        raise RepairRefused("applied_on", None)
-    if approve:
-        refusal = repair_refusal(disclosure, today)
-        if refusal is not None:
-            raise RepairRefused(*refusal)
-    elif not note:
-        raise ReasonRequired("note")
-    before = {"repair_decision": disclosure.repair_decision.value if disclosure.repair_decision else "",
-              "ended_early_on": str(disclosure.ended_early_on or "")}
-
-    def change(moment: dt.datetime) -> dict:
-        disclosure.repair_applied_on, disclosure.repair_decided_at, disclosure.repair_note = applied_on, moment, note
-        disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
-        disclosure.ended_early_on = today if approve else None
-        return {"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or "")}
-
-    STEPS.take(disclosure, "repair", actor, note, change=change, before=before, now=now,
-               action="repair_approved" if approve else "repair_refused")
 
 
 # ---- Lists -------------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """The back office's penalty disclosures: the list, the draft form with the discretion
-benchmark, legal review, withdrawal and credit repair; and the benchmark itself."""
+benchmark, review before publication and withdrawal; and the benchmark itself."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_login import current_user
 
 from portal import clock
@@ -12,7 +11,7 @@ from portal.accounts.models import Role
 from portal.casework import queries as complaints
 from portal.casework.models import Category
 from portal.disclosures import service
-from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, SubmitForm, WithdrawForm
+from portal.disclosures.forms import DisclosureForm, ReviewForm, SubmitForm, WithdrawForm
 from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType
 from portal.discretion import service as catalogue
 from portal.discretion.forms import RuleForm
@@ -213,8 +212,7 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
             rule, disclosure.penalty_list, disclosure.fine_amount),
         tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
         own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
-        repair_refusal=service.repair_refusal(disclosure, clock.today()),
-        repair_earliest=service.repair_earliest(disclosure), today=clock.today(),
+        today=clock.today(),
         audit_entries=audit.for_object("disclosure", disclosure.id)), status
 
 
@@ -237,20 +235,8 @@ def detail(disclosure_id: int):
     return _detail_page(disclosure, form=form, status=200 if request.form.get("action") == "benchmark" else 422)
 
 
-REPAIR_REASONS = {
-    "not_repairable": lambda d: _("Credit repair cannot end this publication early: the penalties include "
-                                  "suspension, closure, an occupational ban, a downgrade or a revocation."),
-    "too_early": lambda d: _("Credit repair can end this publication early only from %(date)s, after the "
-                             "tier's minimum period.", date=format_date(d, "long")),
-    "ended": lambda d: _("The publication already ended on %(date)s.", date=format_date(d, "long")),
-    "already_approved": lambda d: _("Credit repair was already approved; publication ended on %(date)s.",
-                                    date=format_date(d, "long")),
-    "applied_on": lambda d: _("The application date must lie between the decision date and today."),
-}
-
-
 PAGES = ReviewPages(
-    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "repair": RepairForm},
+    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm},
     _detail_page, ".detail", "disclosure_id",
     own_work=_l("You drafted this disclosure: another legal reviewer must review it."),
     done={"submit": _l("Sent for legal review."), "approve": _l("Published."), "return": _l("Returned to the drafter."),
@@ -276,25 +262,6 @@ def review(disclosure_id: int):
 def withdraw(disclosure_id: int):
     """Withdraw a published decision that was revoked or changed, with the public reason."""
     return PAGES.withdraw(_disclosure(disclosure_id), _user())
-
-
-@bp.post("/disclosures/<int:disclosure_id>/repair")
-@staff_required(*DRAFTERS)
-def repair(disclosure_id: int):
-    """Record a credit-repair application and its decision."""
-    disclosure = _disclosure(disclosure_id)
-    form = PAGES.step_form(disclosure, "repair")
-    if form.validate_on_submit():
-        try:
-            service.record_repair(disclosure, _user(), form.applied_on.data, form.decision.data == "approve",
-                                  form.note.data)
-        except service.RepairRefused as exc:
-            target = form.applied_on if exc.args[0] == "applied_on" else form.decision
-            target.errors = [REPAIR_REASONS[exc.args[0]](exc.args[1])]
-        else:
-            flash(_("The credit-repair decision was recorded."), "success")
-            return redirect(url_for(".detail", disclosure_id=disclosure.id))
-    return _detail_page(disclosure, failed="repair", failed_form=form, status=422)
 
 
 # ---- The discretion benchmark ------------------------------------------------------------------

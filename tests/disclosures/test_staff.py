@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal import clock, workflow
 from portal.accounts.models import Role
 from portal.casework.models import Category
+from portal.credit_repair import service as repair
 from portal.disclosures import demo, service
 from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, RepairDecision, Tier
 from portal.disclosures.models import PenaltyCategory as P
@@ -174,8 +175,8 @@ def _noon(day: dt.date) -> dt.datetime:
 def test_credit_repair_refused_before_the_minimum_period(people):
     decided = clock.today() - dt.timedelta(days=30)
     disclosure = published(people, decision_date=decided)  # general: 3 months minimum
-    with pytest.raises(service.RepairRefused) as refused:
-        service.record_repair(disclosure, people["handler"], clock.today(), True)
+    with pytest.raises(repair.RepairRefused) as refused:
+        repair.record_repair(disclosure, people["handler"], clock.today(), True)
     assert refused.value.args == ("too_early", service.add_months(decided, 3))
     assert disclosure.repair_decision is None and disclosure.ended_early_on is None
 
@@ -185,8 +186,8 @@ def test_credit_repair_never_for_closure_or_revocation(people):
     for number, penalties in (("杭西教罚〔2026〕911号", [P.CLOSURE]), ("杭西教罚〔2026〕912号", [P.REVOKE_LICENCE])):
         disclosure = published(people, decision_number=number, decision_date=decided, penalties=penalties,
                                fine_amount=None, tier=Tier.SERIOUS, months=24, outside_range_reason="情节特别恶劣")
-        with pytest.raises(service.RepairRefused) as refused:
-            service.record_repair(disclosure, people["handler"], clock.today(), True, now=_noon(
+        with pytest.raises(repair.RepairRefused) as refused:
+            repair.record_repair(disclosure, people["handler"], clock.today(), True, now=_noon(
                 decided + dt.timedelta(days=400)))
         assert refused.value.args[0] == "not_repairable"
         assert disclosure.ended_early_on is None
@@ -195,22 +196,22 @@ def test_credit_repair_never_for_closure_or_revocation(people):
 def test_credit_repair_approved_after_the_minimum_ends_publication(people):
     decided = clock.today() - dt.timedelta(days=120)
     disclosure = published(people, decision_date=decided)
-    service.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改")
+    repair.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改")
     assert disclosure.repair_decision is RepairDecision.APPROVED
     assert disclosure.ended_early_on == clock.today()
     assert for_object("disclosure", disclosure.id)[-1].action == "disclosure.repair_approved"
-    with pytest.raises(service.RepairRefused):
-        service.record_repair(disclosure, people["handler"], clock.today(), True)
+    with pytest.raises(repair.RepairRefused):
+        repair.record_repair(disclosure, people["handler"], clock.today(), True)
 
 
 def test_minor_tier_may_end_any_time_and_a_refusal_needs_its_reason(people):
     disclosure = published(people, circumstance=Circumstance.MINOR, penalties=[P.WARNING], fine_amount=None,
                            tier=Tier.MINOR, months=3, decision_date=clock.today() - dt.timedelta(days=2))
     with pytest.raises(workflow.ReasonRequired):
-        service.record_repair(disclosure, people["handler"], clock.today(), False)
-    service.record_repair(disclosure, people["handler"], clock.today(), False, "整改材料不全")
+        repair.record_repair(disclosure, people["handler"], clock.today(), False)
+    repair.record_repair(disclosure, people["handler"], clock.today(), False, "整改材料不全")
     assert disclosure.repair_decision is RepairDecision.REFUSED and disclosure.ended_early_on is None
-    service.record_repair(disclosure, people["handler"], clock.today(), True)
+    repair.record_repair(disclosure, people["handler"], clock.today(), True)
     assert disclosure.ended_early_on == clock.today()
 
 
