@@ -185,7 +185,18 @@ class ReviewForm(StateForm):
             raise ValidationError(_l("Say what must change before it can be published."))
 
 
+REVOKED_ON = _l("Day the decision was revoked or changed")
+REVOKED_ON_HELP = _l("The withdrawal is due within 3 working days of this day.")
+
+
+class RevocationForm(StateForm):
+    revoked_on = PlainDateField(REVOKED_ON, description=REVOKED_ON_HELP,
+                                validators=[InputRequired(_l("Give the day the decision was revoked or changed."))])
+
+
 class WithdrawForm(StateForm):
+    revoked_on = PlainDateField(REVOKED_ON, description=REVOKED_ON_HELP,
+                                validators=[InputRequired(_l("Give the day the decision was revoked or changed."))])
     reason = TextAreaField(_l("Reason for the withdrawal (shown publicly)"), filters=[clean_text],
                            validators=[DataRequired(_l("Give the reason: the decision was revoked or changed, "
                                                        "and by what.")), Length(max=TEXT_MAX, message=TOO_LONG)])

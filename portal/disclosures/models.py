@@ -81,6 +81,8 @@ class Disclosure(ReviewedMixin, Base):
     authority_uscc: Mapped[str] = mapped_column(String(18))
     data_source: Mapped[str] = mapped_column(String(200))
     remarks: Mapped[str] = mapped_column(Text, default="")
+    # The day the decision was revoked or changed: its withdrawal is due within 3 working days.
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
     state: Mapped[DisclosureState] = mapped_column(value_enum(DisclosureState, 16), default=DisclosureState.DRAFT,
                                                    index=True)
     # Credit repair (信用修复): the application, the decision, and an early end of publication.
@@ -97,3 +99,4 @@ class Disclosure(ReviewedMixin, Base):
     @property
     def penalty_list(self) -> list[PenaltyCategory]:
         return [PenaltyCategory(value) for value in self.penalties.split(",") if value]
+

@@ -27,7 +27,7 @@ from portal.disclosures.models import (
     Tier,
 )
 from portal.discretion import service as discretion
-from portal.errors import NotFound
+from portal.errors import Invalid, NotFound
 from portal.extensions import db
 from portal.security import audit
 from portal.workflow import ReasonRequired, Workflow
@@ -42,6 +42,7 @@ DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
 # Legal review (法制审核) is a formal decision: a certified reviewer other than the drafter.
 STEPS = Workflow("disclosure", "disclosure", [
     *workflow.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
+    workflow.step("revocation", {D.PUBLISHED}, None, DRAFTERS),
     workflow.step("repair", {D.PUBLISHED}, None, DRAFTERS),
 ], authors=workflow.drafter)
 
@@ -56,6 +57,11 @@ class DecisionNumberTaken(ValueError):
 
 class InvalidPeriod(ValueError):
     """The months chosen fall outside the tier's range."""
+
+
+class RevocationDateInvalid(Invalid):
+    """A withdrawal needs the day the decision was revoked or changed: on or after the decision
+    date, not in the future."""
 
 
 class InvalidDraft(ValueError):
@@ -213,9 +219,42 @@ def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str =
         "reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
 
 
-def withdraw(disclosure: Disclosure, actor: User, reason: str, now: dt.datetime | None = None) -> None:
-    """Withdraw a published decision that was revoked or changed; the reason is shown publicly."""
-    workflow.withdraw(STEPS, disclosure, actor, reason, now)
+def _check_revoked_on(disclosure: Disclosure, revoked_on: dt.date | None, today: dt.date) -> dt.date:
+    if revoked_on is None or not disclosure.decision_date <= revoked_on <= today:
+        raise RevocationDateInvalid("revoked_on")
+    return revoked_on
+
+
+def record_revocation(disclosure: Disclosure, actor: User, revoked_on: dt.date,
+                      now: dt.datetime | None = None) -> None:
+    """Record that a published decision was revoked or changed: its withdrawal is due within 3
+    working days of that day, and the inbox and the reminders count it."""
+    now = now or clock.now()
+    STEPS.check(actor, disclosure, "revocation")
+    _check_revoked_on(disclosure, revoked_on, clock.local_date(now))
+    before = {"revoked_on": str(disclosure.revoked_on or "")}
+
+    def change(moment: dt.datetime) -> dict:
+        disclosure.revoked_on = revoked_on
+        return {"revoked_on": str(revoked_on)}
+
+    STEPS.take(disclosure, "revocation", actor, change=change, before=before, now=now)
+
+
+def withdraw(disclosure: Disclosure, actor: User, reason: str, revoked_on: dt.date | None = None,
+             now: dt.datetime | None = None) -> None:
+    """Withdraw a published decision that was revoked or changed; the reason is shown publicly.
+    The revocation day is given now or was recorded before."""
+    now = now or clock.now()
+    STEPS.check(actor, disclosure, "withdraw")
+    revoked_on = _check_revoked_on(disclosure, revoked_on or disclosure.revoked_on, clock.local_date(now))
+
+    def change(moment: dt.datetime) -> dict:
+        disclosure.withdrawn_at, disclosure.withdrawal_reason = moment, (reason or "").strip()
+        disclosure.revoked_on = revoked_on
+        return {"revoked_on": str(revoked_on)}
+
+    STEPS.take(disclosure, "withdraw", actor, reason, change=change, now=now)
 
 
 # ---- Lists -------------------------------------------------------------------------------------

@@ -9,12 +9,10 @@ from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import queries as complaints
-from portal.casework.models import Category
 from portal.disclosures import service
-from portal.disclosures.forms import DisclosureForm, ReviewForm, SubmitForm, WithdrawForm
-from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType
+from portal.disclosures.forms import DisclosureForm, ReviewForm, RevocationForm, SubmitForm, WithdrawForm
+from portal.disclosures.models import Disclosure, DisclosureState, PartyType
 from portal.discretion import service as catalogue
-from portal.discretion.forms import RuleForm
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.i18n import _, _l
@@ -22,6 +20,7 @@ from portal.identifiers import clean
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
 from portal.pagination import paginate, parse_page_number
+from portal.publication import clocks
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit
@@ -55,8 +54,10 @@ def index():
     page = paginate(service.in_jurisdiction(user, state), parse_page_number(request.args.get("page")),
                     current_app.config["PAGE_SIZE"])
     args = {"state": state.value} if state else {}
+    calendar = clocks.calendar_covering(page.items)
     return render_template("disclosures/staff_index.html", page=page, state=state, args=args,
-                           counts=service.counts(user), States=DisclosureState,
+                           counts=service.counts(user), States=DisclosureState, today=clock.today(),
+                           clocks={d.id: clocks.clocks(d, calendar) for d in page.items},
                            places=regions.by_codes({d.region_code for d in page.items}))
 
 
@@ -197,6 +198,8 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     if form is None and "edit" in steps:
         form = DisclosureForm(counties=_counties(user), data=_prefill(disclosure))
     forms = PAGES.forms_for(disclosure, failed, failed_form)
+    if failed != "withdraw" and disclosure.revoked_on:
+        forms["withdraw"].revoked_on.data = disclosure.revoked_on
     rule = catalogue.benchmark(disclosure.violation, disclosure.circumstance)
     shown_rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
     from portal.casework.models import Complaint
@@ -212,7 +215,7 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
             rule, disclosure.penalty_list, disclosure.fine_amount),
         tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
         own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
-        today=clock.today(),
+        today=clock.today(), clocks=clocks.clocks(disclosure),
         audit_entries=audit.for_object("disclosure", disclosure.id)), status
 
 
@@ -236,7 +239,7 @@ def detail(disclosure_id: int):
 
 
 PAGES = ReviewPages(
-    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm},
+    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "revocation": RevocationForm},
     _detail_page, ".detail", "disclosure_id",
     own_work=_l("You drafted this disclosure: another legal reviewer must review it."),
     done={"submit": _l("Sent for legal review."), "approve": _l("Published."), "return": _l("Returned to the drafter."),
@@ -260,70 +263,33 @@ def review(disclosure_id: int):
 @bp.post("/disclosures/<int:disclosure_id>/withdraw")
 @staff_required(*DRAFTERS)
 def withdraw(disclosure_id: int):
-    """Withdraw a published decision that was revoked or changed, with the public reason."""
-    return PAGES.withdraw(_disclosure(disclosure_id), _user())
+    """Withdraw a published decision that was revoked or changed, with the day of the revocation
+    and the public reason."""
+    disclosure = _disclosure(disclosure_id)
+    form = PAGES.step_form(disclosure, "withdraw")
+    if form.validate_on_submit():
+        try:
+            service.withdraw(disclosure, _user(), form.reason.data, form.revoked_on.data)
+        except service.RevocationDateInvalid:
+            form.revoked_on.errors = [_("The day must lie between the decision date and today.")]
+        else:
+            flash(_("Withdrawn. The public page shows it as withdrawn with the reason."), "success")
+            return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return _detail_page(disclosure, failed="withdraw", failed_form=form, status=422)
 
 
-# ---- The discretion benchmark ------------------------------------------------------------------
-
-@bp.get("/discretion")
-@staff_required(*ROLES)
-def discretion():
-    """The discretion benchmark: what each violation under each circumstance allows."""
-    return render_template("disclosures/staff_discretion.html", rules=catalogue.rules(),
-                           may_change=catalogue.may_change_rules(_user()), penalties_of=catalogue.rule_penalties)
-
-
-def _rule_page(form: RuleForm, rule: DiscretionRule | None, status: int):
-    return render_template("disclosures/staff_rule.html", form=form, rule=rule), status
-
-
-def _store_rule(form: RuleForm, rule: DiscretionRule | None):
-    if not form.validate_on_submit():
-        return None
-    try:
-        return catalogue.save_rule(
-            _user(), Category(form.violation.data), Circumstance(form.circumstance.data), form.matter.data,
-            form.legal_basis.data, next(level for level in catalogue.Level if level.value == form.level.data),
-            [p for p in catalogue.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
-            form.fine_max.data, rule)
-    except catalogue.RuleInvalid as exc:
-        messages = {"circumstance": _("The benchmark already has a line for this violation and circumstances: "
-                                      "edit that one."),
-                    "penalties": _("Choose at least one penalty category."),
-                    "fine_min": _("Check the fine range."), "fine_max": _("Check the fine range.")}
-        getattr(form, exc.args[0]).errors = [messages[exc.args[0]]]
-    return None
-
-
-@bp.route("/discretion/new", methods=["GET", "POST"])
-@staff_required(Role.ADMIN)
-def new_rule():
-    """Add a line to the benchmark (province administrators)."""
-    if not catalogue.may_change_rules(_user()):
-        abort(403)  # before the form is shown, not only when it is sent
-    form = RuleForm()
-    saved = _store_rule(form, None) if request.method == "POST" else None
-    if saved is not None:
-        flash(_("The benchmark line was added."), "success")
-        return redirect(url_for(".discretion"))
-    return _rule_page(form, None, 422 if request.method == "POST" else 200)
-
-
-@bp.route("/discretion/<int:rule_id>", methods=["GET", "POST"])
-@staff_required(Role.ADMIN)
-def edit_rule(rule_id: int):
-    """Change a line of the benchmark (province administrators)."""
-    rule = catalogue.for_change(_user(), rule_id)
-    data = None if request.method == "POST" else {
-        "violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
-        "legal_basis": rule.legal_basis, "level": rule.level.value,
-        "penalties": [p.value for p in catalogue.rule_penalties(rule)], "fine_min": rule.fine_min,
-        "fine_max": rule.fine_max}
-    form = RuleForm(data=data)
-    saved = _store_rule(form, rule) if request.method == "POST" else None
-    if saved is not None:
-        flash(_("The benchmark line was changed."), "success")
-        return redirect(url_for(".discretion"))
-    return _rule_page(form, rule, 422 if request.method == "POST" else 200)
-
+@bp.post("/disclosures/<int:disclosure_id>/revocation")
+@staff_required(*DRAFTERS)
+def revocation(disclosure_id: int):
+    """Record the day a published decision was revoked or changed; its withdrawal clock starts."""
+    disclosure = _disclosure(disclosure_id)
+    form = PAGES.step_form(disclosure, "revocation")
+    if form.validate_on_submit():
+        try:
+            service.record_revocation(disclosure, _user(), form.revoked_on.data)
+        except service.RevocationDateInvalid:
+            form.revoked_on.errors = [_("The day must lie between the decision date and today.")]
+        else:
+            flash(_("The revocation was recorded: withdraw the decision within 3 working days."), "success")
+            return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return _detail_page(disclosure, failed="revocation", failed_form=form, status=422)

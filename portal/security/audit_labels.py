@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "disclosure.approve": _l("Disclosure approved and published"),
     "disclosure.return": _l("Disclosure returned with comments"),
     "disclosure.withdraw": _l("Disclosure withdrawn"),
+    "disclosure.revocation": _l("Revocation of the decision recorded"),
     "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),
     "disclosure.repair_refused": _l("Credit repair refused"),
     # Typical cases: writing, review, publication, withdrawal.

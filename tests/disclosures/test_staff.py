@@ -150,16 +150,16 @@ def test_return_needs_a_comment_and_allows_editing_again(people):
 def test_withdraw_needs_a_reason(people):
     disclosure = published(people)
     with pytest.raises(workflow.ReasonRequired):
-        service.withdraw(disclosure, people["handler"], "")
-    service.withdraw(disclosure, people["handler"], "行政复议撤销原处罚决定")
+        service.withdraw(disclosure, people["handler"], "", clock.today())
+    service.withdraw(disclosure, people["handler"], "行政复议撤销原处罚决定", clock.today())
     assert disclosure.state is DisclosureState.WITHDRAWN and disclosure.withdrawal_reason == "行政复议撤销原处罚决定"
     with pytest.raises(workflow.StepNotAllowed):
-        service.withdraw(disclosure, people["handler"], "again")
+        service.withdraw(disclosure, people["handler"], "again", clock.today())
 
 
 def test_every_change_is_audited(people):
     disclosure = published(people)
-    service.withdraw(disclosure, people["handler"], "决定变更")
+    service.withdraw(disclosure, people["handler"], "决定变更", clock.today())
     actions = [r.action for r in for_object("disclosure", disclosure.id)]
     assert actions == ["disclosure.drafted", "disclosure.submit", "disclosure.approve", "disclosure.withdraw"]
     last = for_object("disclosure", disclosure.id)[-1]
@@ -293,7 +293,8 @@ def test_journey_through_the_pages_and_another_jurisdiction_gets_404(app):
                                                       "repair-decision": "approve"})
     assert response.status_code == 422 and "only from" in response.get_data(as_text=True)
     response = post_form(handler, url + "/withdraw", url,
-                         **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
+                         **{"withdraw-state": "published", "withdraw-reason": "复议撤销",
+                            "withdraw-revoked_on": str(dt.date.today())})
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.WITHDRAWN) == 1
     with app.app_context():
