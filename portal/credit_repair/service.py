@@ -9,14 +9,15 @@ import datetime as dt
 from portal import clock
 from portal.accounts.models import User
 from portal.disclosures.models import Disclosure, PenaltyCategory, RepairDecision, Tier
-from portal.disclosures.service import STEPS, add_months
+from portal.disclosures.service import STEPS
+from portal.publication.periods import add_months
 from portal.workflow import ReasonRequired
 
 # Credit repair never ends the publication of these early (国办发〔2025〕22号).
 NOT_REPAIRABLE = frozenset({PenaltyCategory.SUSPENSION, PenaltyCategory.CLOSURE, PenaltyCategory.OCCUPATIONAL_BAN,
                             PenaltyCategory.DOWNGRADE, PenaltyCategory.REVOKE_LICENCE})
 # Credit repair may end publication early only this many months after the decision.
-REPAIR_MINIMUM_MONTHS = {Tier.MINOR: 0, Tier.GENERAL: 3, Tier.SERIOUS: 12}
+REPAIR_MINIMUM_MONTHS = {Tier.GENERAL: 3, Tier.SERIOUS: 12}
 
 
 class RepairRefused(Exception):
@@ -36,7 +37,7 @@ def repair_refusal(disclosure: Disclosure, today: dt.date) -> tuple[str, dt.date
         return "already_approved", disclosure.ended_early_on
     if set(disclosure.penalty_list) & NOT_REPAIRABLE:
         return "not_repairable", None
-    if today > disclosure.publication_end:
+    if disclosure.publication_end is not None and today > disclosure.publication_end:
         return "ended", disclosure.publication_end
     earliest = repair_earliest(disclosure)
     if today < earliest:

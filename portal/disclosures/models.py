@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.casework.models import Category
@@ -12,8 +12,11 @@ from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.discretion.models import Circumstance, PenaltyCategory
 from portal.i18n import LabelledEnum, _l
 from portal.institutions.models import Institution
+from portal.publication.models import Tier
 from portal.regions.models import Region
 from portal.workflow import ReviewedMixin, reviewer_not_drafter
+
+__all__ = ["Tier", "PartyType", "DisclosureState", "RepairDecision", "Disclosure", "Circumstance", "PenaltyCategory"]
 
 
 class PartyType(LabelledEnum):
@@ -21,14 +24,6 @@ class PartyType(LabelledEnum):
     LEGAL_PERSON = "legal_person", _l("Legal person or other organisation")
     NATURAL_PERSON = "natural_person", _l("Natural person")
     INDIVIDUAL_BUSINESS = "individual_business", _l("Individual business")
-
-
-class Tier(LabelledEnum):
-    """Publication tier: how long the decision is shown (minor ≤ 3 months, general 3 months –
-    1 year, serious 1 – 3 years)."""
-    MINOR = "minor", _l("Minor (up to 3 months)")
-    GENERAL = "general", _l("General (3 months to 1 year)")
-    SERIOUS = "serious", _l("Serious (1 to 3 years)")
 
 
 class DisclosureState(LabelledEnum):
@@ -75,8 +70,14 @@ class Disclosure(ReviewedMixin, Base):
     outside_range_reason: Mapped[str] = mapped_column(Text, default="")
     decision_date: Mapped[dt.date] = mapped_column(Date, index=True)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
-    tier: Mapped[Tier] = mapped_column(value_enum(Tier, 16))
-    publication_end: Mapped[dt.date] = mapped_column(Date, index=True)
+    # 简易程序 (行政处罚法 art. 51): a warning decided so is not published.
+    simplified_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A ban or restriction without end (终身): the decision never drops off.
+    lifelong: Mapped[bool] = mapped_column(Boolean, default=False)
+    tier: Mapped[Tier] = mapped_column(value_enum(Tier, 16))  # computed from the circumstances
+    period_months: Mapped[int]  # chosen within the range of the penalties and the tier
+    # None: published for as long as a lifelong ban or restriction lasts.
+    publication_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
     authority_name: Mapped[str] = mapped_column(String(200))
     authority_uscc: Mapped[str] = mapped_column(String(18))
     data_source: Mapped[str] = mapped_column(String(200))

@@ -33,9 +33,10 @@ class DisclosureNotFound(NotFound, LookupError):
 
 
 def visible(today: dt.date) -> ColumnElement[bool]:
-    """Published or withdrawn, and today within the period: on or before the publication end and
-    any early end that credit repair set."""
-    return and_(Disclosure.state.in_(PUBLIC_STATES), Disclosure.publication_end >= today,
+    """Published or withdrawn, and today within the period: on or before the publication end (none
+    for a lifelong ban or restriction) and any early end that credit repair set."""
+    return and_(Disclosure.state.in_(PUBLIC_STATES),
+                or_(Disclosure.publication_end.is_(None), Disclosure.publication_end >= today),
                 or_(Disclosure.ended_early_on.is_(None), Disclosure.ended_early_on >= today))
 
 
@@ -67,7 +68,7 @@ class PublicDisclosure:
     decision_date: dt.date
     valid_until: dt.date | None
     tier: Tier
-    publication_end: dt.date
+    publication_end: dt.date | None
     ended_early_on: dt.date | None
     authority_name: str
     authority_uscc: str
@@ -99,9 +100,10 @@ class PublicDisclosure:
             published_at=row.published_at, withdrawn_at=row.withdrawn_at)
 
     @property
-    def shown_until(self) -> dt.date:
-        """The last day the public sees it."""
-        return min(self.publication_end, self.ended_early_on or self.publication_end)
+    def shown_until(self) -> dt.date | None:
+        """The last day the public sees it; None while a lifelong ban or restriction lasts."""
+        ends = [day for day in (self.publication_end, self.ended_early_on) if day is not None]
+        return min(ends) if ends else None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ and the credit-repair step that `portal.credit_repair` takes); every change writ
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,18 +23,16 @@ from portal.disclosures.models import (
     DisclosureState,
     PartyType,
     PenaltyCategory,
-    Tier,
 )
 from portal.discretion import service as discretion
 from portal.errors import Invalid, NotFound
 from portal.extensions import db
+from portal.publication import periods
 from portal.security import audit
 from portal.workflow import ReasonRequired, Workflow
 
 D = DisclosureState
 
-# Staff choose the publication period in months within the tier's range (国办发〔2025〕22号).
-TIER_MONTHS = {Tier.MINOR: (1, 3), Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
 
 
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
@@ -56,7 +53,8 @@ class DecisionNumberTaken(ValueError):
 
 
 class InvalidPeriod(ValueError):
-    """The months chosen fall outside the tier's range."""
+    """The months chosen fall outside the range of the penalties and the tier; args[0] is the
+    (shortest, longest) range."""
 
 
 class RevocationDateInvalid(Invalid):
@@ -67,33 +65,6 @@ class RevocationDateInvalid(Invalid):
 class InvalidDraft(ValueError):
     """A rule across fields does not hold (a fine without its amount, a region outside the
     jurisdiction, dates in the wrong order); args[0] names the field."""
-
-
-# ---- Periods ----------------------------------------------------------------------------------
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later, the day clamped to the month's end (31 January + 1 → 28/29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def month_range(tier: Tier) -> tuple[int, int]:
-    """The shortest and longest publication period of a tier, in months."""
-    return TIER_MONTHS[tier]
-
-
-def publication_end(decision_date: dt.date, months: int) -> dt.date:
-    """The last day of publication: the decision date plus the months chosen."""
-    return add_months(decision_date, months)
-
-
-def months_between(decision_date: dt.date, end: dt.date) -> int | None:
-    """The months that give `end` from `decision_date` (to show a stored period in the form)."""
-    for months in range(0, 37):
-        if add_months(decision_date, months) == end:
-            return months
-    return None
 
 
 # ---- Finding disclosures -----------------------------------------------------------------------
@@ -113,7 +84,8 @@ def allowed_steps(disclosure: Disclosure, user: User) -> list[str]:
 
 @dataclass
 class DraftData:
-    """Every 双公示 field as staff enter it, and the period chosen in months."""
+    """Every 双公示 field as staff enter it, and the period chosen in months (the tier follows
+    the circumstances)."""
 
     region_code: str
     party_name: str
@@ -126,7 +98,6 @@ class DraftData:
     penalties: list[PenaltyCategory]
     penalty_content: str
     decision_date: dt.date
-    tier: Tier
     months: int
     authority_name: str
     authority_uscc: str
@@ -140,30 +111,37 @@ class DraftData:
     outside_range_reason: str = ""
     valid_until: dt.date | None = None
     remarks: str = ""
+    simplified_procedure: bool = False
+    lifelong: bool = False
     outside: list[str] = field(default_factory=list)  # filled by save_draft
 
 
 FIELDS = ("region_code", "party_name", "party_type", "uscc", "legal_representative", "institution_id",
           "complaint_id", "decision_number", "violation", "circumstance", "facts", "legal_basis",
           "penalty_content", "fine_amount", "confiscated_amount", "outside_range_reason", "decision_date",
-          "valid_until", "tier", "authority_name", "authority_uscc", "data_source", "remarks")
+          "valid_until", "authority_name", "authority_uscc", "data_source", "remarks", "simplified_procedure",
+          "lifelong")
 
 
 def _state(disclosure: Disclosure) -> dict:
     values = {name: getattr(disclosure, name) for name in FIELDS}
     values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
     values.update(penalties=disclosure.penalties, publication_end=disclosure.publication_end,
-                  state=disclosure.state.value)
+                  tier=disclosure.tier.value, period_months=disclosure.period_months, state=disclosure.state.value)
     return {k: ("" if v is None else str(v)) for k, v in values.items()}
 
 
 def check_draft(data: DraftData) -> list[str]:
     """Raise for what the rules refuse; return what falls outside the benchmark."""
-    low, high = TIER_MONTHS[data.tier]
-    if not low <= data.months <= high:
-        raise InvalidPeriod(data.tier)
     if not data.penalties:
         raise InvalidDraft("penalties")
+    if periods.not_published(data.penalties, data.simplified_procedure):
+        raise InvalidDraft("simplified_procedure")
+    low, high = periods.month_range(data.penalties, periods.tier_for(data.circumstance))
+    if not low <= data.months <= high:
+        raise InvalidPeriod((low, high))
+    if data.lifelong and (not periods.lasts_as_long(data.penalties) or data.valid_until is not None):
+        raise InvalidDraft("lifelong")
     if (PenaltyCategory.FINE in data.penalties) != (data.fine_amount is not None):
         raise InvalidDraft("fine_amount")
     if data.valid_until is not None and data.valid_until < data.decision_date:
@@ -191,7 +169,9 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
         setattr(target, name, getattr(data, name))
     target.outside_range_reason = data.outside_range_reason.strip() if data.outside else ""
     target.penalties = ",".join(p.value for p in PenaltyCategory if p in data.penalties)
-    target.publication_end = publication_end(data.decision_date, data.months)
+    target.tier, target.period_months = periods.tier_for(data.circumstance), data.months
+    target.publication_end = periods.publication_end(data.decision_date, data.months, data.penalties,
+                                                     data.valid_until, data.lifelong)
     try:
         with db.session.begin_nested():  # another officer saving the same number at the same moment
             db.session.add(target)

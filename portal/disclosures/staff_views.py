@@ -10,7 +10,14 @@ from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import queries as complaints
 from portal.disclosures import service
-from portal.disclosures.forms import DisclosureForm, ReviewForm, RevocationForm, SubmitForm, WithdrawForm
+from portal.disclosures.forms import (
+    DisclosureForm,
+    ReviewForm,
+    RevocationForm,
+    SubmitForm,
+    WithdrawForm,
+    period_message,
+)
 from portal.disclosures.models import Disclosure, DisclosureState, PartyType
 from portal.discretion import service as catalogue
 from portal.discretion.models import DiscretionRule
@@ -64,7 +71,6 @@ def index():
 # ---- The draft form ----------------------------------------------------------------------------
 
 def _prefill(disclosure: Disclosure) -> dict:
-    months = service.months_between(disclosure.decision_date, disclosure.publication_end)
     case_number = ""
     if disclosure.complaint_id:
         from portal.casework.models import Complaint
@@ -78,7 +84,8 @@ def _prefill(disclosure: Disclosure) -> dict:
             "penalties": [p.value for p in disclosure.penalty_list], "penalty_content": disclosure.penalty_content,
             "fine_amount": disclosure.fine_amount, "confiscated_amount": disclosure.confiscated_amount,
             "outside_range_reason": disclosure.outside_range_reason, "decision_date": disclosure.decision_date,
-            "valid_until": disclosure.valid_until, "tier": disclosure.tier.value, "months": months,
+            "valid_until": disclosure.valid_until, "months": disclosure.period_months,
+            "lifelong": disclosure.lifelong, "simplified_procedure": disclosure.simplified_procedure,
             "authority_name": disclosure.authority_name, "authority_uscc": disclosure.authority_uscc,
             "data_source": disclosure.data_source, "remarks": disclosure.remarks}
 
@@ -124,7 +131,8 @@ def _draft_data(form: DisclosureForm) -> service.DraftData | None:
         party_type=PartyType(form.party_type.data), decision_number=form.decision_number.data,
         violation=form.chosen_violation, circumstance=form.chosen_circumstance, facts=form.facts.data,
         legal_basis=form.legal_basis.data, penalties=form.chosen_penalties, penalty_content=form.penalty_content.data,
-        decision_date=form.decision_date.data, tier=form.chosen_tier, months=form.months.data,
+        decision_date=form.decision_date.data, months=form.months.data, lifelong=form.lifelong.data,
+        simplified_procedure=form.simplified_procedure.data,
         authority_name=form.authority_name.data, authority_uscc=form.authority_uscc.data,
         data_source=form.data_source.data, uscc=form.uscc.data or (institution.uscc if institution else None),
         legal_representative=form.legal_representative.data, institution_id=institution.id if institution else None,
@@ -160,8 +168,8 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
         form.decision_number.errors = [_("Another disclosure already has this decision number.")]
     except service.ReasonRequired:
         form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
-    except service.InvalidPeriod:
-        form.months.errors = [_("The period does not fit the tier.")]
+    except service.InvalidPeriod as exc:
+        form.months.errors = [str(period_message(*exc.args[0]))]
     except service.InvalidDraft as exc:
         getattr(form, exc.args[0]).errors = [_("Check this field.")]
     return None
@@ -171,7 +179,7 @@ def _form_page(form: DisclosureForm, disclosure: Disclosure | None, status: int)
     rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
     return render_template("disclosures/staff_form.html", form=form, disclosure=disclosure, rule=rule,
                            rule_penalties=catalogue.rule_penalties(rule) if rule else [],
-                           outside=_outside(form, rule), tier_months=service.TIER_MONTHS), status
+                           outside=_outside(form, rule)), status
 
 
 @bp.route("/disclosures/new", methods=["GET", "POST"])
@@ -213,7 +221,7 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
         rule_penalties=catalogue.rule_penalties(shown_rule) if shown_rule else [],
         outside=_outside(form, shown_rule) if form else catalogue.outside_range(
             rule, disclosure.penalty_list, disclosure.fine_amount),
-        tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
+        case=case, people=people, place=regions.get(disclosure.region_code),
         own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
         today=clock.today(), clocks=clocks.clocks(disclosure),
         audit_entries=audit.for_object("disclosure", disclosure.id)), status
