@@ -101,7 +101,7 @@ class DisclosureForm(FlaskForm):
         _l("Reason for a penalty outside the benchmark"), filters=[clean_text],
         validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
         description=_l("Needed when a penalty or the fine falls outside the benchmark for this violation and "
-                       "circumstances. The legal reviewer sees it highlighted."))
+                       "circumstances. The reviewer before publication sees it highlighted."))
     decision_date = PlainDateField(_l("Decision date"), validators=[InputRequired(_l("Give the decision date."))])
     valid_until = PlainDateField(_l("Penalty valid until (optional)"), validators=[Optional()],
                                  description=_l("The end of an occupational ban or a business restriction: one "
@@ -110,6 +110,15 @@ class DisclosureForm(FlaskForm):
     simplified_procedure = BooleanField(_l("Decided by the simplified procedure"),
                                         description=_l("A warning decided by the simplified procedure is not "
                                                        "published."))
+    legal_reviewer_name = StringField(
+        _l("Legal review (法制审核) by"), filters=[clean_text], validators=[Length(max=50)],
+        description=_l("Who reviewed the decision's legality before it was made (行政处罚法 art. 58). Not needed "
+                       "for the simplified procedure."))
+    legal_reviewed_on = PlainDateField(_l("Date of the legal review"), validators=[Optional()],
+                                       description=_l("On or before the decision date."))
+    collective_discussion = BooleanField(
+        _l("The bureau's heads discussed the case collectively (行政处罚法 art. 57)"),
+        description=_l("Needed for especially serious circumstances."))
     months = IntegerField(_l("Publication period (months)"),
                           validators=[InputRequired(_l("Give the publication period in months.")),
                                       NumberRange(1, 36, _l("Give between 1 and 36 months."))],
@@ -163,6 +172,18 @@ class DisclosureForm(FlaskForm):
             low, high = periods.month_range(penalties, periods.tier_for(circumstance))
             if not low <= self.months.data <= high:
                 problems[self.months] = period_message(low, high)
+        if not self.simplified_procedure.data:
+            if not self.legal_reviewer_name.data:
+                problems[self.legal_reviewer_name] = _l("Say who did the legal review of the decision.")
+            if not self.legal_reviewed_on.data:
+                problems[self.legal_reviewed_on] = _l("Give the date of the legal review.")
+        if self.legal_reviewed_on.data and self.decision_date.data and \
+                self.legal_reviewed_on.data > self.decision_date.data:
+            problems[self.legal_reviewed_on] = _l("The legal review comes before the decision: on or before the "
+                                                  "decision date.")
+        if circumstance is Circumstance.ESPECIALLY_SERIOUS and not self.collective_discussion.data:
+            problems[self.collective_discussion] = _l("Especially serious circumstances need a collective "
+                                                      "discussion before the decision.")
         if self.lifelong.data and not periods.lasts_as_long(penalties):
             problems[self.lifelong] = _l("Only an occupational ban or a business restriction can be lifelong.")
         elif self.lifelong.data and self.valid_until.data:
@@ -188,7 +209,7 @@ REVIEW_CHOICES = [SelectChoice("approve", _l("Approve: publish it now")),
 
 
 class ReviewForm(StateForm):
-    decision = RadioField(_l("Legal review"), choices=REVIEW_CHOICES,
+    decision = RadioField(_l("Publication review"), choices=REVIEW_CHOICES,
                           validators=[InputRequired(_l("Approve it, or return it with comments."))])
     comment = TextAreaField(_l("Comments"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
                             description=_l("Needed when you return it: say what must change."))

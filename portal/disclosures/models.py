@@ -28,7 +28,7 @@ class PartyType(LabelledEnum):
 
 class DisclosureState(LabelledEnum):
     DRAFT = "draft", _l("Draft")
-    IN_REVIEW = "in_review", _l("Waiting for legal review")
+    IN_REVIEW = "in_review", _l("Waiting for publication review")
     RETURNED = "returned", _l("Returned with comments")
     PUBLISHED = "published", _l("Published")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
@@ -40,7 +40,7 @@ class RepairDecision(LabelledEnum):
 
 
 class Disclosure(ReviewedMixin, Base):
-    """A penalty decision as published, from draft through legal review; kept forever, shown
+    """A penalty decision as published, from draft through the review before publication; kept forever, shown
     only within its publication period."""
 
     __tablename__ = "disclosures"
@@ -70,6 +70,11 @@ class Disclosure(ReviewedMixin, Base):
     outside_range_reason: Mapped[str] = mapped_column(Text, default="")
     decision_date: Mapped[dt.date] = mapped_column(Date, index=True)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    # 法制审核 of the decision itself, before it was made (行政处罚法 art. 58), and whether the
+    # bureau's heads discussed it collectively (art. 57). Empty on decisions recorded before.
+    legal_reviewer_name: Mapped[str] = mapped_column(String(50), default="")
+    legal_reviewed_on: Mapped[dt.date | None] = mapped_column(Date)
+    collective_discussion: Mapped[bool] = mapped_column(Boolean, default=False)
     # 简易程序 (行政处罚法 art. 51): a warning decided so is not published.
     simplified_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
     # A ban or restriction without end (终身): the decision never drops off.

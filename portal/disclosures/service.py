@@ -36,7 +36,9 @@ D = DisclosureState
 
 
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
-# Legal review (法制审核) is a formal decision: a certified reviewer other than the drafter.
+# The review before publication (公示审核) is a formal check: a certified reviewer other than the
+# drafter. The decision's own legal review (法制审核) happened before the decision and is recorded
+# on the draft.
 STEPS = Workflow("disclosure", "disclosure", [
     *workflow.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
     workflow.step("revocation", {D.PUBLISHED}, None, DRAFTERS),
@@ -113,6 +115,9 @@ class DraftData:
     remarks: str = ""
     simplified_procedure: bool = False
     lifelong: bool = False
+    legal_reviewer_name: str = ""
+    legal_reviewed_on: dt.date | None = None
+    collective_discussion: bool = False
     outside: list[str] = field(default_factory=list)  # filled by save_draft
 
 
@@ -120,7 +125,7 @@ FIELDS = ("region_code", "party_name", "party_type", "uscc", "legal_representati
           "complaint_id", "decision_number", "violation", "circumstance", "facts", "legal_basis",
           "penalty_content", "fine_amount", "confiscated_amount", "outside_range_reason", "decision_date",
           "valid_until", "authority_name", "authority_uscc", "data_source", "remarks", "simplified_procedure",
-          "lifelong")
+          "lifelong", "legal_reviewer_name", "legal_reviewed_on", "collective_discussion")
 
 
 def _state(disclosure: Disclosure) -> dict:
@@ -129,6 +134,20 @@ def _state(disclosure: Disclosure) -> dict:
     values.update(penalties=disclosure.penalties, publication_end=disclosure.publication_end,
                   tier=disclosure.tier.value, period_months=disclosure.period_months, state=disclosure.state.value)
     return {k: ("" if v is None else str(v)) for k, v in values.items()}
+
+
+def check_legal_review(data: DraftData) -> None:
+    """The decision's 法制审核 (who, when) is recorded, on or before the decision date, except for
+    the simplified procedure; an especially serious case was discussed collectively (arts. 57–58)."""
+    if not data.simplified_procedure:
+        if not data.legal_reviewer_name.strip():
+            raise InvalidDraft("legal_reviewer_name")
+        if data.legal_reviewed_on is None:
+            raise InvalidDraft("legal_reviewed_on")
+    if data.legal_reviewed_on is not None and data.legal_reviewed_on > data.decision_date:
+        raise InvalidDraft("legal_reviewed_on")
+    if data.circumstance is Circumstance.ESPECIALLY_SERIOUS and not data.collective_discussion:
+        raise InvalidDraft("collective_discussion")
 
 
 def check_draft(data: DraftData) -> list[str]:
@@ -140,6 +159,7 @@ def check_draft(data: DraftData) -> list[str]:
     low, high = periods.month_range(data.penalties, periods.tier_for(data.circumstance))
     if not low <= data.months <= high:
         raise InvalidPeriod((low, high))
+    check_legal_review(data)
     if data.lifelong and (not periods.lasts_as_long(data.penalties) or data.valid_until is not None):
         raise InvalidDraft("lifelong")
     if (PenaltyCategory.FINE in data.penalties) != (data.fine_amount is not None):
@@ -187,13 +207,13 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
 # ---- Steps -------------------------------------------------------------------------------------
 
 def submit(disclosure: Disclosure, actor: User, now: dt.datetime | None = None) -> None:
-    """Send a draft (or a returned one) for legal review."""
+    """Send a draft (or a returned one) for the review before publication (公示审核)."""
     workflow.submit(STEPS, disclosure, actor, now)
 
 
 def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
-    """Legal review: approve (it is published now) or return to the drafter with comments. A
+    """The review before publication (公示审核): approve (it is published now) or return to the drafter with comments. A
     certified reviewer of the jurisdiction who did not draft it."""
     workflow.review(STEPS, disclosure, reviewer, approve, comment, now, after=lambda: {
         "reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})

@@ -86,6 +86,8 @@ def _prefill(disclosure: Disclosure) -> dict:
             "outside_range_reason": disclosure.outside_range_reason, "decision_date": disclosure.decision_date,
             "valid_until": disclosure.valid_until, "months": disclosure.period_months,
             "lifelong": disclosure.lifelong, "simplified_procedure": disclosure.simplified_procedure,
+            "legal_reviewer_name": disclosure.legal_reviewer_name, "legal_reviewed_on": disclosure.legal_reviewed_on,
+            "collective_discussion": disclosure.collective_discussion,
             "authority_name": disclosure.authority_name, "authority_uscc": disclosure.authority_uscc,
             "data_source": disclosure.data_source, "remarks": disclosure.remarks}
 
@@ -132,7 +134,8 @@ def _draft_data(form: DisclosureForm) -> service.DraftData | None:
         violation=form.chosen_violation, circumstance=form.chosen_circumstance, facts=form.facts.data,
         legal_basis=form.legal_basis.data, penalties=form.chosen_penalties, penalty_content=form.penalty_content.data,
         decision_date=form.decision_date.data, months=form.months.data, lifelong=form.lifelong.data,
-        simplified_procedure=form.simplified_procedure.data,
+        simplified_procedure=form.simplified_procedure.data, legal_reviewer_name=form.legal_reviewer_name.data,
+        legal_reviewed_on=form.legal_reviewed_on.data, collective_discussion=form.collective_discussion.data,
         authority_name=form.authority_name.data, authority_uscc=form.authority_uscc.data,
         data_source=form.data_source.data, uscc=form.uscc.data or (institution.uscc if institution else None),
         legal_representative=form.legal_representative.data, institution_id=institution.id if institution else None,
@@ -191,7 +194,7 @@ def new():
     if request.method == "POST":
         saved = _save(form, None)
         if saved is not None:
-            flash(_("The draft was saved. Submit it for legal review when it is complete."), "success")
+            flash(_("The draft was saved. Submit it for publication review when it is complete."), "success")
             return redirect(url_for(".detail", disclosure_id=saved.id))
         return _form_page(form, None, 200 if request.form.get("action") == "benchmark" else 422)
     return _form_page(form, None, 200)
@@ -249,22 +252,23 @@ def detail(disclosure_id: int):
 PAGES = ReviewPages(
     service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "revocation": RevocationForm},
     _detail_page, ".detail", "disclosure_id",
-    own_work=_l("You drafted this disclosure: another legal reviewer must review it."),
-    done={"submit": _l("Sent for legal review."), "approve": _l("Published."), "return": _l("Returned to the drafter."),
+    own_work=_l("You drafted this disclosure: another reviewer must check it before publication."),
+    done={"submit": _l("Sent for publication review."), "approve": _l("Published."),
+          "return": _l("Returned to the drafter."),
           "withdraw": _l("Withdrawn. The public page shows it as withdrawn with the reason.")})
 
 
 @bp.post("/disclosures/<int:disclosure_id>/submit")
 @staff_required(*DRAFTERS)
 def submit(disclosure_id: int):
-    """Send the draft for legal review."""
+    """Send the draft for the review before publication (公示审核)."""
     return PAGES.submit(_disclosure(disclosure_id), _user())
 
 
 @bp.post("/disclosures/<int:disclosure_id>/review")
 @staff_required(Role.REVIEWER)
 def review(disclosure_id: int):
-    """Legal review: approve and publish, or return with comments."""
+    """The review before publication (公示审核): approve and publish, or return with comments."""
     return PAGES.review(_disclosure(disclosure_id), _user())
 
 

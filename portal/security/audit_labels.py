@@ -44,10 +44,10 @@ ACTION_LABELS = {
     "reward.decided": _l("Reward decided"),
     "reward.corrected": _l("Reward decision corrected"),
     "reward.claimed": _l("Reward claimed"),
-    # Penalty disclosures: drafting, legal review, publication, withdrawal, credit repair.
+    # Penalty disclosures: drafting, publication review, publication, withdrawal, credit repair.
     "disclosure.drafted": _l("Disclosure drafted"),
     "disclosure.edited": _l("Disclosure draft changed"),
-    "disclosure.submit": _l("Disclosure sent for legal review"),
+    "disclosure.submit": _l("Disclosure sent for publication review"),
     "disclosure.approve": _l("Disclosure approved and published"),
     "disclosure.return": _l("Disclosure returned with comments"),
     "disclosure.withdraw": _l("Disclosure withdrawn"),

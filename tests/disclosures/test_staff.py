@@ -299,7 +299,7 @@ def test_reviewer_who_drafted_sees_no_review_and_is_refused(app):
     client.get("/staff/account?lang=en")
     url = f"/staff/disclosures/{disclosure_id}"
     page = client.get(url).get_data(as_text=True)
-    assert "another legal reviewer must review it" in page and "Record the review" not in page
+    assert "another reviewer must check it before publication" in page and "Record the review" not in page
     response = post_form(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
     assert response.status_code == 409
     assert count(app, id=disclosure_id, state=DisclosureState.IN_REVIEW) == 1

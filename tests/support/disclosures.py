@@ -25,6 +25,8 @@ def data(**overrides) -> service.DraftData:
                   authority_name="杭州市西湖区教育局", authority_uscc=AUTHORITY_USCC, data_source="杭州市西湖区教育局",
                   fine_amount=Decimal("30000"))
     values.update(overrides)
+    if "legal_reviewed_on" not in overrides:  # the decision's legal review, the day before it
+        values.update(legal_reviewer_name="李法审", legal_reviewed_on=values["decision_date"] - dt.timedelta(days=1))
     return service.DraftData(**values)
 
 
@@ -40,6 +42,7 @@ def form_fields(**overrides) -> dict:
               "facts": "以家政服务名义开展学科类培训。", "legal_basis": demo.ORDER_53, "penalties": ["warning", "fine"],
               "penalty_content": "警告；罚款两万元", "fine_amount": "20,000",
               "decision_date": str(dt.date.today() - dt.timedelta(days=2)), "months": "12",
+              "legal_reviewer_name": "李法审", "legal_reviewed_on": str(dt.date.today() - dt.timedelta(days=3)),
               "authority_name": "杭州市西湖区教育局", "authority_uscc": AUTHORITY_USCC,
               "data_source": "杭州市西湖区教育局", "action": "save"}
     values.update(overrides)
