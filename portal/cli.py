@@ -69,7 +69,7 @@ def _pybabel(*args: str) -> None:
 
 def extract_messages(output: Path = POT_FILE) -> None:
     """Extract every translatable string of the code and templates into `output`."""
-    _pybabel("-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+    _pybabel("-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "-k", "_lp:1c,2", "--no-location",
              "--sort-output", "--omit-header", "-o", str(output), str(PROJECT_ROOT))
 
 

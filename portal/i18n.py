@@ -14,6 +14,7 @@ from flask_babel import (
 )
 from flask_babel import gettext as _  # noqa: F401  (re-exported for views)
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for import-time labels)
+from flask_babel import lazy_pgettext as _lp  # noqa: F401  (a label whose English word has two meanings)
 from flask_babel.speaklater import LazyString
 
 from portal.config import SUPPORTED_LOCALES
