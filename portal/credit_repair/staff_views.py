@@ -21,10 +21,16 @@ bp = Blueprint("credit_repair_staff", __name__, url_prefix="/staff")
 DRAFTERS = (Role.ADMIN, Role.HANDLER)
 
 REPAIR_REASONS = {
-    "not_repairable": lambda d: _("Credit repair cannot end this publication early: the penalties include "
-                                  "suspension, closure, an occupational ban, a downgrade or a revocation."),
+    "not_repairable": lambda d: _("Credit repair cannot end this publication early: the penalties include a "
+                                  "suspension or closure, a business restriction, an occupational ban, a "
+                                  "downgrade, a revocation, or an order to stop enrolling or to stop running."),
     "too_early": lambda d: _("Credit repair can end this publication early only from %(date)s, after the "
-                             "tier's minimum period.", date=format_date(d, "long")),
+                             "shortest publication period of its penalties.", date=format_date(d, "long")),
+    "blacklisted": lambda d: _("The party is on the blacklist: no credit repair while the entry is in force."),
+    "repeated": lambda d: _("The party repeated the violation: a later penalty decision of %(date)s is "
+                            "published.", date=format_date(d, "long")),
+    "not_performed": lambda d: _("The party has not performed the penalty yet."),
+    "effects_remain": lambda d: _("The party has not removed the effects of the violation yet."),
     "ended": lambda d: _("The publication already ended on %(date)s.", date=format_date(d, "long")),
     "already_approved": lambda d: _("Credit repair was already approved; publication ended on %(date)s.",
                                     date=format_date(d, "long")),
@@ -55,7 +61,8 @@ def repair(disclosure_id: int):
     if form.validate_on_submit():
         try:
             service.record_repair(disclosure, user, form.applied_on.data, form.decision.data == "approve",
-                                  form.note.data)
+                                  form.note.data, performed=form.performed.data,
+                                  effects_removed=form.effects_removed.data)
         except service.RepairRefused as exc:
             target = form.applied_on if exc.args[0] == "applied_on" else form.decision
             target.errors = [REPAIR_REASONS[exc.args[0]](exc.args[1])]

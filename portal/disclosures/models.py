@@ -96,6 +96,9 @@ class Disclosure(ReviewedMixin, Base):
     repair_decision: Mapped[RepairDecision | None] = mapped_column(value_enum(RepairDecision, 16))
     repair_decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     repair_note: Mapped[str] = mapped_column(Text, default="")
+    # What staff checked with the application: the penalty performed, its effects removed.
+    repair_performed: Mapped[bool] = mapped_column(Boolean, default=False)
+    repair_effects_removed: Mapped[bool] = mapped_column(Boolean, default=False)
     ended_early_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[created_at]
 

@@ -188,7 +188,8 @@ def test_credit_repair_approved_after_the_minimum_ends_publication(people):
     decided = clock.today() - dt.timedelta(days=120)
     disclosure = published(people, decision_date=decided, circumstance=Circumstance.GENERAL, months=6,
                            penalties=[P.WARNING], fine_amount=None)
-    repair.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改")
+    repair.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改",
+                         performed=True, effects_removed=True)
     assert disclosure.repair_decision is RepairDecision.APPROVED
     assert disclosure.ended_early_on == clock.today()
     assert for_object("disclosure", disclosure.id)[-1].action == "disclosure.repair_approved"
