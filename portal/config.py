@@ -112,6 +112,11 @@ class Config:
         # A penalty decision is published within this many working days of the decision date (local
         # practice 7; SAMR 令第45号 art. 9 allows at most 20).
         self.DISCLOSURE_PUBLICATION_DAYS = _env_int("DISCLOSURE_PUBLICATION_DAYS", 7)
+        # The blacklist's notice-and-defence period is a local credit rule (not 行政处罚法 arts. 44–45):
+        # its working days and the rule a deployment follows (the period's recorded basis).
+        self.BLACKLIST_DEFENCE_DAYS = _env_int("BLACKLIST_DEFENCE_DAYS", 5)
+        self.BLACKLIST_DEFENCE_BASIS = _env("BLACKLIST_DEFENCE_BASIS",
+                                            "地方社会信用管理规定（列入名单前告知与陈述申辩）")
         # Who runs the site: shown in the header and footer (主办单位), as a deployment sets it.
         self.AUTHORITY_NAME_ZH = _env("AUTHORITY_NAME_ZH", "教育行政部门（演示）")
         self.AUTHORITY_NAME_EN = _env("AUTHORITY_NAME_EN", "Education Bureau (demonstration)")
@@ -126,6 +131,8 @@ class Config:
         if not 1 <= self.DISCLOSURE_PUBLICATION_DAYS <= 20:
             raise ConfigurationError("PORTAL_DISCLOSURE_PUBLICATION_DAYS must be between 1 and 20 "
                                      "(SAMR 令第45号 art. 9)")
+        if not 1 <= self.BLACKLIST_DEFENCE_DAYS <= 60:
+            raise ConfigurationError("PORTAL_BLACKLIST_DEFENCE_DAYS must be between 1 and 60 working days")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 
