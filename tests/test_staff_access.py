@@ -60,6 +60,9 @@ ACCESS = {
     "disclosure_staff.withdraw": {Role.ADMIN, Role.HANDLER},
     "disclosure_staff.revocation": {Role.ADMIN, Role.HANDLER},
     "credit_repair_staff.repair": {Role.ADMIN, Role.HANDLER},
+    "publication_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    # The periods are the same everywhere: province administrators only (both sides here are).
+    "publication_staff.change": {Role.ADMIN},
     "discretion_staff.discretion": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     # The benchmark is the same everywhere: province administrators only (both sides here are).
     "discretion_staff.new_rule": {Role.ADMIN},

@@ -35,6 +35,8 @@ GRAM_KIND = "blacklist"
 # How decision numbers are separated when several are typed or published in one cell.
 DECISION_SEPARATORS = re.compile(r"[,，;；、\n]+")
 MAX_ID = workflow.MAX_ID
+
+
 # The operator may state its case (陈述申辩) before it is listed; officers may set another date.
 def defence_period() -> Rule:
     """The notice-and-defence period before listing: a local credit rule (PORTAL_BLACKLIST_DEFENCE_DAYS
@@ -42,6 +44,8 @@ def defence_period() -> Rule:
     which govern penalty decisions."""
     config = current_app.config
     return Rule(config["BLACKLIST_DEFENCE_DAYS"], Unit.WORKING_DAYS, config["BLACKLIST_DEFENCE_BASIS"])
+
+
 # Every state but the two ends: an operator in one of these may not be proposed or imported again.
 OPEN_STATES = frozenset(set(B) - {B.REMOVED, B.DROPPED})
 

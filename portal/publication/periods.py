@@ -18,9 +18,14 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from portal import clock
+from portal.accounts.models import Role, User
 from portal.discretion.models import Circumstance, PenaltyCategory
+from portal.errors import Invalid, NotAllowed
 from portal.extensions import db
 from portal.publication.models import PublicationPeriod, Tier
+from portal.regions import service as regions
+from portal.security import audit
 
 BASIS = "市场监管总局令第45号 第十三条；国家发展改革委令第58号"
 DEFAULT_MONTHS = {Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
@@ -28,6 +33,15 @@ DEFAULT_MONTHS = {Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
 LASTS_AS_LONG = frozenset({PenaltyCategory.OCCUPATIONAL_BAN, PenaltyCategory.RESTRICT_BUSINESS})
 LONG_TERM_MONTHS = 36
 NOT_PUBLISHED_SIMPLIFIED = frozenset({PenaltyCategory.WARNING})
+LONGEST_MONTHS = 120  # a period an administrator may enter, at most
+
+
+class PeriodsNotYours(NotAllowed):
+    """The periods are the same everywhere: only administrators of a province (or wider)."""
+
+
+class PeriodInvalid(Invalid):
+    """The shortest period must be at least 1 month and not above the longest; args[0] names the field."""
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -84,3 +98,31 @@ def publication_end(decision_date: dt.date, months: int, penalties: Iterable[Pen
         if valid_until is not None and valid_until > add_months(decision_date, LONG_TERM_MONTHS):
             return max(end, valid_until)
     return end
+
+
+def may_change(user: User) -> bool:
+    """Only administrators of a province (or wider) change the periods."""
+    return user.active and user.role is Role.ADMIN and len(regions.get(user.region_code).scope_prefix) <= 2
+
+
+def save_period(actor: User, penalty: PenaltyCategory, tier: Tier, low: int, high: int) -> PublicationPeriod:
+    """Set the months of one penalty type under one tier (a stored row overrides the default);
+    audited as "publication_period.changed". Flushes, never commits."""
+    if not may_change(actor):
+        raise PeriodsNotYours("period")
+    if not 1 <= low <= LONGEST_MONTHS:
+        raise PeriodInvalid("min_months")
+    if not low <= high <= LONGEST_MONTHS:
+        raise PeriodInvalid("max_months")
+    row = db.session.scalar(select(PublicationPeriod).where(PublicationPeriod.penalty == penalty.value,
+                                                            PublicationPeriod.tier == tier))
+    before_low, before_high = table()[(penalty, tier)]
+    if row is None:
+        row = PublicationPeriod(penalty=penalty.value, tier=tier)
+        db.session.add(row)
+    row.min_months, row.max_months, row.updated_at = low, high, clock.now()
+    db.session.flush()
+    audit.record(f"user:{actor.id}", "publication_period.changed", "publication_period", row.id,
+                 before={"penalty": penalty.value, "tier": tier.value, "months": f"{before_low}-{before_high}"},
+                 after={"penalty": penalty.value, "tier": tier.value, "months": f"{low}-{high}"})
+    return row

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "disclosure.return": _l("Disclosure returned with comments"),
     "disclosure.withdraw": _l("Disclosure withdrawn"),
     "disclosure.revocation": _l("Revocation of the decision recorded"),
+    "publication_period.changed": _l("Publication period changed"),
     "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),
     "disclosure.repair_refused": _l("Credit repair refused"),
     # Typical cases: writing, review, publication, withdrawal.

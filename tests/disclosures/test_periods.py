@@ -116,3 +116,23 @@ def test_the_form_says_why_beside_the_field_and_stores_nothing(app):
     with app.app_context():
         assert db.session.scalar(select(Disclosure.id).where(Disclosure.decision_number == "杭西教罚〔2026〕950号")) \
             is None
+
+
+def test_province_administrators_keep_the_periods(app):
+    province = signed_in_client(app, "p.province", Role.ADMIN, "330000", "证p.province", lang="en")
+    page = province.get("/staff/publication-periods")
+    assert page.status_code == 200 and "Change a period" in page.get_data(as_text=True)
+    fields = {"penalty": "fine", "tier": "general", "min_months": "6", "max_months": "4"}
+    response = post_form(province, "/staff/publication-periods", **fields)
+    assert response.status_code == 422
+    assert "The longest period cannot be shorter than the shortest." in response.get_data(as_text=True)
+    response = post_form(province, "/staff/publication-periods", **dict(fields, max_months="18"))
+    assert response.status_code == 302
+    with app.app_context():
+        assert periods.month_range([P.WARNING, P.FINE], Tier.GENERAL) == (6, 18)
+        from portal.security.audit import AuditRecord
+        assert db.session.scalar(select(AuditRecord.action).where(AuditRecord.object_type == "publication_period")) \
+            == "publication_period.changed"
+    city = signed_in_client(app, "p.city", Role.ADMIN, "330100", "证p.city", lang="en")
+    assert "Change a period" not in city.get("/staff/publication-periods").get_data(as_text=True)
+    assert post_form(city, "/staff/publication-periods", **dict(fields, max_months="18")).status_code == 403
