@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "disclosure.withdraw": _l("Disclosure withdrawn"),
     "disclosure.revocation": _l("Revocation of the decision recorded"),
     "publication_period.changed": _l("Publication period changed"),
+    "blacklist.objection_recorded": _l("Objection to a listing recorded"),
+    "blacklist.objection_answered": _l("Objection answered in writing"),
     "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),
     "disclosure.repair_refused": _l("Credit repair refused"),
     # Typical cases: writing, review, publication, withdrawal.
