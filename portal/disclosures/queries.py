@@ -78,6 +78,7 @@ class PublicDisclosure:
     withdrawal_reason: str
     published_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
+    revoked_on: dt.date | None = None  # the day the decision was revoked or changed
 
     @classmethod
     def of(cls, row: Disclosure) -> "PublicDisclosure":
@@ -97,7 +98,7 @@ class PublicDisclosure:
             ended_early_on=row.ended_early_on, authority_name=row.authority_name,
             authority_uscc=row.authority_uscc, data_source=row.data_source, remarks=row.remarks,
             withdrawn=row.state is DisclosureState.WITHDRAWN, withdrawal_reason=row.withdrawal_reason,
-            published_at=row.published_at, withdrawn_at=row.withdrawn_at)
+            published_at=row.published_at, withdrawn_at=row.withdrawn_at, revoked_on=row.revoked_on)
 
     @property
     def shown_until(self) -> dt.date | None:

@@ -154,3 +154,15 @@ def test_daily_reminders_are_sent_once_to_the_drafter(app, runner, mailbox):
 def test_disclosure_reminders_say_when_mail_is_off(runner):
     result = runner.invoke(args=["notify", "disclosures"])
     assert result.exit_code == 0 and "mail is off" in result.output
+
+
+def test_the_public_page_shows_the_revocation_day_with_the_withdrawal(app, client):
+    with app.app_context():
+        people = {"handler": user("c.pub.handler", Role.HANDLER), "reviewer": user("c.pub.reviewer", Role.REVIEWER,
+                                                                                  "330100")}
+        disclosure = published(people, decision_date=TODAY - dt.timedelta(days=20))
+        service.withdraw(disclosure, people["handler"], "行政复议决定撤销原处罚决定", TODAY - dt.timedelta(days=1))
+        db.session.commit()
+        disclosure_id = disclosure.id
+    page = client.get(f"/disclosures/{disclosure_id}?lang=en").get_data(as_text=True)
+    assert "The decision was revoked or changed on" in page and "行政复议决定撤销原处罚决定" in page
