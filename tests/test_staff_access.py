@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.blacklist.models import BlacklistObjection
+from portal.credit_repair.models import RepairApplication, RepairProof
 from portal.custody import service as custody
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.observations.models import ObservationPhoto
+from portal.security import crypto
 from portal.security.attachments import clean
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
@@ -62,6 +64,7 @@ ACCESS = {
     "disclosure_staff.withdraw": {Role.ADMIN, Role.HANDLER},
     "disclosure_staff.revocation": {Role.ADMIN, Role.HANDLER},
     "credit_repair_staff.repair": {Role.ADMIN, Role.HANDLER},
+    "credit_repair_staff.proof": {Role.ADMIN, Role.HANDLER},
     "publication_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_staff.objection": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_staff.answer": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
@@ -110,7 +113,7 @@ POST_ACCESS = {
     "typical_staff.detail": {Role.ADMIN, Role.HANDLER},  # likewise
 }
 RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id", "typical_case_id",
-                    "entry_id", "supervisor_id", "observation_id", "objection_id"}
+                    "entry_id", "supervisor_id", "observation_id", "objection_id", "proof_id"}
 RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
@@ -138,6 +141,13 @@ def records(app):
         objection = BlacklistObjection(entry_id=entry.id, received_on=dt.date(2026, 11, 2), summary="矩阵测试异议",
                                        recorded_by_id=user.id)
         db.session.add(objection)
+        application = RepairApplication(disclosure_id=disclosure.id, receipt_digest="0" * 64, statement="矩阵测试")
+        db.session.add(application)
+        db.session.flush()
+        sealed = crypto.encrypt_file(files.pdf_with_author())
+        proof = RepairProof(application_id=application.id, filename="proof-1.pdf", media_type="application/pdf",
+                            size=10, ciphertext=sealed.ciphertext, wrapped_key=sealed.wrapped_key)
+        db.session.add(proof)
         db.session.flush()
         rule = db.session.scalars(select(DiscretionRule)).first()
         draw, own_item = prepare_draw(user), inspection_item(user)
@@ -152,7 +162,7 @@ def records(app):
                 "request_id": request.id, "disclosure_id": disclosure.id, "rule_id": rule.id, "name": "note",
                 "draw_id": draw.id, "item_id": own_item.id,
                 "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
-                "objection_id": objection.id,
+                "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish"}
 

@@ -8,7 +8,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the staff page of a disclosure's credit repair."""
+    """Mount the party's application pages and the staff page of a disclosure's credit repair."""
     from portal.credit_repair.staff_views import bp
+    from portal.credit_repair.views import bp as public_bp
 
+    app.register_blueprint(public_bp)
     app.register_blueprint(bp)

@@ -20,6 +20,8 @@ from sqlalchemy import exists, or_, select
 from portal import clock
 from portal.accounts.models import User
 from portal.blacklist.models import ACTIVE_STATES, BlacklistEntry
+from portal.credit_repair import applications
+from portal.credit_repair.models import RepairApplication
 from portal.disclosures.models import Disclosure, DisclosureState, PenaltyCategory, RepairDecision
 from portal.disclosures.service import STEPS
 from portal.extensions import db
@@ -100,9 +102,13 @@ def repair_refusal(disclosure: Disclosure, today: dt.date, performed: bool = Tru
 
 
 def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, approve: bool, note: str = "",
-                  now: dt.datetime | None = None, performed: bool = False, effects_removed: bool = False) -> None:
+                  now: dt.datetime | None = None, performed: bool = False, effects_removed: bool = False,
+                  application: RepairApplication | None = None) -> None:
     """Record a credit-repair application and its decision. An approval ends publication early
-    (today) only when every condition holds; a refusal needs the reason."""
+    (today) only when every condition holds; a refusal needs the reason. An online application
+    (`application`) is closed with the decision and its reasons, which the party reads."""
+    if application is not None and application.disclosure_id != disclosure.id:
+        raise RepairRefused("applied_on", None)
     STEPS.check(actor, disclosure, "repair")
     now = now or clock.now()
     today, note = clock.local_date(now), (note or "").strip()
@@ -124,6 +130,8 @@ def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, appr
         disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
         disclosure.repair_performed, disclosure.repair_effects_removed = performed, effects_removed
         disclosure.ended_early_on = today if approve else None
+        if application is not None:
+            applications.settle(application, actor.id, approve, note, moment)
         return {"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or ""),
                 "performed": performed, "effects_removed": effects_removed}
 

@@ -57,6 +57,8 @@ ACTION_LABELS = {
     "blacklist.objection_answered": _l("Objection answered in writing"),
     "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),
     "disclosure.repair_refused": _l("Credit repair refused"),
+    "disclosure.repair_applied": _l("Credit repair applied for online"),
+    "disclosure.repair_proof_viewed": _l("Credit-repair proof viewed"),
     # Typical cases: writing, review, publication, withdrawal.
     "typical_case.drafted": _l("Typical case drafted"),
     "typical_case.edited": _l("Typical case draft changed"),
