@@ -98,3 +98,17 @@ def test_the_test_suite_hashes_cheaply_and_rehashes_to_the_standard(app):
         stored = passwords.hash_password("运河 lantern-harbour 61")
     assert stored.startswith("$argon2id$v=19$m=8,t=1,p=1$")
     assert passwords.needs_rehash(stored)  # outside the test app: a real deployment upgrades it at sign-in
+
+
+def test_local_time_limits_are_settings_within_the_law(monkeypatch):
+    assert load_config("development").DISCLOSURE_PUBLICATION_DAYS == 7
+    assert load_config("development").BLACKLIST_DEFENCE_DAYS == 5
+    monkeypatch.setenv("PORTAL_DISCLOSURE_PUBLICATION_DAYS", "20")
+    assert load_config("development").DISCLOSURE_PUBLICATION_DAYS == 20
+    monkeypatch.setenv("PORTAL_DISCLOSURE_PUBLICATION_DAYS", "21")  # SAMR 令第45号 art. 9: at most 20
+    with pytest.raises(ConfigurationError, match="DISCLOSURE_PUBLICATION_DAYS"):
+        load_config("development")
+    monkeypatch.delenv("PORTAL_DISCLOSURE_PUBLICATION_DAYS")
+    monkeypatch.setenv("PORTAL_BLACKLIST_DEFENCE_DAYS", "0")
+    with pytest.raises(ConfigurationError, match="BLACKLIST_DEFENCE_DAYS"):
+        load_config("development")

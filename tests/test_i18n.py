@@ -78,7 +78,7 @@ def test_every_zh_cn_entry_is_translated_and_not_fuzzy():
     for message in pot:
         if not message.id:
             continue
-        entry = catalog.get(message.id, message.context)
+        entry = catalog.get(message.id, message.context)  # a message context (pgettext) keeps its own entry
         strings = [] if entry is None else (entry.string if isinstance(entry.string, tuple) else [entry.string])
         if entry is None or not all(strings) or entry.fuzzy:
             problems.append(message.id)

@@ -137,3 +137,37 @@ def test_reviews_requested_before_the_review_stages_go_to_the_office_above(empty
     assert asked.due_provisional in (False, 0) and asked.region_code == "330106"
     assert (not_asked.status, not_asked.review_stage, not_asked.handling_region_code) == ("concluded", "none",
                                                                                           "330106")
+
+
+def test_disclosures_before_the_publication_rules_stay_valid(empty_app):
+    """A "minor" disclosure drafted before 3568ab42556c becomes "general" with its months backfilled
+    from its publication end (31 January + 3 months → 30 April), and records nothing it never had:
+    no legal review, no simplified procedure, no repair attestation, no revocation day."""
+    from sqlalchemy import text
+
+    upgrade(MIGRATIONS, "d16f332b88c2")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO regions (code, name_zh, name_en, level, parent_code, path_zh, path_en, \"current\")"
+            " VALUES ('330106', '西湖区', 'Xihu', 'county', NULL, '西湖区', 'Xihu', true)"))
+        connection.execute(text(
+            "INSERT INTO users (username, display_name, role, region_code, password_hash, must_change_password,"
+            " active, session_version, created_at, email) VALUES ('old.admin', '管理员', 'admin', '330106', 'x',"
+            " false, true, 1, '2026-01-01 00:00:00', '')"))
+        connection.execute(text(
+            "INSERT INTO disclosures (region_code, party_name, party_type, legal_representative, decision_number,"
+            " violation, circumstance, facts, legal_basis, penalties, penalty_content, outside_range_reason,"
+            " decision_date, tier, publication_end, authority_name, authority_uscc, data_source, remarks, state,"
+            " drafter_id, review_comment, withdrawal_reason, repair_note, created_at) VALUES ('330106', '某培训部',"
+            " 'legal_person', '', '杭西教罚〔2026〕1号', 'disguised', 'minor', '事实', '依据', 'warning', '警告', '',"
+            " '2026-01-31', 'minor', '2026-04-30', '西湖区教育局', '113301060033010600', '西湖区教育局', '',"
+            " 'published', (SELECT id FROM users), '', '', '', '2026-01-31 08:00:00')"))
+    upgrade(MIGRATIONS)
+    with db.engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT tier, period_months, publication_end, simplified_procedure, lifelong, legal_reviewer_name,"
+            " legal_reviewed_on, collective_discussion, repair_performed, revoked_on FROM disclosures")).one()
+    assert (row.tier, row.period_months, str(row.publication_end)) == ("general", 3, "2026-04-30")
+    assert not row.simplified_procedure and not row.lifelong and not row.collective_discussion
+    assert row.legal_reviewer_name == "" and row.legal_reviewed_on is None and row.revoked_on is None
+    assert not row.repair_performed

@@ -3,6 +3,7 @@
 The table below says who may use each route. A route missing from the table fails the test, so
 a new staff page cannot be added without deciding who may see it.
 """
+import datetime as dt
 import re
 
 import pytest
@@ -10,6 +11,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal.accounts.models import Role
+from portal.blacklist.models import BlacklistObjection
+from portal.credit_repair.models import RepairApplication, RepairProof
 from portal.custody import service as custody
 from portal.db import utcnow
 from portal.discretion.models import DiscretionRule
@@ -17,6 +20,7 @@ from portal.extensions import db
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
+from portal.security import crypto
 from portal.security.attachments import clean
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
@@ -70,11 +74,18 @@ ACCESS = {
     "disclosure_staff.submit": {Role.ADMIN, Role.HANDLER},
     "disclosure_staff.review": {Role.REVIEWER},
     "disclosure_staff.withdraw": {Role.ADMIN, Role.HANDLER},
-    "disclosure_staff.repair": {Role.ADMIN, Role.HANDLER},
-    "disclosure_staff.discretion": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "disclosure_staff.revocation": {Role.ADMIN, Role.HANDLER},
+    "credit_repair_staff.repair": {Role.ADMIN, Role.HANDLER},
+    "credit_repair_staff.proof": {Role.ADMIN, Role.HANDLER},
+    "publication_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.objection": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.answer": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    # The periods are the same everywhere: province administrators only (both sides here are).
+    "publication_staff.change": {Role.ADMIN},
+    "discretion_staff.discretion": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     # The benchmark is the same everywhere: province administrators only (both sides here are).
-    "disclosure_staff.new_rule": {Role.ADMIN},
-    "disclosure_staff.edit_rule": {Role.ADMIN},
+    "discretion_staff.new_rule": {Role.ADMIN},
+    "discretion_staff.edit_rule": {Role.ADMIN},
     "inspection_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_staff.item_list": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_staff.item_edit": {Role.ADMIN, Role.HANDLER},
@@ -114,7 +125,7 @@ POST_ACCESS = {
     "typical_staff.detail": {Role.ADMIN, Role.HANDLER},  # likewise
 }
 RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id", "typical_case_id",
-                    "entry_id", "supervisor_id", "observation_id"}
+                    "entry_id", "supervisor_id", "observation_id", "objection_id", "proof_id"}
 RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
@@ -140,6 +151,17 @@ def records(app):
         disclosure = draft_disclosure(user, region_code="330106", decision_number="矩阵测试〔2026〕1号")
         typical_case = draft_case(user, region_code="330106")
         entry = propose_entry(user, region_code="330106", name="矩阵测试培训部")
+        objection = BlacklistObjection(entry_id=entry.id, received_on=dt.date(2026, 11, 2), summary="矩阵测试异议",
+                                       recorded_by_id=user.id)
+        db.session.add(objection)
+        application = RepairApplication(disclosure_id=disclosure.id, receipt_digest="0" * 64, statement="矩阵测试")
+        db.session.add(application)
+        db.session.flush()
+        sealed = crypto.encrypt_file(files.pdf_with_author())
+        proof = RepairProof(application_id=application.id, filename="proof-1.pdf", media_type="application/pdf",
+                            size=10, ciphertext=sealed.ciphertext, wrapped_key=sealed.wrapped_key)
+        db.session.add(proof)
+        db.session.flush()
         rule = db.session.scalars(select(DiscretionRule)).first()
         draw, own_item = prepare_draw(user), inspection_item(user)
         watcher = staff_user("matrix.watcher", Role.SUPERVISOR, display_name="矩阵监督员")
@@ -156,6 +178,7 @@ def records(app):
                 "request_id": request.id, "disclosure_id": disclosure.id, "rule_id": rule.id, "name": "note",
                 "draw_id": draw.id, "item_id": own_item.id,
                 "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
+                "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id}
 

@@ -6,7 +6,7 @@ finds them only through the institution. Downgrading turns the 复核 entries ba
 kinds they were recorded as before this revision.
 
 Revision ID: 335cf2ef1ae4
-Revises: d16f332b88c2
+Revises: 3b3950875181
 Create Date: 2026-12-03 00:32:01.828410+00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '335cf2ef1ae4'
-down_revision = 'd16f332b88c2'
+down_revision = '3b3950875181'
 branch_labels = None
 depends_on = None
 

@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
     navigation.add(app, navigation.PUBLIC, Link("blacklist.index", _l("Blacklist"), 80, related=("blacklist.detail",)))
     navigation.add(app, navigation.STAFF, Link(
         "blacklist_staff.index", _l("Blacklist"), 90, roles=("admin", "handler", "reviewer"),
-        related=("blacklist_staff.new", "blacklist_staff.detail", "blacklist_staff.step",
+        related=("blacklist_staff.new", "blacklist_staff.detail", "blacklist_staff.step", "blacklist_staff.objection",
+                 "blacklist_staff.answer",
                  "blacklist_import.import_list")))
     demo.register(app, "blacklist", "demo blacklist entries", blacklist_demo.seed,
                   after=("institutions", "accounts", "disclosures"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.blacklist.models import BlacklistReason
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
@@ -99,3 +99,20 @@ class StepForm(FlaskForm):
     note = TextAreaField(_l("Reason"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)])
     defence_until = PlainDateField(_l("Last day of the defence period"), validators=[Optional()],
                                    description=_l("Leave empty for 5 working days from today."))
+
+
+class ObjectionForm(FlaskForm):
+    """An objection (异议) received from the listed party."""
+
+    received_on = PlainDateField(_l("Day the objection was received"),
+                                 validators=[InputRequired(_l("Give the day the objection was received."))])
+    summary = TextAreaField(_l("What the party objects to"), filters=[clean_text],
+                            validators=[DataRequired(_l("Say what the party objects to.")),
+                                        Length(max=5000, message=TOO_LONG)])
+
+
+class AnswerForm(FlaskForm):
+    """The bureau's written answer to an objection."""
+
+    answer = TextAreaField(_l("Written answer"), filters=[clean_text],
+                           validators=[DataRequired(_l("Write the answer.")), Length(max=5000, message=TOO_LONG)])

@@ -109,3 +109,19 @@ class BlacklistEvent(Base):
 
     entry: Mapped[BlacklistEntry] = relationship(lazy="raise", back_populates="events")
     actor: Mapped["User | None"] = relationship(lazy="raise")
+
+
+class BlacklistObjection(Base):
+    """An objection (异议) a listed party raised after listing, and the bureau's written answer."""
+
+    __tablename__ = "blacklist_objections"
+
+    id: Mapped[intpk]
+    entry_id: Mapped[int] = mapped_column(ForeignKey("blacklist_entries.id"), index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)  # what the party objects to, as staff recorded it
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import or_, select
 
 from portal import clock, workflow
@@ -34,8 +35,17 @@ GRAM_KIND = "blacklist"
 # How decision numbers are separated when several are typed or published in one cell.
 DECISION_SEPARATORS = re.compile(r"[,，;；、\n]+")
 MAX_ID = workflow.MAX_ID
+
+
 # The operator may state its case (陈述申辩) before it is listed; officers may set another date.
-DEFENCE_PERIOD = Rule(5, Unit.WORKING_DAYS, "行政处罚法 第四十四条、第四十五条（陈述、申辩）")
+def defence_period() -> Rule:
+    """The notice-and-defence period before listing: a local credit rule (PORTAL_BLACKLIST_DEFENCE_DAYS
+    working days, 5 by default, under PORTAL_BLACKLIST_DEFENCE_BASIS), not 行政处罚法 arts. 44–45,
+    which govern penalty decisions."""
+    config = current_app.config
+    return Rule(config["BLACKLIST_DEFENCE_DAYS"], Unit.WORKING_DAYS, config["BLACKLIST_DEFENCE_BASIS"])
+
+
 # Every state but the two ends: an operator in one of these may not be proposed or imported again.
 OPEN_STATES = frozenset(set(B) - {B.REMOVED, B.DROPPED})
 
@@ -227,7 +237,7 @@ def defence_over(entry: BlacklistEntry, today: dt.date) -> bool:
 
 def default_defence_until(today: dt.date) -> dt.date:
     """The last day of the defence period when a notice is sent today."""
-    return add_period(today, DEFENCE_PERIOD).day
+    return add_period(today, defence_period()).day
 
 
 def allowed_steps(entry: BlacklistEntry, user: User, today: dt.date | None = None) -> list[str]:

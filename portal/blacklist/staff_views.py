@@ -8,8 +8,8 @@ from flask_login import current_user
 from portal import clock, workflow
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.blacklist import history, service
-from portal.blacklist.forms import ProposalForm, StepForm
+from portal.blacklist import history, objections, service
+from portal.blacklist.forms import AnswerForm, ObjectionForm, ProposalForm, StepForm
 from portal.blacklist.models import BlacklistEntry, BlacklistReason, BlacklistState
 from portal.extensions import db
 from portal.i18n import _, _l
@@ -124,8 +124,13 @@ def new():
 # ---- One entry ---------------------------------------------------------------------------------
 
 def _detail_page(entry: BlacklistEntry, failed: str | None = None, failed_form: StepForm | None = None,
-                 message: str = "", status: int = 200):
+                 message: str = "", status: int = 200, objection_form: ObjectionForm | None = None,
+                 answer_form: tuple[int, AnswerForm] | None = None):
     user, today = _user(), clock.today()
+    raised = objections.for_entry(entry)
+    answer_forms = {o.id: AnswerForm(prefix=f"answer{o.id}") for o in raised if o.answered_on is None}
+    if answer_form is not None:
+        answer_forms[answer_form[0]] = answer_form[1]
     steps = service.allowed_steps(entry, user, today)
     forms = {name: failed_form if name == failed else StepForm(prefix=name, data={"state": entry.state.value})
              for name in steps}
@@ -139,6 +144,8 @@ def _detail_page(entry: BlacklistEntry, failed: str | None = None, failed_form: 
         place=regions.get(entry.region_code), today=today,
         own=user.id in service.requesters(entry) and user.role is Role.REVIEWER,
         defence_over=service.defence_over(entry, today), default_defence=service.default_defence_until(today),
+        objections=raised, answer_forms=answer_forms, may_object=objections.may_object(entry),
+        objection_form=objection_form or ObjectionForm(prefix="objection"),
         audit_entries=audit.for_object("blacklist_entry", entry.id)), status
 
 
@@ -185,3 +192,34 @@ def step(entry_id: int):
         return _detail_page(_entry(entry_id), message=_refusal(exc), status=409)
     flash(_("Recorded: %(step)s.", step=history.kind(service.history(entry)[-1]).label), "success")
     return redirect(url_for(".detail", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/objections")
+@staff_required(*ROLES)
+def objection(entry_id: int):
+    """Record an objection (异议) the listed party raised after listing."""
+    entry = _entry(entry_id)
+    form = ObjectionForm(prefix="objection")
+    if form.validate_on_submit():
+        try:
+            objections.record(entry, _user(), form.received_on.data, form.summary.data)
+        except objections.ObjectionInvalid:
+            form.received_on.errors = [_("The day must lie between the listing and today.")]
+        else:
+            flash(_("The objection was recorded: answer it in writing."), "success")
+            return redirect(url_for(".detail", entry_id=entry.id))
+    return _detail_page(entry, objection_form=form, status=422)
+
+
+@bp.post("/<int:entry_id>/objections/<int:objection_id>/answer")
+@staff_required(*ROLES)
+def answer(entry_id: int, objection_id: int):
+    """Answer an objection in writing."""
+    entry = _entry(entry_id)
+    raised = objections.get(entry, objection_id)
+    form = AnswerForm(prefix=f"answer{raised.id}")
+    if form.validate_on_submit():
+        objections.answer(entry, raised, _user(), form.answer.data)
+        flash(_("The answer was recorded."), "success")
+        return redirect(url_for(".detail", entry_id=entry.id))
+    return _detail_page(entry, answer_form=(raised.id, form), status=422)

@@ -26,7 +26,10 @@ def init_app(app: Flask) -> None:
     navigation.add(app, navigation.STAFF, Link(
         "disclosure_staff.index", _l("Disclosures"), 70, roles=("admin", "handler", "reviewer"),
         related=("disclosure_staff.new", "disclosure_staff.detail", "disclosure_staff.submit",
-                 "disclosure_staff.review", "disclosure_staff.withdraw", "disclosure_staff.repair",
-                 "disclosure_staff.discretion", "disclosure_staff.new_rule", "disclosure_staff.edit_rule")))
+                 "disclosure_staff.review", "disclosure_staff.withdraw", "disclosure_staff.revocation",
+                 "credit_repair_staff.repair", "publication_staff.index", "publication_staff.change",
+                 "discretion_staff.discretion",
+                 "discretion_staff.new_rule",
+                 "discretion_staff.edit_rule")))
     demo.register(app, "disclosures", "demo penalty disclosures", disclosures_demo.seed,
                   after=("institutions", "accounts", "complaints", "discretion"))

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import User
 from portal.casework.models import Category
-from portal.disclosures import service
-from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType, Tier
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType
 from portal.disclosures.models import PenaltyCategory as P
 from portal.discretion.demo import ORDER_53
 from portal.extensions import db
 from portal.identifiers import org_code_check_character, uscc_check_character
 from portal.institutions.models import Institution
+from portal.publication import periods
 
 
 def _authority_uscc(county: str) -> str:
@@ -26,13 +26,13 @@ def _authority_uscc(county: str) -> str:
     return first17 + uscc_check_character(first17)
 
 
-# (decision number, county, violation, circumstance, penalties, fine, tier, months, days ago, withdrawal reason)
+# (decision number, county, circumstance, penalties, fine, months, days ago, withdrawal reason); the
+# tier follows the circumstances and the months fit it (`publication.periods`).
 DEMO = (
-    ("杭西教罚〔2026〕1号", "330106", Circumstance.SERIOUS, (P.WARNING, P.FINE), Decimal("30000"),
-     Tier.GENERAL, 6, 20, ""),
-    ("杭滨教罚〔2026〕2号", "330108", Circumstance.GENERAL, (P.WARNING,), None, Tier.MINOR, 3, 10, ""),
-    ("杭余教罚〔2026〕3号", "330110", Circumstance.SERIOUS, (P.CRITICISM, P.FINE), Decimal("20000"),
-     Tier.GENERAL, 12, 40, "该处罚决定已被行政复议决定撤销，原公示撤回（演示数据）。"),
+    ("杭西教罚〔2026〕1号", "330106", Circumstance.SERIOUS, (P.WARNING, P.FINE), Decimal("30000"), 12, 20, ""),
+    ("杭滨教罚〔2026〕2号", "330108", Circumstance.GENERAL, (P.WARNING,), None, 3, 10, ""),
+    ("杭余教罚〔2026〕3号", "330110", Circumstance.SERIOUS, (P.CRITICISM, P.FINE), Decimal("20000"), 12, 40,
+     "该处罚决定已被行政复议决定撤销，原公示撤回（演示数据）。"),
 )
 WORDS = {P.WARNING: "警告", P.CRITICISM: "通报批评"}
 NAMES = {"330106": "杭州市西湖区教育局", "330108": "杭州市滨江区教育局", "330110": "杭州市余杭区教育局"}
@@ -47,7 +47,7 @@ def seed() -> int:
         return 0
     existing = set(db.session.scalars(select(Disclosure.decision_number)))
     now, today, added = clock.now(), clock.today(), 0
-    for number, county, circumstance, penalties, fine, tier, months, days_ago, withdrawn in DEMO:
+    for number, county, circumstance, penalties, fine, months, days_ago, withdrawn in DEMO:
         if number in existing:
             continue
         party = db.session.scalar(select(Institution).where(Institution.region_code == county,
@@ -65,8 +65,9 @@ def seed() -> int:
             violation=Category.DISGUISED_TRAINING, circumstance=circumstance,
             facts="以“家政服务”“托管”名义在居民住宅内组织中小学生开展学科类培训（演示数据）。",
             legal_basis=ORDER_53, penalties=",".join(p.value for p in P if p in penalties),
-            penalty_content=content, fine_amount=fine, decision_date=decided, tier=tier,
-            publication_end=service.publication_end(decided, months), authority_name=NAMES[county],
+            penalty_content=content, fine_amount=fine, decision_date=decided, tier=periods.tier_for(circumstance),
+            period_months=months, publication_end=periods.publication_end(decided, months),
+            authority_name=NAMES[county],
             authority_uscc=_authority_uscc(county), data_source=NAMES[county], remarks="演示数据",
             state=DisclosureState.WITHDRAWN if withdrawn else DisclosureState.PUBLISHED,
             drafter_id=drafter.id, reviewer_id=reviewer.id, reviewed_at=now, published_at=now,

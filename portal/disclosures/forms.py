@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -18,10 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal import clock
 from portal.casework.models import Category
 from portal.disclosures import queries
-from portal.disclosures.models import Circumstance, PartyType, PenaltyCategory, Tier
+from portal.disclosures.models import Circumstance, PartyType, PenaltyCategory
 from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, StateForm, YuanField, clean_text, enum_choices
-from portal.i18n import _l, _lp
+from portal.i18n import _l
 from portal.identifiers import InvalidIdentifier, normalise_uscc
+from portal.publication import periods
 from portal.regions.forms import RegionField
 
 TEXT_MAX = 5000
@@ -38,6 +40,12 @@ def _uscc(form, field) -> None:
     except InvalidIdentifier:
         raise ValidationError(_l("This is not a valid unified social credit code (18 characters, check "
                                  "character last).")) from None
+
+
+def period_message(low: int, high: int):
+    """The message beside the months when they fall outside the rule."""
+    return _l("For these penalties and circumstances choose between %(low)d and %(high)d months.", low=low,
+              high=high)
 
 
 def _required(message):
@@ -93,16 +101,29 @@ class DisclosureForm(FlaskForm):
         _l("Reason for a penalty outside the benchmark"), filters=[clean_text],
         validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
         description=_l("Needed when a penalty or the fine falls outside the benchmark for this violation and "
-                       "circumstances. The legal reviewer sees it highlighted."))
+                       "circumstances. The reviewer before publication sees it highlighted."))
     decision_date = PlainDateField(_l("Decision date"), validators=[InputRequired(_l("Give the decision date."))])
-    valid_until = PlainDateField(_l("Penalty valid until (optional)"), validators=[Optional()])
-    tier = SelectField(_l("Publication tier"), choices=enum_choices(Tier, CHOOSE),
-                       validators=_required(_l("Choose the publication tier.")))
+    valid_until = PlainDateField(_l("Penalty valid until (optional)"), validators=[Optional()],
+                                 description=_l("The end of an occupational ban or a business restriction: one "
+                                                "longer than three years stays published until then."))
+    lifelong = BooleanField(_l("The ban or restriction is lifelong (published without end)"))
+    simplified_procedure = BooleanField(_l("Decided by the simplified procedure"),
+                                        description=_l("A warning decided by the simplified procedure is not "
+                                                       "published."))
+    legal_reviewer_name = StringField(
+        _l("Legal review (法制审核) by"), filters=[clean_text], validators=[Length(max=50)],
+        description=_l("Who reviewed the decision's legality before it was made (行政处罚法 art. 58). Not needed "
+                       "for the simplified procedure."))
+    legal_reviewed_on = PlainDateField(_l("Date of the legal review"), validators=[Optional()],
+                                       description=_l("On or before the decision date."))
+    collective_discussion = BooleanField(
+        _l("The bureau's heads discussed the case collectively (行政处罚法 art. 57)"),
+        description=_l("Needed for especially serious circumstances."))
     months = IntegerField(_l("Publication period (months)"),
                           validators=[InputRequired(_l("Give the publication period in months.")),
                                       NumberRange(1, 36, _l("Give between 1 and 36 months."))],
-                          description=_l("Minor: 1 to 3 months. General: 3 to 12. Serious: 12 to 36. Counted "
-                                         "from the decision date."))
+                          description=_l("Counted from the decision date. General circumstances: 3 to 12 months; "
+                                         "serious: 12 to 36; several penalties take the longest range."))
     authority_name = StringField(_l("Deciding authority"), filters=[clean_text],
                                  validators=_required(_l("Name the deciding authority.")) + [Length(max=200)])
     authority_uscc = StringField(_l("Deciding authority's unified social credit code"), filters=[clean_text],
@@ -128,9 +149,6 @@ class DisclosureForm(FlaskForm):
     def chosen_penalties(self) -> list[PenaltyCategory]:
         return [p for p in PenaltyCategory if p.value in (self.penalties.data or [])]
 
-    @property
-    def chosen_tier(self) -> Tier | None:
-        return _enum(Tier, self.tier.data)
 
     def validate_authority_uscc(self, field) -> None:
         if not field.data:
@@ -139,8 +157,6 @@ class DisclosureForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the rules across fields: the fine and its category, the period and
         its tier, the dates."""
-        from portal.disclosures import service
-
         valid = super().validate(extra_validators)
         problems = {}
         penalties = self.chosen_penalties
@@ -148,12 +164,30 @@ class DisclosureForm(FlaskForm):
             problems[self.fine_amount] = _l("Give the fine, or untick the penalty category Fine.")
         elif self.fine_amount.data is not None and PenaltyCategory.FINE not in penalties:
             problems[self.fine_amount] = _l("A fine needs the penalty category Fine.")
-        tier = self.chosen_tier
-        if tier is not None and self.months.data is not None and not self.months.errors:
-            low, high = service.month_range(tier)
+        circumstance = self.chosen_circumstance
+        if periods.not_published(penalties, self.simplified_procedure.data):
+            problems[self.simplified_procedure] = _l("A warning decided by the simplified procedure is not "
+                                                     "published: do not draft a disclosure for it.")
+        elif penalties and circumstance and self.months.data is not None and not self.months.errors:
+            low, high = periods.month_range(penalties, periods.tier_for(circumstance))
             if not low <= self.months.data <= high:
-                problems[self.months] = _l("For this tier choose between %(low)d and %(high)d months.",
-                                           low=low, high=high)
+                problems[self.months] = period_message(low, high)
+        if not self.simplified_procedure.data:
+            if not self.legal_reviewer_name.data:
+                problems[self.legal_reviewer_name] = _l("Say who did the legal review of the decision.")
+            if not self.legal_reviewed_on.data:
+                problems[self.legal_reviewed_on] = _l("Give the date of the legal review.")
+        if self.legal_reviewed_on.data and self.decision_date.data and \
+                self.legal_reviewed_on.data > self.decision_date.data:
+            problems[self.legal_reviewed_on] = _l("The legal review comes before the decision: on or before the "
+                                                  "decision date.")
+        if circumstance is Circumstance.ESPECIALLY_SERIOUS and not self.collective_discussion.data:
+            problems[self.collective_discussion] = _l("Especially serious circumstances need a collective "
+                                                      "discussion before the decision.")
+        if self.lifelong.data and not periods.lasts_as_long(penalties):
+            problems[self.lifelong] = _l("Only an occupational ban or a business restriction can be lifelong.")
+        elif self.lifelong.data and self.valid_until.data:
+            problems[self.valid_until] = _l("A lifelong ban has no end date: leave this empty.")
         if self.decision_date.data and self.decision_date.data > clock.today():
             problems[self.decision_date] = _l("The decision date cannot be in the future.")
         if self.decision_date.data and self.valid_until.data and self.valid_until.data < self.decision_date.data:
@@ -175,7 +209,7 @@ REVIEW_CHOICES = [SelectChoice("approve", _l("Approve: publish it now")),
 
 
 class ReviewForm(StateForm):
-    decision = RadioField(_l("Legal review"), choices=REVIEW_CHOICES,
+    decision = RadioField(_l("Publication review"), choices=REVIEW_CHOICES,
                           validators=[InputRequired(_l("Approve it, or return it with comments."))])
     comment = TextAreaField(_l("Comments"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
                             description=_l("Needed when you return it: say what must change."))
@@ -185,27 +219,21 @@ class ReviewForm(StateForm):
             raise ValidationError(_l("Say what must change before it can be published."))
 
 
+REVOKED_ON = _l("Day the decision was revoked or changed")
+REVOKED_ON_HELP = _l("The withdrawal is due within 3 working days of this day.")
+
+
+class RevocationForm(StateForm):
+    revoked_on = PlainDateField(REVOKED_ON, description=REVOKED_ON_HELP,
+                                validators=[InputRequired(_l("Give the day the decision was revoked or changed."))])
+
+
 class WithdrawForm(StateForm):
+    revoked_on = PlainDateField(REVOKED_ON, description=REVOKED_ON_HELP,
+                                validators=[InputRequired(_l("Give the day the decision was revoked or changed."))])
     reason = TextAreaField(_l("Reason for the withdrawal (shown publicly)"), filters=[clean_text],
                            validators=[DataRequired(_l("Give the reason: the decision was revoked or changed, "
                                                        "and by what.")), Length(max=TEXT_MAX, message=TOO_LONG)])
-
-
-REPAIR_CHOICES = [SelectChoice("approve", _l("Approved: publication ends today")),
-                  SelectChoice("refuse", _lp("credit repair decision", "Refused"))]
-
-
-class RepairForm(StateForm):
-    applied_on = PlainDateField(_l("Date of the credit-repair application"),
-                                validators=[InputRequired(_l("Give the date the party applied."))])
-    decision = RadioField(_l("Decision"), choices=REPAIR_CHOICES,
-                          validators=[InputRequired(_l("Approve or refuse the application."))])
-    note = TextAreaField(_l("Note"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)],
-                         description=_l("Needed for a refusal: the reason."))
-
-    def validate_note(self, field) -> None:
-        if self.decision.data == "refuse" and not field.data:
-            raise ValidationError(_l("Give the reason for the refusal."))
 
 
 class DisclosureSearchForm(FlaskForm):

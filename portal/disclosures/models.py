@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.casework.models import Category
@@ -12,8 +12,11 @@ from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.discretion.models import Circumstance, PenaltyCategory
 from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution
+from portal.publication.models import Tier
 from portal.regions.models import Region
 from portal.workflow import ReviewedMixin, reviewer_not_drafter
+
+__all__ = ["Tier", "PartyType", "DisclosureState", "RepairDecision", "Disclosure", "Circumstance", "PenaltyCategory"]
 
 
 class PartyType(LabelledEnum):
@@ -23,22 +26,9 @@ class PartyType(LabelledEnum):
     INDIVIDUAL_BUSINESS = "individual_business", _l("Individual business")
 
 
-# Credit repair never ends the publication of these early (国办发〔2025〕22号).
-NOT_REPAIRABLE = frozenset({PenaltyCategory.SUSPENSION, PenaltyCategory.CLOSURE, PenaltyCategory.OCCUPATIONAL_BAN,
-                            PenaltyCategory.DOWNGRADE, PenaltyCategory.REVOKE_LICENCE})
-
-
-class Tier(LabelledEnum):
-    """Publication tier: how long the decision is shown (minor ≤ 3 months, general 3 months –
-    1 year, serious 1 – 3 years)."""
-    MINOR = "minor", _l("Minor (up to 3 months)")
-    GENERAL = "general", _l("General (3 months to 1 year)")
-    SERIOUS = "serious", _l("Serious (1 to 3 years)")
-
-
 class DisclosureState(LabelledEnum):
     DRAFT = "draft", _lp("disclosure state", "Draft")
-    IN_REVIEW = "in_review", _l("Waiting for legal review")
+    IN_REVIEW = "in_review", _l("Waiting for publication review")
     RETURNED = "returned", _lp("disclosure state", "Returned with comments")
     PUBLISHED = "published", _lp("disclosure state", "Published")
     WITHDRAWN = "withdrawn", _lp("disclosure state", "Withdrawn")
@@ -50,7 +40,7 @@ class RepairDecision(LabelledEnum):
 
 
 class Disclosure(ReviewedMixin, Base):
-    """A penalty decision as published, from draft through legal review; kept forever, shown
+    """A penalty decision as published, from draft through the review before publication; kept forever, shown
     only within its publication period."""
 
     __tablename__ = "disclosures"
@@ -80,12 +70,25 @@ class Disclosure(ReviewedMixin, Base):
     outside_range_reason: Mapped[str] = mapped_column(Text, default="")
     decision_date: Mapped[dt.date] = mapped_column(Date, index=True)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
-    tier: Mapped[Tier] = mapped_column(value_enum(Tier, 16))
-    publication_end: Mapped[dt.date] = mapped_column(Date, index=True)
+    # 法制审核 of the decision itself, before it was made (行政处罚法 art. 58), and whether the
+    # bureau's heads discussed it collectively (art. 57). Empty on decisions recorded before.
+    legal_reviewer_name: Mapped[str] = mapped_column(String(50), default="")
+    legal_reviewed_on: Mapped[dt.date | None] = mapped_column(Date)
+    collective_discussion: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 简易程序 (行政处罚法 art. 51): a warning decided so is not published.
+    simplified_procedure: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A ban or restriction without end (终身): the decision never drops off.
+    lifelong: Mapped[bool] = mapped_column(Boolean, default=False)
+    tier: Mapped[Tier] = mapped_column(value_enum(Tier, 16))  # computed from the circumstances
+    period_months: Mapped[int]  # chosen within the range of the penalties and the tier
+    # None: published for as long as a lifelong ban or restriction lasts.
+    publication_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
     authority_name: Mapped[str] = mapped_column(String(200))
     authority_uscc: Mapped[str] = mapped_column(String(18))
     data_source: Mapped[str] = mapped_column(String(200))
     remarks: Mapped[str] = mapped_column(Text, default="")
+    # The day the decision was revoked or changed: its withdrawal is due within 3 working days.
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
     state: Mapped[DisclosureState] = mapped_column(value_enum(DisclosureState, 16), default=DisclosureState.DRAFT,
                                                    index=True)
     # Credit repair (信用修复): the application, the decision, and an early end of publication.
@@ -93,6 +96,9 @@ class Disclosure(ReviewedMixin, Base):
     repair_decision: Mapped[RepairDecision | None] = mapped_column(value_enum(RepairDecision, 16))
     repair_decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     repair_note: Mapped[str] = mapped_column(Text, default="")
+    # What staff checked with the application: the penalty performed, its effects removed.
+    repair_performed: Mapped[bool] = mapped_column(Boolean, default=False)
+    repair_effects_removed: Mapped[bool] = mapped_column(Boolean, default=False)
     ended_early_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[created_at]
 
@@ -102,3 +108,4 @@ class Disclosure(ReviewedMixin, Base):
     @property
     def penalty_list(self) -> list[PenaltyCategory]:
         return [PenaltyCategory(value) for value in self.penalties.split(",") if value]
+

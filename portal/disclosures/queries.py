@@ -33,9 +33,10 @@ class DisclosureNotFound(NotFound, LookupError):
 
 
 def visible(today: dt.date) -> ColumnElement[bool]:
-    """Published or withdrawn, and today within the period: on or before the publication end and
-    any early end that credit repair set."""
-    return and_(Disclosure.state.in_(PUBLIC_STATES), Disclosure.publication_end >= today,
+    """Published or withdrawn, and today within the period: on or before the publication end (none
+    for a lifelong ban or restriction) and any early end that credit repair set."""
+    return and_(Disclosure.state.in_(PUBLIC_STATES),
+                or_(Disclosure.publication_end.is_(None), Disclosure.publication_end >= today),
                 or_(Disclosure.ended_early_on.is_(None), Disclosure.ended_early_on >= today))
 
 
@@ -67,7 +68,7 @@ class PublicDisclosure:
     decision_date: dt.date
     valid_until: dt.date | None
     tier: Tier
-    publication_end: dt.date
+    publication_end: dt.date | None
     ended_early_on: dt.date | None
     authority_name: str
     authority_uscc: str
@@ -77,6 +78,7 @@ class PublicDisclosure:
     withdrawal_reason: str
     published_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
+    revoked_on: dt.date | None = None  # the day the decision was revoked or changed
 
     @classmethod
     def of(cls, row: Disclosure) -> "PublicDisclosure":
@@ -96,12 +98,13 @@ class PublicDisclosure:
             ended_early_on=row.ended_early_on, authority_name=row.authority_name,
             authority_uscc=row.authority_uscc, data_source=row.data_source, remarks=row.remarks,
             withdrawn=row.state is DisclosureState.WITHDRAWN, withdrawal_reason=row.withdrawal_reason,
-            published_at=row.published_at, withdrawn_at=row.withdrawn_at)
+            published_at=row.published_at, withdrawn_at=row.withdrawn_at, revoked_on=row.revoked_on)
 
     @property
-    def shown_until(self) -> dt.date:
-        """The last day the public sees it."""
-        return min(self.publication_end, self.ended_early_on or self.publication_end)
+    def shown_until(self) -> dt.date | None:
+        """The last day the public sees it; None while a lifelong ban or restriction lasts."""
+        ends = [day for day in (self.publication_end, self.ended_early_on) if day is not None]
+        return min(ends) if ends else None
 
 
 @dataclass(frozen=True)

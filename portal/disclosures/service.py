@@ -1,13 +1,12 @@
 """Penalty disclosures in the back office: drafting against the discretion benchmark, legal
-review by someone other than the drafter, publication, withdrawal and credit repair.
+review by someone other than the drafter, publication and withdrawal.
 
 The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`
-and credit repair); every change writes an audit record (object type "disclosure"); the benchmark
-itself is `portal.discretion`. Services flush, never commit.
+and the credit-repair step that `portal.credit_repair` takes); every change writes an audit record
+(object type "disclosure"); the benchmark itself is `portal.discretion`. Services flush, never commit.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,33 +18,30 @@ from portal import clock, workflow
 from portal.accounts.models import Role, User
 from portal.casework.models import Category
 from portal.disclosures.models import (
-    NOT_REPAIRABLE,
     Circumstance,
     Disclosure,
     DisclosureState,
     PartyType,
     PenaltyCategory,
-    RepairDecision,
-    Tier,
 )
 from portal.discretion import service as discretion
-from portal.errors import NotFound
+from portal.errors import Invalid, NotFound
 from portal.extensions import db
+from portal.publication import periods
 from portal.security import audit
 from portal.workflow import ReasonRequired, Workflow
 
 D = DisclosureState
 
-# Staff choose the publication period in months within the tier's range (国办发〔2025〕22号).
-TIER_MONTHS = {Tier.MINOR: (1, 3), Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
-# Credit repair may end publication early only this many months after the decision.
-REPAIR_MINIMUM_MONTHS = {Tier.MINOR: 0, Tier.GENERAL: 3, Tier.SERIOUS: 12}
 
 
 DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
-# Legal review (法制审核) is a formal decision: a certified reviewer other than the drafter.
+# The review before publication (公示审核) is a formal check: a certified reviewer other than the
+# drafter. The decision's own legal review (法制审核) happened before the decision and is recorded
+# on the draft.
 STEPS = Workflow("disclosure", "disclosure", [
     *workflow.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
+    workflow.step("revocation", {D.PUBLISHED}, None, DRAFTERS),
     workflow.step("repair", {D.PUBLISHED}, None, DRAFTERS),
 ], authors=workflow.drafter)
 
@@ -59,50 +55,18 @@ class DecisionNumberTaken(ValueError):
 
 
 class InvalidPeriod(ValueError):
-    """The months chosen fall outside the tier's range."""
+    """The months chosen fall outside the range of the penalties and the tier; args[0] is the
+    (shortest, longest) range."""
+
+
+class RevocationDateInvalid(Invalid):
+    """A withdrawal needs the day the decision was revoked or changed: on or after the decision
+    date, not in the future."""
 
 
 class InvalidDraft(ValueError):
     """A rule across fields does not hold (a fine without its amount, a region outside the
     jurisdiction, dates in the wrong order); args[0] names the field."""
-
-
-class RepairRefused(Exception):
-    """Credit repair cannot end this publication early; args[0] is the reason code
-    ("not_repairable", "too_early", "ended", "already_approved", "applied_on"), args[1] a date
-    when one explains it."""
-
-
-# ---- Periods ----------------------------------------------------------------------------------
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later, the day clamped to the month's end (31 January + 1 → 28/29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def month_range(tier: Tier) -> tuple[int, int]:
-    """The shortest and longest publication period of a tier, in months."""
-    return TIER_MONTHS[tier]
-
-
-def publication_end(decision_date: dt.date, months: int) -> dt.date:
-    """The last day of publication: the decision date plus the months chosen."""
-    return add_months(decision_date, months)
-
-
-def months_between(decision_date: dt.date, end: dt.date) -> int | None:
-    """The months that give `end` from `decision_date` (to show a stored period in the form)."""
-    for months in range(0, 37):
-        if add_months(decision_date, months) == end:
-            return months
-    return None
-
-
-def repair_earliest(disclosure: Disclosure) -> dt.date:
-    """The first day credit repair may end this publication early."""
-    return add_months(disclosure.decision_date, REPAIR_MINIMUM_MONTHS[disclosure.tier])
 
 
 # ---- Finding disclosures -----------------------------------------------------------------------
@@ -122,7 +86,8 @@ def allowed_steps(disclosure: Disclosure, user: User) -> list[str]:
 
 @dataclass
 class DraftData:
-    """Every 双公示 field as staff enter it, and the period chosen in months."""
+    """Every 双公示 field as staff enter it, and the period chosen in months (the tier follows
+    the circumstances)."""
 
     region_code: str
     party_name: str
@@ -135,7 +100,6 @@ class DraftData:
     penalties: list[PenaltyCategory]
     penalty_content: str
     decision_date: dt.date
-    tier: Tier
     months: int
     authority_name: str
     authority_uscc: str
@@ -149,30 +113,55 @@ class DraftData:
     outside_range_reason: str = ""
     valid_until: dt.date | None = None
     remarks: str = ""
+    simplified_procedure: bool = False
+    lifelong: bool = False
+    legal_reviewer_name: str = ""
+    legal_reviewed_on: dt.date | None = None
+    collective_discussion: bool = False
     outside: list[str] = field(default_factory=list)  # filled by save_draft
 
 
 FIELDS = ("region_code", "party_name", "party_type", "uscc", "legal_representative", "institution_id",
           "complaint_id", "decision_number", "violation", "circumstance", "facts", "legal_basis",
           "penalty_content", "fine_amount", "confiscated_amount", "outside_range_reason", "decision_date",
-          "valid_until", "tier", "authority_name", "authority_uscc", "data_source", "remarks")
+          "valid_until", "authority_name", "authority_uscc", "data_source", "remarks", "simplified_procedure",
+          "lifelong", "legal_reviewer_name", "legal_reviewed_on", "collective_discussion")
 
 
 def _state(disclosure: Disclosure) -> dict:
     values = {name: getattr(disclosure, name) for name in FIELDS}
     values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
     values.update(penalties=disclosure.penalties, publication_end=disclosure.publication_end,
-                  state=disclosure.state.value)
+                  tier=disclosure.tier.value, period_months=disclosure.period_months, state=disclosure.state.value)
     return {k: ("" if v is None else str(v)) for k, v in values.items()}
+
+
+def check_legal_review(data: DraftData) -> None:
+    """The decision's 法制审核 (who, when) is recorded, on or before the decision date, except for
+    the simplified procedure; an especially serious case was discussed collectively (arts. 57–58)."""
+    if not data.simplified_procedure:
+        if not data.legal_reviewer_name.strip():
+            raise InvalidDraft("legal_reviewer_name")
+        if data.legal_reviewed_on is None:
+            raise InvalidDraft("legal_reviewed_on")
+    if data.legal_reviewed_on is not None and data.legal_reviewed_on > data.decision_date:
+        raise InvalidDraft("legal_reviewed_on")
+    if data.circumstance is Circumstance.ESPECIALLY_SERIOUS and not data.collective_discussion:
+        raise InvalidDraft("collective_discussion")
 
 
 def check_draft(data: DraftData) -> list[str]:
     """Raise for what the rules refuse; return what falls outside the benchmark."""
-    low, high = TIER_MONTHS[data.tier]
-    if not low <= data.months <= high:
-        raise InvalidPeriod(data.tier)
     if not data.penalties:
         raise InvalidDraft("penalties")
+    if periods.not_published(data.penalties, data.simplified_procedure):
+        raise InvalidDraft("simplified_procedure")
+    low, high = periods.month_range(data.penalties, periods.tier_for(data.circumstance))
+    if not low <= data.months <= high:
+        raise InvalidPeriod((low, high))
+    check_legal_review(data)
+    if data.lifelong and (not periods.lasts_as_long(data.penalties) or data.valid_until is not None):
+        raise InvalidDraft("lifelong")
     if (PenaltyCategory.FINE in data.penalties) != (data.fine_amount is not None):
         raise InvalidDraft("fine_amount")
     if data.valid_until is not None and data.valid_until < data.decision_date:
@@ -200,7 +189,9 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
         setattr(target, name, getattr(data, name))
     target.outside_range_reason = data.outside_range_reason.strip() if data.outside else ""
     target.penalties = ",".join(p.value for p in PenaltyCategory if p in data.penalties)
-    target.publication_end = publication_end(data.decision_date, data.months)
+    target.tier, target.period_months = periods.tier_for(data.circumstance), data.months
+    target.publication_end = periods.publication_end(data.decision_date, data.months, data.penalties,
+                                                     data.valid_until, data.lifelong)
     try:
         with db.session.begin_nested():  # another officer saving the same number at the same moment
             db.session.add(target)
@@ -216,66 +207,54 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
 # ---- Steps -------------------------------------------------------------------------------------
 
 def submit(disclosure: Disclosure, actor: User, now: dt.datetime | None = None) -> None:
-    """Send a draft (or a returned one) for legal review."""
+    """Send a draft (or a returned one) for the review before publication (公示审核)."""
     workflow.submit(STEPS, disclosure, actor, now)
 
 
 def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
-    """Legal review: approve (it is published now) or return to the drafter with comments. A
+    """The review before publication (公示审核): approve (it is published now) or return to the drafter with comments. A
     certified reviewer of the jurisdiction who did not draft it."""
     workflow.review(STEPS, disclosure, reviewer, approve, comment, now, after=lambda: {
         "reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
 
 
-def withdraw(disclosure: Disclosure, actor: User, reason: str, now: dt.datetime | None = None) -> None:
-    """Withdraw a published decision that was revoked or changed; the reason is shown publicly."""
-    workflow.withdraw(STEPS, disclosure, actor, reason, now)
+def _check_revoked_on(disclosure: Disclosure, revoked_on: dt.date | None, today: dt.date) -> dt.date:
+    if revoked_on is None or not disclosure.decision_date <= revoked_on <= today:
+        raise RevocationDateInvalid("revoked_on")
+    return revoked_on
 
 
-def repair_refusal(disclosure: Disclosure, today: dt.date) -> tuple[str, dt.date | None] | None:
-    """Why an approved repair could not end this publication early today, or None if it can."""
-    if disclosure.repair_decision is RepairDecision.APPROVED:
-        return "already_approved", disclosure.ended_early_on
-    if set(disclosure.penalty_list) & NOT_REPAIRABLE:
-        return "not_repairable", None
-    if today > disclosure.publication_end:
-        return "ended", disclosure.publication_end
-    earliest = repair_earliest(disclosure)
-    if today < earliest:
-        return "too_early", earliest
-    return None
-
-
-def record_repair(disclosure: Disclosure, actor: User, applied_on: dt.date, approve: bool, note: str = "",
-                  now: dt.datetime | None = None) -> None:
-    """Record a credit-repair application and its decision. An approval ends publication early
-    (today), only after the tier's minimum period and never for suspension, closure,
-    occupational ban, downgrade or revocation; a refusal needs the reason."""
-    STEPS.check(actor, disclosure, "repair")
+def record_revocation(disclosure: Disclosure, actor: User, revoked_on: dt.date,
+                      now: dt.datetime | None = None) -> None:
+    """Record that a published decision was revoked or changed: its withdrawal is due within 3
+    working days of that day, and the inbox and the reminders count it."""
     now = now or clock.now()
-    today, note = clock.local_date(now), (note or "").strip()
-    if disclosure.repair_decision is RepairDecision.APPROVED:
-        raise RepairRefused("already_approved", disclosure.ended_early_on)
-    if applied_on > today or applied_on < disclosure.decision_date:
-        raise RepairRefused("applied_on", None)
-    if approve:
-        refusal = repair_refusal(disclosure, today)
-        if refusal is not None:
-            raise RepairRefused(*refusal)
-    elif not note:
-        raise ReasonRequired("note")
-    before = {"repair_decision": disclosure.repair_decision.value if disclosure.repair_decision else "",
-              "ended_early_on": str(disclosure.ended_early_on or "")}
+    STEPS.check(actor, disclosure, "revocation")
+    _check_revoked_on(disclosure, revoked_on, clock.local_date(now))
+    before = {"revoked_on": str(disclosure.revoked_on or "")}
 
     def change(moment: dt.datetime) -> dict:
-        disclosure.repair_applied_on, disclosure.repair_decided_at, disclosure.repair_note = applied_on, moment, note
-        disclosure.repair_decision = RepairDecision.APPROVED if approve else RepairDecision.REFUSED
-        disclosure.ended_early_on = today if approve else None
-        return {"repair_applied_on": str(applied_on), "ended_early_on": str(disclosure.ended_early_on or "")}
+        disclosure.revoked_on = revoked_on
+        return {"revoked_on": str(revoked_on)}
 
-    STEPS.take(disclosure, "repair", actor, note, change=change, before=before, now=now,
-               action="repair_approved" if approve else "repair_refused")
+    STEPS.take(disclosure, "revocation", actor, change=change, before=before, now=now)
+
+
+def withdraw(disclosure: Disclosure, actor: User, reason: str, revoked_on: dt.date | None = None,
+             now: dt.datetime | None = None) -> None:
+    """Withdraw a published decision that was revoked or changed; the reason is shown publicly.
+    The revocation day is given now or was recorded before."""
+    now = now or clock.now()
+    STEPS.check(actor, disclosure, "withdraw")
+    revoked_on = _check_revoked_on(disclosure, revoked_on or disclosure.revoked_on, clock.local_date(now))
+
+    def change(moment: dt.datetime) -> dict:
+        disclosure.withdrawn_at, disclosure.withdrawal_reason = moment, (reason or "").strip()
+        disclosure.revoked_on = revoked_on
+        return {"revoked_on": str(revoked_on)}
+
+    STEPS.take(disclosure, "withdraw", actor, reason, change=change, now=now)
 
 
 # ---- Lists -------------------------------------------------------------------------------------

@@ -1,21 +1,25 @@
 """The back office's penalty disclosures: the list, the draft form with the discretion
-benchmark, legal review, withdrawal and credit repair; and the benchmark itself."""
+benchmark, review before publication and withdrawal; and the benchmark itself."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_login import current_user
 
 from portal import clock
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import queries as complaints
-from portal.casework.models import Category
 from portal.disclosures import service
-from portal.disclosures.forms import DisclosureForm, RepairForm, ReviewForm, SubmitForm, WithdrawForm
-from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, PartyType
+from portal.disclosures.forms import (
+    DisclosureForm,
+    ReviewForm,
+    RevocationForm,
+    SubmitForm,
+    WithdrawForm,
+    period_message,
+)
+from portal.disclosures.models import Disclosure, DisclosureState, PartyType
 from portal.discretion import service as catalogue
-from portal.discretion.forms import RuleForm
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.i18n import _, _l
@@ -23,6 +27,7 @@ from portal.identifiers import clean
 from portal.institutions import service as institutions
 from portal.institutions.models import Institution
 from portal.pagination import paginate, parse_page_number
+from portal.publication import clocks
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit
@@ -56,15 +61,16 @@ def index():
     page = paginate(service.in_jurisdiction(user, state), parse_page_number(request.args.get("page")),
                     current_app.config["PAGE_SIZE"])
     args = {"state": state.value} if state else {}
+    calendar = clocks.calendar_covering(page.items)
     return render_template("disclosures/staff_index.html", page=page, state=state, args=args,
-                           counts=service.counts(user), States=DisclosureState,
+                           counts=service.counts(user), States=DisclosureState, today=clock.today(),
+                           clocks={d.id: clocks.clocks(d, calendar) for d in page.items},
                            places=regions.by_codes({d.region_code for d in page.items}))
 
 
 # ---- The draft form ----------------------------------------------------------------------------
 
 def _prefill(disclosure: Disclosure) -> dict:
-    months = service.months_between(disclosure.decision_date, disclosure.publication_end)
     case_number = ""
     if disclosure.complaint_id:
         from portal.casework.models import Complaint
@@ -78,7 +84,10 @@ def _prefill(disclosure: Disclosure) -> dict:
             "penalties": [p.value for p in disclosure.penalty_list], "penalty_content": disclosure.penalty_content,
             "fine_amount": disclosure.fine_amount, "confiscated_amount": disclosure.confiscated_amount,
             "outside_range_reason": disclosure.outside_range_reason, "decision_date": disclosure.decision_date,
-            "valid_until": disclosure.valid_until, "tier": disclosure.tier.value, "months": months,
+            "valid_until": disclosure.valid_until, "months": disclosure.period_months,
+            "lifelong": disclosure.lifelong, "simplified_procedure": disclosure.simplified_procedure,
+            "legal_reviewer_name": disclosure.legal_reviewer_name, "legal_reviewed_on": disclosure.legal_reviewed_on,
+            "collective_discussion": disclosure.collective_discussion,
             "authority_name": disclosure.authority_name, "authority_uscc": disclosure.authority_uscc,
             "data_source": disclosure.data_source, "remarks": disclosure.remarks}
 
@@ -124,7 +133,9 @@ def _draft_data(form: DisclosureForm) -> service.DraftData | None:
         party_type=PartyType(form.party_type.data), decision_number=form.decision_number.data,
         violation=form.chosen_violation, circumstance=form.chosen_circumstance, facts=form.facts.data,
         legal_basis=form.legal_basis.data, penalties=form.chosen_penalties, penalty_content=form.penalty_content.data,
-        decision_date=form.decision_date.data, tier=form.chosen_tier, months=form.months.data,
+        decision_date=form.decision_date.data, months=form.months.data, lifelong=form.lifelong.data,
+        simplified_procedure=form.simplified_procedure.data, legal_reviewer_name=form.legal_reviewer_name.data,
+        legal_reviewed_on=form.legal_reviewed_on.data, collective_discussion=form.collective_discussion.data,
         authority_name=form.authority_name.data, authority_uscc=form.authority_uscc.data,
         data_source=form.data_source.data, uscc=form.uscc.data or (institution.uscc if institution else None),
         legal_representative=form.legal_representative.data, institution_id=institution.id if institution else None,
@@ -160,8 +171,8 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
         form.decision_number.errors = [_("Another disclosure already has this decision number.")]
     except service.ReasonRequired:
         form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
-    except service.InvalidPeriod:
-        form.months.errors = [_("The period does not fit the tier.")]
+    except service.InvalidPeriod as exc:
+        form.months.errors = [str(period_message(*exc.args[0]))]
     except service.InvalidDraft as exc:
         getattr(form, exc.args[0]).errors = [_("Check this field.")]
     return None
@@ -171,7 +182,7 @@ def _form_page(form: DisclosureForm, disclosure: Disclosure | None, status: int)
     rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
     return render_template("disclosures/staff_form.html", form=form, disclosure=disclosure, rule=rule,
                            rule_penalties=catalogue.rule_penalties(rule) if rule else [],
-                           outside=_outside(form, rule), tier_months=service.TIER_MONTHS), status
+                           outside=_outside(form, rule)), status
 
 
 @bp.route("/disclosures/new", methods=["GET", "POST"])
@@ -183,7 +194,7 @@ def new():
     if request.method == "POST":
         saved = _save(form, None)
         if saved is not None:
-            flash(_("The draft was saved. Submit it for legal review when it is complete."), "success")
+            flash(_("The draft was saved. Submit it for publication review when it is complete."), "success")
             return redirect(url_for(".detail", disclosure_id=saved.id))
         return _form_page(form, None, 200 if request.form.get("action") == "benchmark" else 422)
     return _form_page(form, None, 200)
@@ -198,6 +209,8 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     if form is None and "edit" in steps:
         form = DisclosureForm(counties=_counties(user), data=_prefill(disclosure))
     forms = PAGES.forms_for(disclosure, failed, failed_form)
+    if failed != "withdraw" and disclosure.revoked_on:
+        forms["withdraw"].revoked_on.data = disclosure.revoked_on
     rule = catalogue.benchmark(disclosure.violation, disclosure.circumstance)
     shown_rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
     from portal.casework.models import Complaint
@@ -211,10 +224,9 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
         rule_penalties=catalogue.rule_penalties(shown_rule) if shown_rule else [],
         outside=_outside(form, shown_rule) if form else catalogue.outside_range(
             rule, disclosure.penalty_list, disclosure.fine_amount),
-        tier_months=service.TIER_MONTHS, case=case, people=people, place=regions.get(disclosure.region_code),
+        case=case, people=people, place=regions.get(disclosure.region_code),
         own_draft=user.id == disclosure.drafter_id and user.role is Role.REVIEWER,
-        repair_refusal=service.repair_refusal(disclosure, clock.today()),
-        repair_earliest=service.repair_earliest(disclosure), today=clock.today(),
+        today=clock.today(), clocks=clocks.clocks(disclosure),
         audit_entries=audit.for_object("disclosure", disclosure.id)), status
 
 
@@ -237,126 +249,59 @@ def detail(disclosure_id: int):
     return _detail_page(disclosure, form=form, status=200 if request.form.get("action") == "benchmark" else 422)
 
 
-REPAIR_REASONS = {
-    "not_repairable": lambda d: _("Credit repair cannot end this publication early: the penalties include "
-                                  "suspension, closure, an occupational ban, a downgrade or a revocation."),
-    "too_early": lambda d: _("Credit repair can end this publication early only from %(date)s, after the "
-                             "tier's minimum period.", date=format_date(d, "long")),
-    "ended": lambda d: _("The publication already ended on %(date)s.", date=format_date(d, "long")),
-    "already_approved": lambda d: _("Credit repair was already approved; publication ended on %(date)s.",
-                                    date=format_date(d, "long")),
-    "applied_on": lambda d: _("The application date must lie between the decision date and today."),
-}
-
-
 PAGES = ReviewPages(
-    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "repair": RepairForm},
+    service, {"submit": SubmitForm, "review": ReviewForm, "withdraw": WithdrawForm, "revocation": RevocationForm},
     _detail_page, ".detail", "disclosure_id",
-    own_work=_l("You drafted this disclosure: another legal reviewer must review it."),
-    done={"submit": _l("Sent for legal review."), "approve": _l("Published."), "return": _l("Returned to the drafter."),
+    own_work=_l("You drafted this disclosure: another reviewer must check it before publication."),
+    done={"submit": _l("Sent for publication review."), "approve": _l("Published."),
+          "return": _l("Returned to the drafter."),
           "withdraw": _l("Withdrawn. The public page shows it as withdrawn with the reason.")})
 
 
 @bp.post("/disclosures/<int:disclosure_id>/submit")
 @staff_required(*DRAFTERS)
 def submit(disclosure_id: int):
-    """Send the draft for legal review."""
+    """Send the draft for the review before publication (公示审核)."""
     return PAGES.submit(_disclosure(disclosure_id), _user())
 
 
 @bp.post("/disclosures/<int:disclosure_id>/review")
 @staff_required(Role.REVIEWER)
 def review(disclosure_id: int):
-    """Legal review: approve and publish, or return with comments."""
+    """The review before publication (公示审核): approve and publish, or return with comments."""
     return PAGES.review(_disclosure(disclosure_id), _user())
 
 
 @bp.post("/disclosures/<int:disclosure_id>/withdraw")
 @staff_required(*DRAFTERS)
 def withdraw(disclosure_id: int):
-    """Withdraw a published decision that was revoked or changed, with the public reason."""
-    return PAGES.withdraw(_disclosure(disclosure_id), _user())
-
-
-@bp.post("/disclosures/<int:disclosure_id>/repair")
-@staff_required(*DRAFTERS)
-def repair(disclosure_id: int):
-    """Record a credit-repair application and its decision."""
+    """Withdraw a published decision that was revoked or changed, with the day of the revocation
+    and the public reason."""
     disclosure = _disclosure(disclosure_id)
-    form = PAGES.step_form(disclosure, "repair")
+    form = PAGES.step_form(disclosure, "withdraw")
     if form.validate_on_submit():
         try:
-            service.record_repair(disclosure, _user(), form.applied_on.data, form.decision.data == "approve",
-                                  form.note.data)
-        except service.RepairRefused as exc:
-            target = form.applied_on if exc.args[0] == "applied_on" else form.decision
-            target.errors = [REPAIR_REASONS[exc.args[0]](exc.args[1])]
+            service.withdraw(disclosure, _user(), form.reason.data, form.revoked_on.data)
+        except service.RevocationDateInvalid:
+            form.revoked_on.errors = [_("The day must lie between the decision date and today.")]
         else:
-            flash(_("The credit-repair decision was recorded."), "success")
+            flash(_("Withdrawn. The public page shows it as withdrawn with the reason."), "success")
             return redirect(url_for(".detail", disclosure_id=disclosure.id))
-    return _detail_page(disclosure, failed="repair", failed_form=form, status=422)
+    return _detail_page(disclosure, failed="withdraw", failed_form=form, status=422)
 
 
-# ---- The discretion benchmark ------------------------------------------------------------------
-
-@bp.get("/discretion")
-@staff_required(*ROLES)
-def discretion():
-    """The discretion benchmark: what each violation under each circumstance allows."""
-    return render_template("disclosures/staff_discretion.html", rules=catalogue.rules(),
-                           may_change=catalogue.may_change_rules(_user()), penalties_of=catalogue.rule_penalties)
-
-
-def _rule_page(form: RuleForm, rule: DiscretionRule | None, status: int):
-    return render_template("disclosures/staff_rule.html", form=form, rule=rule), status
-
-
-def _store_rule(form: RuleForm, rule: DiscretionRule | None):
-    if not form.validate_on_submit():
-        return None
-    try:
-        return catalogue.save_rule(
-            _user(), Category(form.violation.data), Circumstance(form.circumstance.data), form.matter.data,
-            form.legal_basis.data, next(level for level in catalogue.Level if level.value == form.level.data),
-            [p for p in catalogue.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
-            form.fine_max.data, rule)
-    except catalogue.RuleInvalid as exc:
-        messages = {"circumstance": _("The benchmark already has a line for this violation and circumstances: "
-                                      "edit that one."),
-                    "penalties": _("Choose at least one penalty category."),
-                    "fine_min": _("Check the fine range."), "fine_max": _("Check the fine range.")}
-        getattr(form, exc.args[0]).errors = [messages[exc.args[0]]]
-    return None
-
-
-@bp.route("/discretion/new", methods=["GET", "POST"])
-@staff_required(Role.ADMIN)
-def new_rule():
-    """Add a line to the benchmark (province administrators)."""
-    if not catalogue.may_change_rules(_user()):
-        abort(403)  # before the form is shown, not only when it is sent
-    form = RuleForm()
-    saved = _store_rule(form, None) if request.method == "POST" else None
-    if saved is not None:
-        flash(_("The benchmark line was added."), "success")
-        return redirect(url_for(".discretion"))
-    return _rule_page(form, None, 422 if request.method == "POST" else 200)
-
-
-@bp.route("/discretion/<int:rule_id>", methods=["GET", "POST"])
-@staff_required(Role.ADMIN)
-def edit_rule(rule_id: int):
-    """Change a line of the benchmark (province administrators)."""
-    rule = catalogue.for_change(_user(), rule_id)
-    data = None if request.method == "POST" else {
-        "violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
-        "legal_basis": rule.legal_basis, "level": rule.level.value,
-        "penalties": [p.value for p in catalogue.rule_penalties(rule)], "fine_min": rule.fine_min,
-        "fine_max": rule.fine_max}
-    form = RuleForm(data=data)
-    saved = _store_rule(form, rule) if request.method == "POST" else None
-    if saved is not None:
-        flash(_("The benchmark line was changed."), "success")
-        return redirect(url_for(".discretion"))
-    return _rule_page(form, rule, 422 if request.method == "POST" else 200)
-
+@bp.post("/disclosures/<int:disclosure_id>/revocation")
+@staff_required(*DRAFTERS)
+def revocation(disclosure_id: int):
+    """Record the day a published decision was revoked or changed; its withdrawal clock starts."""
+    disclosure = _disclosure(disclosure_id)
+    form = PAGES.step_form(disclosure, "revocation")
+    if form.validate_on_submit():
+        try:
+            service.record_revocation(disclosure, _user(), form.revoked_on.data)
+        except service.RevocationDateInvalid:
+            form.revoked_on.errors = [_("The day must lie between the decision date and today.")]
+        else:
+            flash(_("The revocation was recorded: withdraw the decision within 3 working days."), "success")
+            return redirect(url_for(".detail", disclosure_id=disclosure.id))
+    return _detail_page(disclosure, failed="revocation", failed_form=form, status=422)

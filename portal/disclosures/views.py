@@ -76,7 +76,8 @@ def _csv_row(d: queries.PublicDisclosure, locale: str) -> list:
     return [d.decision_number, d.party_name, d.party_type.label, d.uscc or "", d.legal_representative,
             d.violation.label, "; ".join(str(p.label) for p in d.penalties), d.penalty_content, d.facts,
             d.legal_basis, _money(d.fine_amount), _money(d.confiscated_amount), d.decision_date.isoformat(),
-            d.valid_until.isoformat() if d.valid_until else "", d.shown_until.isoformat(), d.authority_name,
+            d.valid_until.isoformat() if d.valid_until else "", d.shown_until.isoformat() if d.shown_until else "",
+            d.authority_name,
             d.authority_uscc, d.data_source, d.region.path(locale), d.remarks,
             _p("disclosure state", "Withdrawn") if d.withdrawn else _p("disclosure state", "Published"),
             d.withdrawal_reason]

@@ -1,7 +1,8 @@
 """The discretion benchmark (裁量基准) and the enforcement matters catalogue built from it.
 
-Its pages are the penalty disclosures' (`disclosure_staff.discretion`, `disclosures.matters`):
-drafting a disclosure checks the penalty against it, so they are read and kept side by side."""
+Its staff pages are here (`discretion_staff.*`); the public catalogue is the penalty disclosures'
+(`disclosures.matters`), and the disclosures' menu entry leads to the staff pages: drafting a
+disclosure checks the penalty against it, so they are read and kept side by side."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Add the demo benchmark lines."""
+    """Mount the staff pages; add the demo benchmark lines."""
     from portal import demo
     from portal.discretion import demo as discretion_demo
+    from portal.discretion.staff_views import bp
+
+    app.register_blueprint(bp)
 
     demo.register(app, "discretion", "the discretion benchmark of 教育部令第53号", discretion_demo.seed_rules)

@@ -12,20 +12,24 @@ from portal.i18n import LabelledEnum, _l, _lp
 
 
 class PenaltyCategory(LabelledEnum):
-    """处罚类别 (行政处罚法 art. 9 and the national exchange format)."""
-    WARNING = "warning", _l("Warning")
-    CRITICISM = "criticism", _l("Public criticism")
-    FINE = "fine", _l("Fine")
-    CONFISCATE_GAINS = "confiscate_gains", _l("Confiscation of illegal gains")
-    CONFISCATE_PROPERTY = "confiscate_property", _l("Confiscation of illegal property")
-    SUSPEND_LICENCE = "suspend_licence", _lp("penalty type", "Licence suspended")
-    DOWNGRADE = "downgrade", _l("Qualification downgraded")
-    REVOKE_LICENCE = "revoke_licence", _lp("penalty type", "Licence revoked")
-    RESTRICT_BUSINESS = "restrict_business", _l("Business activities restricted")
-    SUSPENSION = "suspension", _l("Ordered to suspend operations")
-    CLOSURE = "closure", _l("Ordered to close")
-    OCCUPATIONAL_BAN = "occupational_ban", _l("Occupational ban")
-    OTHER = "other", _lp("penalty type", "Other")
+    """处罚类别 (行政处罚法 art. 9, 教育部令第53号 and the national exchange format). Each label
+    names the penalty, never the state it leaves a licence in (the registry's "licence
+    suspended" is another message: the context "penalty" keeps them apart)."""
+    WARNING = "warning", _lp("penalty", "Warning")
+    CRITICISM = "criticism", _lp("penalty", "Public criticism")
+    FINE = "fine", _lp("penalty", "Fine")
+    CONFISCATE_GAINS = "confiscate_gains", _lp("penalty", "Confiscation of illegal gains")
+    CONFISCATE_PROPERTY = "confiscate_property", _lp("penalty", "Confiscation of illegal property")
+    SUSPEND_LICENCE = "suspend_licence", _lp("penalty", "Suspension of permits or licences")
+    DOWNGRADE = "downgrade", _lp("penalty", "Downgrade of qualification")
+    REVOKE_LICENCE = "revoke_licence", _lp("penalty", "Revocation of permits or licences")
+    RESTRICT_BUSINESS = "restrict_business", _lp("penalty", "Restriction of business activities")
+    SUSPENSION = "suspension", _lp("penalty", "Order to suspend production or business")
+    CLOSURE = "closure", _lp("penalty", "Order to close")
+    OCCUPATIONAL_BAN = "occupational_ban", _lp("penalty", "Occupational ban")
+    STOP_ENROLMENT = "stop_enrolment", _lp("penalty", "Order to stop enrolling students")
+    STOP_RUNNING = "stop_running", _lp("penalty", "Order to stop running the institution")
+    OTHER = "other", _lp("penalty", "Other")
 
 
 class Circumstance(LabelledEnum):

@@ -17,7 +17,7 @@ class InstitutionKind(LabelledEnum):
     SUBJECT = "subject", _l("Academic subjects")
     ARTS = "arts", _l("Arts")
     SPORTS = "sports", _lp("kind of training", "Sports")
-    TECHNOLOGY = "technology", _l("Science and technology")
+    TECHNOLOGY = "technology", _lp("kind of training", "Science and technology")
     OTHER = "other", _l("Other non-subject training")
 
 

@@ -24,7 +24,7 @@ class Department(LabelledEnum):
     SPORTS = "sports", _lp("department", "Sports")
     CYBERSPACE = "cyberspace", _l("Cyberspace affairs (网信)")
     SCIENCE = "science", _lp("department", "Science and technology")
-    COMPREHENSIVE = "comprehensive", _l("Comprehensive administrative law enforcement")
+    COMPREHENSIVE = "comprehensive", _lp("department", "Comprehensive administrative law enforcement")
     FIRE = "fire", _l("Fire and rescue")
 
 
@@ -32,7 +32,7 @@ class Authority(LabelledEnum):
     """Where an enforcement matter or a suspected crime is referred (移送)."""
     POLICE = "police", _l("Public security (suspected crime; a copy goes to the procuratorate)")
     MARKET = "market", _l("Market regulation (enforcement)")
-    COMPREHENSIVE = "comprehensive", _l("Comprehensive administrative law enforcement")
+    COMPREHENSIVE = "comprehensive", _lp("enforcement authority", "Comprehensive administrative law enforcement")
     CULTURE = "culture", _l("Culture market enforcement")
     FIRE = "fire", _l("Fire and rescue (fire safety enforcement)")
     EDUCATION = "education", _l("Another jurisdiction's education office (enforcement)")

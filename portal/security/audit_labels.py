@@ -52,15 +52,21 @@ ACTION_LABELS = {
     "reward.decided": _l("Reward decided"),
     "reward.corrected": _l("Reward decision corrected"),
     "reward.claimed": _l("Reward claimed"),
-    # Penalty disclosures: drafting, legal review, publication, withdrawal, credit repair.
+    # Penalty disclosures: drafting, publication review, publication, withdrawal, credit repair.
     "disclosure.drafted": _l("Disclosure drafted"),
     "disclosure.edited": _l("Disclosure draft changed"),
-    "disclosure.submit": _l("Disclosure sent for legal review"),
+    "disclosure.submit": _l("Disclosure sent for publication review"),
     "disclosure.approve": _l("Disclosure approved and published"),
     "disclosure.return": _l("Disclosure returned with comments"),
     "disclosure.withdraw": _l("Disclosure withdrawn"),
+    "disclosure.revocation": _l("Revocation of the decision recorded"),
+    "publication_period.changed": _l("Publication period changed"),
+    "blacklist.objection_recorded": _l("Objection to a listing recorded"),
+    "blacklist.objection_answered": _l("Objection answered in writing"),
     "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),
     "disclosure.repair_refused": _l("Credit repair refused"),
+    "disclosure.repair_applied": _l("Credit repair applied for online"),
+    "disclosure.repair_proof_viewed": _l("Credit-repair proof viewed"),
     # Typical cases: writing, review, publication, withdrawal.
     "typical_case.drafted": _l("Typical case drafted"),
     "typical_case.edited": _l("Typical case draft changed"),

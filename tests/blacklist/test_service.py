@@ -78,6 +78,18 @@ def test_notice_sets_five_working_days_by_default_or_the_date_given(people):
     assert other.defence_until == clock.today() + dt.timedelta(days=10)
 
 
+def test_the_defence_period_is_a_local_rule_not_the_penalty_law(people, app):
+    assert service.defence_period().days == 5 and "行政处罚法" not in service.defence_period().basis
+    saved = {key: app.config[key] for key in ("BLACKLIST_DEFENCE_DAYS", "BLACKLIST_DEFENCE_BASIS")}
+    app.config.update(BLACKLIST_DEFENCE_DAYS=10, BLACKLIST_DEFENCE_BASIS="某省社会信用条例 第二十条")
+    try:
+        assert service.defence_period().basis == "某省社会信用条例 第二十条"
+        # Monday 2026-11-02 + 10 working days → Monday 2026-11-16.
+        assert service.default_defence_until(dt.date(2026, 11, 2)) == dt.date(2026, 11, 16)
+    finally:
+        app.config.update(saved)
+
+
 def test_listing_is_requested_only_after_the_defence(people):
     handler = people["handler"]
     entry = propose_entry(handler)

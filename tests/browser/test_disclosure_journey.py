@@ -1,6 +1,6 @@
 """A penalty disclosure from draft to the public list, in a real Chromium at desktop width: a
-handler drafts it (the benchmark shows the range; a fine above it needs a reason), a legal
-reviewer who did not draft it approves it, and it appears on the public list, its page, the
+handler drafts it (the benchmark shows the range; a fine above it needs a reason), a reviewer
+who did not draft it approves it (公示审核), and it appears on the public list, its page, the
 institution's page and the Atom feed."""
 import datetime as dt
 import re
@@ -55,8 +55,9 @@ def test_draft_review_publish_and_the_public_list(chromium, live_server, live_ap
     handler.get_by_label("处罚内容").fill("责令改正，退还所收费用；警告；罚款人民币80,000元。")
     handler.get_by_label("罚款金额（元）").fill("80000")
     handler.get_by_label("处罚决定日期").fill(dt.date.today().isoformat())
-    handler.get_by_label("公示等级").select_option("general")
-    handler.get_by_label("公示期限（月）").fill("6")
+    handler.get_by_label("法制审核人员").fill("王法审")
+    handler.get_by_label("法制审核日期").fill(dt.date.today().isoformat())
+    handler.get_by_label("公示期限（月）").fill("12")
     handler.get_by_label(re.compile(r"^处罚机关(\s|（|$)")).fill("杭州市西湖区教育局")
     handler.get_by_label("处罚机关统一社会信用代码").fill("113301060033010600")
     handler.get_by_label("数据来源单位").fill("杭州市西湖区教育局")
@@ -66,8 +67,8 @@ def test_draft_review_publish_and_the_public_list(chromium, live_server, live_ap
     handler.get_by_label("超出裁量基准的理由").fill("经营规模大、拒不整改，已在全市通报，依法从重处罚。")
     handler.get_by_role("button", name="保存草稿").click()
     expect(handler.get_by_text("草稿已保存。", exact=False).first).to_be_visible()
-    handler.get_by_role("button", name="送法制审核").click()
-    expect(handler.locator(".badge--status")).to_have_text("待法制审核")
+    handler.get_by_role("button", name="提交公示审核").click()
+    expect(handler.locator(".badge--status")).to_have_text("待公示审核")
     disclosure_url = handler.url
 
     reviewer = staff_tab(chromium, live_server, "disc.reviewer", reviewer_secret)

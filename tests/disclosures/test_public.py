@@ -48,7 +48,8 @@ def make(drafter_id: int, **overrides) -> Disclosure:
         violation=Category.UNLICENSED, circumstance=Circumstance.GENERAL, facts="无证开展学科类培训。",
         legal_basis="《校外培训行政处罚暂行办法》第十三条", penalties="warning,fine",
         penalty_content="警告，罚款人民币贰万元。", fine_amount=Decimal("20000.00"), confiscated_amount=None,
-        decision_date=D(2026, 3, 1), valid_until=None, tier=Tier.GENERAL, publication_end=D(2026, 6, 1),
+        decision_date=D(2026, 3, 1), valid_until=None, tier=Tier.GENERAL, period_months=3,
+        publication_end=D(2026, 6, 1),
         authority_name="杭州市西湖区教育局", authority_uscc="11330106002500000X", data_source="杭州市西湖区教育局",
         state=DisclosureState.PUBLISHED, drafter_id=drafter_id,
         published_at=dt.datetime(2026, 3, 3, 2, 0, tzinfo=dt.timezone.utc))

@@ -11,17 +11,19 @@ from sqlalchemy import select
 from portal import clock, workflow
 from portal.accounts.models import Role
 from portal.casework.models import Category
+from portal.credit_repair import service as repair
 from portal.disclosures import demo, service
-from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, RepairDecision, Tier
+from portal.disclosures.models import Circumstance, Disclosure, DisclosureState, RepairDecision
 from portal.disclosures.models import PenaltyCategory as P
 from portal.discretion import demo as discretion_demo
 from portal.discretion import service as catalogue
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
+from portal.publication import periods
 from portal.security.audit import AuditRecord, for_object
 from tests.support.accounts import make_account, sign_in, signed_in_client
 from tests.support.accounts import staff_user as user
-from tests.support.disclosures import AUTHORITY_USCC, data, draft_disclosure
+from tests.support.disclosures import data, draft_disclosure, form_fields
 from tests.support.forms import post_form
 
 
@@ -39,26 +41,15 @@ def published(people, **overrides) -> Disclosure:
     return disclosure
 
 
-# ---- Periods -----------------------------------------------------------------------------------
+# ---- Periods (more in test_periods.py) ----------------------------------------------------------
 
-def test_publication_end_per_tier_in_calendar_months():
-    assert service.month_range(Tier.MINOR) == (1, 3)
-    assert service.month_range(Tier.GENERAL) == (3, 12)
-    assert service.month_range(Tier.SERIOUS) == (12, 36)
-    assert service.publication_end(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert service.publication_end(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
-    assert service.publication_end(dt.date(2026, 3, 15), 3) == dt.date(2026, 6, 15)
-    assert service.publication_end(dt.date(2026, 11, 30), 12) == dt.date(2027, 11, 30)
-    assert service.publication_end(dt.date(2026, 8, 31), 36) == dt.date(2029, 8, 31)
-    assert service.publication_end(dt.date(2026, 12, 31), 2) == dt.date(2027, 2, 28)
-
-
-def test_months_outside_the_tier_are_refused(people):
-    with pytest.raises(service.InvalidPeriod):
-        draft_disclosure(people["handler"], tier=Tier.MINOR, months=4)
-    with pytest.raises(service.InvalidPeriod):
-        draft_disclosure(people["handler"], tier=Tier.SERIOUS, months=11)
-    assert db.session.scalar(select(Disclosure).where(Disclosure.decision_number == "杭西教罚〔2026〕901号")) is None
+def test_publication_end_in_calendar_months():
+    assert periods.publication_end(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert periods.publication_end(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert periods.publication_end(dt.date(2026, 3, 15), 3) == dt.date(2026, 6, 15)
+    assert periods.publication_end(dt.date(2026, 11, 30), 12) == dt.date(2027, 11, 30)
+    assert periods.publication_end(dt.date(2026, 8, 31), 36) == dt.date(2029, 8, 31)
+    assert periods.publication_end(dt.date(2026, 12, 31), 2) == dt.date(2027, 2, 28)
 
 
 # ---- The benchmark -----------------------------------------------------------------------------
@@ -149,16 +140,16 @@ def test_return_needs_a_comment_and_allows_editing_again(people):
 def test_withdraw_needs_a_reason(people):
     disclosure = published(people)
     with pytest.raises(workflow.ReasonRequired):
-        service.withdraw(disclosure, people["handler"], "")
-    service.withdraw(disclosure, people["handler"], "行政复议撤销原处罚决定")
+        service.withdraw(disclosure, people["handler"], "", clock.today())
+    service.withdraw(disclosure, people["handler"], "行政复议撤销原处罚决定", clock.today())
     assert disclosure.state is DisclosureState.WITHDRAWN and disclosure.withdrawal_reason == "行政复议撤销原处罚决定"
     with pytest.raises(workflow.StepNotAllowed):
-        service.withdraw(disclosure, people["handler"], "again")
+        service.withdraw(disclosure, people["handler"], "again", clock.today())
 
 
 def test_every_change_is_audited(people):
     disclosure = published(people)
-    service.withdraw(disclosure, people["handler"], "决定变更")
+    service.withdraw(disclosure, people["handler"], "决定变更", clock.today())
     actions = [r.action for r in for_object("disclosure", disclosure.id)]
     assert actions == ["disclosure.drafted", "disclosure.submit", "disclosure.approve", "disclosure.withdraw"]
     last = for_object("disclosure", disclosure.id)[-1]
@@ -173,10 +164,11 @@ def _noon(day: dt.date) -> dt.datetime:
 
 def test_credit_repair_refused_before_the_minimum_period(people):
     decided = clock.today() - dt.timedelta(days=30)
-    disclosure = published(people, decision_date=decided)  # general: 3 months minimum
-    with pytest.raises(service.RepairRefused) as refused:
-        service.record_repair(disclosure, people["handler"], clock.today(), True)
-    assert refused.value.args == ("too_early", service.add_months(decided, 3))
+    disclosure = published(people, decision_date=decided, circumstance=Circumstance.GENERAL, months=6,
+                           penalties=[P.WARNING], fine_amount=None)  # general: 3 months minimum
+    with pytest.raises(repair.RepairRefused) as refused:
+        repair.record_repair(disclosure, people["handler"], clock.today(), True)
+    assert refused.value.args == ("too_early", periods.add_months(decided, 3))
     assert disclosure.repair_decision is None and disclosure.ended_early_on is None
 
 
@@ -184,9 +176,9 @@ def test_credit_repair_never_for_closure_or_revocation(people):
     decided = clock.today() - dt.timedelta(days=200)
     for number, penalties in (("杭西教罚〔2026〕911号", [P.CLOSURE]), ("杭西教罚〔2026〕912号", [P.REVOKE_LICENCE])):
         disclosure = published(people, decision_number=number, decision_date=decided, penalties=penalties,
-                               fine_amount=None, tier=Tier.SERIOUS, months=24, outside_range_reason="情节特别恶劣")
-        with pytest.raises(service.RepairRefused) as refused:
-            service.record_repair(disclosure, people["handler"], clock.today(), True, now=_noon(
+                               fine_amount=None, months=24, outside_range_reason="情节特别恶劣")
+        with pytest.raises(repair.RepairRefused) as refused:
+            repair.record_repair(disclosure, people["handler"], clock.today(), True, now=_noon(
                 decided + dt.timedelta(days=400)))
         assert refused.value.args[0] == "not_repairable"
         assert disclosure.ended_early_on is None
@@ -194,39 +186,30 @@ def test_credit_repair_never_for_closure_or_revocation(people):
 
 def test_credit_repair_approved_after_the_minimum_ends_publication(people):
     decided = clock.today() - dt.timedelta(days=120)
-    disclosure = published(people, decision_date=decided)
-    service.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改")
+    disclosure = published(people, decision_date=decided, circumstance=Circumstance.GENERAL, months=6,
+                           penalties=[P.WARNING], fine_amount=None)
+    repair.record_repair(disclosure, people["handler"], clock.today() - dt.timedelta(days=3), True, "已整改",
+                         performed=True, effects_removed=True)
     assert disclosure.repair_decision is RepairDecision.APPROVED
     assert disclosure.ended_early_on == clock.today()
     assert for_object("disclosure", disclosure.id)[-1].action == "disclosure.repair_approved"
-    with pytest.raises(service.RepairRefused):
-        service.record_repair(disclosure, people["handler"], clock.today(), True)
+    with pytest.raises(repair.RepairRefused):
+        repair.record_repair(disclosure, people["handler"], clock.today(), True)
 
 
-def test_minor_tier_may_end_any_time_and_a_refusal_needs_its_reason(people):
+def test_no_repair_from_day_0_for_any_tier_and_a_refusal_needs_its_reason(people):
     disclosure = published(people, circumstance=Circumstance.MINOR, penalties=[P.WARNING], fine_amount=None,
-                           tier=Tier.MINOR, months=3, decision_date=clock.today() - dt.timedelta(days=2))
+                           months=3, decision_date=clock.today() - dt.timedelta(days=2))
+    with pytest.raises(repair.RepairRefused) as refused:
+        repair.record_repair(disclosure, people["handler"], clock.today(), True)
+    assert refused.value.args[0] == "too_early"
     with pytest.raises(workflow.ReasonRequired):
-        service.record_repair(disclosure, people["handler"], clock.today(), False)
-    service.record_repair(disclosure, people["handler"], clock.today(), False, "整改材料不全")
+        repair.record_repair(disclosure, people["handler"], clock.today(), False)
+    repair.record_repair(disclosure, people["handler"], clock.today(), False, "整改材料不全")
     assert disclosure.repair_decision is RepairDecision.REFUSED and disclosure.ended_early_on is None
-    service.record_repair(disclosure, people["handler"], clock.today(), True)
-    assert disclosure.ended_early_on == clock.today()
 
 
 # ---- Pages -------------------------------------------------------------------------------------
-
-def form_fields(**overrides) -> dict:
-    values = {"region": "330106", "party_name": "西湖博雅艺术培训学校", "party_type": "legal_person",
-              "decision_number": "杭西教罚〔2026〕950号", "violation": "disguised", "circumstance": "serious",
-              "facts": "以家政服务名义开展学科类培训。", "legal_basis": demo.ORDER_53, "penalties": ["warning", "fine"],
-              "penalty_content": "警告；罚款两万元", "fine_amount": "20,000",
-              "decision_date": str(dt.date.today() - dt.timedelta(days=2)), "tier": "general", "months": "6",
-              "authority_name": "杭州市西湖区教育局", "authority_uscc": AUTHORITY_USCC,
-              "data_source": "杭州市西湖区教育局", "action": "save"}
-    values.update(overrides)
-    return values
-
 
 def count(app, **where) -> int:
     with app.app_context():
@@ -237,11 +220,11 @@ def test_drafting_page_keeps_input_and_stores_nothing_on_error(app):
     client = signed_in_client(app, "p.handler", Role.HANDLER, "330106", "证p1", lang="en")
     assert client.get("/staff/disclosures/new").status_code == 200
     response = post_form(client, "/staff/disclosures/new", **form_fields(decision_number="", fine_amount="abc",
-                                                                   months="13"))
+                                                                   months="6"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Give the decision number." in page and "Enter an amount in yuan" in page
-    assert "For this tier choose between 3 and 12 months." in page
+    assert "For these penalties and circumstances choose between 12 and 36 months." in page
     assert "以家政服务名义开展学科类培训。" in page  # input kept
     assert count(app, party_name="西湖博雅艺术培训学校") == 0
 
@@ -292,7 +275,8 @@ def test_journey_through_the_pages_and_another_jurisdiction_gets_404(app):
                                                       "repair-decision": "approve"})
     assert response.status_code == 422 and "only from" in response.get_data(as_text=True)
     response = post_form(handler, url + "/withdraw", url,
-                         **{"withdraw-state": "published", "withdraw-reason": "复议撤销"})
+                         **{"withdraw-state": "published", "withdraw-reason": "复议撤销",
+                            "withdraw-revoked_on": str(dt.date.today())})
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.WITHDRAWN) == 1
     with app.app_context():
@@ -316,7 +300,7 @@ def test_reviewer_who_drafted_sees_no_review_and_is_refused(app):
     client.get("/staff/account?lang=en")
     url = f"/staff/disclosures/{disclosure_id}"
     page = client.get(url).get_data(as_text=True)
-    assert "another legal reviewer must review it" in page and "Record the review" not in page
+    assert "another reviewer must check it before publication" in page and "Record the review" not in page
     response = post_form(client, url + "/review", url, **{"review-state": "in_review", "review-decision": "approve"})
     assert response.status_code == 409
     assert count(app, id=disclosure_id, state=DisclosureState.IN_REVIEW) == 1

@@ -66,7 +66,7 @@ def disclosure(target: Institution, today: dt.date, drafter_id: int, **overrides
         violation=Category.SAFETY, circumstance=Circumstance.GENERAL, facts="消防设施不合格。",
         legal_basis="《校外培训行政处罚暂行办法》", penalties="warning,fine", penalty_content="警告，罚款。",
         fine_amount=Decimal("5000.00"), confiscated_amount=None, decision_date=today - dt.timedelta(days=10),
-        valid_until=None, tier=Tier.GENERAL, publication_end=today + dt.timedelta(days=80),
+        valid_until=None, tier=Tier.GENERAL, period_months=3, publication_end=today + dt.timedelta(days=80),
         authority_name="杭州市西湖区教育局", authority_uscc="11330106002500000X", data_source="杭州市西湖区教育局",
         state=DisclosureState.PUBLISHED, drafter_id=drafter_id, published_at=dt.datetime.now(dt.timezone.utc))
     values.update(overrides)

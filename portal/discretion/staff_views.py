@@ -1,0 +1,87 @@
+"""The back office's discretion benchmark: every line, and the form that adds or changes one
+(province administrators)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.accounts.access import staff_required
+from portal.accounts.models import Role
+from portal.casework.models import Category
+from portal.discretion import service as catalogue
+from portal.discretion.forms import RuleForm
+from portal.discretion.models import Circumstance, DiscretionRule
+from portal.i18n import _
+
+bp = Blueprint("discretion_staff", __name__, url_prefix="/staff")
+
+ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+# ---- The discretion benchmark ------------------------------------------------------------------
+
+@bp.get("/discretion")
+@staff_required(*ROLES)
+def discretion():
+    """The discretion benchmark: what each violation under each circumstance allows."""
+    return render_template("discretion/staff_discretion.html", rules=catalogue.rules(),
+                           may_change=catalogue.may_change_rules(_user()), penalties_of=catalogue.rule_penalties)
+
+
+def _rule_page(form: RuleForm, rule: DiscretionRule | None, status: int):
+    return render_template("discretion/staff_rule.html", form=form, rule=rule), status
+
+
+def _store_rule(form: RuleForm, rule: DiscretionRule | None):
+    if not form.validate_on_submit():
+        return None
+    try:
+        return catalogue.save_rule(
+            _user(), Category(form.violation.data), Circumstance(form.circumstance.data), form.matter.data,
+            form.legal_basis.data, next(level for level in catalogue.Level if level.value == form.level.data),
+            [p for p in catalogue.PenaltyCategory if p.value in form.penalties.data], form.fine_min.data,
+            form.fine_max.data, rule)
+    except catalogue.RuleInvalid as exc:
+        messages = {"circumstance": _("The benchmark already has a line for this violation and circumstances: "
+                                      "edit that one."),
+                    "penalties": _("Choose at least one penalty category."),
+                    "fine_min": _("Check the fine range."), "fine_max": _("Check the fine range.")}
+        getattr(form, exc.args[0]).errors = [messages[exc.args[0]]]
+    return None
+
+
+@bp.route("/discretion/new", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def new_rule():
+    """Add a line to the benchmark (province administrators)."""
+    if not catalogue.may_change_rules(_user()):
+        abort(403)  # before the form is shown, not only when it is sent
+    form = RuleForm()
+    saved = _store_rule(form, None) if request.method == "POST" else None
+    if saved is not None:
+        flash(_("The benchmark line was added."), "success")
+        return redirect(url_for(".discretion"))
+    return _rule_page(form, None, 422 if request.method == "POST" else 200)
+
+
+@bp.route("/discretion/<int:rule_id>", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def edit_rule(rule_id: int):
+    """Change a line of the benchmark (province administrators)."""
+    rule = catalogue.for_change(_user(), rule_id)
+    data = None if request.method == "POST" else {
+        "violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
+        "legal_basis": rule.legal_basis, "level": rule.level.value,
+        "penalties": [p.value for p in catalogue.rule_penalties(rule)], "fine_min": rule.fine_min,
+        "fine_max": rule.fine_max}
+    form = RuleForm(data=data)
+    saved = _store_rule(form, rule) if request.method == "POST" else None
+    if saved is not None:
+        flash(_("The benchmark line was changed."), "success")
+        return redirect(url_for(".discretion"))
+    return _rule_page(form, rule, 422 if request.method == "POST" else 200)
+
