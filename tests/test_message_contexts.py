@@ -79,10 +79,10 @@ def test_a_message_shared_by_several_enums_or_fields_has_a_context_in_each():
 def test_the_chinese_catalogue_tells_the_meanings_apart(ctx):
     from flask_babel import force_locale
 
-    from portal.casework.forms import Department
     from portal.casework.models import EventKind, Status
     from portal.discretion.models import PenaltyCategory
     from portal.institutions.models import InstitutionKind, LicenceStatus
+    from portal.routing.forms import Department
 
     with force_locale("zh_CN"):
         assert (str(Department.SPORTS.label), str(InstitutionKind.SPORTS.label)) == ("体育部门", "体育类")

@@ -98,4 +98,4 @@ def _queue(disclosure: Disclosure, found: Clock, overdue: bool, recipients: list
 
     text = _in_both(body, DIVIDER) + "\n"
     for user in recipients:
-        queue(user.email, _in_both(subject, " / "), text)
+        queue(user.email, _in_both(subject, " / "), text, disclosure.region_code)
