@@ -7,10 +7,8 @@ needs real separate processes, as in production.
 import http.client
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from portal import config
 from portal.config import PROJECT_ROOT
 from tests.support.databases import isolated_database
 from tests.support.forms import hidden
+from tests.support.servers import free_port, start_host
 
 pytestmark = pytest.mark.slow  # starts two real portal hosts
 
@@ -35,28 +34,6 @@ def redis_url():
     except redis.ConnectionError:
         pytest.fail(f"Redis is needed at {url} (PORTAL_TEST_REDIS_URL); .ci/run starts it")
     return url
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_host(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-                                "wsgi:app"], env=env, cwd=PROJECT_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
 
 
 def lookup(port: int) -> int:
