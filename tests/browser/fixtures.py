@@ -146,6 +146,7 @@ def staff_tab(chromium, live_server: LiveServer, username: str, secret: str):
 
 def open_menu(page) -> None:
     """On a phone the main menu is folded behind its button: open it (a wide screen shows it)."""
+    page.wait_for_load_state("load")  # the stylesheet decides whether the button shows: wait for it
     button = page.locator(".menu-fold__button")
     if button.is_visible() and page.locator(".menu-fold details[open]").count() == 0:
         button.click()
