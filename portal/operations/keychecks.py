@@ -16,6 +16,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 from nacl.secret import SecretBox
 from sqlalchemy import inspect, select
+from sqlalchemy.engine import make_url
 
 from portal.accounts.models import User
 from portal.casework.models import Attachment, Complaint
@@ -141,6 +142,9 @@ def record(statuses: list[KeyStatus]) -> list[str]:
 
 def data_depending_on_keys() -> bool:
     """Whether the database holds anything a new pepper, data key or identity key would orphan."""
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return False  # a SQLite file not made yet (a fresh checkout's `make run`): nothing to lose
     if not _has_table(Complaint.__tablename__):
         return False  # no schema yet: nothing to lose
     if recorded_fingerprints():

@@ -33,6 +33,23 @@ def test_keys_generate_creates_private_files_once_on_a_new_installation(tmp_path
     assert (keys / "secret_key_file").read_bytes() == secret  # never replaced
 
 
+def test_a_fresh_checkout_gets_its_keys_before_its_database_exists(tmp_path):
+    """`make run` on a new clone: no instance folder, no SQLite file yet. There is no data to lose."""
+    import os
+    import subprocess
+    import sys
+
+    from portal.config import PROJECT_ROOT
+
+    instance = tmp_path / "instance"  # not made: as in a fresh checkout
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env.update({"PORTAL_ENV": "development", "PORTAL_INSTANCE_PATH": str(instance)})
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "keys", "generate"], cwd=PROJECT_ROOT,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("created") == 5 and (instance / "receipt_pepper").exists()
+
+
 def test_keys_generate_refuses_a_new_key_beside_existing_data(app, runner, tmp_path):
     saved = {name: app.config[name] for name in KEY_SETTINGS}
     point_keys_at(app, tmp_path)
