@@ -202,7 +202,7 @@ def verify_second_factor(user: User, code: str, now: dt.datetime) -> str:
     used = db.session.execute(
         update(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-               RecoveryCode.code_digest == totp.recovery_digest(code, crypto.pepper()))
+               RecoveryCode.code_digest.in_([totp.recovery_digest(code, pepper) for pepper in crypto.peppers()]))
         .values(used_at=now).returning(RecoveryCode.id)).first()
     if used is None:
         raise SecondFactorFailed()

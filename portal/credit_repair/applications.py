@@ -67,6 +67,7 @@ def apply(decision_number: str, uscc: str, statement: str, files: list[CleanFile
     code = receipts.generate()
     application = RepairApplication(disclosure_id=disclosure.id, statement=statement.strip(), created_at=now,
                                     receipt_digest=receipts.digest(code, crypto.pepper()),
+                                    receipt_pepper=crypto.pepper_version(),
                                     outcome=ApplicationState.SUBMITTED)
     db.session.add(application)
     db.session.flush()
@@ -87,7 +88,7 @@ def track(code: str | None) -> RepairApplication:
     if normal is None:
         raise ApplicationNotFound("code")
     found = db.session.scalar(select(RepairApplication).where(
-        RepairApplication.receipt_digest == receipts.digest(normal, crypto.pepper())))
+        RepairApplication.receipt_digest.in_(receipts.digests(normal, crypto.peppers()))))
     if found is None:
         raise ApplicationNotFound("code")
     return found

@@ -25,6 +25,8 @@ class RepairApplication(Base):
     id: Mapped[intpk]
     disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosures.id"), index=True)
     receipt_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # The fingerprint of the pepper that hashed the receipt (None: before peppers had versions).
+    receipt_pepper: Mapped[str | None] = mapped_column(String(32))
     statement: Mapped[str] = mapped_column(Text)  # how the party performed the penalty and removed the effects
     # Set by the disclosures' "repair" step when staff decide (credit_repair.service.record_repair).
     outcome: Mapped[ApplicationState] = mapped_column(value_enum(ApplicationState, 16),

@@ -76,11 +76,13 @@ def token_digest(form_token: str) -> str:
 
 
 def find_by_form_token(form_token: str) -> Complaint | None:
-    """The complaint already filed with this form, if any."""
-    return db.session.scalar(select(Complaint).where(Complaint.form_token_digest == token_digest(form_token)))
+    """The complaint already filed with this form, if any (under any pepper: a rotation may fall
+    between the first sending and the retry)."""
+    return db.session.scalar(select(Complaint).where(
+        Complaint.form_token_digest.in_(crypto.keyed_hashes(b"form-token:", form_token))))
 
 
-def form_digest(draft: Draft) -> str:
+def _form_content(draft: Draft) -> str:
     """A keyed hash of what the form said, who said it included (never stored in the clear), to
     recognise a true retry: the same story from someone else is not a retry."""
     identity = draft.identity
@@ -89,7 +91,18 @@ def form_digest(draft: Draft) -> str:
         draft.institution_name, draft.institution_address, draft.occurred_on, draft.ongoing,
         identity is None, *((identity.name, identity.phone, identity.email, identity.id_number) if identity else ()),
         draft.notify_email))
-    return crypto.keyed_hash(b"form:", content)
+    return content
+
+
+def form_digest(draft: Draft) -> str:
+    """A keyed hash of what the form said, who said it included (never stored in the clear), to
+    recognise a true retry: the same story from someone else is not a retry."""
+    return crypto.keyed_hash(b"form:", _form_content(draft))
+
+
+def same_form(complaint: Complaint, draft: Draft) -> bool:
+    """Whether the draft says what the filed complaint's form said (under any pepper)."""
+    return complaint.form_digest in crypto.keyed_hashes(b"form:", _form_content(draft))
 
 
 def replay(complaint: Complaint, form_token: str, draft: Draft, now: dt.datetime,
@@ -98,13 +111,14 @@ def replay(complaint: Complaint, form_token: str, draft: Draft, now: dt.datetime
     fresh = now - complaint.created_at <= REPLAY_WINDOW
     if not fresh:
         complaint.receipt_replay = None  # too late to be a retry: nobody can see it again
-    if not (fresh and same_session and complaint.form_digest == form_digest(draft)):
+    if not (fresh and same_session and same_form(complaint, draft)):
         raise FormAlreadyUsed(complaint.case_number)
-    try:
-        code = crypto.derived_box(form_token, REPLAY_PURPOSE).decrypt(complaint.receipt_replay).decode()
-    except (CryptoError, TypeError) as exc:
-        raise FormAlreadyUsed(complaint.case_number) from exc
-    return Filed(complaint, code, replayed=True)
+    for box in crypto.derived_boxes(form_token, REPLAY_PURPOSE):
+        try:
+            return Filed(complaint, box.decrypt(complaint.receipt_replay).decode(), replayed=True)
+        except (CryptoError, TypeError):
+            continue
+    raise FormAlreadyUsed(complaint.case_number)
 
 
 def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.datetime | None = None,
@@ -147,7 +161,7 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
     due = deadlines.add_period(received_on, deadlines.RULES["acceptance"])
     return Complaint(
         case_number=next_case_number(draft.region_code, received_on),
-        receipt_digest=receipts.digest(code, crypto.pepper()),
+        receipt_digest=receipts.digest(code, crypto.pepper()), receipt_pepper=crypto.pepper_version(),
         form_token_digest=token_digest(form_token),
         receipt_replay=crypto.derived_box(form_token, REPLAY_PURPOSE).encrypt(code.encode()),
         form_digest=form_digest(draft),

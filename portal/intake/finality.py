@@ -17,9 +17,10 @@ LIMIT = 5
 
 
 def reporter_digest(phone: str) -> str | None:
-    """The keyed hash a named reporter's cases are matched by: their phone's digits under the pepper."""
+    """The keyed hash a named reporter's cases are matched by: their phone's digits under the
+    installation's first pepper, so cases filed before and after a rotation still match."""
     digits = "".join(c for c in phone if c.isdigit())
-    return crypto.keyed_hash(b"reporter-phone:", digits) if digits else None
+    return crypto.matching_digest(b"reporter-phone:", digits).hex() if digits else None
 
 
 def final_cases(complaint: Complaint, user: User) -> list[tuple[Complaint, bool, bool]]:

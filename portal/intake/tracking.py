@@ -52,6 +52,11 @@ def _grant_digest(token: str) -> str:
     return crypto.keyed_hash(b"tracking-grant:", token)
 
 
+def _grant_is(token: str):
+    """The grant of this token, under any pepper: a grant opened just before a rotation stays open."""
+    return TrackingGrant.token_digest.in_(crypto.keyed_hashes(b"tracking-grant:", token))
+
+
 def open_grant(complaint: Complaint, now: dt.datetime) -> str:
     """Open the case page for this browser; returns the token its session keeps."""
     db.session.execute(delete(TrackingGrant).where(TrackingGrant.created_at < now - GRANT_LIFETIME))
@@ -64,7 +69,7 @@ def open_grant(complaint: Complaint, now: dt.datetime) -> str:
 
 def complaint_for_grant(token: str | None, now: dt.datetime) -> Complaint:
     """The case an open grant shows, with what its page needs; refreshes the idle clock."""
-    grant = db.session.get(TrackingGrant, _grant_digest(token)) if token else None
+    grant = db.session.scalar(select(TrackingGrant).where(_grant_is(token))) if token else None
     if grant is None:
         raise GrantExpired()
     if now - grant.last_seen_at > GRANT_IDLE or now - grant.created_at > GRANT_LIFETIME:
@@ -80,7 +85,7 @@ def complaint_for_grant(token: str | None, now: dt.datetime) -> Complaint:
 def close_grant(token: str | None) -> None:
     """Leave the case page: the grant is gone, whoever holds a copy of the cookie."""
     if token:
-        db.session.execute(delete(TrackingGrant).where(TrackingGrant.token_digest == _grant_digest(token)))
+        db.session.execute(delete(TrackingGrant).where(_grant_is(token)))
 
 
 def lock(complaint: Complaint) -> Complaint:

@@ -43,16 +43,21 @@ def _digest(form_token: str) -> str:
     return crypto.keyed_hash(PURPOSE, form_token)
 
 
+def _ours(form_token: str):
+    """The rows kept for this form, under any pepper (a rotation may fall within the hour)."""
+    return KeptUpload.form_digest.in_(crypto.keyed_hashes(PURPOSE, form_token))
+
+
 def _rows(form_token: str, now: dt.datetime) -> list[KeptUpload]:
     return list(db.session.scalars(
-        select(KeptUpload).where(KeptUpload.form_digest == _digest(form_token), KeptUpload.expires_at > now)
+        select(KeptUpload).where(_ours(form_token), KeptUpload.expires_at > now)
         .order_by(KeptUpload.id)))
 
 
 def keep(form_token: str, files: list[NamedFile], now: dt.datetime) -> None:
     """Keep cleaned files for this form until it is sent again (or they expire): the new ones,
     and those kept before for another `KEEP_FOR` from now (the form just came back again)."""
-    db.session.execute(update(KeptUpload).where(KeptUpload.form_digest == _digest(form_token),
+    db.session.execute(update(KeptUpload).where(_ours(form_token),
                                                 KeptUpload.expires_at > now)
                        .values(expires_at=now + KEEP_FOR))
     for named in files:
@@ -78,13 +83,13 @@ def files(form_token: str, now: dt.datetime) -> list[CleanFile]:
 def remove(form_token: str, ids: list[int]) -> None:
     """Drop the reporter's chosen kept files; another form's files are never touched."""
     if ids:
-        db.session.execute(delete(KeptUpload).where(KeptUpload.form_digest == _digest(form_token),
+        db.session.execute(delete(KeptUpload).where(_ours(form_token),
                                                     KeptUpload.id.in_(ids)))
 
 
 def discard(form_token: str) -> None:
     """Delete every file kept for this form (it was filed)."""
-    db.session.execute(delete(KeptUpload).where(KeptUpload.form_digest == _digest(form_token)))
+    db.session.execute(delete(KeptUpload).where(_ours(form_token)))
 
 
 def purge(now: dt.datetime) -> int:

@@ -162,9 +162,9 @@ def restore_command(dump: Path) -> None:
     rows = sum(manifest["row_counts"].values())
     click.echo(f"restored {dump.name} ({manifest['created_at']}, revision {', '.join(manifest['schema_revision'])}, "
                f"{rows} rows in {len(manifest['row_counts'])} tables): counts match the manifest")
-    configured = keychecks.configured_fingerprints()
+    configured = keychecks.configured_rings()
     recorded = manifest.get("key_fingerprints") or {}
-    differing = [name for name, value in recorded.items() if configured.get(name) != value]
+    differing = [name for name, value in recorded.items() if value not in configured.get(name, set())]
     if differing:
         raise click.ClickException(f"The configured keys are not the ones of this backup ({', '.join(differing)}). "
                                    + RESTORE_ADVICE)

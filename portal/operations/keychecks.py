@@ -1,39 +1,34 @@
 """Do the configured keys open the stored data? Fingerprints recorded in the database, and a
 sample of stored data opened with each key, answer it (`flask keys check`, `/readyz`, backups).
 
-Nothing here prints or logs a key or a decrypted value: a sample is opened and thrown away.
+Key files hold rings (`portal.security.keyring`): a host is right when its ring holds the key
+recorded as current, and its keys open the newest stored sample. Nothing here prints or logs a
+key or a decrypted value: a sample is opened and thrown away.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from nacl.encoding import HexEncoder
-from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, SealedBox
-from nacl.secret import SecretBox
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
 from portal.accounts.models import User
 from portal.casework.models import Attachment, Complaint
-from portal.config import read_secret_file
 from portal.extensions import db
-from portal.operations.models import KeyFingerprint
+from portal.security import crypto, keyring
+from portal.security.keyring import KeyFingerprint
 
 # The keys stored data depends on, by name, and the setting naming each one's file.
-DATA_KEYS = {"pepper": "RECEIPT_PEPPER_FILE", "data_key": "DATA_KEY_FILE",
-             "identity_key": "IDENTITY_PUBLIC_KEY_FILE"}
-FINGERPRINT_LABEL = b"portal key fingerprint:"
+DATA_KEYS = keyring.FILES
 
 
 @dataclass(frozen=True)
 class KeyStatus:
     """One key: `state` is ok, unrecorded (no fingerprint yet: nothing to compare), missing or
-    mismatch; `sample` says what opening stored data showed (opened, none stored, failed, skipped)."""
+    mismatch (the recorded current key is not in this host's file); `sample` says what opening
+    stored data showed (opened, matched, none stored, failed, skipped)."""
 
     name: str
     state: str
@@ -45,20 +40,27 @@ class KeyStatus:
         return self.state in ("ok", "unrecorded") and self.sample != "failed"
 
 
-def fingerprint(name: str, material: bytes) -> str:
-    """A short keyed fingerprint of a key: equal keys give equal fingerprints, and it reveals nothing."""
-    return hmac.new(material, FINGERPRINT_LABEL + name.encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def key_material(name: str) -> bytes | None:
-    """The configured key's bytes, or None when its file is missing or empty."""
-    return read_secret_file(Path(current_app.config[DATA_KEYS[name]]))
+    """The configured key file's content (every key of its ring), or None when missing or empty."""
+    keys = keyring.ring(name)
+    return b"\n".join(key.material for key in keys) if keys else None
 
 
 def configured_fingerprints() -> dict[str, str | None]:
-    """Each data key's fingerprint as configured on this host (None: no key file)."""
-    return {name: (fingerprint(name, material) if (material := key_material(name)) else None)
-            for name in DATA_KEYS}
+    """Each data key's current fingerprint on this host (None: no key file, or the recorded
+    current key is not in it)."""
+    found = {}
+    for name in DATA_KEYS:
+        try:
+            found[name] = keyring.current(name).fingerprint
+        except keyring.KeyUnavailable:
+            found[name] = None
+    return found
+
+
+def configured_rings() -> dict[str, set[str]]:
+    """Every fingerprint each key file of this host holds."""
+    return {name: {key.fingerprint for key in keyring.ring(name)} for name in DATA_KEYS}
 
 
 def recorded_fingerprints() -> dict[str, str]:
@@ -72,8 +74,7 @@ def _has_table(name: str) -> bool:
     return inspect(db.session.connection()).has_table(name)
 
 
-def _sample_data_key(material: bytes) -> str:
-    box = SecretBox(material, encoder=HexEncoder)
+def _sample_data_key() -> str:
     wrapped = db.session.scalar(select(Attachment.wrapped_key).order_by(Attachment.id.desc()).limit(1))
     if wrapped is None:
         wrapped = db.session.scalar(select(Complaint.notify_email_encrypted).where(
@@ -83,49 +84,54 @@ def _sample_data_key(material: bytes) -> str:
                                     .order_by(User.id.desc()).limit(1))
     if wrapped is None:
         return "none stored"
-    try:
-        box.decrypt(wrapped)
-    except CryptoError:
-        return "failed"
-    return "opened"
+    return "opened" if crypto.data_key_opens(wrapped) else "failed"
 
 
-def _sample_identity_key(public: bytes) -> str:
-    private_material = read_secret_file(Path(current_app.config["IDENTITY_PRIVATE_KEY_FILE"]))
-    if private_material is None:
+def _sample_identity_key(current: keyring.Key) -> str:
+    privates = keyring.private_ring()
+    if not privates:
         return "skipped"  # web hosts do not hold the private key; the fingerprint still speaks
-    private = PrivateKey(private_material, encoder=HexEncoder)
-    if private.public_key.encode(HexEncoder) != public:
-        return "failed"
+    if current.fingerprint not in {key.fingerprint for key, _ in privates}:
+        return "failed"  # the private key of the current public key is not here
     sealed = db.session.scalar(select(Complaint.reporter_sealed).where(Complaint.reporter_sealed.is_not(None))
                                .order_by(Complaint.id.desc()).limit(1))
     if sealed is None:
         return "none stored"
-    try:
-        SealedBox(private).decrypt(sealed)
-    except CryptoError:
-        return "failed"
-    return "opened"
+    return "opened" if crypto.identity_key_opens(sealed) else "failed"
+
+
+def _sample_pepper(ring: set[str]) -> str:
+    version = db.session.scalar(select(Complaint.receipt_pepper).order_by(Complaint.id.desc()).limit(1))
+    if version is None:
+        return "skipped"  # a keyed hash has nothing to open; the fingerprint is the proof
+    return "matched" if version in ring else "failed"
 
 
 def check() -> list[KeyStatus]:
-    """Compare each configured data key with the recorded fingerprint and open a sample with it."""
+    """Compare each configured key ring with the recorded current fingerprint and open a sample."""
+    keyring.forget_recorded()
     recorded = recorded_fingerprints()
     statuses = []
     for name in DATA_KEYS:
-        material = key_material(name)
-        if material is None:
+        keys = keyring.ring(name)
+        if not keys:
             statuses.append(KeyStatus(name, "missing", "skipped", None))
             continue
-        current = fingerprint(name, material)
-        state = "unrecorded" if name not in recorded else ("ok" if recorded[name] == current else "mismatch")
-        if name == "data_key":
-            sample = _sample_data_key(material)
-        elif name == "identity_key":
-            sample = _sample_identity_key(material)
+        ring = {key.fingerprint for key in keys}
+        if name not in recorded:
+            state, current = "unrecorded", keys[0]
+        elif recorded[name] in ring:
+            state, current = "ok", next(key for key in keys if key.fingerprint == recorded[name])
         else:
-            sample = "skipped"  # a keyed hash has nothing to open; the fingerprint is the proof
-        statuses.append(KeyStatus(name, state, sample, current))
+            statuses.append(KeyStatus(name, "mismatch", "skipped", keys[0].fingerprint))
+            continue
+        if name == "data_key":
+            sample = _sample_data_key()
+        elif name == "identity_key":
+            sample = _sample_identity_key(current)
+        else:
+            sample = _sample_pepper(ring)
+        statuses.append(KeyStatus(name, state, sample, current.fingerprint))
     return statuses
 
 
@@ -137,6 +143,7 @@ def record(statuses: list[KeyStatus]) -> list[str]:
             db.session.add(KeyFingerprint(name=status.name, fingerprint=status.fingerprint))
             added.append(status.name)
     db.session.flush()
+    keyring.forget_recorded()
     return added
 
 

@@ -40,6 +40,11 @@ def digest(code: str, pepper: bytes) -> str:
     return hmac.new(pepper, b"receipt:" + code.encode(), hashlib.sha256).hexdigest()
 
 
+def digests(code: str, peppers: list[bytes]) -> list[str]:
+    """The code's digest under each pepper (a receipt keeps the pepper it was made with)."""
+    return [digest(code, pepper) for pepper in peppers]
+
+
 def matches(code: str, stored_digest: str, pepper: bytes) -> bool:
     """Constant-time comparison of a code with a stored digest."""
     return hmac.compare_digest(digest(code, pepper), stored_digest)

@@ -341,7 +341,6 @@ def test_without_the_private_key_the_page_says_so(app, case, tmp_path, monkeypat
     request = only_request(app, complaint_id)
     post(custodian, f"/staff/identity-requests/{request.id}", decision="approve")
     monkeypatch.setitem(app.config, "IDENTITY_PRIVATE_KEY_FILE", tmp_path / "no-such-key")
-    monkeypatch.delitem(app.extensions.setdefault("portal_keys", {}), "IDENTITY_PRIVATE_KEY_FILE", raising=False)
 
     response = handler.get(f"/staff/cases/{complaint_id}/identity?lang=en")
     page = response.get_data(as_text=True)
