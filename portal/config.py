@@ -83,6 +83,8 @@ class Config:
         self.IDENTITY_PUBLIC_KEY_FILE = self._key_path("IDENTITY_PUBLIC_KEY_FILE", "identity_key.pub")
         # The private key is deliberately optional: the public site never needs it.
         self.IDENTITY_PRIVATE_KEY_FILE = self._key_path("IDENTITY_PRIVATE_KEY_FILE", "identity_key")
+        # How often each process reads which key is current (a rotation promotes one in the database).
+        self.KEY_REFRESH_SECONDS = _env_int("KEY_REFRESH_SECONDS", 10)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "portal")
         # When the limit storage (Redis) fails: "allow" counts the same limits in each process and

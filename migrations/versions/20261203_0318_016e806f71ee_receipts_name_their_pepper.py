@@ -1,4 +1,6 @@
-"""receipts name their pepper
+"""Receipts name their pepper: the fingerprint of the pepper that hashed each receipt (complaints and
+credit-repair applications), so a rotated pepper serves new receipts while old ones keep working.
+Rows from before stay empty until `flask keys rotate pepper` names the pepper they were made with.
 
 Revision ID: 016e806f71ee
 Revises: cc9e1c4f8b6f

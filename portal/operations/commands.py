@@ -62,6 +62,92 @@ def keys_check() -> None:
     click.echo("the configured keys open the stored data")
 
 
+KEY_NAMES = {"data-key": "data_key", "pepper": "pepper", "identity-key": "identity_key"}
+key_name = click.Choice(sorted(KEY_NAMES))
+
+
+def _checked_keys() -> None:
+    """Rotation starts only from keys that open the stored data, their fingerprints recorded."""
+    statuses = keychecks.check()
+    bad = [status.name for status in statuses if not status.good]
+    if bad:
+        db.session.rollback()
+        raise click.ClickException(f"These keys do not open the stored data: {', '.join(bad)}; "
+                                   "`flask --app portal keys check` says more. Nothing was changed.")
+    keychecks.record(statuses)
+    db.session.commit()
+
+
+@keys_cli.command("add")
+@click.argument("which", type=key_name)
+def keys_add(which: str) -> None:
+    """Add a new key to this host's key file, not yet current: copy the file to every other host
+    that has it, then run `keys rotate` once. (identity-key: on the custodian's workstation.)"""
+    from portal.operations import rotation
+
+    _checked_keys()
+    name = KEY_NAMES[which]
+    try:
+        key = rotation.add_key(name)
+    except rotation.RotationRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    files = [current_app.config[keychecks.DATA_KEYS[name]]]
+    if name == "identity_key":
+        click.echo(f"added a new identity key pair (fingerprint {key.fingerprint}): the private key to "
+                   f"{current_app.config['IDENTITY_PRIVATE_KEY_FILE']}, the public key to {files[0]}")
+        click.echo("Copy the public key file to every web host, then run "
+                   "`flask --app portal keys rotate identity-key` here.")
+    else:
+        click.echo(f"added a new {which} (fingerprint {key.fingerprint}) to {files[0]}")
+        click.echo(f"Copy that file to every other host, then run `flask --app portal keys rotate {which}` once.")
+
+
+@keys_cli.command("rotate")
+@click.argument("which", type=key_name)
+@click.option("--continue", "resume", is_flag=True,
+              help="Only move what an interrupted rotation left under older keys.")
+def keys_rotate(which: str, resume: bool) -> None:
+    """Make a new key current (the one `keys add` added, or a new one made here) and move the stored
+    data to it, in committed batches while the portal runs. Run it again with --continue if it stops."""
+    from portal.operations import rotation
+
+    _checked_keys()
+    name = KEY_NAMES[which]
+    if not resume and rotation.staged(name) is None:
+        click.echo(f"no {which} was added with `keys add`: making one in this host's file. On a "
+                   "deployment of several hosts, copy the file to the others now; until then they are not ready.")
+    try:
+        key, done = rotation.rotate(name, resume=resume,
+                                    progress=lambda table, count: click.echo(f"  {table}: {count} rows read"))
+    except rotation.RotationRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{which} {key.fingerprint} is current")
+    if name == "pepper":
+        click.echo("New receipts, recovery codes and tokens use it; receipts made before keep the pepper they "
+                   "name, which stays in the file.")
+    else:
+        click.echo(f"{done.rewritten} stored values moved to it; {done.remaining} still under an older key")
+        if done.remaining:
+            raise click.ClickException("Some values could not be moved yet: run the command again with --continue.")
+        click.echo(f"When every host has the file, `flask --app portal keys retire {which}` removes the old key.")
+    click.echo("Make a new key bundle: `flask --app portal keys bundle --to FILE`.")
+
+
+@keys_cli.command("retire")
+@click.argument("which", type=click.Choice(["data-key", "identity-key"]))
+def keys_retire(which: str) -> None:
+    """Remove the old keys from this host's key file once no stored value depends on them."""
+    from portal.operations import rotation
+
+    _checked_keys()
+    try:
+        removed = rotation.retire(KEY_NAMES[which])
+    except rotation.RotationRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{removed} old {which} removed from this host's file; copy the file to the other hosts.")
+
+
 def _passphrase(passphrase_file: Path | None, confirm: bool) -> str:
     if passphrase_file is not None:
         return passphrase_file.read_text(encoding="utf-8").strip()

@@ -119,6 +119,11 @@ ACTION_LABELS = {
     # The outbox.
     "outbox.retry": _l("Failed message sent again"),
     "regions.loaded": _l("Division table loaded"),
+    # Keys (never the key itself: its fingerprint).
+    "keys.added": _l("New key added to a key file"),
+    "keys.rotated": _l("Key rotated: a new key made current"),
+    "keys.rewrapped": _l("Stored data moved to the current key"),
+    "keys.retired": _l("Old keys removed from a key file"),
 }
 
 
