@@ -60,6 +60,12 @@ def keys_check() -> None:
         click.echo(f"recorded the fingerprint of {name}")
     db.session.commit()
     click.echo("the configured keys open the stored data")
+    from portal.operations import rotation
+
+    for name in ("data_key", "identity_key"):
+        if left := rotation.remaining(name):
+            click.echo(f"{left} values are under an older {name} (or from before keys had versions); "
+                       f"`keys rotate {name.replace('_', '-')}` moves them to the current one")
 
 
 KEY_NAMES = {"data-key": "data_key", "pepper": "pepper", "identity-key": "identity_key"}
