@@ -129,6 +129,8 @@ class Config:
         self.PAGE_SIZE = _env_int("PAGE_SIZE", 20)
         # An unassigned case is shown to the offices above its own after this many working days.
         self.UNASSIGNED_ESCALATION_DAYS = _env_int("UNASSIGNED_ESCALATION_DAYS", 3)
+        # Hours a new or reset custodian account waits before it may approve a reveal.
+        self.PRIVILEGE_WAITING_HOURS = _env_int("PRIVILEGE_WAITING_HOURS", 72)
         self.STATS_CACHE_SECONDS = _env_int("STATS_CACHE_SECONDS", 300)  # /stats figures kept this long per process
         self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept this long per process
         # A penalty decision is published within this many working days of the decision date (local
@@ -221,6 +223,7 @@ class TestingConfig(Config):
             self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
         self.STATS_CACHE_SECONDS = 0  # every test sees its own rows
+        self.PRIVILEGE_WAITING_HOURS = 0  # accounts made by a test act at once; the waiting test sets it
         self.PAGE_CACHE_SECONDS = 0
 
 

@@ -22,6 +22,7 @@ from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
 from portal.security import crypto
 from portal.security.attachments import clean
+from portal.staffing import grants
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
 from tests.support.accounts import staff_user
@@ -39,10 +40,12 @@ EVERYONE = STAFF | {Role.SUPERVISOR}
 # jurisdiction; a role that is not allowed gets 403 wherever the record is.
 ACCESS = {
     "staff.account": STAFF,  # supervisors have their own account page in the workspace
-    "staff.users": {Role.ADMIN},
-    "staff.new_user": {Role.ADMIN},
-    "staff.user_detail": {Role.ADMIN},
-    "staff.user_action": {Role.ADMIN},
+    "staffing.users": {Role.ADMIN},
+    "staffing.new_user": {Role.ADMIN},
+    "staffing.user_detail": {Role.ADMIN},
+    "staffing.grants_waiting": {Role.ADMIN},
+    "staffing.grant_detail": {Role.ADMIN},
+    "staffing.user_action": {Role.ADMIN},
     "workdays.index": {Role.ADMIN},
     "casework.inbox": STAFF,
     "casework.case": STAFF,
@@ -55,8 +58,8 @@ ACCESS = {
     "audit.index": {Role.ADMIN},
     "deliveries.index": {Role.ADMIN},
     "deliveries.retry": {Role.ADMIN},
-    "staff.user_email": {Role.ADMIN},
-    "staff.office_head": {Role.ADMIN},
+    "staffing.user_email": {Role.ADMIN},
+    "staffing.office_head": {Role.ADMIN},
     "deadline_extensions.page": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.queue": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
@@ -128,6 +131,7 @@ RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "d
                     "entry_id", "supervisor_id", "observation_id", "objection_id", "proof_id"}
 RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
+RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -171,6 +175,8 @@ def records(app):
         waiting_message = Message(key="matrix-waiting-message", channel="mail", region_code="330106", payload=b"x",
                                  state=MessageState.PENDING, attempts=1, next_attempt_at=utcnow())  # not failed: 409
         db.session.add(waiting_message)
+        asker = staff_user("matrix.asker", Role.ADMIN, display_name="矩阵管理员")
+        grant = grants.request_office_head(asker, user, "矩阵测试任命")
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -180,7 +186,7 @@ def records(app):
                 "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
                 "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
-                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id}
+                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id}
 
 
 def call(client, rule, values, method):

@@ -6,19 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount sign-in and the account pages; add the account commands, menu entries and demo accounts."""
-    from portal import demo, navigation
+    """Mount sign-in and the own-account page; add the account commands and demo accounts."""
+    from portal import demo
     from portal.accounts import cli
     from portal.accounts import demo as accounts_demo
     from portal.accounts.staff_views import bp as staff_bp
     from portal.accounts.views import bp as accounts_bp
-    from portal.i18n import _l
-    from portal.navigation import Link
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(staff_bp)
     for command in cli.COMMANDS:
         app.cli.add_command(command)
-    navigation.add(app, navigation.STAFF, Link("staff.users", _l("Accounts"), 50, roles=("admin",),
-                                               related=("staff.user_detail", "staff.new_user")))
     demo.register(app, "accounts", "demo accounts", accounts_demo.seed, after=("regions",))

@@ -2,6 +2,8 @@
 on the console. Never created in production (seed-demo refuses to run there)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from portal.accounts import passwords
@@ -35,7 +37,7 @@ def seed() -> int:
             certificate_number=certificate, email=f"{username}@{DEMO_EMAIL_DOMAIN}",
             password_hash=passwords.hash_password(DEMO_PASSWORD),
             must_change_password=False, totp_secret=crypto.encrypt_text(DEMO_TOTP_SECRET),
-            totp_enrolled_at=utcnow()))
+            totp_enrolled_at=utcnow(), privileged_since=utcnow() - dt.timedelta(days=365)))
         added += 1
     db.session.flush()
     return added

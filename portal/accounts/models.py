@@ -21,6 +21,9 @@ class Role(LabelledEnum):
 
 # Formal actions show who decided and their enforcement certificate number (执法证号).
 CERTIFIED_ROLES = (Role.HANDLER, Role.REVIEWER)
+# Roles that approve what another person asked for (a reveal, a legal review) or manage accounts:
+# making or resetting such an account needs a second administrator, from the level above.
+PRIVILEGED_ROLES = (Role.ADMIN, Role.REVIEWER, Role.CUSTODIAN)
 
 
 class User(UserMixin, Base):
@@ -52,6 +55,9 @@ class User(UserMixin, Base):
     office_head: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on logout, password change and disabling: older sessions carry an older number.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # When the account's powers were last given (created, reset, made head of the office): it
+    # approves a reveal only once PRIVILEGE_WAITING_HOURS have passed since.
+    privileged_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[created_at]
 
     @property

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.casework.models import Complaint
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
-from portal.i18n import LabelledEnum, _l
+from portal.i18n import LabelledEnum, _l, _lp
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 class RequestState(LabelledEnum):
     PENDING = "pending", _l("Waiting for a custodian")
-    APPROVED = "approved", _l("Approved")
+    APPROVED = "approved", _lp("identity request", "Approved")
     DENIED = "denied", _l("Denied")
 
 

@@ -8,6 +8,7 @@ writes an audit record naming the request, never the identity.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from portal.errors import NotFound
 from portal.extensions import db
 from portal.regions import service as regions
 from portal.security import audit, crypto
+from portal.staffing import grants
 
 REVEAL_PERIOD = dt.timedelta(hours=24)
 REASON_MAX = 1000
@@ -82,9 +84,10 @@ def may_request(complaint: Complaint, user: User) -> bool:
 
 
 def may_decide(complaint: Complaint, request: IdentityRequest, user: User) -> bool:
-    """An active custodian of the case's jurisdiction or one above it, never on their own request."""
+    """An active custodian of the case's jurisdiction or one above it, never on their own request,
+    and not a custodian made or reset within the waiting period (`grants.settled`)."""
     return (user.active and user.role is Role.CUSTODIAN and request.requester_id != user.id
-            and accounts.covers(user, complaint.region_code))
+            and accounts.covers(user, complaint.region_code) and grants.settled(user))
 
 
 def requests_on(complaint: Complaint) -> list[IdentityRequest]:
@@ -222,8 +225,14 @@ def reveal(complaint: Complaint, user: User, now: dt.datetime | None = None) -> 
         identity = crypto.open_identity(complaint.reporter_sealed)
     except (CryptoError, ValueError) as exc:  # nacl's key and box errors, a damaged record
         raise IdentityUnreadable() from exc
+    first = not any(record.action == "identity.viewed" and json.loads(record.after).get("request") == approval.id
+                    for record in audit.for_object("complaint", complaint.id))
     audit.record(f"user:{user.id}", "identity.viewed", "complaint", complaint.id, at=now,
                  after={"request": approval.id})
+    if first:  # the first opening on an approval is told to the offices above
+        from portal.custody import mail
+
+        mail.identity_opened(complaint, approval, user)
     return Revealed(approval, identity)
 
 

@@ -2,7 +2,7 @@
 custodian's queue and decision, and the approved handler's view of the identity."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from portal.custody.models import RequestState
 from portal.db import writes
 from portal.i18n import _
 from portal.security import crypto
+from portal.staffing import grants
 
 bp = Blueprint("custody", __name__, url_prefix="/staff")
 
@@ -92,6 +93,12 @@ def decide(request_id: int):
     # The page shows no form to a custodian the service would refuse (their own request, made
     # before their role changed); the service checks again when the form is sent.
     if not custody.may_decide(complaint, identity_request, user):
+        if not grants.settled(user):  # a custodian made or reset lately: say until when
+            return _request_page(complaint, identity_request=identity_request, mode="decide", status=403,
+                                 message=_("Your account was created or reset recently: it may approve a reveal "
+                                           "%(hours)s hours after that, from %(when)s.",
+                                           hours=current_app.config["PRIVILEGE_WAITING_HOURS"],
+                                           when=format_datetime(grants.settled_from(user))))
         abort(403)
     form = DecisionForm()
     if form.validate_on_submit():

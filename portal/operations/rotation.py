@@ -37,6 +37,7 @@ from portal.notifications.models import Message
 from portal.observations.models import ObservationPhoto
 from portal.security import audit, crypto, keyring
 from portal.security.keyring import KeyFingerprint
+from portal.staffing.models import PrivilegeGrant
 from portal.supervisors.models import Supervisor
 
 BATCH = 500
@@ -48,7 +49,7 @@ ACTOR = "system"  # someone with server access, through a command
 DATA_KEY_COLUMNS = (
     Attachment.wrapped_key, ObservationPhoto.wrapped_key, RepairProof.wrapped_key, KeptUpload.wrapped_key,
     KeptUpload.name_encrypted, Complaint.notify_email_encrypted, Message.payload, InspectionDraw.sealed_seed,
-    User.totp_secret, Supervisor.contact_encrypted)
+    User.totp_secret, Supervisor.contact_encrypted, PrivilegeGrant.first_half)
 IDENTITY_COLUMNS = (Complaint.reporter_sealed,)
 NOT_ROTATED = {
     "attachments.ciphertext": "under the file's own key, which the data key wraps",

@@ -119,6 +119,10 @@ ACTION_LABELS = {
     # The outbox.
     "outbox.retry": _l("Failed message sent again"),
     "regions.loaded": _l("Division table loaded"),
+    # Four eyes on privileged accounts.
+    "grant.requested": _l("Privileged account or permission asked for (needs a second administrator)"),
+    "grant.approved": _l("Privileged account or permission approved by a second administrator"),
+    "grant.refused": _l("Privileged account or permission refused by a second administrator"),
     # Keys (never the key itself: its fingerprint).
     "keys.added": _l("New key added to a key file"),
     "keys.rotated": _l("Key rotated: a new key made current"),

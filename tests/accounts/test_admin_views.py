@@ -47,7 +47,7 @@ def test_create_an_account_inside_and_not_outside(app, admin):
     with app.app_context():
         assert service.authenticate("new.handler", one_time).must_change_password
     response = post_form(admin, "/staff/users/new?lang=en", username="far.away", display_name="远",
-                         role="admin", region="630103")
+                         role="handler", region="630103", certificate_number="青执字1")
     assert response.status_code == 422 and "inside your own jurisdiction" in response.get_data(as_text=True)
     response = post_form(admin, "/staff/users/new?lang=en", username="no.cert", display_name="无证",
                          role="reviewer", region="330100")

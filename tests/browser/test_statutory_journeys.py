@@ -95,6 +95,7 @@ def test_extension_refused_without_the_head_and_granted_with_it(chromium, live_s
     head_id, head_secret = make_account(live_app, "law.head", Role.HANDLER, "330106", "浙杭执字7310",
                                         display_name="王局长")
     _a, admin_secret = make_account(live_app, "law.admin", Role.ADMIN, "330106")
+    _c, city_secret = make_account(live_app, "law.city.admin", Role.ADMIN, "330100")
     with live_app.app_context():
         filed = file(received_on=clock.today())
         casework.apply(filed.complaint, "accept", db.session.get(User, handler_id))
@@ -125,10 +126,16 @@ def test_extension_refused_without_the_head_and_granted_with_it(chromium, live_s
     expect(head.get_by_text(re.compile("只有承办本案的机关的负责人才能审批延期申请"))).to_be_visible()
     with live_app.app_context():
         assert db.session.get(Complaint, complaint_id).conclusion_due == due  # the deadline stands
-    # Granted again by the administrator (with the reason, audited), the head approves.
+    # Asked again by the administrator (with the reason, audited) and granted by one above, the head approves.
     admin.get_by_label(re.compile("理由")).last.fill("杭西教〔2026〕8号任命")
     admin.get_by_role("button", name="设为本机关负责人").click()
-    expect(admin.get_by_text("该账号现在可以审批须经本机关负责人批准的事项。")).to_be_visible()
+    expect(admin.get_by_text("已提出申请：经上级管理员批准后，该账号即成为机关负责人。")).to_be_visible()
+    city = staff_tab(chromium, live_server, "law.city.admin", city_secret)
+    city.goto("/staff/grants?lang=zh_CN")
+    city.get_by_role("link", name="机关负责人权限").click()
+    city.get_by_label("批准", exact=True).check()
+    city.get_by_role("button", name="保存决定").click()
+    expect(city.get_by_text("已批准。")).to_be_visible()
     head.goto(f"/staff/cases/{complaint_id}/extension?lang=zh_CN")
     head.get_by_label("批准延期").check()
     head.get_by_role("button", name="保存决定").click()

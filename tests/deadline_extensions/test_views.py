@@ -4,9 +4,10 @@ from portal.casework.models import Complaint
 from portal.deadline_extensions.models import ExtensionRequest, ExtensionState
 from portal.extensions import db
 from portal.security import audit
+from portal.staffing.models import GrantState, PrivilegeGrant
 from tests.support.accounts import make_account
 from tests.support.complaints import file, track
-from tests.support.forms import hidden
+from tests.support.forms import hidden, post_form
 
 
 def accepted_case(app, client):
@@ -25,15 +26,26 @@ def grant_office_head(app, admin, user_id, reason="任命文件 杭西教〔2026
                       data={"csrf_token": hidden(page, "csrf_token"), "head-reason": reason, "head-grant": "1"})
 
 
-def test_an_administrator_grants_the_permission_with_a_reason_and_it_is_audited(app, signed_in):
+def approve_grant(app, approver, user_id):
+    with app.app_context():
+        grant_id = db.session.scalar(db.select(PrivilegeGrant.id).filter_by(user_id=user_id, state=GrantState.PENDING))
+    return post_form(approver, f"/staff/grants/{grant_id}", decision="approve", note="")
+
+
+def test_an_administrator_asks_for_the_permission_with_a_reason_and_one_above_grants_it(app, signed_in):
     admin = signed_in(Role.ADMIN, "330106", username="ext.admin")
     head_id, _ = make_account(app, "ext.head.view", Role.HANDLER, "330106", "浙杭执字0600")
     assert grant_office_head(app, admin, head_id, reason="").status_code == 422
     assert grant_office_head(app, admin, head_id).status_code == 302
     with app.app_context():
+        assert not db.session.get(User, head_id).office_head  # asked, not yet granted
+    assert approve_grant(app, admin, head_id).status_code == 403  # never by the one who asked
+    city = signed_in(Role.ADMIN, "330100", username="ext.city.admin")
+    assert approve_grant(app, city, head_id).status_code == 302
+    with app.app_context():
         assert db.session.get(User, head_id).office_head
         record = audit.for_object("user", head_id)[-1]
-        assert (record.action, record.actor, record.reason) == ("user.office_head_granted", f"user:{admin.user_id}",
+        assert (record.action, record.actor, record.reason) == ("user.office_head_granted", f"user:{city.user_id}",
                                                                 "任命文件 杭西教〔2026〕12号")
     # Not to oneself, nor by anyone but an administrator.
     page = admin.get(f"/staff/users/{admin.user_id}").get_data(as_text=True)
