@@ -6,8 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the public and staff pages; add the verify command, menu entries and demo draws, and the
-    recount of results deadlines when a year's holidays are entered."""
+    """Mount the public and staff pages; add the verify command, menu entries, demo draws and the recount."""
     from portal import demo, navigation
     from portal.i18n import _l
     from portal.inspections import demo as inspections_demo

@@ -1,5 +1,4 @@
-"""A drawn inspection's results deadline counted again once a year's holiday schedule is entered:
-20 working days from the draw, for draws whose results are not published yet."""
+"""Results due (20 working days from the draw) recounted for unpublished draws when a year is entered."""
 from __future__ import annotations
 
 from sqlalchemy import select
