@@ -22,6 +22,7 @@ from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
 from portal.security import crypto
 from portal.security.attachments import clean
+from portal.workdays import recompute
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
 from tests.support.accounts import staff_user
@@ -44,6 +45,7 @@ ACCESS = {
     "staff.user_detail": {Role.ADMIN},
     "staff.user_action": {Role.ADMIN},
     "workdays.index": {Role.ADMIN},
+    "workdays.moved": {Role.ADMIN},  # the schedule is national: what it moved, by any province's admin
     "casework.inbox": STAFF,
     "casework.case": STAFF,
     "casework.evidence": STAFF,
@@ -171,6 +173,7 @@ def records(app):
         waiting_message = Message(key="matrix-waiting-message", channel="mail", region_code="330106", payload=b"x",
                                  state=MessageState.PENDING, attempts=1, next_attempt_at=utcnow())  # not failed: 409
         db.session.add(waiting_message)
+        recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -180,7 +183,8 @@ def records(app):
                 "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
                 "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
-                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id}
+                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id,
+                "recount_id": recount.id}
 
 
 def call(client, rule, values, method):

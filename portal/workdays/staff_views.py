@@ -28,17 +28,17 @@ def index():
             form.rows.errors = [_("This schedule cannot be entered: %(problem)s", problem=str(exc))]
         else:
             flash(_("The schedule was entered. Deadlines in these years are no longer provisional."), "success")
-            return redirect(url_for(".moved", record_id=entered.recount.id))
+            return redirect(url_for(".moved", recount_id=entered.recount.id))
     return render_template("workdays/holidays.html", form=form, years=service.entered_years()), \
         422 if form.errors else 200
 
 
-@bp.route("/moved/<int:record_id>")
+@bp.route("/moved/<int:recount_id>")
 @staff_required(Role.ADMIN)
-def moved(record_id: int):
+def moved(recount_id: int):
     """The stored deadlines one entry of a schedule moved, from its audit record."""
     service.check_may_enter(current_user.region_code)
-    found = recompute.moves_recorded(record_id)
+    found = recompute.moves_recorded(recount_id)
     if found is None:
         abort(404)
     record, moves = found
