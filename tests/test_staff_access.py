@@ -23,6 +23,7 @@ from portal.observations.models import ObservationPhoto
 from portal.security import crypto
 from portal.security.attachments import clean
 from portal.staffing import grants
+from portal.workdays import recompute
 from tests.support import files
 from tests.support import supervisors as supervisor_helpers
 from tests.support.accounts import staff_user
@@ -47,6 +48,7 @@ ACCESS = {
     "staffing.grant_detail": {Role.ADMIN},
     "staffing.user_action": {Role.ADMIN},
     "workdays.index": {Role.ADMIN},
+    "workdays.moved": {Role.ADMIN},  # the schedule is national: what it moved, by any province's admin
     "casework.inbox": STAFF,
     "casework.case": STAFF,
     "casework.evidence": STAFF,
@@ -177,6 +179,7 @@ def records(app):
         db.session.add(waiting_message)
         asker = staff_user("matrix.asker", Role.ADMIN, display_name="矩阵管理员")
         grant = grants.request_office_head(asker, user, "矩阵测试任命")
+        recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -186,7 +189,8 @@ def records(app):
                 "action": "disable", "typical_case_id": typical_case.id, "entry_id": entry.id,
                 "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
-                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id}
+                "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
+                "recount_id": recount.id}
 
 
 def call(client, rule, values, method):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from portal.workdays.periods import Due, Rule, Unit, add_period
 
-__all__ = ["RULES", "Due", "Rule", "Unit", "add_period"]
+__all__ = ["RULES", "Due", "Rule", "Unit", "add_period", "conclusion_rule"]
 
 
 RULES = {
@@ -18,3 +18,9 @@ RULES = {
     "notify_named_reporter": Rule(5, Unit.WORKING_DAYS, "市场监督管理投诉举报处理暂行办法 第三十一条"),
 }
 
+
+
+def conclusion_rule(extra_days: int = 0) -> Rule:
+    """The period for the written reply, with an approved extension's days added to the legal period."""
+    conclusion = RULES["conclusion"]
+    return Rule(conclusion.days + extra_days, conclusion.unit, conclusion.basis)

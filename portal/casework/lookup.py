@@ -16,8 +16,7 @@ class ReceiptNotFound(NotFound):
 def find_by_receipt(text: str | None) -> Complaint:
     """The complaint a receipt belongs to; every failure raises the same exception."""
     code = receipts.normalise(text)
-    # Hashing even a malformed input keeps the work (and the time) the same for every answer.
-    # A receipt made before a pepper rotation is hashed under the pepper it names.
+    # Hashing even a malformed input keeps the work (and time) the same; every pepper of the ring is tried.
     wanted = receipts.digests(code or "-" * receipts.LENGTH, crypto.peppers())
     complaint = db.session.scalar(select(Complaint).where(Complaint.receipt_digest.in_(wanted)))
     if code is None or complaint is None or not receipts.matches(

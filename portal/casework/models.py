@@ -149,8 +149,7 @@ class Complaint(Base):
     id: Mapped[intpk]
     case_number: Mapped[str] = mapped_column(String(24), unique=True)
     receipt_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    # The fingerprint of the pepper that hashed the receipt (None: before peppers had versions).
-    receipt_pepper: Mapped[str | None] = mapped_column(String(32))
+    receipt_pepper: Mapped[str | None] = mapped_column(String(32))  # its pepper's fingerprint (None: before)
     # One-time form token (keyed hash): a repeated post of the same form finds this row.
     form_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The receipt, encrypted under a key only the form token's holder can derive; kept only

@@ -160,12 +160,20 @@ def _extend(complaint: Complaint, days: int, now: dt.datetime) -> None:
     accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
         .order_by(ComplaintEvent.id.desc()).limit(1))
-    conclusion = deadlines.RULES["conclusion"]
-    longer = deadlines.Rule(conclusion.days + days, conclusion.unit, "信访工作条例 第三十四条")
-    due = deadlines.add_period(clock.local_date(accepted or now), longer)
+    due = deadlines.add_period(clock.local_date(accepted or now), deadlines.conclusion_rule(days))
     complaint.conclusion_due, complaint.extended = due.day, True
     complaint.due_provisional = complaint.due_provisional or due.provisional
     complaint.next_due = casework.current_due(complaint)
+
+
+def approved_days(complaint_ids: list[int]) -> dict[int, int]:
+    """The days each case's time limit was extended by (cases never extended are left out)."""
+    rows = db.session.execute(select(ExtensionRequest.complaint_id, ExtensionRequest.days).where(
+        ExtensionRequest.complaint_id.in_(complaint_ids), ExtensionRequest.state == E.APPROVED))
+    found: dict[int, int] = {}
+    for complaint_id, days in rows:
+        found[complaint_id] = found.get(complaint_id, 0) + days
+    return found
 
 
 def panel(complaint: Complaint, user: User) -> dict | None:

@@ -6,10 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the reward pages and add the reward panel to the case page."""
+    """Mount the reward pages, add the reward panel to the case page, and recount open claims'
+    deadlines when a year's holidays are entered."""
     from portal.casework import panels
-    from portal.rewards import summary
+    from portal.i18n import _l
+    from portal.rewards import recompute, summary
     from portal.rewards.views import bp
+    from portal.workdays import recompute as workdays_recompute
 
     app.register_blueprint(bp)
     panels.register(app, panels.Panel("reward", "h-reward", "rewards/case_panel.html", summary.panel, 20))
+    workdays_recompute.register(app, workdays_recompute.Recount(
+        recompute.KIND, _l("Reward"), recompute.FIELDS, recompute.recompute))

@@ -116,6 +116,7 @@ ACTION_LABELS = {
     "inspection.published": _l("Inspection results published"),
     # The national holiday schedule.
     "holidays.entered": _l("Holiday schedule entered"),
+    "holidays.recomputed": _l("Stored deadlines counted again on the entered schedule"),
     # The outbox.
     "outbox.retry": _l("Failed message sent again"),
     "regions.loaded": _l("Division table loaded"),

@@ -17,26 +17,24 @@ COMMAND_ACTOR = "system"  # someone with server access, through a command
 @click.option("--year", type=int, help="The year the schedule is for (required with a file).")
 def holidays_import(schedule: Path | None, year: int | None) -> None:
     """Enter a year's official schedule from a CSV file (date,kind,name; kind is holiday or
-    workday), replacing that year only; without a file, enter the years chinesecalendar knows."""
-    from portal.security import audit
-    from portal.workdays import service
+    workday), replacing that year only; without a file, enter the years chinesecalendar knows.
+    Open records' stored deadlines that the new schedule moves are changed and listed."""
+    from portal.workdays import entering, service
 
     if schedule is None:
-        years = service.import_package()
-        for entered in years:  # a command-line import is in the audit trail like an administrator's entry
-            audit.record(COMMAND_ACTOR, "holidays.entered", "calendar_year", entered,
-                         after={"source": "chinesecalendar", "command": "import"})
-        db.session.commit()
-        click.echo(f"holidays: {len(years)} years entered from chinesecalendar")
-        return
-    if year is None:
-        raise click.ClickException("give --year: the year this schedule is for")
-    try:
-        days = service.import_file(schedule, year)
-    except service.ScheduleInvalid as exc:
-        raise click.ClickException(f"not a schedule: {exc}") from exc
-    audit.record(COMMAND_ACTOR, "holidays.entered", "calendar_year", year,
-                 after={"days": days, "source": schedule.name, "command": "import",
-                        "rows": schedule.read_text(encoding="utf-8")[:4000]})
+        # a command-line import is in the audit trail like an administrator's entry
+        entered = entering.enter_package(COMMAND_ACTOR, command="import")
+        click.echo(f"holidays: {len(entered.years)} years entered from chinesecalendar")
+    else:
+        if year is None:
+            raise click.ClickException("give --year: the year this schedule is for")
+        try:
+            entered = entering.enter_schedule(schedule.read_text(encoding="utf-8"), schedule.name, year,
+                                              COMMAND_ACTOR, command="import")
+        except service.ScheduleInvalid as exc:
+            raise click.ClickException(f"not a schedule: {exc}") from exc
+        click.echo(f"holidays: {year} entered with {entered.days} exceptional days")
     db.session.commit()
-    click.echo(f"holidays: {year} entered with {days} exceptional days")
+    for moved in entered.moved:
+        click.echo(f"moved: {moved.kind} {moved.record_id} {moved.field} {moved.old} → {moved.new}")
+    click.echo(f"holidays: {len(entered.moved)} stored deadlines moved")

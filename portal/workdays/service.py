@@ -15,7 +15,6 @@ from sqlalchemy import delete, select
 from portal.errors import Invalid, NotAllowed
 from portal.extensions import db
 from portal.regions import service as regions
-from portal.security import audit
 from portal.workdays.models import CalendarDay, CalendarYear, DayKind
 
 # The statutory holidays (国务院《全国年节及纪念日放假办法》, 2024 revision), used only for years whose
@@ -151,14 +150,6 @@ def import_text(text: str, source: str, year: int) -> int:
                 db.session.merge(CalendarDay(day=day, kind=kind, name=name[:40]))
     db.session.flush()
     return count
-
-
-def enter_schedule(text: str, source: str, year: int, actor: str) -> int:
-    """Enter a year's schedule as an administrator typed it (see import_text), in the audit trail."""
-    days = import_text(text, source, year)
-    audit.record(actor, "holidays.entered", "calendar_year", year,
-                 after={"days": days, "source": source, "rows": text[:4000]})
-    return days
 
 
 def import_file(path: Path, year: int) -> int:

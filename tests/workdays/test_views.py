@@ -1,12 +1,18 @@
 """Administrators enter next year's holiday schedule through the back office."""
 import datetime as dt
 
+import chinese_calendar
+
 from portal.accounts.models import Role
 from portal.casework import deadlines
+from portal.casework import service as casework
 from portal.casework.deadlines import RULES
 from portal.extensions import db
 from portal.security import audit
+from tests.support.accounts import staff_user
+from tests.support.complaints import file
 from tests.support.forms import hidden
+from tests.support.pages import visible_text
 
 SCHEDULE = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n"
 
@@ -18,11 +24,41 @@ def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, signe
     response = client.post("/staff/holidays", data={"csrf_token": hidden(page, "csrf_token"),
                                                     "year": "2027", "source": "国务院办公厅通知（测试）",
                                                     "rows": SCHEDULE})
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/staff/holidays/moved/" in response.location
     with app.app_context():
         due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
         assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=False)
-        assert [e.action for e in audit.for_object("calendar_year", 2027)] == ["holidays.entered"]
+        assert [e.action for e in audit.for_object("calendar_year", 2027)] == ["holidays.entered",
+                                                                             "holidays.recomputed"]
+
+
+def test_after_entering_a_year_the_page_lists_the_deadlines_it_moved(app, signed_in):
+    with app.app_context():  # a case accepted on Friday 29 January 2027: its reply is due on 30 March
+        handler = staff_user("hv.handler", Role.HANDLER, "330106", "浙杭执字0701")
+        complaint = file(received_on=dt.date(2027, 1, 20)).complaint
+        casework.apply(complaint, "accept", handler, now=dt.datetime(2027, 1, 29, 2, 0, tzinfo=dt.timezone.utc))
+        complaint_id = complaint.id
+        db.session.commit()
+    client = signed_in(Role.ADMIN, "330000")
+    page = client.get("/staff/holidays").get_data(as_text=True)
+    response = client.post("/staff/holidays?lang=zh_CN", follow_redirects=True, data={
+        "csrf_token": hidden(page, "csrf_token"), "year": "2027", "source": "通知（测试）",
+        "rows": SCHEDULE + "2027-03-30,holiday,测试\n"})
+    text = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 200 and "已录入" in text
+    assert f"案件 {complaint_id}：书面答复期限由 2027年3月30日 改为 2027年3月31日" in text
+    english = visible_text(client.get(response.request.path + "?lang=en").get_data(as_text=True))
+    assert f"Case {complaint_id}: Written reply due, from Mar 30, 2027 to Mar 31, 2027" in english
+
+
+def test_a_year_that_moves_nothing_says_so(signed_in):
+    client = signed_in(Role.ADMIN, "330000")
+    page = client.get("/staff/holidays").get_data(as_text=True)
+    response = client.post("/staff/holidays?lang=en", follow_redirects=True, data={
+        "csrf_token": hidden(page, "csrf_token"), "year": "2026", "source": "notice",
+        "rows": "\n".join(f"{day},holiday,x" for day in sorted(chinese_calendar.holidays) if day.year == 2026)
+        + "\n" + "\n".join(f"{day},workday,x" for day in sorted(chinese_calendar.workdays) if day.year == 2026)})
+    assert "No stored deadline moved" in visible_text(response.get_data(as_text=True))
 
 
 def test_a_bad_line_is_shown_and_nothing_entered(app, signed_in):
