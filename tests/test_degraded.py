@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import socket
 import subprocess
 import time
@@ -15,7 +16,8 @@ from sqlalchemy import event, func, select, text
 
 from portal import ratelimits, transaction
 from portal.accounts.models import Role
-from portal.casework.models import Complaint
+from portal.casework.lookup import find_by_receipt as lookup_receipt
+from portal.casework.models import Attachment, Complaint
 from portal.extensions import db, limiter
 from portal.workdays.models import CalendarYear
 from tests.support import files
@@ -135,10 +137,44 @@ def test_a_database_that_does_not_answer_keeps_the_reporters_text(tmp_path):
     assert response.status_code == 503
     assert MARKER in page and "Nothing was saved" in page and "Files are not kept" not in page
     assert 'name="form_token"' in page  # the same form, to be sent again
-    with_photo = submit(client, files=(io.BytesIO(files.jpeg_with_gps()), "photo.jpg"))
-    assert with_photo.status_code == 503 and "attach your photos" in with_photo.get_data(as_text=True)
     lookup = track(client, "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "en")
     assert lookup.status_code == 503 and "Nothing was saved" in lookup.get_data(as_text=True)
+
+
+def test_photos_chosen_while_the_database_is_down_are_kept_and_filed_when_it_is_back(tmp_path):
+    folder = tmp_path / "missing-folder"
+    app = make_app(tmp_path / "instance", f"sqlite:///{folder / 'portal.sqlite3'}")
+    client = app.test_client()
+    fields = open_form(client)
+    photo = files.jpeg_with_gps()
+    story = f"{MARKER} 周末给小学生上数学课，没有任何证照。"
+    down = client.post("/complaints/new?lang=en", data={**fields, **form_fields(
+        description=story, files=(io.BytesIO(photo), "教室照片.jpg"))}, content_type="multipart/form-data")
+    page = down.get_data(as_text=True)
+    assert down.status_code == 503 and "attach your photos" not in page
+    assert "Files kept while the service was unavailable" in page and "教室照片.jpg" in page
+    kept = list((tmp_path / "instance" / "kept-through-outage").iterdir())
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0  # the service's user only
+    assert photo[:64] not in kept[0].read_bytes() and b"\xe6\x95\x99" not in kept[0].read_bytes()  # encrypted
+
+    folder.mkdir()  # the database is back
+    with app.app_context():
+        from portal import demo, models  # noqa: F401
+
+        db.create_all()
+        list(demo.seed())
+        db.session.commit()
+    token = re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1)
+    again = client.post("/complaints/new?lang=en", content_type="multipart/form-data", data={
+        "csrf_token": fields["csrf_token"], "form_token": token, **form_fields(description=story)})
+    assert again.status_code == 200, again.get_data(as_text=True)[:500]
+    receipt = receipt_on(again.get_data(as_text=True))
+    with app.app_context():
+        complaint = lookup_receipt(receipt)
+        stored = db.session.scalars(select(Attachment).where(Attachment.complaint_id == complaint.id)).all()
+        assert len(stored) == 1  # the photo chosen during the outage, cleaned
+        db.engine.dispose()
+    assert not list((tmp_path / "instance" / "kept-through-outage").iterdir())
 
 
 def test_a_failed_follow_up_after_a_commit_keeps_the_success_answer(app, caplog):

@@ -20,6 +20,7 @@ from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.intake.uploads import clean_named_uploads, clean_uploads
 from portal.kept_uploads import service as kept
+from portal.kept_uploads import spill
 from portal.rewards import summary as rewards
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
@@ -65,15 +66,18 @@ def new():
     if form.website.data:
         abort(400)  # the honeypot was filled in: a robot
     token, now = form.form_token.data, clock.now()
-    binding = _kept_binding(token)
+    binding = g.kept_binding = _kept_binding(token)  # the outage answer keeps the files under it too
     correction = _form_mark(token) in session.get(POSTED_FORMS_KEY, [])
     _remember(POSTED_FORMS_KEY, token)
     kept.remove(binding, [int(value) for value in request.form.getlist("remove_kept")
                           if value.isascii() and value.isdigit() and len(value) < 10])
+    if recovered := spill.recover(binding, now):  # files kept through a database outage
+        kept.keep(binding, recovered, now)
     refused = limits.take_post(_form_mark(token), correction)
     valid = form.validate_on_submit()
     already = kept.listed(binding, now)
     new_files, files_refused = clean_named_uploads(form.files, already=len(already))
+    g.cleaned_uploads = new_files
     if refused is not None:  # not even checked for filing: kept for when it can be sent
         return _refused(form, binding, new_files, refused, now)
     if valid and not files_refused:

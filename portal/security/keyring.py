@@ -25,6 +25,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import String, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, created_at
@@ -113,16 +114,21 @@ def private_ring() -> list[tuple[Key, bytes]]:
 
 
 def recorded() -> dict[str, str]:
-    """The fingerprints recorded as current, re-read at most every KEY_REFRESH_SECONDS."""
+    """The fingerprints recorded as current, re-read at most every KEY_REFRESH_SECONDS. While the
+    database does not answer, the last choice read stands (the file's first line if none was):
+    what is encrypted meanwhile (a form's files kept through the outage) opens with the ring."""
     state = _state()
     refresh = current_app.config.get("KEY_REFRESH_SECONDS", 10)
     cached = state["recorded"]
     if cached is not None and time.monotonic() - cached[0] < refresh:
         return cached[1]
-    if not _has_table():
-        return {}
-    with db.session.no_autoflush:
-        values = {row.name: row.fingerprint for row in db.session.scalars(select(KeyFingerprint))}
+    try:
+        if not _has_table():
+            return {}
+        with db.session.no_autoflush:
+            values = {row.name: row.fingerprint for row in db.session.scalars(select(KeyFingerprint))}
+    except SQLAlchemyError:
+        return cached[1] if cached is not None else {}
     state["recorded"] = (time.monotonic(), values)
     return values
 
