@@ -83,6 +83,10 @@ class Config:
         self.IDENTITY_PUBLIC_KEY_FILE = self._key_path("IDENTITY_PUBLIC_KEY_FILE", "identity_key.pub")
         # The private key is deliberately optional: the public site never needs it.
         self.IDENTITY_PRIVATE_KEY_FILE = self._key_path("IDENTITY_PRIVATE_KEY_FILE", "identity_key")
+        # Signs the audit log's heads (`flask audit checkpoint`): only on the signing host, never a
+        # database or web host; the public key is published on /transparency.
+        self.AUDIT_SIGNING_KEY_FILE = self._key_path("AUDIT_SIGNING_KEY_FILE", "audit_signing_key")
+        self.AUDIT_SIGNING_PUBLIC_KEY_FILE = self._key_path("AUDIT_SIGNING_PUBLIC_KEY_FILE", "audit_signing_key.pub")
         # How often each process reads which key is current (a rotation promotes one in the database).
         self.KEY_REFRESH_SECONDS = _env_int("KEY_REFRESH_SECONDS", 10)
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")

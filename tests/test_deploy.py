@@ -42,6 +42,13 @@ def test_the_daily_jobs_run_commands_that_exist(app):
             assert option in result.output, f"flask {command}: no option {option}"
 
 
+def test_the_audit_checkpoint_unit_signs_heads_hourly(app):
+    unit = (DEPLOY / "systemd" / "portal-audit-checkpoint.service").read_text()
+    assert re.search(r"^ExecStart=/srv/portal/.venv/bin/flask audit checkpoint$", unit, re.M)
+    assert "OnCalendar=hourly" in (DEPLOY / "systemd" / "portal-audit-checkpoint.timer").read_text()
+    assert app.test_cli_runner().invoke(args=["audit", "checkpoint", "--help"]).exit_code == 0
+
+
 def test_the_outbox_worker_unit_runs_the_worker_command(app):
     unit = (DEPLOY / "systemd" / "portal-outbox.service").read_text()
     assert re.search(r"^ExecStart=/srv/portal/.venv/bin/flask outbox work$", unit, re.M)

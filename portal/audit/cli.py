@@ -7,6 +7,9 @@ import click
 from flask.cli import AppGroup
 
 audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
+# Further checks `verify` runs after the chain (the signed heads add theirs): each returns None
+# when it holds, or what is wrong.
+FURTHER_CHECKS: list = []
 
 
 @audit_cli.command("verify")
@@ -17,6 +20,11 @@ def audit_verify() -> None:
     checked, broken = audit.verify()
     if broken is None:
         click.echo(f"audit: {checked} records, chain intact")
+        problems = [problem for check in FURTHER_CHECKS if (problem := check()) is not None]
+        for problem in problems:
+            click.echo(f"audit: {problem}")
+        if problems:
+            sys.exit(1)
         return
     where = f"record {broken.record_id}" if broken.record_id is not None else "the end of the chain"
     click.echo(f"audit: chain broken at {where}: {broken.problem} ({checked} records intact before it)")

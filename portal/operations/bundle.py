@@ -25,7 +25,7 @@ FORMAT = "portal-key-bundle-1"
 # Which files a bundle holds, by the settings naming them. The secret key signs sessions only and
 # can be replaced freely; it travels too, so a restored host keeps its users signed in.
 SETTINGS = ("RECEIPT_PEPPER_FILE", "DATA_KEY_FILE", "IDENTITY_PUBLIC_KEY_FILE", "IDENTITY_PRIVATE_KEY_FILE",
-            "SECRET_KEY_FILE")
+            "SECRET_KEY_FILE", "AUDIT_SIGNING_KEY_FILE", "AUDIT_SIGNING_PUBLIC_KEY_FILE")
 REQUIRED = ("RECEIPT_PEPPER_FILE", "DATA_KEY_FILE", "IDENTITY_PUBLIC_KEY_FILE")
 OPSLIMIT = nacl.pwhash.argon2id.OPSLIMIT_MODERATE
 MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE  # 64 MiB: a web host can afford it at once

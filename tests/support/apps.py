@@ -20,6 +20,8 @@ def make_app(instance: Path, database_url: str | None = None, **overrides) -> Fl
     config.DATA_KEY_FILE = instance / "data_key"
     config.IDENTITY_PUBLIC_KEY_FILE = instance / "identity_key.pub"
     config.IDENTITY_PRIVATE_KEY_FILE = instance / "identity_key"
+    config.AUDIT_SIGNING_KEY_FILE = instance / "audit_signing_key"  # made by the tests that sign
+    config.AUDIT_SIGNING_PUBLIC_KEY_FILE = instance / "audit_signing_key.pub"
     keys.generate(config.SECRET_KEY_FILE, config.RECEIPT_PEPPER_FILE, config.DATA_KEY_FILE,
                   config.IDENTITY_PUBLIC_KEY_FILE, config.IDENTITY_PRIVATE_KEY_FILE)
     if database_url:

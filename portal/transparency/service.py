@@ -1,0 +1,204 @@
+"""Signed heads of the audit log, their proofs, and what the public transparency page counts.
+
+Anyone who can write to the database can delete audit records and recompute the hash chain; they
+cannot make a signed head of the old log agree with the new one. `checkpoint` signs the Merkle
+tree head of the whole log with the audit signing key (Ed25519), which lives where the identity
+private key lives, never on a database or web host; the heads are published on /transparency
+for outsiders to keep, and `verify` (run by `flask audit verify`) recomputes each signed head
+from the records and reports the first one they no longer match.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from nacl.encoding import HexEncoder
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
+from sqlalchemy import func, or_, select
+
+from portal.config import read_secret_file
+from portal.extensions import db
+from portal.security.audit import AuditRecord
+from portal.transparency import merkle
+from portal.transparency.models import Checkpoint
+
+MESSAGE = "portal-audit-checkpoint/v1\n{tree_size}\n{root_hash}\n{signed_at}\n"
+BATCH = 5000
+
+
+class SigningKeyMissing(RuntimeError):
+    """This host has no audit signing key (as it should, unless it is the signing host)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A signed head the log no longer agrees with, and why."""
+
+    checkpoint: Checkpoint
+    problem: str
+
+
+def _path(setting: str) -> Path:
+    return Path(current_app.config[setting])
+
+
+def generate_key() -> tuple[Path, Path]:
+    """Make the audit signing key pair where the settings say; refuse to replace one."""
+    private, public = _path("AUDIT_SIGNING_KEY_FILE"), _path("AUDIT_SIGNING_PUBLIC_KEY_FILE")
+    if private.exists() or public.exists():
+        raise FileExistsError(private if private.exists() else public)
+    key = SigningKey.generate()
+    for path, content, mode in ((private, key.encode(HexEncoder), 0o600),
+                                (public, key.verify_key.encode(HexEncoder), 0o644)):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content + b"\n")
+    return private, public
+
+
+def public_key() -> str | None:
+    """The audit signing public key in hex, as published (None when not configured)."""
+    material = read_secret_file(_path("AUDIT_SIGNING_PUBLIC_KEY_FILE"))
+    return material.decode() if material else None
+
+
+def fingerprint(public_hex: str) -> str:
+    return hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:32]
+
+
+def head(checkpoint: Checkpoint) -> dict:
+    """A signed head as published and as the verification script reads it."""
+    return {"tree_size": checkpoint.tree_size, "root_hash": checkpoint.root_hash,
+            "signed_at": checkpoint.signed_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "key_fingerprint": checkpoint.key_fingerprint, "signature": checkpoint.signature}
+
+
+def _leaves(limit: int | None = None) -> Iterator[bytes]:
+    last, given = 0, 0
+    while limit is None or given < limit:
+        batch = db.session.execute(select(AuditRecord.id, AuditRecord.hash).where(AuditRecord.id > last)
+                                   .order_by(AuditRecord.id).limit(BATCH)).all()
+        if not batch:
+            return
+        for _, record_hash in batch:
+            if limit is not None and given >= limit:
+                return
+            given += 1
+            yield bytes.fromhex(record_hash)
+        last = batch[-1][0]
+
+
+def checkpoint(now: dt.datetime) -> Checkpoint | None:
+    """Sign the head of the whole log (None when nothing was recorded since the last head)."""
+    material = read_secret_file(_path("AUDIT_SIGNING_KEY_FILE"))
+    if material is None:
+        raise SigningKeyMissing(str(_path("AUDIT_SIGNING_KEY_FILE")))
+    key = SigningKey(material, encoder=HexEncoder)
+    frontier = merkle.Frontier()
+    for leaf in _leaves():
+        frontier.add(leaf)
+    latest = db.session.scalar(select(func.max(Checkpoint.tree_size)))
+    if latest is not None and latest >= frontier.size:
+        return None
+    found = Checkpoint(tree_size=frontier.size, root_hash=frontier.root().hex(),
+                       signed_at=now.replace(microsecond=0),
+                       key_fingerprint=fingerprint(key.verify_key.encode(HexEncoder).decode()), signature="")
+    found.signature = base64.b64encode(key.sign(MESSAGE.format(**head(found)).encode()).signature).decode()
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+def checkpoints(newest: int | None = None) -> list[Checkpoint]:
+    """The signed heads, newest first (at most `newest`)."""
+    query = select(Checkpoint).order_by(Checkpoint.tree_size.desc())
+    return list(db.session.scalars(query.limit(newest) if newest else query))
+
+
+def signed_by(checkpoint: Checkpoint, public_hex: str) -> bool:
+    try:
+        VerifyKey(bytes.fromhex(public_hex)).verify(MESSAGE.format(**head(checkpoint)).encode(),
+                                                    base64.b64decode(checkpoint.signature))
+    except (BadSignatureError, ValueError):
+        return False
+    return True
+
+
+def verify() -> Problem | None:
+    """Recompute every signed head from the records; the first one they no longer match."""
+    heads = sorted(checkpoints(), key=lambda found: found.tree_size)
+    if not heads:
+        return None
+    public = public_key()
+    for found in heads:
+        if public is not None and not signed_by(found, public):
+            return Problem(found, "its signature does not match the audit signing public key")
+    frontier = merkle.Frontier()
+    pending = list(heads)
+    for leaf in _leaves(heads[-1].tree_size):
+        frontier.add(leaf)
+        while pending and pending[0].tree_size == frontier.size:
+            if frontier.root().hex() != pending[0].root_hash:
+                return Problem(pending[0], "records before this signed head were changed or removed")
+            pending.pop(0)
+    if pending:
+        return Problem(pending[0], "the log is shorter than this signed head: records were removed")
+    return None
+
+
+def consistency(first: int, second: int) -> list[str]:
+    """The consistency proof between two signed heads' trees (hex)."""
+    leaves = list(_leaves(second))
+    return [node.hex() for node in merkle.consistency_proof(leaves, first)]
+
+
+def inclusion(record_hash: str, size: int) -> tuple[int, list[str]] | None:
+    """The position of the record with this chain hash and its inclusion proof in the tree of
+    `size` records (None when it is not among them)."""
+    leaves = list(_leaves(size))
+    try:
+        index = leaves.index(bytes.fromhex(record_hash))
+    except ValueError:
+        return None
+    return index, [node.hex() for node in merkle.inclusion_proof(leaves, index)]
+
+
+# What the public page counts, per month: each kind and the actions it covers.
+COUNTED = {
+    "reveal_approved": ("identity.approve",),
+    "reveal_denied": ("identity.deny",),
+    "identity_viewed": ("identity.viewed",),
+    "privilege_granted": ("grant.approved",),
+    "keys_rotated": ("keys.rotated",),
+}
+CASEWORK_PREFIX = "complaint."
+
+
+def _month(column):
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def monthly_counts(since: dt.datetime) -> dict[str, dict[str, int]]:
+    """{month: {kind: count}} of the counted actions since `since` (casework steps as "casework")."""
+    actions = [action for group in COUNTED.values() for action in group]
+    month = _month(AuditRecord.at)
+    rows = db.session.execute(select(month, AuditRecord.action, func.count()).where(
+        AuditRecord.at >= since, or_(AuditRecord.action.in_(actions), AuditRecord.action.startswith(CASEWORK_PREFIX)))
+        .group_by(month, AuditRecord.action)).all()
+    kinds = {action: kind for kind, group in COUNTED.items() for action in group}
+    counts: dict[str, dict[str, int]] = {}
+    for key, action, count in rows:
+        kind = kinds.get(action, "casework")
+        counts.setdefault(key, {}).setdefault(kind, 0)
+        counts[key][kind] += count
+    return dict(sorted(counts.items(), reverse=True))
