@@ -107,9 +107,7 @@ def add_key(name: str) -> keyring.Key:
     the private key to the private key file, the public key to the public one). It is not current
     until `rotate` makes it so: copy the file to the other hosts first."""
     if name == "identity_key":
-        if keyring.current(name).fingerprint not in {key.fingerprint for key, _ in keyring.private_ring()}:
-            raise RotationRefused("This host does not hold the current identity private key: add and rotate "
-                                  "identity keys on the custodian's workstation, where the private keys are.")
+        _on_the_workstation()
         private = PrivateKey.generate()
         _append_key(Path(current_app.config[keyring.PRIVATE_IDENTITY]), private.encode(HexEncoder))
         material = private.public_key.encode(HexEncoder)
@@ -119,6 +117,12 @@ def add_key(name: str) -> keyring.Key:
     key = keyring.Key(material, keyring.fingerprint(name, material))
     audit.record(ACTOR, "keys.added", "key", name, after={"fingerprint": key.fingerprint})
     return key
+
+
+def _on_the_workstation() -> None:
+    if keyring.current("identity_key").fingerprint not in {key.fingerprint for key, _ in keyring.private_ring()}:
+        raise RotationRefused("This host does not hold the current identity private key: add and rotate "
+                              "identity keys on the custodian's workstation, where the private keys are.")
 
 
 def staged(name: str) -> keyring.Key | None:
@@ -208,6 +212,8 @@ def rotate(name: str, resume: bool = False, wait: Callable[[float], None] = time
     """Make a new key current (the one added with `add_key`, or a new one) and move the stored
     data to it; with `resume`, only move what is left (a rotation that stopped half-way).
     Returns the current key and what the passes did."""
+    if name == "identity_key" and resume:
+        _on_the_workstation()
     if not resume:
         key = staged(name) or add_key(name)
         promote(name, key)

@@ -179,6 +179,12 @@ def test_a_web_host_cannot_rotate_the_identity_key(app, runner, tmp_path):
         app.config["IDENTITY_PRIVATE_KEY_FILE"] = saved
     assert refused.exit_code == 1 and "custodian's workstation" in refused.output
     assert not (tmp_path / "not-here").exists()
+    app.config["IDENTITY_PRIVATE_KEY_FILE"] = tmp_path / "not-here"
+    try:
+        resumed = runner.invoke(args=["keys", "rotate", "identity-key", "--continue"])
+    finally:
+        app.config["IDENTITY_PRIVATE_KEY_FILE"] = saved
+    assert resumed.exit_code == 1 and "custodian's workstation" in resumed.output
 
 
 def test_every_binary_column_is_rotated_or_says_why_not():
