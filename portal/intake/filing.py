@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from nacl.exceptions import CryptoError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import service as accounts
@@ -119,6 +119,15 @@ def replay(complaint: Complaint, form_token: str, draft: Draft, now: dt.datetime
         except (CryptoError, TypeError):
             continue
     raise FormAlreadyUsed(complaint.case_number)
+
+
+def forget_receipts(now: dt.datetime) -> int:
+    """Delete the encrypted receipts kept for retries once their window has passed (the daily
+    `flask --app portal complaints forget-receipts`; a late retry clears its own in `replay`)."""
+    result = db.session.execute(
+        update(Complaint).where(Complaint.receipt_replay.is_not(None), Complaint.created_at < now - REPLAY_WINDOW)
+        .values(receipt_replay=None).execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.datetime | None = None,
