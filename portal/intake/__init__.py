@@ -14,9 +14,9 @@ def init_app(app: Flask) -> None:
     from portal.intake import demo as intake_demo
     from portal.intake import finality
     from portal.intake.cli import forget_receipts
-    from portal.kept_uploads.cli import complaints_cli
     from portal.intake.staff_views import bp as staff_bp
     from portal.intake.views import bp
+    from portal.kept_uploads.cli import complaints_cli
     from portal.navigation import Link
 
     app.register_blueprint(bp)
