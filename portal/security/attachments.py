@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import io
 import warnings
+import zlib
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -159,6 +160,9 @@ def _clean_pdf(data: bytes, filename: str) -> bytes:
         writer.write(output)
     except AttachmentRejected:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OverflowError, zlib.error, MemoryError) as exc:
+        # A parser of what strangers send: a stream that inflates past pypdf's limits (an object-stream
+        # bomb: LimitReachedError), references that loop, numbers out of range. None of it is evidence.
         raise AttachmentRejected(filename, "unreadable") from exc
     return output.getvalue()

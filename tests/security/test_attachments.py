@@ -87,3 +87,9 @@ def test_truncated_image_and_broken_pdf_are_unreadable():
     with pytest.raises(AttachmentRejected) as refused:
         clean(b"%PDF-1.7\n garbage", "broken.pdf")
     assert refused.value.reason == "unreadable"
+
+
+def test_a_pdf_object_stream_bomb_is_unreadable_not_an_error():
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(files.pdf_object_stream_bomb(), "bomb.pdf")
+    assert refused.value.reason == "unreadable"
