@@ -295,20 +295,21 @@ def workbook_with_sheet(path: Path, sheet: str) -> Path:
     import zipfile
 
     main = "http://schemas.openxmlformats.org"
+    xml = '<?xml version="1.0"?>'
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{main}/package/2006/content-types">'
+        archive.writestr("[Content_Types].xml", xml + f'<Types xmlns="{main}/package/2006/content-types">'
                          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
                          '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
                          'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
                          'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
                          'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        archive.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{main}/package/2006/relationships">'
+        archive.writestr("_rels/.rels", xml + f'<Relationships xmlns="{main}/package/2006/relationships">'
                          f'<Relationship Id="rId1" Type="{main}/officeDocument/2006/relationships/officeDocument" '
                          'Target="xl/workbook.xml"/></Relationships>')
-        archive.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{main}/spreadsheetml/2006/main" '
+        archive.writestr("xl/workbook.xml", xml + f'<workbook xmlns="{main}/spreadsheetml/2006/main" '
                          f'xmlns:r="{main}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" '
                          'r:id="rId1"/></sheets></workbook>')
-        archive.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0"?><Relationships xmlns="{main}/package/2006/'
+        archive.writestr("xl/_rels/workbook.xml.rels", xml + f'<Relationships xmlns="{main}/package/2006/'
                          f'relationships"><Relationship Id="rId1" Type="{main}/officeDocument/2006/relationships/'
                          'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
