@@ -140,3 +140,25 @@ def test_a_pdf_object_stream_bomb_comes_back_beside_the_field(client, app):
     assert "“合同.pdf” could not be read. It may be damaged." in page
     assert form_fields()["description"] in page
     assert kept_rows(app) == []
+
+
+def test_a_large_photo_is_never_spooled_to_the_temporary_folder(client, app, monkeypatch):
+    """Werkzeug spools uploads over 500 KB to the system's temporary folder (unencrypted, GPS and
+    all); the portal keeps them in memory until they are cleaned and encrypted."""
+    import tempfile
+
+    from werkzeug import formparser
+
+    spooled = []
+
+    class Watched(tempfile.SpooledTemporaryFile):
+        def __init__(self, *args, **kwargs):
+            spooled.append(kwargs.get("max_size"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(formparser, "SpooledTemporaryFile", Watched)
+    big = files.jpeg_with_gps() + b"\x00" * 700_000  # a phone photo's size; the padding after the image
+    tokens = open_form(client)
+    response = post(client, tokens, upload=[(io.BytesIO(big), PHOTO)], description="太短")
+    assert response.status_code == 422 and PHOTO in response.get_data(as_text=True)  # cleaned and kept
+    assert spooled == []
