@@ -97,6 +97,10 @@ class Config:
         self.LIMIT_COMPLAINT_POST = _env("LIMIT_COMPLAINT_POST", "30 per hour")  # new forms posted (API: posts)
         self.LIMIT_COMPLAINT_FORM_POST = _env("LIMIT_COMPLAINT_FORM_POST", "30 per hour")  # posts of one form
         self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
+        # A reporter's additions to tracked cases, per client: posts, and megabytes sent (each file
+        # is decoded to be cleaned); each case also takes at most 20 additions, 30 files, 100 MB.
+        self.LIMIT_SUPPLEMENT_POST = _env("LIMIT_SUPPLEMENT_POST", "10 per hour;30 per day")
+        self.LIMIT_SUPPLEMENT_MEGABYTES = _env("LIMIT_SUPPLEMENT_MEGABYTES", "60 per hour;150 per day")
         self.LIMIT_SIGN_IN_CLIENT = _env("LIMIT_SIGN_IN_CLIENT", "10 per minute;100 per day")
         # Wrong passwords for one account from every browser it was not signed in from before, together
         # (portal/accounts/throttle.py); a browser it was signed in from counts its own failures instead.

@@ -44,6 +44,10 @@ def _lookup() -> str:
     return current_app.config["LIMIT_RECEIPT_LOOKUP"]
 
 
+SUPPLEMENT_SCOPE = "supplement-post"
+SUPPLEMENT_BYTES_SCOPE = "supplement-megabytes"
+
+
 def filed_a_new_complaint(_response) -> bool:
     """Only complaints actually filed count against the submission limit, not corrections or retries."""
     return g.get("filed_new", False)
@@ -106,6 +110,32 @@ def take_post(form_mark: str, correction: bool) -> Refused | None:
     if refused is None and not correction:
         refused = _take(_post(), _args(POST_SCOPE))
     return refused
+
+
+def take_supplement(content_length: int | None) -> Refused | None:
+    """Count a reporter's post of additions to a case, before any file in it is decoded: one post,
+    and the megabytes it sends (what cleaning costs), against this client's allowances."""
+    refused = _take(current_app.config["LIMIT_SUPPLEMENT_POST"], _args(SUPPLEMENT_SCOPE))
+    megabytes = math.ceil((content_length or 0) / (1024 * 1024))
+    if refused is None and megabytes:
+        refused = _take_many(current_app.config["LIMIT_SUPPLEMENT_MEGABYTES"], _args(SUPPLEMENT_BYTES_SCOPE),
+                             megabytes)
+    return refused
+
+
+def _take_many(limit: str, args: list[str], cost: int) -> Refused | None:
+    """Count `cost` against every rate in `limit`, or none when any of them has not that much left."""
+    if not limiter.enabled:
+        return None
+    strategy = limiter.limiter
+    items = parse_many(limit)
+    full = [item for item in items if not strategy.test(item, *args, cost=cost)]
+    if not full:
+        for item in items:
+            strategy.hit(item, *args, cost=cost)
+        return None
+    reset = max(strategy.get_window_stats(item, *args).reset_time for item in full)
+    return Refused(dt.datetime.fromtimestamp(math.ceil(reset), dt.UTC))
 
 
 def sendable_time(moment: dt.datetime) -> str:
