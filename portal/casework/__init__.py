@@ -9,14 +9,16 @@ def init_app(app: Flask) -> None:
     """Mount the back office's case pages; add the reminder command and the menu entries."""
     from portal import navigation
     from portal.casework import offerings as casework_offerings
-    from portal.casework.cli import notify_cli
+    from portal.casework.cli import forget_receipts, notify_cli
     from portal.casework.views import bp
     from portal.i18n import _l
     from portal.institutions import offerings
+    from portal.kept_uploads.cli import complaints_cli
     from portal.navigation import Link
 
     app.register_blueprint(bp)
     app.cli.add_command(notify_cli)
+    complaints_cli.add_command(forget_receipts)  # the complaint housekeeping group is kept_uploads'
     offerings.add_section(app, offerings.Section("concluded_complaints", casework_offerings.concluded_about))
     navigation.add(app, navigation.STAFF,
                    Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step"),

@@ -13,15 +13,12 @@ def init_app(app: Flask) -> None:
     from portal.i18n import _l
     from portal.intake import demo as intake_demo
     from portal.intake import finality
-    from portal.intake.cli import forget_receipts
     from portal.intake.staff_views import bp as staff_bp
     from portal.intake.views import bp
-    from portal.kept_uploads.cli import complaints_cli
     from portal.navigation import Link
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
-    complaints_cli.add_command(forget_receipts)  # the `complaints` group is kept_uploads'; added once
     # Drawn above the case page's actions (a negative order): staff see it before deciding to accept.
     panels.register(app, panels.Panel("final", "h-final", "intake/final_panel.html", finality.panel, -10))
     navigation.add(app, navigation.PUBLIC,

@@ -5,14 +5,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from nacl.exceptions import CryptoError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import service as accounts
 from portal.accounts.models import User
 from portal.casework import deadlines
 from portal.casework.exceptions import OutsideJurisdiction
-from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
+from portal.casework.models import (
+    RECEIPT_REPLAY_WINDOW,
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    Source,
+)
 from portal.db import utcnow
 from portal.errors import Conflict
 from portal.escalation import service as escalation
@@ -25,7 +33,7 @@ from portal.security.attachments import CleanFile
 MAX_FILES = 5
 REPLAY_PURPOSE = b"receipt-replay:"
 # A double click, refresh or retry arrives within minutes; after that the receipt is gone.
-REPLAY_WINDOW = dt.timedelta(minutes=15)
+REPLAY_WINDOW = RECEIPT_REPLAY_WINDOW
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
 
 
@@ -119,15 +127,6 @@ def replay(complaint: Complaint, form_token: str, draft: Draft, now: dt.datetime
         except (CryptoError, TypeError):
             continue
     raise FormAlreadyUsed(complaint.case_number)
-
-
-def forget_receipts(now: dt.datetime) -> int:
-    """Delete the encrypted receipts kept for retries once their window has passed (the daily
-    `flask --app portal complaints forget-receipts`; a late retry clears its own in `replay`)."""
-    result = db.session.execute(
-        update(Complaint).where(Complaint.receipt_replay.is_not(None), Complaint.created_at < now - REPLAY_WINDOW)
-        .values(receipt_replay=None).execution_options(synchronize_session=False))
-    return result.rowcount or 0
 
 
 def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.datetime | None = None,

@@ -77,17 +77,17 @@ def _args(scope: str, *extra: str) -> list[str]:
     return [part for part in (prefix, client_key(), *extra, scope) if part]
 
 
-def _take(limit: str, args: list[str]) -> Refused | None:
-    """Count one against every rate in `limit`, or none when any of them is used up."""
+def _take(limit: str, args: list[str], cost: int = 1) -> Refused | None:
+    """Count `cost` against every rate in `limit`, or none when any of them has not that much left."""
     if not limiter.enabled:
         return None
     strategy = limiter.limiter  # the in-memory fallback when one is configured and the storage is down
     items = parse_many(limit)
     try:
-        full = [item for item in items if not strategy.test(item, *args)]
+        full = [item for item in items if not strategy.test(item, *args, cost=cost)]
         if not full:
             for item in items:
-                strategy.hit(item, *args)
+                strategy.hit(item, *args, cost=cost)
             return None
         reset = max(strategy.get_window_stats(item, *args).reset_time for item in full)
     except Exception:
@@ -118,24 +118,8 @@ def take_supplement(content_length: int | None) -> Refused | None:
     refused = _take(current_app.config["LIMIT_SUPPLEMENT_POST"], _args(SUPPLEMENT_SCOPE))
     megabytes = math.ceil((content_length or 0) / (1024 * 1024))
     if refused is None and megabytes:
-        refused = _take_many(current_app.config["LIMIT_SUPPLEMENT_MEGABYTES"], _args(SUPPLEMENT_BYTES_SCOPE),
-                             megabytes)
+        refused = _take(current_app.config["LIMIT_SUPPLEMENT_MEGABYTES"], _args(SUPPLEMENT_BYTES_SCOPE), megabytes)
     return refused
-
-
-def _take_many(limit: str, args: list[str], cost: int) -> Refused | None:
-    """Count `cost` against every rate in `limit`, or none when any of them has not that much left."""
-    if not limiter.enabled:
-        return None
-    strategy = limiter.limiter
-    items = parse_many(limit)
-    full = [item for item in items if not strategy.test(item, *args, cost=cost)]
-    if not full:
-        for item in items:
-            strategy.hit(item, *args, cost=cost)
-        return None
-    reset = max(strategy.get_window_stats(item, *args).reset_time for item in full)
-    return Refused(dt.datetime.fromtimestamp(math.ceil(reset), dt.UTC))
 
 
 def sendable_time(moment: dt.datetime) -> str:

@@ -141,12 +141,10 @@ def check_room(complaint: Complaint, files: int, size: int = 0) -> None:
     stored, stored_size = db.session.execute(
         select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size), 0))
         .where(Attachment.complaint_id == complaint.id)).one()
-    if supplements + 1 > MAX_SUPPLEMENTS:
-        raise CaseFull("supplements")
-    if files and stored + files > MAX_CASE_FILES:
-        raise CaseFull("files")
-    if size and stored_size + size > MAX_CASE_BYTES:
-        raise CaseFull("size")
+    for reason, full in (("supplements", supplements + 1 > MAX_SUPPLEMENTS),
+                         ("files", stored + files > MAX_CASE_FILES), ("size", stored_size + size > MAX_CASE_BYTES)):
+        if full:
+            raise CaseFull(reason)
 
 
 def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> ComplaintEvent:

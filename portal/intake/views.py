@@ -237,20 +237,15 @@ def supplement(complaint):
                 flash(_("Your information was added to the case."), "success")
                 return redirect(url_for(".case"))
         except tracking.CaseFull as full:
-            (form.text if full.reason == "supplements" else form.files).errors = [_case_full(full.reason)]
+            (form.text if full.reason == "supplements" else form.files).errors = [{
+                "supplements": _("This case already has %(count)d additions, the most it takes. For anything "
+                                 "more, please telephone the office handling it.", count=tracking.MAX_SUPPLEMENTS),
+                "files": _("This case already holds the most files it takes (%(count)d). Send fewer files, or "
+                           "none.", count=tracking.MAX_CASE_FILES),
+                "size": _("The files of this case already take up the most room it has (%(size)d MB). Send "
+                          "smaller files, or none.", size=tracking.MAX_CASE_BYTES // (1024 * 1024)),
+            }[full.reason]]
     return _render_case(complaint, supplement=form, status=422)
-
-
-def _case_full(reason: str) -> str:
-    """Why the case takes no more, in the reporter's words."""
-    if reason == "supplements":
-        return _("This case already has %(count)d additions, the most it takes. For anything more, please "
-                 "telephone the office handling it.", count=tracking.MAX_SUPPLEMENTS)
-    if reason == "files":
-        return _("This case already holds the most files it takes (%(count)d). Send fewer files, or none.",
-                 count=tracking.MAX_CASE_FILES)
-    return _("The files of this case already take up the most room it has (%(size)d MB). Send smaller files, "
-             "or none.", size=tracking.MAX_CASE_BYTES // (1024 * 1024))
 
 
 @bp.post("/track/rating")
