@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    ratelimits.add_hooks(app)
     ratelimits.configure(app)
     limiter.init_app(app)
     login_manager.init_app(app)

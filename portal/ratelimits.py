@@ -171,10 +171,14 @@ def _hide_counts(response: Response) -> Response:
     return response
 
 
-def configure(app: Flask) -> None:
-    """Point Flask-Limiter at the failover storage (call before `limiter.init_app`, so that the
-    hook hiding the counts runs after the limiter's, which adds them)."""
+def add_hooks(app: Flask) -> None:
+    """Hide the counts where `hide_counts` asks (call before `limiter.init_app`, so that this hook
+    runs after the limiter's, which adds them)."""
     app.after_request(_hide_counts)
+
+
+def configure(app: Flask) -> None:
+    """Point Flask-Limiter at the failover storage (call before `limiter.init_app`)."""
     config = app.config
     config["RATELIMIT_STORAGE_URI"] = failover_uri(config["RATELIMIT_STORAGE_URI"])
     if config["RATELIMIT_STORAGE_URI"].startswith(SCHEME):
