@@ -8,6 +8,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import PROJECT_ROOT, Config, load_config
+from portal.security.uploads import InMemoryUploadsRequest
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -21,6 +22,7 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
         instance_path=None,
     )
     app.json.ensure_ascii = False  # JSON carries Chinese as UTF-8 characters, not \u escapes
+    app.request_class = InMemoryUploadsRequest  # uploads are never spooled, unencrypted, to a temp folder
     if not isinstance(config, Config):
         config = load_config(config)
     app.config.from_object(config)
@@ -45,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    ratelimits.add_hooks(app)
     ratelimits.configure(app)
     limiter.init_app(app)
     login_manager.init_app(app)

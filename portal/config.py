@@ -101,8 +101,21 @@ class Config:
         self.LIMIT_COMPLAINT_POST = _env("LIMIT_COMPLAINT_POST", "30 per hour")  # new forms posted (API: posts)
         self.LIMIT_COMPLAINT_FORM_POST = _env("LIMIT_COMPLAINT_FORM_POST", "30 per hour")  # posts of one form
         self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
+        # A reporter's additions to tracked cases, per client: posts, and megabytes sent (each file
+        # is decoded to be cleaned); each case also takes at most 20 additions, 30 files, 100 MB.
+        self.LIMIT_SUPPLEMENT_POST = _env("LIMIT_SUPPLEMENT_POST", "10 per hour;30 per day")
+        self.LIMIT_SUPPLEMENT_MEGABYTES = _env("LIMIT_SUPPLEMENT_MEGABYTES", "60 per hour;150 per day")
         self.LIMIT_SIGN_IN_CLIENT = _env("LIMIT_SIGN_IN_CLIENT", "10 per minute;100 per day")
+        # Wrong passwords for one account from every browser it was not signed in from before, together
+        # (portal/accounts/throttle.py); a browser it was signed in from counts its own failures instead.
         self.LIMIT_SIGN_IN_ACCOUNT = _env("LIMIT_SIGN_IN_ACCOUNT", "5 per 15 minutes")  # failures only
+        self.LIMIT_SIGN_IN_DEVICE = _env("LIMIT_SIGN_IN_DEVICE", "5 per 15 minutes;20 per day")
+        # Wrong authenticator or recovery codes for one account (from unknown browsers, together): the
+        # daily rate is the slower second stage; the owner is told when failures mount up.
+        self.LIMIT_SECOND_FACTOR_ACCOUNT = _env("LIMIT_SECOND_FACTOR_ACCOUNT", "5 per 15 minutes;10 per day")
+        # Production refuses limits kept in each worker's memory (each would allow the whole limit)
+        # unless this says that is meant (one worker, a trial).
+        self.RATELIMIT_ALLOW_MEMORY = _env_bool("RATELIMIT_ALLOW_MEMORY", False)
         # Logs go to stderr, one line per record: "text" for people, "json" for a log collector.
         self.LOG_FORMAT = _env("LOG_FORMAT", "text")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()  # INFO writes one access line per request
@@ -158,7 +171,9 @@ class Config:
         self.PLAIN_HTTP_SMOKE_TEST = _env_bool("PLAIN_HTTP_SMOKE_TEST", False)
         self.SESSION_COOKIE_SECURE = _env_bool(
             "SECURE_COOKIES", self.ENV_NAME == "production" and not self.PLAIN_HTTP_SMOKE_TEST)
-        self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; idle timeouts end it
+        # A form's token is good for 12 hours (a signed-in session's longest life); the secret behind
+        # the tokens is replaced at every sign-in and sign-out (portal/accounts/sessions.py).
+        self.WTF_CSRF_TIME_LIMIT = 12 * 3600
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         if self.OUTBOX_DELIVERY not in (None, "worker", "thread", "inline"):
             raise ConfigurationError("PORTAL_OUTBOX_DELIVERY must be worker, thread or inline")
@@ -185,6 +200,9 @@ class Config:
             # A generous busy timeout lets BEGIN IMMEDIATE wait for the writer instead of failing.
             return {"connect_args": {"timeout": 30}}
         return {"pool_pre_ping": True}
+
+    def check(self) -> None:
+        """Refuse settings this environment must not run with (production adds its own)."""
 
     def load_secrets(self) -> None:
         """Read the secret key from its file; refuse to start without it where secrets are required."""
@@ -242,6 +260,15 @@ class ProductionConfig(Config):
         # Database errors then quote the statement but never its values (reporters' words, codes).
         self.SQLALCHEMY_ENGINE_OPTIONS = {**self.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
 
+    def check(self) -> None:
+        """Refuse rate limits kept per worker unless asked for: with several gunicorn workers each
+        would let through the whole limit (10 wrong passwords instead of 5 with two workers)."""
+        if self.RATELIMIT_STORAGE_URI.startswith("memory") and not self.RATELIMIT_ALLOW_MEMORY:
+            raise ConfigurationError(
+                "PORTAL_RATELIMIT_STORAGE_URI is memory://: each worker would count its own limits. "
+                "Point it at Redis (redis://…), or set PORTAL_RATELIMIT_ALLOW_MEMORY=1 if one process "
+                "counting for itself is really meant.")
+
 
 CONFIGS: dict[str, type[Config]] = {
     cls.ENV_NAME: cls for cls in (DevelopmentConfig, TestingConfig, ProductionConfig)
@@ -261,6 +288,7 @@ def load_config(name: str | None = None) -> Config:
     except KeyError as exc:
         raise ConfigurationError(f"PORTAL_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from exc
     config.load_secrets()
+    config.check()
     # Refuse a cheap password hash at start rather than at the first sign-in.
     password_hash_parameters({"ENV_NAME": config.ENV_NAME, "PASSWORD_HASH_PROFILE": config.PASSWORD_HASH_PROFILE})
     return config

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from flask import Response, current_app, has_request_context, request, url_for
 
 from portal.i18n import current_locale
+from portal.text import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -25,8 +26,9 @@ def absolute(endpoint: str, **values) -> str:
 
 
 def text(parent: ET.Element, tag: str, content: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    element.text = content
+    """A child element holding `content`, without the characters XML does not allow."""
+    element = ET.SubElement(parent, tag, {name: xml_safe(value) for name, value in attributes.items()})
+    element.text = xml_safe(content)
     return element
 
 

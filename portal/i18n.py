@@ -5,7 +5,7 @@ import enum
 from urllib.parse import urlencode
 
 from babel import Locale, support
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, url_for
 from flask_babel import (
     Babel,
     Domain,
@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for impor
 from flask_babel import lazy_pgettext as _lp  # noqa: F401  (a label whose English word has several meanings)
 from flask_babel import pgettext as _p  # noqa: F401  (the same, at run time)
 from flask_babel.speaklater import LazyString
+from werkzeug.routing import BuildError
 
 from portal.config import SUPPORTED_LOCALES
 
@@ -64,10 +65,22 @@ def remember_locale(response: Response) -> Response:
 
 
 def switch_language_url(locale: str) -> str:
-    """The current page's address with only `lang` changed; every other parameter kept as sent."""
+    """The current page's address with only `lang` changed; every other parameter kept as sent.
+
+    The address is built from the matched route, never from the path as sent: a path such as
+    `/%5Cevil.example` would otherwise become `/\\evil.example`, which browsers read as another
+    host. A request no route matched (an error page) gets a link of its query alone, which stays
+    on the address it was made to."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     args.append(("lang", locale))
-    return f"{request.script_root}{request.path}?{urlencode(args)}"
+    query = "?" + urlencode(args)
+    if request.url_rule is None or request.endpoint is None:
+        return query
+    try:
+        path = url_for(request.endpoint, **(request.view_args or {}))
+    except (BuildError, ValueError):
+        return query
+    return path + query
 
 
 def catalog_name(locale: Locale) -> str:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, current_app, g, request
 from limits.storage import MemoryStorage, MovingWindowSupport, SlidingWindowCounterSupport, Storage, storage_from_string
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -144,6 +145,36 @@ class FailoverStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport)
 
     def clear_sliding_window(self, key: str, expiry: int) -> None:
         self._call("clear_sliding_window", key, expiry)
+
+
+COUNT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def hide_counts(view: Callable) -> Callable:
+    """Mark a view whose answers must not carry X-RateLimit headers: on the sign-in pages they
+    would tell anyone how many wrong passwords an account has had. A 429 keeps Retry-After (the
+    view's own, in `g.retry_after`, or the limiter's)."""
+    view.hide_rate_limit_counts = True  # type: ignore[attr-defined]
+    return view
+
+
+def _hide_counts(response: Response) -> Response:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "hide_rate_limit_counts", False):
+        return response
+    for name in COUNT_HEADERS:
+        response.headers.pop(name, None)
+    if g.get("retry_after"):
+        response.headers["Retry-After"] = str(g.retry_after)
+    elif response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def add_hooks(app: Flask) -> None:
+    """Hide the counts where `hide_counts` asks (call before `limiter.init_app`, so that this hook
+    runs after the limiter's, which adds them)."""
+    app.after_request(_hide_counts)
 
 
 def configure(app: Flask) -> None:

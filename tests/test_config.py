@@ -18,9 +18,31 @@ def test_production_starts_with_generated_keys(tmp_path, monkeypatch):
     keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
                   tmp_path / "identity_key.pub", tmp_path / "identity_key")
     (tmp_path / "identity_key").unlink()  # the public site never needs the private key
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app("production")
     assert app.config["SECRET_KEY"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_limits_counted_in_each_worker_unless_told(tmp_path, monkeypatch):
+    """With two workers, memory:// limits let 10 wrong passwords through instead of 5."""
+    from portal.security import keys
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
+                  tmp_path / "identity_key.pub", tmp_path / "identity_key")
+    monkeypatch.delenv("PORTAL_RATELIMIT_STORAGE_URI", raising=False)  # memory:// by default
+    with pytest.raises(ConfigurationError, match="PORTAL_RATELIMIT_ALLOW_MEMORY"):
+        create_app("production")
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(ConfigurationError, match="each worker"):
+        load_config("production")
+    monkeypatch.setenv("PORTAL_RATELIMIT_ALLOW_MEMORY", "1")  # said explicitly: one process, a trial
+    assert load_config("production").RATELIMIT_STORAGE_URI == "memory://"
+    monkeypatch.delenv("PORTAL_RATELIMIT_ALLOW_MEMORY")
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://cache:6379/1")
+    assert load_config("production").RATELIMIT_STORAGE_URI == "redis://cache:6379/1"
+    assert load_config("development").RATELIMIT_STORAGE_URI == "redis://cache:6379/1"
 
 
 def test_every_setting_comes_from_portal_variables(tmp_path, monkeypatch):
@@ -57,6 +79,7 @@ def _production_app(tmp_path, monkeypatch, **overrides):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
                   tmp_path / "identity_key.pub", tmp_path / "identity_key")
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     return create_app("production", overrides)
 
 

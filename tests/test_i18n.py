@@ -55,6 +55,25 @@ def test_switcher_keeps_the_current_page_and_query(client):
     assert "kind=arts" in link and "lang=en" in link and "q=%E5%9F%B9%E8%AE%AD" in link
 
 
+@pytest.mark.parametrize("path", ["/%5Cevil.example", "/%5C%5Cevil.example/x",
+                                  "/institutions/%5Cevil.example"])
+def test_switcher_on_an_error_page_never_leaves_the_site(client, path):
+    """The link is built from the route (or is the query alone), never from the path as sent."""
+    response = client.get(path + "?a=1")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    link = re.search(r'href="([^"]*lang=en[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "evil" not in link and "\\" not in link, link
+    assert link.startswith("?") or (link.startswith("/") and not link.startswith("//")), link
+    assert "a=1" in link
+
+
+def test_switcher_on_a_routed_page_uses_the_route(client):
+    page = client.get("/institutions/999999999?lang=zh_CN").get_data(as_text=True)
+    link = re.search(r'href="([^"]*lang=en[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert link == "/institutions/999999999?lang=en"
+
+
 def test_committed_pot_is_not_stale(tmp_path):
     fresh = tmp_path / "fresh.pot"
     extract_messages(fresh)

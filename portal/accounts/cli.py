@@ -43,6 +43,7 @@ def create_user(username: str, role: str, region_code: str, display_name: str, c
         raise click.ClickException(messages[str(exc)]) from exc
     db.session.commit()
     click.echo(f"created {user.username} ({role}, {region_code})")
+    click.echo(f"the one-time password works until {user.password_expires_at:%Y-%m-%d %H:%M} UTC")
     click.echo(f"one-time password: {one_time}")
 
 

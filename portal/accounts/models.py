@@ -45,6 +45,8 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When a one-time password (new account, reset) stops working; None once the person chose their own.
+    password_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted under the data key
     totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The last TOTP time step accepted: a code is good once, never again.

@@ -8,6 +8,7 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
 
+from portal import clock
 from portal.accounts import passwords, totp
 from portal.accounts.models import CERTIFIED_ROLES, RecoveryCode, Role, User
 from portal.errors import Invalid, NotAllowed, NotFound
@@ -16,6 +17,9 @@ from portal.regions import service as regions
 from portal.security import audit, crypto
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
+# A one-time password is handed over in person or by telephone and used at once; after this it is
+# refused, and an administrator issues a new one.
+ONE_TIME_PASSWORD_LIFETIME = dt.timedelta(days=3)
 
 
 class AccountError(Invalid):
@@ -28,6 +32,14 @@ class SignInFailed(NotAllowed):
 
 class SecondFactorFailed(NotAllowed):
     """The authenticator or recovery code was wrong, expired or already used."""
+
+
+class OneTimePasswordExpired(NotAllowed):
+    """The right one-time password, but older than ONE_TIME_PASSWORD_LIFETIME: a new one is needed."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(user.id)
+        self.user = user
 
 
 class WrongPassword(Invalid):
@@ -48,7 +60,8 @@ def create_user(username: str, display_name: str, role: Role, region_code: str,
     one_time = secrets.token_urlsafe(12)
     user = User(username=username, display_name=display_name or username, role=role,
                 region_code=region_code, certificate_number=certificate_number or None, email=email,
-                password_hash=passwords.hash_password(one_time), must_change_password=True)
+                password_hash=passwords.hash_password(one_time), must_change_password=True,
+                password_expires_at=clock.now() + ONE_TIME_PASSWORD_LIFETIME)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id,
@@ -83,15 +96,19 @@ def find_user(username: str | None) -> User | None:
     return db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
 
 
-def authenticate(username: str, password: str, refuse_demo: bool = False) -> User:
+def authenticate(username: str, password: str, refuse_demo: bool = False, now: dt.datetime | None = None) -> User:
     """The account for a name and password; every failure raises the same exception.
-    Where `refuse_demo` (production), the published demo accounts never sign in."""
+    Where `refuse_demo` (production), the published demo accounts never sign in. The right
+    one-time password past its lifetime raises OneTimePasswordExpired (it was right: nothing is
+    told to a guesser)."""
     user = find_user(username)
     if refuse_demo and user is not None and user.username.startswith("demo."):
         user = None
     valid = passwords.verify_password(user.password_hash if user else None, password or "")
     if user is None or not valid or not user.active:
         raise SignInFailed()
+    if user.must_change_password and user.password_expires_at and (now or clock.now()) > user.password_expires_at:
+        raise OneTimePasswordExpired(user)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
@@ -142,7 +159,7 @@ def change_password(user: User, new_password: str) -> None:
     """Set a new password (policy checked) and end every other session of the account."""
     passwords.check_policy(new_password, [user.username, user.display_name])
     user.password_hash = passwords.hash_password(new_password)
-    user.must_change_password = False
+    user.must_change_password, user.password_expires_at = False, None
     end_sessions(user)
     audit.record(f"user:{user.id}", "user.password_changed", "user", user.id)
 
@@ -288,7 +305,7 @@ def reset_credentials(user: User, actor: str, reason: str) -> str:
     """A new one-time password and a new authenticator enrolment; old sessions end."""
     one_time = secrets.token_urlsafe(12)
     user.password_hash = passwords.hash_password(one_time)
-    user.must_change_password = True
+    user.must_change_password, user.password_expires_at = True, clock.now() + ONE_TIME_PASSWORD_LIFETIME
     user.totp_secret, user.totp_enrolled_at, user.last_totp_step = None, None, None
     db.session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
     end_sessions(user)

@@ -16,10 +16,25 @@ PENDING_KEY = "pending_sign_in"
 PENDING_SECONDS = 10 * 60
 
 
+# Flask-WTF's secret behind the forms' tokens (a token made before a sign-in must not work after it)
+# and Flask-Login's `_id`, an unkeyed hash of the address and browser that anyone holding the
+# (signed, not encrypted) cookie could read and test addresses against; the portal never uses it.
+CSRF_KEY = "csrf_token"
+CLIENT_HASH_KEY = "_id"
+
+
+def rotate_form_secret() -> None:
+    """A new secret behind the forms' tokens: pages opened before this step stop working."""
+    session.pop(CSRF_KEY, None)
+
+
 def start(user: User) -> None:
-    """Sign the user in: the session remembers the account's session version and the time."""
+    """Sign the user in: the session remembers the account's session version and the time, and
+    gets a new secret for its forms' tokens."""
     session.pop(PENDING_KEY, None)
+    rotate_form_secret()
     login_user(user)
+    session.pop(CLIENT_HASH_KEY, None)
     now = int(time.time())
     session["account"] = {"version": user.session_version, "since": now, "seen": now}
 
@@ -54,7 +69,9 @@ def end() -> None:
 
 
 def remember_pending(user: User) -> None:
-    """Between the password and the second factor, the session knows whose sign-in it is."""
+    """Between the password and the second factor, the session knows whose sign-in it is (with a
+    new secret for its forms' tokens)."""
+    rotate_form_secret()
     session[PENDING_KEY] = {"id": user.id, "version": user.session_version, "since": int(time.time())}
 
 

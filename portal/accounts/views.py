@@ -1,19 +1,17 @@
 """Signing in (password, then the authenticator) and out."""
 from __future__ import annotations
 
-import hashlib
-
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_time
 from flask_login import current_user
 
-from portal import clock, navigation
-from portal.accounts import service, sessions, totp
+from portal import clock, navigation, ratelimits
+from portal.accounts import alerts, service, sessions, throttle, totp
 from portal.accounts.access import safe_next
 from portal.accounts.forms import CodeForm, EnrolForm, LoginForm, PasswordForm
 from portal.accounts.models import Role
 from portal.extensions import limiter
 from portal.i18n import _
-from portal.text import clean_text
 from portal.transaction import keep_on_error
 
 bp = Blueprint("accounts", __name__)
@@ -23,25 +21,13 @@ def client_limit() -> str:
     return current_app.config["LIMIT_SIGN_IN_CLIENT"]
 
 
-def account_limit() -> str:
-    return current_app.config["LIMIT_SIGN_IN_ACCOUNT"]
-
-
-def account_key() -> str:
-    """Failures are also counted per account, wherever they come from; the name is normalised
-    exactly as the form does, so invisible characters cannot make a fresh counter."""
-    name = clean_text(request.form.get("username")).lower()
-    return "account:" + hashlib.sha256(name.encode()).hexdigest()[:32]
-
-
-def pending_account_key() -> str:
-    """Wrong authenticator codes are counted per account too, from however many addresses."""
-    state = session.get(sessions.PENDING_KEY) or {}
-    return f"second-factor:{state.get('id', 'none')}"
-
-
-def failed(_response) -> bool:
-    return g.get("sign_in_failed", False)
+def _wait(form_field, refused: throttle.Refused) -> int:
+    """The refusal beside the field; the page answers 429 with Retry-After (nothing was checked)."""
+    local = refused.until.astimezone(clock.zone())
+    form_field.errors = [_("Too many wrong attempts for this account. Try again after %(time)s, or sign in "
+                           "from a browser you have signed in with before.", time=format_time(local, "short"))]
+    g.retry_after = refused.seconds
+    return 429
 
 
 def home(user) -> str:
@@ -72,27 +58,38 @@ def next_step(user) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(client_limit, methods=["POST"])
-@limiter.limit(account_limit, methods=["POST"], key_func=account_key, deduct_when=failed)
+@ratelimits.hide_counts
 def login():
     """Username and password."""
     if current_user.is_authenticated:
         return redirect(home(current_user))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
+        account = throttle.account_key(form.username.data)
+        refused = throttle.refused(throttle.PASSWORD, account)
+        if refused is not None:
+            status = _wait(form.password, refused)
+            return render_template("accounts/login.html", form=form), status
         try:
             user = service.authenticate(form.username.data, form.password.data,
                                         refuse_demo=current_app.config["ENV_NAME"] == "production")
         except service.SignInFailed:
-            g.sign_in_failed = True  # counted against the account's limit
+            throttle.failed(throttle.PASSWORD, account)  # counted against this browser's allowance
             service.record_failed_sign_in(form.username.data)
             keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
             form.password.errors = [_("The username or password is not right.")]
+        except service.OneTimePasswordExpired as expired:
+            service.record_refused_sign_in(expired.user, "one_time_password_expired")
+            keep_on_error()  # the refusal stays in the audit trail although the answer is 422
+            form.password.errors = [_("This one-time password has expired. Ask an administrator of your "
+                                      "jurisdiction for a new one.")]
         else:
             if sessions.usable(user):
                 sessions.remember_pending(user)
                 return redirect(next_step(user))
             _refuse_out_of_term(form, user)
-    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/login.html", form=form), 422 if form.errors else status
 
 
 def _refuse_out_of_term(form: LoginForm, user) -> None:
@@ -133,7 +130,7 @@ def first_password():
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
 @limiter.limit(client_limit, methods=["POST"])
-@limiter.limit(account_limit, methods=["POST"], key_func=lambda: pending_account_key(), deduct_when=failed)
+@ratelimits.hide_counts
 def enrol():
     """Add the account to an authenticator app (QR code or typed key), then confirm a code.
     Only for an account with no authenticator yet whose one-time password has been replaced."""
@@ -142,19 +139,27 @@ def enrol():
         return redirect(url_for(".login"))
     secret = service.totp_secret(user) or service.begin_totp(user)
     form = EnrolForm()
+    status = 200
     if form.validate_on_submit():
-        try:
-            codes = service.confirm_totp(user, form.code.data, clock.now())
-        except service.SecondFactorFailed:
-            g.sign_in_failed = True
-            form.code.errors = [_("That code is not right. Check the time on your phone and try the new code.")]
+        account = throttle.account_key(user.username)
+        refused = throttle.refused(throttle.SECOND_FACTOR, account)
+        if refused is not None:
+            status = _wait(form.code, refused)
         else:
-            sessions.start(user)
-            return render_template("accounts/recovery.html", codes=codes, home=home(user))
+            try:
+                codes = service.confirm_totp(user, form.code.data, clock.now())
+            except service.SecondFactorFailed:
+                throttle.failed(throttle.SECOND_FACTOR, account)
+                form.code.errors = [_("That code is not right. Check the time on your phone and try the new code.")]
+            else:
+                sessions.start(user)
+                throttle.remember_device(account)
+                return render_template("accounts/recovery.html", codes=codes, home=home(user))
     keep_on_error()  # a secret just begun must outlive a wrong code, or the QR code would change each time
     uri = totp.provisioning_uri(secret, user.username)
-    return render_template("accounts/enrol.html", form=form, secret=secret, qr=qr_data_uri(uri)), \
-        422 if form.errors else 200
+    if form.errors and status == 200:
+        status = 422
+    return render_template("accounts/enrol.html", form=form, secret=secret, qr=qr_data_uri(uri)), status
 
 
 def qr_data_uri(text: str) -> str:
@@ -166,26 +171,39 @@ def qr_data_uri(text: str) -> str:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(client_limit, methods=["POST"])
-@limiter.limit(account_limit, methods=["POST"], key_func=pending_account_key, deduct_when=failed)
+@ratelimits.hide_counts
 def second_factor():
     """The authenticator code (or a recovery code)."""
     user = _pending_or_restart("second_factor")
     if user is None:
         return redirect(url_for(".login"))
     form = CodeForm()
+    status = 200
     if form.validate_on_submit():
+        account = throttle.account_key(user.username)
+        refused = throttle.refused(throttle.SECOND_FACTOR, account)
+        if refused is not None:
+            status = _wait(form.code, refused)
+            return render_template("accounts/code.html", form=form), status
         try:
             used = service.verify_second_factor(user, form.code.data, clock.now())
         except service.SecondFactorFailed:
-            g.sign_in_failed = True
+            throttle.failed(throttle.SECOND_FACTOR, account)
             service.record_failed_second_factor(user)
-            keep_on_error()  # the failed attempt stays in the audit trail although the answer is 422
+            alerts.second_factor_failed(user)  # the owner is told when wrong codes mount up
+            keep_on_error()  # the failed attempt (and any warning queued) stays although the answer is 422
             form.code.errors = [_("That code is not right, or it was already used.")]
         else:
+            failures = alerts.failures_since_sign_in(user)
             sessions.start(user)
+            throttle.remember_device(account)
             service.record_signed_in(user, used)
+            if failures:
+                flash(_("%(count)d wrong authenticator codes were entered for your account since it was last "
+                        "signed in. If that was not you, someone knows your password: change it now and tell "
+                        "your administrator.", count=failures), "error")
             return redirect(safe_next(request.args.get("next")) or home(user))
-    return render_template("accounts/code.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/code.html", form=form), 422 if form.errors else status
 
 
 @bp.post("/logout")

@@ -86,17 +86,33 @@ def _table(lines: Iterable[tuple[int, list[object]]]) -> tuple[dict[str, str], l
     return shown, rows
 
 
-def _xlsx_lines(content: bytes):
-    """Rows of the first sheet, at most MAX_COLUMNS wide, ignoring the size the sheet declares;
-    a file whose parts unpack to more than MAX_SHEET_BYTES is refused before it is parsed."""
+# A spreadsheet's XML never declares a document type or entities; a part that does is an attack
+# (entity expansion, external entities), refused before any parser sees it, in UTF-8 or UTF-16.
+XML_DECLARATIONS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                         for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _check_parts(content: bytes) -> None:
+    """Refuse an archive whose parts unpack to more than MAX_SHEET_BYTES (before unpacking them) or
+    whose XML declares a document type or entities."""
     import zipfile
 
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_SHEET_BYTES:
+            raise FileUnreadable("format")
+        for info in archive.infolist():
+            if info.file_size and any(marker in archive.read(info) for marker in XML_DECLARATIONS):
+                raise FileUnreadable("format")
+
+
+def _xlsx_lines(content: bytes):
+    """Rows of the first sheet, at most MAX_COLUMNS wide, ignoring the size the sheet declares;
+    a file whose parts unpack to more than MAX_SHEET_BYTES, or whose XML declares entities, is
+    refused before it is parsed. The sheet is parsed as it is read: a fault there is the file's."""
     from openpyxl import load_workbook
 
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_SHEET_BYTES:
-                raise FileUnreadable("format")
+        _check_parts(content)
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except FileUnreadable:
         raise
@@ -105,7 +121,14 @@ def _xlsx_lines(content: bytes):
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # do not trust <dimension>: it can claim a million rows
-        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+        rows = enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
+        while True:
+            try:
+                number, cells = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # malformed sheet XML, a cell openpyxl cannot convert
+                raise FileUnreadable("format") from exc
             yield number, list(cells)
     finally:
         book.close()

@@ -136,6 +136,11 @@ class Rating(LabelledEnum):
     UNSATISFIED = "unsatisfied", _l("Unsatisfied")
 
 
+# How long the receipt is kept for a retry of the same form (`receipt_replay`); after it the receipt
+# is gone: a late retry clears it, and `flask --app portal complaints forget-receipts` (daily) does.
+RECEIPT_REPLAY_WINDOW = dt.timedelta(minutes=15)
+
+
 class Complaint(Base):
     """One complaint from the moment it is registered; the reporter's identity only sealed."""
 

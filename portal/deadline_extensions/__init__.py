@@ -9,17 +9,18 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the extension pages, add the extension panel to the staff case page and the menu entry;
-    give the recount of a case's deadline the days its extension added."""
+    recount open cases' deadlines (with their extensions' days) when a year's holidays are entered."""
     from portal import navigation
     from portal.casework import panels
-    from portal.casework import recompute as case_recompute
-    from portal.deadline_extensions import service
+    from portal.deadline_extensions import recompute, service
     from portal.deadline_extensions.views import bp
     from portal.i18n import _l
     from portal.navigation import Link
+    from portal.workdays import recompute as workdays_recompute
 
     app.register_blueprint(bp)
-    case_recompute.count_extensions_with(app, service.approved_days)
+    workdays_recompute.register(app, workdays_recompute.Recount(
+        recompute.KIND, _l("Case"), recompute.FIELDS, recompute.recompute))
     panels.register(app, panels.Panel("extension", "h-extension", "deadline_extensions/case_panel.html",
                                       service.panel, 5))
     navigation.add(app, navigation.STAFF, Link("deadline_extensions.queue", _l("Extensions"), 15,

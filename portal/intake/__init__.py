@@ -9,18 +9,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the complaint form, tracking and staff registration; add the menu entries and the demo cases."""
     from portal import demo, navigation
-    from portal.casework import panels
     from portal.i18n import _l
     from portal.intake import demo as intake_demo
-    from portal.intake import finality
     from portal.intake.staff_views import bp as staff_bp
     from portal.intake.views import bp
     from portal.navigation import Link
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
-    # Drawn above the case page's actions (a negative order): staff see it before deciding to accept.
-    panels.register(app, panels.Panel("final", "h-final", "intake/final_panel.html", finality.panel, -10))
     navigation.add(app, navigation.PUBLIC,
                    Link("complaints.new", _l("File a complaint"), 20),
                    Link("complaints.track", _l("Track a case"), 30, related=("complaints.case",)))

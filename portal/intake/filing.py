@@ -12,12 +12,20 @@ from portal.accounts import service as accounts
 from portal.accounts.models import User
 from portal.casework import deadlines
 from portal.casework.exceptions import OutsideJurisdiction
-from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, EventKind, Source
+from portal.casework.models import (
+    RECEIPT_REPLAY_WINDOW,
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    Source,
+)
 from portal.db import utcnow
 from portal.errors import Conflict
 from portal.escalation import service as escalation
 from portal.extensions import db
-from portal.intake import finality
+from portal.finality import service as finality
 from portal.intake.numbering import next_case_number
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import CleanFile
@@ -25,7 +33,7 @@ from portal.security.attachments import CleanFile
 MAX_FILES = 5
 REPLAY_PURPOSE = b"receipt-replay:"
 # A double click, refresh or retry arrives within minutes; after that the receipt is gone.
-REPLAY_WINDOW = dt.timedelta(minutes=15)
+REPLAY_WINDOW = RECEIPT_REPLAY_WINDOW
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
 
 

@@ -44,6 +44,10 @@ def _lookup() -> str:
     return current_app.config["LIMIT_RECEIPT_LOOKUP"]
 
 
+SUPPLEMENT_SCOPE = "supplement-post"
+SUPPLEMENT_BYTES_SCOPE = "supplement-megabytes"
+
+
 def filed_a_new_complaint(_response) -> bool:
     """Only complaints actually filed count against the submission limit, not corrections or retries."""
     return g.get("filed_new", False)
@@ -73,17 +77,17 @@ def _args(scope: str, *extra: str) -> list[str]:
     return [part for part in (prefix, client_key(), *extra, scope) if part]
 
 
-def _take(limit: str, args: list[str]) -> Refused | None:
-    """Count one against every rate in `limit`, or none when any of them is used up."""
+def _take(limit: str, args: list[str], cost: int = 1) -> Refused | None:
+    """Count `cost` against every rate in `limit`, or none when any of them has not that much left."""
     if not limiter.enabled:
         return None
     strategy = limiter.limiter  # the in-memory fallback when one is configured and the storage is down
     items = parse_many(limit)
     try:
-        full = [item for item in items if not strategy.test(item, *args)]
+        full = [item for item in items if not strategy.test(item, *args, cost=cost)]
         if not full:
             for item in items:
-                strategy.hit(item, *args)
+                strategy.hit(item, *args, cost=cost)
             return None
         reset = max(strategy.get_window_stats(item, *args).reset_time for item in full)
     except Exception:
@@ -105,6 +109,16 @@ def take_post(form_mark: str, correction: bool) -> Refused | None:
     refused = _take(_form_post(), _args(FORM_POST_SCOPE, form_mark))
     if refused is None and not correction:
         refused = _take(_post(), _args(POST_SCOPE))
+    return refused
+
+
+def take_supplement(content_length: int | None) -> Refused | None:
+    """Count a reporter's post of additions to a case, before any file in it is decoded: one post,
+    and the megabytes it sends (what cleaning costs), against this client's allowances."""
+    refused = _take(current_app.config["LIMIT_SUPPLEMENT_POST"], _args(SUPPLEMENT_SCOPE))
+    megabytes = math.ceil((content_length or 0) / (1024 * 1024))
+    if refused is None and megabytes:
+        refused = _take(current_app.config["LIMIT_SUPPLEMENT_MEGABYTES"], _args(SUPPLEMENT_BYTES_SCOPE), megabytes)
     return refused
 
 

@@ -10,8 +10,9 @@ from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework.exceptions import OutsideJurisdiction
 from portal.casework.models import Category, Source
+from portal.finality import service as finality
 from portal.i18n import _
-from portal.intake import filing, finality
+from portal.intake import filing
 from portal.intake.staff_forms import RegisterForm
 from portal.intake.uploads import clean_uploads
 from portal.security.receipts import display

@@ -5,7 +5,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
@@ -23,6 +23,11 @@ from portal.security.attachments import CleanFile
 
 GRANT_IDLE = dt.timedelta(minutes=30)
 GRANT_LIFETIME = dt.timedelta(hours=2)
+# What one case takes from its reporter: additions, files (those filed with it included) and the
+# cleaned files' total size. Beyond them the office is reached by telephone.
+MAX_SUPPLEMENTS = 20
+MAX_CASE_FILES = 30
+MAX_CASE_BYTES = 100 * 1024 * 1024
 
 
 class GrantExpired(LookupError):
@@ -31,6 +36,14 @@ class GrantExpired(LookupError):
 
 class CaseClosed(StepNotAllowed):
     """The case is archived; nothing more can be added."""
+
+
+class CaseFull(StepNotAllowed):
+    """The case holds as much from its reporter as it takes: `reason` is "supplements", "files" or "size"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class NotRatable(StepNotAllowed):
@@ -121,10 +134,24 @@ def next_step(complaint: Complaint) -> NextStep | None:
     return None
 
 
+def check_room(complaint: Complaint, files: int, size: int = 0) -> None:
+    """Raise CaseFull unless the case takes one more addition with `files` files of `size` bytes."""
+    supplements = db.session.scalar(select(func.count()).select_from(ComplaintEvent).where(
+        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.SUPPLEMENT))
+    stored, stored_size = db.session.execute(
+        select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size), 0))
+        .where(Attachment.complaint_id == complaint.id)).one()
+    for reason, full in (("supplements", supplements + 1 > MAX_SUPPLEMENTS),
+                         ("files", stored + files > MAX_CASE_FILES), ("size", stored_size + size > MAX_CASE_BYTES)):
+        if full:
+            raise CaseFull(reason)
+
+
 def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> ComplaintEvent:
-    """Add information or files to an open case."""
+    """Add information or files to an open case, within what the case takes (CaseFull)."""
     if complaint.status is Status.ARCHIVED:
         raise CaseClosed()
+    check_room(complaint, len(files), sum(len(clean.data) for clean in files))
     event = ComplaintEvent(complaint_id=complaint.id, kind=EventKind.SUPPLEMENT, public=True, body=text)
     db.session.add(event)
     db.session.flush()

@@ -226,11 +226,29 @@ def supplement(complaint):
     """Add information and files to the tracked case."""
     form = SupplementForm()
     if form.validate_on_submit():
-        files = clean_uploads(form.files)
-        if files is not None:
-            tracking.add_supplement(complaint, form.text.data, files)
-            flash(_("Your information was added to the case."), "success")
-            return redirect(url_for(".case"))
+        refused = limits.take_supplement(request.content_length)
+        if refused is not None:  # before any file is decoded
+            form.files.errors = [_("Many additions were sent from this connection in a short time. Please "
+                                   "send this after %(time)s.", time=limits.sendable_time(refused.until))]
+            response, status = _render_case(complaint, supplement=form, status=429)
+            return response, status, {"Retry-After": str(refused.seconds)}
+        chosen = [f for f in (form.files.data or []) if getattr(f, "filename", "")]
+        try:
+            tracking.check_room(complaint, len(chosen))  # before any file is decoded
+            files = clean_uploads(form.files)
+            if files is not None:
+                tracking.add_supplement(complaint, form.text.data, files)
+                flash(_("Your information was added to the case."), "success")
+                return redirect(url_for(".case"))
+        except tracking.CaseFull as full:
+            (form.text if full.reason == "supplements" else form.files).errors = [{
+                "supplements": _("This case already has %(count)d additions, the most it takes. For anything "
+                                 "more, please telephone the office handling it.", count=tracking.MAX_SUPPLEMENTS),
+                "files": _("This case already holds the most files it takes (%(count)d). Send fewer files, or "
+                           "none.", count=tracking.MAX_CASE_FILES),
+                "size": _("The files of this case already take up the most room it has (%(size)d MB). Send "
+                          "smaller files, or none.", size=tracking.MAX_CASE_BYTES // (1024 * 1024)),
+            }[full.reason]]
     return _render_case(complaint, supplement=form, status=422)
 
 

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import io
 import warnings
+import zlib
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest a phone takes
+# What one picture may occupy once decoded (16 MP: 48 MB in RGB). A larger JPEG is decoded at a
+# half, a quarter or an eighth of its size (the decoder's draft mode: cheaper, not a resize after
+# the fact), which keeps every detail evidence needs; a larger PNG or WebP is refused.
+MAX_DECODED_PIXELS = 16_000_000
 MAX_PDF_PAGES = 200
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf"}
 # Page entries that carry metadata, scripts or actions; evidence needs none of them.
@@ -72,14 +77,32 @@ def _open_image(data: bytes, filename: str) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
+            pixels = image.width * image.height
+            if pixels > MAX_PIXELS:
                 raise AttachmentRejected(filename, "pixels")
+            if pixels > MAX_DECODED_PIXELS:
+                _decode_smaller(image, filename)
             image.load()
+        except AttachmentRejected:
+            raise  # a ValueError too: not to be taken for an unreadable file below
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise AttachmentRejected(filename, "pixels") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise AttachmentRejected(filename, "unreadable") from exc
     return image
+
+
+def _decode_smaller(image: Image.Image, filename: str) -> None:
+    """Have a large JPEG decoded at the largest scale (1/2, 1/4, 1/8) that fits MAX_DECODED_PIXELS;
+    refuse any other large picture."""
+    if image.format != "JPEG":
+        raise AttachmentRejected(filename, "pixels")
+    scale = 2
+    while image.width * image.height / (scale * scale) > MAX_DECODED_PIXELS and scale < 8:
+        scale *= 2
+    image.draft(image.mode, (-(-image.width // scale), -(-image.height // scale)))
+    if image.width * image.height > MAX_DECODED_PIXELS:
+        raise AttachmentRejected(filename, "pixels")
 
 
 def _clean_image(data: bytes, kind: str, filename: str) -> bytes:
@@ -159,6 +182,9 @@ def _clean_pdf(data: bytes, filename: str) -> bytes:
         writer.write(output)
     except AttachmentRejected:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OverflowError, zlib.error, MemoryError) as exc:
+        # A parser of what strangers send: a stream that inflates past pypdf's limits (an object-stream
+        # bomb: LimitReachedError), references that loop, numbers out of range. None of it is evidence.
         raise AttachmentRejected(filename, "unreadable") from exc
     return output.getvalue()

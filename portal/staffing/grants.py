@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from portal import clock
 from portal.accounts import passwords
 from portal.accounts.models import PRIVILEGED_ROLES, RecoveryCode, Role, User
-from portal.accounts.service import NotYoursToManage, covers, create_user, end_sessions
+from portal.accounts.service import ONE_TIME_PASSWORD_LIFETIME, NotYoursToManage, covers, create_user, end_sessions
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.regions import service as regions
@@ -177,6 +177,7 @@ def decide(admin: User, grant: PrivilegeGrant, approve: bool, note: str,
         second = _half()
         user.password_hash = passwords.hash_password(crypto.decrypt_text(grant.first_half) + second)
         user.must_change_password, user.active = True, True
+        user.password_expires_at = now + ONE_TIME_PASSWORD_LIFETIME  # from the approval, not the asking
     if approve:
         user.privileged_since = now
     grant.state = GrantState.APPROVED if approve else GrantState.REFUSED

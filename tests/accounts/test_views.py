@@ -217,6 +217,29 @@ def test_the_enrolment_page_is_closed_to_an_enrolled_account(client, app, accoun
     assert response.status_code == 302 and attacker.get("/staff/account").status_code == 302
 
 
+def test_a_one_time_password_expires_after_three_days(client, app, account):
+    user_id, one_time = account
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        lifetime = user.password_expires_at - user.created_at
+        assert abs(lifetime - service.ONE_TIME_PASSWORD_LIFETIME) < dt.timedelta(seconds=5)
+        user.password_expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        db.session.commit()
+    response = post(client, "/login?lang=en", username="zhou.handler", password=one_time)
+    assert response.status_code == 422
+    assert "This one-time password has expired" in response.get_data(as_text=True)
+    assert client.get("/login/password").status_code == 302  # no half sign-in either
+    with app.app_context():
+        assert audit.for_object("user", user_id)[-1].after == '{"reason":"one_time_password_expired"}'
+        user = db.session.get(User, user_id)
+        one_time = service.reset_credentials(user, "user:1", "过期重发")  # an administrator issues a new one
+        db.session.commit()
+    assert post(client, "/login", username="zhou.handler", password=one_time).headers["Location"] == "/login/password"
+    post(client, "/login/password", current=one_time, new=NEW_PASSWORD, repeat=NEW_PASSWORD)
+    with app.app_context():
+        assert db.session.get(User, user_id).password_expires_at is None  # their own password does not expire
+
+
 def test_the_one_time_password_cannot_be_skipped(client, account):
     post(client, "/login", username="zhou.handler", password=account[1])
     response = client.get("/login/enrol")

@@ -288,3 +288,63 @@ def test_a_sheet_that_declares_a_million_rows_is_read_quickly_and_refused(tmp_pa
     with pytest.raises(listfile.FileUnreadable) as refused:  # before: minutes of empty rows, then accepted
         listfile._table(lines)
     assert refused.value.args[0] == "too_many"
+
+
+def workbook_with_sheet(path: Path, sheet: str) -> Path:
+    """A minimal XLSX whose only sheet is the XML given, as a hostile file would be made."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org"
+    xml = '<?xml version="1.0"?>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", xml + f'<Types xmlns="{main}/package/2006/content-types">'
+                         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+                         '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+                         'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+                         'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+                         'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        archive.writestr("_rels/.rels", xml + f'<Relationships xmlns="{main}/package/2006/relationships">'
+                         f'<Relationship Id="rId1" Type="{main}/officeDocument/2006/relationships/officeDocument" '
+                         'Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", xml + f'<workbook xmlns="{main}/spreadsheetml/2006/main" '
+                         f'xmlns:r="{main}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" '
+                         'r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", xml + f'<Relationships xmlns="{main}/package/2006/'
+                         f'relationships"><Relationship Id="rId1" Type="{main}/officeDocument/2006/relationships/'
+                         'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def _header_row() -> str:
+    from portal.blacklist_import import listfile
+
+    return "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{names[0]}</t></is></c>'
+                   for i, names in enumerate(listfile.COLUMNS.values()))
+
+
+SHEET_OPEN = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+          '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>')
+
+
+@pytest.mark.parametrize("sheet", [
+    # Malformed: the header row parses; the second row has a number cell that is no number, and one
+    # whose reference is no cell (openpyxl raises as it reads them).
+    f'<?xml version="1.0"?>{SHEET_OPEN}<row r="1">' + "{header}" + '</row><row r="2"><c r="A2" t="n"><v>abc</v></c>'
+    '</row></sheetData></worksheet>',
+    f'<?xml version="1.0"?>{SHEET_OPEN}<row r="1">' + "{header}" + '</row><row r="2"><c r="!!"><v>1</v></c>'
+    '</row></sheetData></worksheet>',
+    # Entity-laden: a document type declaring entities that expand (a "billion laughs", kept small).
+    LAUGHS + f'{SHEET_OPEN}<row r="1">' + "{header}" + '</row><row r="2"><c r="A2" t="inlineStr"><is><t>&d;</t></is>'
+    '</c></row></sheetData></worksheet>',
+], ids=["not-a-number", "not-a-cell", "entities"])
+def test_a_malformed_or_entity_laden_workbook_is_refused_beside_the_field(app, city_handler, tmp_path, sheet):
+    path = workbook_with_sheet(tmp_path / "list.xlsx", sheet.replace("{header}", _header_row()))
+    response = upload(city_handler, path)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert imports.unreadable(imports.FileUnreadable("format")) in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(BlacklistEntry)
+                                 .where(BlacklistEntry.batch == BATCH)) == 0

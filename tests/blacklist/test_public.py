@@ -122,6 +122,22 @@ def test_the_feed_is_well_formed_atom(app, client):
     assert "已取得办学许可证" in entry.findtext(f"{ATOM}summary")
 
 
+def test_characters_xml_does_not_allow_neither_come_in_nor_break_the_feed(app, client):
+    """U+FFFF and its kind are dropped from typed input, and from whatever is stored already."""
+    from portal.text import clean_text
+
+    assert clean_text("培训\uffff部\ufffe\ud800") == "培训部"
+    entry_id = add(app, f"{MARK}坏字符培训部")
+    with app.app_context():  # stored before the rule, or by another door
+        db.session.get(BlacklistEntry, entry_id).name = f"{MARK}坏\uffff字\x0b符\ufffe培训部"
+        db.session.commit()
+    response = client.get("/blacklist.atom")
+    assert response.status_code == 200
+    feed = ET.fromstring(response.get_data())
+    entry = next(e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}id").endswith(f"/blacklist/{entry_id}"))
+    assert f"{MARK}坏字符培训部" in entry.findtext(f"{ATOM}title")
+
+
 def test_the_list_page_does_not_grow_queries_with_its_rows(app, client, count_queries):
     client.get(f"/blacklist?q={MARK}")  # warm up
     add(app, f"{MARK}一号培训部")

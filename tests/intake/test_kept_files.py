@@ -129,3 +129,36 @@ def test_each_return_of_the_form_gives_its_files_another_hour(ctx):
     kept.keep("binding", [], later)  # the form came back again, nothing new chosen
     assert [k.name for k in kept.listed("binding", start + kept.KEEP_FOR + dt.timedelta(minutes=10))] == ["a.jpg"]
     assert kept.purge(later + kept.KEEP_FOR) == 1
+
+
+def test_a_pdf_object_stream_bomb_comes_back_beside_the_field(client, app):
+    """Not a 500: the form comes back with the message beside the file field, the text kept."""
+    tokens = open_form(client)
+    response = post(client, tokens, upload=[(io.BytesIO(files.pdf_object_stream_bomb()), "合同.pdf")], lang="en")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "“合同.pdf” could not be read. It may be damaged." in page
+    assert form_fields()["description"] in page
+    assert kept_rows(app) == []
+
+
+def test_a_large_photo_is_never_spooled_to_the_temporary_folder(client, app, monkeypatch):
+    """Werkzeug spools uploads over 500 KB to the system's temporary folder (unencrypted, GPS and
+    all); the portal keeps them in memory until they are cleaned and encrypted."""
+    import tempfile
+
+    from werkzeug import formparser
+
+    spooled = []
+
+    class Watched(tempfile.SpooledTemporaryFile):
+        def __init__(self, *args, **kwargs):
+            spooled.append(kwargs.get("max_size"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(formparser, "SpooledTemporaryFile", Watched)
+    big = files.jpeg_with_gps() + b"\x00" * 700_000  # a phone photo's size; the padding after the image
+    tokens = open_form(client)
+    response = post(client, tokens, upload=[(io.BytesIO(big), PHOTO)], description="太短")
+    assert response.status_code == 422 and PHOTO in response.get_data(as_text=True)  # cleaned and kept
+    assert spooled == []

@@ -90,6 +90,22 @@ def test_replay_needs_the_same_session_and_fresh_minutes(ctx):
     assert first.complaint.receipt_replay is None  # gone for good once too late
 
 
+def test_receipts_kept_for_retries_are_deleted_by_the_daily_job_once_past_their_window(app, runner):
+    """Nobody retries after the window: the daily job deletes the receipt even if no retry ever comes."""
+    with app.app_context():
+        old, fresh = file().complaint, file().complaint
+        old.created_at = old.created_at - filing.REPLAY_WINDOW - dt.timedelta(seconds=1)
+        db.session.commit()
+        ids = old.id, fresh.id
+    result = runner.invoke(args=["complaints", "forget-receipts"])
+    assert result.exit_code == 0, result.output
+    assert "past their window and deleted" in result.output
+    with app.app_context():
+        old, fresh = (db.session.get(Complaint, id_) for id_ in ids)
+        assert old.receipt_replay is None
+        assert fresh.receipt_replay is not None  # still inside its 15 minutes: a retry may come
+
+
 def test_files_are_encrypted_with_their_own_keys(ctx):
     photo = clean(files.jpeg_with_gps(), "photo.jpg")
     scan = clean(files.pdf_with_author(), "scan.pdf")

@@ -210,3 +210,62 @@ def test_rating_before_conclusion_is_refused(client, filed):
     assert "评价办理结果" not in page
     response = client.post("/track/rating", data={"csrf_token": hidden(page, "csrf_token"), "rating": "satisfied"})
     assert response.status_code == 409
+
+
+def supplement(client, text="补充说明：他们周六还在上课。", upload=None):
+    page = client.get("/track/case").get_data(as_text=True)
+    data = {"csrf_token": hidden(page, "csrf_token"), "text": text}
+    if upload is not None:
+        data["files"] = upload
+    return client.post("/track/supplement?lang=en", data=data, content_type="multipart/form-data")
+
+
+def test_a_case_takes_a_bounded_number_of_additions_and_files(client, app, filed):
+    from portal.intake import tracking
+
+    track(client, filed)
+    with app.app_context():
+        complaint = lookup.find_by_receipt(filed)
+        for _ in range(tracking.MAX_SUPPLEMENTS - 1):
+            tracking.add_supplement(complaint, "旧的补充", [])
+        db.session.commit()
+    assert supplement(client).status_code == 302  # the last one the case takes
+    response = supplement(client, upload=[(io.BytesIO(files.jpeg_with_gps()), "more.jpg")])
+    assert response.status_code == 422
+    assert "This case already has 20 additions, the most it takes" in response.get_data(as_text=True)
+    assert "补充说明" in response.get_data(as_text=True)  # the text is kept
+
+
+def test_a_case_refuses_files_beyond_its_count_and_size_before_decoding_them(client, app, filed, monkeypatch):
+    from portal.intake import tracking
+
+    track(client, filed)
+    monkeypatch.setattr(tracking, "MAX_CASE_FILES", 2)
+    three = [(io.BytesIO(files.jpeg_with_gps()), f"{n}.jpg") for n in range(3)]
+    response = supplement(client, upload=three)
+    assert response.status_code == 422 and "the most files it takes (2)" in response.get_data(as_text=True)
+    monkeypatch.setattr(tracking, "MAX_CASE_BYTES", 100)  # smaller than one cleaned photo
+    response = supplement(client, upload=[(io.BytesIO(files.jpeg_with_gps()), "big.jpg")])
+    assert response.status_code == 422 and "already take up the most room" in response.get_data(as_text=True)
+    with app.app_context():
+        complaint = lookup.find_by_receipt(filed)
+        assert db.session.query(ComplaintEvent).filter_by(complaint_id=complaint.id,
+                                                          kind=EventKind.SUPPLEMENT).count() == 0
+
+
+def test_one_client_sends_a_bounded_number_and_size_of_additions(client, app, filed, monkeypatch):
+    track(client, filed)
+    for _ in range(10):
+        assert supplement(client).status_code == 302
+    response = supplement(client, upload=[(io.BytesIO(files.jpeg_with_gps()), "sat.jpg")])
+    assert response.status_code == 429 and response.headers["Retry-After"]
+    assert "Many additions were sent from this connection" in response.get_data(as_text=True)
+    # The megabytes sent count too, whatever the number of posts.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    track(other, filed)
+    monkeypatch.setitem(app.config, "LIMIT_SUPPLEMENT_MEGABYTES", "2 per hour")
+    padded = files.jpeg_with_gps() + b"\x00" * 1_200_000
+    assert supplement(other, upload=[(io.BytesIO(padded), "a.jpg")]).status_code == 302
+    response = supplement(other, upload=[(io.BytesIO(padded), "b.jpg")])
+    assert response.status_code == 429

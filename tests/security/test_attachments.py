@@ -87,3 +87,31 @@ def test_truncated_image_and_broken_pdf_are_unreadable():
     with pytest.raises(AttachmentRejected) as refused:
         clean(b"%PDF-1.7\n garbage", "broken.pdf")
     assert refused.value.reason == "unreadable"
+
+
+def test_a_pdf_object_stream_bomb_is_unreadable_not_an_error():
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(files.pdf_object_stream_bomb(), "bomb.pdf")
+    assert refused.value.reason == "unreadable"
+
+
+def test_a_large_photo_is_decoded_at_a_bounded_size():
+    """A photo over MAX_DECODED_PIXELS is decoded at half size (the JPEG decoder's draft mode), so
+    one upload cannot hold 40 megapixels (120 MB and more) in memory; a PNG that large is refused."""
+    import io
+
+    from PIL import Image
+
+    from portal.security.attachments import MAX_DECODED_PIXELS
+
+    picture = Image.new("RGB", (6000, 3000), (120, 80, 40))  # 18 megapixels
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    picture.save(jpeg, "JPEG", quality=70)
+    picture.save(png, "PNG")
+    del picture
+    cleaned = clean(jpeg.getvalue(), "big.jpg")
+    with Image.open(io.BytesIO(cleaned.data)) as result:
+        assert result.size == (3000, 1500) and result.width * result.height <= MAX_DECODED_PIXELS
+    with pytest.raises(AttachmentRejected) as refused:
+        clean(png.getvalue(), "big.png")
+    assert refused.value.reason == "pixels"

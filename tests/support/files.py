@@ -105,3 +105,28 @@ def damaged_pdf() -> bytes:
     """The same PDF with its cross-reference table pointing at the wrong places."""
     data = pdf_with_photo_and_xmp()
     return data.replace(b"0000000015 00000 n", b"0000000999 00000 n").replace(b"startxref\n", b"startxref\n9")
+
+
+def pdf_object_stream_bomb(inflated: int = 100_000_000) -> bytes:
+    """A small PDF whose page tree sits in a compressed object stream that inflates to `inflated`
+    bytes (about 100 MB from about 100 KB): a cross-reference stream points into it."""
+    import zlib
+
+    pages = b"<< /Type /Pages /Kids [] /Count 0 >>"
+    header = b"2 0 "
+    padding = b" " * (inflated - len(header) - len(pages))
+    objstm = zlib.compress(header + pages + padding, 9)
+    output = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    offsets[1] = len(output)
+    output += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    offsets[3] = len(output)
+    output += b"3 0 obj\n" + _stream(b"/Type /ObjStm /N 1 /First %d /Filter /FlateDecode" % len(header), objstm) + \
+        b"\nendobj\n"
+    xref_offset = len(output)
+    rows = [b"\x00\x00\x00\x00\xff\xff", b"\x01" + offsets[1].to_bytes(4, "big") + b"\x00",
+            b"\x02" + (3).to_bytes(4, "big") + b"\x00", b"\x01" + offsets[3].to_bytes(4, "big") + b"\x00",
+            b"\x01" + xref_offset.to_bytes(4, "big") + b"\x00"]
+    output += b"4 0 obj\n" + _stream(b"/Type /XRef /Size 5 /W [1 4 1] /Root 1 0 R", b"".join(rows)) + b"\nendobj\n"
+    output += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(output)

@@ -4,15 +4,14 @@ the review request). A deadline behind the case, and every deadline of a closed 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from flask import Flask, current_app
 from sqlalchemy import or_, select
 
 from portal import clock
 from portal.casework import deadlines
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Status
 from portal.casework.service import HANDLING, current_due
+from portal.deadline_extensions.service import approved_days
 from portal.extensions import db
 from portal.i18n import _l
 from portal.workdays.recompute import Moved, Span
@@ -24,11 +23,6 @@ LIVE = {Status.REGISTERED: "acceptance_due", Status.ACCEPTED: "conclusion_due",
         Status.IN_PROGRESS: "conclusion_due", Status.UNDER_REVIEW: "review_decision_due"}
 DECISION_RULES = {ReviewStage.REVIEW: deadlines.RULES["review_decision"],  # as `open_review` counted them
                   ReviewStage.RE_REVIEW: deadlines.RULES["re_review_decision"]}
-
-
-def count_extensions_with(app: Flask, source: Callable[[list[int]], dict[int, int]]) -> None:
-    """Have the recount add each case's approved extension days (`deadline_extensions`: ids → days)."""
-    app.extensions["portal.case_extension_days"] = source
 
 
 def recompute(span: Span) -> list[Moved]:
@@ -57,8 +51,7 @@ def _starts(cases: list[Complaint]) -> list[tuple[dt.date, deadlines.Rule] | Non
     accepted = dict(db.session.execute(select(ComplaintEvent.complaint_id, ComplaintEvent.created_at).where(
         ComplaintEvent.complaint_id.in_([c.id for c in cases]), ComplaintEvent.kind == EventKind.ACCEPTED)
         .order_by(ComplaintEvent.id)).all()) if cases else {}  # the latest acceptance wins
-    source = current_app.extensions.get("portal.case_extension_days")
-    extra = source(list(accepted)) if source and accepted else {}
+    extra = approved_days(list(accepted)) if accepted else {}
     return [_start(case, accepted.get(case.id), extra.get(case.id, 0)) for case in cases]
 
 

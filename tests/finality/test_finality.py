@@ -6,7 +6,7 @@ import dataclasses
 from portal.accounts.models import Role
 from portal.casework.models import Complaint, ReviewStage, Status
 from portal.extensions import db
-from portal.intake import finality
+from portal.finality import service as finality
 from tests.support.accounts import staff_user
 from tests.support.complaints import MARKER_PHONE, file, form_fields, named_identity
 from tests.support.forms import open_form
