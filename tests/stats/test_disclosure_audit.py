@@ -241,10 +241,10 @@ def read_everything(client, attacker: Attacker, institutions: dict[int, tuple[st
         text = visible_text(client.get(f"/institutions/{institution_id}?lang=en").get_data(as_text=True))
         cell = attacker.var(("institution", institution_id))
         by_county.setdefault(county, []).append(cell)
-        exact = re.search(r"(\d+) complaints? about this institution (?:has|have) been concluded", text)
         band = re.search(r"[Ff]ewer than (\d+) complaints about this institution", text)
+        exact = re.search(r"(?<!than )\b(\d+) complaints? about this institution (?:has|have) been concluded", text)
         assert exact or band, "the institution page's count was not found"
-        attacker.published([cell], exact.group(1) if exact else f"<{band.group(1)}")
+        attacker.published([cell], f"<{band.group(1)}" if band else exact.group(1))
         if band:  # "fewer than 5" includes none
             cells, lower, upper = attacker.rows.pop()
             attacker.rows.append((cells, 0, upper))
