@@ -180,10 +180,15 @@ def matching_digest(purpose: bytes, value: str) -> bytes:
     """HMAC under the first pepper this installation had, which a rotation keeps: for hashes that
     match records to each other across the years (a reporter's phone, a pseudonym), where a new
     pepper would split one reporter into two."""
+    return hmac.new(matching_key(), purpose + value.encode(), hashlib.sha256).digest()
+
+
+def matching_key() -> bytes:
+    """The installation's first pepper, which `matching_digest` keys with (for many digests at once)."""
     first = keyring.ring("pepper")
     if not first:
         raise KeyUnavailable("RECEIPT_PEPPER_FILE")
-    return hmac.new(first[0].material, purpose + value.encode(), hashlib.sha256).digest()
+    return first[0].material
 
 
 def data_key_opens(blob: bytes) -> bool:

@@ -18,6 +18,11 @@ A month is "YYYY-MM". What each figure counts:
 - social supervisors in term: appointed supervisors whose term covers the month's last day (or
   today, in the current month) and who had not been dismissed by then; their submissions: patrol
   records, leads and opinions submitted in the month (drafts not counted).
+
+Besides the counts, each county's figures carry each cell's key for the cell-key method
+(`portal.cellkey`): the sum of its records' keys, which `service` turns into the published count.
+The records are read by id for that (one row per case and step, not one per group); only county
+cells carry keys, since the whole area is published as the sum of its counties.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
 
-from portal import clock
+from portal import cellkey, clock
 from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
 from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
 from portal.disclosures.models import Disclosure
@@ -130,6 +135,14 @@ class Figures:
     days_histogram: dict[int, int] = field(default_factory=dict)
     ratings: dict[Rating, int] = field(default_factory=dict)
     categories: dict[Category, int] = field(default_factory=dict)
+    satisfied: int = 0
+    # Cell keys (county cells only): by figure name, and "on_time", "with_deadline", "satisfied",
+    # "rated"; and by category.
+    keys: dict[str, int] = field(default_factory=dict)
+    category_keys: dict[Category, int] = field(default_factory=dict)
+
+    def add_key(self, name: str, key: int) -> None:
+        self.keys[name] = cellkey.combine((self.keys.get(name, 0), key))
 
     @property
     def on_time_share(self) -> float | None:
@@ -141,8 +154,12 @@ class Figures:
 
     @property
     def satisfaction_share(self) -> float | None:
-        satisfied = sum(self.ratings.get(rating, 0) for rating in SATISFIED)
-        return satisfied / self.rated if self.rated else None
+        return self.satisfied / self.rated if self.rated else None
+
+    @property
+    def concluded_cases(self) -> int:
+        """The cases the median days rests on."""
+        return sum(self.days_histogram.values())
 
     @property
     def median_days(self) -> float | None:
@@ -174,10 +191,12 @@ class Table:
 
 
 def compute(months: list[str]) -> Table:
-    """All figures for these months, per county and for the whole area."""
+    """All figures for these months, per county and for the whole area, with the county cells' keys."""
     start, after = _month_range(months)
     wanted = set(months)
     cells: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    record_key = cellkey.RecordKeys()
+    seen: set[tuple] = set()
 
     def cells_for(county: str, month: str) -> list[Figures]:
         """The county's figures and the whole area's, or none for a month outside the window."""
@@ -187,15 +206,26 @@ def compute(months: list[str]) -> Table:
         for figures in cells_for(county, month):
             figures.counts[name] += count
 
+    def count_record(county: str, month: str, name: str, kind: str, record_id: int) -> bool:
+        """Count a record once in a county's figure (and the whole area's), adding its key."""
+        if month not in wanted or (county, month, name, record_id) in seen:
+            return False
+        seen.add((county, month, name, record_id))
+        bump(county, month, name, 1)
+        cells[(county, month)].add_key(name, record_key(kind, record_id))
+        return True
+
     received_month = _month_of_date(Complaint.received_on)
     rows = db.session.execute(
-        select(Complaint.region_code, received_month, Complaint.category, func.count())
-        .where(Complaint.received_on >= start, Complaint.received_on < after)
-        .group_by(Complaint.region_code, received_month, Complaint.category))
-    for county, month, category, count in rows:
-        bump(county, month, "received", count)
-        for figures in cells_for(county, month):
-            figures.categories[category] = figures.categories.get(category, 0) + count
+        select(Complaint.region_code, received_month, Complaint.category, Complaint.id)
+        .where(Complaint.received_on >= start, Complaint.received_on < after))
+    for county, month, category, complaint_id in rows:
+        if count_record(county, month, "received", "complaint", complaint_id):
+            for figures in cells_for(county, month):
+                figures.categories[category] = figures.categories.get(category, 0) + 1
+            county_cell = cells[(county, month)]
+            county_cell.category_keys[category] = cellkey.combine(
+                (county_cell.category_keys.get(category, 0), record_key("complaint", complaint_id)))
 
     # Timestamps are filtered with a day's margin; the local month then decides.
     window_start = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
@@ -203,56 +233,67 @@ def compute(months: list[str]) -> Table:
     event_window = and_(ComplaintEvent.created_at >= window_start, ComplaintEvent.created_at < window_end)
     event_month = _month_of_moment(ComplaintEvent.created_at)
     rows = db.session.execute(
-        select(Complaint.region_code, event_month, ComplaintEvent.kind,
-               func.count(func.distinct(ComplaintEvent.complaint_id)))
+        select(Complaint.region_code, event_month, ComplaintEvent.kind, ComplaintEvent.complaint_id).distinct()
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind.in_(list(STEP_EVENTS)), event_window)
-        .group_by(Complaint.region_code, event_month, ComplaintEvent.kind))
-    for county, month, kind, count in rows:
-        bump(county, month, STEP_EVENTS[kind], count)
+        .where(ComplaintEvent.kind.in_(list(STEP_EVENTS)), event_window))
+    for county, month, kind, complaint_id in rows:
+        count_record(county, month, STEP_EVENTS[kind], "complaint", complaint_id)
 
     concluded_day = _local_day(ComplaintEvent.created_at)
     days = _days_between(concluded_day, Complaint.received_on)
     on_time = and_(Complaint.conclusion_due.is_not(None), concluded_day <= Complaint.conclusion_due)
     has_deadline = Complaint.conclusion_due.is_not(None)
     rows = db.session.execute(
-        select(Complaint.region_code, event_month, days.label("days"),
-               func.sum(case((on_time, 1), else_=0)), func.sum(case((has_deadline, 1), else_=0)),
-               func.count())
+        select(Complaint.region_code, event_month, days.label("days"), case((on_time, 1), else_=0),
+               case((has_deadline, 1), else_=0), Complaint.id)
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
         .where(ComplaintEvent.kind == EventKind.CONCLUDED, event_window)
-        .group_by(Complaint.region_code, event_month, days))
-    for county, month, day_count, timely, deadlined, count in rows:
+        .order_by(ComplaintEvent.created_at, ComplaintEvent.id))
+    for county, month, day_count, timely, deadlined, complaint_id in rows:
+        if month not in wanted or (county, month, "days", complaint_id) in seen:
+            continue  # a case counts once a month, by its first conclusion in it
+        seen.add((county, month, "days", complaint_id))
         for figures in cells_for(county, month):
-            figures.on_time += int(timely or 0)
-            figures.with_deadline += int(deadlined or 0)
-            figures.days_histogram[int(day_count)] = figures.days_histogram.get(int(day_count), 0) + count
+            figures.days_histogram[int(day_count)] = figures.days_histogram.get(int(day_count), 0) + 1
+        if deadlined:
+            for figures in cells_for(county, month):
+                figures.with_deadline += 1
+            cells[(county, month)].add_key("with_deadline", record_key("complaint", complaint_id))
+        if timely:
+            for figures in cells_for(county, month):
+                figures.on_time += 1
+            cells[(county, month)].add_key("on_time", record_key("complaint", complaint_id))
 
     rows = db.session.execute(
-        select(Complaint.region_code, event_month, Complaint.rating, func.count(func.distinct(Complaint.id)))
+        select(Complaint.region_code, event_month, Complaint.rating, Complaint.id).distinct()
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind == EventKind.RATED, Complaint.rating.is_not(None), event_window)
-        .group_by(Complaint.region_code, event_month, Complaint.rating))
-    for county, month, rating, count in rows:
+        .where(ComplaintEvent.kind == EventKind.RATED, Complaint.rating.is_not(None), event_window))
+    for county, month, rating, complaint_id in rows:
+        if month not in wanted or (county, month, "rated", complaint_id) in seen:
+            continue
+        seen.add((county, month, "rated", complaint_id))
+        key = record_key("complaint", complaint_id)
         for figures in cells_for(county, month):
-            figures.ratings[rating] = figures.ratings.get(rating, 0) + count
+            figures.ratings[rating] = figures.ratings.get(rating, 0) + 1
+            figures.satisfied += rating in SATISFIED
+        cells[(county, month)].add_key("rated", key)
+        if rating in SATISFIED:
+            cells[(county, month)].add_key("satisfied", key)
 
     published_month = _month_of_moment(Disclosure.published_at)
     rows = db.session.execute(
-        select(Disclosure.region_code, published_month, func.count())
-        .where(Disclosure.published_at >= window_start, Disclosure.published_at < window_end)
-        .group_by(Disclosure.region_code, published_month))
-    for county, month, count in rows:
-        bump(county, month, "disclosures", count)
+        select(Disclosure.region_code, published_month, Disclosure.id)
+        .where(Disclosure.published_at >= window_start, Disclosure.published_at < window_end))
+    for county, month, disclosure_id in rows:
+        count_record(county, month, "disclosures", "disclosure", disclosure_id)
 
     listed_month = _month_of_date(BlacklistEntry.listed_on)
     rows = db.session.execute(
-        select(BlacklistEntry.region_code, listed_month, func.count())
+        select(BlacklistEntry.region_code, listed_month, BlacklistEntry.id)
         .where(BlacklistEntry.listed_on >= start, BlacklistEntry.listed_on < after,
-               BlacklistEntry.state.in_(list(PUBLIC_STATES)))
-        .group_by(BlacklistEntry.region_code, listed_month))
-    for county, month, count in rows:
-        bump(county, month, "blacklisted", count)
+               BlacklistEntry.state.in_(list(PUBLIC_STATES))))
+    for county, month, entry_id in rows:
+        count_record(county, month, "blacklisted", "blacklist", entry_id)
 
     for county_month, count in duty.submissions_by_month(months, None).items():
         bump(*county_month, "supervisor_submissions", count)

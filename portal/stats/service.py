@@ -1,15 +1,17 @@
-"""The statistics as published: every figure of a county or the whole area as shown, with small
-counts withheld and the complementary cells that would give them away withheld too. The page,
-its charts and the CSV all read a `Report`, so what one withholds the others withhold as well."""
+"""The statistics as published: every figure of a county or the whole area as shown, protected by
+the cell-key method (`portal.cellkey`): each county's counts in a month carry a small fixed
+noise, every total is the sum of those, and shares and medians resting on fewer than SMALL_COUNT
+cases are left out at every level. The page, its charts and the CSV all read a `Report`, so they
+show the same numbers."""
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
+from portal import cellkey
 from portal.casework.models import Category
 from portal.errors import NotFound
 from portal.i18n import _, _l
@@ -17,7 +19,8 @@ from portal.regions import service as regions
 from portal.stats import queries
 from portal.stats.queries import ALL, Figures, Table
 
-SMALL_COUNT = 5  # a county's monthly count below this (and above zero) is shown as "<5"
+SMALL_COUNT = 5  # shares and medians rest on at least this many cases, or are left out
+NOISE_BOUND = cellkey.NOISE_BOUND  # the most any published count differs from the true one
 TABLES = ("monthly", "categories", "counties")
 
 COLUMNS = (
@@ -90,123 +93,126 @@ def table_for(months: list[str]) -> Table:
 def report(county: str, month: str, locale: str) -> Report:
     """What the page and the CSV show for this county (ALL: the whole area) and month."""
     table = table_for(queries.months_ending(month))
-    hidden = withheld(table)
-    counties = county_rows(table, month, hidden, locale) if county == ALL else []
-    return Report(county, month, monthly_rows(table, county, hidden), category_rows(table, county, month, hidden),
+    shown = publish(table)
+    counties = county_rows(table, shown, month, locale) if county == ALL else []
+    return Report(county, month, monthly_rows(table, shown, county), category_rows(table, shown, county, month),
                   counties)
 
 
-# --- which cells are withheld -----------------------------------------------------------------
+# --- the counts as published (the cell-key method, portal.cellkey) ---------------------------
 
-Cells = tuple[dict, Callable[[object], tuple]]  # counts by name, and each name's key in the withheld set
+@dataclass
+class Published:
+    """One county's (or the whole area's) counts in one month as published: a county's own cells
+    perturbed by their cell keys, every total the sum of those."""
 
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(queries.COUNT_FIGURES, 0))
+    categories: dict[Category, int] = field(default_factory=dict)
+    on_time: int = 0
+    with_deadline: int = 0
+    satisfied: int = 0
+    rated: int = 0
 
-def _columns(table: Table, month: str) -> Iterator[Cells]:
-    """Each reporter figure and each category across the counties (the whole area's total is shown)."""
-    for name in queries.REPORTER_FIGURES:
-        yield {county: table.get(county, month).counts[name] for county in table.counties}, \
-            lambda county, name=name: (county, month, name)
-    for category in Category:
-        yield {county: table.get(county, month).categories.get(category, 0) for county in table.counties}, \
-            lambda county, category=category: (county, month, category)
-
-
-def _rows(table: Table, month: str) -> Iterator[Cells]:
-    """Each county's categories (whose sum, "received", is shown)."""
-    for county in table.counties:
-        yield {category: table.get(county, month).categories.get(category, 0) for category in Category}, \
-            lambda category, county=county: (county, month, category)
-
-
-def _complement(hidden: set[tuple], cells: dict, key: Callable[[object], tuple]) -> None:
-    """If exactly one cell of these is withheld, withhold the smallest other one too (a zero
-    among them first: otherwise the total less the zeros would give the withheld one away)."""
-    withheld_here = [name for name in cells if key(name) in hidden]
-    others = [name for name in cells if key(name) not in hidden]
-    if len(withheld_here) == 1 and others:
-        hidden.add(key(min(others, key=lambda name: cells[name])))
+    def add(self, other: Published) -> None:
+        for name, count in other.counts.items():
+            self.counts[name] += count
+        for category, count in other.categories.items():
+            self.categories[category] = self.categories.get(category, 0) + count
+        self.on_time += other.on_time
+        self.with_deadline += other.with_deadline
+        self.satisfied += other.satisfied
+        self.rated += other.rated
 
 
-def withheld(table: Table) -> set[tuple]:
-    """The county cells that may not be shown: counts from 1 to 4 (per figure, per category), and
-    the cells that must go with them so that none can be worked out by subtracting the shown
-    cells from a total shown elsewhere. Keys are (county, month, figure name) and (county, month,
-    category). Within each month a single withheld cell in a column (a figure or a category across
-    the counties) or in a county's categories takes the smallest other cell with it; two passes,
-    since a cell withheld for its column can leave its row with a single one. With one county
-    only there is nothing to hide it among: the whole area is that county.
-    """
-    hidden: set[tuple] = set()
+def published_county(figures: Figures) -> Published:
+    """A county's month: each reporter count, each category and each share's parts perturbed
+    (their cells are the finest published); "received" the sum of its categories; the social
+    supervisors' figures as they are (supervisors are named in public)."""
+    keys = figures.keys
+    shown = Published(categories={category: cellkey.perturb(count, figures.category_keys.get(category, 0))
+                                  for category, count in figures.categories.items()})
+    for name in queries.COUNT_FIGURES:
+        if name == "received":
+            shown.counts[name] = sum(shown.categories.values())
+        elif name in queries.REPORTER_FIGURES:
+            shown.counts[name] = cellkey.perturb(figures.counts[name], keys.get(name, 0))
+        else:
+            shown.counts[name] = figures.counts[name]
+    shown.on_time = cellkey.perturb(figures.on_time, keys.get("on_time", 0))
+    shown.with_deadline = cellkey.perturb(figures.with_deadline, keys.get("with_deadline", 0))
+    shown.satisfied = cellkey.perturb(figures.satisfied, keys.get("satisfied", 0))
+    shown.rated = cellkey.perturb(figures.rated, keys.get("rated", 0))
+    return shown
+
+
+def publish(table: Table) -> dict[tuple[str, str], Published]:
+    """Every county's month as published, and the whole area's as the sum of its counties: a
+    total adds nothing that its published parts do not already say, so no table can be
+    subtracted from another to narrow a county's count down."""
+    shown: dict[tuple[str, str], Published] = {}
     for month in table.months:
-        for cells, key in [*_columns(table, month), *_rows(table, month)]:
-            hidden.update(key(name) for name, count in cells.items() if 0 < count < SMALL_COUNT)
-        for _round in range(2):
-            for cells, key in [*_columns(table, month), *_rows(table, month)]:
-                _complement(hidden, cells, key)
-    return hidden
+        whole = shown[(ALL, month)] = Published()
+        for county in table.counties:
+            shown[(county, month)] = published_county(table.get(county, month))
+            whole.add(shown[(county, month)])
+    return shown
 
 
 # --- cells and rows as shown ------------------------------------------------------------------
 
-def share_cell(share: float | None, denominator: int, small: bool) -> Cell:
-    """A percentage, left out for a county when it rests on fewer than SMALL_COUNT cases."""
-    if share is None or (small and denominator < SMALL_COUNT):
+def share_cell(part: int, whole: int, cases: int) -> Cell:
+    """A percentage of published counts, left out when it rests on fewer than SMALL_COUNT cases
+    (counted or published), at every level."""
+    if cases < SMALL_COUNT or whole < SMALL_COUNT:
         return Cell("—", None)
+    share = min(part / whole, 1.0)
     return Cell(f"{share * 100:.1f}%", round(share * 100, 1))
 
 
-def count_shown(count: int, is_withheld: bool) -> Cell:
-    """A count, or "<5" (or "—" for a complementary cell) when withheld."""
-    if is_withheld:
-        return Cell(f"<{SMALL_COUNT}" if 0 < count < SMALL_COUNT else "—", None)
+def count_shown(count: int) -> Cell:
     return Cell(str(count), count)
 
 
-def figure_cells(figures: Figures, county: str, month: str, hidden: set[tuple]) -> dict[str, Cell]:
-    """Every column of one row. For a county: counts withheld as `withheld` says, and shares and
-    medians built on fewer than five cases left out."""
-    small = county != ALL
-    cells = {name: count_shown(figures.counts[name], small and (county, month, name) in hidden)
-             for name in queries.COUNT_FIGURES}
-    cells["on_time"] = share_cell(figures.on_time_share, figures.with_deadline, small)
-    cells["satisfaction"] = share_cell(figures.satisfaction_share, figures.rated, small)
+def figure_cells(figures: Figures, shown: Published) -> dict[str, Cell]:
+    """Every column of one row: the published counts; shares of published counts and the median
+    only when they rest on SMALL_COUNT cases or more."""
+    cells = {name: count_shown(shown.counts[name]) for name in queries.COUNT_FIGURES}
+    cells["on_time"] = share_cell(shown.on_time, shown.with_deadline, figures.with_deadline)
+    cells["satisfaction"] = share_cell(shown.satisfied, shown.rated, figures.rated)
     median = figures.median_days
-    concluded = sum(figures.days_histogram.values())
-    if median is None or (small and concluded < SMALL_COUNT):
+    if median is None or figures.concluded_cases < SMALL_COUNT:
         cells["median_days"] = Cell("—", None)
     else:
         cells["median_days"] = Cell(f"{median:g}", median)
     return cells
 
 
-def monthly_rows(table: Table, county: str, hidden: set[tuple]) -> list[tuple[str, dict[str, Cell]]]:
+def monthly_rows(table: Table, shown: dict[tuple[str, str], Published],
+                 county: str) -> list[tuple[str, dict[str, Cell]]]:
     """Every month's row for one county (or the whole area)."""
-    return [(month, figure_cells(table.get(county, month), county, month, hidden)) for month in table.months]
+    return [(month, figure_cells(table.get(county, month), shown.get((county, month)) or Published()))
+            for month in table.months]
 
 
-def category_rows(table: Table, county: str, month: str, hidden: set[tuple]) -> list[tuple[Category, Cell, Cell]]:
-    """Complaints received by category: in the month, and over the twelve months. For a county,
-    a twelve-month total is left out when any month in it is withheld: two such totals a month
-    apart would otherwise give away the months that differ."""
-    in_month = table.get(county, month).categories
-    over_year: dict[Category, int] = {}
-    for each in table.months:
-        for category, count in table.get(county, each).categories.items():
-            over_year[category] = over_year.get(category, 0) + count
+def category_rows(table: Table, shown: dict[tuple[str, str], Published], county: str,
+                  month: str) -> list[tuple[Category, Cell, Cell]]:
+    """Complaints received by category: in the month, and over the twelve months (the sum of
+    the months as published)."""
+    empty = Published()
+    in_month = (shown.get((county, month)) or empty).categories
     rows = []
     for category in Category:
-        month_hidden = county != ALL and (county, month, category) in hidden
-        year_hidden = county != ALL and any((county, each, category) in hidden for each in table.months)
-        rows.append((category, count_shown(in_month.get(category, 0), month_hidden),
-                     count_shown(over_year.get(category, 0), year_hidden)))
+        over_year = sum((shown.get((county, each)) or empty).categories.get(category, 0) for each in table.months)
+        rows.append((category, count_shown(in_month.get(category, 0)), count_shown(over_year)))
     return rows
 
 
-def county_rows(table: Table, month: str, hidden: set[tuple], locale: str) -> list[tuple[str, str, dict[str, Cell]]]:
+def county_rows(table: Table, shown: dict[tuple[str, str], Published], month: str,
+                locale: str) -> list[tuple[str, str, dict[str, Cell]]]:
     """Every county's row in the month, with its name in `locale`."""
     named = regions.by_codes(table.counties)
     return [(code, named[code].name(locale) if code in named else code,
-             figure_cells(table.get(code, month), code, month, hidden)) for code in table.counties]
+             figure_cells(table.get(code, month), shown[(code, month)])) for code in table.counties]
 
 
 # --- the CSV ----------------------------------------------------------------------------------

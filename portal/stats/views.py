@@ -60,8 +60,8 @@ def _charts(rows, categories, scope_name: str, month: str) -> list[charts.Chart]
         [[c["received"].text for _m, c in rows], [c["concluded"].text for _m, c in rows]])
     on_time = charts.grouped_columns(
         _("Share concluded on time and share satisfied, %(scope)s", scope=scope_name),
-        _("Percentages for each of the twelve months to %(month)s; months with fewer than five cases in a "
-          "county are left out.", month=month),
+        _("Percentages for each of the twelve months to %(month)s; months resting on fewer than five cases "
+          "are left out.", month=month),
         [m[2:] for m in months],
         [(_("Concluded on time (%)"), [c["on_time"].value for _m, c in rows]),
          (_("Satisfied or basically satisfied (%)"), [c["satisfaction"].value for _m, c in rows])],
@@ -86,7 +86,7 @@ def index():
                            rows=shown.monthly, columns=service.COLUMNS, categories=shown.categories,
                            counties=shown.counties, selected=shown.selected,
                            charts=_charts(shown.monthly, shown.categories, scope_name, month),
-                           small_count=service.SMALL_COUNT)
+                           small_count=service.SMALL_COUNT, noise_bound=service.NOISE_BOUND)
 
 
 @bp.get("/stats.csv")

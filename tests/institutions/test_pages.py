@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select, update
 
-from portal import clock
+from portal import cellkey, clock
 from portal.blacklist.models import BlacklistState
 from portal.casework.models import Complaint, Status
 from portal.extensions import db
@@ -25,6 +25,16 @@ def make(app, **overrides) -> int:
         return institution.id
 
 
+def concluded_text(app, complaint_ids: list[int]) -> str:
+    """What the page says of these concluded complaints: their count as the cell-key method
+    publishes it (portal.cellkey), "fewer than 5" below five."""
+    with app.app_context():
+        shown = cellkey.perturb(len(complaint_ids), cellkey.RecordKeys().cell("complaint", complaint_ids))
+    if shown < 5:
+        return "Fewer than 5 complaints about this institution have been concluded"
+    return f"About {shown} complaints about this institution have been concluded"
+
+
 def page_text(client, institution_id: int, lang: str = "en") -> str:
     response = client.get(f"/institutions/{institution_id}?lang={lang}")
     assert response.status_code == 200
@@ -35,7 +45,7 @@ def test_a_whitelisted_institution_says_so_first(client, app):
     text = page_text(client, make(app))
     assert text.index("On the whitelist") < text.index("Licence and registration")
     assert "Not on the whitelist" not in text and "On the blacklist" not in text
-    assert "Not on the blacklist." in text and "0 complaints about this institution have been concluded" in text
+    assert "Not on the blacklist." in text and concluded_text(app, []) in text
     assert "3 months or 60 class hours" in text and "supervised fee account" in text
 
 
@@ -88,7 +98,7 @@ def test_disclosures_typical_cases_and_the_complaint_count(client, app):
     assert decision in text and html.count("/disclosures/") == 1
     assert "鲸鱼座培训学校消防隐患案" in text and "草稿不可见" not in text
     english = page_text(client, institution_id)
-    assert "2 complaints about this institution have been concluded" in english  # in progress: not counted
+    assert concluded_text(app, complaints[:2]) in english  # in progress: not counted
     assert "An unrectified violation is on record: a penalty decision is currently published" in english
 
 
@@ -125,3 +135,21 @@ def test_whitelisted_only_filter_works_without_script_and_paginates(client, app)
     assert "Not on the whitelist" not in listed and "whitelisted=y" in listed  # the pager keeps the filter
     with app.app_context():
         assert db.session.get(Institution, whitelisted) is not None
+
+
+def test_the_complaint_count_is_published_as_the_statistics_publish_it(client, app):
+    """Perturbed by the cell-key method, with the key of the very complaints counted: the same
+    number wherever it appears, never the exact one an outsider could set against /stats."""
+    with app.app_context():
+        institution = factories.institution()
+        complaints = list(db.session.scalars(select(Complaint.id).order_by(Complaint.id).limit(8)))
+        db.session.execute(update(Complaint).where(Complaint.id.in_(complaints))
+                           .values(institution_id=institution.id, status=Status.CONCLUDED))
+        db.session.commit()
+        shown = cellkey.perturb(8, cellkey.RecordKeys().cell("complaint", reversed(complaints)))
+        institution_id = institution.id
+    english = page_text(client, institution_id)
+    assert abs(shown - 8) <= cellkey.NOISE_BOUND and concluded_text(app, complaints) in english
+    assert "8 complaints" not in english or shown == 8
+    assert "涉及该机构的投诉已办结" in visible_text(client.get(f"/institutions/{institution_id}?lang=zh_CN")
+                                           .get_data(as_text=True))

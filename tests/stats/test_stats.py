@@ -15,6 +15,7 @@ import io
 
 import pytest
 
+from portal import cellkey
 from portal.casework.models import Category, ComplaintEvent, EventKind, Rating
 from portal.extensions import db
 from portal.stats import queries, service
@@ -100,62 +101,97 @@ def test_months_and_their_parsing():
     assert queries.parse_month("'; drop") is None
 
 
-def test_a_withheld_count_takes_the_smallest_other_county_cell_with_it():
+def test_county_counts_carry_their_records_keys(march):
+    """The key of a county's cell is its records' keys added up: the same cases, the same key."""
+    xihu, _shangcheng = march
+    keys = cellkey.RecordKeys()
+    table = queries.compute(queries.months_ending("2022-04", 3))
+    figures = table.get(XIHU, "2022-03")
+    assert figures.keys["concluded"] == keys.cell("complaint", [c.id for c in reversed(xihu[:3])])
+    assert figures.keys["on_time"] == keys.cell("complaint", [xihu[0].id, xihu[1].id])
+    assert figures.keys["satisfied"] == keys.cell("complaint", [xihu[0].id, xihu[1].id])
+    assert figures.category_keys[Category.UNLICENSED] == keys.cell("complaint", [c.id for c in xihu[:2] + xihu[3:4]])
+    assert figures.satisfied == 2 and figures.rated == 3
+    assert table.get(queries.ALL, "2022-03").keys == {}  # the whole area is published as a sum
+
+
+def test_county_counts_are_perturbed_within_the_bound_and_totals_are_their_sums(ctx):
     month = "2022-03"
     small, large = queries.Figures(), queries.Figures()
-    small.counts.update(received=2, supervisors_active=1)
-    large.counts.update(received=9, supervisors_active=3)
-    small.categories, large.categories = {Category.UNLICENSED: 2}, {Category.UNLICENSED: 9}
+    small.counts.update(received=2, accepted=1, supervisors_active=1)
+    large.counts.update(received=9, accepted=9, supervisors_active=3)
+    small.categories, large.categories = {Category.UNLICENSED: 2}, {Category.UNLICENSED: 7, Category.OTHER: 2}
+    small.category_keys = {Category.UNLICENSED: 2**63}
+    large.category_keys = {Category.UNLICENSED: 2**62, Category.OTHER: 3 * 2**62}
+    small.keys, large.keys = {"accepted": 2**64 - 1}, {"accepted": 0}
     table = queries.Table([month], {(SHANGCHENG, month): small, (XIHU, month): large}, [SHANGCHENG, XIHU])
-    hidden = service.withheld(table)
-    assert {(SHANGCHENG, month, "received"), (XIHU, month, "received"),
-            (SHANGCHENG, month, Category.UNLICENSED), (XIHU, month, Category.UNLICENSED)} <= hidden
-    assert (SHANGCHENG, month, "supervisors_active") not in hidden  # supervisors are named in public anyway
-    cells = service.figure_cells(small, SHANGCHENG, month, hidden)
-    assert (cells["received"].text, cells["supervisors_active"].text) == ("<5", "1")
-    assert service.figure_cells(large, XIHU, month, hidden)["received"].text == "—"
+    shown = service.publish(table)
+    county, other = shown[(SHANGCHENG, month)], shown[(XIHU, month)]
+    assert county.categories[Category.UNLICENSED] == cellkey.perturb(2, 2**63)
+    assert county.counts["received"] == sum(county.categories.values())
+    assert county.counts["accepted"] == 1 + cellkey.noise(1, 2**64 - 1) == 5  # the top of the table: +4
+    assert other.counts["accepted"] == 9 - 4  # the bottom of the table: -4
+    assert county.counts["supervisors_active"] == 1  # supervisors are named in public anyway
+    whole = shown[(queries.ALL, month)]
+    for name in queries.COUNT_FIGURES:
+        assert whole.counts[name] == county.counts[name] + other.counts[name]
+    cells = service.figure_cells(small, county)
+    assert cells["accepted"].text == "5" and cells["on_time"].text == "—"
 
 
-def test_whole_area_page_shows_counts_and_withholds_small_county_counts(client, march):
+def published_row(county: str, month: str) -> service.Published:
+    """The county's month as the method publishes it."""
+    return service.published_county(queries.compute(queries.months_ending(month, 1)).get(county, month))
+
+
+def test_whole_area_page_shows_sums_of_the_county_counts_and_no_share_on_few_cases(client, march):
+    xihu, shangcheng = published_row(XIHU, "2022-03"), published_row(SHANGCHENG, "2022-03")
     page = client.get("/stats?month=2022-03&lang=en").get_data(as_text=True)
     assert "<title>Statistics: The whole area, 2022-03 · " in page
     assert "<svg" in page and "<title id=\"chart-flow-title\">" in page
+    assert "How these figures protect privacy" in page
     march_row = page.split('<tr class="is-selected"><th scope="row">2022-03</th>')[1].split("</tr>")[0]
-    assert march_row.startswith("<td>7</td><td>4</td><td>1</td><td>1</td><td>3</td><td>66.7%</td><td>20</td>"
-                                "<td>66.7%</td><td>1</td>")
+    whole = {name: xihu.counts[name] + shangcheng.counts[name] for name in queries.COUNT_FIGURES}
+    # Three concluded cases and three ratings in the whole area: no share, no median.
+    assert march_row.startswith(
+        "".join(f"<td>{whole[name]}</td>" for name in ("received", "accepted", "not_accepted", "transferred",
+                                                       "concluded"))
+        + f"<td>—</td><td>—</td><td>—</td><td>{whole['reviews_requested']}</td>")
+    for name, true in (("received", 7), ("accepted", 4), ("not_accepted", 1), ("transferred", 1), ("concluded", 3)):
+        assert abs(whole[name] - true) <= 2 * service.NOISE_BOUND and whole[name] >= 0
     counties = page.split('id="counties-heading"')[1]
-    shangcheng = counties.split("Shangcheng District</a></th>")[1].split("</tr>")[0]
-    assert shangcheng.startswith("<td>&lt;5</td>")  # two received, withheld
+    row = counties.split("Shangcheng District</a></th>")[1].split("</tr>")[0]
+    assert row.startswith(f"<td>{shangcheng.counts['received']}</td>")
 
 
-def test_county_page_withholds_counts_under_five_and_shares_on_few_cases(client, march):
+def test_county_page_shows_its_own_published_counts(client, march):
+    xihu = published_row(XIHU, "2022-03")
     page = client.get(f"/stats?county={XIHU}&month=2022-03&lang=en").get_data(as_text=True)
     assert "Xihu District" in page.split("<title>")[1].split("</title>")[0]
     march_row = page.split('<tr class="is-selected"><th scope="row">2022-03</th>')[1].split("</tr>")[0]
-    # 4 accepted, 3 concluded, 1 review withheld; the 5 received and the zeros not accepted and
-    # transferred withheld too, so that Shangcheng's 2, 1 and 1 cannot be worked out from the
-    # whole area's figures; shares on 3 cases left out.
-    assert march_row.startswith("<td>—</td><td>&lt;5</td><td>—</td><td>—</td><td>&lt;5</td><td>—</td><td>—</td>"
-                                "<td>—</td><td>&lt;5</td>")
+    assert march_row.startswith(
+        "".join(f"<td>{xihu.counts[name]}</td>" for name in ("received", "accepted", "not_accepted", "transferred",
+                                                            "concluded"))
+        + f"<td>—</td><td>—</td><td>—</td><td>{xihu.counts['reviews_requested']}</td>")
     assert 'id="counties-heading"' not in page
 
 
-def test_no_withheld_county_figure_can_be_worked_out_from_the_whole_area(client, march):
-    rows = list(csv.reader(io.StringIO(client.get("/stats.csv?table=counties&month=2022-03&lang=en")
-                                       .get_data(as_text=True).lstrip("\ufeff"))))
-    header, counties = rows[0], rows[1:]
-    assert len(counties) == 2
-    for index, name in enumerate(header):
-        if name in ("County code", "County", "Concluded on time", "Median days to conclude",
-                    "Satisfied or basically satisfied", "Social supervisors in term", "Supervisors' submissions"):
-            continue
-        withheld = [row[index] for row in counties if row[index] in ("<5", "—")]
-        assert len(withheld) != 1, f"{name}: one withheld cell beside a shown total"
-    views_xihu = client.get(f"/stats.csv?table=categories&county={XIHU}&month=2022-03&lang=en").get_data(as_text=True)
-    views_shangcheng = client.get(f"/stats.csv?table=categories&county={SHANGCHENG}&month=2022-03&lang=en")
-    for text in (views_xihu, views_shangcheng.get_data(as_text=True)):
-        month_cells = [row[1] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))][1:]
-        assert sum(cell in ("<5", "—") for cell in month_cells) != 1
+def test_a_figure_is_the_same_number_wherever_it_is_published(client, march):
+    def rows(**params) -> list[list[str]]:
+        text = client.get("/stats.csv", query_string={**params, "lang": "en"}).get_data(as_text=True)
+        return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+
+    counties = {row[0]: row[2:] for row in rows(table="counties", month="2022-03")}
+    for county in (XIHU, SHANGCHENG):
+        for month in ("2022-03", "2022-04", "2023-02"):  # windows ending in March, and after it
+            monthly = {row[0]: row[1:] for row in rows(table="monthly", county=county, month=month)}
+            assert monthly["2022-03"] == counties[county]
+        categories = rows(table="categories", county=county, month="2022-03")
+        assert sum(int(row[1]) for row in categories) == int(counties[county][0])
+    whole = {row[0]: row[1:] for row in rows(table="monthly", month="2022-03")}["2022-03"]
+    for index, (name, _label) in enumerate(service.COLUMNS):
+        if name in queries.COUNT_FIGURES:
+            assert int(whole[index]) == sum(int(cells[index]) for cells in counties.values()), name
 
 
 def test_unknown_choices_are_reported_beside_the_field(client, march):
@@ -171,9 +207,17 @@ def test_csv_tables_match_the_page(client, march):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["Month", "Complaints received", "Accepted"]
     march_row = next(row for row in rows if row[0] == "2022-03")
-    assert march_row[1:6] == ["—", "<5", "—", "—", "<5"]
+    xihu = published_row(XIHU, "2022-03")
+    assert march_row[1:6] == [str(xihu.counts[name]) for name in ("received", "accepted", "not_accepted",
+                                                                  "transferred", "concluded")]
     categories = client.get("/stats.csv?table=categories&month=2022-03&lang=en").get_data(as_text=True)
-    assert "Operating without a licence,4,5\r\n" in categories  # four in March, five in the twelve months
+    march, february = (service.publish(queries.compute(queries.months_ending(month, 1)))[(XIHU, month)]
+                       for month in ("2022-03", "2022-02"))
+    unlicensed = Category.UNLICENSED
+    in_march, in_year = march.categories[unlicensed], march.categories[unlicensed] + february.categories[unlicensed]
+    # Xihu's four in March (Shangcheng's one is its own cell), and the February one in the twelve months.
+    shangcheng = published_row(SHANGCHENG, "2022-03").categories[unlicensed]
+    assert f"Operating without a licence,{in_march + shangcheng},{in_year + shangcheng}\r\n" in categories
     counties = client.get("/stats.csv?table=counties&month=2022-03").get_data(as_text=True)
     assert XIHU in counties and SHANGCHENG in counties
     assert client.get(f"/stats.csv?table=counties&county={XIHU}&month=2022-03").status_code == 404
