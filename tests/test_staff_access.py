@@ -71,6 +71,7 @@ ACCESS = {
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
     "custody.identity": {Role.HANDLER},
+    "custody.open_identity": {Role.HANDLER},
     "custody.queue": {Role.CUSTODIAN},
     "custody.decide": {Role.CUSTODIAN},
     "disclosure_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portal import clock
 from portal.accounts.access import staff_required
@@ -13,7 +14,6 @@ from portal.casework import queries
 from portal.custody import service as custody
 from portal.custody.forms import DecisionForm, RequestForm
 from portal.custody.models import RequestState
-from portal.db import writes
 from portal.i18n import _
 from portal.security import crypto
 from portal.staffing import grants
@@ -117,25 +117,50 @@ def decide(request_id: int):
                          status=422 if request.method == "POST" else 200)
 
 
+def _identity_page(page: dict, status: int = 200):
+    response = make_response(render_template("custody/identity.html", **page), status)
+    response.headers["Cache-Control"] = "no-store"  # never kept by the browser or a proxy
+    return response
+
+
 @bp.get("/cases/<int:complaint_id>/identity")
-@writes  # every viewing is recorded; outermost, so the transaction begins as a writer
 @staff_required(Role.HANDLER)
 def identity(complaint_id: int):
-    """The reporter's identity, for the handler whose request is approved and still running;
-    each viewing writes an audit record."""
+    """Where the approved handler opens the reporter's identity (a POST, recorded), or why they cannot.
+    Looking at this page changes nothing and records nothing."""
     user, complaint = _user(), _case(complaint_id)
-    page = {"complaint": complaint, "revealed": None, "problem": None, "identity_request": None}
+    page = {"complaint": complaint, "revealed": None, "problem": None, "identity_request": None, "form": FlaskForm()}
+    approval = custody.live_request(complaint, user, clock.now()) if custody.may_request(complaint, user) else None
+    if complaint.anonymous:
+        page["problem"] = "anonymous"
+    elif approval is None:
+        page["problem"], page["identity_request"] = "not_approved", custody.latest_request(complaint, user)
+    elif not custody.key_configured():
+        return _identity_page(page | {"problem": "no_key"}, 503)
+    else:
+        page["problem"], page["identity_request"] = "ready", approval
+    return _identity_page(page)
+
+
+@bp.post("/cases/<int:complaint_id>/identity")
+@staff_required(Role.HANDLER)
+def open_identity(complaint_id: int):
+    """The reporter's identity, for the handler whose request is approved and still running;
+    each opening writes an audit record."""
+    user, complaint = _user(), _case(complaint_id)
+    page = {"complaint": complaint, "revealed": None, "problem": None, "identity_request": None, "form": FlaskForm()}
+    if not page["form"].validate_on_submit():
+        abort(400)
     status = 200
     try:
         page["revealed"] = custody.reveal(complaint, user)
     except custody.AnonymousReporter:
-        page["problem"] = "anonymous"
+        page["problem"], status = "anonymous", 409
     except custody.NoLiveApproval:
         page["problem"], page["identity_request"] = "not_approved", custody.latest_request(complaint, user)
+        status = 409
     except crypto.KeyUnavailable:
         page["problem"], status = "no_key", 503
     except custody.IdentityUnreadable:
         page["problem"], status = "unreadable", 503
-    response = make_response(render_template("custody/identity.html", **page), status)
-    response.headers["Cache-Control"] = "no-store"  # never kept by the browser or a proxy
-    return response
+    return _identity_page(page, status)

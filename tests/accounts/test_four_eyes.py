@@ -173,8 +173,8 @@ def test_every_reveal_is_told_to_the_offices_above_without_the_identity(app, nam
         custody.decide(request, db.session.get(User, custodian.user_id), True)
         db.session.commit()
     assert not mailbox.about(number)
-    handler.get(f"/staff/cases/{complaint_id}/identity")
-    handler.get(f"/staff/cases/{complaint_id}/identity")  # told once per approval
+    post(handler, f"/staff/cases/{complaint_id}/identity")
+    post(handler, f"/staff/cases/{complaint_id}/identity")  # told once per approval
     sent = mailbox.about(number)
     told = sorted(address for rcpt, _ in sent for address in rcpt if address.endswith("example.gov.cn"))
     assert told == sorted(f"{name}@example.gov.cn" for name in watchers)  # once each; not the same level

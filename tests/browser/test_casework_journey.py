@@ -54,6 +54,8 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
 
     handler.goto(case_url)
     handler.get_by_role("link", name="查看举报人身份信息").click()
+    expect(handler.get_by_text(MARKER_NAME)).to_have_count(0)  # looking records nothing; opening does
+    handler.get_by_role("button", name="查看举报人身份信息").click()
     expect(handler.get_by_text(MARKER_NAME)).to_be_visible()
     handler.goto(case_url)
 

@@ -197,6 +197,11 @@ def ask(client, complaint_id, reason=REASON):
     return post(client, url, **({"reason": reason} if reason is not None else {}))
 
 
+def open_identity(client, complaint_id):
+    url = f"/staff/cases/{complaint_id}/identity?lang=en"
+    return post(client, url)
+
+
 def only_request(app, complaint_id):
     with app.app_context():
         return db.session.scalars(select(IdentityRequest).where(
@@ -225,11 +230,18 @@ def test_the_whole_journey_through_the_pages(app, case):
     response = post(custodian, f"/staff/identity-requests/{request.id}?lang=en", decision="approve")
     assert response.status_code == 302
 
-    response = handler.get(f"/staff/cases/{complaint_id}/identity?lang=en")
+    looked = handler.get(f"/staff/cases/{complaint_id}/identity?lang=en")
+    page = looked.get_data(as_text=True)
+    assert looked.status_code == 200 and "Open the reporter's identity" in page
+    assert_no_identity(page)
+    with app.app_context():  # looking at the page records nothing: only opening the identity does
+        assert "identity.viewed" not in [action for action, _ in identity_actions(complaint_id)]
+    response = open_identity(handler, complaint_id)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     for marker in MARKERS:
         assert marker in page
+    assert handler.post(f"/staff/cases/{complaint_id}/identity", data={}).status_code == 400  # CSRF
     page = custodian.get("/staff/identity-requests?lang=en").get_data(as_text=True)
     assert "Approved" in page and "No request is waiting" in page
     assert_no_identity(page)
