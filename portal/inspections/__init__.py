@@ -6,27 +6,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the public and staff pages; add the verify command, menu entries, demo draws and the recount."""
+    """Mount the staff pages; add the verify command, the menu entry, demo draws and the recount (the
+    public pages are `portal.inspections_public`'s)."""
     from portal import demo, navigation
     from portal.i18n import _l
     from portal.inspections import demo as inspections_demo
-    from portal.inspections import recompute, service
+    from portal.inspections import recompute
     from portal.inspections.cli import inspections_cli
     from portal.inspections.staff_views import bp as staff_bp
-    from portal.inspections.views import bp as public_bp
-    from portal.institutions import offerings
     from portal.navigation import Link
     from portal.workdays import recompute as workdays_recompute
 
-    app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
     app.cli.add_command(inspections_cli)
     workdays_recompute.register(app, workdays_recompute.Recount(
         recompute.KIND, _l("Inspection draw"), recompute.FIELDS, recompute.recompute))
-    offerings.add_section(app, offerings.Section(
-        "inspection_results", lambda institution, _today: service.results_for_institution(institution.id)))
-    navigation.add(app, navigation.PUBLIC,
-                   Link("inspections.index", _l("Random inspections"), 90, related=("inspections.detail",)))
     navigation.add(app, navigation.STAFF, Link(
         "inspection_staff.index", _l("Inspections"), 100, roles=("admin", "handler", "reviewer"),
         related=("inspection_staff.detail", "inspection_staff.new", "inspection_staff.item_list",

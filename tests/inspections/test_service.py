@@ -14,6 +14,7 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.inspections import algorithm, directories, items, published, service
 from portal.inspections.models import Assignment, DrawState, InspectionDraw, Outcome
+from portal.inspections_public import results
 from portal.institutions.models import Institution
 from portal.security import crypto
 from portal.security.audit import for_object
@@ -180,13 +181,13 @@ def test_results_then_publication_and_the_institution_page(officer):
     service.record_result(draw, rows[0], officer, Outcome.RECTIFY, "灭火器过期，责令整改。")
     with pytest.raises(service.ResultsIncomplete):
         service.publish(draw, officer)
-    assert service.results_for_institution(rows[0].institution_id) == [] or all(
-        r.draw_id != draw.id for r in service.results_for_institution(rows[0].institution_id))
+    assert results.results_for_institution(rows[0].institution_id) == [] or all(
+        r.draw_id != draw.id for r in results.results_for_institution(rows[0].institution_id))
     for row in rows[1:]:
         service.record_result(draw, row, officer, Outcome.NO_PROBLEM, "")
     service.publish(draw, officer)
     assert draw.state is DrawState.PUBLISHED
-    mine = [r for r in service.results_for_institution(rows[0].institution_id) if r.draw_id == draw.id]
+    mine = [r for r in results.results_for_institution(rows[0].institution_id) if r.draw_id == draw.id]
     assert [(r.outcome, r.note) for r in mine] == [(Outcome.RECTIFY, "灭火器过期，责令整改。")]
     with pytest.raises(workflow.StepNotAllowed):
         service.record_result(draw, rows[0], officer, Outcome.NO_PROBLEM, "")

@@ -11,6 +11,7 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.inspections import published, service
 from portal.inspections.models import DrawState, InspectionDraw
+from portal.inspections_public import results
 from portal.security import crypto
 from tests.support.forms import post_form
 from tests.support.inspections import city_items, handler, prepare_draw
@@ -104,7 +105,7 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
         assert published.verify_stored(db.session.get(InspectionDraw, draw_id)).problems == []
     with app.test_request_context("/?lang=en"):
         html = render_template("inspections/_institution_results.html",
-                               inspection_results=service.results_for_institution(first.institution_id))
+                               inspection_results=results.results_for_institution(first.institution_id))
     assert "网页流程抽查" in html and "安全出口被锁" in html and f"/inspections/{draw_id}" in html
 
 

@@ -1,0 +1,22 @@
+"""Random inspections in public: the list of draws, one draw with everything needed to recompute it,
+its JSON and the standalone script, and an institution's published results on its registry page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the public pages; add the results to the institution page and the menu entry."""
+    from portal import navigation
+    from portal.i18n import _l
+    from portal.inspections_public import results
+    from portal.inspections_public.views import bp
+    from portal.institutions import offerings
+    from portal.navigation import Link
+
+    app.register_blueprint(bp)
+    offerings.add_section(app, offerings.Section(
+        "inspection_results", lambda institution, _today: results.results_for_institution(institution.id)))
+    navigation.add(app, navigation.PUBLIC,
+                   Link("inspections.index", _l("Random inspections"), 90, related=("inspections.detail",)))
