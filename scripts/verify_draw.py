@@ -39,6 +39,15 @@ The algorithm (version "hmac-sha256-es/1")
      not recused from t inspect it. A recusal therefore brings in the next inspector of the same
      ranking: the replacement is fixed by the seed, not chosen by anyone.
    Nothing uses floating point, so every platform and language computes the same draw.
+4. A public value. So that nobody at the office can know the draw before it is made (someone
+   holding the database and its keys could read the sealed seed), the commitment also names a
+   public value that does not exist yet: "public_value_source" (for example a named lottery
+   draw's official numbers) and "public_value_date" (after the commitment). At the draw staff
+   enter that value, and the key of step 3 is not the seed but
+   HMAC-SHA256(seed, "public-value:" + value) as 64 lower-case hex characters, where the value
+   is normalised: Unicode NFKC, each run of whitespace one space, no space at either end. Check
+   "public_value" against the official source yourself: the script cannot.
+   Draws committed without a public value use the seed itself.
 """
 from __future__ import annotations
 
@@ -47,6 +56,7 @@ import hashlib
 import hmac
 import json
 import sys
+import unicodedata
 from functools import cmp_to_key
 
 ALGORITHM = "hmac-sha256-es/1"
@@ -109,6 +119,19 @@ def team(seed: str, target_id: int, inspector_ids: list[int], per_target: int,
     if len(chosen) < per_target:
         raise ValueError(f"target {target_id}: fewer than {per_target} inspectors are left after recusals")
     return chosen[:per_target]
+
+
+def normalise_public_value(value: str) -> str:
+    """The public value as it enters the key: NFKC, whitespace runs as one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+def draw_key(seed: str, public_value: str | None) -> str:
+    """The key the draw ranks by: the seed mixed with the public value (step 4), or the seed."""
+    if public_value is None:
+        return seed
+    message = ("public-value:" + normalise_public_value(public_value)).encode("utf-8")
+    return hmac.new(seed.encode("ascii"), message, hashlib.sha256).hexdigest()
 
 
 def compute(seed: str, targets_directory: dict, inspectors_directory: dict,
@@ -182,8 +205,11 @@ def verify(document: dict, expected: dict | None = None) -> list[str]:
         problems = _check_directories(document, expected) + _check_seed(document, expected)
         if not is_seed(document.get("seed")):
             return problems  # nothing to recompute with
-        computed = compute(document["seed"], document["targets_directory"], document["inspectors_directory"],
-                           document.get("recusals") or [])
+        public_value = document.get("public_value")
+        if document.get("public_value_source") and not public_value:
+            return problems + ["the commitment named a public value, but the file gives none"]
+        computed = compute(draw_key(document["seed"], public_value), document["targets_directory"],
+                           document["inspectors_directory"], document.get("recusals") or [])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return [f"the file is incomplete or malformed: {exc!r}"]
     return problems + _compare_outcome(computed, document.get("outcome") or {})
@@ -211,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"OK: draw {document.get('draw_id')} recomputed from its published inputs "
           f"({len(document['outcome']['targets'])} targets; targets directory {document['targets_sha256']}, "
           f"inspectors directory {document['inspectors_sha256']}, commitment {document['seed_commitment']})")
+    if document.get("public_value"):
+        print(f"Now check the public value yourself: {document['public_value_source']} "
+              f"({document.get('public_value_date')}) must be {document['public_value']!r}")
     return 0
 
 

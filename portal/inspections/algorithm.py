@@ -38,6 +38,8 @@ inspector_ranking = _script.inspector_ranking
 target_count = _script.target_count
 verify = _script.verify
 is_seed = _script.is_seed
+draw_key = _script.draw_key
+normalise_public_value = _script.normalise_public_value
 
 
 def new_seed() -> str:

@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from portal.forms import TOO_LONG, CheckboxesField, clean_text, enum_choices
+from portal import clock
+from portal.forms import TOO_LONG, CheckboxesField, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l
 from portal.inspections.models import Method, Outcome
 from portal.institutions.models import InstitutionKind, LicenceStatus
@@ -84,6 +85,33 @@ class StateForm(FlaskForm):
     """A step on the page as it was shown: a changed state means the page is out of date."""
 
     state = HiddenField(validators=[DataRequired()])
+
+
+class CommitForm(StateForm):
+    """The public value the draw will wait for: named at the commitment, published on a later day."""
+
+    public_value_source = StringField(
+        _l("Public value the draw will use"), filters=[clean_text],
+        validators=[DataRequired(_l("Name the public value, for example a lottery draw's official numbers.")),
+                    Length(max=200, message=TOO_LONG)],
+        description=_l("Something anyone can look up that nobody knows yet, for example "
+                       "“中国福利彩票双色球第2026143期开奖号码”. The draw mixes it with the sealed seed, so "
+                       "nobody, not even whoever holds the database, can know the draw before it exists."))
+    public_value_date = PlainDateField(
+        _l("Day it is published"), validators=[InputRequired(_l("Give the day the value is published."))],
+        description=_l("A day after today. The draw can be made from that day on."))
+
+    def validate_public_value_date(self, field) -> None:
+        if field.data is not None and field.data <= clock.today():
+            raise ValidationError(_l("Choose a day after today: the value must not exist yet."))
+
+
+class RevealForm(StateForm):
+    """The public value named at the commitment, as its source published it."""
+
+    public_value = StringField(_l("The public value, as published"), filters=[clean_text],
+                               validators=[Length(max=200, message=TOO_LONG)],
+                               description=_l("Copy it exactly from the official source; anyone can check it."))
 
 
 class RecusalForm(StateForm):

@@ -89,6 +89,11 @@ class InspectionDraw(Base):
     seed_commitment: Mapped[str | None] = mapped_column(String(64))
     sealed_seed: Mapped[bytes | None] = mapped_column(LargeBinary)  # under the data key until the reveal
     seed: Mapped[str | None] = mapped_column(String(64))
+    # A public value that does not exist at the commitment, named then and entered at the draw; the
+    # draw ranks by the seed mixed with it (`algorithm.draw_key`). Empty on draws from before.
+    public_value_source: Mapped[str] = mapped_column(String(200), default="")
+    public_value_date: Mapped[dt.date | None] = mapped_column(Date)
+    public_value: Mapped[str | None] = mapped_column(String(200))
     results_due: Mapped[dt.date | None] = mapped_column(Date)
     results_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -83,6 +83,9 @@ def document(draw: InspectionDraw, assignments: list[Assignment] | None = None) 
             "inspectors_directory": inspectors, "inspectors_sha256": draw.inspectors_sha256,
             "seed_commitment": draw.seed_commitment, "seed": draw.seed if revealed else None,
             "recusals": [], "outcome": None}
+    if draw.public_value_source:
+        body |= {"public_value_source": draw.public_value_source, "public_value_date": str(draw.public_value_date),
+                 "public_value": draw.public_value if revealed else None}
     if not revealed:
         return body
     body["drawn_at"] = draw.drawn_at.isoformat(timespec="seconds")

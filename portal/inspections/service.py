@@ -146,9 +146,19 @@ def create_draw(actor: User, data: DrawData, now: dt.datetime | None = None) -> 
     return draw
 
 
-def commit(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) -> None:
-    """Freeze both directories, seal a fresh seed and publish the hashes and the commitment."""
+class PublicValueRefused(InvalidDraw):
+    """The public value is not named, not in the future at the commitment, or not yet drawn."""
+
+
+def commit(draw: InspectionDraw, actor: User, now: dt.datetime | None = None, public_value_source: str = "",
+           public_value_date: dt.date | None = None) -> None:
+    """Freeze both directories, seal a fresh seed and publish the hashes, the commitment and the
+    public value the draw will wait for (named now, published on a later day)."""
     def change(moment: dt.datetime) -> dict:
+        if public_value_source.strip() and (public_value_date is None
+                                            or public_value_date <= clock.local_date(moment)):
+            raise PublicValueRefused("public_value_date")
+        draw.public_value_source, draw.public_value_date = public_value_source.strip()[:200], public_value_date
         targets = directories.targets_document(draw, clock.local_date(moment))
         inspectors = directories.inspectors_document(draw)
         if not targets["targets"]:
@@ -163,23 +173,33 @@ def commit(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) ->
         draw.committed_by_id, draw.committed_at = actor.id, moment
         return {"targets_sha256": draw.targets_sha256, "inspectors_sha256": draw.inspectors_sha256,
                 "seed_commitment": draw.seed_commitment, "targets": len(targets["targets"]),
-                "inspectors": len(inspectors["inspectors"])}
+                "inspectors": len(inspectors["inspectors"]), "public_value_source": draw.public_value_source,
+                "public_value_date": str(draw.public_value_date) if draw.public_value_date else None}
 
     STEPS.take(draw, "commit", actor, change=change, now=now)
 
 
 # ---- The draw ----------------------------------------------------------------------------------
 
-def reveal(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) -> list[Assignment]:
-    """Reveal the sealed seed and draw: the targets and their inspectors follow from it."""
+def reveal(draw: InspectionDraw, actor: User, now: dt.datetime | None = None,
+           public_value: str | None = None) -> list[Assignment]:
+    """Reveal the sealed seed and draw: the targets and their inspectors follow from it, mixed with
+    the public value the commitment named (PublicValueRefused before its day, or without it)."""
     assignments: list[Assignment] = []
 
     def change(moment: dt.datetime) -> dict:
         seed = crypto.decrypt_text(draw.sealed_seed)
         if algorithm.commitment(seed) != draw.seed_commitment:
             raise StepNotAllowed("draw")  # the sealed seed was altered: never draw with it
+        if draw.public_value_source:
+            value = algorithm.normalise_public_value(public_value or "")
+            if not value:
+                raise PublicValueRefused("public_value")
+            if clock.local_date(moment) < draw.public_value_date:
+                raise PublicValueRefused("public_value_date")
+            draw.public_value = value[:200]
         targets, inspectors = frozen(draw)
-        outcome = algorithm.compute(seed, targets, inspectors, [])
+        outcome = algorithm.compute(algorithm.draw_key(seed, draw.public_value), targets, inspectors, [])
         assignments.extend(Assignment(draw_id=draw.id, institution_id=a["target"], rank=rank,
                                       inspector_ids=",".join(str(i) for i in a["inspectors"]))
                            for rank, a in enumerate(outcome["assignments"], start=1))
@@ -187,7 +207,8 @@ def reveal(draw: InspectionDraw, actor: User, now: dt.datetime | None = None) ->
         due = add_period(clock.local_date(moment), RESULTS_RULE)
         draw.seed, draw.drawn_by_id, draw.drawn_at = seed, actor.id, moment
         draw.results_due, draw.results_due_provisional = due.day, due.provisional
-        return {"seed": seed, "targets": outcome["targets"], "results_due": str(due.day)}
+        return {"seed": seed, "public_value": draw.public_value, "targets": outcome["targets"],
+                "results_due": str(due.day)}
 
     STEPS.take(draw, "draw", actor, change=change, now=now)
     return assignments
@@ -243,8 +264,8 @@ def _team_without(draw: InspectionDraw, assignment: Assignment, inspector_id: in
     _targets, inspectors = frozen(draw)
     recused = recused_from(assignment) | {inspector_id}
     try:
-        return algorithm.team(draw.seed, assignment.institution_id, [i["id"] for i in inspectors["inspectors"]],
-                              draw.inspectors_per_target, recused)
+        return algorithm.team(algorithm.draw_key(draw.seed, draw.public_value), assignment.institution_id,
+                              [i["id"] for i in inspectors["inspectors"]], draw.inspectors_per_target, recused)
     except ValueError as exc:
         raise RecusalRefused("no_replacement") from exc
 

@@ -12,7 +12,7 @@ from portal.casework import queries as complaints
 from portal.extensions import db
 from portal.i18n import _
 from portal.inspections import directories, items, published, service
-from portal.inspections.forms import DrawForm, ItemForm, RecusalForm, ResultForm, StateForm
+from portal.inspections.forms import CommitForm, DrawForm, ItemForm, RecusalForm, ResultForm, RevealForm, StateForm
 from portal.inspections.models import DrawState, InspectionDraw, Method, Outcome
 from portal.institutions.models import InstitutionKind, LicenceStatus
 from portal.pagination import paginate, parse_page_number
@@ -153,8 +153,8 @@ def _detail_page(draw: InspectionDraw, failed: str | None = None, failed_form=No
         inspectors = directories.inspectors(draw.region_code)
     else:
         targets, inspectors = service.frozen(draw)
-    forms = {"commit": StateForm(prefix="commit", data={"state": draw.state.value}),
-             "draw": StateForm(prefix="draw", data={"state": draw.state.value}),
+    forms = {"commit": CommitForm(prefix="commit", data={"state": draw.state.value}),
+             "draw": RevealForm(prefix="draw", data={"state": draw.state.value}),
              "publish": StateForm(prefix="publish", data={"state": draw.state.value}),
              "recuse": _recusal_form(draw, assignments, data={"state": draw.state.value})}
     if failed:
@@ -207,19 +207,32 @@ def _fresh(form, draw: InspectionDraw):
     return form
 
 
+PUBLIC_VALUE_REFUSALS = {
+    "public_value": lambda draw: _("Enter the public value named at the commitment: %(source)s.",
+                                   source=draw.public_value_source),
+    "public_value_date": lambda draw: (
+        _("The public value is published on %(day)s: draw from that day on.", day=str(draw.public_value_date))
+        if draw.public_value_date else _("Choose a day after today: the value must not exist yet.")),
+}
 COMMIT_REFUSALS = {
     "targets": lambda: _("No institution of the jurisdiction matches the filters: change the draw's filters."),
     "inspectors": lambda: _("The directory has fewer enforcement officers than the inspectors per institution."),
 }
 
 
-def _simple_step(draw_id: int, name: str, action, message: str):
+def _simple_step(draw_id: int, name: str, action, message: str, form=None):
     draw = _draw(draw_id, for_update=True)
-    form = _fresh(StateForm(prefix=name), draw)
+    form = _fresh(form or StateForm(prefix=name), draw)
     if not form.validate_on_submit():
         return _detail_page(draw, failed=name, failed_form=form, status=422)
     try:
         action(draw, _user())
+    except service.PublicValueRefused as exc:
+        field = form.public_value if exc.args[0] == "public_value" else getattr(form, "public_value_date", None)
+        problem = PUBLIC_VALUE_REFUSALS[exc.args[0]](draw)
+        if field is not None:
+            field.errors = [problem]
+        return _detail_page(draw, failed=name, failed_form=form, status=422, message=problem)
     except service.InvalidDraw as exc:
         return _detail_page(draw, failed=name, failed_form=form, message=COMMIT_REFUSALS[exc.args[0]](), status=409)
     except service.ResultsIncomplete:
@@ -232,17 +245,23 @@ def _simple_step(draw_id: int, name: str, action, message: str):
 @bp.post("/<int:draw_id>/commit")
 @staff_required(*MANAGERS)
 def commit(draw_id: int):
-    """Freeze both directories, seal the seed and publish the hashes and the commitment."""
-    return _simple_step(draw_id, "commit", service.commit,
-                        _("Committed. The public page now shows the directory hashes and the seed's commitment."))
+    """Freeze both directories, seal the seed and publish the hashes, the commitment and the public
+    value the draw will wait for."""
+    form = CommitForm(prefix="commit")
+    return _simple_step(draw_id, "commit", lambda draw, user: service.commit(
+        draw, user, public_value_source=form.public_value_source.data, public_value_date=form.public_value_date.data),
+        _("Committed. The public page now shows the directory hashes, the seed's commitment and the public "
+          "value the draw waits for."), form)
 
 
 @bp.post("/<int:draw_id>/draw")
 @staff_required(*MANAGERS)
 def draw(draw_id: int):
-    """Reveal the seed: the institutions and their inspectors follow from it."""
-    return _simple_step(draw_id, "draw", service.reveal,
-                        _("Drawn. The seed is revealed and anyone can now recompute the draw."))
+    """Reveal the seed: the institutions and their inspectors follow from it and the public value."""
+    form = RevealForm(prefix="draw")
+    return _simple_step(draw_id, "draw", lambda draw, user: service.reveal(
+        draw, user, public_value=form.public_value.data),
+        _("Drawn. The seed is revealed and anyone can now recompute the draw."), form)
 
 
 @bp.post("/<int:draw_id>/publish")

@@ -1,15 +1,17 @@
 """Random inspections through the pages: a handler prepares, commits and draws, records a
 recusal and results and publishes them; the public page shows the commitment before the draw
 (never the seed), then the draw, then the results; another jurisdiction's draw answers 404."""
+import datetime as dt
 import json
 import re
 
 import pytest
 from flask import render_template
 
+from portal import clock
 from portal.accounts.models import Role
 from portal.extensions import db
-from portal.inspections import published, service
+from portal.inspections import algorithm, published, service
 from portal.inspections.models import DrawState, InspectionDraw
 from portal.inspections_public import results
 from portal.security import crypto
@@ -53,13 +55,26 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
     assert officer_client.get(public).status_code == 404  # prepared: not public yet
     assert officer_client.get(f"{public}.json").status_code == 404
 
-    assert post_form(officer_client, f"{draw_url}/commit", draw_url, **{"commit-state": "prepared"}).status_code == 302
+    source = "中国福利彩票双色球第2026143期开奖号码"
+    with app.app_context():
+        local_today = clock.today()
+    tomorrow = (local_today + dt.timedelta(days=1)).isoformat()
+    unnamed = post_form(officer_client, f"{draw_url}/commit?lang=en", draw_url, **{"commit-state": "prepared"})
+    assert unnamed.status_code == 422 and "Name the public value" in unnamed.get_data(as_text=True)
+    today = post_form(officer_client, f"{draw_url}/commit?lang=en", draw_url, **{
+        "commit-state": "prepared", "commit-public_value_source": source,
+        "commit-public_value_date": local_today.isoformat()})
+    assert today.status_code == 422 and "the value must not exist yet" in today.get_data(as_text=True)
+    assert source in today.get_data(as_text=True)  # what was typed is kept
+    assert post_form(officer_client, f"{draw_url}/commit", draw_url, **{
+        "commit-state": "prepared", "commit-public_value_source": source,
+        "commit-public_value_date": tomorrow}).status_code == 302
     with app.app_context():
         draw = db.session.get(InspectionDraw, draw_id)
         seed = crypto.decrypt_text(draw.sealed_seed)
         commitment, targets_hash = draw.seed_commitment, draw.targets_sha256
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
-    assert commitment in page and targets_hash in page
+    assert commitment in page and targets_hash in page and source in page
     assert seed not in page and "The draw has not been made yet" in page
     document = json.loads(officer_client.get(f"{public}.json").get_data(as_text=True))
     assert document["seed"] is None and document["seed_commitment"] == commitment
@@ -67,9 +82,22 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
 
     # A page left open before the commit is out of date: its step is refused.
     assert post_form(officer_client, f"{draw_url}/commit", draw_url, **{"commit-state": "prepared"}).status_code == 409
-    assert post_form(officer_client, f"{draw_url}/draw", draw_url, **{"draw-state": "committed"}).status_code == 302
+    early = post_form(officer_client, f"{draw_url}/draw?lang=en", draw_url, **{
+        "draw-state": "committed", "draw-public_value": "03 08 15 21 27 30 + 12"})
+    assert early.status_code == 422 and "draw from that day on" in early.get_data(as_text=True)
+    with app.app_context():  # the day comes
+        db.session.get(InspectionDraw, draw_id).public_value_date = clock.today()
+        db.session.commit()
+    missing = post_form(officer_client, f"{draw_url}/draw?lang=en", draw_url, **{"draw-state": "committed"})
+    assert missing.status_code == 422 and "Enter the public value named at the commitment" in missing.get_data(
+        as_text=True)
+    assert post_form(officer_client, f"{draw_url}/draw", draw_url, **{
+        "draw-state": "committed", "draw-public_value": "０３ ０８ 15  21 27 30 + 12"}).status_code == 302
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
-    assert seed in page and commitment in page
+    assert seed in page and commitment in page and "03 08 15 21 27 30 + 12" in page  # as normalised
+    document = json.loads(officer_client.get(f"{public}.json").get_data(as_text=True))
+    assert document["public_value"] == "03 08 15 21 27 30 + 12" and algorithm.verify(document) == []
+    assert algorithm.verify(dict(document, public_value="03 08 15 21 27 30 + 13")) != []  # the value counts
     with app.app_context():
         draw = db.session.get(InspectionDraw, draw_id)
         rows = published.assignments_of(draw)
