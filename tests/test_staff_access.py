@@ -17,6 +17,7 @@ from portal.custody import service as custody
 from portal.db import utcnow
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
+from portal.inspections import service as inspections
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
@@ -100,6 +101,7 @@ ACCESS = {
     "inspection_staff.commit": {Role.ADMIN, Role.HANDLER},
     "inspection_staff.draw": {Role.ADMIN, Role.HANDLER},
     "inspection_staff.recusal": {Role.ADMIN, Role.HANDLER},
+    "inspection_staff.confirm_recusal": {Role.ADMIN, Role.HANDLER},
     "inspection_staff.result": {Role.ADMIN, Role.HANDLER},
     "inspection_staff.publish": {Role.ADMIN, Role.HANDLER},
     "typical_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
@@ -135,6 +137,7 @@ RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "d
 RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
+RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -171,6 +174,10 @@ def records(app):
         db.session.flush()
         rule = db.session.scalars(select(DiscretionRule)).first()
         draw, own_item = prepare_draw(user), inspection_item(user)
+        inspections.commit(draw, user)
+        first = inspections.reveal(draw, user)[0]
+        proposal = inspections.recuse(draw, first, user, next(i for i in first.inspector_id_list if i != user.id),
+                                      "矩阵测试回避")  # someone else's: waits for a second person
         watcher = staff_user("matrix.watcher", Role.SUPERVISOR, display_name="矩阵监督员")
         observation = supervisor_helpers.patrol(supervisor_helpers.appoint(watcher))
         photo_id = db.session.scalar(
@@ -191,6 +198,7 @@ def records(app):
                 "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
+                "recusal_id": proposal.id,
                 "recount_id": recount.id}
 
 

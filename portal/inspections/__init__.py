@@ -6,11 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the staff pages; add the verify command, the menu entry, demo draws and the recount (the
-    public pages are `portal.inspections_public`'s)."""
-    from portal import demo, navigation
+    """Mount the staff pages; add the verify command, the menu entry and the recount (the public pages
+    and the demo draws are `portal.inspections_public`'s)."""
+    from portal import navigation
     from portal.i18n import _l
-    from portal.inspections import demo as inspections_demo
     from portal.inspections import recompute
     from portal.inspections.cli import inspections_cli
     from portal.inspections.staff_views import bp as staff_bp
@@ -26,5 +25,3 @@ def init_app(app: Flask) -> None:
         related=("inspection_staff.detail", "inspection_staff.new", "inspection_staff.item_list",
                  "inspection_staff.item_edit", "inspection_staff.commit", "inspection_staff.draw",
                  "inspection_staff.recusal", "inspection_staff.result", "inspection_staff.publish")))
-    demo.register(app, "inspections", "demo inspection draws", inspections_demo.seed,
-                  after=("institutions", "accounts", "supervisors"))

@@ -146,7 +146,8 @@ class Assignment(Base):
 
 class Recusal(Base):
     """An inspector stood down from one target for a conflict (回避); the seed names the
-    replacement. The reason stays in the back office."""
+    replacement. The reason stays in the back office. The inspector's own declaration holds at
+    once; anyone else's waits for a second person (`confirmed_by_id`), and has no replacement yet."""
 
     __tablename__ = "inspection_recusals"
     __table_args__ = (UniqueConstraint("assignment_id", "inspector_id"),)
@@ -154,10 +155,11 @@ class Recusal(Base):
     id: Mapped[intpk]
     assignment_id: Mapped[int] = mapped_column(ForeignKey("inspection_assignments.id"), index=True)
     inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    replacement_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: not confirmed yet
     reason: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[created_at]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assignment: Mapped[Assignment] = relationship(back_populates="recusals", lazy="raise")
     inspector: Mapped["User"] = relationship(lazy="raise", foreign_keys=[inspector_id])

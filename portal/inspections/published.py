@@ -68,7 +68,12 @@ def names(user_ids: set[int]) -> dict[int, str]:
 
 def recusals(assignments: list[Assignment]) -> list[Recusal]:
     """Every recusal of the draw, in the order recorded (loaded with the assignments)."""
-    return sorted((r for a in assignments for r in a.recusals), key=lambda r: r.id)
+    return sorted((r for a in assignments for r in a.recusals if r.replacement_id is not None), key=lambda r: r.id)
+
+
+def proposed_recusals(assignments: list[Assignment]) -> list[Recusal]:
+    """Recusals someone other than the inspector proposed, waiting for a second person."""
+    return sorted((r for a in assignments for r in a.recusals if r.replacement_id is None), key=lambda r: r.id)
 
 
 def document(draw: InspectionDraw, assignments: list[Assignment] | None = None) -> dict:

@@ -56,7 +56,8 @@ class InvalidDraw(ValueError):
 
 
 class RecusalRefused(ValueError):
-    """args[0]: "not_on_team", "has_result", "no_replacement" or "reason"."""
+    """args[0]: "not_on_team", "has_result", "no_replacement", "reason", "pending" (already proposed)
+    or "second_person" (a proposal confirmed by its proposer or the inspector)."""
 
 
 class ResultInvalid(ValueError):
@@ -229,21 +230,52 @@ def assignment_of(draw: InspectionDraw, assignment_id: int) -> Assignment:
 
 
 def recused_from(assignment: Assignment) -> set[int]:
-    return set(db.session.scalars(select(Recusal.inspector_id).where(Recusal.assignment_id == assignment.id)))
+    return set(db.session.scalars(select(Recusal.inspector_id).where(
+        Recusal.assignment_id == assignment.id, Recusal.replacement_id.is_not(None))))
 
 
 def recuse(draw: InspectionDraw, assignment: Assignment, actor: User, inspector_id: int, reason: str,
            now: dt.datetime | None = None) -> Recusal:
     """Stand an inspector down from one target for a conflict; the next inspector of the same
-    seeded ranking replaces them. The reason stays in the back office."""
-    current, done = assignment.inspector_id_list, []
+    seeded ranking replaces them. The inspector's own declaration holds at once; anyone else's
+    is a proposal a second person confirms (`confirm_recusal`). The reason stays in the back office."""
+    if actor.id != inspector_id:
+        if "recuse" not in allowed_steps(draw, actor):
+            raise StepNotAllowed("recuse")
+        _team_without(draw, assignment, inspector_id, reason)  # the same refusals as a declaration
+        if db.session.scalar(select(Recusal.id).where(Recusal.assignment_id == assignment.id,
+                                                      Recusal.inspector_id == inspector_id)) is not None:
+            raise RecusalRefused("pending")
+        proposal = Recusal(assignment_id=assignment.id, inspector_id=inspector_id, reason=reason.strip(),
+                           recorded_by_id=actor.id, recorded_at=now or clock.now())
+        db.session.add(proposal)
+        db.session.flush()
+        audit.record(f"user:{actor.id}", "inspection.recusal_proposed", "inspection", draw.id, at=now,
+                     reason=reason.strip(), after={"target": assignment.institution_id, "inspector": inspector_id})
+        return proposal
+    return _stand_down(draw, assignment, actor, Recusal(
+        assignment_id=assignment.id, inspector_id=inspector_id, reason=reason.strip(), recorded_by_id=actor.id),
+        now)
+
+
+def confirm_recusal(draw: InspectionDraw, recusal: Recusal, actor: User, now: dt.datetime | None = None) -> Recusal:
+    """A second person confirms someone else's proposal: never its proposer, nor the inspector."""
+    if recusal.replacement_id is not None or actor.id in (recusal.recorded_by_id, recusal.inspector_id):
+        raise RecusalRefused("second_person")
+    return _stand_down(draw, db.session.get(Assignment, recusal.assignment_id), actor, recusal, now)
+
+
+def _stand_down(draw: InspectionDraw, assignment: Assignment, actor: User, recusal: Recusal,
+                now: dt.datetime | None) -> Recusal:
+    current, inspector_id, reason = assignment.inspector_id_list, recusal.inspector_id, recusal.reason
+    done = [recusal]
 
     def change(moment: dt.datetime) -> dict:
         new_team = _team_without(draw, assignment, inspector_id, reason)
-        replacement = next(i for i in new_team if i not in current)
-        done.append(Recusal(assignment_id=assignment.id, inspector_id=inspector_id, replacement_id=replacement,
-                            reason=reason.strip(), recorded_by_id=actor.id, recorded_at=moment))
-        db.session.add(done[0])
+        recusal.replacement_id = next(i for i in new_team if i not in current)
+        recusal.confirmed_by_id, recusal.recorded_at = actor.id, recusal.recorded_at or moment
+        db.session.add(recusal)
+        replacement = recusal.replacement_id
         assignment.inspector_ids = ",".join(str(i) for i in new_team)
         return {"target": assignment.institution_id, "inspectors": new_team, "recused": inspector_id,
                 "replacement": replacement}
@@ -251,6 +283,15 @@ def recuse(draw: InspectionDraw, assignment: Assignment, actor: User, inspector_
     STEPS.take(draw, "recuse", actor, reason, change=change, now=now,
                before={"target": assignment.institution_id, "inspectors": current})
     return done[0]
+
+
+def pending_recusal(draw: InspectionDraw, recusal_id: int) -> Recusal:
+    """A proposal on this draw waiting for a second person (else not found)."""
+    found = db.session.get(Recusal, recusal_id) if 1 <= recusal_id <= MAX_ID else None
+    assignment = db.session.get(Assignment, found.assignment_id) if found is not None else None
+    if assignment is None or assignment.draw_id != draw.id or found.replacement_id is not None:
+        raise DrawNotFound(recusal_id)
+    return found
 
 
 def _team_without(draw: InspectionDraw, assignment: Assignment, inspector_id: int, reason: str) -> list[int]:

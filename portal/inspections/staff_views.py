@@ -163,11 +163,12 @@ def _detail_page(draw: InspectionDraw, failed: str | None = None, failed_form=No
                       ResultForm(prefix=f"r{a.id}", data=_result_data(draw, a))) for a in assignments}
     people = published.names({i for a in assignments for i in a.inspector_id_list}
                              | {r.inspector_id for a in assignments for r in a.recusals}
-                             | {r.replacement_id for a in assignments for r in a.recusals})
+                             | {r.replacement_id for a in assignments for r in a.recusals if r.replacement_id})
     return render_template(
         "inspections/staff_draw.html", draw=draw, assignments=assignments, targets=targets, inspectors=inspectors,
         steps=service.allowed_steps(draw, user), forms=forms, results=results, failed=failed, message=message,
-        people=people,
+        people=people, proposals=[(r, StateForm(prefix=f"confirm{r.id}", data={"state": draw.state.value}))
+                                  for r in published.proposed_recusals(assignments)],
         item_list=published.item_rows(draw), place=regions.get(draw.region_code), max_weight=directories.MAX_WEIGHT,
         county=regions.get(draw.county_code) if draw.county_code else None,
         observers=published.names(set(draw.observer_id_list)),
@@ -276,6 +277,8 @@ RECUSAL_REFUSALS = {
     "has_result": lambda: _("This institution already has a result: no recusal after the inspection."),
     "no_replacement": lambda: _("No other inspector of the directory is left to replace them."),
     "reason": lambda: _("Give the conflict of interest."),
+    "pending": lambda: _("A recusal of this inspector from this institution is already recorded or proposed."),
+    "second_person": lambda: _("Someone other than the proposer and the inspector confirms a proposed recusal."),
 }
 
 
@@ -296,11 +299,37 @@ def recusal(draw_id: int):
         except service.RecusalRefused as exc:
             form.pair.errors = [RECUSAL_REFUSALS[exc.args[0]]()]
         else:
-            names = published.names({done.inspector_id, done.replacement_id})
-            flash(_("%(old)s stood down; the seed's next inspector, %(new)s, replaces them.",
-                    old=names[done.inspector_id], new=names[done.replacement_id]), "success")
+            _recusal_flash(done)
             return redirect(url_for(".detail", draw_id=draw.id))
     return _detail_page(draw, failed="recuse", failed_form=form, status=422)
+
+
+def _recusal_flash(done) -> None:
+    if done.replacement_id is None:
+        name = published.names({done.inspector_id})[done.inspector_id]
+        flash(_("Proposed: %(old)s stands down once someone else (not %(old)s, not you) confirms it.", old=name),
+              "success")
+        return
+    names = published.names({done.inspector_id, done.replacement_id})
+    flash(_("%(old)s stood down; the seed's next inspector, %(new)s, replaces them.",
+            old=names[done.inspector_id], new=names[done.replacement_id]), "success")
+
+
+@bp.post("/<int:draw_id>/recusals/<int:recusal_id>/confirm")
+@staff_required(*MANAGERS)
+def confirm_recusal(draw_id: int, recusal_id: int):
+    """A second person confirms a recusal someone other than the inspector proposed."""
+    draw = _draw(draw_id, for_update=True)
+    proposal = service.pending_recusal(draw, recusal_id)
+    form = _fresh(StateForm(prefix=f"confirm{recusal_id}"), draw)
+    if not form.validate_on_submit():
+        return _detail_page(draw, status=422)
+    try:
+        done = service.confirm_recusal(draw, proposal, _user())
+    except service.RecusalRefused as exc:
+        return _detail_page(draw, status=409, message=RECUSAL_REFUSALS[exc.args[0]]())
+    _recusal_flash(done)
+    return redirect(url_for(".detail", draw_id=draw.id))
 
 
 @bp.post("/<int:draw_id>/result")

@@ -112,6 +112,7 @@ ACTION_LABELS = {
     "inspection.committed": _l("Inspection draw committed: directories frozen, seed sealed"),
     "inspection.drawn": _l("Inspection draw made: seed revealed"),
     "inspection.recusal": _l("Inspector recused and replaced"),
+    "inspection.recusal_proposed": _l("Inspector's recusal proposed by someone else (a second person confirms)"),
     "inspection.result": _l("Inspection result recorded"),
     "inspection.published": _l("Inspection results published"),
     # The national holiday schedule.

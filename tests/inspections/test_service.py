@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import workflow
 from portal.accounts import service as accounts
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.inspections import algorithm, directories, items, published, service
 from portal.inspections.models import Assignment, DrawState, InspectionDraw, Outcome
@@ -156,11 +156,20 @@ def test_a_recusal_is_replaced_by_the_next_inspector_of_the_seeded_ranking(offic
     _targets, inspectors = service.frozen(draw)
     ranking = algorithm.inspector_ranking(FIXED_SEED, first.institution_id, [i["id"] for i in inspectors["inspectors"]])
     assert first.inspector_id_list == ranking[:2]
-    recusal = service.recuse(draw, first, officer, ranking[0], "系该机构股东的亲属")
-    assert recusal.replacement_id == ranking[2]
+    proposal = service.recuse(draw, first, officer, ranking[0], "系该机构股东的亲属")
+    assert proposal.replacement_id is None and first.inspector_id_list == ranking[:2]  # proposed only
+    assert published.document(draw)["recusals"] == []
+    with pytest.raises(service.RecusalRefused, match="pending"):
+        service.recuse(draw, first, officer, ranking[0], "again")
+    with pytest.raises(service.RecusalRefused, match="second_person"):
+        service.confirm_recusal(draw, proposal, officer)  # not by its proposer
+    with pytest.raises(service.RecusalRefused, match="second_person"):
+        service.confirm_recusal(draw, proposal, db.session.get(User, ranking[0]))  # nor by the inspector
+    recusal = service.confirm_recusal(draw, proposal, handler("insp.second"))
+    assert recusal.replacement_id == ranking[2] and recusal.confirmed_by_id != officer.id
     assert first.inspector_id_list == [ranking[1], ranking[2]]
     with pytest.raises(service.RecusalRefused, match="not_on_team"):
-        service.recuse(draw, first, officer, ranking[0], "again")
+        service.recuse(draw, first, handler("insp.second"), ranking[0], "again")
     with pytest.raises(service.RecusalRefused, match="reason"):
         service.recuse(draw, first, officer, ranking[1], "  ")
     assert published.verify_stored(draw).problems == []
@@ -169,6 +178,15 @@ def test_a_recusal_is_replaced_by_the_next_inspector_of_the_seeded_ranking(offic
     doc = published.document(draw)
     assert doc["recusals"] == [{"target": first.institution_id, "inspector": ranking[0], "replacement": ranking[2]}]
     assert "股东" not in json.dumps(doc, ensure_ascii=False)  # the reason stays in the back office
+
+
+def test_an_inspectors_own_declaration_holds_at_once(officer):
+    draw = drawn(officer)
+    first = published.assignments_of(draw)[0]
+    inspector = db.session.get(User, first.inspector_id_list[0])
+    recusal = service.recuse(draw, first, inspector, inspector.id, "本人系该机构负责人的近亲属")
+    assert recusal.replacement_id is not None and recusal.confirmed_by_id == inspector.id
+    assert inspector.id not in first.inspector_id_list
 
 
 def test_results_then_publication_and_the_institution_page(officer):

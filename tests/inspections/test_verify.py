@@ -25,7 +25,8 @@ def draw_id(app):
         with_seed(draw)
         service.reveal(draw, officer)
         first = published.assignments_of(draw)[0]
-        service.recuse(draw, first, officer, first.inspector_id_list[0], "利益冲突")
+        proposal = service.recuse(draw, first, officer, first.inspector_id_list[0], "利益冲突")
+        service.confirm_recusal(draw, proposal, handler("verify.second"))
         db.session.commit()
         return draw.id
 

@@ -12,7 +12,7 @@ from portal import clock
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.inspections import algorithm, published, service
-from portal.inspections.models import DrawState, InspectionDraw
+from portal.inspections.models import DrawState, InspectionDraw, Recusal
 from portal.inspections_public import results
 from portal.security import crypto
 from tests.support.forms import post_form
@@ -42,7 +42,7 @@ def test_the_form_keeps_the_input_and_says_what_is_wrong(app, officer_client):
         assert db.session.query(InspectionDraw).filter_by(title="第一批").count() == 0
 
 
-def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
+def test_prepare_commit_draw_recuse_record_publish(app, officer_client, signed_in):
     with app.app_context():
         item_ids = city_items()
     response = post_form(officer_client, "/staff/inspections/new", "/staff/inspections/new", title="网页流程抽查",
@@ -110,6 +110,13 @@ def test_prepare_commit_draw_recuse_record_publish(app, officer_client):
     response = post_form(officer_client, f"{draw_url}/recusal", draw_url, **{
         "recuse-state": "drawn", "recuse-pair": f"{first.id}:{recused}", "recuse-reason": "其配偶在该机构任职"})
     assert response.status_code == 302
+    assert "stood down" not in officer_client.get(public + "?lang=en").get_data(as_text=True)  # proposed only
+    with app.app_context():
+        proposal_id = db.session.scalar(db.select(Recusal.id).filter_by(assignment_id=first.id, inspector_id=recused))
+    confirm = f"{draw_url}/recusals/{proposal_id}/confirm"
+    assert post_form(officer_client, confirm, draw_url, **{f"confirm{proposal_id}-state": "drawn"}).status_code == 409
+    second = signed_in(Role.HANDLER, "330106", username="insp.web.second", certificate="浙杭执字9302")
+    assert post_form(second, confirm, draw_url, **{f"confirm{proposal_id}-state": "drawn"}).status_code == 302
     page = officer_client.get(public + "?lang=en").get_data(as_text=True)
     assert "stood down" in page and "其配偶在该机构任职" not in page
 

@@ -64,8 +64,11 @@ def _finished_draw(handler: User, item_ids: list[int], now: dt.datetime) -> None
     service.commit(draw, handler, now=now - dt.timedelta(days=29))
     assignments = service.reveal(draw, handler, now=now - dt.timedelta(days=28))
     first = assignments[0]
-    service.recuse(draw, first, handler, first.inspector_id_list[0], "与该机构负责人系近亲属（演示数据）",
-                   now=now - dt.timedelta(days=27))
+    proposed = service.recuse(draw, first, handler, first.inspector_id_list[0], "与该机构负责人系近亲属（演示数据）",
+                              now=now - dt.timedelta(days=27))
+    second = db.session.scalar(select(User).where(User.username == "demo.admin"))
+    if second is not None and proposed.replacement_id is None:  # someone else's recusal: a second person
+        service.confirm_recusal(draw, proposed, second, now=now - dt.timedelta(days=27))
     for index, assignment in enumerate(assignments):
         outcome = OUTCOMES[index % len(OUTCOMES)]
         service.record_result(draw, assignment, handler, outcome, NOTES[outcome], now=now - dt.timedelta(days=10))
