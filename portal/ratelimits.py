@@ -10,10 +10,13 @@ PORTAL_RATELIMIT_ON_STORAGE_ERROR=refuse: those requests are answered 503, nothi
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -190,3 +193,20 @@ def shared_storage(limiter: Any) -> FailoverStorage | None:
     """The limiter's failover storage, or None when limits are kept in memory only."""
     storage = limiter.storage
     return storage if isinstance(storage, FailoverStorage) else None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A limit reached, and the moment it lets the client in again (the forms that count their own
+    limits say when: the complaint form, sign-in)."""
+
+    until: dt.datetime
+
+    @property
+    def seconds(self) -> int:
+        return max(1, math.ceil(self.until.timestamp() - time.time()))
+
+
+def refused_until(reset: float) -> Refused:
+    """The refusal of a limit whose window resets at `reset` (seconds since the epoch)."""
+    return Refused(dt.datetime.fromtimestamp(math.ceil(reset), dt.UTC))

@@ -18,18 +18,15 @@ Counts live in the limiter's storage (Redis in production), like every other lim
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import math
 import secrets
-import time
-from dataclasses import dataclass
 
 from flask import Response, after_this_request, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse_many
 
 from portal.extensions import limiter
+from portal.ratelimits import Refused, refused_until
 from portal.text import clean_text
 
 PASSWORD = "sign-in"
@@ -38,16 +35,6 @@ DEVICE_COOKIE = "sign_in_devices"
 DEVICE_DAYS = 90
 MAX_DEVICES = 5  # accounts one browser remembers (a shared office computer)
 
-
-@dataclass(frozen=True)
-class Refused:
-    """The allowance this attempt would use is spent until `until`."""
-
-    until: dt.datetime
-
-    @property
-    def seconds(self) -> int:
-        return max(1, math.ceil(self.until.timestamp() - time.time()))
 
 
 def account_key(username: str | None) -> str:
@@ -114,7 +101,7 @@ def refused(step: str, account: str) -> Refused | None:
     if not full:
         return None
     reset = max(strategy.get_window_stats(item, *args).reset_time for item in full)
-    return Refused(dt.datetime.fromtimestamp(math.ceil(reset), dt.UTC))
+    return refused_until(reset)
 
 
 def failed(step: str, account: str) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import time
-from dataclasses import dataclass
 
 from flask import current_app, g
 from flask_babel import format_date, format_time
@@ -21,6 +19,7 @@ from limits import parse_many
 from portal import clock
 from portal.clientkey import client_key
 from portal.extensions import limiter
+from portal.ratelimits import Refused, refused_until
 
 log = logging.getLogger(__name__)
 SUBMIT_SCOPE = "complaint-submit"
@@ -59,16 +58,6 @@ complaints_filed = limiter.shared_limit(_submit, scope=SUBMIT_SCOPE, methods=["P
 receipt_lookups = limiter.shared_limit(_lookup, scope="receipt-lookup", methods=["POST"])
 
 
-@dataclass(frozen=True)
-class Refused:
-    """A limit this client has reached, and the moment it lets them in again."""
-
-    until: dt.datetime
-
-    @property
-    def seconds(self) -> int:
-        return max(1, math.ceil(self.until.timestamp() - time.time()))
-
 
 def _args(scope: str, *extra: str) -> list[str]:
     # The same keys Flask-Limiter builds for a shared limit, so the API's decorators and these
@@ -95,7 +84,7 @@ def _take(limit: str, args: list[str], cost: int = 1) -> Refused | None:
             raise
         log.exception("complaint form limit storage failed; the request is let through")  # no key, no address
         return None
-    return Refused(dt.datetime.fromtimestamp(math.ceil(reset), dt.UTC))
+    return refused_until(reset)
 
 
 def take_filing() -> Refused | None:
