@@ -21,7 +21,9 @@ LIST_AND_DETAIL = (  # a list page, and the first of its records it links to
     ("/inspections", "a[href^='/inspections/']:not([href$='.json']):not([href$='.py'])"),
 )
 PAGES = ("/", "/complaints/new", "/track", "/stats", "/supervisors", "/supervisors/candidates",
-         "/enforcement-matters", "/api", "/login", "/no-such-page")
+         "/enforcement-matters", "/api", "/transparency", "/login", "/no-such-page")
+STAFF_PAGES = ("/staff/users", "/staff/users/new", "/staff/grants", "/staff/audit", "/staff/holidays", "/staff/outbox",
+               "/staff/account")
 
 
 @pytest.fixture(scope="module")
@@ -83,4 +85,28 @@ def test_no_public_page_has_a_serious_or_critical_rule(chromium, live_server, ax
     finally:
         context.close()
     assert walked == len(PAGES) + 2 * len(LIST_AND_DETAIL) + 3
+    assert not problems, "\n".join(problems)
+
+
+def test_no_administrator_page_has_a_serious_or_critical_rule(chromium, live_server, live_app, axe):
+    """The administrator's pages at 360 px in Chinese, a request for a second administrator among them."""
+    from portal.accounts.models import Role, User
+    from portal.extensions import db
+    from portal.staffing import grants
+    from tests.browser.fixtures import staff_tab
+    from tests.support.accounts import make_account
+
+    county_id, _ = make_account(live_app, "axe.county", Role.ADMIN, "330106")
+    city_id, secret = make_account(live_app, "axe.city", Role.ADMIN, "330100")
+    with live_app.app_context():
+        grants.request_account(db.session.get(User, county_id), "axe.custodian", "无障碍保管人", Role.CUSTODIAN,
+                               "330106", None, "", "杭西教〔2026〕9号任命")
+        grant_id = grants.waiting_for(db.session.get(User, city_id))[0].id
+        db.session.commit()
+    page = staff_tab(chromium, live_server, "axe.city", secret)
+    page.set_viewport_size({"width": 360, "height": 640})
+    problems: list[str] = []
+    for path in (*STAFF_PAGES, f"/staff/grants/{grant_id}"):
+        page.goto(f"{path}?lang=zh_CN")
+        problems += blocking(axe, page)
     assert not problems, "\n".join(problems)
