@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.notifications import outbox
 from portal.notifications.models import Message, State
+from portal.security import audit
 
 outbox_cli = AppGroup("outbox", help="The outbox of outgoing messages (mail).")
 
@@ -19,13 +20,16 @@ outbox_cli = AppGroup("outbox", help="The outbox of outgoing messages (mail).")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop (for a timer or a test).")
 @click.option("--poll", default=5.0, show_default=True, help="Seconds between rounds when idle.")
 def work(once: bool, poll: float) -> None:
-    """Deliver due messages until stopped (SIGTERM or Ctrl+C stop it between two messages' rounds)."""
+    """Deliver due messages until stopped (SIGTERM or Ctrl+C stop it between two messages' rounds);
+    each round first chains the audit records appended since the last one."""
     stop = threading.Event()
     if not once:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         click.echo("outbox: working (stop with Ctrl+C)")
     while True:
+        audit.sequence()  # the worker also chains the audit records appended since its last round
+        db.session.commit()
         sent, failed = outbox.deliver_due()
         db.session.remove()
         if once:

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from portal import clock, transaction
 from portal.extensions import db
 from portal.notifications.models import Attempt, Message, Result, State
-from portal.security import crypto
+from portal.security import audit, crypto
 
 log = logging.getLogger(__name__)
 WAKE = "notifications.outbox.wake"
@@ -216,6 +216,8 @@ class Worker(threading.Thread):
                 return
             try:
                 with self.app.app_context():
+                    audit.sequence()  # and chains the audit records appended since the last round
+                    db.session.commit()
                     deliver_due()
                     db.session.remove()
             except Exception:  # noqa: BLE001  keep the loop alive; the next round tries again

@@ -1,9 +1,14 @@
 """The audit trail: append-only records, each hash-chained to the one before.
 
 Altering or deleting a row breaks the chain at that point, and `flask --app portal audit
-verify` names the first broken link. Database triggers refuse UPDATE and DELETE on the table;
-the chain catches anyone who removes them. Appends are serialised through the chain head row
-(locked FOR UPDATE on PostgreSQL; SQLite writers already queue at BEGIN IMMEDIATE).
+verify` names the first broken link. Database triggers refuse DELETE on the table, and every
+UPDATE but one: giving a record its place in the chain.
+
+Appends take no lock (Trillian's "queue, then integrate"): `record` inserts a record without a
+place; `sequence` — run by the outbox worker's every round, and by `audit verify` and `audit
+checkpoint` before they read — takes the chain head row (FOR UPDATE SKIP LOCKED on PostgreSQL:
+one sequencer at a time, the others skip), and chains the committed records that have no place
+yet, in the order they were inserted. A gap in the places is a removed record.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import DDL, BigInteger, Integer, String, Text, event, select
+from sqlalchemy import DDL, BigInteger, Integer, String, Text, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -36,8 +41,10 @@ class AuditRecord(Base):
     before: Mapped[str] = mapped_column(Text, default="{}")
     after: Mapped[str] = mapped_column(Text, default="{}")
     reason: Mapped[str] = mapped_column(Text, default="")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The place in the chain and the chain's hashes: empty until `sequence` gives them, once.
+    seq: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class AuditHead(Base):
@@ -50,15 +57,25 @@ class AuditHead(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# The one UPDATE allowed: a record without a place gets one, and nothing else changes.
+SEQUENCING_ONLY = ("OLD.seq IS NULL AND NEW.seq IS NOT NULL AND NEW.id = OLD.id AND NEW.at = OLD.at "
+                   "AND NEW.actor = OLD.actor AND NEW.action = OLD.action AND NEW.object_type = OLD.object_type "
+                   "AND NEW.object_id = OLD.object_id AND NEW.before = OLD.before AND NEW.after = OLD.after "
+                   "AND NEW.reason = OLD.reason")
 APPEND_ONLY = {
     "postgresql": [
         "CREATE OR REPLACE FUNCTION audit_records_append_only() RETURNS trigger AS $$ "
         "BEGIN RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records "
+        "CREATE OR REPLACE FUNCTION audit_records_sequence_once() RETURNS trigger AS $$ "
+        f"BEGIN IF {SEQUENCING_ONLY} THEN RETURN NEW; END IF; "
+        "RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_records_append_only BEFORE DELETE ON audit_records "
         "FOR EACH ROW EXECUTE FUNCTION audit_records_append_only()",
+        "CREATE TRIGGER audit_records_sequence_once BEFORE UPDATE ON audit_records "
+        "FOR EACH ROW EXECUTE FUNCTION audit_records_sequence_once()",
     ],
     "sqlite": [
-        "CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records "
+        f"CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records WHEN NOT ({SEQUENCING_ONLY}) "
         "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
         "CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records "
         "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
@@ -110,28 +127,45 @@ class ChainMissing(RuntimeError):
     """The chain head row is missing: the audit tables were not created by the migrations."""
 
 
-def _head() -> AuditHead:
-    # populate_existing: re-read the locked row, never trust a copy cached in the session.
-    head = db.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update()
-                             .execution_options(populate_existing=True))
-    if head is None:
-        raise ChainMissing()
-    return head
-
-
 def record(actor: str, action: str, object_type: str, object_id: object, *, before: dict | None = None,
            after: dict | None = None, reason: str = "", at: dt.datetime | None = None) -> AuditRecord:
-    """Append one record to the chain (in the caller's transaction)."""
-    head = _head()
+    """Append one record (in the caller's transaction); `sequence` gives it its place later."""
     entry = AuditRecord(at=(at or utcnow()).replace(microsecond=0), actor=actor, action=action,
                         object_type=object_type, object_id=str(object_id),
-                        before=_canonical(before or {}), after=_canonical(after or {}),
-                        reason=reason, prev_hash=head.last_hash)
-    entry.hash = record_hash(entry)
-    head.last_hash, head.count = entry.hash, head.count + 1
+                        before=_canonical(before or {}), after=_canonical(after or {}), reason=reason)
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def sequence(batch: int = 1000) -> int:
+    """Chain the records that have no place yet, oldest first, in the current transaction; the
+    number chained (0 when another sequencer holds the head: it will chain them)."""
+    query = select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    locking = query.with_for_update(skip_locked=True) if db.session.get_bind().dialect.name == "postgresql" \
+        else query.with_for_update()
+    head = db.session.scalar(locking)
+    if head is None:
+        if db.session.scalar(select(AuditHead.id).where(AuditHead.id == 1)) is None:
+            raise ChainMissing()
+        return 0  # another sequencer is at work
+    chained = 0
+    while True:
+        waiting = list(db.session.scalars(select(AuditRecord).where(AuditRecord.seq.is_(None))
+                                          .order_by(AuditRecord.id).limit(batch)))
+        for entry in waiting:
+            entry.prev_hash, entry.seq = head.last_hash, head.count + 1
+            entry.hash = record_hash(entry)
+            head.last_hash, head.count = entry.hash, head.count + 1
+        db.session.flush()
+        chained += len(waiting)
+        if len(waiting) < batch:
+            return chained
+
+
+def unsequenced() -> int:
+    """Records appended and not chained yet."""
+    return db.session.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.seq.is_(None)))
 
 
 @dataclass(frozen=True)
@@ -143,21 +177,22 @@ class Break:
 
 
 def _records() -> Iterator[AuditRecord]:
-    last_id = 0
+    last = 0
     while True:
         batch = list(db.session.scalars(
-            select(AuditRecord).where(AuditRecord.id > last_id).order_by(AuditRecord.id).limit(1000)))
+            select(AuditRecord).where(AuditRecord.seq > last).order_by(AuditRecord.seq).limit(1000)))
         if not batch:
             return
         yield from batch
-        last_id = batch[-1].id
+        last = batch[-1].seq
 
 
 def verify() -> tuple[int, Break | None]:
-    """Walk the chain; (records checked, the first break or None)."""
+    """Walk the chain by place; (records checked, the first break or None). Records not chained
+    yet are not in it (`sequence` first to include them)."""
     previous, checked = GENESIS, 0
     for entry in _records():
-        if entry.prev_hash != previous:
+        if entry.prev_hash != previous or entry.seq != checked + 1:
             return checked, Break(entry.id, "a record before this one was removed or replaced")
         if record_hash(entry) != entry.hash:
             return checked, Break(entry.id, "this record was altered")

@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select
 
 from portal.config import read_secret_file
 from portal.extensions import db
+from portal.security import audit
 from portal.security.audit import AuditRecord
 from portal.transparency import merkle
 from portal.transparency.models import Checkpoint
@@ -84,8 +85,8 @@ def head(checkpoint: Checkpoint) -> dict:
 def _leaves(limit: int | None = None) -> Iterator[bytes]:
     last, given = 0, 0
     while limit is None or given < limit:
-        batch = db.session.execute(select(AuditRecord.id, AuditRecord.hash).where(AuditRecord.id > last)
-                                   .order_by(AuditRecord.id).limit(BATCH)).all()
+        batch = db.session.execute(select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq > last)
+                                   .order_by(AuditRecord.seq).limit(BATCH)).all()
         if not batch:
             return
         for _, record_hash in batch:
@@ -102,6 +103,7 @@ def checkpoint(now: dt.datetime) -> Checkpoint | None:
     if material is None:
         raise SigningKeyMissing(str(_path("AUDIT_SIGNING_KEY_FILE")))
     key = SigningKey(material, encoder=HexEncoder)
+    audit.sequence()  # the head covers everything appended until now
     frontier = merkle.Frontier()
     for leaf in _leaves():
         frontier.add(leaf)

@@ -14,15 +14,19 @@ from tests.support.databases import isolated_database
 
 
 def append(count: int) -> list[AuditRecord]:
-    return [audit.record("user:7", "complaint.accepted", "complaint", 100 + i,
-                         before={"status": "registered"}, after={"status": "accepted"}, reason="依法受理")
-            for i in range(count)]
+    """Append records and chain them, as the sequencer does after they are committed."""
+    records = [audit.record("user:7", "complaint.accepted", "complaint", 100 + i,
+                            before={"status": "registered"}, after={"status": "accepted"}, reason="依法受理")
+               for i in range(count)]
+    audit.sequence()
+    return records
 
 
 def switch_off_append_only(connection) -> None:
     """What someone with database access could do; inside the test's transaction, undone after."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_append_only"))
+        connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_sequence_once"))
     else:
         connection.execute(text("DROP TRIGGER audit_records_no_update"))
         connection.execute(text("DROP TRIGGER audit_records_no_delete"))
@@ -116,6 +120,8 @@ def test_concurrent_appends_keep_one_chain(tmp_path, database_url):
         with app.app_context():
             assert errors == []
             assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == 45
+            audit.sequence()
+            db.session.commit()
             assert audit.verify() == (45, None)
             db.session.remove()
             db.engine.dispose()
@@ -142,3 +148,37 @@ def test_truncate_is_refused_on_postgresql(ctx):
     with pytest.raises(DBAPIError, match="append-only"):
         with db.session.begin_nested():
             db.session.execute(text("TRUNCATE audit_records"))
+
+
+def test_an_append_does_not_wait_for_the_chain_head(tmp_path, database_url):
+    """A writer appends and commits while another transaction holds the chain head row: appends
+    take no lock; the sequencer chains the record afterwards (PostgreSQL, where writers run side by side)."""
+    if "postgresql" not in database_url:
+        pytest.skip("SQLite writers queue for the whole database anyway")
+    with isolated_database(database_url, "audit_no_lock", tmp_path) as url:
+        app = make_app(tmp_path, url)
+        with app.app_context():
+            db.create_all()
+            holder = db.engine.connect()
+            holding = holder.begin()
+            holder.execute(text("SELECT * FROM audit_head WHERE id = 1 FOR UPDATE"))
+            done: list[int] = []
+
+            def writer() -> None:
+                with app.app_context():
+                    db.session.execute(text("SET LOCAL lock_timeout = '3s'"))
+                    done.append(audit.record("user:7", "complaint.accept", "complaint", 1).id)
+                    db.session.commit()
+
+            thread = threading.Thread(target=writer)
+            thread.start()
+            thread.join(timeout=10)
+            assert done, "the append waited for the chain head"
+            assert audit.sequence() == 0  # the head is held: this sequencer skips, nothing waits
+            holding.rollback()
+            holder.close()
+            assert audit.sequence() == 1
+            db.session.commit()
+            assert audit.verify() == (1, None)
+            db.session.remove()
+            db.engine.dispose()

@@ -46,6 +46,7 @@ def add_records(app, *records: tuple) -> None:
     with app.app_context():
         for actor, action, object_type, object_id, options in records:
             audit.record(actor, action, object_type, object_id, **options)
+        audit.sequence()
         db.session.commit()
 
 

@@ -59,8 +59,10 @@ def test_the_served_proofs_are_what_the_standalone_verifier_accepts():
 
 
 def append(count: int) -> list[AuditRecord]:
-    return [audit.record("user:7", "complaint.accept", "complaint", 500 + i, after={"status": "accepted"})
-            for i in range(count)]
+    records = [audit.record("user:7", "complaint.accept", "complaint", 500 + i, after={"status": "accepted"})
+               for i in range(count)]
+    audit.sequence()
+    return records
 
 
 def rewrite_without(removed: AuditRecord) -> None:
@@ -69,14 +71,16 @@ def rewrite_without(removed: AuditRecord) -> None:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_append_only"))
+        connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_sequence_once"))
     else:
         connection.execute(text("DROP TRIGGER audit_records_no_update"))
         connection.execute(text("DROP TRIGGER audit_records_no_delete"))
     db.session.execute(text("DELETE FROM audit_records WHERE id = :id"), {"id": removed.id})
     db.session.expire_all()
     previous = audit.GENESIS
-    for entry in db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
-        entry.prev_hash = previous
+    for place, entry in enumerate(db.session.scalars(select(AuditRecord).where(AuditRecord.seq.is_not(None))
+                                                      .order_by(AuditRecord.seq)), start=1):
+        entry.prev_hash, entry.seq = previous, place
         entry.hash = previous = audit.record_hash(entry)
     head = db.session.get(AuditHead, 1)
     head.last_hash, head.count = previous, head.count - 1
