@@ -156,22 +156,23 @@ def test_a_recusal_is_replaced_by_the_next_inspector_of_the_seeded_ranking(offic
     _targets, inspectors = service.frozen(draw)
     ranking = algorithm.inspector_ranking(FIXED_SEED, first.institution_id, [i["id"] for i in inspectors["inspectors"]])
     assert first.inspector_id_list == ranking[:2]
-    proposal = service.recuse(draw, first, officer, ranking[0], "系该机构股东的亲属")
+    proposer = handler("insp.proposer")  # made after the commit: never in the directory, never its own recusal
+    proposal = service.recuse(draw, first, proposer, ranking[0], "系该机构股东的亲属")
     assert proposal.replacement_id is None and first.inspector_id_list == ranking[:2]  # proposed only
     assert published.document(draw)["recusals"] == []
     with pytest.raises(service.RecusalRefused, match="pending"):
-        service.recuse(draw, first, officer, ranking[0], "again")
+        service.recuse(draw, first, proposer, ranking[0], "again")
     with pytest.raises(service.RecusalRefused, match="second_person"):
-        service.confirm_recusal(draw, proposal, officer)  # not by its proposer
+        service.confirm_recusal(draw, proposal, proposer)  # not by its proposer
     with pytest.raises(service.RecusalRefused, match="second_person"):
         service.confirm_recusal(draw, proposal, db.session.get(User, ranking[0]))  # nor by the inspector
     recusal = service.confirm_recusal(draw, proposal, handler("insp.second"))
-    assert recusal.replacement_id == ranking[2] and recusal.confirmed_by_id != officer.id
+    assert recusal.replacement_id == ranking[2] and recusal.confirmed_by_id != proposer.id
     assert first.inspector_id_list == [ranking[1], ranking[2]]
     with pytest.raises(service.RecusalRefused, match="not_on_team"):
         service.recuse(draw, first, handler("insp.second"), ranking[0], "again")
     with pytest.raises(service.RecusalRefused, match="reason"):
-        service.recuse(draw, first, officer, ranking[1], "  ")
+        service.recuse(draw, first, proposer, ranking[1], "  ")
     assert published.verify_stored(draw).problems == []
     record = for_object("inspection_draw", draw.id)[-1]
     assert record.action == "inspection.recusal" and record.reason == "系该机构股东的亲属"

@@ -25,7 +25,8 @@ def draw_id(app):
         with_seed(draw)
         service.reveal(draw, officer)
         first = published.assignments_of(draw)[0]
-        proposal = service.recuse(draw, first, officer, first.inspector_id_list[0], "利益冲突")
+        someone_else = next(i for i in first.inspector_id_list if i != officer.id)  # not the officer's own
+        proposal = service.recuse(draw, first, officer, someone_else, "利益冲突")
         service.confirm_recusal(draw, proposal, handler("verify.second"))
         db.session.commit()
         return draw.id
