@@ -94,8 +94,8 @@ ACCESS = {
     "discretion_staff.new_rule": {Role.ADMIN},
     "discretion_staff.edit_rule": {Role.ADMIN},
     "inspection_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
-    "inspection_staff.item_list": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
-    "inspection_staff.item_edit": {Role.ADMIN, Role.HANDLER},
+    "inspection_items.item_list": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "inspection_items.item_edit": {Role.ADMIN, Role.HANDLER},
     "inspection_staff.new": {Role.ADMIN, Role.HANDLER},
     "inspection_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_staff.commit": {Role.ADMIN, Role.HANDLER},
@@ -129,7 +129,7 @@ ACCESS = {
 # Where posting a page's form is open to fewer roles than reading the page.
 POST_ACCESS = {
     "disclosure_staff.detail": {Role.ADMIN, Role.HANDLER},  # reviewers read a draft; drafters edit it
-    "inspection_staff.item_list": {Role.ADMIN, Role.HANDLER},  # reviewers read the item list; managers add
+    "inspection_items.item_list": {Role.ADMIN, Role.HANDLER},  # reviewers read the item list; managers add
     "typical_staff.detail": {Role.ADMIN, Role.HANDLER},  # likewise
 }
 RECORD_ARGUMENTS = {"complaint_id", "attachment_id", "user_id", "request_id", "disclosure_id", "typical_case_id",
