@@ -13,6 +13,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.errors import Conflict, Invalid
 from portal.security.audit import for_object
+from portal.workflow import review as reviewing
 
 NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.timezone.utc)
 
@@ -49,7 +50,7 @@ def history(record: Record, moved: workflow.Moved, actor) -> str:
     return entry
 
 
-FLOW = workflow.Workflow("test_light", "light", STEPS, authors=workflow.drafter, history=history)
+FLOW = workflow.Workflow("test_light", "light", STEPS, authors=reviewing.drafter, history=history)
 
 
 def user(username: str, role: Role, region: str = "330106"):

@@ -14,7 +14,7 @@ from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions.models import Institution
 from portal.publication.models import Tier
 from portal.regions.models import Region
-from portal.workflow import ReviewedMixin, reviewer_not_drafter
+from portal.workflow.review import ReviewedMixin, reviewer_not_drafter
 
 __all__ = ["Tier", "PartyType", "DisclosureState", "RepairDecision", "Disclosure", "Circumstance", "PenaltyCategory"]
 

@@ -1,7 +1,7 @@
 """Penalty disclosures in the back office: drafting against the discretion benchmark, legal
 review by someone other than the drafter, publication and withdrawal.
 
-The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`
+The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow.review`
 and the credit-repair step that `portal.credit_repair` takes); every change writes an audit record
 (object type "disclosure"); the benchmark itself is `portal.discretion`. Services flush, never commit.
 """
@@ -30,6 +30,7 @@ from portal.extensions import db
 from portal.publication import periods
 from portal.security import audit
 from portal.workflow import ReasonRequired, Workflow
+from portal.workflow import review as reviewing
 
 D = DisclosureState
 
@@ -40,10 +41,10 @@ DRAFTERS = frozenset({Role.ADMIN, Role.HANDLER})
 # drafter. The decision's own legal review (法制审核) happened before the decision and is recorded
 # on the draft.
 STEPS = Workflow("disclosure", "disclosure", [
-    *workflow.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
+    *reviewing.review_steps(D, DRAFTERS, {Role.REVIEWER}, certificate=True),
     workflow.step("revocation", {D.PUBLISHED}, None, DRAFTERS),
     workflow.step("repair", {D.PUBLISHED}, None, DRAFTERS),
-], authors=workflow.drafter)
+], authors=reviewing.drafter)
 
 
 class DisclosureNotFound(NotFound, LookupError):
@@ -208,14 +209,14 @@ def save_draft(actor: User, data: DraftData, disclosure: Disclosure | None = Non
 
 def submit(disclosure: Disclosure, actor: User, now: dt.datetime | None = None) -> None:
     """Send a draft (or a returned one) for the review before publication (公示审核)."""
-    workflow.submit(STEPS, disclosure, actor, now)
+    reviewing.submit(STEPS, disclosure, actor, now)
 
 
 def review(disclosure: Disclosure, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
     """The review before publication (公示审核): approve (it is published now) or return to the drafter with comments. A
     certified reviewer of the jurisdiction who did not draft it."""
-    workflow.review(STEPS, disclosure, reviewer, approve, comment, now, after=lambda: {
+    reviewing.review(STEPS, disclosure, reviewer, approve, comment, now, after=lambda: {
         "reviewer": reviewer.id, "outside_range_reason": disclosure.outside_range_reason})
 
 

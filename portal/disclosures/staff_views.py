@@ -31,7 +31,7 @@ from portal.publication import clocks
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
 from portal.security import audit
-from portal.workflow import ReviewPages
+from portal.workflow.review import ReviewPages
 
 bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff")
 

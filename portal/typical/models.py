@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base, created_at, intpk, updated_at, value_enum
 from portal.i18n import LabelledEnum, _l, _lp
 from portal.regions.models import Region
-from portal.workflow import ReviewedMixin, reviewer_not_drafter
+from portal.workflow.review import ReviewedMixin, reviewer_not_drafter
 
 if TYPE_CHECKING:
     from portal.disclosures.models import Disclosure

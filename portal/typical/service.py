@@ -2,7 +2,7 @@
 drafter, publication and withdrawal with a public reason; and the published cases other pages
 list beside an institution or a penalty decision.
 
-The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow`);
+The allowed steps are one table (`STEPS`: the shared review-and-publish steps of `portal.workflow.review`);
 every change writes an audit record (object type "typical_case"). Bodies are stored as written and as
 sanitised HTML (`portal.richtext`). Services flush, never commit.
 """
@@ -25,6 +25,7 @@ from portal.institutions.models import Institution
 from portal.security import audit
 from portal.typical.models import ArticleState, TypicalCase, typical_case_disclosures, typical_case_institutions
 from portal.workflow import Workflow
+from portal.workflow import review as reviewing
 
 A = ArticleState
 MAX_ID = workflow.MAX_ID
@@ -37,8 +38,8 @@ def _touched(case: TypicalCase, moved: workflow.Moved, actor: User) -> None:
     case.updated_at = moved.at
 
 
-STEPS = Workflow("typical_case", "typical_case", workflow.review_steps(A, DRAFTERS, {Role.REVIEWER}),
-                 authors=workflow.drafter, history=_touched)
+STEPS = Workflow("typical_case", "typical_case", reviewing.review_steps(A, DRAFTERS, {Role.REVIEWER}),
+                 authors=reviewing.drafter, history=_touched)
 
 
 class CaseNotFound(NotFound, LookupError):
@@ -190,19 +191,19 @@ def save_draft(actor: User, data: DraftData, case: TypicalCase | None = None,
 
 def submit(case: TypicalCase, actor: User, now: dt.datetime | None = None) -> None:
     """Send a draft (or a returned one) for review."""
-    workflow.submit(STEPS, case, actor, now)
+    reviewing.submit(STEPS, case, actor, now)
 
 
 def review(case: TypicalCase, reviewer: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> None:
     """Approve (it is published now) or return to the drafter with comments; by a reviewer of
     the jurisdiction who did not draft it."""
-    workflow.review(STEPS, case, reviewer, approve, comment, now)
+    reviewing.review(STEPS, case, reviewer, approve, comment, now)
 
 
 def withdraw(case: TypicalCase, actor: User, reason: str, now: dt.datetime | None = None) -> None:
     """Withdraw a published article; its page then shows the reason instead of the text."""
-    workflow.withdraw(STEPS, case, actor, reason, now)
+    reviewing.withdraw(STEPS, case, actor, reason, now)
 
 
 # ---- Published cases beside other records -------------------------------------------------------

@@ -17,7 +17,7 @@ from portal.security import audit
 from portal.typical import service
 from portal.typical.forms import CaseForm, ReviewForm, SubmitForm, WithdrawForm, lines
 from portal.typical.models import ArticleState, TypicalCase
-from portal.workflow import ReviewPages
+from portal.workflow.review import ReviewPages
 
 bp = Blueprint("typical_staff", __name__, url_prefix="/staff/typical-cases")
 
