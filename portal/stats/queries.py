@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
 
-from portal import cellkey, clock
+from portal import cellkey, clock, sqltime
 from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
 from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
 from portal.disclosures.models import Disclosure
@@ -82,37 +82,9 @@ def months_ending(last: str, count: int = WINDOW) -> list[str]:
     return keys[::-1]
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _offset_hours() -> int:
-    """The portal timezone's offset from UTC now, in whole hours (Asia/Shanghai: 8, no DST)."""
-    return int(clock.now().astimezone(clock.zone()).utcoffset().total_seconds() // 3600)
-
-
-def _local_day(moment: ColumnElement) -> ColumnElement:
-    """The calendar day (as a date or 'YYYY-MM-DD' text) of a UTC timestamp column, locally."""
-    if _dialect() == "postgresql":
-        return func.date(func.timezone(clock.zone().key, moment))
-    return func.date(moment, f"{_offset_hours():+d} hours")
-
-
-def _month_of_date(day: ColumnElement) -> ColumnElement:
-    if _dialect() == "postgresql":
-        return func.to_char(day, "YYYY-MM")
-    return func.strftime("%Y-%m", day)
-
-
-def _month_of_moment(moment: ColumnElement) -> ColumnElement:
-    if _dialect() == "postgresql":
-        return func.to_char(func.timezone(clock.zone().key, moment), "YYYY-MM")
-    return func.strftime("%Y-%m", moment, f"{_offset_hours():+d} hours")
-
-
 def _days_between(later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
     """Whole calendar days from one date to another."""
-    if _dialect() == "postgresql":
+    if sqltime.dialect() == "postgresql":
         return later - earlier
     return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
@@ -215,7 +187,7 @@ def compute(months: list[str]) -> Table:
         cells[(county, month)].add_key(name, record_key(kind, record_id))
         return True
 
-    received_month = _month_of_date(Complaint.received_on)
+    received_month = sqltime.month_of_date(Complaint.received_on)
     rows = db.session.execute(
         select(Complaint.region_code, received_month, Complaint.category, Complaint.id)
         .where(Complaint.received_on >= start, Complaint.received_on < after))
@@ -231,7 +203,7 @@ def compute(months: list[str]) -> Table:
     window_start = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
     window_end = dt.datetime.combine(after + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
     event_window = and_(ComplaintEvent.created_at >= window_start, ComplaintEvent.created_at < window_end)
-    event_month = _month_of_moment(ComplaintEvent.created_at)
+    event_month = sqltime.month_of_moment(ComplaintEvent.created_at)
     rows = db.session.execute(
         select(Complaint.region_code, event_month, ComplaintEvent.kind, ComplaintEvent.complaint_id).distinct()
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
@@ -239,7 +211,7 @@ def compute(months: list[str]) -> Table:
     for county, month, kind, complaint_id in rows:
         count_record(county, month, STEP_EVENTS[kind], "complaint", complaint_id)
 
-    concluded_day = _local_day(ComplaintEvent.created_at)
+    concluded_day = sqltime.local_day(ComplaintEvent.created_at)
     days = _days_between(concluded_day, Complaint.received_on)
     on_time = and_(Complaint.conclusion_due.is_not(None), concluded_day <= Complaint.conclusion_due)
     has_deadline = Complaint.conclusion_due.is_not(None)
@@ -280,14 +252,14 @@ def compute(months: list[str]) -> Table:
         if rating in SATISFIED:
             cells[(county, month)].add_key("satisfied", key)
 
-    published_month = _month_of_moment(Disclosure.published_at)
+    published_month = sqltime.month_of_moment(Disclosure.published_at)
     rows = db.session.execute(
         select(Disclosure.region_code, published_month, Disclosure.id)
         .where(Disclosure.published_at >= window_start, Disclosure.published_at < window_end))
     for county, month, disclosure_id in rows:
         count_record(county, month, "disclosures", "disclosure", disclosure_id)
 
-    listed_month = _month_of_date(BlacklistEntry.listed_on)
+    listed_month = sqltime.month_of_date(BlacklistEntry.listed_on)
     rows = db.session.execute(
         select(BlacklistEntry.region_code, listed_month, BlacklistEntry.id)
         .where(BlacklistEntry.listed_on >= start, BlacklistEntry.listed_on < after,

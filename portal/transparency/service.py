@@ -23,6 +23,7 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 from sqlalchemy import func, or_, select
 
+from portal import sqltime
 from portal.config import read_secret_file
 from portal.extensions import db
 from portal.security import audit
@@ -184,16 +185,10 @@ COUNTED = {
 CASEWORK_PREFIX = "complaint."
 
 
-def _month(column):
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
 def monthly_counts(since: dt.datetime) -> dict[str, dict[str, int]]:
     """{month: {kind: count}} of the counted actions since `since` (casework steps as "casework")."""
     actions = [action for group in COUNTED.values() for action in group]
-    month = _month(AuditRecord.at)
+    month = sqltime.month_of_moment(AuditRecord.at)
     rows = db.session.execute(select(month, AuditRecord.action, func.count()).where(
         AuditRecord.at >= since, or_(AuditRecord.action.in_(actions), AuditRecord.action.startswith(CASEWORK_PREFIX)))
         .group_by(month, AuditRecord.action)).all()
