@@ -22,7 +22,8 @@ def _private_folder(folder: Path) -> None:
     folder.chmod(0o700)
 
 
-def _write_private(path: Path, content: bytes) -> None:
+def write_key_file(path: Path, content: bytes) -> None:
+    """Write one key to a new file in an owner-only folder, readable by its owner only."""
     _private_folder(path.parent)
     # Create with owner-only permissions from the start; never widen an existing file.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -35,7 +36,7 @@ def _ensure(path: Path, make: callable) -> KeyFile:
         return KeyFile(path, created=False)
     if path.exists():
         path.unlink()  # an empty file is a failed earlier attempt
-    _write_private(path, make())
+    write_key_file(path, make())
     return KeyFile(path, created=True)
 
 

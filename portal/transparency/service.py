@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from sqlalchemy import func, or_, select
 from portal import sqltime
 from portal.config import read_secret_file
 from portal.extensions import db
-from portal.security import audit
+from portal.security import audit, keys
 from portal.security.audit import AuditRecord
 from portal.transparency import merkle
 from portal.transparency.models import Checkpoint
@@ -57,12 +56,8 @@ def generate_key() -> tuple[Path, Path]:
     if private.exists() or public.exists():
         raise FileExistsError(private if private.exists() else public)
     key = SigningKey.generate()
-    for path, content, mode in ((private, key.encode(HexEncoder), 0o600),
-                                (public, key.verify_key.encode(HexEncoder), 0o644)):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content + b"\n")
+    keys.write_key_file(private, key.encode(HexEncoder))
+    keys.write_key_file(public, key.verify_key.encode(HexEncoder))
     return private, public
 
 
