@@ -36,11 +36,25 @@ def uscc_check_character(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def is_valid_uscc(value: str) -> bool:
-    """True when `value` (already cleaned) is an 18-character USCC with a correct check character."""
+def uscc_problem(value: str) -> str | None:
+    """What is wrong with a cleaned USCC (GB 32100), or None: "format" (18 characters of the code's
+    alphabet), "area" (positions 3–8 are the six digits of an administrative division),
+    "organisation" (positions 9–17 are an organisation code whose GB 11714 check character,
+    position 17, must be right) or "check" (the last character)."""
     if not USCC_PATTERN.fullmatch(value):
-        return False
-    return uscc_check_character(value[:17]) == value[17]
+        return "format"
+    if not value[2:8].isdigit():
+        return "area"
+    if org_code_check_character(value[8:16]) != value[16]:
+        return "organisation"
+    if uscc_check_character(value[:17]) != value[17]:
+        return "check"
+    return None
+
+
+def is_valid_uscc(value: str) -> bool:
+    """True when `value` (already cleaned) is a USCC that passes every check of `uscc_problem`."""
+    return uscc_problem(value) is None
 
 
 def normalise_uscc(value: str | None) -> str | None:

@@ -10,7 +10,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistObjection
 from portal.credit_repair.models import RepairApplication, RepairProof
 from portal.custody import service as custody
@@ -21,11 +21,13 @@ from portal.inspections import service as inspections
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
+from portal.registry.models import RegistryImport
 from portal.security import crypto
 from portal.security.attachments import clean
 from portal.staffing import grants
 from portal.workdays import recompute
 from tests.support import files
+from tests.support import institutions as factories
 from tests.support import supervisors as supervisor_helpers
 from tests.support.accounts import staff_user
 from tests.support.blacklist import propose_entry
@@ -125,6 +127,22 @@ ACCESS = {
     "supervisor_staff.observation": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.open_case": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.photo": {Role.ADMIN, Role.HANDLER},
+    # The registry: read by staff who act for the office; changed by those made registry officers
+    # (the matrix's accounts are made registry officers; tests/registry checks the permission).
+    "registry.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry.new": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry.edit": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry.close": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry.inspection": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.check": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.template": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.submit": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.withdraw": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "registry_imports.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "staffing.registry_officer": {Role.ADMIN},
 }
 # Where posting a page's form is open to fewer roles than reading the page.
 POST_ACCESS = {
@@ -138,6 +156,7 @@ RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
+RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -188,6 +207,10 @@ def records(app):
         asker = staff_user("matrix.asker", Role.ADMIN, display_name="矩阵管理员")
         grant = grants.request_office_head(asker, user, "矩阵测试任命")
         recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
+        institution = factories.institution(name="矩阵测试登记机构")
+        registry_import = RegistryImport(region_code="330106", filename="matrix.xlsx", sha256="0" * 64, rows="[]",
+                                         summary="{}", submitted_by_id=user.id)
+        db.session.add(registry_import)
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -199,7 +222,7 @@ def records(app):
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
                 "recusal_id": proposal.id,
-                "recount_id": recount.id}
+                "recount_id": recount.id, "institution_id": institution.id, "import_id": registry_import.id}
 
 
 def call(client, rule, values, method):
@@ -214,6 +237,10 @@ def call(client, rule, values, method):
 def test_role_by_route_inside_and_outside_the_jurisdiction(app, records, signed_in, role):
     clients = {"inside": signed_in(role, INSIDE.get(role, "330100")),
                "outside": signed_in(role, OUTSIDE.get(role, "630100"))}
+    with app.app_context():
+        for client in clients.values():
+            db.session.get(User, client.user_id).registry_officer = role is not Role.SUPERVISOR
+        db.session.commit()
     for rule in staff_rules(app):
         takes_record = bool(rule.arguments & RECORD_ARGUMENTS)
         # A page with a form is also posted to: the post is checked as strictly as the page.

@@ -55,6 +55,8 @@ class User(UserMixin, Base):
     # The head of the office (本机关负责人) of this jurisdiction: approves what the law reserves to
     # them, such as extending a case's time limit (信访工作条例 art. 34). Granted by an administrator.
     office_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Keeps the registry of institutions of this jurisdiction (portal/registry). Granted by an administrator.
+    registry_officer: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on logout, password change and disabling: older sessions carry an older number.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # When the account's powers were last given (created, reset, made head of the office): it

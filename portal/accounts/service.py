@@ -258,6 +258,22 @@ def set_office_head(admin: User, user: User, granted: bool, reason: str) -> None
                  "user", user.id, before={"office_head": not granted}, after={"office_head": granted}, reason=reason)
 
 
+def may_make_registry_officer(admin: User, user: User) -> bool:
+    """The same accounts as for the office-head permission: staff who act in the office's name."""
+    return may_make_office_head(admin, user)
+
+
+def set_registry_officer(admin: User, user: User, granted: bool, reason: str) -> None:
+    """Grant or withdraw the registry officer permission, with the reason in the audit trail."""
+    if not may_make_registry_officer(admin, user) or user.registry_officer is granted:
+        raise NotYoursToManage(user.id)
+    user.registry_officer = granted
+    db.session.flush()
+    audit.record(f"user:{admin.id}", "user.registry_officer_granted" if granted else "user.registry_officer_withdrawn",
+                 "user", user.id, before={"registry_officer": not granted}, after={"registry_officer": granted},
+                 reason=reason)
+
+
 def users_in_jurisdiction(admin: User) -> list[User]:
     """The accounts an administrator manages: those whose jurisdiction lies inside theirs."""
     prefix = regions.get(admin.region_code).scope_prefix

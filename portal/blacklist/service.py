@@ -18,12 +18,13 @@ from sqlalchemy import or_, select
 
 from portal import clock, workflow
 from portal.accounts.models import Role, User
-from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
+from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.institutions.models import InstitutionKind
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
+from portal.registry import service as registry
 from portal.search import grams
 from portal.security import audit
 from portal.text import clean_text
@@ -154,6 +155,25 @@ def _new_entry(data: EntryData, state: BlacklistState, proposer: User | None) ->
     return entry
 
 
+def link_registry(entry: BlacklistEntry) -> None:
+    """A listed operator the registry does not know becomes a registry institution (unlicensed unless
+    it has a licence on record), so a parent searching for its name finds it, and its blacklisting."""
+    if entry.institution_id is None:
+        entry.institution_id = registry.known_operator(entry.name, entry.region_code, entry.uscc, entry.address,
+                                                       entry.training_type, f"blacklist_entry:{entry.id}").id
+
+
+def link_all_to_registry() -> int:
+    """Link every listed entry that names no institution (entries listed before the registry kept
+    known operators); the number linked."""
+    unlinked = list(db.session.scalars(select(BlacklistEntry).where(BlacklistEntry.institution_id.is_(None),
+                                                                    BlacklistEntry.state.in_(PUBLIC_STATES))))
+    for entry in unlinked:
+        link_registry(entry)
+    db.session.flush()
+    return len(unlinked)
+
+
 def _published(entry: BlacklistEntry) -> dict:
     return {"name": entry.name, "uscc": entry.uscc or "", "region_code": entry.region_code,
             "reason": entry.reason.value, "state": entry.state.value, "batch": entry.batch,
@@ -183,6 +203,7 @@ def add_listed(data: EntryData, batch: str, now: dt.datetime | None = None) -> B
     now = now or clock.now()
     data.batch = batch
     entry = _new_entry(data, B.LISTED, None)
+    link_registry(entry)
     db.session.add(BlacklistEvent(entry_id=entry.id, at=now, from_state=None, to_state=B.LISTED, note=batch))
     db.session.flush()
     audit.record("system", "blacklist.imported", "blacklist_entry", entry.id, at=now, after=_published(entry),
@@ -260,6 +281,7 @@ def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.d
         raise DefenceNotOver(entry.defence_until)
     if name == "approve_listing":
         entry.listed_on = entry.listed_on or today  # an imported entry keeps its published date
+        link_registry(entry)
         return {"listed_on": str(entry.listed_on)}
     if name == "approve_removal":
         request = _last_event_into(entry, B.REMOVAL_REQUESTED)

@@ -60,3 +60,14 @@ def blacklist_import(file: Path, batch: str, skip_invalid: bool, lang: str) -> N
             imports.import_rows(bar, batch)
         db.session.commit()
     click.echo(f"blacklist: {good} entries imported as batch {batch}" + (f", {bad} rows skipped" if bad else ""))
+
+
+@blacklist_cli.command("link-registry")
+def link_registry() -> None:
+    """Give every listed operator the registry does not know an institution of its own (unlicensed),
+    so that searching the registry for its name finds it; once, after upgrading."""
+    from portal.blacklist import service
+
+    linked = service.link_all_to_registry()
+    db.session.commit()
+    click.echo(f"blacklist: {linked} entries linked to the registry")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from portal import tabular
 from portal.blacklist import service
 from portal.blacklist.models import BlacklistEntry, BlacklistReason
 from portal.blacklist.service import DECISION_SEPARATORS
@@ -28,7 +29,6 @@ from portal.blacklist_import.listfile import (  # noqa: F401
     read,
     template_csv,
 )
-from portal.blacklist_import.listfile import key as _key
 from portal.extensions import db
 from portal.i18n import _
 from portal.identifiers import InvalidIdentifier, normalise_uscc
@@ -55,7 +55,6 @@ REASON_WORDS = {
     BlacklistReason.BLACKLISTED_STAFF: ("聘用黑名单人员", "聘用黑名单从业人员"),
     BlacklistReason.SERIOUS: ("严重违规", "终身禁入"),
 }
-DATE_PATTERN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
 @dataclass
@@ -92,35 +91,12 @@ class Report:
 
 # ---- Checking ----------------------------------------------------------------------------------
 
-def _text(cells: dict[str, object], column: str) -> str:
-    value = cells.get(column)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(str(value))
-
-
-def _date(value: object) -> dt.date | None:
-    """A date from a spreadsheet date or from 2026-03-01, 2026/3/1, 2026年3月1日 or 20260301."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = clean_text(str(value or ""))
-    match = DATE_PATTERN.fullmatch(text) or (re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text))
-    if not match:
-        raise ValueError(text)
-    return dt.date(*(int(part) for part in match.groups()))
+_text = tabular.cell_text
+_date = tabular.cell_date
 
 
 def _coded(text: str, enum_class, words: dict) -> object | None:
-    wanted = _key(text)
-    for member in enum_class:
-        names = (member.value, *words.get(member, ()))  # never the label: it depends on the language
-        if wanted in {_key(name) for name in names}:
-            return member
-    return None
+    return tabular.coded(text, enum_class, words)
 
 
 class _Known:

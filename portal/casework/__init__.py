@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     complaints_cli.add_command(forget_receipts)  # the complaint housekeeping group is kept_uploads'
     offerings.add_section(app, offerings.Section("concluded_complaints", casework_offerings.concluded_about))
+    offerings.add_section(app, offerings.Section("open_complaints", casework_offerings.open_about))
     navigation.add(app, navigation.STAFF,
                    Link("casework.inbox", _l("Cases"), 10, related=("casework.case", "casework.step"),
                         lands=("admin", "handler", "reviewer")))

@@ -1,13 +1,22 @@
 """Demo registry: a few hundred plausible institutions in the districts the seed documents name."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.extensions import db
 from portal.identifiers import USCC_ALPHABET, org_code_check_character, uscc_check_character
-from portal.institutions.models import AnnualInspection, Institution, InstitutionKind, LicenceStatus, RegistrationType
+from portal.institutions.models import (
+    AnnualInspection,
+    InspectionRecord,
+    Institution,
+    InstitutionKind,
+    LicenceStatus,
+    RegistrationType,
+)
 
 # Hangzhou (the Hangzhou plan), Chaoyang in Liaoning, Xining in Qinghai (the blacklist campaign).
 # code: (short name used in institution names, the address prefix)
@@ -96,11 +105,51 @@ def inspect_annually(institution: Institution) -> None:
     institution.annual_inspection_year = None if result is AnnualInspection.NOT_INSPECTED else INSPECTION_YEAR
 
 
+BANKS = ("杭州银行", "中国工商银行", "中国建设银行", "浙江农商银行", "中国银行")
+PRICES = {InstitutionKind.SUBJECT: "小学数学 60 元/课时\n初中英语 80 元/课时",
+          InstitutionKind.ARTS: "少儿美术 120 元/课时", InstitutionKind.SPORTS: "篮球基础班 100 元/课时",
+          InstitutionKind.TECHNOLOGY: "少儿编程 150 元/课时", InstitutionKind.OTHER: "研学营 300 元/天"}
+
+
+def licence_facts(institution: Institution, today: dt.date) -> None:
+    """The demo's licence dates, fee supervision and filed prices, drawn from the name (so the
+    registry's random stream is untouched): a few licences end within the next month."""
+    if institution.licence_valid_until is not None or institution.licence_status is LicenceStatus.NONE:
+        return
+    rng = random.Random(f"licence {institution.region_code} {institution.name}")
+    start = dt.date(rng.randint(2020, 2024), rng.randint(1, 12), 1)
+    institution.licence_valid_from = start
+    if institution.licence_status is LicenceStatus.EXPIRED:
+        institution.licence_valid_until = today - dt.timedelta(days=rng.randint(30, 400))
+    elif rng.random() < 0.08:
+        institution.licence_valid_until = today + dt.timedelta(days=rng.randint(3, 28))
+    else:
+        institution.licence_valid_until = dt.date(start.year + 5, start.month, 1) - dt.timedelta(days=1)
+        if institution.licence_valid_until < today:
+            institution.licence_valid_until = dt.date(today.year + 2, start.month, 1)
+    institution.licence_issuer = f"{DEMO_COUNTIES[institution.region_code][1]}教育局" \
+        if institution.region_code in DEMO_COUNTIES else ""
+    if institution.licence_status is LicenceStatus.VALID and rng.random() < 0.8:
+        institution.fee_account_supervised = True
+        institution.supervising_bank = rng.choice(BANKS)
+        institution.filed_prices = PRICES[institution.kind]
+
+
+def _record_inspections() -> None:
+    """Each demo institution's last annual inspection as the registry's record of that year."""
+    recorded = set(db.session.scalars(select(InspectionRecord.institution_id)))
+    for institution in db.session.scalars(select(Institution).where(Institution.annual_inspection_year.is_not(None))):
+        if institution.id not in recorded:
+            db.session.add(InspectionRecord(institution_id=institution.id, year=institution.annual_inspection_year,
+                                            result=institution.annual_inspection, notes=""))
+
+
 def seed() -> int:
     """Add the demo institutions that are not there yet (matched by name and area, or by USCC,
     so a database seeded by an earlier version of this generator is extended, not broken);
     returns how many were added."""
     rng = random.Random(20221122)
+    today = clock.today()
     # Demo institutions seeded before inspections were recorded get theirs when met again below.
     uninspected = {(i.name, i.region_code): i for i in db.session.scalars(
         select(Institution).where(Institution.annual_inspection_year.is_(None),
@@ -118,9 +167,15 @@ def seed() -> int:
                 continue
             existing.add((institution.name, code))
             inspect_annually(institution)
+            licence_facts(institution, today)
             if institution.uscc:
                 codes.add(institution.uscc)
             db.session.add(institution)
             added += 1
+    for institution in db.session.scalars(select(Institution).where(Institution.licence_valid_until.is_(None))):
+        if (institution.region_code in DEMO_COUNTIES):
+            licence_facts(institution, today)
+    db.session.flush()
+    _record_inspections()
     db.session.flush()
     return added

@@ -69,7 +69,8 @@ def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None]:
 
 def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | None]:
     stmt = select(Institution).options(selectinload(Institution.region),
-                                       with_expression(Institution.whitelisted, whitelist.whitelisted(today)))
+                                       with_expression(Institution.whitelisted, whitelist.whitelisted(today)),
+                                       with_expression(Institution.standing_value, whitelist.standing(today)))
     known = None
     if query.text:
         matches, known = _text_matches(query.text)
@@ -99,10 +100,10 @@ def search(query: InstitutionQuery, page: int, page_size: int, today: dt.date | 
 
 
 def get(institution_id: int) -> Institution:
-    """The institution with this id, its region loaded."""
+    """The institution with this id, its region and premises loaded."""
     if not 1 <= institution_id <= MAX_ID:
         raise InstitutionNotFound(institution_id)
-    stmt = select(Institution).options(selectinload(Institution.region)).where(
+    stmt = select(Institution).options(selectinload(Institution.region), selectinload(Institution.premises)).where(
         Institution.id == institution_id)
     institution = db.session.scalar(stmt)
     if institution is None:

@@ -2,7 +2,8 @@
 
 An institution is on the whitelist when all five conditions hold (DOMAIN.md):
 
-1. licensed: it holds a valid school-running licence (办学许可证);
+1. licensed: it holds a valid school-running licence (办学许可证), not past its last day of
+   validity (it turns expired the day after, without anyone acting), and has not closed;
 2. registered: it has a business or civil-affairs registration (营业执照 / 民办非企业单位登记);
 3. annual inspection: its last annual inspection (年检) was passed;
 4. on the national platform: it is registered on the national supervision platform;
@@ -25,12 +26,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select
 
 from portal.extensions import db
 from portal.i18n import LabelledEnum, _l, _lp
 from portal.institutions import offerings
-from portal.institutions.models import AnnualInspection, Institution, LicenceStatus, RegistrationType
+from portal.institutions.models import AnnualInspection, Institution, LicenceStatus, RegistrationType, Standing
 
 
 class Condition(LabelledEnum):
@@ -45,7 +46,8 @@ class Condition(LabelledEnum):
 def met(condition: Condition, today: dt.date) -> ColumnElement[bool]:
     """The SQL test that `condition` holds for the row of `institutions` being read."""
     if condition is Condition.LICENSED:
-        return Institution.licence_status == LicenceStatus.VALID
+        return and_(Institution.licence_status == LicenceStatus.VALID, Institution.closed_on.is_(None),
+                    or_(Institution.licence_valid_until.is_(None), Institution.licence_valid_until >= today))
     if condition is Condition.REGISTERED:
         return Institution.registration_type != RegistrationType.NONE
     if condition is Condition.INSPECTED:
@@ -60,6 +62,29 @@ def whitelisted(today: dt.date) -> ColumnElement[bool]:
     return and_(*(met(condition, today) for condition in Condition))
 
 
+def _in_force(name: str, today: dt.date) -> ColumnElement[bool]:
+    """Some feature's record of kind `name` ("blacklisted", "penalised") is in force for the row."""
+    return or_(false(), *(v.clause(today) for v in offerings.violations() if v.name == name))
+
+
+def standing(today: dt.date) -> ColumnElement[str]:
+    """The gravest fact on record for the row of `institutions`, as a `Standing` value: the same
+    ladder for every card and page, so a blacklisted institution never shows green."""
+    expired = and_(Institution.licence_status == LicenceStatus.VALID,
+                   Institution.licence_valid_until.is_not(None), Institution.licence_valid_until < today)
+    ladder = [
+        (_in_force("blacklisted", today), Standing.BLACKLISTED.value),
+        (Institution.licence_status == LicenceStatus.REVOKED, Standing.REVOKED.value),
+        (Institution.licence_status == LicenceStatus.NONE, Standing.UNLICENSED.value),
+        (Institution.closed_on.is_not(None), Standing.CLOSED.value),
+        (_in_force("penalised", today), Standing.PENALISED.value),
+        (or_(Institution.licence_status == LicenceStatus.EXPIRED, expired), Standing.EXPIRED.value),
+        (Institution.licence_status == LicenceStatus.SUSPENDED, Standing.SUSPENDED.value),
+        (whitelisted(today), Standing.WHITELISTED.value),
+    ]
+    return case(*ladder, else_=literal(Standing.NOT_WHITELISTED.value))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One institution's standing: the unmet conditions, and the facts behind the fifth (which
@@ -67,6 +92,7 @@ class Verdict:
 
     unmet: list[Condition] = field(default_factory=list)
     violations: dict[str, bool] = field(default_factory=dict)
+    standing: Standing = Standing.NOT_WHITELISTED
 
     def __getattr__(self, name: str) -> bool:
         """`verdict.blacklisted`: whether a record of that kind is in force (False if none is registered)."""
@@ -84,6 +110,8 @@ def verdict(institution_id: int, today: dt.date) -> Verdict:
     kinds = offerings.violations()
     columns = [met(condition, today).label(condition.value) for condition in Condition]
     columns += [violation.clause(today).label(f"v_{violation.name}") for violation in kinds]
+    columns.append(standing(today).label("standing"))
     facts = db.session.execute(select(*columns).where(Institution.id == institution_id)).one()._mapping
     unmet = [condition for condition in Condition if not facts[condition.value]]
-    return Verdict(unmet=unmet, violations={kind.name: bool(facts[f"v_{kind.name}"]) for kind in kinds})
+    return Verdict(unmet=unmet, violations={kind.name: bool(facts[f"v_{kind.name}"]) for kind in kinds},
+                   standing=Standing(facts["standing"]))

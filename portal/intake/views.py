@@ -24,6 +24,7 @@ from portal.kept_uploads import spill
 from portal.rewards import summary as rewards
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
+from portal.text import clean_text
 from portal.transaction import keep_on_error
 
 bp = Blueprint("complaints", __name__)
@@ -136,7 +137,12 @@ def _file(form: ComplaintForm, files, binding: str):
 
 
 def _prefill_institution(form: ComplaintForm) -> None:
+    """The institution a page sent the reporter from: one of the registry (`institution`), or a
+    name the registry search did not find (`name`), carried into the form as typed."""
     chosen = request.args.get("institution", "")
+    named = clean_text(request.args.get("name", ""))[:institutions.MAX_QUERY_LENGTH]
+    if named and not chosen:
+        form.institution_query.data = named
     if chosen.isascii() and chosen.isdigit():
         try:
             institution = institutions.get(int(chosen))

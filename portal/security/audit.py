@@ -128,13 +128,16 @@ class ChainMissing(RuntimeError):
 
 
 def record(actor: str, action: str, object_type: str, object_id: object, *, before: dict | None = None,
-           after: dict | None = None, reason: str = "", at: dt.datetime | None = None) -> AuditRecord:
-    """Append one record (in the caller's transaction); `sequence` gives it its place later."""
+           after: dict | None = None, reason: str = "", at: dt.datetime | None = None,
+           flush: bool = True) -> AuditRecord:
+    """Append one record (in the caller's transaction); `sequence` gives it its place later. A
+    caller appending many at once passes flush=False and flushes once."""
     entry = AuditRecord(at=(at or utcnow()).replace(microsecond=0), actor=actor, action=action,
                         object_type=object_type, object_id=str(object_id),
                         before=_canonical(before or {}), after=_canonical(after or {}), reason=reason)
     db.session.add(entry)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return entry
 
 

@@ -18,6 +18,17 @@ ACTION_LABELS = {
     "user.reset": _l("Password and authenticator reset"),
     "user.office_head_granted": _l("Made head of the office"),
     "user.office_head_withdrawn": _l("Head-of-office permission withdrawn"),
+    "user.registry_officer_granted": _l("Made a registry officer"),
+    "user.registry_officer_withdrawn": _l("Registry officer permission withdrawn"),
+    # The registry.
+    "institution.created": _l("Institution entered in the registry"),
+    "institution.changed": _l("Institution's registry facts changed"),
+    "institution.closed": _l("Institution's closure recorded"),
+    "institution.inspection_recorded": _l("Annual inspection result recorded"),
+    "registry_import.submitted": _l("Registry import submitted for approval"),
+    "registry_import.withdrawn": _l("Registry import withdrawn"),
+    "registry_import.refused": _l("Registry import refused"),
+    "registry_import.applied": _l("Registry import applied"),
     # Cases: filing, the reporter's own steps, and casework.
     "complaint.registered": _lp("audit action", "Complaint registered"),
     "complaint.registered_by_staff": _l("Complaint registered by staff"),

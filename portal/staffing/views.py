@@ -63,9 +63,12 @@ def new_user():
     return render_template("staffing/new_user.html", form=form), 422 if form.errors else 200
 
 
-def _user_page(user, form=None, email_form=None, head_form=None, status: int = 200):
+def _user_page(user, form=None, email_form=None, head_form=None, status: int = 200, registry_form=None):
     return render_template("staffing/user.html", user=user, form=form or ReasonForm(),
                            head_form=head_form or OfficeHeadForm(prefix="head", grant="0" if user.office_head else "1"),
+                           registry_form=registry_form or OfficeHeadForm(
+                               prefix="registry", grant="0" if user.registry_officer else "1"),
+                           may_make_registry_officer=service.may_make_registry_officer(_admin(), user),
                            email_form=email_form or EmailForm(email=user.email),
                            history=audit.for_object("user", user.id)[-20:],
                            grants=grants.on_account(user),
@@ -117,6 +120,21 @@ def office_head(user_id: int):
         return redirect(url_for(".user_detail", user_id=user.id))
     service.set_office_head(_admin(), user, False, form.reason.data)  # refused if the page was out of date
     flash(_("The head-of-office permission was withdrawn."), "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/registry-officer")
+@staff_required(Role.ADMIN)
+def registry_officer(user_id: int):
+    """Grant or withdraw the registry officer permission (keeping the registry of institutions)."""
+    user = service.get_to_manage(_admin(), user_id)
+    form = OfficeHeadForm(prefix="registry")
+    if not form.validate_on_submit():
+        return _user_page(user, registry_form=form, status=422)
+    granted = form.grant.data == "1"
+    service.set_registry_officer(_admin(), user, granted, form.reason.data)  # refused if the page was out of date
+    flash(_("The account now keeps the registry of its jurisdiction.") if granted else
+          _("The registry officer permission was withdrawn."), "success")
     return redirect(url_for(".user_detail", user_id=user.id))
 
 

@@ -256,6 +256,7 @@ def test_a_sheet_that_declares_a_million_rows_is_read_quickly_and_refused(tmp_pa
     importer walk every empty row (the sheet's declared size is not trusted)."""
     import zipfile
 
+    from portal import tabular
     from portal.blacklist_import import listfile
 
     path = tmp_path / "bomb.xlsx"
@@ -284,9 +285,9 @@ def test_a_sheet_that_declares_a_million_rows_is_read_quickly_and_refused(tmp_pa
                          'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="'
                          'worksheets/sheet1.xml"/></Relationships>')
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
-    lines = listfile._xlsx_lines(path.read_bytes())
+    lines = tabular._xlsx_lines(path.read_bytes())
     with pytest.raises(listfile.FileUnreadable) as refused:  # before: minutes of empty rows, then accepted
-        listfile._table(lines)
+        tabular._table(lines, listfile.LAYOUT)
     assert refused.value.args[0] == "too_many"
 
 

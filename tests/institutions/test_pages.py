@@ -126,13 +126,15 @@ def test_whitelisted_only_filter_works_without_script_and_paginates(client, app)
     expired = make(app, name="西湖区白名单乙培训学校", licence_status=LicenceStatus.EXPIRED)
     every = client.get("/institutions?q=白名单&lang=en").get_data(as_text=True)
     assert f"/institutions/{whitelisted}" in every and f"/institutions/{expired}" in every
-    assert "On the whitelist" in every and "Not on the whitelist" in every
+    assert '<span class="badge badge--ok">On the whitelist</span>' in every
+    assert '<span class="badge badge--warn">Licence expired</span>' in every
     only = client.get("/institutions?q=白名单&whitelisted=y&lang=en").get_data(as_text=True)
     assert f"/institutions/{whitelisted}" in only and f"/institutions/{expired}" not in only
     assert re.search(r'<input[^>]*checked[^>]*id="whitelisted"|<input[^>]*id="whitelisted"[^>]*checked', only)
     assert '<label class="checkbox__label" for="whitelisted">' in only
     listed = client.get("/institutions?whitelisted=y&lang=en").get_data(as_text=True)
-    assert "Not on the whitelist" not in listed and "whitelisted=y" in listed  # the pager keeps the filter
+    assert "badge--warn" not in listed and "badge--danger" not in listed
+    assert "whitelisted=y" in listed  # the pager keeps the filter
     with app.app_context():
         assert db.session.get(Institution, whitelisted) is not None
 

@@ -1,0 +1,1 @@
+"""The registry officers' pages: institutions (`institutions.py`) and imports (`imports.py`)."""
