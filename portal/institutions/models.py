@@ -57,6 +57,8 @@ class Standing(LabelledEnum):
     PENALISED = "penalised", _l("Under a published penalty")
     EXPIRED = "expired", _lp("standing", "Licence expired")
     SUSPENDED = "suspended", _lp("standing", "Licence suspended")
+    NOT_ON_PLATFORM = "not_on_platform", _lp("standing", "Not registered on the national platform")
+    NOT_INSPECTED = "not_inspected", _lp("standing", "No passed annual inspection")
     NOT_WHITELISTED = "not_whitelisted", _l("Not on the whitelist")
     WHITELISTED = "whitelisted", _l("On the whitelist")
 
@@ -68,7 +70,8 @@ class Standing(LabelledEnum):
 
 # Red for what means "do not pay", amber for a failed condition, green only for the whitelist.
 GRADES = {"blacklisted": "danger", "revoked": "danger", "unlicensed": "danger", "closed": "danger",
-          "penalised": "warn", "expired": "warn", "suspended": "warn", "not_whitelisted": "warn",
+          "penalised": "warn", "expired": "warn", "suspended": "warn", "not_on_platform": "warn",
+          "not_inspected": "warn", "not_whitelisted": "warn",
           "whitelisted": "ok"}
 
 

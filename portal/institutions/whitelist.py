@@ -80,6 +80,8 @@ def standing(today: dt.date) -> ColumnElement[str]:
         (_in_force("penalised", today), Standing.PENALISED.value),
         (or_(Institution.licence_status == LicenceStatus.EXPIRED, expired), Standing.EXPIRED.value),
         (Institution.licence_status == LicenceStatus.SUSPENDED, Standing.SUSPENDED.value),
+        (~met(Condition.ON_PLATFORM, today), Standing.NOT_ON_PLATFORM.value),
+        (~met(Condition.INSPECTED, today), Standing.NOT_INSPECTED.value),
         (whitelisted(today), Standing.WHITELISTED.value),
     ]
     return case(*ladder, else_=literal(Standing.NOT_WHITELISTED.value))

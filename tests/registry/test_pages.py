@@ -72,7 +72,7 @@ def test_editing_keeps_the_history_and_a_past_expiry_turns_the_public_card_amber
     card = client.get("/institutions?q=将过期美术&lang=en").get_data(as_text=True)
     assert '<span class="badge badge--warn">Licence expired</span>' in card
     detail = visible_text(client.get(f"/institutions/{institution_id}?lang=en").get_data(as_text=True))
-    assert "Licence expired" in detail and "On the whitelist" not in detail.split("Not on the whitelist")[0][:200]
+    assert "Licence expired" in detail and "On the whitelist" not in detail
     history = visible_text(staff.get(f"/staff/registry/{institution_id}?lang=en").get_data(as_text=True))
     assert "Version 2" in history and "年检发现许可证已到期" in history and "2029-12-31" in history
 

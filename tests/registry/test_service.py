@@ -159,7 +159,7 @@ def test_the_standing_ladder_never_shows_green_beside_a_blacklisting(ctx):
     standing = {i.id: whitelist.verdict(i.id, today).standing for i in (listed, revoked, unlicensed, failed, good)}
     assert standing[listed.id] is Standing.BLACKLISTED and standing[listed.id].grade == "danger"
     assert standing[revoked.id].grade == "danger" and standing[unlicensed.id].grade == "danger"
-    assert standing[failed.id] is Standing.NOT_WHITELISTED and standing[failed.id].grade == "warn"
+    assert standing[failed.id] is Standing.NOT_ON_PLATFORM and standing[failed.id].grade == "warn"
     assert standing[good.id] is Standing.WHITELISTED and standing[good.id].grade == "ok"
 
 
