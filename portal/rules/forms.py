@@ -3,7 +3,7 @@ national value (provinces), and the reason, which the history keeps."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import TOO_LONG, clean_text
@@ -20,4 +20,5 @@ class RuleForm(FlaskForm):
 
 
 class FlagRuleForm(RuleForm):
-    value = RadioField(_l("New value"), choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=[Optional()])
+    value = RadioField(_l("New value"), choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+                       validators=[Optional()])

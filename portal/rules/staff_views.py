@@ -40,10 +40,11 @@ def _province(scope: str):
     return regions.get(scope + "0000") if scope else None
 
 
-@bp.route("/<name>", methods=["GET", "POST"])
+@bp.route("/<rule_name>", methods=["GET", "POST"])
 @staff_required(*READERS)
-def edit(name: str):
+def edit(rule_name: str):
     """One rule: its value, history and (for the administrators of the scope) the form changing it."""
+    name = rule_name
     rule = service.definition(name)
     scope = _scope()
     editable = service.editable_scope(_user()) == scope
@@ -54,7 +55,7 @@ def edit(name: str):
             raise service.RulesNotYours(name)
         if _save(form, name, scope):
             flash(_("The rule was changed. It applies to records whose period starts from now on."), "success")
-            return redirect(url_for(".edit", name=name))
+            return redirect(url_for(".edit", rule_name=name))
         status = 422
     return render_template("rules/edit.html", rule=rule, form=form, scope=scope, province=_province(scope),
                            found=service.resolve(name, scope + "0000" if scope else None),
