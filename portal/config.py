@@ -150,9 +150,6 @@ class Config:
         self.PRIVILEGE_WAITING_HOURS = _env_int("PRIVILEGE_WAITING_HOURS", 72)
         self.STATS_CACHE_SECONDS = _env_int("STATS_CACHE_SECONDS", 300)  # /stats figures kept this long per process
         self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept this long per process
-        # A penalty decision is published within this many working days of the decision date (local
-        # practice 7; SAMR 令第45号 art. 9 allows at most 20).
-        self.DISCLOSURE_PUBLICATION_DAYS = _env_int("DISCLOSURE_PUBLICATION_DAYS", 7)
         # The blacklist's notice-and-defence period is a local credit rule (not 行政处罚法 arts. 44–45):
         # its working days and the rule a deployment follows (the period's recorded basis).
         self.BLACKLIST_DEFENCE_DAYS = _env_int("BLACKLIST_DEFENCE_DAYS", 5)
@@ -183,9 +180,6 @@ class Config:
             raise ConfigurationError("PORTAL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
         if self.RATELIMIT_ON_STORAGE_ERROR not in ("allow", "refuse"):
             raise ConfigurationError("PORTAL_RATELIMIT_ON_STORAGE_ERROR must be allow or refuse")
-        if not 1 <= self.DISCLOSURE_PUBLICATION_DAYS <= 20:
-            raise ConfigurationError("PORTAL_DISCLOSURE_PUBLICATION_DAYS must be between 1 and 20 "
-                                     "(SAMR 令第45号 art. 9)")
         if not 1 <= self.BLACKLIST_DEFENCE_DAYS <= 60:
             raise ConfigurationError("PORTAL_BLACKLIST_DEFENCE_DAYS must be between 1 and 60 working days")
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:

@@ -124,14 +124,9 @@ def test_the_test_suite_hashes_cheaply_and_rehashes_to_the_standard(app):
 
 
 def test_local_time_limits_are_settings_within_the_law(monkeypatch):
-    assert load_config("development").DISCLOSURE_PUBLICATION_DAYS == 7
+    # The publication limit is a rule kept as data now (`portal.rules`), not a setting.
+    assert not hasattr(load_config("development"), "DISCLOSURE_PUBLICATION_DAYS")
     assert load_config("development").BLACKLIST_DEFENCE_DAYS == 5
-    monkeypatch.setenv("PORTAL_DISCLOSURE_PUBLICATION_DAYS", "20")
-    assert load_config("development").DISCLOSURE_PUBLICATION_DAYS == 20
-    monkeypatch.setenv("PORTAL_DISCLOSURE_PUBLICATION_DAYS", "21")  # SAMR 令第45号 art. 9: at most 20
-    with pytest.raises(ConfigurationError, match="DISCLOSURE_PUBLICATION_DAYS"):
-        load_config("development")
-    monkeypatch.delenv("PORTAL_DISCLOSURE_PUBLICATION_DAYS")
     monkeypatch.setenv("PORTAL_BLACKLIST_DEFENCE_DAYS", "0")
     with pytest.raises(ConfigurationError, match="BLACKLIST_DEFENCE_DAYS"):
         load_config("development")

@@ -1,26 +1,25 @@
-"""The complaint track's legal time limits, as data; they are counted by `portal.workdays.periods`."""
+"""The complaint track's legal time limits: rules kept as data (`portal.rules`, national defaults
+and province overrides), counted by `portal.workdays.periods`. A case's period is counted with the
+rule in force for its region when that period started."""
 from __future__ import annotations
 
+import datetime as dt
+
+from portal.rules import service as rules
 from portal.workdays.periods import Due, Rule, Unit, add_period
 
-__all__ = ["RULES", "Due", "Rule", "Unit", "add_period", "conclusion_rule"]
+__all__ = ["Due", "Rule", "Unit", "add_period", "conclusion_rule", "rule"]
+
+NAMES = ("acceptance", "misrouted_objection", "conclusion", "extension_max", "review_request", "review_decision",
+         "re_review_request", "re_review_decision", "notify_named_reporter")
 
 
-RULES = {
-    "acceptance": Rule(15, Unit.CALENDAR_DAYS, "信访工作条例 第二十三条"),
-    "misrouted_objection": Rule(5, Unit.WORKING_DAYS, "信访工作条例 第二十三条"),
-    "conclusion": Rule(60, Unit.CALENDAR_DAYS, "信访工作条例 第三十四条"),
-    "extension_max": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十四条"),
-    "review_request": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十五条"),
-    "review_decision": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十五条"),
-    "re_review_request": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十六条"),
-    "re_review_decision": Rule(30, Unit.CALENDAR_DAYS, "信访工作条例 第三十六条"),
-    "notify_named_reporter": Rule(5, Unit.WORKING_DAYS, "市场监督管理投诉举报处理暂行办法 第三十一条"),
-}
+def rule(name: str, region_code: str, at: dt.datetime | dt.date | None = None) -> Rule:
+    """The limit `name` in force for a case of `region_code` at `at` (now by default)."""
+    return rules.limit(name, region_code, at)
 
 
-
-def conclusion_rule(extra_days: int = 0) -> Rule:
+def conclusion_rule(region_code: str, at: dt.datetime | dt.date | None = None, extra_days: int = 0) -> Rule:
     """The period for the written reply, with an approved extension's days added to the legal period."""
-    conclusion = RULES["conclusion"]
+    conclusion = rule("conclusion", region_code, at)
     return Rule(conclusion.days + extra_days, conclusion.unit, conclusion.basis)

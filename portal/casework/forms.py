@@ -65,7 +65,8 @@ class AssignForm(FlaskForm):
 
 
 # How the assign list marks a handler of an office above the case's ("市级 · 姓名").
-LEVEL_LABELS = {"province": _l("Province level"), "prefecture": _l("City level"), "county": _l("County level")}
+LEVEL_LABELS = {"country": _l("National level"),
+                "province": _l("Province level"), "prefecture": _l("City level"), "county": _l("County level")}
 
 
 class LinkForm(FlaskForm):

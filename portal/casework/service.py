@@ -63,7 +63,7 @@ class ArchiveTooEarly(StepNotAllowed):
 
 
 def _accept(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
-    due = deadlines.add_period(clock.local_date(now), deadlines.RULES["conclusion"])
+    due = deadlines.add_period(clock.local_date(now), deadlines.conclusion_rule(complaint.region_code, now))
     complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
     return {}
 
@@ -102,10 +102,12 @@ def _reply(complaint: Complaint, actor: User, now: dt.datetime, details: Details
 
 def objection_due(complaint: Complaint) -> deadlines.Due | None:
     """For a case transferred in (12345, another office): the last day to return it with an
-    objection, 5 working days after receipt (信访工作条例 art. 23); None for any other case."""
+    objection, 5 working days after receipt by default (信访工作条例 art. 23), under the rule in force
+    when the case was registered; None for any other case."""
     if complaint.source not in TRANSFERRED_IN:
         return None
-    return deadlines.add_period(complaint.received_on, deadlines.RULES["misrouted_objection"])
+    rule = deadlines.rule("misrouted_objection", complaint.region_code, complaint.created_at)
+    return deadlines.add_period(complaint.received_on, rule)
 
 
 def _return(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
@@ -154,9 +156,9 @@ TRANSITIONS: dict[str, CaseStep] = {found.name: found for found in [
 # A reporter may ask the level above to look again once (复查, 信访工作条例 art. 35), and the level
 # above that once more (复核, art. 36); after a 复核 the case is final.
 NEXT_STAGE = {ReviewStage.NONE: ReviewStage.REVIEW, ReviewStage.REVIEW: ReviewStage.RE_REVIEW}
-# From the stage a case is at: the limits to ask for the next review and to decide it.
-REVIEW_RULES = {ReviewStage.NONE: (deadlines.RULES["review_request"], deadlines.RULES["review_decision"]),
-                ReviewStage.REVIEW: (deadlines.RULES["re_review_request"], deadlines.RULES["re_review_decision"])}
+# From the stage a case is at: the names of the limits to ask for the next review and to decide it.
+REVIEW_RULES = {ReviewStage.NONE: ("review_request", "review_decision"),
+                ReviewStage.REVIEW: ("re_review_request", "re_review_decision")}
 
 
 def actor_label(actor: User, formal: bool) -> str:
@@ -243,7 +245,8 @@ def review_request_due(complaint: Complaint) -> deadlines.Due | None:
     counted from the latest written reply."""
     if complaint.replied_at is None or complaint.review_stage not in REVIEW_RULES:
         return None
-    return deadlines.add_period(clock.local_date(complaint.replied_at), REVIEW_RULES[complaint.review_stage][0])
+    rule = deadlines.rule(REVIEW_RULES[complaint.review_stage][0], complaint.region_code, complaint.replied_at)
+    return deadlines.add_period(clock.local_date(complaint.replied_at), rule)
 
 
 def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
@@ -261,7 +264,7 @@ def open_review(complaint: Complaint, now: dt.datetime) -> None:
     if not may_open_review(complaint):
         raise StepNotAllowed("review")
     office = regions.get(complaint.handling_region_code)
-    decision_rule = REVIEW_RULES[complaint.review_stage][1]
+    decision_rule = deadlines.rule(REVIEW_RULES[complaint.review_stage][1], complaint.region_code, now)
     complaint.handling_region_code = office.parent_code or office.code
     complaint.review_stage = NEXT_STAGE[complaint.review_stage]
     complaint.status = S.UNDER_REVIEW

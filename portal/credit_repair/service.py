@@ -45,7 +45,7 @@ class RepairRefused(Exception):
 def repair_earliest(disclosure: Disclosure) -> dt.date:
     """The first day credit repair may end this publication early: after the shortest period of
     its penalties under its tier."""
-    shortest, _longest = periods.month_range(disclosure.penalty_list, disclosure.tier)
+    shortest, _longest = periods.month_range(disclosure.penalty_list, disclosure.tier, disclosure.region_code)
     return periods.add_months(disclosure.decision_date, shortest)
 
 

@@ -3,26 +3,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length
 
-from portal.casework.deadlines import RULES
 from portal.deadline_extensions.service import REASON_MAX
 from portal.forms import TOO_LONG
 from portal.i18n import _l
 from portal.text import clean_text
 
 APPROVE, REFUSE = "approve", "refuse"
-MAX_DAYS = RULES["extension_max"].days
 
 
 class RequestForm(FlaskForm):
-    days = IntegerField(_l("Extra days"), validators=[
-        InputRequired(_l("Give the number of days.")),
-        NumberRange(1, MAX_DAYS, _l("At most %(max)s days, once.", max=MAX_DAYS))])
+    """`max_days` is the longest extension the rules allow for the case's province."""
+
+    days = IntegerField(_l("Extra days"), validators=[InputRequired(_l("Give the number of days."))])
     reason = TextAreaField(
         _l("Why the case needs more time (shown to the reporter once approved)"), filters=[clean_text],
         validators=[InputRequired(_l("Give the reason for the extension.")), Length(max=REASON_MAX, message=TOO_LONG)],
         description=_l("Only a complex case may be extended. The head of the office decides on this reason."))
+
+    def __init__(self, *args, max_days: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_days = max_days
+
+    def validate_days(self, field) -> None:
+        if field.data is not None and not 1 <= field.data <= self.max_days:
+            raise ValidationError(_l("At most %(max)s days, once.", max=self.max_days))
 
 
 class DecisionForm(FlaskForm):

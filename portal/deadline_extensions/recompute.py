@@ -21,8 +21,8 @@ FIELDS = {"acceptance_due": _l("Decision on acceptance due"), "conclusion_due": 
           "review_decision_due": _l("Review decision due"), "next_due": _l("Deadline worked to now")}
 LIVE = {Status.REGISTERED: "acceptance_due", Status.ACCEPTED: "conclusion_due",
         Status.IN_PROGRESS: "conclusion_due", Status.UNDER_REVIEW: "review_decision_due"}
-DECISION_RULES = {ReviewStage.REVIEW: deadlines.RULES["review_decision"],  # as `open_review` counted them
-                  ReviewStage.RE_REVIEW: deadlines.RULES["re_review_decision"]}
+DECISION_RULES = {ReviewStage.REVIEW: "review_decision",  # as `open_review` counted them
+                  ReviewStage.RE_REVIEW: "re_review_decision"}
 
 
 def recompute(span: Span) -> list[Moved]:
@@ -56,9 +56,16 @@ def _starts(cases: list[Complaint]) -> list[tuple[dt.date, deadlines.Rule] | Non
 
 
 def _start(case: Complaint, accepted: dt.datetime | None, extra: int) -> tuple[dt.date, deadlines.Rule] | None:
+    """The rule is the one in force for the case's region when its period started (a later change of
+    the rules never moves a stored deadline)."""
     if case.status is Status.REGISTERED:
-        return case.received_on, deadlines.RULES["acceptance"]
+        return case.received_on, deadlines.rule("acceptance", case.region_code, case.created_at)
     if case.status is Status.UNDER_REVIEW:
         requested = case.review_requested_at
-        return (clock.local_date(requested), DECISION_RULES[case.review_stage]) if requested else None
-    return (clock.local_date(accepted), deadlines.conclusion_rule(extra)) if accepted else None
+        if requested is None:
+            return None
+        rule = deadlines.rule(DECISION_RULES[case.review_stage], case.region_code, requested)
+        return clock.local_date(requested), rule
+    if accepted is None:
+        return None
+    return clock.local_date(accepted), deadlines.conclusion_rule(case.region_code, accepted, extra)

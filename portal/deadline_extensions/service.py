@@ -99,6 +99,11 @@ def may_decide(request: ExtensionRequest, user: User) -> bool:
     return FLOW.may(user, request, "approve")
 
 
+def max_days(complaint: Complaint, now: dt.datetime | None = None) -> int:
+    """The longest extension the rules allow for the case's province now (信访工作条例 art. 34: 30 days)."""
+    return deadlines.rule("extension_max", complaint.region_code, now).days
+
+
 def request(complaint: Complaint, actor: User, days: int, reason: str, now: dt.datetime | None = None
             ) -> ExtensionRequest:
     """A handler asks for `days` more with the reason; nothing changes on the case until decided."""
@@ -106,7 +111,7 @@ def request(complaint: Complaint, actor: User, days: int, reason: str, now: dt.d
     _check_start(actor, complaint)
     if not open_to_extend(complaint, clock.local_date(now)) or pending(complaint) is not None:
         raise ExtensionNotOpen("request")
-    if not 1 <= days <= deadlines.RULES["extension_max"].days:
+    if not 1 <= days <= max_days(complaint, now):
         raise TooManyDays(days)
     reason = (reason or "").strip()
     if not reason or len(reason) > REASON_MAX:
@@ -160,7 +165,9 @@ def _extend(complaint: Complaint, days: int, now: dt.datetime) -> None:
     accepted = db.session.scalar(select(ComplaintEvent.created_at).where(
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == EventKind.ACCEPTED)
         .order_by(ComplaintEvent.id.desc()).limit(1))
-    due = deadlines.add_period(clock.local_date(accepted or now), deadlines.conclusion_rule(days))
+    # the legal period in force when the case was accepted, as acceptance counted it
+    rule = deadlines.conclusion_rule(complaint.region_code, accepted or now, days)
+    due = deadlines.add_period(clock.local_date(accepted or now), rule)
     complaint.conclusion_due, complaint.extended = due.day, True
     complaint.due_provisional = complaint.due_provisional or due.provisional
     complaint.next_due = casework.current_due(complaint)

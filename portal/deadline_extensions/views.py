@@ -27,7 +27,7 @@ def _page(complaint, form=None, decision_form=None, message: str = "", status: i
     may_decide = waiting is not None and extensions.may_decide(waiting, user)
     return render_template(
         "deadline_extensions/page.html", complaint=complaint, requests=extensions.requests_on(complaint),
-        pending=waiting, form=(form or RequestForm()) if may_request else None,
+        pending=waiting, form=(form or RequestForm(max_days=extensions.max_days(complaint))) if may_request else None,
         decision_form=(decision_form or DecisionForm()) if may_decide else None, message=message,
         asked_by_me=waiting is not None and waiting.requested_by_id == user.id), status
 
@@ -52,7 +52,7 @@ def page(complaint_id: int):
         return _page(complaint, message=_("An extension cannot be asked for now: the case is not being handled, "
                                           "it was extended already, a request is waiting, or its time limit has "
                                           "run out. Nothing was saved."), status=409)
-    form = RequestForm()
+    form = RequestForm(max_days=extensions.max_days(complaint))
     if not form.validate_on_submit():
         return _page(complaint, form=form, status=422)
     extensions.request(complaint, _user(), form.days.data, form.reason.data)

@@ -169,7 +169,7 @@ class DisclosureForm(FlaskForm):
             problems[self.simplified_procedure] = _l("A warning decided by the simplified procedure is not "
                                                      "published: do not draft a disclosure for it.")
         elif penalties and circumstance and self.months.data is not None and not self.months.errors:
-            low, high = periods.month_range(penalties, periods.tier_for(circumstance))
+            low, high = periods.month_range(penalties, periods.tier_for(circumstance), self.region.data or None)
             if not low <= self.months.data <= high:
                 problems[self.months] = period_message(low, high)
         if not self.simplified_procedure.data:

@@ -157,7 +157,7 @@ def check_draft(data: DraftData) -> list[str]:
         raise InvalidDraft("penalties")
     if periods.not_published(data.penalties, data.simplified_procedure):
         raise InvalidDraft("simplified_procedure")
-    low, high = periods.month_range(data.penalties, periods.tier_for(data.circumstance))
+    low, high = periods.month_range(data.penalties, periods.tier_for(data.circumstance), data.region_code)
     if not low <= data.months <= high:
         raise InvalidPeriod((low, high))
     check_legal_review(data)

@@ -1,7 +1,8 @@
 """The discretion benchmark (裁量基准): for each violation under each circumstance, the penalties
 allowed and the fine range; drafts of penalty disclosures are checked against it, and the public
-sees it as the enforcement matters catalogue. The same everywhere, so only administrators of a
-province (or wider) change it; every change writes an audit record (object type
+sees it as the enforcement matters catalogue. One benchmark for the whole portal, so only
+administrators whose jurisdiction is the whole country change it (a province's administrator
+changing it would change it for every province); every change writes an audit record (object type
 "discretion_rule"). Services flush, never commit.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from portal.discretion.models import Circumstance, DiscretionRule, Level, Penalt
 from portal.errors import NotAllowed, NotFound
 from portal.extensions import db
 from portal.regions import service as regions
+from portal.regions.models import RegionLevel
 from portal.security import audit
 
 MAX_ID = 2**31 - 1
@@ -30,7 +32,7 @@ class RuleInvalid(ValueError):
 
 
 class RulesNotYours(NotAllowed):
-    """Only administrators of a province (or wider) change the benchmark."""
+    """Only national administrators change the benchmark."""
 
 
 class RuleNotFound(NotFound):
@@ -100,8 +102,8 @@ def for_change(user: User, rule_id: int) -> DiscretionRule:
 
 
 def may_change_rules(user: User) -> bool:
-    """The benchmark is the same everywhere: only administrators of a province (or wider)."""
-    return user.active and user.role is Role.ADMIN and len(regions.get(user.region_code).scope_prefix) <= 2
+    """The benchmark is the same everywhere: only administrators whose jurisdiction is the whole country."""
+    return user.active and user.role is Role.ADMIN and regions.get(user.region_code).level is RegionLevel.COUNTRY
 
 
 def _rule_state(rule: DiscretionRule) -> dict:

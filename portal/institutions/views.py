@@ -40,5 +40,5 @@ def detail(institution_id: int):
     """One institution: is it safe to pay? The whitelist verdict, then every public record about it."""
     facts = profile.profile(institution_id, clock.today())
     return render_template("institutions/detail.html", profile=facts, institution=facts.institution,
-                           verdict=facts.verdict, prepaid_months=profile.PREPAID_MAX_MONTHS,
-                           prepaid_hours=profile.PREPAID_MAX_CLASS_HOURS, **facts.sections)
+                           verdict=facts.verdict, prepaid_months=facts.prepaid_months,
+                           prepaid_hours=facts.prepaid_hours, **facts.sections)

@@ -140,7 +140,7 @@ def file_complaint(draft: Draft, form_token: str, received_on: dt.date, now: dt.
     code = receipts.generate()
     try:
         with db.session.begin_nested():
-            complaint = _new_complaint(draft, code, form_token, received_on)
+            complaint = _new_complaint(draft, code, form_token, received_on, now)
             db.session.add(complaint)
             db.session.flush()
     except IntegrityError:
@@ -165,8 +165,8 @@ def register_by_staff(officer: User, draft: Draft, form_token: str, received_on:
     return filed
 
 
-def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.date) -> Complaint:
-    due = deadlines.add_period(received_on, deadlines.RULES["acceptance"])
+def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.date, now: dt.datetime) -> Complaint:
+    due = deadlines.add_period(received_on, deadlines.rule("acceptance", draft.region_code, now))
     return Complaint(
         case_number=next_case_number(draft.region_code, received_on),
         receipt_digest=receipts.digest(code, crypto.pepper()), receipt_pepper=crypto.pepper_version(),

@@ -18,15 +18,17 @@ class Tier(LabelledEnum):
 
 class PublicationPeriod(Base):
     """One penalty type under one tier: the months a decision stays published, at least and at
-    most. A decision with several types takes the longest."""
+    most, nationally (scope "") or in one province (its two-digit code prefix). A decision with
+    several types takes the longest."""
 
     __tablename__ = "publication_periods"
     __table_args__ = (
-        UniqueConstraint("penalty", "tier"),
+        UniqueConstraint("scope", "penalty", "tier"),
         CheckConstraint("min_months >= 1 AND min_months <= max_months", name="months"),
     )
 
     id: Mapped[intpk]
+    scope: Mapped[str] = mapped_column(String(2), default="", server_default="")
     penalty: Mapped[str] = mapped_column(String(32))  # a PenaltyCategory value
     tier: Mapped[Tier] = mapped_column(value_enum(Tier, 16))
     min_months: Mapped[int]

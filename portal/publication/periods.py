@@ -3,9 +3,11 @@
 
 - The tier follows the circumstances: minor and general → general; serious and especially
   serious → serious.
-- Each penalty type has its range under each tier (`DEFAULT_MONTHS`, overridden by the rows of
-  `publication_periods`); a decision with several types takes the longest: the largest minimum
-  and the largest maximum.
+- Each tier has its range (the rules `period_<tier>_min` and `_max`, kept as data in `portal.rules`,
+  national defaults 3 – 12 and 12 – 36 months); a penalty type's range under a tier may be set
+  apart by a row of `publication_periods`, nationally or for one province (the province's row
+  first); a decision with several types takes the longest: the largest minimum and the largest
+  maximum.
 - An occupational ban or a business restriction lasting longer than three years stays published
   for as long as it lasts; a lifelong one never drops off (publication end None).
 - A warning decided by the simplified procedure (行政处罚法 art. 51) is not published.
@@ -19,16 +21,15 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from portal import clock
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.discretion.models import Circumstance, PenaltyCategory
 from portal.errors import Invalid, NotAllowed
 from portal.extensions import db
 from portal.publication.models import PublicationPeriod, Tier
-from portal.regions import service as regions
+from portal.rules import service as rules
 from portal.security import audit
 
 BASIS = "市场监管总局令第45号 第十三条；国家发展改革委令第58号"
-DEFAULT_MONTHS = {Tier.GENERAL: (3, 12), Tier.SERIOUS: (12, 36)}
 # Bans and restrictions longer than this stay published for as long as they last.
 LASTS_AS_LONG = frozenset({PenaltyCategory.OCCUPATIONAL_BAN, PenaltyCategory.RESTRICT_BUSINESS})
 LONG_TERM_MONTHS = 36
@@ -37,7 +38,7 @@ LONGEST_MONTHS = 120  # a period an administrator may enter, at most
 
 
 class PeriodsNotYours(NotAllowed):
-    """The periods are the same everywhere: only administrators of a province (or wider)."""
+    """Only a province's administrators change its periods, and national administrators the national ones."""
 
 
 class PeriodInvalid(Invalid):
@@ -58,20 +59,29 @@ def tier_for(circumstance: Circumstance) -> Tier:
     return Tier.GENERAL
 
 
-def table() -> dict[tuple[PenaltyCategory, Tier], tuple[int, int]]:
-    """Every penalty type × tier with its months: the defaults, overridden by stored rows."""
+def tier_months(tier: Tier, region_code: str | None = None) -> tuple[int, int]:
+    """A tier's range in months for the region (the rules kept as data)."""
+    return (rules.value(f"period_{tier.value}_min", region_code), rules.value(f"period_{tier.value}_max", region_code))
+
+
+def table(region_code: str | None = None) -> dict[tuple[PenaltyCategory, Tier], tuple[int, int]]:
+    """Every penalty type × tier with its months for the region (None: national): the tier's range,
+    overridden by the national rows, then by the province's."""
     known = {member.value: member for member in PenaltyCategory}
-    months = {(penalty, tier): DEFAULT_MONTHS[tier] for penalty in PenaltyCategory for tier in Tier}
-    for row in db.session.scalars(select(PublicationPeriod)):
+    months = {(penalty, tier): tier_months(tier, region_code) for penalty in PenaltyCategory for tier in Tier}
+    scope = rules.scope_of(region_code)
+    rows = db.session.scalars(select(PublicationPeriod).where(PublicationPeriod.scope.in_({"", scope}))
+                              .order_by(PublicationPeriod.scope))  # national first, the province over it
+    for row in rows:
         if row.penalty in known:
             months[(known[row.penalty], row.tier)] = (row.min_months, row.max_months)
     return months
 
 
-def month_range(penalties: Iterable[PenaltyCategory], tier: Tier) -> tuple[int, int]:
-    """The months allowed for these penalties under the tier: the longest of the types."""
-    months = table()
-    found = [months[(penalty, tier)] for penalty in penalties] or [DEFAULT_MONTHS[tier]]
+def month_range(penalties: Iterable[PenaltyCategory], tier: Tier, region_code: str | None = None) -> tuple[int, int]:
+    """The months allowed for these penalties under the tier in the region: the longest of the types."""
+    months = table(region_code)
+    found = [months[(penalty, tier)] for penalty in penalties] or [tier_months(tier, region_code)]
     return max(low for low, _ in found), max(high for _, high in found)
 
 
@@ -101,28 +111,33 @@ def publication_end(decision_date: dt.date, months: int, penalties: Iterable[Pen
 
 
 def may_change(user: User) -> bool:
-    """Only administrators of a province (or wider) change the periods."""
-    return user.active and user.role is Role.ADMIN and len(regions.get(user.region_code).scope_prefix) <= 2
+    """A province's administrators change its periods; national administrators the national ones."""
+    return rules.editable_scope(user) is not None
 
 
 def save_period(actor: User, penalty: PenaltyCategory, tier: Tier, low: int, high: int) -> PublicationPeriod:
-    """Set the months of one penalty type under one tier (a stored row overrides the default);
-    audited as "publication_period.changed". Flushes, never commits."""
-    if not may_change(actor):
+    """Set the months of one penalty type under one tier in the actor's scope (the province, or
+    national); audited as "publication_period.changed". Flushes, never commits."""
+    scope = rules.editable_scope(actor)
+    if scope is None:
         raise PeriodsNotYours("period")
     if not 1 <= low <= LONGEST_MONTHS:
         raise PeriodInvalid("min_months")
     if not low <= high <= LONGEST_MONTHS:
         raise PeriodInvalid("max_months")
-    row = db.session.scalar(select(PublicationPeriod).where(PublicationPeriod.penalty == penalty.value,
+    row = db.session.scalar(select(PublicationPeriod).where(PublicationPeriod.scope == scope,
+                                                            PublicationPeriod.penalty == penalty.value,
                                                             PublicationPeriod.tier == tier))
-    before_low, before_high = table()[(penalty, tier)]
+    region = scope + "0000" if scope else None
+    before_low, before_high = table(region)[(penalty, tier)]
     if row is None:
-        row = PublicationPeriod(penalty=penalty.value, tier=tier)
+        row = PublicationPeriod(scope=scope, penalty=penalty.value, tier=tier)
         db.session.add(row)
     row.min_months, row.max_months, row.updated_at = low, high, clock.now()
     db.session.flush()
     audit.record(f"user:{actor.id}", "publication_period.changed", "publication_period", row.id,
-                 before={"penalty": penalty.value, "tier": tier.value, "months": f"{before_low}-{before_high}"},
-                 after={"penalty": penalty.value, "tier": tier.value, "months": f"{low}-{high}"})
+                 before={"scope": scope or "national", "penalty": penalty.value, "tier": tier.value,
+                         "months": f"{before_low}-{before_high}"},
+                 after={"scope": scope or "national", "penalty": penalty.value, "tier": tier.value,
+                        "months": f"{low}-{high}"})
     return row

@@ -18,7 +18,8 @@ bp = Blueprint("publication_staff", __name__, url_prefix="/staff")
 
 def _page(form: PeriodForm, may_change: bool, status: int = 200):
     return render_template("publication/staff_periods.html", form=form, may_change=may_change,
-                           table=periods.table(), Penalties=list(PenaltyCategory), Tiers=list(Tier),
+                           table=periods.table(current_user.region_code), Penalties=list(PenaltyCategory),
+                           Tiers=list(Tier),
                            basis=periods.BASIS), status
 
 

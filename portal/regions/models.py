@@ -9,6 +9,7 @@ from portal.i18n import LabelledEnum, _l, _lp
 
 
 class RegionLevel(LabelledEnum):
+    COUNTRY = "country", _l("Whole country")  # the one national jurisdiction (000000), no GB/T 2260 division
     PROVINCE = "province", _l("Province")
     PREFECTURE = "prefecture", _l("Prefecture")
     COUNTY = "county", _lp("region level", "County")
@@ -41,7 +42,9 @@ class Region(Base):
 
     @property
     def scope_prefix(self) -> str:
-        """The code prefix shared by this division and everything inside it."""
+        """The code prefix shared by this division and everything inside it (none for the country)."""
+        if self.level is RegionLevel.COUNTRY:
+            return ""
         if self.level is RegionLevel.PROVINCE:
             return self.code[:2]
         if self.level is RegionLevel.PREFECTURE:

@@ -18,6 +18,9 @@ from portal.text import clean_text
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gbt2260.csv"
 MAX_QUERY_LENGTH = 40
 CODE_PATTERN = re.compile(r"[0-9]{6}")
+# The national jurisdiction: not a GB/T 2260 division, but the region of accounts whose jurisdiction is
+# the whole country (the national rules and the holiday table are theirs). Never a place of a record.
+COUNTRY_CODE = "000000"
 
 
 class RegionNotFound(NotFound):
@@ -49,7 +52,7 @@ def search(text: str, levels: Iterable[RegionLevel] | None = None, limit: int = 
     words = clean_text(text)[:MAX_QUERY_LENGTH].split()
     if not words:
         return []
-    query = select(Region)
+    query = select(Region).where(Region.level != RegionLevel.COUNTRY)
     for word in words:
         query = query.where(or_(
             Region.code.startswith(word, autoescape=True),
@@ -81,7 +84,8 @@ def resolve(text: str, levels: Iterable[RegionLevel] | None = None) -> tuple[Reg
     text = clean_text(text)[:MAX_QUERY_LENGTH]
     if CODE_PATTERN.fullmatch(text):
         region = db.session.get(Region, text)
-        if region is not None and (not levels or region.level in set(levels)):
+        if region is not None and region.level is not RegionLevel.COUNTRY \
+                and (not levels or region.level in set(levels)):
             return region, []
     candidates = search(text, levels, limit=12)
     exact = [r for r in candidates if text in (r.name_zh, r.name_en, r.path_zh, r.path_en)]
@@ -108,6 +112,16 @@ def by_codes(codes: Iterable[str]) -> dict[str, Region]:
     if not wanted:
         return {}
     return {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
+
+
+def is_national(code: str) -> bool:
+    """Whether a jurisdiction is the whole country."""
+    return get(code).level is RegionLevel.COUNTRY
+
+
+def province_of(code: str) -> str:
+    """The province prefix (two digits) of a division, or "" for the country."""
+    return "" if code == COUNTRY_CODE else code[:2]
 
 
 def lineage(region: Region) -> list[Region]:
@@ -138,6 +152,7 @@ def load(path: Path = DATA_FILE) -> tuple[int, int, int]:
     Returns (added, changed, retired).
     """
     rows = {row.code: row for row in read_rows(path)}
+    rows[COUNTRY_CODE] = RegionRow(COUNTRY_CODE, "全国", "Whole country", RegionLevel.COUNTRY, None)
     existing = {r.code: r for r in db.session.scalars(select(Region))}
     added = changed = 0
     for code in sorted(rows):  # parents sort before their children

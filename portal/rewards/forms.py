@@ -38,8 +38,9 @@ class DecisionForm(FlaskForm):
         description=_l("Needed for no reward, for an amount other than the computed one, and for a "
                        "correction. The reporter reads it: do not name anyone."))
 
-    def __init__(self, *args, correcting: bool = False, **kwargs) -> None:
+    def __init__(self, *args, scales: rewards.Scales, correcting: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.scales = scales
         self.correcting = correcting
         self.computed: Decimal | None = None
 
@@ -51,8 +52,8 @@ class DecisionForm(FlaskForm):
     def calculate(self) -> Decimal | None:
         """The computed amount for the grade and base typed, when both are there and valid."""
         grade = self.chosen
-        if grade in rewards.SCALES and self.base_amount.data is not None and not self.base_amount.errors:
-            self.computed = rewards.compute(grade, self.base_amount.data)
+        if grade in self.scales.grades and self.base_amount.data is not None and not self.base_amount.errors:
+            self.computed = rewards.compute(grade, self.base_amount.data, self.scales)
         return self.computed
 
     def validate(self, extra_validators=None) -> bool:
@@ -72,9 +73,9 @@ class DecisionForm(FlaskForm):
                 problems[self.eligible] = _l("Confirm the reporter may be rewarded, or decide no reward "
                                              "with the reason.")
             amount = self.amount.data
-            if amount is not None and not 0 < amount <= rewards.CAP:
+            if amount is not None and not 0 < amount <= self.scales.cap:
                 problems[self.amount] = _l("The amount must be more than 0 and at most %(cap)s.",
-                                           cap=rewards.yuan(rewards.CAP))
+                                           cap=rewards.yuan(self.scales.cap))
             elif amount is not None and computed is not None and amount != computed and not self.reason.data:
                 problems[self.reason] = _l("The amount differs from the computed %(computed)s. Give the reason.",
                                            computed=rewards.yuan(computed))

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.casework import deadlines
+from portal.casework.models import Complaint
 from portal.extensions import db
 from portal.i18n import _l
 from portal.rewards.models import Reward
-from portal.rewards.service import CLAIM_PERIOD
+from portal.rewards.service import claim_rule
 from portal.security.audit import AuditRecord
 from portal.workdays.recompute import Moved, Span
 
@@ -33,9 +34,13 @@ def recompute(span: Span) -> list[Moved]:
     starts = _claim_started(rewards)
     rewards = [reward for reward in rewards if span.touches(starts[reward.id], reward.claim_due)]
     calendar = span.calendar(starts[reward.id] for reward in rewards)
+    regions = dict(db.session.execute(select(Complaint.id, Complaint.region_code).where(
+        Complaint.id.in_([reward.complaint_id for reward in rewards]))).all()) if rewards else {}
     moved: list[Moved] = []
     for reward in rewards:
-        due = deadlines.add_period(starts[reward.id], CLAIM_PERIOD, calendar)
+        # the claim period in force for the case's province on the day it started
+        rule = claim_rule(regions[reward.complaint_id], starts[reward.id])
+        due = deadlines.add_period(starts[reward.id], rule, calendar)
         if due.day != reward.claim_due:
             moved.append(Moved(KIND, reward.id, "claim_due", reward.claim_due, due.day))
             reward.claim_due = due.day

@@ -27,6 +27,7 @@ from portal.errors import Invalid
 from portal.extensions import db
 from portal.i18n import _
 from portal.rewards.models import Reward, RewardGrade
+from portal.rules import service as rules
 from portal.security import audit
 from portal.workdays.service import calendar_for
 
@@ -37,14 +38,18 @@ class Scale:
     minimum: Decimal
 
 
-# 市场监管领域重大违法行为举报奖励暂行办法 (2021), the model the portal follows.
-SCALES = {
-    RewardGrade.FIRST: Scale(Decimal("0.05"), Decimal("5000")),
-    RewardGrade.SECOND: Scale(Decimal("0.03"), Decimal("3000")),
-    RewardGrade.THIRD: Scale(Decimal("0.01"), Decimal("1000")),
-}
-CAP = Decimal("1000000")  # per case
-CLAIM_PERIOD = deadlines.Rule(30, deadlines.Unit.WORKING_DAYS, "市场监管领域重大违法行为举报奖励暂行办法")
+@dataclass(frozen=True)
+class Scales:
+    """A province's reward rules at one moment (`portal.rules`; national default: the SAMR 2021 model,
+    市场监管领域重大违法行为举报奖励暂行办法)."""
+
+    grades: dict[RewardGrade, Scale]
+    cap: Decimal  # per case
+    flat_sum: Decimal  # paid instead of the grade's share when above 0
+    first_reporter_only: bool  # only the first reporter (首告) of linked duplicates is rewarded
+
+
+GRADE_NUMBERS = {RewardGrade.FIRST: 1, RewardGrade.SECOND: 2, RewardGrade.THIRD: 3}
 FEN = Decimal("0.01")
 MAX_BASE = Decimal("999999999999.99")  # what Numeric(14, 2) holds
 DECIDED = frozenset({Status.CONCLUDED, Status.ARCHIVED})
@@ -82,15 +87,35 @@ class ProofNotAccepted(Invalid):
     """The receipt does not belong to this case, or a named reporter's check is not described."""
 
 
-def compute(grade: RewardGrade, base_amount: Decimal) -> Decimal:
-    """The grade's share of the fines and confiscations, to the fen, raised to the grade's
-    minimum and held to the cap."""
-    if grade not in SCALES:
+class NotFirstReporter(StepNotAllowed):
+    """The province rewards only the first reporter (首告): this case is linked as a duplicate of an earlier one."""
+
+
+def scales(region_code: str, at: dt.datetime | None = None) -> Scales:
+    """The reward rules in force for `region_code` at `at` (now by default)."""
+    grades = {grade: Scale(rules.rate(f"reward_grade{number}_rate", region_code, at),
+                           rules.value(f"reward_grade{number}_minimum", region_code, at))
+              for grade, number in GRADE_NUMBERS.items()}
+    return Scales(grades, rules.value("reward_cap", region_code, at), rules.value("reward_flat_sum", region_code, at),
+                  rules.value("reward_first_reporter_only", region_code, at))
+
+
+def claim_rule(region_code: str, at: dt.datetime | dt.date | None = None) -> deadlines.Rule:
+    """The claim period in force for `region_code` at `at` (30 working days by default)."""
+    return rules.limit("reward_claim", region_code, at)
+
+
+def compute(grade: RewardGrade, base_amount: Decimal, scale: Scales) -> Decimal:
+    """The flat sum where the province pays one, else the grade's share of the fines and
+    confiscations, to the fen, raised to the grade's minimum; held to the cap either way."""
+    if grade not in scale.grades:
         raise InvalidAmount(grade)
     base = _money(base_amount)
-    scale = SCALES[grade]
-    share = (base * scale.rate).quantize(FEN, rounding=ROUND_HALF_UP)
-    return min(max(share, scale.minimum), CAP).quantize(FEN)
+    if scale.flat_sum > 0:
+        return min(scale.flat_sum, scale.cap).quantize(FEN)
+    rule = scale.grades[grade]
+    share = (base * rule.rate).quantize(FEN, rounding=ROUND_HALF_UP)
+    return min(max(share, rule.minimum), scale.cap).quantize(FEN)
 
 
 def _money(value: Decimal) -> Decimal:
@@ -118,18 +143,22 @@ def may_record_claim(complaint: Complaint, user: User) -> bool:
             and accounts.covers(user, complaint.region_code))
 
 
-def _terms(grade: RewardGrade, base_amount: Decimal | None, amount: Decimal | None,
-           reason: str) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    """(base, computed, awarded) for a decision, or raise when a reason or an amount is missing."""
+def _terms(complaint: Complaint, grade: RewardGrade, base_amount: Decimal | None, amount: Decimal | None,
+           reason: str, now: dt.datetime) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(base, computed, awarded) for a decision under the rules in force for the case now, or raise
+    when a reason or an amount is missing, or the case is not the first report the province rewards."""
     if grade is RewardGrade.NONE:
         if not reason:
             raise ReasonRequired("none")
         return None, None, None
     if base_amount is None:
         raise InvalidAmount(None)
-    computed = compute(grade, base_amount)
+    scale = scales(complaint.region_code, now)
+    if scale.first_reporter_only and complaint.duplicate_of_id is not None:
+        raise NotFirstReporter()
+    computed = compute(grade, base_amount, scale)
     awarded = computed if amount is None else _money(amount)
-    if awarded <= 0 or awarded > CAP:
+    if awarded <= 0 or awarded > scale.cap:
         raise InvalidAmount(awarded)
     if awarded != computed and not reason:
         raise ReasonRequired("amount")
@@ -150,10 +179,10 @@ def decide(complaint: Complaint, actor: User, grade: RewardGrade, base_amount: D
     if complaint.status not in DECIDED:
         raise NotConcluded()
     now, reason = now or clock.now(), reason.strip()
-    base, computed, awarded = _terms(grade, base_amount, amount, reason)
+    base, computed, awarded = _terms(complaint, grade, base_amount, amount, reason, now)
     reward = Reward(complaint_id=complaint.id, grade=grade, base_amount=base, computed_amount=computed,
                     amount=awarded, reason=reason, decided_by_id=actor.id, decided_at=now,
-                    claim_due=_claim_due(now).day if awarded else None)
+                    claim_due=_claim_due(complaint, now).day if awarded else None)
     try:
         with db.session.begin_nested():  # a second reviewer deciding at the same moment
             db.session.add(reward)
@@ -178,12 +207,12 @@ def correct(complaint: Complaint, actor: User, grade: RewardGrade, base_amount: 
     now, reason = now or clock.now(), reason.strip()
     if not reason:
         raise ReasonRequired("correction")
-    base, computed, awarded = _terms(grade, base_amount, amount, reason)
+    base, computed, awarded = _terms(complaint, grade, base_amount, amount, reason, now)
     before = _state(reward)
     if awarded is None:
         claim_due = None
     else:  # a reward newly granted runs from this notice; a changed one keeps its period
-        claim_due = reward.claim_due or _claim_due(now).day
+        claim_due = reward.claim_due or _claim_due(complaint, now).day
     reward.grade, reward.base_amount, reward.computed_amount, reward.amount = grade, base, computed, awarded
     reward.reason, reward.decided_by_id, reward.decided_at, reward.claim_due = reason, actor.id, now, claim_due
     db.session.flush()
@@ -199,8 +228,8 @@ def _locked(complaint: Complaint) -> Reward | None:
                              .with_for_update().execution_options(populate_existing=True))
 
 
-def _claim_due(decided_at: dt.datetime) -> deadlines.Due:
-    return deadlines.add_period(clock.local_date(decided_at), CLAIM_PERIOD)
+def _claim_due(complaint: Complaint, decided_at: dt.datetime) -> deadlines.Due:
+    return deadlines.add_period(clock.local_date(decided_at), claim_rule(complaint.region_code, decided_at))
 
 
 def yuan(amount: Decimal) -> str:

@@ -10,9 +10,9 @@ from portal.accounts.models import User
 from portal.casework.models import Complaint
 from portal.rewards.models import RewardGrade
 from portal.rewards.service import (
-    CLAIM_PERIOD,
     DECIDED,
     claim_open,
+    claim_rule,
     for_case,
     may_decide,
     may_record_claim,
@@ -48,7 +48,7 @@ class PublicReward:
     provisional: bool
     claimed_on: dt.date | None
     claim_open: bool
-    claim_days: int = CLAIM_PERIOD.days  # working days from the notice
+    claim_days: int  # working days from the notice
 
 
 def for_reporter(complaint: Complaint) -> PublicReward | None:
@@ -61,4 +61,5 @@ def for_reporter(complaint: Complaint) -> PublicReward | None:
         decided_on=clock.local_date(reward.decided_at), claim_due=reward.claim_due,
         provisional=provisional(reward),
         claimed_on=clock.local_date(reward.claimed_at) if reward.claimed_at else None,
-        claim_open=claim_open(reward, clock.today()))
+        claim_open=claim_open(reward, clock.today()),
+        claim_days=claim_rule(complaint.region_code, reward.decided_at).days)

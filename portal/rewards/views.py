@@ -28,7 +28,7 @@ def _case(complaint_id: int):
 
 def _page(complaint, reward, form=None, mode: str = "decide", status: int = 200, message: str = ""):
     return render_template("rewards/reward.html", complaint=complaint, reward=reward, form=form, mode=mode,
-                           message=message, scales=rewards.SCALES, cap=rewards.CAP,
+                           message=message, scales=rewards.scales(complaint.region_code),
                            provisional=rewards.provisional(reward), today=clock.today()), status
 
 
@@ -56,7 +56,8 @@ def decide(complaint_id: int):
     # checks again when the form is sent.
     if not rewards.may_decide(complaint, user):
         abort(403)
-    form = DecisionForm(correcting=reward is not None, data=_prefilled(reward) if reward else None)
+    form = DecisionForm(scales=rewards.scales(complaint.region_code), correcting=reward is not None,
+                        data=_prefilled(reward) if reward else None)
     if request.method == "POST" and request.form.get("action") == "calculate":
         form.base_amount.validate(form)
         form.calculate()
@@ -75,6 +76,9 @@ def _store(complaint, reward, form: DecisionForm) -> bool:
         record(complaint, _user(), form.chosen, form.base_amount.data, form.amount.data, form.reason.data)
     except rewards.ReasonRequired:
         form.reason.errors = [_("Give the reason.")]
+    except rewards.NotFirstReporter:
+        form.grade.errors = [_("Only the first reporter (首告) of linked duplicates is rewarded here: this case "
+                               "is linked as a duplicate of an earlier one. Decide no reward with the reason.")]
     except rewards.InvalidAmount:
         form.amount.errors = [_("Check the amounts: at most two decimals, and no more than the cap.")]
     else:

@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "disclosure.withdraw": _l("Disclosure withdrawn"),
     "disclosure.revocation": _l("Revocation of the decision recorded"),
     "publication_period.changed": _l("Publication period changed"),
+    "rules.changed": _l("Rule changed"),
+    "rules.seeded": _l("National rules written"),
     "blacklist.objection_recorded": _l("Objection to a listing recorded"),
     "blacklist.objection_answered": _l("Objection answered in writing"),
     "disclosure.repair_approved": _l("Credit repair approved: publication ended early"),

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from portal.errors import Invalid, NotAllowed
 from portal.extensions import db
 from portal.regions import service as regions
+from portal.regions.models import RegionLevel
 from portal.workdays.models import CalendarDay, CalendarYear, DayKind
 
 # The statutory holidays (国务院《全国年节及纪念日放假办法》, 2024 revision), used only for years whose
@@ -30,12 +31,13 @@ class ScheduleInvalid(Invalid):
 
 
 class ScheduleNotYours(NotAllowed):
-    """The schedule is national: only an administrator of a province (or wider) may enter it."""
+    """The schedule is national (the State Council's): only an administrator whose jurisdiction is
+    the whole country may enter it (or the command line)."""
 
 
 def check_may_enter(region_code: str) -> None:
-    """Refuse (ScheduleNotYours) someone whose jurisdiction is narrower than a province."""
-    if len(regions.get(region_code).scope_prefix) > 2:
+    """Refuse (ScheduleNotYours) anyone whose jurisdiction is not the whole country."""
+    if regions.get(region_code).level is not RegionLevel.COUNTRY:
         raise ScheduleNotYours(region_code)
 
 

@@ -17,7 +17,7 @@ bp = Blueprint("workdays", __name__, url_prefix="/staff/holidays")
 @staff_required(Role.ADMIN)
 def index():
     """The entered years, and a form to enter (or replace) a year's schedule. The schedule is
-    national, so only administrators of a province (or wider) may change it."""
+    national, so only administrators whose jurisdiction is the whole country may change it."""
     service.check_may_enter(current_user.region_code)
     form = ScheduleForm()
     if form.validate_on_submit():

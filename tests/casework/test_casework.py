@@ -242,11 +242,11 @@ def test_during_a_review_only_the_office_above_decides(handler, city_handler):
 def test_the_re_review_runs_on_its_own_clocks_under_article_36_and_is_named_by_stage(handler, city_handler):
     """复查 asked 2026-12-01 (decided within 30 days, art. 35); its decision on 12-10 opens 30 days to
     ask for a 复核 (to 2027-01-09, a Saturday → Monday 01-11), decided within 30 days (art. 36)."""
-    from portal.casework.deadlines import RULES
+    from portal.casework.deadlines import rule
 
-    assert RULES["re_review_request"].basis.endswith("第三十六条")
-    assert RULES["re_review_decision"].basis.endswith("第三十六条")
     complaint = concluded(handler)
+    assert rule("re_review_request", complaint.region_code).basis.endswith("第三十六条")
+    assert rule("re_review_decision", complaint.region_code).basis.endswith("第三十六条")
     assert casework.next_review_stage(complaint) is ReviewStage.REVIEW
     tracking.request_review(complaint, "答复不属实。", dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc))
     assert complaint.review_decision_due == dt.date(2026, 12, 31) and complaint.state is ReviewState.REVIEW

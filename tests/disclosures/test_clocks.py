@@ -51,13 +51,15 @@ def test_publication_is_due_seven_working_days_after_the_decision(people):
     assert [c.name for c in clocks.clocks(draft)] == ["publication"]  # no revocation, no withdrawal clock
 
 
-def test_the_publication_limit_is_a_setting(people, app):
-    draft = draft_disclosure(people["handler"], decision_date=dt.date(2026, 9, 28))
-    app.config["DISCLOSURE_PUBLICATION_DAYS"] = 20
-    try:
-        assert _clock(draft, "publication").due == dt.date(2026, 10, 30)
-    finally:
-        app.config["DISCLOSURE_PUBLICATION_DAYS"] = 7
+def test_the_publication_limit_is_the_provinces_rule_in_force_when_the_draft_was_made(people):
+    from portal.rules import service as rules
+
+    before = draft_disclosure(people["handler"], decision_date=dt.date(2026, 9, 28))
+    rules.change(rules.SYSTEM, "publication", rules.NATIONAL, "20", "本地规定（测试）")
+    after = draft_disclosure(people["handler"], decision_date=dt.date(2026, 9, 28),
+                             decision_number="杭西教罚〔2026〕903号")
+    assert _clock(after, "publication").due == dt.date(2026, 10, 30)
+    assert _clock(before, "publication").due == dt.date(2026, 10, 13)  # drafted before the change
 
 
 def test_published_after_the_due_day_is_marked_late_and_on_time_is_not(people):

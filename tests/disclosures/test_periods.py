@@ -129,7 +129,10 @@ def test_province_administrators_keep_the_periods(app):
     response = post_form(province, "/staff/publication-periods", **dict(fields, max_months="18"))
     assert response.status_code == 302
     with app.app_context():
-        assert periods.month_range([P.WARNING, P.FINE], Tier.GENERAL) == (6, 18)
+        assert periods.month_range([P.WARNING, P.FINE], Tier.GENERAL, "330106") == (6, 18)
+        # Zhejiang's row: other provinces and the national table keep the default
+        assert periods.month_range([P.WARNING, P.FINE], Tier.GENERAL, "320102") == (3, 12)
+        assert periods.month_range([P.WARNING, P.FINE], Tier.GENERAL) == (3, 12)
         from portal.security.audit import AuditRecord
         assert db.session.scalar(select(AuditRecord.action).where(AuditRecord.object_type == "publication_period")) \
             == "publication_period.changed"

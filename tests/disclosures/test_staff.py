@@ -306,12 +306,16 @@ def test_reviewer_who_drafted_sees_no_review_and_is_refused(app):
     assert count(app, id=disclosure_id, state=DisclosureState.IN_REVIEW) == 1
 
 
-def test_benchmark_is_changed_by_province_administrators_only_and_audited(app):
+def test_benchmark_is_changed_by_national_administrators_only_and_audited(app):
+    # one benchmark for every province: a province's administrator changing it would change it for all
     city = signed_in_client(app, "b.city", Role.ADMIN, "330100", lang="en")
-    province = signed_in_client(app, "b.province", Role.ADMIN, "330000", lang="en")
+    zhejiang = signed_in_client(app, "b.zhejiang", Role.ADMIN, "330000", lang="en")
+    province = signed_in_client(app, "b.national", Role.ADMIN, "000000", lang="en")
     page = city.get("/staff/discretion").get_data(as_text=True)
     assert demo.ORDER_53 in page and "/staff/discretion/new" not in page
     assert city.get("/staff/discretion/new").status_code == 403
+    assert "/staff/discretion/new" not in zhejiang.get("/staff/discretion").get_data(as_text=True)
+    assert zhejiang.get("/staff/discretion/new").status_code == 403
     fields = {"violation": "unlicensed", "circumstance": "serious", "matter": "对无证办学的处罚",
               "legal_basis": "由管理员录入", "level": "county", "penalties": ["warning", "fine"],
               "fine_min": "60000", "fine_max": "50000"}

@@ -34,16 +34,16 @@ BEFORE_NATIONAL_DAY = dt.datetime(2026, 9, 28, 2, 0, tzinfo=dt.timezone.utc)
     (G2, "0", "3000.00"),  # no fines at all: the minimum
     (G3, "99999.99", "1000.00"),
 ])
-def test_compute_share_minimum_and_cap_exactly(grade, base, expected):
-    amount = rewards.compute(grade, Decimal(base))
+def test_compute_share_minimum_and_cap_exactly(ctx, grade, base, expected):
+    amount = rewards.compute(grade, Decimal(base), rewards.scales("330106"))
     assert isinstance(amount, Decimal) and str(amount) == expected
 
 
 @pytest.mark.parametrize("base", [20000.0, Decimal("-1"), Decimal("12.345"), Decimal("NaN"),
                                   Decimal("1000000000000")])
-def test_compute_refuses_floats_negatives_fractions_of_a_fen_and_overflow(base):
+def test_compute_refuses_floats_negatives_fractions_of_a_fen_and_overflow(ctx, base):
     with pytest.raises(rewards.InvalidAmount):
-        rewards.compute(G1, base)
+        rewards.compute(G1, base, rewards.scales("330106"))
 
 
 # --- the decision (service) -----------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_the_reporter_sees_the_reward_and_the_claim_deadline_on_the_tracking_pag
     reward = stored_reward(app, complaint_id)
     with app.app_context():
         decided_on = clock.local_date(reward.decided_at)
-        assert reward.claim_due == deadlines.add_period(decided_on, rewards.CLAIM_PERIOD).day
+        assert reward.claim_due == deadlines.add_period(decided_on, rewards.claim_rule("330106")).day
     assert (reward.claim_due - decided_on).days >= 42  # 30 working days are at least six weeks
     assert track(client, receipt, lang="en").status_code == 302
     page = client.get("/track/case?lang=en").get_data(as_text=True)

@@ -50,7 +50,7 @@ def test_an_open_cases_reply_deadline_moves_to_what_the_official_schedule_gives(
     complaint = accepted(handler)
     assert complaint.conclusion_due == dt.date(2027, 3, 30) and complaint.due_provisional  # 60 days
     entered = entering.enter_schedule(CHANGED, "通知（测试）", 2027, "user:1")
-    fresh = deadlines.add_period(dt.date(2027, 1, 29), deadlines.RULES["conclusion"])
+    fresh = deadlines.add_period(dt.date(2027, 1, 29), deadlines.rule("conclusion", "330106"))
     assert fresh == deadlines.Due(dt.date(2027, 3, 31), provisional=False)  # 30 March is a day off now
     assert complaint.conclusion_due == complaint.next_due == fresh.day and not complaint.due_provisional
     assert mine(entered.moved, "complaint", complaint.id) == [
@@ -105,7 +105,7 @@ def test_a_corrected_rewards_claim_period_is_recounted_from_the_decision_that_gr
                     now=dt.datetime(2027, 4, 1, 2, 0, tzinfo=UTC))  # keeps the period it found
     assert reward.claim_due == dt.date(2027, 5, 10)  # 30 working days, counted provisionally
     entered = entering.enter_schedule(CHANGED, "通知（测试）", 2027, "user:1")
-    fresh = deadlines.add_period(dt.date(2027, 3, 26), rewards.CLAIM_PERIOD)
+    fresh = deadlines.add_period(dt.date(2027, 3, 26), rewards.claim_rule("330106"))
     assert reward.claim_due == fresh.day == dt.date(2027, 5, 11)
     assert mine(entered.moved, "reward", reward.id) == [("claim_due", dt.date(2027, 5, 10), dt.date(2027, 5, 11))]
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.casework import deadlines
-from portal.casework.deadlines import RULES, Rule, Unit
+from portal.casework.deadlines import Rule, Unit, rule
 from portal.extensions import db
 from portal.security.audit import AuditRecord
 from portal.workdays import service
@@ -22,14 +22,14 @@ def test_domain_worked_example_counts_holidays_and_an_adjusted_saturday(ctx):
 
 
 def test_calendar_days_ending_on_a_holiday_move_to_the_next_working_day(ctx):
-    assert deadlines.add_period(dt.date(2026, 9, 16), RULES["acceptance"]).day == dt.date(2026, 10, 8)
-    assert deadlines.add_period(dt.date(2026, 9, 1), RULES["acceptance"]).day == dt.date(2026, 9, 16)
+    assert deadlines.add_period(dt.date(2026, 9, 16), rule("acceptance", "330106")).day == dt.date(2026, 10, 8)
+    assert deadlines.add_period(dt.date(2026, 9, 1), rule("acceptance", "330106")).day == dt.date(2026, 9, 16)
 
 
 def test_a_deadline_in_an_unentered_year_is_provisional_and_never_crashes(ctx):
-    due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
+    due = deadlines.add_period(dt.date(2026, 12, 20), rule("acceptance", "330106"))
     assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=True)  # 1 January skipped, then the weekend
-    far = deadlines.add_period(dt.date(2040, 9, 25), RULES["conclusion"])
+    far = deadlines.add_period(dt.date(2040, 9, 25), rule("conclusion", "330106"))
     assert far.provisional and far.day.weekday() < 5
 
 
@@ -57,7 +57,7 @@ def test_a_case_due_over_the_spring_festival_of_an_unentered_year_skips_it(ctx):
 def test_entering_next_years_schedule_makes_its_deadlines_exact(ctx):
     entered = service.import_file(SAMPLE_2027, 2027)
     assert entered == 4
-    due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
+    due = deadlines.add_period(dt.date(2026, 12, 20), rule("acceptance", "330106"))
     assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=False)
     calendar = service.calendar_for(dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     assert calendar.is_working_day(dt.date(2027, 1, 9)) == (True, False)  # a worked Saturday

@@ -2,13 +2,14 @@
 import datetime as dt
 
 import chinese_calendar
+import pytest
 
 from portal.accounts.models import Role
 from portal.casework import deadlines
 from portal.casework import service as casework
-from portal.casework.deadlines import RULES
 from portal.extensions import db
 from portal.security import audit
+from portal.workdays import service
 from tests.support.accounts import staff_user
 from tests.support.complaints import file
 from tests.support.forms import hidden
@@ -18,7 +19,7 @@ SCHEDULE = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦
 
 
 def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, signed_in):
-    client = signed_in(Role.ADMIN, "330000")
+    client = signed_in(Role.ADMIN, "000000")
     page = client.get("/staff/holidays?lang=zh_CN").get_data(as_text=True)
     assert "2026" in page and "chinesecalendar" in page
     response = client.post("/staff/holidays", data={"csrf_token": hidden(page, "csrf_token"),
@@ -26,7 +27,7 @@ def test_admin_enters_a_year_and_its_deadlines_stop_being_provisional(app, signe
                                                     "rows": SCHEDULE})
     assert response.status_code == 302 and "/staff/holidays/moved/" in response.location
     with app.app_context():
-        due = deadlines.add_period(dt.date(2026, 12, 20), RULES["acceptance"])
+        due = deadlines.add_period(dt.date(2026, 12, 20), deadlines.rule("acceptance", "330106"))
         assert due == deadlines.Due(dt.date(2027, 1, 4), provisional=False)
         assert [e.action for e in audit.for_object("calendar_year", 2027)] == ["holidays.entered",
                                                                              "holidays.recomputed"]
@@ -39,7 +40,7 @@ def test_after_entering_a_year_the_page_lists_the_deadlines_it_moved(app, signed
         casework.apply(complaint, "accept", handler, now=dt.datetime(2027, 1, 29, 2, 0, tzinfo=dt.timezone.utc))
         complaint_id = complaint.id
         db.session.commit()
-    client = signed_in(Role.ADMIN, "330000")
+    client = signed_in(Role.ADMIN, "000000")
     page = client.get("/staff/holidays").get_data(as_text=True)
     response = client.post("/staff/holidays?lang=zh_CN", follow_redirects=True, data={
         "csrf_token": hidden(page, "csrf_token"), "year": "2027", "source": "通知（测试）",
@@ -52,7 +53,7 @@ def test_after_entering_a_year_the_page_lists_the_deadlines_it_moved(app, signed
 
 
 def test_a_year_that_moves_nothing_says_so(signed_in):
-    client = signed_in(Role.ADMIN, "330000")
+    client = signed_in(Role.ADMIN, "000000")
     page = client.get("/staff/holidays").get_data(as_text=True)
     response = client.post("/staff/holidays?lang=en", follow_redirects=True, data={
         "csrf_token": hidden(page, "csrf_token"), "year": "2026", "source": "notice",
@@ -62,7 +63,7 @@ def test_a_year_that_moves_nothing_says_so(signed_in):
 
 
 def test_a_bad_line_is_shown_and_nothing_entered(app, signed_in):
-    client = signed_in(Role.ADMIN, "330000")
+    client = signed_in(Role.ADMIN, "000000")
     page = client.get("/staff/holidays").get_data(as_text=True)
     response = client.post("/staff/holidays?lang=en", data={"csrf_token": hidden(page, "csrf_token"),
                                                             "year": "2027", "source": "notice",
@@ -82,3 +83,16 @@ def test_only_administrators_enter_schedules(signed_in):
 def test_a_city_administrator_may_not_change_the_national_schedule(signed_in):
     client = signed_in(Role.ADMIN, "330100")
     assert client.get("/staff/holidays").status_code == 403
+
+
+def test_a_province_administrator_may_not_change_the_national_schedule(signed_in, app):
+    """Holidays are national (the State Council's schedule): a Zhejiang administrator neither sees
+    the form nor enters a year for everyone; only a national administrator or the command line."""
+    client = signed_in(Role.ADMIN, "330000")
+    assert client.get("/staff/holidays").status_code == 403
+    assert client.get("/staff/holidays/moved/1").status_code == 403
+    assert signed_in(Role.ADMIN, "000000").get("/staff/holidays").status_code == 200
+    with app.app_context():
+        with pytest.raises(service.ScheduleNotYours):
+            service.check_may_enter("330000")
+        service.check_may_enter("000000")
