@@ -106,7 +106,8 @@ def may_change_rules(user: User) -> bool:
 
 def _rule_state(rule: DiscretionRule) -> dict:
     return {"violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
-            "criteria": rule.criteria, "legal_basis": rule.legal_basis, "level": rule.level.value, "penalties": rule.penalties,
+            "criteria": rule.criteria, "legal_basis": rule.legal_basis, "level": rule.level.value,
+            "penalties": rule.penalties,
             "fine_min": str(rule.fine_min if rule.fine_min is not None else ""),
             "fine_max": str(rule.fine_max if rule.fine_max is not None else "")}
 
