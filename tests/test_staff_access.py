@@ -93,6 +93,10 @@ ACCESS = {
     # The benchmark is the same everywhere: province administrators only (both sides here are).
     "discretion_staff.new_rule": {Role.ADMIN},
     "discretion_staff.edit_rule": {Role.ADMIN},
+    "discretion_staff.export": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "discretion_staff.import_rules": {Role.ADMIN},
+    "discretion_staff.apply_import": {Role.ADMIN},
+    "credit_exchange.export": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_items.item_list": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_items.item_edit": {Role.ADMIN, Role.HANDLER},
@@ -114,6 +118,7 @@ ACCESS = {
     "blacklist_staff.new": {Role.ADMIN, Role.HANDLER},
     "blacklist_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_staff.step": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.review_due": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_import.import_list": {Role.ADMIN, Role.HANDLER},
     "blacklist_import.template": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.index": {Role.ADMIN, Role.HANDLER},

@@ -138,9 +138,13 @@ def import_rules():
 @staff_required(Role.ADMIN)
 def apply_import():
     """Import the checked file: checked again, all or nothing, audited."""
+    if not catalogue.may_change_rules(_user()):
+        abort(403)
     form = ApplyForm()
-    if not form.validate_on_submit() or len(form.content.data or "") > transfer.MAX_BYTES:
-        abort(400)
+    if not form.validate_on_submit() or not form.content.data or len(form.content.data) > transfer.MAX_BYTES:
+        upload = ImportForm(formdata=None)
+        upload.file.errors = [_("Choose the file and check it first.")]
+        return _import_page(upload, status=422)
     checked = transfer.apply(_user(), form.content.data, form.filename.data or "")
     if checked.errors:  # the benchmark changed since the dry run
         return _import_page(ImportForm(formdata=None), checked, None, 409)

@@ -326,7 +326,8 @@ def test_benchmark_is_changed_by_province_administrators_only_and_audited(app):
     response = post_form(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
     assert response.status_code == 422  # one line per violation and circumstances
     with app.app_context():
-        rule = db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == Category.UNLICENSED))
+        rule = db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == Category.UNLICENSED,
+                                                              DiscretionRule.circumstance == Circumstance.SERIOUS))
         assert (rule.fine_min, rule.fine_max) == (Decimal("10000.00"), Decimal("50000.00"))
         assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "discretion.added",
                                                            AuditRecord.object_id == str(rule.id))) is not None
