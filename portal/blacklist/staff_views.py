@@ -142,6 +142,8 @@ def _detail_page(entry: BlacklistEntry, failed: str | None = None, failed_form: 
     for name, form in forms.items():
         if STEP_TEXT[name][1]:
             form.note.label.text = STEP_TEXT[name][1]
+        if name == "keep_listing":
+            form.valid_until.description = _("Required: after this day the entry comes up for review again.")
     events = service.history(entry)
     return render_template(
         "blacklist/staff_detail.html", entry=entry, steps=steps, forms=forms, failed=failed, message=message,

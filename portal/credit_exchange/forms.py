@@ -25,7 +25,7 @@ class ExportForm(FlaskForm):
                                description=_l("For example 2026-01-01."))
     date_to = PlainDateField(_l("To"), validators=[InputRequired(_l("Enter the last day."))],
                              description=_l("For example 2026-12-31. At most 366 days after the first day."))
-    status = SelectField(_l("Records"), choices=KIND_CHOICES, default="all",
+    status = SelectField(_l("Kind of record"), choices=KIND_CHOICES, default="all",
                          validators=[DataRequired(_l("Choose the records."))])
     file_format = RadioField(_l("File format"), default="csv",
                              choices=[SelectChoice("csv", "CSV"), SelectChoice("xlsx", "XLSX (Excel)")],

@@ -78,6 +78,18 @@ class MatterGroup:
     violation: Category
     rules: list[DiscretionRule]
 
+    @property
+    def sections(self) -> list[list[DiscretionRule]]:
+        """The lines in runs that share matter, legal basis and level (shown once above their tiers)."""
+        runs: list[list[DiscretionRule]] = []
+        for rule in self.rules:
+            if runs and (runs[-1][0].matter, runs[-1][0].legal_basis, runs[-1][0].level) == \
+                    (rule.matter, rule.legal_basis, rule.level):
+                runs[-1].append(rule)
+            else:
+                runs.append([rule])
+        return runs
+
 
 def matters() -> list[MatterGroup]:
     """The enforcement matters catalogue: every discretion rule, grouped by violation type."""
