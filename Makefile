@@ -74,6 +74,7 @@ upgrade: | $(VENV)/pyvenv.cfg
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/pybabel -q compile -d translations
 	$(FLASK) db upgrade
+	$(FLASK) discretion load
 	@echo "upgrade: done; now reload the web service: systemctl reload portal-web"
 
 # Regenerate requirements.lock (pinned versions with hashes) after changing pyproject.toml's dependencies.

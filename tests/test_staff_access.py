@@ -97,6 +97,10 @@ ACCESS = {
     # The benchmark is the same everywhere: province administrators only (both sides here are).
     "discretion_staff.new_rule": {Role.ADMIN},
     "discretion_staff.edit_rule": {Role.ADMIN},
+    "discretion_staff.export": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "discretion_staff.import_rules": {Role.ADMIN},
+    "discretion_staff.apply_import": {Role.ADMIN},
+    "credit_exchange.export": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_staff.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_items.item_list": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "inspection_items.item_edit": {Role.ADMIN, Role.HANDLER},
@@ -118,6 +122,7 @@ ACCESS = {
     "blacklist_staff.new": {Role.ADMIN, Role.HANDLER},
     "blacklist_staff.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_staff.step": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "blacklist_staff.review_due": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_import.import_list": {Role.ADMIN, Role.HANDLER},
     "blacklist_import.template": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.index": {Role.ADMIN, Role.HANDLER},
@@ -148,7 +153,8 @@ ACCESS = {
 }
 # Pages only an administrator whose jurisdiction is the whole country may open: the national holiday
 # schedule and the one discretion benchmark (a province administrator is refused them).
-NATIONAL_ONLY = {"workdays.index", "workdays.moved", "discretion_staff.new_rule", "discretion_staff.edit_rule"}
+NATIONAL_ONLY = {"workdays.index", "workdays.moved", "discretion_staff.new_rule", "discretion_staff.edit_rule",
+                 "discretion_staff.import_rules", "discretion_staff.apply_import"}
 # Where posting a page's form is open to fewer roles than reading the page.
 POST_ACCESS = {
     "rules.edit": {Role.ADMIN},  # everyone on staff reads a rule; a province's administrators change it

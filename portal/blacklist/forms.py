@@ -99,6 +99,9 @@ class StepForm(FlaskForm):
     note = TextAreaField(_l("Reason"), filters=[clean_text], validators=[Length(max=TEXT_MAX, message=TOO_LONG)])
     defence_until = PlainDateField(_l("Last day of the defence period"), validators=[Optional()],
                                    description=_l("Leave empty for 5 working days from today."))
+    valid_until = PlainDateField(_l("Last day of the listing's validity"), validators=[Optional()],
+                                 description=_l("After this day the entry comes up for review. Leave empty for no "
+                                                "validity period."))
 
 
 class ObjectionForm(FlaskForm):

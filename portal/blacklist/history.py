@@ -30,6 +30,8 @@ RECTIFYING = Kind(_l("Rectifying"), True)
 REMOVAL_REQUESTED = Kind(_l("Removal requested"), True)
 REMOVED = Kind(_l("Removed after review"), True)
 REMOVAL_REFUSED = Kind(_l("Removal refused"), True)
+KEPT = Kind(_l("Kept on the list at the validity review"), True)
+REMOVED_AT_REVIEW = Kind(_l("Removed at the validity review"), True, True)
 
 
 def kind(event: BlacklistEvent) -> Kind:
@@ -38,6 +40,8 @@ def kind(event: BlacklistEvent) -> Kind:
         return {B.LISTED: IMPORTED, B.LISTING_REVIEW: IMPORTED_FOR_REVIEW}.get(event.to_state, PROPOSED)
     if event.from_state is B.REMOVAL_REQUESTED:
         return REMOVED if event.to_state is B.REMOVED else REMOVAL_REFUSED
+    if event.from_state in (B.LISTED, B.RECTIFYING) and event.to_state in (event.from_state, B.REMOVED):
+        return KEPT if event.to_state is event.from_state else REMOVED_AT_REVIEW
     if event.from_state is B.LISTING_REVIEW:
         return LISTED if event.to_state is B.LISTED else LISTING_RETURNED
     return {B.NOTICE: NOTICE, B.LISTING_REVIEW: LISTING_REQUESTED, B.DROPPED: DROPPED, B.RECTIFYING: RECTIFYING,

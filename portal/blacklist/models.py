@@ -74,6 +74,9 @@ class BlacklistEntry(Base):
     decision_numbers: Mapped[str] = mapped_column(String(500), default="")  # comma-separated
     state: Mapped[BlacklistState] = mapped_column(value_enum(BlacklistState, 24), default=BlacklistState.PROPOSED)
     defence_until: Mapped[dt.date | None] = mapped_column(Date)
+    # The last day of the listing's validity, set when listing is asked for; after it the entry comes
+    # up for review (kept with a new last day, or removed). None: no validity period.
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     removed_on: Mapped[dt.date | None] = mapped_column(Date)
     removal_reason: Mapped[str] = mapped_column(Text, default="")
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: imported from the CLI

@@ -66,7 +66,14 @@ STEP_TABLE = [
     step("approve_removal", {B.REMOVAL_REQUESTED}, B.REMOVED, REVIEWERS, **REVIEW),
     # Back to the state the removal was asked from (the table cannot know it).
     step("refuse_removal", {B.REMOVAL_REQUESTED}, None, REVIEWERS, reason=True, **REVIEW),
+    # Once its validity has run out, an entry in force comes up for review (validity.py): a reviewer
+    # other than the proposer keeps it with a new last day, or removes it, with the reasons.
+    step("keep_listing", {B.LISTED, B.RECTIFYING}, None, REVIEWERS, reason=True, **REVIEW),
+    step("remove_expired", {B.LISTED, B.RECTIFYING}, B.REMOVED, REVIEWERS, reason=True, **REVIEW),
 ]
+# The steps that ask for the last day of the listing's validity.
+VALIDITY_STEPS = frozenset({"request_listing", "keep_listing"})
+REVIEW_STEPS = frozenset({"keep_listing", "remove_expired"})
 
 
 class EntryNotFound(NotFound, LookupError):
@@ -75,6 +82,10 @@ class EntryNotFound(NotFound, LookupError):
 
 class DefenceNotOver(StepNotAllowed):
     """Listing may be requested only after the defence period; args[0] is its last day."""
+
+
+class NotDueForReview(StepNotAllowed):
+    """The entry's validity has not run out: nothing to review yet."""
 
 
 class InvalidEntry(ValueError):
@@ -261,24 +272,43 @@ def default_defence_until(today: dt.date) -> dt.date:
     return add_period(today, defence_period()).day
 
 
+def due_for_review(entry: BlacklistEntry, today: dt.date) -> bool:
+    """In force (listed or rectifying) and its validity's last day has come."""
+    return entry.state in (B.LISTED, B.RECTIFYING) and entry.valid_until is not None and entry.valid_until <= today
+
+
 def allowed_steps(entry: BlacklistEntry, user: User, today: dt.date | None = None) -> list[str]:
     """The steps the entry's state and the person allow now (for the page's forms)."""
+    today = today or clock.today()
     steps = STEPS.allowed(user, entry)
-    if not defence_over(entry, today or clock.today()):
+    if not defence_over(entry, today):
         steps = [name for name in steps if name != "request_listing"]
+    if not due_for_review(entry, today):
+        steps = [name for name in steps if name not in REVIEW_STEPS]
     return steps
 
 
-def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.date | None) -> dict:
+def _apply(name: str, entry: BlacklistEntry, today: dt.date, defence_until: dt.date | None,
+           valid_until: dt.date | None, note: str) -> dict:
     """What a step changes besides the state; the audit record's extra fields."""
+    if name in REVIEW_STEPS and not due_for_review(entry, today):
+        raise NotDueForReview(entry.valid_until)
+    if name == "request_listing" and not defence_over(entry, today):
+        raise DefenceNotOver(entry.defence_until)
+    if name in VALIDITY_STEPS:
+        if (valid_until is None and name == "keep_listing") or (valid_until is not None and valid_until <= today):
+            raise InvalidEntry("valid_until")
+        before, entry.valid_until = entry.valid_until, valid_until
+        return {"valid_until": str(valid_until or ""), "valid_until_before": str(before or "")}
+    if name == "remove_expired":
+        entry.removed_on, entry.removal_reason = today, note
+        return {"removed_on": str(entry.removed_on), "removal_reason": note, "valid_until": str(entry.valid_until)}
     if name == "send_notice":
         until = defence_until or default_defence_until(today)
         if until <= today:
             raise InvalidEntry("defence_until")
         entry.defence_until = until
         return {"defence_until": str(entry.defence_until)}
-    if name == "request_listing" and not defence_over(entry, today):
-        raise DefenceNotOver(entry.defence_until)
     if name == "approve_listing":
         entry.listed_on = entry.listed_on or today  # an imported entry keeps its published date
         link_registry(entry)
@@ -308,12 +338,15 @@ STEPS = Workflow("blacklist_entry", "blacklist", STEP_TABLE, authors=requesters,
 
 
 def take(entry: BlacklistEntry, name: str, actor: User, note: str = "", defence_until: dt.date | None = None,
-         now: dt.datetime | None = None) -> BlacklistEvent:
+         now: dt.datetime | None = None, valid_until: dt.date | None = None) -> BlacklistEvent:
     """Take one step of the procedure on an entry; raises when the table or a rule refuses, and
-    then nothing changes."""
+    then nothing changes. `valid_until` is the last day of the listing's validity, given when
+    listing is requested (none: no validity period) and required to keep an entry at its review."""
     target = _refused_back_to(entry) if name == "refuse_removal" and name in STEPS else None
-    moved = STEPS.take(entry, name, actor, clean_text(note), target=target, now=now,
-                       change=lambda moment: _apply(name, entry, clock.local_date(moment), defence_until))
+    note = clean_text(note)
+    moved = STEPS.take(entry, name, actor, note, target=target, now=now,
+                       change=lambda moment: _apply(name, entry, clock.local_date(moment), defence_until,
+                                                    valid_until, note.strip()))
     return moved.entry
 
 
@@ -323,6 +356,13 @@ def in_jurisdiction(user: User, state: BlacklistState | None = None):
     """The query for the jurisdiction's entries, latest change first."""
     return workflow.in_jurisdiction(BlacklistEntry, user, state).order_by(BlacklistEntry.updated_at.desc(),
                                                                           BlacklistEntry.id.desc())
+
+
+def due_in_jurisdiction(user: User, today: dt.date):
+    """The query for the jurisdiction's entries due for their validity review, longest overdue first."""
+    return (workflow.in_jurisdiction(BlacklistEntry, user)
+            .where(BlacklistEntry.state.in_((B.LISTED, B.RECTIFYING)), BlacklistEntry.valid_until <= today)
+            .order_by(BlacklistEntry.valid_until, BlacklistEntry.id))
 
 
 def counts(user: User) -> dict[BlacklistState, int]:

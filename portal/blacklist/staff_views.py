@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from portal import clock, workflow
 from portal.accounts.access import staff_required
@@ -35,6 +36,8 @@ STEP_TEXT = {
     "request_removal": (_l("Request removal"), _l("Reason for removal (shown publicly once approved)"), False),
     "approve_removal": (_l("Approve the removal"), None, False),
     "refuse_removal": (_l("Refuse the removal"), _l("Reason for refusing"), False),
+    "keep_listing": (_l("Keep on the list"), _l("Reasons for keeping it"), False),
+    "remove_expired": (_l("Remove from the list"), _l("Reasons for removing it (shown publicly)"), False),
 }
 
 
@@ -61,6 +64,8 @@ def index():
                     current_app.config["PAGE_SIZE"])
     return render_template("blacklist/staff_index.html", page=page, state=state,
                            args={"state": state.value} if state else {}, counts=service.counts(user),
+                           due=db.session.scalar(select(func.count()).select_from(
+                               service.due_in_jurisdiction(user, clock.today()).subquery())),
                            States=BlacklistState, places=regions.by_codes({e.region_code for e in page.items}))
 
 
@@ -137,10 +142,13 @@ def _detail_page(entry: BlacklistEntry, failed: str | None = None, failed_form: 
     for name, form in forms.items():
         if STEP_TEXT[name][1]:
             form.note.label.text = STEP_TEXT[name][1]
+        if name == "keep_listing":
+            form.valid_until.description = _("Required: after this day the entry comes up for review again.")
     events = service.history(entry)
     return render_template(
         "blacklist/staff_detail.html", entry=entry, steps=steps, forms=forms, failed=failed, message=message,
-        step_text=STEP_TEXT, events=[(event, history.kind(event)) for event in events], States=BlacklistState,
+        step_text=STEP_TEXT, validity_steps=service.VALIDITY_STEPS, due=service.due_for_review(entry, today),
+        events=[(event, history.kind(event)) for event in events], States=BlacklistState,
         place=regions.get(entry.region_code), today=today,
         own=user.id in service.requesters(entry) and user.role is Role.REVIEWER,
         defence_over=service.defence_over(entry, today), default_defence=service.default_defence_until(today),
@@ -180,18 +188,34 @@ def step(entry_id: int):
         return _detail_page(entry, message=_("The entry changed since you opened the page: check it and try "
                                              "again."), status=409)
     try:
-        service.take(entry, name, _user(), form.note.data, form.defence_until.data)
+        service.take(entry, name, _user(), form.note.data, form.defence_until.data,
+                     valid_until=form.valid_until.data if name in service.VALIDITY_STEPS else None)
     except workflow.ReasonRequired:
         form.note.errors = [_("Give the reason.")]
         return _detail_page(entry, failed=name, failed_form=form, status=422)
-    except service.InvalidEntry:
-        form.defence_until.errors = [_("The defence period must end after today.")]
+    except service.InvalidEntry as exc:
+        if exc.args[0] == "valid_until":
+            form.valid_until.errors = [_("Give a last day of validity after today.") if name == "keep_listing"
+                                       else _("The validity must end after today.")]
+        else:
+            form.defence_until.errors = [_("The defence period must end after today.")]
         return _detail_page(entry, failed=name, failed_form=form, status=422)
     except workflow.StepNotAllowed as exc:
         db.session.rollback()
         return _detail_page(_entry(entry_id), message=_refusal(exc), status=409)
     flash(_("Recorded: %(step)s.", step=history.kind(service.history(entry)[-1]).label), "success")
     return redirect(url_for(".detail", entry_id=entry.id))
+
+
+@bp.get("/review-due")
+@staff_required(*ROLES)
+def review_due():
+    """The jurisdiction's entries whose validity has run out and that wait for their review."""
+    user = _user()
+    page = paginate(service.due_in_jurisdiction(user, clock.today()), parse_page_number(request.args.get("page")),
+                    current_app.config["PAGE_SIZE"])
+    return render_template("blacklist/staff_review_due.html", page=page, today=clock.today(),
+                           places=regions.by_codes({e.region_code for e in page.items}))
 
 
 @bp.post("/<int:entry_id>/objections")

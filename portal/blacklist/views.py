@@ -60,7 +60,7 @@ def detail(entry_id: int):
     entry = queries.get_public(entry_id)
     return render_template("blacklist/detail.html", entry=entry, steps=queries.public_history(entry),
                            disclosures={d.decision_number: d for d in queries.linked_disclosures(entry, clock.today())},
-                           States=BlacklistState)
+                           States=BlacklistState, today=clock.today())
 
 
 def _status(entry: BlacklistEntry) -> str:

@@ -10,11 +10,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the staff pages; add the demo benchmark lines."""
+    """Mount the staff pages and the load command; add the demo benchmark lines."""
     from portal import demo
     from portal.discretion import demo as discretion_demo
+    from portal.discretion.cli import discretion_cli
     from portal.discretion.staff_views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(discretion_cli)
 
     demo.register(app, "discretion", "the discretion benchmark of 教育部令第53号", discretion_demo.seed_rules)

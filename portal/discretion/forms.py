@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.casework.models import Category
@@ -27,6 +28,8 @@ class RuleForm(FlaskForm):
                                validators=_required(_l("Choose the circumstances.")))
     matter = StringField(_l("Enforcement matter"), filters=[clean_text],
                          validators=_required(_l("Name the enforcement matter.")) + [Length(max=200)])
+    criteria = TextAreaField(_l("When this line applies (optional)"), filters=[clean_text],
+                             validators=[Length(max=TEXT_MAX, message=TOO_LONG)])
     legal_basis = TextAreaField(_l("Legal basis"), filters=[clean_text],
                                 validators=_required(_l("Give the legal basis.")) + [Length(max=TEXT_MAX,
                                                                                            message=TOO_LONG)])
@@ -48,3 +51,17 @@ class RuleForm(FlaskForm):
             self.fine_max.errors = [_l("The highest fine cannot be lower than the lowest.")]
             return False
         return valid
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of benchmark lines, checked first (dry run)."""
+
+    file = FileField(_l("Benchmark file (CSV)"), validators=[FileRequired(_l("Choose the file.")),
+                                                             FileAllowed(["csv"], _l("Choose a CSV file."))])
+
+
+class ApplyForm(FlaskForm):
+    """The file checked, carried back to be imported (checked again on the server)."""
+
+    content = HiddenField()
+    filename = HiddenField()

@@ -60,6 +60,8 @@ class DiscretionRule(Base):
     violation: Mapped[Category] = mapped_column(value_enum(Category, 32))
     circumstance: Mapped[Circumstance] = mapped_column(value_enum(Circumstance, 24))
     matter: Mapped[str] = mapped_column(String(200))  # 执法事项
+    # 裁量情形: when this tier applies and what it leads to (the multiple of illegal gains, ...).
+    criteria: Mapped[str] = mapped_column(Text, default="")
     legal_basis: Mapped[str] = mapped_column(Text)
     level: Mapped[Level] = mapped_column(value_enum(Level, 16))
     penalties: Mapped[str] = mapped_column(String(300))  # PenaltyCategory values, comma-separated

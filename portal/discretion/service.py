@@ -80,6 +80,18 @@ class MatterGroup:
     violation: Category
     rules: list[DiscretionRule]
 
+    @property
+    def sections(self) -> list[list[DiscretionRule]]:
+        """The lines in runs that share matter, legal basis and level (shown once above their tiers)."""
+        runs: list[list[DiscretionRule]] = []
+        for rule in self.rules:
+            if runs and (runs[-1][0].matter, runs[-1][0].legal_basis, runs[-1][0].level) == \
+                    (rule.matter, rule.legal_basis, rule.level):
+                runs[-1].append(rule)
+            else:
+                runs.append([rule])
+        return runs
+
 
 def matters() -> list[MatterGroup]:
     """The enforcement matters catalogue: every discretion rule, grouped by violation type."""
@@ -108,17 +120,27 @@ def may_change_rules(user: User) -> bool:
 
 def _rule_state(rule: DiscretionRule) -> dict:
     return {"violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
-            "legal_basis": rule.legal_basis, "level": rule.level.value, "penalties": rule.penalties,
+            "criteria": rule.criteria, "legal_basis": rule.legal_basis, "level": rule.level.value,
+            "penalties": rule.penalties,
             "fine_min": str(rule.fine_min if rule.fine_min is not None else ""),
             "fine_max": str(rule.fine_max if rule.fine_max is not None else "")}
 
 
 def save_rule(actor: User, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
               level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
-              rule: DiscretionRule | None = None) -> DiscretionRule:
+              rule: DiscretionRule | None = None, criteria: str = "") -> DiscretionRule:
     """Add a benchmark line, or change one; one line per violation × circumstance."""
     if not may_change_rules(actor):
         raise RulesNotYours("rule")
+    rule = _store(f"user:{actor.id}", violation, circumstance, matter, legal_basis, level, penalties, fine_min,
+                  fine_max, rule, criteria)
+    return rule
+
+
+def check_line(violation: Category, circumstance: Circumstance, penalties: list[PenaltyCategory],
+               fine_min: Decimal | None, fine_max: Decimal | None, rule_id: int | None) -> None:
+    """The rules of one line (RuleInvalid naming the field): a penalty, a fine range only with a
+    fine, not negative, lowest not above highest, one line per violation × circumstance."""
     if not penalties:
         raise RuleInvalid("penalties")
     if (fine_min is not None or fine_max is not None) and PenaltyCategory.FINE not in penalties:
@@ -130,16 +152,41 @@ def save_rule(actor: User, violation: Category, circumstance: Circumstance, matt
         raise RuleInvalid("fine_max")
     clash = db.session.scalar(select(DiscretionRule.id).where(DiscretionRule.violation == violation,
                                                               DiscretionRule.circumstance == circumstance))
-    if clash is not None and (rule is None or clash != rule.id):
+    if clash is not None and clash != rule_id:
         raise RuleInvalid("circumstance")
+
+
+def _store(actor: str, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
+           level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
+           rule: DiscretionRule | None, criteria: str) -> DiscretionRule:
+    check_line(violation, circumstance, penalties, fine_min, fine_max, rule.id if rule is not None else None)
     before = _rule_state(rule) if rule is not None else None
     if rule is None:
         rule = DiscretionRule()
         db.session.add(rule)
     rule.violation, rule.circumstance, rule.matter, rule.legal_basis = violation, circumstance, matter, legal_basis
+    rule.criteria = criteria
     rule.level, rule.penalties = level, ",".join(p.value for p in PenaltyCategory if p in penalties)
     rule.fine_min, rule.fine_max, rule.updated_at = fine_min, fine_max, clock.now()
     db.session.flush()
-    audit.record(f"user:{actor.id}", "discretion.changed" if before else "discretion.added", "discretion_rule",
+    audit.record(actor, "discretion.changed" if before else "discretion.added", "discretion_rule",
                  rule.id, before=before, after=_rule_state(rule))
     return rule
+
+
+def load_catalogue(actor: str) -> int:
+    """Enter the lines of the 教育部令第53号 catalogue (`order53.MATTERS`) that are missing; lines
+    already there, entered or changed by an administrator, are left alone. Each line added is
+    audited as `discretion.added` by `actor`; returns how many were added."""
+    from portal.discretion.order53 import MATTERS
+
+    existing = set(db.session.execute(select(DiscretionRule.violation, DiscretionRule.circumstance)).all())
+    added = 0
+    for matter in MATTERS:
+        for tier in matter.tiers:
+            if (matter.violation, tier.circumstance) in existing:
+                continue
+            _store(actor, matter.violation, tier.circumstance, matter.matter, matter.legal_basis, matter.level,
+                   list(tier.penalties), tier.fine_min, tier.fine_max, None, tier.criteria)
+            added += 1
+    return added

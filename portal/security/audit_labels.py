@@ -90,6 +90,7 @@ ACTION_LABELS = {
     # The discretion benchmark.
     "discretion.added": _l("Benchmark line added"),
     "discretion.changed": _l("Benchmark line changed"),
+    "discretion.imported": _l("Benchmark imported from CSV"),
     # The blacklist: proposal, notice and defence, listing and removal after review, imports.
     "blacklist.proposed": _l("Proposed for the blacklist"),
     "blacklist.imported": _l("Imported as listed from a published list"),
@@ -103,6 +104,8 @@ ACTION_LABELS = {
     "blacklist.request_removal": _l("Blacklist removal requested"),
     "blacklist.approve_removal": _l("Blacklist removal approved"),
     "blacklist.refuse_removal": _l("Blacklist removal refused"),
+    "blacklist.keep_listing": _l("Blacklist entry kept at its validity review"),
+    "blacklist.remove_expired": _l("Blacklist entry removed at its validity review"),
     # Social supervisors: appointment, and what they submit.
     "supervisor.candidate_created": _l("Supervisor candidate added"),
     "supervisor.publish": _l("Supervisor candidate published for objections"),

@@ -60,6 +60,20 @@ def test_only_after_the_shortest_period_of_its_penalties(people):
     with pytest.raises(repair.RepairRefused) as refused:
         approve(people, serious)
     assert refused.value.args == ("too_early", periods.add_months(decided, 12))
+    assert serious.repair_decision is None and serious.ended_early_on is None
+
+
+def test_granted_once_the_shortest_period_has_passed(people):
+    decided = clock.today() - dt.timedelta(days=200)
+    serious = published(people, decision_date=decided, months=24)
+    earliest = periods.add_months(decided, 12)
+    on_that_day = dt.datetime.combine(earliest, dt.time(10), tzinfo=clock.zone())
+    with pytest.raises(repair.RepairRefused):  # the day before
+        repair.record_repair(serious, people["handler"], clock.today(), True, "已履行并整改",
+                             now=on_that_day - dt.timedelta(days=1), performed=True, effects_removed=True)
+    repair.record_repair(serious, people["handler"], clock.today(), True, "已履行并整改", now=on_that_day,
+                         performed=True, effects_removed=True)
+    assert serious.repair_decision is RepairDecision.APPROVED and serious.ended_early_on == earliest
 
 
 def test_refused_while_on_the_blacklist_and_granted_once_off_it(people):

@@ -390,6 +390,7 @@ def test_feed_holds_at_most_fifty(client, app):
 
 def test_catalogue_lists_the_rules_grouped_by_violation(client, app):
     with app.app_context():
+        db.session.execute(delete(DiscretionRule).where(DiscretionRule.violation == Category.BEYOND_STANDARDS))
         db.session.add_all([
             DiscretionRule(violation=Category.BEYOND_STANDARDS, circumstance=Circumstance.ESPECIALLY_SERIOUS,
                            matter="对超标超前培训的处罚（测试甲）", legal_basis="教育部令第53号第十三条",
