@@ -74,12 +74,12 @@ class BanData:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What a check found: the bans in force on the day, and those that matched but ended."""
+    """What a check found: the bans in force on the day, and the other entries of that person."""
 
     on: dt.date
     masked: str  # the number checked, as it may be shown
     in_force: list[PractitionerBan]
-    ended: list[PractitionerBan]
+    others: list[PractitionerBan]  # matched, not in force that day (ended, lifted, not begun)
 
 
 def _require(actor: User, roles: frozenset[Role], name: str, region_code: str | None = None) -> None:
@@ -184,7 +184,7 @@ def check(actor: User, name: str, document_type: DocumentType, number: str,
                          [b for b in matches if b.in_force(today)], [b for b in matches if not b.in_force(today)])
     audit.record(f"user:{actor.id}", "practitioner.checked", "practitioner_register", "check",
                  after={"in_force": bool(result.in_force), "entries": sorted(b.id for b in result.in_force),
-                        "ended_entries": sorted(b.id for b in result.ended)})
+                        "other_entries": sorted(b.id for b in result.others)})
     return result
 
 

@@ -128,7 +128,7 @@ def check():
         else:
             user = _user()
             asked = {"name": form.name.data, "document": DocumentType(form.document_type.data).label}
-            mine = {b.id for b in result.in_force + result.ended if accounts.covers(user, b.region_code)}
+            mine = {b.id for b in result.in_force + result.others if accounts.covers(user, b.region_code)}
             return render_template("practitioners/check.html", form=CheckForm(formdata=None), result=result,
                                    asked=asked, mine=mine)
     return render_template("practitioners/check.html", form=form, result=None), 422
