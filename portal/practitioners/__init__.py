@@ -8,12 +8,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the staff pages, add the menu entry and offer the blacklist's staff page its panel:
+    """Mount the staff pages, add the menu entry and the demo entry, and offer the blacklist's staff page its panel:
     `templates/blacklist/staff_detail.html` calls `practitioner_blacklist_panel(entry)` (the
     blacklist does not import this package)."""
-    from portal import navigation
+    from portal import demo, navigation
     from portal.i18n import _l
     from portal.navigation import Link
+    from portal.practitioners import demo as practitioners_demo
     from portal.practitioners.staff_views import blacklist_panel, bp
 
     app.register_blueprint(bp)
@@ -22,3 +23,5 @@ def init_app(app: Flask) -> None:
         "practitioners.index", _l("Banned practitioners"), 95, roles=("admin", "handler", "reviewer"),
         related=("practitioners.new", "practitioners.detail", "practitioners.check", "practitioners.lift",
                  "practitioners.link_blacklist")))
+    demo.register(app, "practitioners", "demo banned practitioner", practitioners_demo.seed,
+                  after=("accounts", "disclosures", "blacklist"))
