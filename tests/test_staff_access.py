@@ -34,6 +34,8 @@ from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 from tests.support.inspections import item as inspection_item
 from tests.support.inspections import prepare_draw
+from tests.support.practitioners import ban_decision
+from tests.support.practitioners import register as register_ban
 from tests.support.typical import draft_case
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
@@ -116,6 +118,13 @@ ACCESS = {
     "blacklist_staff.step": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_import.import_list": {Role.ADMIN, Role.HANDLER},
     "blacklist_import.template": {Role.ADMIN, Role.HANDLER},
+    # The register of banned practitioners: read and checked by these; entered, ended and linked by registrars.
+    "practitioners.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "practitioners.new": {Role.ADMIN, Role.HANDLER},
+    "practitioners.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "practitioners.lift": {Role.ADMIN, Role.HANDLER},
+    "practitioners.check": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "practitioners.link_blacklist": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.index": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.new": {Role.ADMIN},
     "supervisor_staff.detail": {Role.ADMIN, Role.HANDLER},
@@ -138,6 +147,7 @@ RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
+RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -188,6 +198,8 @@ def records(app):
         asker = staff_user("matrix.asker", Role.ADMIN, display_name="矩阵管理员")
         grant = grants.request_office_head(asker, user, "矩阵测试任命")
         recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
+        ban = register_ban(user, ban_decision(user, staff_user("matrix.ban.reviewer", Role.REVIEWER, "330100"),
+                                              number="矩阵测试〔2026〕2号"))
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -199,7 +211,7 @@ def records(app):
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
                 "recusal_id": proposal.id,
-                "recount_id": recount.id}
+                "recount_id": recount.id, "ban_id": ban.id}
 
 
 def call(client, rule, values, method):
