@@ -82,10 +82,6 @@ class CheckResult:
     others: list[PractitionerBan]  # matched, not in force that day (ended, lifted, not begun)
 
 
-def _require(actor: User, roles: frozenset[Role], name: str, region_code: str | None = None) -> None:
-    workflow.require(actor, roles, name, region_code)
-
-
 def for_staff(user: User, ban_id: int) -> PractitionerBan:
     """An entry inside the user's jurisdiction, with its decision (else not found)."""
     return workflow.for_staff(PractitionerBan, user, ban_id, BanNotFound, selectinload(PractitionerBan.disclosure),
@@ -117,7 +113,7 @@ def register(actor: User, data: BanData, now: dt.datetime | None = None) -> Prac
     """Enter a banned person in the register, from a published decision of the actor's jurisdiction
     that carries an occupational ban; by a handler or an administrator. Raises InvalidBan (naming
     the field) or AlreadyRegistered, and then nothing is stored."""
-    _require(actor, REGISTRARS, "register")
+    workflow.require(actor, REGISTRARS, "register")
     name = clean_text(data.name).strip()
     if not name or len(name) > documents.NAME_MAX:
         raise InvalidBan("name")
@@ -149,7 +145,7 @@ def register(actor: User, data: BanData, now: dt.datetime | None = None) -> Prac
 def lift(ban: PractitionerBan, actor: User, lifted_on: dt.date, reason: str, today: dt.date | None = None) -> None:
     """End a ban early (its decision revoked or changed), from `lifted_on`, with the reason; by a
     handler or an administrator of the entry's jurisdiction. The entry is kept."""
-    _require(actor, REGISTRARS, "lift", ban.region_code)
+    workflow.require(actor, REGISTRARS, "lift", ban.region_code)
     today = today or clock.today()
     reason = clean_text(reason).strip()
     if ban.lifted_on is not None:
@@ -169,7 +165,7 @@ def check(actor: User, name: str, document_type: DocumentType, number: str,
     """Whether the person with exactly this name and ID number is under a ban in force today,
     across the whole register. Raises InvalidBan("number") for a number that is not one of the
     document type. Audited: who, the result and the entries found; never the name or number."""
-    _require(actor, READERS, "check")
+    workflow.require(actor, READERS, "check")
     today = today or clock.today()
     try:
         cleaned = documents.clean_number(document_type, number)
@@ -220,7 +216,7 @@ def link_blacklist(actor: User, entry: BlacklistEntry, ban_id: int, now: dt.date
     """Name the register entry of the banned person a blacklisted operator employed; by a handler
     or an administrator whose jurisdiction covers both. Raises BanNotFound for an entry number not
     of the jurisdiction, NotForPractitioners or AlreadyLinked."""
-    _require(actor, REGISTRARS, "link", entry.region_code)
+    workflow.require(actor, REGISTRARS, "link", entry.region_code)
     if not linkable(entry):
         raise NotForPractitioners(entry.id)
     if linked(entry) is not None:
