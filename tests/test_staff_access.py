@@ -36,6 +36,8 @@ from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 from tests.support.inspections import item as inspection_item
 from tests.support.inspections import prepare_draw
+from tests.support.practitioners import ban_decision
+from tests.support.practitioners import register as register_ban
 from tests.support.typical import draft_case
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
@@ -125,6 +127,13 @@ ACCESS = {
     "blacklist_staff.review_due": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "blacklist_import.import_list": {Role.ADMIN, Role.HANDLER},
     "blacklist_import.template": {Role.ADMIN, Role.HANDLER},
+    # The register of banned practitioners: read and checked by these; entered, ended and linked by registrars.
+    "practitioners.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "practitioners.new": {Role.ADMIN, Role.HANDLER},
+    "practitioners.detail": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "practitioners.lift": {Role.ADMIN, Role.HANDLER},
+    "practitioners.check": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "practitioners.link_blacklist": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.index": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.new": {Role.ADMIN},
     "supervisor_staff.detail": {Role.ADMIN, Role.HANDLER},
@@ -169,6 +178,7 @@ RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
 RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
+RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -223,6 +233,8 @@ def records(app):
         registry_import = RegistryImport(region_code="330106", filename="matrix.xlsx", sha256="0" * 64, rows="[]",
                                          summary="{}", submitted_by_id=user.id)
         db.session.add(registry_import)
+        ban = register_ban(user, ban_decision(user, staff_user("matrix.ban.reviewer", Role.REVIEWER, "330100"),
+                                              number="矩阵测试〔2026〕2号"))
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -235,7 +247,7 @@ def records(app):
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
                 "recusal_id": proposal.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
-                "import_id": registry_import.id}
+                "import_id": registry_import.id, "ban_id": ban.id}
 
 
 def call(client, rule, values, method):

@@ -59,6 +59,8 @@ NOT_ROTATED = {
     "complaints.receipt_replay": "under a key from the form's token, for minutes; any pepper of the ring opens it",
     "inspection_draws.targets_json": "the frozen directory of a draw, public once drawn",
     "inspection_draws.inspectors_json": "the frozen directory of a draw, public once drawn",
+    "practitioner_bans.id_digest": "a keyed hash under the first pepper (crypto.matching_digest), which a "
+                                   "rotation keeps; the number cannot be hashed again without the person",
 }
 
 

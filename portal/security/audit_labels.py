@@ -106,6 +106,12 @@ ACTION_LABELS = {
     "blacklist.refuse_removal": _l("Blacklist removal refused"),
     "blacklist.keep_listing": _l("Blacklist entry kept at its validity review"),
     "blacklist.remove_expired": _l("Blacklist entry removed at its validity review"),
+    # The register of banned practitioners (never the name or the ID number).
+    "practitioner.registered": _l("Banned practitioner entered in the register"),
+    "practitioner.lifted": _l("Practitioner's ban ended early"),
+    "practitioner.checked": _l("Register of banned practitioners checked"),
+    "practitioner.linked": _l("Banned practitioner linked to a blacklist entry"),
+    "blacklist.practitioner_linked": _l("Blacklist entry linked to a banned practitioner"),
     # Social supervisors: appointment, and what they submit.
     "supervisor.candidate_created": _l("Supervisor candidate added"),
     "supervisor.publish": _l("Supervisor candidate published for objections"),

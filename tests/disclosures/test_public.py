@@ -30,9 +30,12 @@ _numbers = itertools.count(1)
 @pytest.fixture
 def drafter(ctx) -> int:
     """A drafter, on a table emptied of the demo disclosures (the test's transaction restores them)."""
+    from portal.practitioners.models import BlacklistLink, PractitionerBan
     from portal.typical.models import typical_case_disclosures
 
     db.session.execute(delete(typical_case_disclosures))  # demo typical cases cite demo decisions
+    db.session.execute(delete(BlacklistLink))  # the demo banned practitioner rests on a demo decision
+    db.session.execute(delete(PractitionerBan))
     db.session.execute(delete(Disclosure))
     user, _ = accounts.create_user("disc_drafter", "起草人", Role.HANDLER, "330106", "330106000001")
     db.session.flush()
