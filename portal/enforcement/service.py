@@ -26,6 +26,7 @@ from portal.enforcement import numbering
 from portal.enforcement.models import EnforcementCase, EnforcementState, ToldHow
 from portal.errors import Invalid
 from portal.extensions import db
+from portal.institutions.models import Institution
 from portal.regions import service as regions
 from portal.workflow import Recused, StepNotAllowed, Workflow, step, vetoed
 
@@ -168,7 +169,7 @@ def linkable(record: EnforcementCase, complaint: Complaint, user: User) -> list[
                                                         EnforcementCase.id != record.id)
     conditions = [Disclosure.state == DisclosureState.PUBLISHED, Disclosure.decision_date >= record.decided_on,
                   *(Disclosure.region_code.startswith(scope) for scope in scopes), Disclosure.id.not_in(taken)]
-    institution = complaint.institution if complaint.institution_id else None
+    institution = db.session.get(Institution, complaint.institution_id) if complaint.institution_id else None
     if institution is not None:
         same = [Disclosure.institution_id == institution.id]
         if institution.uscc:
