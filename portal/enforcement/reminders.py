@@ -31,7 +31,7 @@ def send_reminders(today: dt.date) -> int:
         return 0
     rows = list(db.session.execute(select(EnforcementCase, Complaint).join(
         Complaint, Complaint.id == EnforcementCase.complaint_id).where(EnforcementCase.state != EnforcementState.LEAD)
-        .order_by(EnforcementCase.id)).tuples())
+        .order_by(EnforcementCase.id)))
     calendar = timing.calendar_covering(record for record, _complaint in rows)
     horizon = add_period(today, timing.DUE_SOON).day
     sent = {tuple(row) for row in db.session.execute(select(

@@ -56,8 +56,8 @@ def test_an_opened_case_is_numbered_by_the_office_sequence_for_the_year(handler)
     assert numbering.next_sequence("330105", 2026) == 1  # each office has its own sequence
 
 
-def test_the_pattern_is_configurable_and_checked(ctx, handler):
-    ctx.config["ENFORCEMENT_NUMBER_PATTERN"] = "{region_code}-立-{year}-{seq:04d}"
+def test_the_pattern_is_configurable_and_checked(ctx, handler, monkeypatch):
+    monkeypatch.setitem(ctx.config, "ENFORCEMENT_NUMBER_PATTERN", "{region_code}-立-{year}-{seq:04d}")
     _c, record = opened(handler)
     assert record.number == "330106-立-2026-0001"
     for wrong in ("{year}教立", "{office}{seq}", "{seq:q}", "{seq"):
@@ -80,8 +80,9 @@ def test_the_named_reporter_is_told_within_five_working_days_on_the_holiday_tabl
         service.record_told(record, handler, dt.date(2026, 10, 13), ToldHow.LETTER)
 
 
-def test_the_limits_come_from_the_configuration(ctx, handler):
-    ctx.config.update(ENFORCEMENT_NOTICE_DAYS=3, ENFORCEMENT_DECISION_DAYS=60)
+def test_the_limits_come_from_the_configuration(ctx, handler, monkeypatch):
+    monkeypatch.setitem(ctx.config, "ENFORCEMENT_NOTICE_DAYS", 3)
+    monkeypatch.setitem(ctx.config, "ENFORCEMENT_DECISION_DAYS", 60)
     _c, record = opened(handler)
     notice, decision = clocks.clocks(record)
     assert notice.due == dt.date(2026, 10, 8) and decision.due == dt.date(2026, 11, 27)
