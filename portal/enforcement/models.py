@@ -36,7 +36,7 @@ class ToldHow(LabelledEnum):
     PHONE = "phone", _lp("how the reporter was told", "By telephone")
     TEXT_MESSAGE = "text_message", _l("By text message")
     LETTER = "letter", _lp("how the reporter was told", "By letter")
-    IN_PERSON = "in_person", _lp("how the reporter was told", "In person")
+    IN_PERSON = "in_person", _l("Face to face")
     EMAIL = "email", _lp("how the reporter was told", "By email")
 
 

@@ -34,8 +34,8 @@ ACTION_LABELS = {
     "extension.refuse": _lp("audit action", "Extension refused by the head of the office"),
     # The enforcement track of a report of a violation.
     "enforcement.record": _l("Taken as a report of a violation (立案 to be decided)"),
-    "enforcement.open": _l("Enforcement case opened (立案)"),
-    "enforcement.decline": _l("No enforcement case opened (不予立案)"),
+    "enforcement.open": _lp("audit action", "Enforcement case opened (立案)"),
+    "enforcement.decline": _lp("audit action", "No enforcement case opened (不予立案)"),
     "enforcement.tell": _l("Named reporter told whether a case was opened"),
     "enforcement.link": _l("Published penalty decision linked to the enforcement case"),
     "enforcement.close": _l("Enforcement case closed without a penalty"),
