@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 class EnforcementState(LabelledEnum):
     LEAD = "lead", _l("Report of a violation: opening a case to be decided"), _l(
         "Your report is being checked. The office decides whether to open an enforcement case (立案).")
-    OPENED = "opened", _l("Enforcement case opened (立案)"), _l(
+    OPENED = "opened", _lp("enforcement state", "Enforcement case opened (立案)"), _l(
         "An enforcement case was opened on your report (立案). A penalty decision normally follows within "
         "90 days of that day (行政处罚法 article 60).")
-    NOT_OPENED = "not_opened", _l("No enforcement case opened (不予立案)"), _l(
+    NOT_OPENED = "not_opened", _lp("enforcement state", "No enforcement case opened (不予立案)"), _l(
         "The office decided not to open an enforcement case on your report. The reason is shown below.")
     PENALTY = "penalty", _l("Penalty decided"), _l(
         "The enforcement case ended in a penalty decision.")
