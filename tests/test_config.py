@@ -135,3 +135,22 @@ def test_local_time_limits_are_settings_within_the_law(monkeypatch):
     monkeypatch.setenv("PORTAL_BLACKLIST_DEFENCE_DAYS", "0")
     with pytest.raises(ConfigurationError, match="BLACKLIST_DEFENCE_DAYS"):
         load_config("development")
+
+
+def test_the_enforcement_limits_and_number_pattern_are_settings_within_the_law(monkeypatch):
+    config = load_config("development")
+    assert (config.ENFORCEMENT_NOTICE_DAYS, config.ENFORCEMENT_DECISION_DAYS) == (5, 90)
+    assert config.ENFORCEMENT_NUMBER_PATTERN == "{region_short}教立〔{year}〕{seq}号"
+    monkeypatch.setenv("PORTAL_ENFORCEMENT_NOTICE_DAYS", "6")  # SAMR 暂行办法 art. 31: at most 5
+    with pytest.raises(ConfigurationError, match="ENFORCEMENT_NOTICE_DAYS"):
+        load_config("development")
+    monkeypatch.delenv("PORTAL_ENFORCEMENT_NOTICE_DAYS")
+    monkeypatch.setenv("PORTAL_ENFORCEMENT_DECISION_DAYS", "60")
+    assert load_config("development").ENFORCEMENT_DECISION_DAYS == 60
+    monkeypatch.setenv("PORTAL_ENFORCEMENT_DECISION_DAYS", "0")
+    with pytest.raises(ConfigurationError, match="ENFORCEMENT_DECISION_DAYS"):
+        load_config("development")
+    monkeypatch.delenv("PORTAL_ENFORCEMENT_DECISION_DAYS")
+    monkeypatch.setenv("PORTAL_ENFORCEMENT_NUMBER_PATTERN", "{year}教立{name}")
+    with pytest.raises(ConfigurationError, match="ENFORCEMENT_NUMBER_PATTERN"):
+        load_config("development")
