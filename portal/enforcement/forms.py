@@ -8,15 +8,17 @@ from wtforms.validators import InputRequired, Length
 
 from portal.enforcement.models import ToldHow
 from portal.enforcement.service import REASON_MAX
-from portal.forms import TOO_LONG, PlainDateField, enum_choices
+from portal.forms import TOO_LONG, PlainDateField, StateForm, enum_choices
 from portal.i18n import _l
 from portal.text import clean_text
 
 OPEN, DECLINE = "open", "decline"
+NOT_ON_TRACK = "none"  # the state a RecordForm was shown in
 
 
-class RecordForm(FlaskForm):
-    """Take the case as a report of a violation (the button alone)."""
+class RecordForm(StateForm):
+    """Take the case as a report of a violation: the button, and the state the page showed ("none":
+    not on the track), so a post from a page out of date is refused."""
 
 
 class DecisionForm(FlaskForm):

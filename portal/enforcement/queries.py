@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.casework.models import Complaint
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.disclosures.queries import visible
@@ -22,6 +22,8 @@ from portal.pagination import Page, paginate
 from portal.regions import service as regions
 from portal.security import audit
 from portal.workdays.periods import add_period
+
+VIEWERS = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)  # who opens the enforcement pages
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def shown_clocks(record: EnforcementCase, today: dt.date, calendar=None, horizon
 def panel(complaint: Complaint, user: User) -> dict | None:
     """The case page's enforcement panel: nothing while the case is neither on the track nor
     could be taken onto it by this person."""
+    if user.role not in VIEWERS:
+        return None  # the enforcement page is not theirs (an identity custodian)
     record = service.for_complaint(complaint)
     if record is None:
         return {"record": None} if service.may_record(complaint, user) else None

@@ -7,16 +7,15 @@ from flask_login import current_user
 
 from portal import clock
 from portal.accounts.access import staff_required
-from portal.accounts.models import Role
 from portal.casework import queries as cases
 from portal.enforcement import queries, service
-from portal.enforcement.forms import OPEN, CloseForm, DecisionForm, LinkForm, RecordForm, ToldForm
+from portal.enforcement.forms import NOT_ON_TRACK, OPEN, CloseForm, DecisionForm, LinkForm, RecordForm, ToldForm
 from portal.enforcement.models import EnforcementState, ToldHow
 from portal.i18n import _
 from portal.pagination import parse_page_number
 
 bp = Blueprint("enforcement", __name__, url_prefix="/staff")
-ROLES = (Role.ADMIN, Role.HANDLER, Role.REVIEWER)
+ROLES = queries.VIEWERS
 
 
 def _user():
@@ -66,7 +65,9 @@ def _out_of_date(complaint):
 def record(complaint_id: int):
     """Take the case as a report of a violation."""
     complaint, found = _locked(complaint_id)
-    if found is not None or not service.may_record(complaint, _user()) or not RecordForm(prefix="record").validate():
+    form = RecordForm(prefix="record")
+    if (found is not None or not service.may_record(complaint, _user()) or not form.validate()
+            or form.state.data != NOT_ON_TRACK):
         return _out_of_date(complaint)
     service.record_lead(complaint, _user())
     flash(_("Recorded as a report of a violation: decide whether to open a case."), "success")

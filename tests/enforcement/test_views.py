@@ -30,7 +30,7 @@ def test_a_named_report_is_opened_and_the_notice_is_due_in_the_inbox(app, signed
     complaint_id, number = _case(app)
     url = f"/staff/cases/{complaint_id}/enforcement"
     assert handler.get(url + "?lang=en").status_code == 200
-    assert _post(handler, url + "/record", "record").status_code == 302
+    assert _post(handler, url + "/record", "record", state="none").status_code == 302
     refused = _post(handler, url + "/decision", "decision", decision="decline", decided_on=str(dt.date.today()))
     assert refused.status_code == 422 and "Say why no case is opened." in refused.get_data(as_text=True)
     with app.app_context():
@@ -51,7 +51,7 @@ def test_another_jurisdiction_answers_404(app, signed_in):
     neighbour = signed_in(Role.HANDLER, "330105")
     url = f"/staff/cases/{complaint_id}/enforcement"
     assert neighbour.get(url).status_code == 404
-    assert _post(neighbour, url + "/record", "record").status_code == 404
+    assert _post(neighbour, url + "/record", "record", state="none").status_code == 404
     assert neighbour.get("/staff/cases/999999/enforcement").status_code == 404
 
 
@@ -59,7 +59,7 @@ def test_an_admin_cannot_decide_on_opening_a_case(app, signed_in):
     complaint_id, _number = _case(app)
     handler, admin = signed_in(Role.HANDLER, "330106"), signed_in(Role.ADMIN, "330106")
     url = f"/staff/cases/{complaint_id}/enforcement"
-    _post(handler, url + "/record", "record")
+    _post(handler, url + "/record", "record", state="none")
     answer = _post(admin, url + "/decision", "decision", decision="open", decided_on=str(dt.date.today()))
     assert answer.status_code == 409
 
