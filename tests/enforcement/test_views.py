@@ -2,13 +2,15 @@
 import datetime as dt
 
 from portal.accounts.models import Role
+from portal.disclosures import service as disclosures
 from portal.enforcement import reminders, service
 from portal.enforcement.models import EnforcementCase
 from portal.extensions import db
 from portal.stats import queries as stats
-from portal.stats.service import published_county
+from portal.stats.service import SMALL_COUNT, figure_cells, published_county
 from tests.support.accounts import staff_user
 from tests.support.complaints import file, named_identity
+from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 
 
@@ -77,17 +79,35 @@ def test_reminders_of_the_notice_go_once(ctx, mailbox):
 
 def test_stats_count_the_funnel_per_county(ctx):
     handler = staff_user("enf.stats", Role.HANDLER, "330106")
+    reviewer = staff_user("enf.stats.reviewer", Role.REVIEWER, "330100")
     now = dt.datetime(2026, 9, 29, 4, tzinfo=dt.timezone.utc)
+    before = stats.compute(["2026-09"]).get("330106", "2026-09").counts
+    records = []
     for opened in (True, True, False):
         complaint = file(received_on=dt.date(2026, 9, 20)).complaint
         record = service.record_lead(complaint, handler, now=now)
         service.decide(record, complaint, handler, opened, dt.date(2026, 9, 28), "经核查不属实", now=now)
+        records.append((complaint, record))
     file(received_on=dt.date(2026, 9, 21))  # a complaint never taken on the track is no lead
+    decision = draft_disclosure(handler, decision_number="杭西教罚〔2026〕990号")
+    disclosures.submit(decision, handler)
+    disclosures.review(decision, reviewer, True)
+    service.link(records[0][1], records[0][0], handler, decision.id)
+
+    def grown(name: str) -> int:
+        table = stats.compute(["2026-09"])
+        assert table.get("", "2026-09").counts[name] == sum(table.get(c, "2026-09").counts[name]
+                                                           for c in table.counties)
+        return table.get("330106", "2026-09").counts[name] - before[name]
+
+    assert (grown("enforcement_leads"), grown("cases_opened"), grown("penalties_decided")) == (3, 2, 1)
     table = stats.compute(["2026-09"])
-    counts = table.get("330106", "2026-09").counts
-    assert counts["enforcement_leads"] >= 3 and counts["cases_opened"] >= 2
-    before = (counts["enforcement_leads"], counts["cases_opened"])
-    shown = published_county(table.get("330106", "2026-09"))
-    assert abs(shown.counts["cases_opened"] - before[1]) <= 4  # perturbed like every county cell
-    assert table.get("", "2026-09").counts["enforcement_leads"] == sum(
-        table.get(c, "2026-09").counts["enforcement_leads"] for c in table.counties)
+    figures = table.get("330106", "2026-09")
+    cells = figure_cells(figures, published_county(figures))
+    if figures.counts["enforcement_leads"] < SMALL_COUNT:
+        assert cells["opened_share"].text == "—"  # a share resting on fewer than five reports is left out
+    if figures.counts["cases_opened"] < SMALL_COUNT:
+        assert cells["penalty_share"].text == "—"
+    assert abs(published_county(figures).counts["cases_opened"] - figures.counts["cases_opened"]) <= 4
+    disclosures.withdraw(decision, handler, "复议撤销", revoked_on=decision.decision_date)
+    assert grown("penalties_decided") == 0  # a withdrawn decision is no penalty
