@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import string
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LOCALES = ("zh_CN", "en")
+# What a 立案编号 pattern may name (portal/enforcement/numbering.py fills them in).
+ENFORCEMENT_NUMBER_FIELDS = frozenset({"region_short", "region_name", "region_code", "year", "seq"})
 # argon2id parameters by profile. "standard" is OWASP's minimum (19 MiB, 2 iterations, 1 lane) and
 # what every real deployment uses; "test-only" makes a hash take microseconds so the test suite can
 # create accounts freely. Only the testing configuration may choose it.
@@ -62,6 +65,22 @@ def read_secret_file(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     return data or None
+
+
+def check_number_pattern(pattern: str) -> None:
+    """Refuse a 立案编号 pattern that names an unknown field, lacks the sequence, or does not parse."""
+    try:
+        named = {name.split(".")[0].split("[")[0] for _text, name, _spec, _conv in string.Formatter().parse(pattern)
+                 if name is not None}
+    except ValueError as exc:
+        raise ConfigurationError(f"PORTAL_ENFORCEMENT_NUMBER_PATTERN does not parse: {exc}") from exc
+    if "seq" not in named or not named <= ENFORCEMENT_NUMBER_FIELDS or len(pattern) > 60:
+        raise ConfigurationError("PORTAL_ENFORCEMENT_NUMBER_PATTERN must contain {seq}, may name only "
+                                 f"{sorted(ENFORCEMENT_NUMBER_FIELDS)} and be at most 60 characters")
+    try:  # a format specification that does not fit its field ({year:q}) fails here, not at the first 立案
+        pattern.format(region_short="西湖", region_name="西湖区", region_code="330106", year=2026, seq=1)
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
+        raise ConfigurationError(f"PORTAL_ENFORCEMENT_NUMBER_PATTERN cannot be filled in: {exc}") from exc
 
 
 class Config:
@@ -155,6 +174,10 @@ class Config:
         self.BLACKLIST_DEFENCE_DAYS = _env_int("BLACKLIST_DEFENCE_DAYS", 5)
         self.BLACKLIST_DEFENCE_BASIS = _env("BLACKLIST_DEFENCE_BASIS",
                                             "地方社会信用管理规定（列入名单前告知与陈述申辩）")
+        # The enforcement track (portal/enforcement/): the pattern of the 立案编号, one sequence per
+        # office and year (fields: ENFORCEMENT_NUMBER_FIELDS). Its time limits are rules kept as data
+        # (portal/rules: notify_named_reporter, enforcement_decision).
+        self.ENFORCEMENT_NUMBER_PATTERN = _env("ENFORCEMENT_NUMBER_PATTERN", "{region_short}教立〔{year}〕{seq}号")
         # Who runs the site: shown in the header and footer (主办单位), as a deployment sets it.
         self.AUTHORITY_NAME_ZH = _env("AUTHORITY_NAME_ZH", "教育行政部门（演示）")
         self.AUTHORITY_NAME_EN = _env("AUTHORITY_NAME_EN", "Education Bureau (demonstration)")
@@ -182,6 +205,7 @@ class Config:
             raise ConfigurationError("PORTAL_RATELIMIT_ON_STORAGE_ERROR must be allow or refuse")
         if not 1 <= self.BLACKLIST_DEFENCE_DAYS <= 60:
             raise ConfigurationError("PORTAL_BLACKLIST_DEFENCE_DAYS must be between 1 and 60 working days")
+        check_number_pattern(self.ENFORCEMENT_NUMBER_PATTERN)
         if self.BABEL_DEFAULT_LOCALE not in SUPPORTED_LOCALES:
             raise ConfigurationError(f"PORTAL_DEFAULT_LOCALE must be one of {SUPPORTED_LOCALES}")
 

@@ -130,3 +130,11 @@ def test_local_time_limits_are_settings_within_the_law(monkeypatch):
     monkeypatch.setenv("PORTAL_BLACKLIST_DEFENCE_DAYS", "0")
     with pytest.raises(ConfigurationError, match="BLACKLIST_DEFENCE_DAYS"):
         load_config("development")
+
+
+def test_the_enforcement_number_pattern_is_a_setting_checked_at_start(monkeypatch):
+    config = load_config("development")
+    assert config.ENFORCEMENT_NUMBER_PATTERN == "{region_short}教立〔{year}〕{seq}号"
+    monkeypatch.setenv("PORTAL_ENFORCEMENT_NUMBER_PATTERN", "{year}教立{name}")
+    with pytest.raises(ConfigurationError, match="ENFORCEMENT_NUMBER_PATTERN"):
+        load_config("development")

@@ -70,6 +70,13 @@ ACCESS = {
     "staffing.user_email": {Role.ADMIN},
     "staffing.office_head": {Role.ADMIN},
     "deadline_extensions.page": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "enforcement.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "enforcement.page": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "enforcement.record": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},  # the service lets handlers only
+    "enforcement.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},  # a certified handler decides
+    "enforcement.told": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "enforcement.link": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "enforcement.close": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.queue": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "recusal.declare": STAFF,

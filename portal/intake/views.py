@@ -12,6 +12,7 @@ from portal.casework import lookup, timeline
 from portal.casework import service as casework
 from portal.casework.models import Category, Rating, ReviewStage
 from portal.db import writes
+from portal.enforcement import queries as enforcement
 from portal.extensions import csrf
 from portal.i18n import _
 from portal.institutions import service as institutions
@@ -222,7 +223,8 @@ def _render_case(complaint, supplement=None, rating=None, review=None, status: i
         review_form=_review_form(complaint, review), can_rate=tracking.can_rate(complaint),
         review_stage=casework.next_review_stage(complaint),
         can_review=tracking.can_request_review(complaint, today),
-        review_due=tracking.review_due(complaint), reward=rewards.for_reporter(complaint), Rating=Rating), status
+        review_due=tracking.review_due(complaint), reward=rewards.for_reporter(complaint),
+        enforcement=enforcement.for_reporter(complaint), Rating=Rating), status
 
 
 @bp.post("/track/supplement")

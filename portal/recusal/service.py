@@ -21,7 +21,7 @@ from portal.security import audit
 REASON_MAX = 1000
 DECLARERS = (Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN)
 # Records that belong to a case: stepping aside from the case bars them too (attribute holding its id).
-OF_A_CASE = {"complaint": "id", "extension_request": "complaint_id"}
+OF_A_CASE = {"complaint": "id", "extension_request": "complaint_id", "enforcement_case": "complaint_id"}
 
 
 class AlreadyDeclared(Conflict):

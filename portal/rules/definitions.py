@@ -109,6 +109,8 @@ DEFINITIONS: tuple[Definition, ...] = (
           f"{XF} 第三十六条"),
     _days("notify_named_reporter", Group.COMPLAINTS, _l("Tell a named reporter whether a case was opened"), 5, 5,
           WORKING, "市场监督管理投诉举报处理暂行办法 第三十一条"),
+    _days("enforcement_decision", Group.COMPLAINTS, _l("Decide an opened case (立案) with a penalty decision"), 90, 90,
+          CALENDAR, "行政处罚法 第六十条"),
     _days("publication", Group.DISCLOSURES, _l("Publish a penalty decision"), 7, 20, WORKING,
           "市场监管总局令第45号 第九条；本地规定"),
     _days("withdrawal", Group.DISCLOSURES, _l("Withdraw a revoked decision"), 3, 3, WORKING,

@@ -43,6 +43,13 @@ ACTION_LABELS = {
     "extension.request": _lp("audit action", "Extension asked for"),
     "extension.approve": _l("Extension approved by the head of the office"),
     "extension.refuse": _lp("audit action", "Extension refused by the head of the office"),
+    # The enforcement track of a report of a violation.
+    "enforcement.record": _l("Taken as a report of a violation (立案 to be decided)"),
+    "enforcement.open": _lp("audit action", "Enforcement case opened (立案)"),
+    "enforcement.decline": _lp("audit action", "No enforcement case opened (不予立案)"),
+    "enforcement.tell": _l("Named reporter told whether a case was opened"),
+    "enforcement.link": _l("Published penalty decision linked to the enforcement case"),
+    "enforcement.close": _l("Enforcement case closed without a penalty"),
     "complaint.supervise": _lp("audit action", "Supervision order from the office above"),
     "complaint.assign": _lp("audit action", "Handler assigned"),
     "complaint.link": _lp("audit action", "Linked as a duplicate"),

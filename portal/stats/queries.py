@@ -15,6 +15,10 @@ A month is "YYYY-MM". What each figure counts:
 - disclosures published: penalty disclosures first published in the month (a later withdrawal
   does not undo the count); blacklist entries: entries listed in the month that reached the
   public list;
+- the enforcement funnel, by the month the report was received and its county: reports of
+  violations taken on the enforcement track (leads), those of them opened (立案) by now, and those
+  of them whose linked penalty decision is published and not withdrawn (a cohort: a month's
+  figures grow as its reports progress);
 - social supervisors in term: appointed supervisors whose term covers the month's last day (or
   today, in the current month) and who had not been dismissed by then; their submissions: patrol
   records, leads and opinions submitted in the month (drafts not counted).
@@ -36,7 +40,8 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, sele
 from portal import cellkey, clock, sqltime
 from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
 from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
-from portal.disclosures.models import Disclosure
+from portal.disclosures.models import Disclosure, DisclosureState
+from portal.enforcement.models import OPENED_STATES, EnforcementCase, EnforcementState
 from portal.extensions import db
 from portal.observations import duty
 from portal.supervisors.models import Supervisor, SupervisorState
@@ -54,7 +59,8 @@ STEP_EVENTS = {
     EventKind.RE_REVIEW_REQUESTED: "reviews_requested",  # 复查 and 复核 requests alike
 }
 COUNT_FIGURES = ("received", "accepted", "not_accepted", "transferred", "concluded", "reviews_requested",
-                 "disclosures", "blacklisted", "supervisors_active", "supervisor_submissions")
+                 "disclosures", "blacklisted", "supervisors_active", "supervisor_submissions",
+                 "enforcement_leads", "cases_opened", "penalties_decided")
 # Counts about reporters' cases, withheld when small; supervisors are named in public anyway.
 REPORTER_FIGURES = frozenset(COUNT_FIGURES) - {"supervisors_active", "supervisor_submissions"}
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
@@ -258,6 +264,18 @@ def compute(months: list[str]) -> Table:
         .where(Disclosure.published_at >= window_start, Disclosure.published_at < window_end))
     for county, month, disclosure_id in rows:
         count_record(county, month, "disclosures", "disclosure", disclosure_id)
+
+    rows = db.session.execute(
+        select(Complaint.region_code, received_month, EnforcementCase.id, EnforcementCase.state,
+               Disclosure.state).join(Complaint, Complaint.id == EnforcementCase.complaint_id)
+        .outerjoin(Disclosure, Disclosure.id == EnforcementCase.disclosure_id)
+        .where(Complaint.received_on >= start, Complaint.received_on < after))
+    for county, month, record_id, state, decision in rows:
+        count_record(county, month, "enforcement_leads", "enforcement", record_id)
+        if state in OPENED_STATES:
+            count_record(county, month, "cases_opened", "enforcement", record_id)
+        if state is EnforcementState.PENALTY and decision is DisclosureState.PUBLISHED:
+            count_record(county, month, "penalties_decided", "enforcement", record_id)
 
     listed_month = sqltime.month_of_date(BlacklistEntry.listed_on)
     rows = db.session.execute(

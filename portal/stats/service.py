@@ -35,6 +35,11 @@ COLUMNS = (
     ("reviews_requested", _l("Reviews requested")),
     ("disclosures", _l("Penalty disclosures published")),
     ("blacklisted", _l("Blacklist entries published")),
+    ("enforcement_leads", _l("Reports of violations on the enforcement track")),
+    ("cases_opened", _l("Of these, enforcement cases opened (立案)")),
+    ("opened_share", _l("Share opened (立案)")),
+    ("penalties_decided", _l("Of these, penalty decisions published")),
+    ("penalty_share", _l("Share of opened cases with a penalty decision")),
     ("supervisors_active", _l("Social supervisors in term")),
     ("supervisor_submissions", _l("Supervisors' submissions")),
 )
@@ -179,6 +184,11 @@ def figure_cells(figures: Figures, shown: Published) -> dict[str, Cell]:
     cells = {name: count_shown(shown.counts[name]) for name in queries.COUNT_FIGURES}
     cells["on_time"] = share_cell(shown.on_time, shown.with_deadline, figures.with_deadline)
     cells["satisfaction"] = share_cell(shown.satisfied, shown.rated, figures.rated)
+    # The enforcement funnel (lead → 立案 → penalty), shares of published counts like the others.
+    cells["opened_share"] = share_cell(shown.counts["cases_opened"], shown.counts["enforcement_leads"],
+                                       figures.counts["enforcement_leads"])
+    cells["penalty_share"] = share_cell(shown.counts["penalties_decided"], shown.counts["cases_opened"],
+                                        figures.counts["cases_opened"])
     median = figures.median_days
     if median is None or figures.concluded_cases < SMALL_COUNT:
         cells["median_days"] = Cell("—", None)

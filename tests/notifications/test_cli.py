@@ -21,7 +21,7 @@ def test_notify_deadlines_sends_each_reminder_once(app, runner, mailbox):
     assert sent >= 1 and len(mailbox.received) >= sent
     assert len(mailbox.about(number)) == 1
     second = runner.invoke(args=["notify", "deadlines", "--today", FRIDAY])
-    assert second.output.strip() == "deadline reminders: 0 sent"
+    assert second.output.strip() == "deadline reminders: 0 sent; enforcement: 0 sent"
     assert len(mailbox.about(number)) == 1
 
 
