@@ -124,6 +124,9 @@ class Config:
         # prometheus-client's own variable (read by the library at import too): the folder where several
         # gunicorn workers keep their counts; /metrics then adds every worker's up.
         self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+        # The Chinese TrueType font (or .ttc collection) of the notices' PDFs; unset, the first of
+        # Debian's fonts-wqy-microhei, fonts-wqy-zenhei, fonts-arphic-uming found (portal/notices/pdf.py).
+        self.NOTICE_FONT_FILE = _env("NOTICE_FONT_FILE")
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = _env("MAIL_USERNAME")
