@@ -78,7 +78,7 @@ def facts_for(complaint: Complaint, record: Any, moved: Moved, office: str, **op
 
 
 def issue(kind: kinds.Kind, facts: kinds.Facts, office: str, actor: User | None, now: dt.datetime) -> Notice:
-    """Number, compose and store the notice; its hash goes into the audit trail of the case."""
+    """Number, compose and store the notice; its hash goes into the audit trail (object "notice")."""
     settings = offices.settings_for(office)
     day = clock.local_date(now)
     seq = offices.next_seq(office, day.year)
@@ -90,8 +90,8 @@ def issue(kind: kinds.Kind, facts: kinds.Facts, office: str, actor: User | None,
                     issued_by_id=actor.id if actor else None)
     db.session.add(notice)
     db.session.flush()
-    audit.record(f"user:{actor.id}" if actor else "system", "notice.issued", "complaint", facts.complaint.id,
-                 at=now, after={"notice": notice.id, "kind": kind.name, "number": number, "sha256": digest})
+    audit.record(f"user:{actor.id}" if actor else "system", "notice.issued", "notice", notice.id, at=now,
+                 after={"complaint": facts.complaint.id, "kind": kind.name, "number": number, "sha256": digest})
     return notice
 
 
@@ -133,9 +133,9 @@ def on_case(complaint: Complaint, notice_id: int) -> Notice:
 def intact(notice: Notice) -> bool:
     """Whether the stored text still has the hash recorded in the audit trail when it was issued."""
     digest = hashlib.sha256(notice.text.encode("utf-8")).hexdigest()
-    recorded = [after for record in audit.for_object("complaint", notice.complaint_id)
-                if record.action == "notice.issued" and (after := json.loads(record.after)).get("notice") == notice.id]
-    return digest == notice.sha256 and [after.get("sha256") for after in recorded] == [digest]
+    recorded = [json.loads(record.after).get("sha256") for record in audit.for_object("notice", notice.id)
+                if record.action == "notice.issued"]
+    return digest == notice.sha256 and recorded == [digest]
 
 
 def label(notice: Notice) -> str:
