@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.accounts.models import User
@@ -65,7 +66,9 @@ def digest(text: str) -> str:
 
 
 def waiting(complaint: Complaint, for_update: bool = False) -> ReplyDraft | None:
-    query = select(ReplyDraft).where(ReplyDraft.complaint_id == complaint.id, ReplyDraft.state == DraftState.WAITING)
+    """The reply waiting for its second sign-off on the case (locked with `for_update`), with its author."""
+    query = select(ReplyDraft).where(ReplyDraft.complaint_id == complaint.id, ReplyDraft.state == DraftState.WAITING) \
+        .options(selectinload(ReplyDraft.drafted_by))
     return db.session.scalar(query.with_for_update() if for_update else query)
 
 
