@@ -156,8 +156,8 @@ def test_staff_and_the_reporter_open_each_notice_and_its_pdf_other_jurisdictions
     extracted = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(download.data)).pages).replace("\n", "")
     assert number in extracted and "杭州市西湖区教育局" in extracted and reply_number in extracted
     sibling = signed_in(Role.HANDLER, "330105")
-    for url in (f"/staff/cases/{complaint_id}/notices/{reply_id}", f"/staff/cases/{complaint_id}/notices/{reply_id}.pdf"):
-        assert sibling.get(url).status_code == 404
+    for suffix in ("", ".pdf"):
+        assert sibling.get(f"/staff/cases/{complaint_id}/notices/{reply_id}{suffix}").status_code == 404
     other_id, _, other_receipt = accepted_case(app)
     assert handler.get(f"/staff/cases/{other_id}/notices/{reply_id}").status_code == 404  # not that case's
     reporter = app.test_client()
