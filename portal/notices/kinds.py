@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from portal.casework.models import Complaint, ReviewStage
-from portal.i18n import _l
+from portal.i18n import _l, _lp
 from portal.workflow import Moved
 
 
@@ -119,7 +119,7 @@ BUILT_IN = [
          "{new_due}（《信访工作条例》第三十四条）。延期理由如下：\n{reason}",
          lambda f: {"days": f.record.days, "new_due": cn_date(f.complaint.conclusion_due),
                     "reason": paragraphs(f.record.reason)}, closing="特此告知。"),
-    Kind("reply", "答复意见书", _l("Written reply"), "答", ("complaint", "conclude"),
+    Kind("reply", "答复意见书", _lp("notice kind", "Written reply"), "答", ("complaint", "conclude"),
          ("received_on", "reply", "superior", "remedies"),
          _OPENING + "本机关已依法办理，现答复如下：\n{reply}\n"
          "　　如您对本答复意见不服，可以自收到本答复意见书之日起三十日内向{superior}请求复查"
