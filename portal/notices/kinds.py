@@ -98,7 +98,8 @@ BUILT_IN = [
     Kind("acceptance", "受理告知书", _l("Notice of acceptance"), "受", ("complaint", "accept"),
          ("received_on", "conclusion_due"),
          _OPENING + "经审查，该事项属于本机关职责范围，依据《信访工作条例》第二十三条，本机关决定予以受理。\n"
-         "　　本机关将于{conclusion_due}前办结并向您出具书面答复意见（《信访工作条例》第三十四条）；情况复杂的，"
+         "　　本机关将自受理之日起六十日内办结，办理期限至{conclusion_due}，并向您出具书面答复意见（《信访工作条例》"
+         "第三十四条）；情况复杂的，"
          "经本机关负责人批准可以适当延长办理期限，并告知您延期理由。您可以凭查询码在本平台查询办理进展。",
          lambda f: {**_case(f), "conclusion_due": cn_date(f.complaint.conclusion_due)}, closing="特此告知。"),
     Kind("non_acceptance", "不予受理告知书", _l("Notice of non-acceptance"), "不受", ("complaint", "not_accept"),

@@ -50,7 +50,7 @@ def test_accepting_issues_the_notice_of_acceptance_with_authority_number_and_due
     lines = notice.text.split("\n")
     assert lines[:3] == ["杭州市西湖区教育局", "受理告知书", notice.number]
     assert lines[4] == f"投诉举报人（投诉举报编号：{complaint.case_number}）："
-    assert "2027年1月22日前办结" in notice.text and "第二十三条" in notice.text
+    assert "办理期限至2027年1月22日" in notice.text and "第二十三条" in notice.text
     assert lines[-3:] == ["杭州市西湖区教育局", "（印章）", "2026年11月23日"]
 
 
