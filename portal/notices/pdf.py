@@ -27,6 +27,11 @@ class FontMissing(PortalError):
     status = 503
 
 
+def limit() -> str:
+    """How many PDFs one client may have made (`PORTAL_LIMIT_NOTICE_PDF`)."""
+    return current_app.config["LIMIT_NOTICE_PDF"]
+
+
 def font_file() -> Path:
     configured = current_app.config.get("NOTICE_FONT_FILE")
     for candidate in ([configured] if configured else FONT_FILES):

@@ -10,6 +10,7 @@ from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import queries
 from portal.casework.service import StepNotAllowed
+from portal.extensions import limiter
 from portal.i18n import _
 from portal.notices import kinds, offices, pdf, replies, service
 from portal.notices.forms import ConfirmReplyForm, NoticeReplyForm, ReturnDraftForm, SettingsForm, SignOffForm
@@ -161,6 +162,7 @@ def notice(complaint_id: int, notice_id: int):
 
 
 @bp.get("/cases/<int:complaint_id>/notices/<int:notice_id>.pdf")
+@limiter.limit(pdf.limit)
 @staff_required(*CASE_ROLES)
 def notice_pdf(complaint_id: int, notice_id: int):
     complaint = _case(complaint_id)

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from portal import clock
 from portal.db import writes
+from portal.extensions import limiter
 from portal.i18n import _
 from portal.intake import tracking
 from portal.notices import pdf, service
@@ -54,6 +55,7 @@ def notice(complaint, notice_id: int):
 
 
 @bp.get("/track/notices/<int:notice_id>.pdf")
+@limiter.limit(pdf.limit)
 @tracked
 def notice_pdf(complaint, notice_id: int):
     found = service.on_case(complaint, notice_id)

@@ -191,3 +191,16 @@ def test_only_an_administrator_edits_the_office_settings_and_a_bad_pattern_comes
     assert good.status_code == 302
     with app.app_context():
         assert offices.settings_for("330106").second_signoff
+
+
+def test_pdfs_are_limited_per_client(app, handler):
+    app.config["LIMIT_NOTICE_PDF"] = "2 per minute"
+    try:
+        complaint_id, _, receipt = accepted_case(app)
+        [(notice_id, _, _, _)] = notices_of(app, complaint_id)
+        reporter = app.test_client()
+        track(reporter, receipt)
+        statuses = [reporter.get(f"/track/notices/{notice_id}.pdf").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+    finally:
+        app.config["LIMIT_NOTICE_PDF"] = "20 per minute;200 per day"
