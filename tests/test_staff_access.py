@@ -34,6 +34,7 @@ from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 from tests.support.inspections import item as inspection_item
 from tests.support.inspections import prepare_draw
+from tests.support.notices import issued_notice, waiting_reply
 from tests.support.typical import draft_case
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
@@ -125,6 +126,15 @@ ACCESS = {
     "supervisor_staff.observation": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.open_case": {Role.ADMIN, Role.HANDLER},
     "supervisor_staff.photo": {Role.ADMIN, Role.HANDLER},
+    # Written notices: the reply's preview and sign-off by certified roles; the notices for anyone on the case.
+    "notices_staff.preview": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.confirm": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.draft": STAFF,
+    "notices_staff.sign_off": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.return_draft": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.notice": STAFF,
+    "notices_staff.notice_pdf": STAFF,
+    "notices_staff.settings": {Role.ADMIN},
 }
 # Where posting a page's form is open to fewer roles than reading the page.
 POST_ACCESS = {
@@ -138,6 +148,7 @@ RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
+RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -188,6 +199,8 @@ def records(app):
         asker = staff_user("matrix.asker", Role.ADMIN, display_name="矩阵管理员")
         grant = grants.request_office_head(asker, user, "矩阵测试任命")
         recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
+        notice = issued_notice(filed.complaint, user)
+        waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -199,7 +212,7 @@ def records(app):
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
                 "recusal_id": proposal.id,
-                "recount_id": recount.id}
+                "recount_id": recount.id, "notice_id": notice.id, "reply_step": "conclude"}
 
 
 def call(client, rule, values, method):

@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     for step in kinds.REPLY_STEPS:
         panels.add_step_form(app, step, NoticeReplyForm)
-        panels.add_step_page(app, step, "notices_staff.preview")
+        panels.add_step_page(app, step, "notices_staff.preview", reply_step=step)
     panels.register(app, panels.Panel("reply_draft", "h-reply-draft", "notices/draft_panel.html",
                                       queries.draft_panel, -5))
     panels.register(app, panels.Panel("notices", "h-notices", "notices/case_panel.html", queries.case_panel, 3))

@@ -39,11 +39,11 @@ def _preview_page(complaint, step: str, form, letter: str | None = None, status:
                            signoff=offices.settings_for(complaint.handling_region_code).second_signoff), status
 
 
-@bp.post("/cases/<int:complaint_id>/reply/<step>/preview")
+@bp.post("/cases/<int:complaint_id>/reply/<reply_step>/preview")
 @staff_required(*SIGNING_ROLES)
-def preview(complaint_id: int, step: str):
+def preview(complaint_id: int, reply_step: str):
     """The reply as it will be issued, with the confirmation; the form again to change it."""
-    complaint = _case(complaint_id)
+    complaint, step = _case(complaint_id), reply_step
     if step not in kinds.REPLY_STEPS:
         abort(404)
     form = NoticeReplyForm(prefix=step)
@@ -56,11 +56,11 @@ def preview(complaint_id: int, step: str):
     return _preview_page(complaint, step, form, letter)
 
 
-@bp.post("/cases/<int:complaint_id>/reply/<step>/issue")
+@bp.post("/cases/<int:complaint_id>/reply/<reply_step>/issue")
 @staff_required(*SIGNING_ROLES)
-def confirm(complaint_id: int, step: str):
+def confirm(complaint_id: int, reply_step: str):
     """Issue the previewed reply, or, where the office wants it, send it for a second sign-off."""
-    complaint = _case(complaint_id, for_update=True)
+    complaint, step = _case(complaint_id, for_update=True), reply_step
     if step not in kinds.REPLY_STEPS:
         abort(404)
     posted = ConfirmReplyForm()
@@ -114,8 +114,11 @@ def sign_off(complaint_id: int):
     complaint = _case(complaint_id, for_update=True)
     found = replies.waiting(complaint, for_update=True)
     form = SignOffForm()
-    if found is None or not form.validate_on_submit():
-        abort(409 if found is None else 400)
+    if found is None:
+        abort(409)
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please submit it again."), "error")
+        return _draft_page(complaint, found, status=422)
     try:
         replies.sign_off(found, complaint, _user(), form.seen.data)
     except replies.ChangedSinceSeen:

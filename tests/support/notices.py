@@ -6,6 +6,12 @@ import html
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from portal import clock
+from portal.casework import service as casework
+from portal.extensions import db
+from portal.notices import kinds, service
+from portal.notices.models import Notice, ReplyDraft
+from portal.workflow import Moved
 from tests.support.forms import hidden
 
 REPLY_STEPS = ("conclude", "decide_review")
@@ -19,6 +25,22 @@ def preview_reply(client: FlaskClient, complaint_id: int, step: str, text: str =
     if administrative:
         data[f"{step}-administrative"] = "y"
     return client.post(f"/staff/cases/{complaint_id}/reply/{step}/preview", data=data)
+
+
+def issued_notice(complaint, user) -> Notice:
+    """A 受理告知书 issued on the case as its step would (flushed), whatever the case's state."""
+    moved = Moved(casework.TRANSITIONS["accept"], complaint.status, complaint.status, "", clock.now())
+    office = complaint.handling_region_code
+    return service.issue(kinds.get("acceptance"), service.facts_for(complaint, complaint, moved, office), office,
+                         user, moved.at)
+
+
+def waiting_reply(complaint, user, text: str = "经查属实，已责令整改。") -> ReplyDraft:
+    """A written reply confirmed by `user` and waiting for its second sign-off (flushed)."""
+    draft = ReplyDraft(complaint_id=complaint.id, step="conclude", text=text, drafted_by_id=user.id)
+    db.session.add(draft)
+    db.session.flush()
+    return draft
 
 
 def confirm_previewed(client: FlaskClient, complaint_id: int, step: str, preview: str) -> TestResponse:
