@@ -24,12 +24,14 @@ def tracked(view):
     @wraps(view)
     @writes  # opening a notice is activity: it refreshes the grant's idle clock
     def wrapped(*args, **kwargs):
+        token = session.get(tracking.GRANT_KEY)
         try:
-            complaint = tracking.complaint_for_grant(session.get(tracking.GRANT_KEY), clock.now())
+            complaint = tracking.complaint_for_grant(token, clock.now())
         except tracking.GrantExpired:
             session.pop(tracking.GRANT_KEY, None)
-            flash(_("For your security the case page closes after 30 minutes without activity. "
-                    "Enter your receipt code again."), "info")
+            if token:
+                flash(_("For your security the case page closes after 30 minutes without activity. "
+                        "Enter your receipt code again."), "info")
             return redirect(url_for("complaints.track"))
         return view(complaint, *args, **kwargs)
 
