@@ -124,6 +124,8 @@ class Config:
         # is decoded to be cleaned); each case also takes at most 20 additions, 30 files, 100 MB.
         self.LIMIT_SUPPLEMENT_POST = _env("LIMIT_SUPPLEMENT_POST", "10 per hour;30 per day")
         self.LIMIT_SUPPLEMENT_MEGABYTES = _env("LIMIT_SUPPLEMENT_MEGABYTES", "60 per hour;150 per day")
+        # PDFs of written notices made per client (each takes a moment of the server's time).
+        self.LIMIT_NOTICE_PDF = _env("LIMIT_NOTICE_PDF", "20 per minute;200 per day")
         self.LIMIT_SIGN_IN_CLIENT = _env("LIMIT_SIGN_IN_CLIENT", "10 per minute;100 per day")
         # Wrong passwords for one account from every browser it was not signed in from before, together
         # (portal/accounts/throttle.py); a browser it was signed in from counts its own failures instead.
@@ -143,6 +145,9 @@ class Config:
         # prometheus-client's own variable (read by the library at import too): the folder where several
         # gunicorn workers keep their counts; /metrics then adds every worker's up.
         self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+        # The Chinese TrueType font (or .ttc collection) of the notices' PDFs; unset, the first of
+        # Debian's fonts-wqy-microhei, fonts-wqy-zenhei, fonts-arphic-uming found (portal/notices/pdf.py).
+        self.NOTICE_FONT_FILE = _env("NOTICE_FONT_FILE")
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = _env("MAIL_USERNAME")

@@ -36,6 +36,7 @@ from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 from tests.support.inspections import item as inspection_item
 from tests.support.inspections import prepare_draw
+from tests.support.notices import issued_notice, waiting_reply
 from tests.support.practitioners import ban_decision
 from tests.support.practitioners import register as register_ban
 from tests.support.typical import draft_case
@@ -166,6 +167,15 @@ ACCESS = {
     "registry_imports.withdraw": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "registry_imports.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "staffing.registry_officer": {Role.ADMIN},
+    # Written notices: the reply's preview and sign-off by certified roles; the notices for anyone on the case.
+    "notices_staff.preview": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.confirm": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.draft": STAFF,
+    "notices_staff.sign_off": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.return_draft": {Role.HANDLER, Role.REVIEWER},
+    "notices_staff.notice": STAFF,
+    "notices_staff.notice_pdf": STAFF,
+    "notices_staff.settings": {Role.ADMIN},
 }
 # Pages only an administrator whose jurisdiction is the whole country may open: the national holiday
 # schedule and the one discretion benchmark (a province administrator is refused them).
@@ -186,6 +196,7 @@ RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
 RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
+RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -242,6 +253,8 @@ def records(app):
         db.session.add(registry_import)
         ban = register_ban(user, ban_decision(user, staff_user("matrix.ban.reviewer", Role.REVIEWER, "330100"),
                                               number="矩阵测试〔2026〕2号"))
+        notice = issued_notice(filed.complaint, user)
+        waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -254,7 +267,8 @@ def records(app):
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
                 "recusal_id": proposal.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
-                "import_id": registry_import.id, "ban_id": ban.id}
+                "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
+                "reply_step": "conclude"}
 
 
 def call(client, rule, values, method):

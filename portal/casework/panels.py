@@ -40,6 +40,16 @@ def step_form(name: str) -> type | None:
     return current_app.extensions.get("portal.case_step_forms", {}).get(name)
 
 
+def add_step_page(app: Flask, name: str, endpoint: str, **values: str) -> None:
+    """Send a step's form to a feature's own page (the reply's preview: `endpoint` with the case's
+    `complaint_id` and `values`); casework's step route then refuses the step."""
+    app.extensions.setdefault("portal.case_step_pages", {})[name] = (endpoint, values)
+
+
+def step_pages() -> dict[str, tuple[str, dict]]:
+    return current_app.extensions.get("portal.case_step_pages", {})
+
+
 def for_case(complaint: Complaint, user: User) -> list[tuple[Panel, dict]]:
     """Each registered panel in order, with what it shows this officer about this case; a panel
     whose `build` returns None has nothing to show. A negative `order` draws it above the actions."""

@@ -123,7 +123,7 @@ def _render_case(complaint, failed: str | None = None, failed_form=None, status:
         office=regions.get(complaint.handling_region_code),
         places=regions.lineage(complaint.region), panels=panels.for_case(complaint, user),
         staff_names=queries.staff_names(actors),
-        today=clock.today(), step_labels=_labels(complaint), archive_held_until=held,
+        today=clock.today(), step_labels=_labels(complaint), archive_held_until=held, step_pages=panels.step_pages(),
         objection=casework.objection_due(complaint) if complaint.status is Status.REGISTERED else None), status
 
 
@@ -137,7 +137,8 @@ def step(complaint_id: int, name: str):
     complaint = _case(complaint_id, for_update=True)
     # A step the case no longer allows is refused before its form is read, so the officer learns
     # that rather than what a field lacks; `apply` refuses it as well.
-    if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user):
+    if name not in casework.TRANSITIONS or name not in casework.allowed_steps(complaint, user) \
+            or name in panels.step_pages():  # taken on its feature's page (the reply: notices' preview)
         form = _form_class(name)(prefix=name) if _form_class(name) else None
         return _refuse(complaint, name, form)
     form = _step_forms(complaint, [name])[name]

@@ -21,6 +21,8 @@ from portal.intake.filing import reporter_actor, store_files
 from portal.security import audit, crypto
 from portal.security.attachments import CleanFile
 
+# The browser session's key for its grant (the case page and the written notices' pages read it).
+GRANT_KEY = "tracking_grant"
 GRANT_IDLE = dt.timedelta(minutes=30)
 GRANT_LIFETIME = dt.timedelta(hours=2)
 # What one case takes from its reporter: additions, files (those filed with it included) and the

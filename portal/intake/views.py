@@ -33,7 +33,7 @@ bp.add_app_template_filter(limits.sendable_time, "sendable_time")
 for _error in outage.HANDLED:  # a database failure gives the complaint form back with its text
     bp.register_error_handler(_error, outage.answer)
 
-GRANT_KEY = "tracking_grant"
+GRANT_KEY = tracking.GRANT_KEY
 ISSUED_FORMS_KEY = "issued_forms"
 ISSUED_FORMS_KEPT = 5
 POSTED_FORMS_KEY = "posted_forms"  # forms this browser has sent: a later post of one is a correction

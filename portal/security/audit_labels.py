@@ -146,6 +146,12 @@ ACTION_LABELS = {
     "inspection.published": _l("Inspection results published"),
     # The national holiday schedule.
     "holidays.entered": _l("Holiday schedule entered"),
+    # Written notices (文书): issued with their fingerprint; the reply's second sign-off; office settings.
+    "notice.issued": _l("Written notice issued"),
+    "notice.reply_submitted": _l("Written reply sent for a second sign-off"),
+    "notice.reply_signed_off": _l("Written reply signed off and issued"),
+    "notice.reply_returned": _l("Written reply sent back without being issued"),
+    "notice_settings.changed": _l("Notice settings changed"),
     "holidays.recomputed": _l("Stored deadlines counted again on the entered schedule"),
     # The outbox.
     "outbox.retry": _l("Failed message sent again"),

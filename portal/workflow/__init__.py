@@ -12,7 +12,8 @@ Disclosures and typical cases share one review-and-publish procedure built on it
 (`portal.workflow.review`).
 
 A feature above may bar a person from a record whatever the step (`add_veto`: recusal, 回避); the
-engine refuses such a person every step on it with `Recused`.
+engine refuses such a person every step on it with `Recused`. A feature above may act on every step
+taken (`add_listener`: the written notices issued at a step).
 """
 from __future__ import annotations
 
@@ -136,6 +137,12 @@ def vetoed(user: User, object_type: str, record: Any) -> bool:
                                      for veto in current_app.extensions.get("portal.workflow_vetoes", ()))
 
 
+def add_listener(app: Any, listener: Callable[[str, Any, Moved, User], None]) -> None:
+    """Register what a feature above the engine does after any step is taken (the written notices):
+    `listener(object_type, record, moved, actor)`, inside the step's transaction; raising refuses it."""
+    app.extensions.setdefault("portal.workflow_listeners", []).append(listener)
+
+
 def no_authors(record: Any) -> set[int]:
     """For features whose steps never need someone other than the author."""
     return set()
@@ -228,4 +235,6 @@ class Workflow:
         audit.record(f"user:{actor.id}", f"{self.prefix}.{action or found.action or name}", self.object_type,
                      record.id, at=now, before=default_before if before is None else before, after=after,
                      reason=reason if found.audit_reason else "")
+        for listener in current_app.extensions.get("portal.workflow_listeners", ()) if has_app_context() else ():
+            listener(self.object_type, record, moved, actor)
         return moved

@@ -62,6 +62,7 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
     handler.get_by_text("办结并书面答复", exact=True).first.click()  # opens the step
     handler.get_by_label(re.compile("书面答复（投诉举报人可以看到）")).fill("经查属实，已责令该机构停止违规培训并退还费用。")
     handler.get_by_role("button", name="办结并书面答复").click()
+    handler.get_by_role("button", name="签发书面答复").click()  # the preview of the document, confirmed
     expect(handler.locator(".badge--status")).to_have_text("已办结")
 
     reporter = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,

@@ -65,6 +65,7 @@ def test_satisfied_reporter_asks_for_review_on_day_29_then_a_re_review(chromium,
     city.get_by_text("作出复查意见并书面答复", exact=True).first.click()
     city.get_by_label(re.compile("书面答复（投诉举报人可以看到）")).fill("复查认定：责令该机构整改并处罚款。")
     city.get_by_role("button", name="作出复查意见并书面答复").click()
+    city.get_by_role("button", name="签发书面答复").click()  # the preview of the document, confirmed
     expect(city.locator(".badge--status")).to_have_text("已办结")
 
     reporter.reload()
@@ -81,6 +82,7 @@ def test_satisfied_reporter_asks_for_review_on_day_29_then_a_re_review(chromium,
     province.get_by_text("作出复核意见并书面答复（终结）", exact=True).first.click()
     province.get_by_label(re.compile("书面答复（投诉举报人可以看到）")).fill("复核认定：维持复查意见，责令退费。")
     province.get_by_role("button", name="作出复核意见并书面答复（终结）").click()
+    province.get_by_role("button", name="签发书面答复").click()  # the preview of the document, confirmed
     expect(province.locator(".badge--status")).to_have_text("已办结")
 
     reporter.reload()

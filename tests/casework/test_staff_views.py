@@ -17,6 +17,7 @@ from portal.security import audit
 from tests.support.accounts import make_account, signed_in_client
 from tests.support.complaints import file, form_fields
 from tests.support.forms import hidden, open_form
+from tests.support.notices import REPLY_STEPS, issue_reply
 
 
 @pytest.fixture
@@ -32,6 +33,8 @@ def filed(app, **overrides):
 
 
 def post_step(client, complaint_id, name, **fields):
+    if name in REPLY_STEPS:  # a written reply is previewed, then confirmed (portal/notices)
+        return issue_reply(client, complaint_id, name, **fields)
     page = client.get(f"/staff/cases/{complaint_id}").get_data(as_text=True)
     return client.post(f"/staff/cases/{complaint_id}/steps/{name}",
                        data={"csrf_token": hidden(page, "csrf_token"),

@@ -121,7 +121,8 @@ def test_filters_by_action_actor_case_and_account(app, admin):
     assert all("Accepted" in row for row in rows(page))
     assert "Registered → Accepted" in page and "依法受理。" in page
     page = admin.get(URL + "&actor=xh.handler").get_data(as_text=True)
-    assert len(rows(page)) == 1 and first in page and "执法xh.handler" in page
+    # The acceptance, and the 受理告知书 it issued (portal/notices).
+    assert len(rows(page)) == 2 and first in page and "执法xh.handler" in page and "Written notice issued" in page
     page = admin.get(URL + f"&about={second}").get_data(as_text=True)
     assert len(rows(page)) == 1 and second in page and "Complaint registered" in page
     assert f"Reporter (case {second})" in page
