@@ -138,6 +138,25 @@ BUILT_IN = [
          "　　本复核意见为最终意见。您对复核意见不服，仍以同一事实和理由提出投诉举报的，不再受理"
          "（《信访工作条例》第三十六条）。{remedies}", _reply, applies=_stage(ReviewStage.RE_REVIEW)),
 ]
+# The enforcement track (portal/enforcement, a feature below this one): a named reporter is told in
+# writing whether a case was opened (市场监督管理投诉举报处理暂行办法 art. 31).
+_NAMED = lambda f: bool(getattr(f.record, "named_reporter", False))  # noqa: E731
+BUILT_IN += [
+    Kind("case_opened", "立案告知书", _l("Notice that a case was opened (立案)"), "立", ("enforcement_case", "open"),
+         ("received_on", "decided_on", "number"),
+         _OPENING + "经审查，本机关认为您举报的事项涉嫌违法，依据《中华人民共和国行政处罚法》第五十四条，已于"
+         "{decided_on}决定立案调查，立案编号为{number}。本机关将依法调查处理；作出行政处罚决定并公示的，您可以凭查询码"
+         "在本平台查看。依据《市场监督管理投诉举报处理暂行办法》第三十一条，现将立案情况告知您。",
+         lambda f: {**_case(f), "decided_on": cn_date(f.record.decided_on), "number": f.record.number},
+         applies=_NAMED, closing="特此告知。"),
+    Kind("case_not_opened", "不予立案告知书", _l("Notice that no case was opened (不予立案)"), "不立",
+         ("enforcement_case", "decline"), ("received_on", "decided_on", "reason"),
+         _OPENING + "经审查，本机关于{decided_on}决定不予立案，理由如下：\n{reason}\n"
+         "　　如您掌握新的事实或者证据，可以再次向本机关举报。依据《市场监督管理投诉举报处理暂行办法》第三十一条，"
+         "现将不予立案情况告知您。",
+         lambda f: {**_case(f), "decided_on": cn_date(f.record.decided_on), "reason": paragraphs(f.moved.reason)},
+         applies=_NAMED, closing="特此告知。"),
+]
 # The replies whose preview the officer sees, and which an office may want signed off by a second officer.
 REPLY_STEPS = ("conclude", "decide_review")
 

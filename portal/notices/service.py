@@ -108,7 +108,8 @@ def on_step(object_type: str, record: Any, moved: Moved, actor: User) -> None:
     complaint = _case_of(object_type, record) if found else None
     if complaint is None:
         return
-    office = getattr(record, "region_code", None) if not isinstance(record, Complaint) else None
+    office = None if isinstance(record, Complaint) else \
+        getattr(record, "office_code", None) or getattr(record, "region_code", None)
     office = office or complaint.handling_region_code
     facts = facts_for(complaint, record, moved, office, **_reply_options.get())
     for kind in found:

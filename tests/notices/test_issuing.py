@@ -183,3 +183,26 @@ def test_a_kind_added_by_another_feature_is_issued_at_its_step(app, handler):
         assert "现已开始调查" in service.for_case(complaint)[1].text
     finally:
         del app.extensions["portal.notice_kinds"]["memo"]
+
+
+def test_a_named_reporter_is_told_in_writing_whether_a_case_was_opened(handler):
+    from portal.enforcement import service as enforcement
+
+    opened = file(identity=named_identity()).complaint
+    record = enforcement.record_lead(opened, handler, now=NOW)
+    enforcement.decide(record, opened, handler, True, dt.date(2026, 11, 23), now=NOW)
+    [notice] = [n for n in service.for_case(opened) if n.kind == "case_opened"]
+    assert notice.title == "立案告知书" and record.number in notice.text and "2026年11月23日决定立案" in notice.text
+    extracted = pdf_text(notice).replace("\n", "")
+    for expected in (opened.case_number, "杭州市西湖区教育局", notice.number, record.number):
+        assert expected in extracted
+    declined = file(identity=named_identity()).complaint
+    record = enforcement.record_lead(declined, handler, now=NOW)
+    enforcement.decide(record, declined, handler, False, dt.date(2026, 11, 23), "举报事项不属实，未发现违法行为。",
+                       now=NOW)
+    [notice] = [n for n in service.for_case(declined) if n.kind == "case_not_opened"]
+    assert notice.title == "不予立案告知书" and "未发现违法行为" in notice.text
+    anonymous = file().complaint  # no one to tell by name: no notice
+    record = enforcement.record_lead(anonymous, handler, now=NOW)
+    enforcement.decide(record, anonymous, handler, True, dt.date(2026, 11, 23), now=NOW)
+    assert not [n for n in service.for_case(anonymous) if n.kind.startswith("case_")]
