@@ -25,7 +25,7 @@ def reporter_tab(chromium, live_server, receipt):
                                base_url=live_server.url).new_page()
     tab.set_default_timeout(10_000)
     tab.goto("/track?lang=zh_CN")
-    tab.get_by_label("回执码").fill(receipt)
+    tab.get_by_label("查询码").fill(receipt)
     tab.get_by_role("button", name="查询案件").click()
     return tab
 

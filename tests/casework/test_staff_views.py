@@ -358,7 +358,7 @@ def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handle
     response = handler.get("/staff/cases.csv?source=online&lang=zh_CN")
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    assert text.startswith("\ufeff受理编号") and number in text and other_number not in text
+    assert text.startswith("\ufeff投诉举报编号") and number in text and other_number not in text
     assert "'=HYPERLINK" in text and MARKER_NAME not in text
 
 
