@@ -21,6 +21,7 @@ from portal.inspections import service as inspections
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
+from portal.recusal import service as recusal
 from portal.security import crypto
 from portal.security.attachments import clean
 from portal.staffing import grants
@@ -68,6 +69,9 @@ ACCESS = {
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "recusal.declare": STAFF,
     "recusal.index": STAFF,
+    "recusal.record": STAFF,
+    "recusal.confirm": STAFF,
+    "reply_delivery.page": {Role.ADMIN, Role.HANDLER},
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
@@ -138,6 +142,7 @@ RECORD_ARGUMENTS |= {"draw_id", "item_id"}  # random inspections
 RECORD_ARGUMENTS |= {"message_id"}  # the outbox
 RECORD_ARGUMENTS |= {"grant_id"}  # four eyes on privileged accounts
 RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
+RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator may also enter the holiday schedule
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -188,6 +193,8 @@ def records(app):
         asker = staff_user("matrix.asker", Role.ADMIN, display_name="矩阵管理员")
         grant = grants.request_office_head(asker, user, "矩阵测试任命")
         recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
+        declaration = recusal.declare(recusal.kind_of("disclosure"), disclosure, asker, "矩阵测试利害关系",
+                                      person=user)  # recorded by a colleague: waits for a second person
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -198,7 +205,8 @@ def records(app):
                 "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
-                "recusal_id": proposal.id,
+                "recusal_id": proposal.id, "object_type": "disclosure", "object_id": disclosure.id,
+                "declaration_id": declaration.id,
                 "recount_id": recount.id}
 
 

@@ -80,7 +80,7 @@ def test_only_staff_of_the_handling_office_not_recused_record_it(handler):
     for person in (outsider, custodian):
         with pytest.raises(delivery.DeliveryNotOpen):
             delivery.record(complaint, person, ReplyDelivery.POST, dt.date(2026, 11, 23), now=NOW)
-    recusal.declare(complaint, handler, "本人系该机构股东的近亲属", now=NOW)
+    recusal.declare(recusal.kind_of("complaint"), complaint, handler, "本人系该机构股东的近亲属", now=NOW)
     with pytest.raises(delivery.DeliveryNotOpen):
         delivery.record(complaint, handler, ReplyDelivery.POST, dt.date(2026, 11, 23), now=NOW)
 
