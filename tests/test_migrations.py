@@ -139,6 +139,34 @@ def test_reviews_requested_before_the_review_stages_go_to_the_office_above(empty
                                                                                           "330106")
 
 
+def test_replies_made_before_receipt_was_recorded_count_from_their_day(empty_app):
+    """Before 80028ba689d1 the review period ran from the reply's day: a case replied to then is
+    taken to have received it that day, in Beijing (17:00 UTC on 11-20 is 11-21), so its period
+    stays; a case not replied to has nothing received."""
+    from sqlalchemy import text
+
+    upgrade(MIGRATIONS, "5e9a1c3b7d21")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO regions (code, name_zh, name_en, level, parent_code, path_zh, path_en, \"current\")"
+            " VALUES ('330106', '西湖区', 'Xihu', 'county', NULL, '西湖区', 'Xihu', true)"))
+        for number, replied in (("0001", "2026-11-20 17:00:00"), ("0002", None)):
+            connection.execute(text(
+                "INSERT INTO complaints (case_number, receipt_digest, source, status, category, institution_name,"
+                " institution_address, region_code, description, ongoing, anonymous, received_on, acceptance_due,"
+                " due_provisional, created_at, replied_at, extended, transferred_to, handling_region_code,"
+                " review_stage) VALUES (:number, :number, 'online', 'concluded', 'unlicensed', '小蜜蜂', '文三路',"
+                " '330106', '周末上课，没有证照。', true, true, '2026-10-01', '2026-10-16', false,"
+                " '2026-10-01 08:00:00', :replied, false, '', '330106', 'none')"),
+                {"number": f"330106-20261001-{number}", "replied": replied})
+    upgrade(MIGRATIONS)
+    with db.engine.connect() as connection:
+        rows = {row.case_number[-4:]: row for row in connection.execute(text(
+            "SELECT case_number, reply_received_on, reply_received_how FROM complaints"))}
+    assert (str(rows["0001"].reply_received_on), rows["0001"].reply_received_how) == ("2026-11-21", "reply_date")
+    assert (rows["0002"].reply_received_on, rows["0002"].reply_received_how) == (None, None)
+
+
 def test_disclosures_before_the_publication_rules_stay_valid(empty_app):
     """A "minor" disclosure drafted before 3568ab42556c becomes "general" with its months backfilled
     from its publication end (31 January + 3 months → 30 April), and records nothing it never had:

@@ -21,6 +21,7 @@ from portal.inspections import service as inspections
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
+from portal.recusal import service as recusal
 from portal.registry.models import RegistryImport
 from portal.security import crypto
 from portal.security.attachments import clean
@@ -82,6 +83,9 @@ ACCESS = {
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "recusal.declare": STAFF,
     "recusal.index": STAFF,
+    "recusal.record": STAFF,
+    "recusal.confirm": STAFF,
+    "reply_delivery.page": {Role.ADMIN, Role.HANDLER},
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
@@ -197,6 +201,7 @@ RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
 RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
+RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -255,6 +260,8 @@ def records(app):
                                               number="矩阵测试〔2026〕2号"))
         notice = issued_notice(filed.complaint, user)
         waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
+        declaration = recusal.declare(recusal.kind_of("disclosure"), disclosure, asker, "矩阵测试利害关系",
+                                      person=user)  # recorded by a colleague: waits for a second person
         db.session.commit()
         from portal.casework.models import Attachment
         attachment = db.session.query(Attachment).filter_by(complaint_id=filed.complaint.id).one()
@@ -265,7 +272,8 @@ def records(app):
                 "objection_id": objection.id, "proof_id": proof.id,
                 "supervisor_id": observation.supervisor_id, "observation_id": observation.id,
                 "photo_id": photo_id, "step": "publish", "message_id": waiting_message.id, "grant_id": grant.id,
-                "recusal_id": proposal.id,
+                "recusal_id": proposal.id, "object_type": "disclosure", "object_id": disclosure.id,
+                "declaration_id": declaration.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
                 "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
                 "reply_step": "conclude"}

@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = (
     ("demo.admin", "演示管理员", Role.ADMIN, "330000", None),
     ("demo.handler", "演示执法人员", Role.HANDLER, "330106", "浙杭执字（演示）0001"),
     ("demo.reviewer", "演示法制审核", Role.REVIEWER, "330100", "浙杭审字（演示）0001"),
-    ("demo.custodian", "演示身份保管人", Role.CUSTODIAN, "330100", None),
+    ("demo.custodian", "演示举报人信息保管员", Role.CUSTODIAN, "330100", None),
     ("demo.supervisor", "演示社会监督员", Role.SUPERVISOR, "330106", None),
 )
 

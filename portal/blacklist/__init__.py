@@ -11,15 +11,19 @@ def init_app(app: Flask) -> None:
     from portal import demo, navigation
     from portal.blacklist import demo as blacklist_demo
     from portal.blacklist import offerings as blacklist_offerings
+    from portal.blacklist import service
     from portal.blacklist.staff_views import bp as staff_bp
     from portal.blacklist.views import bp as public_bp
     from portal.i18n import _l
     from portal.institutions import offerings
     from portal.navigation import Link
+    from portal.recusal import service as recusal
     from portal.search import cli as search_cli
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    recusal.add_kind(app, recusal.Kind("blacklist_entry", _l("Blacklist entry"), service.for_staff,
+                                       lambda e: e.region_code, lambda e: e.name, "blacklist_staff.detail", "entry_id"))
     offerings.add_section(app, offerings.Section("blacklist_entries", blacklist_offerings.for_institution))
     offerings.add_violation(app, offerings.Violation("blacklisted", blacklist_offerings.blacklisted))
     search_cli.add_source(app, "blacklist entries", blacklist_offerings.reindex_names)

@@ -49,6 +49,8 @@ def record(entry: BlacklistEntry, actor: User, received_on: dt.date, summary: st
            now: dt.datetime | None = None) -> BlacklistObjection:
     """Record an objection received from the listed party."""
     workflow.require(actor, STAFF, "objection", entry.region_code)
+    if workflow.vetoed(actor, "blacklist_entry", entry):
+        raise workflow.Recused("objection")
     if not may_object(entry):
         raise workflow.StepNotAllowed("objection")
     now = now or clock.now()
@@ -70,6 +72,8 @@ def answer(entry: BlacklistEntry, objection: BlacklistObjection, actor: User, te
            now: dt.datetime | None = None) -> None:
     """Answer an objection in writing, once."""
     workflow.require(actor, STAFF, "objection_answer", entry.region_code)
+    if workflow.vetoed(actor, "blacklist_entry", entry):
+        raise workflow.Recused("objection_answer")
     if objection.answered_on is not None:
         raise workflow.StepNotAllowed("objection_answer")
     text = (text or "").strip()

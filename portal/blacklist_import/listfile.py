@@ -10,7 +10,7 @@ COLUMNS = {
     "name": ("机构名称", "名称", "name", "institution name", "operator name"),
     "uscc": ("统一社会信用代码", "uscc", "unified social credit code", "credit code"),
     "address": ("地址", "address"),
-    "county": ("所属区县(代码)", "所属区县", "区县代码", "county", "county code"),
+    "county": ("所属区县（代码）", "所属区县(代码)", "所属区县", "区县代码", "county", "county code"),
     "training_type": ("培训类型", "training type", "type"),
     "reason": ("列入事由", "reason"),
     "facts": ("违规事实", "facts"),

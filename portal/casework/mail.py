@@ -7,10 +7,7 @@ receipt. Every message is plain text, Chinese first, then English.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from flask import current_app
-from flask_babel import force_locale
 from nacl.exceptions import CryptoError
 from sqlalchemy import select
 
@@ -18,7 +15,7 @@ from portal.accounts.models import Role, User
 from portal.casework.models import Complaint, ReviewStage
 from portal.extensions import db
 from portal.i18n import _
-from portal.notifications.mail import enabled, queue
+from portal.notifications.mail import bilingual, enabled, link, queue, subject_line
 from portal.regions import service as regions
 from portal.security import crypto
 
@@ -26,31 +23,6 @@ __all__ = ["queue", "new_case", "review_opened", "case_updated", "office_handler
            "subject_line"]
 
 log = logging.getLogger(__name__)
-LOCALES = ("zh_CN", "en")
-DIVIDER = "\n\n— — —\n\n"
-
-
-def link(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-def bilingual(write: Callable[[], list[str]]) -> str:
-    """The same lines in each language, Chinese first, separated by a divider."""
-    parts = []
-    for locale in LOCALES:
-        with force_locale(locale):
-            parts.append("\n\n".join(line for line in write() if line))
-    return DIVIDER.join(parts) + "\n"
-
-
-def subject_line(write: Callable[[], str]) -> str:
-    parts = []
-    for locale in LOCALES:
-        with force_locale(locale):
-            parts.append(write())
-    return " / ".join(parts)
-
-
 def office_handlers(region_code: str) -> list[User]:
     """Active handlers with an email in the office of `region_code`; if it has none, those of the
     nearest office above that has some."""

@@ -120,6 +120,7 @@ class EventKind(LabelledEnum):
     ASSIGNED = "assigned", _lp("case event", "Handler assigned")
     LINKED = "linked", _lp("case event", "Linked as a duplicate")
     REWARD = "reward", _l("Reward decision")
+    REPLY_DELIVERED = "reply_delivered", _lp("case event", "Delivery of the written reply recorded")
 
 
 class ReviewStage(LabelledEnum):
@@ -128,6 +129,15 @@ class ReviewStage(LabelledEnum):
     NONE = "none", _l("First handling")
     REVIEW = "review", _l("Review (复查)")
     RE_REVIEW = "re_review", _l("Re-review (复核)")
+
+
+class ReplyDelivery(LabelledEnum):
+    """How the latest written reply reached the reporter (送达); the time to ask for a review runs
+    from that day (信访工作条例 art. 35: 自收到书面答复之日起)."""
+    TRACKING_PAGE = "tracking_page", _l("Read by the reporter on the tracking page")
+    POST = "post", _l("Delivered by post")
+    IN_PERSON = "in_person", _l("Delivered in person")
+    REPLY_DATE = "reply_date", _l("Taken as the day of the reply (replied before receipt was recorded)")
 
 
 class Rating(LabelledEnum):
@@ -183,6 +193,9 @@ class Complaint(Base):
     conclusion_due: Mapped[dt.date | None] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The day the latest reply reached the reporter (送达) and how: the review period runs from it.
+    reply_received_on: Mapped[dt.date | None] = mapped_column(Date)
+    reply_received_how: Mapped[ReplyDelivery | None] = mapped_column(value_enum(ReplyDelivery, 16))
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     transferred_to: Mapped[str] = mapped_column(String(200), default="")
     rating: Mapped[Rating | None] = mapped_column(value_enum(Rating, 24))

@@ -62,6 +62,11 @@ class ArchiveTooEarly(StepNotAllowed):
         self.until = until  # the last day the reporter may still ask for a review
 
 
+class ReplyNotReceived(StepNotAllowed):
+    """A concluded case waits until its written reply has reached the reporter (送达): the time to
+    ask for a review has not started yet (信访工作条例 art. 35)."""
+
+
 def _accept(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
     due = deadlines.add_period(clock.local_date(now), deadlines.conclusion_rule(complaint.region_code, now))
     complaint.conclusion_due, complaint.due_provisional = due.day, due.provisional
@@ -97,6 +102,7 @@ def _link(complaint: Complaint, actor: User, now: dt.datetime, details: Details)
 
 def _reply(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
     complaint.replied_at, complaint.rating = now, None  # the reporter rates the new reply
+    complaint.reply_received_on = complaint.reply_received_how = None  # the new reply is not received yet
     return {}
 
 
@@ -118,6 +124,8 @@ def _return(complaint: Complaint, actor: User, now: dt.datetime, details: Detail
 
 
 def _archive(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
+    if reply_awaited(complaint):
+        raise ReplyNotReceived("archive")
     if until := archive_held_until(complaint, clock.local_date(now)):
         raise ArchiveTooEarly(until)
     return {}
@@ -195,7 +203,7 @@ def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = Non
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
     today = today or clock.today()
     return [name for name in FLOW.allowed(actor, complaint)
-            if not (name == "archive" and archive_held_until(complaint, today))
+            if not (name == "archive" and (archive_held_until(complaint, today) or reply_awaited(complaint)))
             and not (name == "return" and not ((due := objection_due(complaint)) and today <= due.day))]
 
 
@@ -241,12 +249,18 @@ def next_review_stage(complaint: Complaint) -> ReviewStage | None:
 
 
 def review_request_due(complaint: Complaint) -> deadlines.Due | None:
-    """The last day the reporter may ask for the next review (复查, art. 35; 复核, art. 36),
-    counted from the latest written reply."""
-    if complaint.replied_at is None or complaint.review_stage not in REVIEW_RULES:
+    """The last day the reporter may ask for the next review (复查, art. 35; 复核, art. 36), counted
+    from the day the latest written reply reached them (送达); None until it has."""
+    if complaint.reply_received_on is None or complaint.review_stage not in REVIEW_RULES:
         return None
     rule = deadlines.rule(REVIEW_RULES[complaint.review_stage][0], complaint.region_code, complaint.replied_at)
-    return deadlines.add_period(clock.local_date(complaint.replied_at), rule)
+    return deadlines.add_period(complaint.reply_received_on, rule)
+
+
+
+def reply_awaited(complaint: Complaint) -> bool:
+    """Whether a concluded case that may still go up a level waits for its reply to reach the reporter."""
+    return may_open_review(complaint) and complaint.replied_at is not None and complaint.reply_received_on is None
 
 
 def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:

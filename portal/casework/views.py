@@ -190,6 +190,9 @@ def _refusal(complaint, name: str) -> str:
     if step is None:
         return _("There is no such step. Choose one of the actions offered on this page.")
     label = _labels(complaint)[name]
+    if name == "archive" and casework.reply_awaited(complaint):
+        return _("This case cannot be archived yet: the written reply has not reached the reporter, so the "
+                 "time to ask for a review has not started. Record how it was delivered.")
     held = casework.archive_held_until(complaint, clock.today()) if name == "archive" else None
     if held and complaint.status in step.from_states:
         return _("This case cannot be archived yet: whatever their rating, the reporter may ask for a "

@@ -17,7 +17,7 @@ from nacl.exceptions import CryptoError
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework.exceptions import NotPermitted, ReasonRequired, StepNotAllowed
@@ -80,14 +80,15 @@ def key_configured() -> bool:
 def may_request(complaint: Complaint, user: User) -> bool:
     """An active handler whose jurisdiction covers the case, and a named reporter."""
     return (user.active and user.role is Role.HANDLER and not complaint.anonymous
-            and accounts.covers(user, complaint.region_code))
+            and accounts.covers(user, complaint.region_code) and not workflow.vetoed(user, "complaint", complaint))
 
 
 def may_decide(complaint: Complaint, request: IdentityRequest, user: User) -> bool:
     """An active custodian of the case's jurisdiction or one above it, never on their own request,
     and not a custodian made or reset within the waiting period (`grants.settled`)."""
     return (user.active and user.role is Role.CUSTODIAN and request.requester_id != user.id
-            and accounts.covers(user, complaint.region_code) and grants.settled(user))
+            and accounts.covers(user, complaint.region_code) and grants.settled(user)
+            and not workflow.vetoed(user, "identity_request", request))
 
 
 def requests_on(complaint: Complaint) -> list[IdentityRequest]:

@@ -7,7 +7,7 @@ from flask_babel import format_datetime
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import clock
+from portal import clock, workflow
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
 from portal.casework import queries
@@ -99,6 +99,10 @@ def decide(request_id: int):
                                            "%(hours)s hours after that, from %(when)s.",
                                            hours=current_app.config["PRIVILEGE_WAITING_HOURS"],
                                            when=format_datetime(grants.settled_from(user))))
+        if workflow.vetoed(user, "identity_request", identity_request):
+            return _request_page(complaint, identity_request=identity_request, mode="decide", status=409,
+                                 message=_("You stepped aside from this request or its case (回避): another "
+                                           "custodian decides it."))
         abort(403)
     form = DecisionForm()
     if form.validate_on_submit():

@@ -10,14 +10,19 @@ def init_app(app: Flask) -> None:
     from portal import demo, navigation
     from portal.disclosures import demo as disclosures_demo
     from portal.disclosures import offerings as disclosure_offerings
+    from portal.disclosures import service
     from portal.disclosures.staff_views import bp as staff_bp
     from portal.disclosures.views import bp as public_bp
     from portal.i18n import _l
     from portal.institutions import offerings
     from portal.navigation import Link
+    from portal.recusal import service as recusal
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    recusal.add_kind(app, recusal.Kind("disclosure", _l("Penalty disclosure"), service.for_staff,
+                                       lambda d: d.region_code, lambda d: d.decision_number,
+                                       "disclosure_staff.detail", "disclosure_id"))
     offerings.add_section(app, offerings.Section("disclosures", disclosure_offerings.for_institution))
     offerings.add_violation(app, offerings.Violation("penalised", disclosure_offerings.penalised))
     navigation.add(app, navigation.PUBLIC,

@@ -79,14 +79,16 @@ class ComplaintForm(FlaskForm):
                     Length(min=DESCRIPTION_MIN, message=TOO_SHORT),
                     Length(max=DESCRIPTION_MAX, message=TOO_LONG)],
         description=_l("What the institution did, when and how often, who was affected, and what you "
-                       "paid. Do not write your own name here if you want to stay anonymous."))
+                       "paid. Do not write your own name here if you want to stay anonymous. A child's name, "
+                       "school, class or health is sensitive personal information: give only what is needed."))
     occurred_on = PlainDateField(_l("When it happened"), validators=[Optional()],
                             description=_l("The date, or the first date if it happened more than once."))
     ongoing = BooleanField(_l("It is still going on"))
     files = MultipleFileField(
         _l("Evidence (optional)"),
         description=_l("Up to 5 photos or PDF files (JPEG, PNG, WebP, PDF), 10 MB each. Location and "
-                       "camera details are removed from photos."))
+                       "camera details are removed from photos. Photos of children are sensitive personal "
+                       "information: leave faces out where you can."))
     identity = RadioField(_l("How do you want to report?"), choices=IDENTITY_CHOICES, default="anonymous",
                           validators=[InputRequired(_l("Choose anonymous or named."))])
     name = StringField(_l("Your name (required when reporting with your name)"), filters=[clean_text],

@@ -70,7 +70,7 @@ def seed() -> int:
             institution_id=institution.id if institution else None,
             institution_name="" if institution else "无名托管班", institution_address="" if institution else "西湖区",
             occurred_on=received - dt.timedelta(days=3),
-            identity=filing.ReporterIdentity("演示举报人", "13800000000") if named else None)
+            identity=filing.ReporterIdentity("演示投诉举报人", "13800000000") if named else None)
         filed = filing.file_complaint(draft, token, received, now=clock.now() - dt.timedelta(days=days_ago))
         registered_at = dt.datetime.combine(received, dt.time(1, 30), tzinfo=dt.timezone.utc)
         filed.complaint.created_at = registered_at

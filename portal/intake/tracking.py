@@ -18,6 +18,7 @@ from portal.escalation import service as escalation
 from portal.extensions import db
 from portal.i18n import _l
 from portal.intake.filing import reporter_actor, store_files
+from portal.reply_delivery import service as reply_delivery
 from portal.security import audit, crypto
 from portal.security.attachments import CleanFile
 
@@ -187,7 +188,8 @@ def can_request_review(complaint: Complaint, today: dt.date) -> bool:
 
 
 def request_review(complaint: Complaint, reason: str, now: dt.datetime) -> None:
-    """Record the reporter's request for review by the superior level."""
+    """Record the reporter's request for review by the superior level (asking, they have the reply)."""
+    reply_delivery.opened(complaint, now)
     if not can_request_review(complaint, clock.local_date(now)):
         raise ReviewNotAllowed()
     before = {"status": complaint.status.value, "office": complaint.handling_region_code}

@@ -22,6 +22,7 @@ from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackFor
 from portal.intake.uploads import clean_named_uploads, clean_uploads
 from portal.kept_uploads import service as kept
 from portal.kept_uploads import spill
+from portal.reply_delivery import service as reply_delivery
 from portal.rewards import summary as rewards
 from portal.security.headers import attachment_response
 from portal.security.receipts import display
@@ -202,7 +203,9 @@ def with_tracked_case(view):
 @bp.get("/track/case")
 @with_tracked_case
 def case(complaint):
-    """The tracked case: status, timeline, next deadline, reply, and what the reporter can do."""
+    """The tracked case: status, timeline, next deadline, reply, and what the reporter can do. A reply
+    shown here for the first time is received today (送达): the time to ask for a review starts."""
+    reply_delivery.opened(complaint)
     return _render_case(complaint)
 
 

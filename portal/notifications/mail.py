@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 
 from portal.config import read_secret_file
 from portal.notifications import outbox
@@ -103,3 +105,30 @@ def send(outgoing: outbox.Outgoing) -> None:
 
 
 outbox.add_channel("mail", send)
+
+
+# ---- Composing: the texts are the features'; these put them in both languages ----------------
+
+LOCALES = ("zh_CN", "en")
+DIVIDER = "\n\n— — —\n\n"
+
+
+def link(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def bilingual(write: Callable[[], list[str]]) -> str:
+    """The same lines in each language, Chinese first, separated by a divider."""
+    parts = []
+    for locale in LOCALES:
+        with force_locale(locale):
+            parts.append("\n\n".join(line for line in write() if line))
+    return DIVIDER.join(parts) + "\n"
+
+
+def subject_line(write: Callable[[], str]) -> str:
+    parts = []
+    for locale in LOCALES:
+        with force_locale(locale):
+            parts.append(write())
+    return " / ".join(parts)

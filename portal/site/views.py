@@ -18,6 +18,14 @@ def home():
     return render_template("site/home.html")
 
 
+@bp.get("/privacy")
+@public_cache(300)
+def privacy():
+    """The personal-information notice (个人信息保护法 arts. 17, 35): what is collected, why, who sees
+    it, how long it is kept and how to ask about it."""
+    return render_template("site/privacy.html")
+
+
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers, 503 otherwise (for load balancers and monitors)."""

@@ -99,7 +99,7 @@ def test_a_file_without_the_required_columns_is_refused(app, runner, tmp_path):
     path.write_text("名称,地址\n某培训部,某地\n", encoding="utf-8")
     result = runner.invoke(args=["blacklist", "import", str(path), "--batch", BATCH])
     assert result.exit_code == 1
-    assert ("These columns are missing: 所属区县(代码)、培训类型、列入事由、违规事实、"
+    assert ("These columns are missing: 所属区县（代码）、培训类型、列入事由、违规事实、"
             "决定机关、列入日期") in result.output
     garbage = tmp_path / "x.xlsx"
     garbage.write_bytes(b"PK\x03\x04not really a workbook")
@@ -151,7 +151,7 @@ def test_a_registered_code_links_the_registry(ctx):
 
 def test_the_template_has_the_published_columns(ctx):
     text = imports.template_csv()
-    assert text.startswith("\ufeff机构名称,统一社会信用代码,地址,所属区县(代码),培训类型,列入事由,违规事实,"
+    assert text.startswith("\ufeff机构名称,统一社会信用代码,地址,所属区县（代码）,培训类型,列入事由,违规事实,"
                            "决定机关,列入日期,截止日期,处理结果,关联处罚决定书文号")
     headers, rows = imports.read(text.encode("utf-8"))
     assert imports.check(headers, rows, dt.date(2026, 11, 29)).invalid == []

@@ -29,7 +29,7 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
 
     handler = staff_tab(chromium, live_server, "journey.handler", handler_secret)
     handler.get_by_role("navigation", name="主导航").get_by_role("link", name="案件办理").click()
-    handler.get_by_label("受理编号或机构名称").fill(number)
+    handler.get_by_label("投诉举报编号或机构名称").fill(number)
     handler.get_by_role("button", name="筛选").click()
     handler.get_by_role("link", name=number).click()
     expect(handler).to_have_title(re.compile(number))
@@ -40,9 +40,9 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
 
     case_url = handler.url
     handler.get_by_text("申请查看身份信息", exact=True).first.click()  # opens the request form
-    handler.get_by_label(re.compile("需要知道举报人身份的理由")).fill("需要举报人作为证人配合现场核查。")
+    handler.get_by_label(re.compile("需要知道投诉举报人身份的理由")).fill("需要举报人作为证人配合现场核查。")
     handler.get_by_role("button", name="申请查看身份信息").click()
-    expect(handler.get_by_text("您的申请已提交给身份保管人。")).to_be_visible()
+    expect(handler.get_by_text("您的申请已提交给举报人信息保管员。")).to_be_visible()
 
     custodian = staff_tab(chromium, live_server, "journey.custodian", custodian_secret)
     custodian.get_by_role("navigation", name="主导航").get_by_role("link", name="身份查看申请").click()
@@ -53,9 +53,9 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
     expect(custodian.get_by_text("已批准：承办人可在 24 小时内查看身份信息。")).to_be_visible()
 
     handler.goto(case_url)
-    handler.get_by_role("link", name="查看举报人身份信息").click()
+    handler.get_by_role("link", name="查看投诉举报人身份信息").click()
     expect(handler.get_by_text(MARKER_NAME)).to_have_count(0)  # looking records nothing; opening does
-    handler.get_by_role("button", name="查看举报人身份信息").click()
+    handler.get_by_role("button", name="查看投诉举报人身份信息").click()
     expect(handler.get_by_text(MARKER_NAME)).to_be_visible()
     handler.goto(case_url)
 
@@ -68,7 +68,7 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
     reporter = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
                                     base_url=live_server.url).new_page()
     reporter.goto("/track?lang=zh_CN")
-    reporter.get_by_label("回执码").fill(receipt)
+    reporter.get_by_label("查询码").fill(receipt)
     reporter.get_by_role("button", name="查询案件").click()
     expect(reporter.get_by_text("经查属实，已责令该机构停止违规培训并退还费用。")).to_be_visible()
     reporter.get_by_label("不满意").check()

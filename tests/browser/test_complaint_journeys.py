@@ -46,7 +46,7 @@ def test_named_complaint_with_a_photo_then_track_and_add_to_it(phone_page, tmp_p
 
     page.get_by_role("link", name="办理进度查询").first.click()
     typed = " ".join(part.lower() for part in receipt.split("-"))
-    page.get_by_label("回执码").fill(typed)
+    page.get_by_label("查询码").fill(typed)
     page.get_by_role("button", name="查询案件").click()
     expect(page.get_by_text("已登记").first).to_be_visible()
     expect(page.get_by_text("投诉已登记")).to_be_visible()
@@ -58,7 +58,7 @@ def test_named_complaint_with_a_photo_then_track_and_add_to_it(phone_page, tmp_p
     expect(page.get_by_text("11月8日周六又看到他们在上课。")).to_be_visible()
 
     page.get_by_role("button", name="退出案件页面").click()
-    expect(page.get_by_label("回执码")).to_be_visible()
+    expect(page.get_by_label("查询码")).to_be_visible()
     page.goto("/track/case")
     expect(page).to_have_url(re.compile(r"/track$"))
 

@@ -121,7 +121,7 @@ def test_a_party_applies_online_and_staff_decide(chromium, live_server, live_app
     expect(tab.get_by_text("信用修复决定已保存。").first).to_be_visible()
 
     party.goto("/credit-repair/track?lang=zh_CN")
-    party.get_by_label("回执码").fill(code)
+    party.get_by_label("查询码").fill(code)
     party.get_by_role("button", name="查询").click()
     expect(party.get_by_text("准予修复：已结束公示")).to_be_visible()
     expect(party.get_by_text("经核查符合信用修复条件，准予提前结束公示。")).to_be_visible()

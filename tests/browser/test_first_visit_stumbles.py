@@ -19,7 +19,7 @@ FIRST_SCREEN = {"width": 360, "height": 640}
 WORDS = {
     "zh_CN": {"main": "主导航", "menu": "菜单", "file": "我要投诉举报", "track": "办理进度查询",
               "institutions": "机构查询", "open_case": "查询案件", "check": "查验",
-              "valid": "该证书今日有效。", "cases": "案件办理", "custodian": "身份保管人",
+              "valid": "该证书今日有效。", "cases": "案件办理", "custodian": "举报人信息保管员",
               "handler": "执法人员（承办人）", "administrator": "系统管理员", "identity_requests": "身份查看申请"},
     "en": {"main": "Main", "menu": "Menu", "file": "File a complaint", "track": "Track a case",
            "institutions": "Institutions", "open_case": "Open my case", "check": "Check",

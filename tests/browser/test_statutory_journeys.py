@@ -13,6 +13,7 @@ from portal.accounts.models import Role, User
 from portal.casework import service as casework
 from portal.casework.models import Complaint
 from portal.extensions import db
+from portal.reply_delivery import service as reply_delivery
 from tests.browser.fixtures import ARTIFACTS, staff_tab
 from tests.support.accounts import make_account
 from tests.support.complaints import file
@@ -25,7 +26,7 @@ def reporter_tab(chromium, live_server, receipt):
                                base_url=live_server.url).new_page()
     tab.set_default_timeout(10_000)
     tab.goto("/track?lang=zh_CN")
-    tab.get_by_label("回执码").fill(receipt)
+    tab.get_by_label("查询码").fill(receipt)
     tab.get_by_role("button", name="查询案件").click()
     return tab
 
@@ -40,6 +41,7 @@ def test_satisfied_reporter_asks_for_review_on_day_29_then_a_re_review(chromium,
         filed = file(received_on=clock.local_date(replied) - dt.timedelta(days=20))
         casework.apply(filed.complaint, "accept", county, now=replied - dt.timedelta(days=10))
         casework.apply(filed.complaint, "conclude", county, "经查，该机构已停止违规培训。", now=replied)
+        reply_delivery.opened(filed.complaint, replied)  # read on the tracking page that day
         db.session.commit()
         number, receipt, complaint_id = filed.complaint.case_number, filed.receipt, filed.complaint.id
 
@@ -162,11 +164,11 @@ def test_a_recused_officer_is_refused_on_the_case_page(chromium, live_server, li
     officer.goto(f"/staff/cases/{complaint_id}?lang=zh_CN")
     stale = officer.context.new_page()  # the case page as it was before the declaration
     stale.goto(f"/staff/cases/{complaint_id}?lang=zh_CN")
-    officer.get_by_role("link", name="声明利害关系并回避").click()
-    officer.get_by_label("您与本案的利害关系").fill("本人配偶在该机构任教。")
-    officer.get_by_role("button", name="回避本案").click()
-    expect(officer.get_by_text("已记录：您已回避本案，不能再办理本案。")).to_be_visible()
-    expect(officer.get_by_text(re.compile("回避本案，不能再办理本案。$")).last).to_be_visible()
+    officer.get_by_role("link", name="声明利害关系").click()
+    officer.get_by_label("与本记录的利害关系").fill("本人配偶在该机构任教。")
+    officer.get_by_role("button", name="登记回避").click()
+    expect(officer.get_by_text("已登记：您已回避该记录，不能再对其进行任何操作。")).to_be_visible()
+    expect(officer.get_by_text(re.compile("回避此记录，不能再对其进行任何操作。$")).last).to_be_visible()
     expect(officer.get_by_role("button", name="受理", exact=True)).to_have_count(0)
     stale.get_by_role("button", name="受理", exact=True).click()  # sent from the page opened before
     expect(stale.get_by_role("alert")).to_contain_text("不能")

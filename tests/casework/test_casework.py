@@ -14,6 +14,7 @@ from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
 from portal.extensions import db
 from portal.intake import tracking
+from portal.reply_delivery import service as reply_delivery
 from portal.security import audit
 from tests.support.complaints import file
 
@@ -142,16 +143,32 @@ def test_supervision_orders_come_from_a_wider_jurisdiction(handler, city_handler
     assert not event.public
 
 
-def concluded(handler, now=NOW):
+def concluded(handler, now=NOW, received=True):
     complaint = complaint_in(Status.REGISTERED)
     casework.apply(complaint, "accept", handler, now=now)
     casework.apply(complaint, "conclude", handler, "经查属实，已责令停止招生并退费。", now=now)
+    if received:  # the reporter reads the reply on the tracking page the same day
+        reply_delivery.opened(complaint, now)
     return complaint
+
+
+def test_the_review_period_runs_from_the_day_the_reply_reaches_the_reporter(handler):
+    """Art. 35: 30 days from receiving the written reply, not from the day it was written; until it
+    is received nothing runs and the case is not archived, however long it waits."""
+    complaint = concluded(handler, received=False)
+    assert tracking.review_due(complaint) is None and casework.reply_awaited(complaint)
+    months_later = NOW + dt.timedelta(days=90)
+    assert "archive" not in casework.allowed_steps(complaint, handler, today=months_later.date())
+    with pytest.raises(casework.ReplyNotReceived):
+        casework.apply(complaint, "archive", handler, now=months_later)
+    reply_delivery.opened(complaint, NOW + dt.timedelta(days=5))  # read on 11-28
+    assert tracking.review_due(complaint).day == dt.date(2026, 12, 28)
+    assert not casework.reply_awaited(complaint)
 
 
 def test_a_concluded_case_is_not_archived_while_the_reporter_may_still_rate_it_or_ask_for_review(handler):
     complaint = concluded(handler)
-    due = tracking.review_due(complaint).day  # 30 days from the reply
+    due = tracking.review_due(complaint).day  # 30 days from the reply's receipt, the same day
     assert due == dt.date(2026, 12, 23)
     assert "archive" not in casework.allowed_steps(complaint, handler, today=NOW.date())
     with pytest.raises(casework.ArchiveTooEarly) as refused:
@@ -240,8 +257,9 @@ def test_during_a_review_only_the_office_above_decides(handler, city_handler):
 
 
 def test_the_re_review_runs_on_its_own_clocks_under_article_36_and_is_named_by_stage(handler, city_handler):
-    """复查 asked 2026-12-01 (decided within 30 days, art. 35); its decision on 12-10 opens 30 days to
-    ask for a 复核 (to 2027-01-09, a Saturday → Monday 01-11), decided within 30 days (art. 36)."""
+    """复查 asked 2026-12-01 (decided within 30 days, art. 35); its decision on 12-10, read by the
+    reporter on 12-11, opens 30 days to ask for a 复核 (to 2027-01-10, a Sunday → Monday 01-11),
+    decided within 30 days (art. 36)."""
     from portal.casework.deadlines import rule
 
     complaint = concluded(handler)
@@ -253,6 +271,8 @@ def test_the_re_review_runs_on_its_own_clocks_under_article_36_and_is_named_by_s
     decided = dt.datetime(2026, 12, 10, 2, tzinfo=dt.timezone.utc)
     casework.apply(complaint, "decide_review", city_handler, "复查意见：维持。", now=decided)
     assert casework.next_review_stage(complaint) is ReviewStage.RE_REVIEW
+    assert tracking.review_due(complaint) is None  # the new reply has not reached the reporter yet
+    reply_delivery.opened(complaint, decided + dt.timedelta(days=1))
     assert tracking.review_due(complaint).day == dt.date(2027, 1, 11)
     assert tracking.next_step(complaint).due == dt.date(2027, 1, 11)
     tracking.request_review(complaint, "仍不服。", dt.datetime(2027, 1, 4, 2, tzinfo=dt.timezone.utc))

@@ -272,10 +272,20 @@ def test_a_reply_is_not_archived_while_the_reporter_may_still_ask_for_a_review_w
     complaint_id, _, _ = filed(app)
     post_step(handler, complaint_id, "accept")
     post_step(handler, complaint_id, "conclude", text="经查属实，已责令停止办学并退费。")
+    page = handler.get(f"/staff/cases/{complaint_id}?lang=en").get_data(as_text=True)
+    assert "/steps/archive" not in page and "Reply not yet received." in page  # nothing runs yet
+    response = post_step(handler, complaint_id, "archive")
+    assert response.status_code == 409 and "the written reply has not reached the reporter" in \
+        response.get_data(as_text=True)
+    url = f"/staff/cases/{complaint_id}/reply-delivery"
+    token = hidden(handler.get(url).get_data(as_text=True), "csrf_token")
+    with app.app_context():
+        today = clock.today()
+    assert handler.post(url, data={"csrf_token": token, "how": "post", "day": today.isoformat()}).status_code == 302
     with app.app_context():
         due = tracking.review_due(db.session.get(Complaint, complaint_id)).day
     page = handler.get(f"/staff/cases/{complaint_id}?lang=en").get_data(as_text=True)
-    assert "/steps/archive" not in page and "Archiving waits until" in page
+    assert "/steps/archive" not in page and "Archiving waits until" in page and "Delivered by post" in page
     response = post_step(handler, complaint_id, "archive")
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -289,7 +299,7 @@ def test_a_reply_is_not_archived_while_the_reporter_may_still_ask_for_a_review_w
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.status is Status.CONCLUDED
-        complaint.replied_at -= dt.timedelta(days=31)  # the period to ask has passed
+        complaint.reply_received_on -= dt.timedelta(days=31)  # the period to ask has passed
         db.session.commit()
     assert post_step(handler, complaint_id, "archive").status_code == 302
     with app.app_context():
@@ -361,7 +371,7 @@ def test_csv_export_follows_the_filters_and_never_names_the_reporter(app, handle
     response = handler.get("/staff/cases.csv?source=online&lang=zh_CN")
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    assert text.startswith("\ufeff受理编号") and number in text and other_number not in text
+    assert text.startswith("\ufeff投诉举报编号") and number in text and other_number not in text
     assert "'=HYPERLINK" in text and MARKER_NAME not in text
 
 

@@ -15,6 +15,7 @@ from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
 from portal.extensions import db
 from portal.intake import filing, tracking
+from portal.reply_delivery import service as reply_delivery
 from portal.security import audit, crypto, receipts
 from portal.security.attachments import clean
 from tests.support import files
@@ -167,6 +168,8 @@ def test_review_whatever_the_rating_within_30_days_and_once(ctx, rating):
     complaint = file().complaint
     replied = dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc)
     conclude(complaint, replied)
+    assert tracking.review_due(complaint) is None  # not received yet: nothing runs
+    reply_delivery.opened(complaint, replied)  # the reporter reads it on the tracking page that day
     if rating:
         tracking.rate(complaint, rating, "")
     assert tracking.review_due(complaint).day == dt.date(2026, 12, 31)
@@ -185,7 +188,19 @@ def test_next_step_follows_the_status(ctx):
     step = tracking.next_step(complaint)
     assert step.due == dt.date(2026, 12, 7)
     conclude(complaint, dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc))
-    assert tracking.next_step(complaint).due == dt.date(2026, 12, 31)
+    assert tracking.next_step(complaint) is None  # the reply has not reached the reporter
+    reply_delivery.opened(complaint, dt.datetime(2026, 12, 3, 2, tzinfo=dt.timezone.utc))
+    assert tracking.next_step(complaint).due == dt.date(2027, 1, 4)  # 01-02 is a Saturday
+
+
+def test_a_request_for_review_shows_the_reporter_has_the_reply(ctx):
+    """A reporter who asks for a review without the page having marked the reply read (an old
+    session) has it: the request's day is the day of receipt."""
+    complaint = file().complaint
+    conclude(complaint, dt.datetime(2026, 12, 1, 2, tzinfo=dt.timezone.utc))
+    asked = dt.datetime(2027, 1, 20, 2, tzinfo=dt.timezone.utc)  # 50 days after the reply was made
+    tracking.request_review(complaint, "不满意答复内容", asked)
+    assert complaint.reply_received_on == dt.date(2027, 1, 20) and complaint.status is Status.UNDER_REVIEW
 
 
 def test_staff_register_only_in_their_jurisdiction_and_the_trail_names_them(ctx):

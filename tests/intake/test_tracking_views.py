@@ -13,7 +13,7 @@ from tests.support.complaints import form_fields, receipt_on, track
 from tests.support.forms import hidden, open_form
 from tests.support.pages import english_phrases, visible_text
 
-NOT_FOUND_ZH = "未找到与该回执码对应的案件"
+NOT_FOUND_ZH = "未找到与该查询码对应的案件"
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_lookups_are_rate_limited_and_the_429_page_says_when(client, filed):
 def test_case_page_in_both_languages(client, filed):
     track(client, filed)
     chinese = client.get("/track/case?lang=zh_CN").get_data(as_text=True)
-    assert "<title>受理编号" in chinese and english_phrases(visible_text(chinese)) == []
+    assert "<title>投诉举报编号" in chinese and english_phrases(visible_text(chinese)) == []
     english = client.get("/track/case?lang=en").get_data(as_text=True)
     assert "Decision on acceptance" in english and '<html lang="en">' in english
 

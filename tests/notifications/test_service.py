@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.casework import mail as service
-from portal.casework.mail import DIVIDER
+from portal.notifications.mail import DIVIDER
 from portal.extensions import db
 from portal.reminders import service as reminders
 from portal.reminders.models import NotificationSent

@@ -28,7 +28,7 @@ def handler(ctx):
 def test_a_declared_interest_bars_every_step_on_the_case(handler):
     complaint = file().complaint
     assert "accept" in casework.allowed_steps(complaint, handler)
-    recusal.declare(complaint, handler, "本人配偶在该机构任教", now=NOW)
+    recusal.declare(recusal.kind_of("complaint"), complaint, handler, "本人配偶在该机构任教", now=NOW)
     assert casework.allowed_steps(complaint, handler) == []
     for name in ("accept", "note", "not_accept"):
         with pytest.raises(Recused):
@@ -49,11 +49,11 @@ def test_it_bars_the_cases_extension_request_too_and_unassigns(handler):
     head.office_head = True
     asked = extensions.request(complaint, handler, 10, "案情复杂", now=NOW)
     complaint.assignee_id = head.id
-    recusal.declare(complaint, head, "系该机构股东的近亲属", now=NOW)
+    recusal.declare(recusal.kind_of("complaint"), complaint, head, "系该机构股东的近亲属", now=NOW)
     assert complaint.assignee_id is None and not extensions.may_decide(asked, head)
     with pytest.raises(Recused):
         extensions.decide(asked, complaint, head, True, now=NOW)
-    recusal.declare(complaint, handler, "与举报人系亲属", now=NOW)
+    recusal.declare(recusal.kind_of("complaint"), complaint, handler, "与举报人系亲属", now=NOW)
     with pytest.raises(StepNotAllowed):
         extensions.request(complaint, handler, 5, "再次", now=NOW)
 
@@ -61,13 +61,13 @@ def test_it_bars_the_cases_extension_request_too_and_unassigns(handler):
 def test_once_with_a_reason_and_only_in_the_jurisdiction(handler):
     complaint = file().complaint
     with pytest.raises(recusal.ReasonMissing):
-        recusal.declare(complaint, handler, "  ", now=NOW)
+        recusal.declare(recusal.kind_of("complaint"), complaint, handler, "  ", now=NOW)
     outsider = staff_user("rec.outsider", Role.HANDLER, "630103", "青宁执字0804")
     with pytest.raises(recusal.NotYours):
-        recusal.declare(complaint, outsider, "无关", now=NOW)
-    recusal.declare(complaint, handler, "亲属关系", now=NOW)
+        recusal.declare(recusal.kind_of("complaint"), complaint, outsider, "无关", now=NOW)
+    recusal.declare(recusal.kind_of("complaint"), complaint, handler, "亲属关系", now=NOW)
     with pytest.raises(recusal.AlreadyDeclared):
-        recusal.declare(complaint, handler, "再次声明", now=NOW)
+        recusal.declare(recusal.kind_of("complaint"), complaint, handler, "再次声明", now=NOW)
 
 
 def test_a_recused_officer_is_refused_on_the_case_page_and_the_office_sees_it(app, signed_in):
@@ -79,7 +79,7 @@ def test_a_recused_officer_is_refused_on_the_case_page_and_the_office_sees_it(ap
     page = officer.get(f"/staff/cases/{complaint_id}/recusal").get_data(as_text=True)
     response = officer.post(f"/staff/cases/{complaint_id}/recusal", data={"csrf_token": hidden(page, "csrf_token"),
                                                                            "reason": ""})
-    assert response.status_code == 422 and "Say what your interest is." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Say what the interest is." in response.get_data(as_text=True)
     response = officer.post(f"/staff/cases/{complaint_id}/recusal", data={"csrf_token": hidden(page, "csrf_token"),
                                                                            "reason": "本人是该机构法定代表人的表亲"})
     assert response.status_code == 302

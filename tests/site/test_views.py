@@ -8,7 +8,7 @@ from tests.support.apps import make_app
 
 def test_home_tells_a_parent_what_to_do(client):
     page = client.get("/?lang=zh_CN").get_data(as_text=True)
-    assert "回执码" in page and "12345" in page
+    assert "查询码" in page and "12345" in page
     assert 'href="/institutions"' in page  # the registry is linked
     english = client.get("/?lang=en").get_data(as_text=True)
     assert "Keep your receipt code" in english
