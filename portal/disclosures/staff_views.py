@@ -153,7 +153,7 @@ def _outside(form: DisclosureForm, rule: DiscretionRule | None) -> list[str]:
 def _benchmark(form: DisclosureForm) -> DiscretionRule | None:
     """The benchmark line in force where the form's district lies (the drafter's own jurisdiction
     while no district of theirs is chosen): the province's own line, else the national one."""
-    chosen = form.region.data if form.region.data in {choice[0] for choice in form.region.choices if choice[0]} \
+    chosen = form.region.data if form.region.data in {choice.value for choice in form.region.choices if choice.value} \
         else None
     return catalogue.benchmark(form.chosen_violation, form.chosen_circumstance, chosen or _user().region_code)
 
