@@ -149,7 +149,8 @@ def test_import_page_dry_run_then_apply_audited(app):
             == 0
     exported = zhejiang.get("/staff/discretion.csv").get_data(as_text=True).lstrip("\ufeff")
     assert exported.splitlines()[0].endswith(",source") and ",province" not in exported
-    _dry_run_then_apply(zhejiang, exported.replace(MATTER + "（修订）", MATTER + "（浙江）", 1), "adds 1 lines, changes 0 and")
+    _dry_run_then_apply(zhejiang, exported.replace(MATTER + "（修订）", MATTER + "（浙江）", 1),
+                        "adds 1 lines, changes 0 and")
     with app.app_context():
         assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, "330106").matter.endswith("（浙江）")
         assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, "630100").matter.endswith("（修订）")
