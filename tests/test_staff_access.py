@@ -111,6 +111,7 @@ ACCESS = {
     # The benchmark is the same everywhere: province administrators only (both sides here are).
     "discretion_staff.new_rule": {Role.ADMIN},
     "discretion_staff.edit_rule": {Role.ADMIN},
+    "discretion_staff.remove_rule": {Role.ADMIN},
     "discretion_staff.export": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "discretion_staff.import_rules": {Role.ADMIN},
     "discretion_staff.apply_import": {Role.ADMIN},
@@ -182,9 +183,9 @@ ACCESS = {
     "notices_staff.settings": {Role.ADMIN},
 }
 # Pages only an administrator whose jurisdiction is the whole country may open: the national holiday
-# schedule and the one discretion benchmark (a province administrator is refused them).
-NATIONAL_ONLY = {"workdays.index", "workdays.moved", "discretion_staff.new_rule", "discretion_staff.edit_rule",
-                 "discretion_staff.import_rules", "discretion_staff.apply_import"}
+# schedule, and a national line of the discretion benchmark (`rule_id` is one: a province's
+# administrator adds, imports and changes the province's own lines only, tests/discretion).
+NATIONAL_ONLY = {"workdays.index", "workdays.moved", "discretion_staff.edit_rule", "discretion_staff.remove_rule"}
 # Where posting a page's form is open to fewer roles than reading the page.
 POST_ACCESS = {
     "rules.edit": {Role.ADMIN},  # everyone on staff reads a rule; a province's administrators change it

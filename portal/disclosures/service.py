@@ -167,7 +167,8 @@ def check_draft(data: DraftData) -> list[str]:
         raise InvalidDraft("fine_amount")
     if data.valid_until is not None and data.valid_until < data.decision_date:
         raise InvalidDraft("valid_until")
-    outside = discretion.outside_range(discretion.benchmark(data.violation, data.circumstance), data.penalties,
+    outside = discretion.outside_range(discretion.benchmark(data.violation, data.circumstance, data.region_code),
+                                       data.penalties,
                                        data.fine_amount)
     if outside and not data.outside_range_reason.strip():
         raise ReasonRequired("outside_range_reason")

@@ -150,13 +150,21 @@ def _outside(form: DisclosureForm, rule: DiscretionRule | None) -> list[str]:
     return catalogue.outside_range(rule, form.chosen_penalties, form.fine_amount.data)
 
 
+def _benchmark(form: DisclosureForm) -> DiscretionRule | None:
+    """The benchmark line in force where the form's district lies (the drafter's own jurisdiction
+    while no district of theirs is chosen): the province's own line, else the national one."""
+    chosen = form.region.data if form.region.data in {choice.value for choice in form.region.choices if choice.value} \
+        else None
+    return catalogue.benchmark(form.chosen_violation, form.chosen_circumstance, chosen or _user().region_code)
+
+
 def _save(form: DisclosureForm, disclosure: Disclosure | None):
     """Validate and store the draft; the stored disclosure, or None with the errors on the form.
     The "Show the benchmark" button only re-renders the form."""
     if request.form.get("action") == "benchmark":
         return None
     valid = form.validate_on_submit()
-    rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
+    rule = _benchmark(form)
     if _outside(form, rule) and not form.outside_range_reason.data:
         form.outside_range_reason.errors = [_("This penalty falls outside the benchmark: give the reason.")]
         valid = False
@@ -179,7 +187,7 @@ def _save(form: DisclosureForm, disclosure: Disclosure | None):
 
 
 def _form_page(form: DisclosureForm, disclosure: Disclosure | None, status: int):
-    rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance)
+    rule = _benchmark(form)
     return render_template("disclosures/staff_form.html", form=form, disclosure=disclosure, rule=rule,
                            rule_penalties=catalogue.rule_penalties(rule) if rule else [],
                            outside=_outside(form, rule)), status
@@ -211,8 +219,8 @@ def _detail_page(disclosure: Disclosure, form: DisclosureForm | None = None, fai
     forms = PAGES.forms_for(disclosure, failed, failed_form)
     if failed != "withdraw" and disclosure.revoked_on:
         forms["withdraw"].revoked_on.data = disclosure.revoked_on
-    rule = catalogue.benchmark(disclosure.violation, disclosure.circumstance)
-    shown_rule = catalogue.benchmark(form.chosen_violation, form.chosen_circumstance) if form else rule
+    rule = catalogue.benchmark(disclosure.violation, disclosure.circumstance, disclosure.region_code)
+    shown_rule = _benchmark(form) if form else rule
     from portal.casework.models import Complaint
     case = db.session.get(Complaint, disclosure.complaint_id) if disclosure.complaint_id else None
     from portal.accounts.models import User

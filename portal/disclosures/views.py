@@ -139,6 +139,14 @@ def feed():
 @bp.get("/enforcement-matters")
 @public_cache(300)
 def matters():
-    """The enforcement matters catalogue: each matter, its basis, level and penalty range."""
-    return render_template("disclosures/matters.html", groups=discretion.matters(),
-                           penalty_labels=discretion.rule_penalties)
+    """The enforcement matters catalogue: each matter, its basis, level and penalty range; the
+    national one, or with ?province=33 the lines in force in that province (its own and national)."""
+    from portal.regions import service as regions
+
+    provinces = regions.children(None)
+    code = request.args.get("province", "")
+    province = next((p for p in provinces if p.scope_prefix == code), None) if code else None
+    if code and province is None:
+        abort(404)
+    return render_template("disclosures/matters.html", groups=discretion.matters(code), provinces=provinces,
+                           province=province, penalty_labels=discretion.rule_penalties)

@@ -11,8 +11,9 @@ discretion_cli = AppGroup("discretion", help="The enforcement matters catalogue 
 
 @discretion_cli.command("load")
 def discretion_load() -> None:
-    """Enter the 教育部令第53号 catalogue: every matter with its four tiers, where the benchmark has
-    no line for it yet. Lines administrators entered or changed are left alone; safe to re-run."""
+    """Enter the 教育部令第53号 catalogue as national lines: every matter with its four tiers, where the
+    national benchmark has no line for it yet. Lines administrators entered or changed, and every
+    province's own lines, are left alone; safe to re-run."""
     from portal.discretion import service
 
     added = service.load_catalogue("system")
@@ -21,8 +22,12 @@ def discretion_load() -> None:
 
 
 @discretion_cli.command("export")
-def discretion_export() -> None:
-    """Print the benchmark as CSV (the columns the staff page imports)."""
+@click.option("--province", default="", metavar="CODE",
+              help="A province's two-digit code prefix (e.g. 33): the lines in force there. Default: national.")
+def discretion_export(province: str) -> None:
+    """Print the benchmark in force as CSV (the columns the staff page imports, and `source`)."""
     from portal.discretion import transfer
 
-    click.echo(transfer.export_csv(), nl=False)
+    if province and not (len(province) == 2 and province.isdigit()):
+        raise click.BadParameter("two digits, e.g. 33", param_hint="--province")
+    click.echo(transfer.export_csv(province), nl=False)

@@ -65,3 +65,7 @@ class ApplyForm(FlaskForm):
 
     content = HiddenField()
     filename = HiddenField()
+
+
+class RemoveForm(FlaskForm):
+    """Remove a province's own line (the national one applies again): the form token only."""

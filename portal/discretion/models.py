@@ -48,15 +48,18 @@ class Level(LabelledEnum):
 
 class DiscretionRule(Base):
     """One line of the discretion benchmark (裁量基准) and the enforcement matters catalogue:
-    a violation under a circumstance → the penalties allowed and the fine range."""
+    a violation under a circumstance → the penalties allowed and the fine range. A line is national
+    (scope "") or one province's (its two-digit code prefix), which applies there instead of the
+    national line for the same violation and circumstance."""
 
     __tablename__ = "discretion_rules"
     __table_args__ = (
-        UniqueConstraint("violation", "circumstance"),
+        UniqueConstraint("scope", "violation", "circumstance"),
         CheckConstraint("fine_min IS NULL OR fine_max IS NULL OR fine_min <= fine_max", name="fine_range"),
     )
 
     id: Mapped[intpk]
+    scope: Mapped[str] = mapped_column(String(2), default="", server_default="")  # "" national, else the province
     violation: Mapped[Category] = mapped_column(value_enum(Category, 32))
     circumstance: Mapped[Circumstance] = mapped_column(value_enum(Circumstance, 24))
     matter: Mapped[str] = mapped_column(String(200))  # 执法事项

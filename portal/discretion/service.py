@@ -1,9 +1,14 @@
 """The discretion benchmark (裁量基准): for each violation under each circumstance, the penalties
 allowed and the fine range; drafts of penalty disclosures are checked against it, and the public
-sees it as the enforcement matters catalogue. One benchmark for the whole portal, so only
-administrators whose jurisdiction is the whole country change it (a province's administrator
-changing it would change it for every province); every change writes an audit record (object type
-"discretion_rule"). Services flush, never commit.
+sees it as the enforcement matters catalogue.
+
+A national benchmark with province overrides: the line that applies to a record of region R is R's
+province's own line for that violation × circumstance if it has one, else the national line. The
+national lines are changed by administrators whose jurisdiction is the whole country (and entered by
+`flask discretion load`); a province's own lines by that province's administrators, who may also
+remove one so the national line applies again (scopes as in `portal.rules`: "" national, else the
+province's two-digit prefix). Every change writes an audit record (object type "discretion_rule").
+Services flush, never commit.
 """
 from __future__ import annotations
 
@@ -13,15 +18,15 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal import clock
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.casework.models import Category
 from portal.discretion.models import Circumstance, DiscretionRule, Level, PenaltyCategory
-from portal.errors import NotAllowed, NotFound
+from portal.errors import Conflict, NotAllowed, NotFound
 from portal.extensions import db
-from portal.regions import service as regions
-from portal.regions.models import RegionLevel
+from portal.rules import service as scopes
 from portal.security import audit
 
+NATIONAL = scopes.NATIONAL
 MAX_ID = 2**31 - 1
 CIRCUMSTANCE_ORDER = {member: index for index, member in enumerate(Circumstance)}
 VIOLATION_ORDER = {member: index for index, member in enumerate(Category)}
@@ -32,11 +37,15 @@ class RuleInvalid(ValueError):
 
 
 class RulesNotYours(NotAllowed):
-    """Only national administrators change the benchmark."""
+    """National administrators change the national lines, a province's administrators its own lines."""
 
 
 class RuleNotFound(NotFound):
-    """No such line of the benchmark."""
+    """No such line of the benchmark (or another province's)."""
+
+
+class NationalLineKept(Conflict):
+    """A national line is changed, never removed: only a province's own line is removed."""
 
 
 def rule_penalties(rule: DiscretionRule) -> list[PenaltyCategory]:
@@ -45,12 +54,22 @@ def rule_penalties(rule: DiscretionRule) -> list[PenaltyCategory]:
     return [known[value] for value in rule.penalties.split(",") if value in known]
 
 
-def benchmark(violation: Category | None, circumstance: Circumstance | None) -> DiscretionRule | None:
-    """The benchmark line for a violation under a circumstance, if admins have entered one."""
+def scope_of(region_code: str | None) -> str:
+    """The scope whose lines apply to a region: its province, or national for None or the country."""
+    return scopes.scope_of(region_code)
+
+
+def benchmark(violation: Category | None, circumstance: Circumstance | None,
+              region_code: str | None) -> DiscretionRule | None:
+    """The benchmark line in force in `region_code` (None: national) for a violation under a
+    circumstance: the province's own line, else the national one, else None."""
     if violation is None or circumstance is None:
         return None
-    return db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == violation,
-                                                          DiscretionRule.circumstance == circumstance))
+    scope = scope_of(region_code)
+    found = {rule.scope: rule for rule in db.session.scalars(select(DiscretionRule).where(
+        DiscretionRule.violation == violation, DiscretionRule.circumstance == circumstance,
+        DiscretionRule.scope.in_({NATIONAL, scope})))}
+    return found.get(scope) or found.get(NATIONAL)
 
 
 def outside_range(rule: DiscretionRule | None, penalties: list[PenaltyCategory],
@@ -67,10 +86,22 @@ def outside_range(rule: DiscretionRule | None, penalties: list[PenaltyCategory],
     return parts
 
 
-def rules() -> list[DiscretionRule]:
-    """Every benchmark line, by violation and circumstance (least serious first)."""
-    return sorted(db.session.scalars(select(DiscretionRule)),
-                  key=lambda r: (VIOLATION_ORDER[r.violation], CIRCUMSTANCE_ORDER[r.circumstance]))
+def _ordered(lines) -> list[DiscretionRule]:
+    return sorted(lines, key=lambda r: (VIOLATION_ORDER[r.violation], CIRCUMSTANCE_ORDER[r.circumstance]))
+
+
+def own_rules(scope: str) -> list[DiscretionRule]:
+    """A scope's own lines (the national ones for NATIONAL), by violation and circumstance."""
+    return _ordered(db.session.scalars(select(DiscretionRule).where(DiscretionRule.scope == scope)))
+
+
+def rules(scope: str = NATIONAL) -> list[DiscretionRule]:
+    """The lines in force in a scope, by violation and circumstance (least serious first): the
+    province's own lines, and the national line wherever the province has none. A line's `scope`
+    tells which it is."""
+    in_force = {(rule.violation, rule.circumstance): rule for rule in db.session.scalars(
+        select(DiscretionRule).where(DiscretionRule.scope.in_({NATIONAL, scope})).order_by(DiscretionRule.scope))}
+    return _ordered(in_force.values())  # national rows first, so a province's own line replaces its national one
 
 
 @dataclass(frozen=True)
@@ -93,33 +124,45 @@ class MatterGroup:
         return runs
 
 
-def matters() -> list[MatterGroup]:
-    """The enforcement matters catalogue: every discretion rule, grouped by violation type."""
+def matters(scope: str = NATIONAL) -> list[MatterGroup]:
+    """The enforcement matters catalogue in force in a scope, grouped by violation type."""
     groups: list[MatterGroup] = []
-    for rule in rules():
+    for rule in rules(scope):
         if not groups or groups[-1].violation is not rule.violation:
             groups.append(MatterGroup(rule.violation, []))
         groups[-1].rules.append(rule)
     return groups
 
 
-def for_change(user: User, rule_id: int) -> DiscretionRule:
-    """A line of the benchmark for someone who may change it (RulesNotYours, RuleNotFound)."""
-    if not may_change_rules(user):
-        raise RulesNotYours("rule")
-    rule = db.session.get(DiscretionRule, rule_id) if 1 <= rule_id <= MAX_ID else None
-    if rule is None:
-        raise RuleNotFound(rule_id)
-    return rule
+def editable_scope(user: User) -> str | None:
+    """The scope whose lines an account changes: NATIONAL for national administrators, the province
+    for a province's administrators, None (read only) for anyone else."""
+    return scopes.editable_scope(user)
 
 
 def may_change_rules(user: User) -> bool:
-    """The benchmark is the same everywhere: only administrators whose jurisdiction is the whole country."""
-    return user.active and user.role is Role.ADMIN and regions.get(user.region_code).level is RegionLevel.COUNTRY
+    """Whether the account changes some lines of the benchmark (national or its province's)."""
+    return editable_scope(user) is not None
+
+
+def for_change(user: User, rule_id: int) -> DiscretionRule:
+    """A line the account may change: of its own scope (RulesNotYours for an account that changes
+    no lines, and for national lines to a province or provinces' lines to the nation; RuleNotFound
+    for a line that does not exist or is another province's)."""
+    scope = editable_scope(user)
+    if scope is None:
+        raise RulesNotYours("rule")
+    rule = db.session.get(DiscretionRule, rule_id) if 1 <= rule_id <= MAX_ID else None
+    if rule is None or (rule.scope != scope and NATIONAL not in (rule.scope, scope)):
+        raise RuleNotFound(rule_id)
+    if rule.scope != scope:
+        raise RulesNotYours("rule")
+    return rule
 
 
 def _rule_state(rule: DiscretionRule) -> dict:
-    return {"violation": rule.violation.value, "circumstance": rule.circumstance.value, "matter": rule.matter,
+    return {"scope": rule.scope or "national", "violation": rule.violation.value,
+            "circumstance": rule.circumstance.value, "matter": rule.matter,
             "criteria": rule.criteria, "legal_basis": rule.legal_basis, "level": rule.level.value,
             "penalties": rule.penalties,
             "fine_min": str(rule.fine_min if rule.fine_min is not None else ""),
@@ -129,18 +172,20 @@ def _rule_state(rule: DiscretionRule) -> dict:
 def save_rule(actor: User, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
               level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
               rule: DiscretionRule | None = None, criteria: str = "") -> DiscretionRule:
-    """Add a benchmark line, or change one; one line per violation × circumstance."""
-    if not may_change_rules(actor):
+    """Add a line to the actor's scope, or change one of its lines; one line per scope × violation ×
+    circumstance (a province's line for a violation and circumstance the nation has applies instead of it)."""
+    scope = editable_scope(actor)
+    if scope is None or (rule is not None and rule.scope != scope):
         raise RulesNotYours("rule")
-    rule = _store(f"user:{actor.id}", violation, circumstance, matter, legal_basis, level, penalties, fine_min,
+    rule = _store(f"user:{actor.id}", scope, violation, circumstance, matter, legal_basis, level, penalties, fine_min,
                   fine_max, rule, criteria)
     return rule
 
 
 def check_line(violation: Category, circumstance: Circumstance, penalties: list[PenaltyCategory],
-               fine_min: Decimal | None, fine_max: Decimal | None, rule_id: int | None) -> None:
+               fine_min: Decimal | None, fine_max: Decimal | None, rule_id: int | None, scope: str = NATIONAL) -> None:
     """The rules of one line (RuleInvalid naming the field): a penalty, a fine range only with a
-    fine, not negative, lowest not above highest, one line per violation × circumstance."""
+    fine, not negative, lowest not above highest, one line per scope × violation × circumstance."""
     if not penalties:
         raise RuleInvalid("penalties")
     if (fine_min is not None or fine_max is not None) and PenaltyCategory.FINE not in penalties:
@@ -150,19 +195,20 @@ def check_line(violation: Category, circumstance: Circumstance, penalties: list[
             raise RuleInvalid("fine_min")
     if fine_min is not None and fine_max is not None and fine_min > fine_max:
         raise RuleInvalid("fine_max")
-    clash = db.session.scalar(select(DiscretionRule.id).where(DiscretionRule.violation == violation,
+    clash = db.session.scalar(select(DiscretionRule.id).where(DiscretionRule.scope == scope,
+                                                              DiscretionRule.violation == violation,
                                                               DiscretionRule.circumstance == circumstance))
     if clash is not None and clash != rule_id:
         raise RuleInvalid("circumstance")
 
 
-def _store(actor: str, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
+def _store(actor: str, scope: str, violation: Category, circumstance: Circumstance, matter: str, legal_basis: str,
            level: Level, penalties: list[PenaltyCategory], fine_min: Decimal | None, fine_max: Decimal | None,
            rule: DiscretionRule | None, criteria: str) -> DiscretionRule:
-    check_line(violation, circumstance, penalties, fine_min, fine_max, rule.id if rule is not None else None)
+    check_line(violation, circumstance, penalties, fine_min, fine_max, rule.id if rule is not None else None, scope)
     before = _rule_state(rule) if rule is not None else None
     if rule is None:
-        rule = DiscretionRule()
+        rule = DiscretionRule(scope=scope)
         db.session.add(rule)
     rule.violation, rule.circumstance, rule.matter, rule.legal_basis = violation, circumstance, matter, legal_basis
     rule.criteria = criteria
@@ -174,19 +220,35 @@ def _store(actor: str, violation: Category, circumstance: Circumstance, matter: 
     return rule
 
 
+def remove_rule(actor: User, rule: DiscretionRule) -> None:
+    """Remove one of the actor's province's own lines, so the national line applies there again
+    (audited as `discretion.removed`); a national line is kept (NationalLineKept)."""
+    scope = editable_scope(actor)
+    if scope is None or rule.scope != scope:
+        raise RulesNotYours("rule")
+    if rule.scope == NATIONAL:
+        raise NationalLineKept(rule.id)
+    before, rule_id = _rule_state(rule), rule.id
+    db.session.delete(rule)
+    db.session.flush()
+    audit.record(f"user:{actor.id}", "discretion.removed", "discretion_rule", rule_id, before=before)
+
+
 def load_catalogue(actor: str) -> int:
-    """Enter the lines of the 教育部令第53号 catalogue (`order53.MATTERS`) that are missing; lines
-    already there, entered or changed by an administrator, are left alone. Each line added is
-    audited as `discretion.added` by `actor`; returns how many were added."""
+    """Enter the national lines of the 教育部令第53号 catalogue (`order53.MATTERS`) that are missing;
+    lines already there, entered or changed by an administrator, are left alone, and provinces'
+    lines are never touched. Each line added is audited as `discretion.added` by `actor`; returns
+    how many were added."""
     from portal.discretion.order53 import MATTERS
 
-    existing = set(db.session.execute(select(DiscretionRule.violation, DiscretionRule.circumstance)).all())
+    existing = set(db.session.execute(select(DiscretionRule.violation, DiscretionRule.circumstance)
+                                      .where(DiscretionRule.scope == NATIONAL)).all())
     added = 0
     for matter in MATTERS:
         for tier in matter.tiers:
             if (matter.violation, tier.circumstance) in existing:
                 continue
-            _store(actor, matter.violation, tier.circumstance, matter.matter, matter.legal_basis, matter.level,
-                   list(tier.penalties), tier.fine_min, tier.fine_max, None, tier.criteria)
+            _store(actor, NATIONAL, matter.violation, tier.circumstance, matter.matter, matter.legal_basis,
+                   matter.level, list(tier.penalties), tier.fine_min, tier.fine_max, None, tier.criteria)
             added += 1
     return added

@@ -101,6 +101,7 @@ ACTION_LABELS = {
     # The discretion benchmark.
     "discretion.added": _l("Benchmark line added"),
     "discretion.changed": _l("Benchmark line changed"),
+    "discretion.removed": _l("Province's benchmark line removed"),
     "discretion.imported": _l("Benchmark imported from CSV"),
     # The blacklist: proposal, notice and defence, listing and removal after review, imports.
     "blacklist.proposed": _l("Proposed for the blacklist"),

@@ -1,5 +1,6 @@
 """The credit rules on a 360-px phone without JavaScript: a province administrator checks a
-benchmark CSV (the dry run names the change) and imports it; a handler downloads the credit
+benchmark CSV of the lines in force in the province (the dry run names the province's new line) and
+imports it, and the staff page marks the line as the province's own; a handler downloads the credit
 platforms' export; a reviewer keeps a blacklist entry whose validity has ended."""
 import csv
 import datetime as dt
@@ -32,10 +33,10 @@ def phone(chromium, live_server, username: str, secret: str):
 
 
 def test_import_the_benchmark_after_a_dry_run(chromium, live_server, live_app, tmp_path):
-    _, secret = make_account(live_app, "journey.province", Role.ADMIN, "000000")  # the benchmark is national
+    _, secret = make_account(live_app, "journey.province", Role.ADMIN, "330000")  # Zhejiang's own lines
     with live_app.app_context():
         from portal.discretion import transfer
-        exported = transfer.export_csv()
+        exported = transfer.export_csv("33")
     matter = "对校外培训机构违反培训时间规定的行政处罚"
     changed = exported.replace(matter, matter + "（修订）", 1)  # one line of four
     assert changed != exported
@@ -48,10 +49,11 @@ def test_import_the_benchmark_after_a_dry_run(chromium, live_server, live_app, t
     tab.get_by_label("裁量基准文件（CSV）").set_input_files(str(upload))
     tab.get_by_role("button", name="校验文件").click()
     expect(tab.get_by_role("heading", name="文件检查无误")).to_be_visible()
-    expect(tab.get_by_text("修改 1 条")).to_be_visible()
+    expect(tab.get_by_text("新增 1 条")).to_be_visible()
     tab.get_by_role("button", name="导入这些条目").click()
     expect(tab.get_by_text("裁量基准已导入").first).to_be_visible()
     expect(tab.get_by_role("heading", name="裁量基准")).to_be_visible()
+    expect(tab.get_by_role("row").filter(has_text=matter + "（修订）").get_by_text("省级", exact=True)).to_be_visible()
 
 
 def test_export_for_the_credit_platforms(chromium, live_server, live_app):

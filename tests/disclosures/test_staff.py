@@ -55,15 +55,15 @@ def test_publication_end_in_calendar_months():
 # ---- The benchmark -----------------------------------------------------------------------------
 
 def test_the_seeded_benchmark_and_what_falls_outside(ctx):
-    serious = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS)
-    worst = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
+    serious = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS, None)
+    worst = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS, None)
     assert serious.fine_max == Decimal("50000") and serious.legal_basis == demo.ORDER_53 + "第十八条"
     assert (worst.fine_min, worst.fine_max) == (Decimal("50000"), Decimal("100000"))
     assert catalogue.outside_range(serious, [P.WARNING, P.FINE], Decimal("50000")) == []
     assert catalogue.outside_range(serious, [P.FINE], Decimal("50000.01")) == ["fine_amount"]
     assert catalogue.outside_range(worst, [P.FINE], Decimal("49999")) == ["fine_amount"]
     assert catalogue.outside_range(serious, [P.CLOSURE, P.FINE], Decimal("100")) == ["closure"]
-    minor = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR)
+    minor = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.MINOR, None)
     assert catalogue.outside_range(minor, [P.FINE], Decimal("1")) == ["fine"]
     assert discretion_demo.seed_rules() == 0  # idempotent
 
@@ -305,16 +305,16 @@ def test_reviewer_who_drafted_sees_no_review_and_is_refused(app):
     assert count(app, id=disclosure_id, state=DisclosureState.IN_REVIEW) == 1
 
 
-def test_benchmark_is_changed_by_national_administrators_only_and_audited(app):
-    # one benchmark for every province: a province's administrator changing it would change it for all
+def test_benchmark_national_lines_by_national_administrators_province_lines_by_the_province(app):
+    # National administrators change the national lines; a province's administrators add their own
+    # line, which applies in that province only; a city's administrators read.
     city = signed_in_client(app, "b.city", Role.ADMIN, "330100", lang="en")
     zhejiang = signed_in_client(app, "b.zhejiang", Role.ADMIN, "330000", lang="en")
-    province = signed_in_client(app, "b.national", Role.ADMIN, "000000", lang="en")
+    national = signed_in_client(app, "b.national", Role.ADMIN, "000000", lang="en")
     page = city.get("/staff/discretion").get_data(as_text=True)
     assert demo.ORDER_53 in page and "/staff/discretion/new" not in page
     assert city.get("/staff/discretion/new").status_code == 403
-    assert "/staff/discretion/new" not in zhejiang.get("/staff/discretion").get_data(as_text=True)
-    assert zhejiang.get("/staff/discretion/new").status_code == 403
+    assert "/staff/discretion/new" in zhejiang.get("/staff/discretion").get_data(as_text=True)
     with app.app_context():  # a line the catalogue has not: the seeded one taken out
         db.session.execute(delete(DiscretionRule).where(DiscretionRule.violation == Category.UNLICENSED,
                                                         DiscretionRule.circumstance == Circumstance.SERIOUS))
@@ -322,19 +322,50 @@ def test_benchmark_is_changed_by_national_administrators_only_and_audited(app):
     fields = {"violation": "unlicensed", "circumstance": "serious", "matter": "对无证办学的处罚",
               "legal_basis": "由管理员录入", "level": "county", "penalties": ["warning", "fine"],
               "fine_min": "60000", "fine_max": "50000"}
-    response = post_form(province, "/staff/discretion/new", **fields)
+    response = post_form(national, "/staff/discretion/new", **fields)
     assert response.status_code == 422
     assert "The highest fine cannot be lower than the lowest." in response.get_data(as_text=True)
-    response = post_form(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
+    response = post_form(national, "/staff/discretion/new", **dict(fields, fine_min="10000"))
     assert response.status_code == 302
-    response = post_form(province, "/staff/discretion/new", **dict(fields, fine_min="10000"))
+    response = post_form(national, "/staff/discretion/new", **dict(fields, fine_min="10000"))
     assert response.status_code == 422  # one line per violation and circumstances
+    response = post_form(zhejiang, "/staff/discretion/new", **dict(fields, fine_min="20000", matter="浙江的处罚"))
+    assert response.status_code == 302  # the province's own line beside the national one
+    assert post_form(zhejiang, "/staff/discretion/new", **dict(fields, fine_min="20000")).status_code == 422
     with app.app_context():
-        rule = db.session.scalar(select(DiscretionRule).where(DiscretionRule.violation == Category.UNLICENSED,
-                                                              DiscretionRule.circumstance == Circumstance.SERIOUS))
-        assert (rule.fine_min, rule.fine_max) == (Decimal("10000.00"), Decimal("50000.00"))
-        assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "discretion.added",
-                                                           AuditRecord.object_id == str(rule.id))) is not None
+        rule = catalogue.benchmark(Category.UNLICENSED, Circumstance.SERIOUS, None)
+        assert (rule.scope, rule.fine_min, rule.fine_max) == ("", Decimal("10000.00"), Decimal("50000.00"))
+        own = catalogue.benchmark(Category.UNLICENSED, Circumstance.SERIOUS, "330106")
+        assert (own.scope, own.fine_min, own.matter) == ("33", Decimal("20000.00"), "浙江的处罚")
+        assert catalogue.benchmark(Category.UNLICENSED, Circumstance.SERIOUS, "630100").id == rule.id
+        for line in (rule, own):
+            assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "discretion.added",
+                                                               AuditRecord.object_id == str(line.id))) is not None
+        rule_id, own_id = rule.id, own.id
+    assert zhejiang.get(f"/staff/discretion/{rule_id}").status_code == 403  # the national line
+    assert national.get(f"/staff/discretion/{own_id}").status_code == 403  # the province's
+    assert zhejiang.get(f"/staff/discretion/{own_id}").status_code == 200
+
+
+def test_drafting_checks_against_the_line_in_force_in_the_disclosures_province(app):
+    # Zhejiang's own line for serious disguised training caps the fine at ¥10,000 (national: ¥50,000).
+    with app.app_context():
+        national = catalogue.benchmark(Category.DISGUISED_TRAINING, Circumstance.SERIOUS, None)
+        catalogue.save_rule(user("t.zj.admin", Role.ADMIN, "330000"), national.violation, national.circumstance,
+                            "浙江省的裁量", national.legal_basis, national.level, [P.WARNING, P.FINE], None,
+                            Decimal("10000"), None, national.criteria)
+        db.session.commit()
+        assert service.check_draft(data(region_code="630102")) == []  # ¥20,000: inside the national line
+        assert service.check_draft(data(region_code="330106", outside_range_reason="多次违规")) == ["fine_amount"]
+        with pytest.raises(workflow.ReasonRequired):
+            service.check_draft(data(region_code="330106"))
+    client = signed_in_client(app, "p.zj.handler", Role.HANDLER, "330106", "证zj", lang="en")
+    response = post_form(client, "/staff/disclosures/new", **form_fields(action="benchmark"))
+    page = response.get_data(as_text=True)
+    assert "fine up to CN¥10,000.00" in page and "浙江省的裁量" in page and "Outside the benchmark" in page
+    response = post_form(client, "/staff/disclosures/new", **form_fields())
+    assert response.status_code == 422
+    assert "This penalty falls outside the benchmark: give the reason." in response.get_data(as_text=True)
 
 
 def test_demo_disclosures_are_idempotent(ctx):

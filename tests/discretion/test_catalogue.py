@@ -1,5 +1,6 @@
-"""The 教育部令第53号 catalogue: loaded by a command in production, one benchmark for every complaint
-category, shown on the public catalogue page; the benchmark exported and imported as CSV."""
+"""The 教育部令第53号 catalogue: loaded by a command in production as the national benchmark, a line
+for every complaint category, shown on the public catalogue page; the benchmark exported and
+imported as CSV, nationally and by a province for its own lines."""
 from __future__ import annotations
 
 import html
@@ -24,7 +25,7 @@ from tests.support.forms import hidden, post_form, post_multipart
 def test_every_complaint_category_has_a_benchmark_under_every_circumstance(ctx):
     for category in Category:
         for circumstance in Circumstance:
-            rule = service.benchmark(category, circumstance)
+            rule = service.benchmark(category, circumstance, None)
             assert rule is not None, (category, circumstance)
             assert rule.legal_basis.startswith(order53.ORDER + "第")
             assert service.rule_penalties(rule)
@@ -32,24 +33,24 @@ def test_every_complaint_category_has_a_benchmark_under_every_circumstance(ctx):
 
 
 def test_the_order_53_articles_and_ranges(ctx):
-    unlicensed = service.benchmark(Category.UNLICENSED, Circumstance.GENERAL)
+    unlicensed = service.benchmark(Category.UNLICENSED, Circumstance.GENERAL, None)
     assert unlicensed.legal_basis.endswith("第十七条") and "一倍以上二倍以下" in unlicensed.criteria
     assert P.STOP_RUNNING in service.rule_penalties(unlicensed) and unlicensed.fine_max is None
-    disguised = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS)
+    disguised = service.benchmark(Category.DISGUISED_TRAINING, Circumstance.ESPECIALLY_SERIOUS, None)
     assert disguised.legal_basis.endswith("第十八条")
     assert (disguised.fine_min, disguised.fine_max) == (Decimal("50000"), Decimal("100000"))
-    times = service.benchmark(Category.FORBIDDEN_TIMES, Circumstance.ESPECIALLY_SERIOUS)
+    times = service.benchmark(Category.FORBIDDEN_TIMES, Circumstance.ESPECIALLY_SERIOUS, None)
     assert P.STOP_ENROLMENT in service.rule_penalties(times)
-    minor = service.benchmark(Category.ADVERTISING, Circumstance.MINOR)
+    minor = service.benchmark(Category.ADVERTISING, Circumstance.MINOR, None)
     assert service.rule_penalties(minor) == [P.WARNING] and minor.fine_max is None
 
 
 def test_loading_again_adds_nothing_and_keeps_an_administrators_change(ctx):
-    rule = service.benchmark(Category.SAFETY, Circumstance.MINOR)
+    rule = service.benchmark(Category.SAFETY, Circumstance.MINOR, None)
     rule.matter = "管理员改过的事项"
     db.session.execute(delete(DiscretionRule).where(DiscretionRule.violation == Category.FEES_REFUNDS))
     assert service.load_catalogue("system") == 4  # only the four lines that were gone
-    assert service.benchmark(Category.SAFETY, Circumstance.MINOR).matter == "管理员改过的事项"
+    assert service.benchmark(Category.SAFETY, Circumstance.MINOR, None).matter == "管理员改过的事项"
     assert service.load_catalogue("system") == 0
 
 
@@ -112,35 +113,58 @@ def test_dry_run_names_each_error_by_row(ctx):
     assert transfer.check("violation,matter\nunlicensed,x").errors[0][2] == "missing_columns"
 
 
+MATTER = "对擅自举办校外培训机构的行政处罚"
+
+
+def _dry_run_then_apply(client, text: str, summary: str) -> None:
+    bad = text + "nonsense,minor,x,,y,county,warning,,\n"
+    page = post_multipart(client, "/staff/discretion/import", file=(io.BytesIO(bad.encode("utf-8-sig")), "b.csv"))
+    body = page.get_data(as_text=True)
+    assert page.status_code == 422 and "not one of the codes" in body and "Import these lines" not in body
+    page = post_multipart(client, "/staff/discretion/import", file=(io.BytesIO(text.encode("utf-8-sig")), "b.csv"))
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and summary in body
+    content = html.unescape(hidden(body, "content"))
+    response = post_form(client, "/staff/discretion/import/apply", "/staff/discretion/import", content=content,
+                         filename="benchmark.csv")
+    assert response.status_code == 302
+
+
 def test_import_page_dry_run_then_apply_audited(app):
-    # One benchmark for every province: imported by a national administrator, refused to a province's.
-    province = signed_in_client(app, "imp.national", Role.ADMIN, "000000", lang="en")
+    # National administrators import the national lines; a province's administrators that province's
+    # own lines, which apply there only; a city's administrator imports nothing.
+    national = signed_in_client(app, "imp.national", Role.ADMIN, "000000", lang="en")
     zhejiang = signed_in_client(app, "imp.province", Role.ADMIN, "330000", lang="en")
-    assert zhejiang.get("/staff/discretion/import").status_code == 403
+    city = signed_in_client(app, "imp.city", Role.ADMIN, "330100", lang="en")
+    assert city.get("/staff/discretion/import").status_code == 403
     with app.app_context():
         text = transfer.export_csv()
-    changed = text.replace("对擅自举办校外培训机构的行政处罚", "对擅自举办校外培训机构的行政处罚（修订）", 1)
-    bad = changed + "nonsense,minor,x,,y,county,warning,,\n"
-    page = post_multipart(province, "/staff/discretion/import",
-                          file=(io.BytesIO(bad.encode("utf-8-sig")), "benchmark.csv"))
-    assert page.status_code == 422
-    body = page.get_data(as_text=True)
-    assert "not one of the codes" in body and "Import these lines" not in body
-    page = post_multipart(province, "/staff/discretion/import",
-                          file=(io.BytesIO(changed.encode("utf-8-sig")), "benchmark.csv"))
-    body = page.get_data(as_text=True)
-    assert page.status_code == 200 and "changes 1 and leaves" in body
+    _dry_run_then_apply(national, text.replace(MATTER, MATTER + "（修订）", 1), "adds 0 lines, changes 1 and")
     with app.app_context():
-        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR).matter == "对擅自举办校外培训机构的行政处罚"
-    content = html.unescape(hidden(body, "content"))
-    response = post_form(province, "/staff/discretion/import/apply", "/staff/discretion/import",
-                         content=content, filename="benchmark.csv")
-    assert response.status_code == 302
-    with app.app_context():
-        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR).matter.endswith("（修订）")
+        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, None).matter.endswith("（修订）")
+        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, "330106").matter.endswith("（修订）")
         record = db.session.scalar(select(AuditRecord).where(AuditRecord.action == "discretion.imported"))
         assert record is not None and '"changed":1' in record.after.replace(" ", "")
-    response = post_form(zhejiang, "/staff/discretion/import/apply", "/staff/account", content=content,
+        assert db.session.scalar(select(func.count()).select_from(DiscretionRule).where(DiscretionRule.scope != ""))\
+            == 0
+    exported = zhejiang.get("/staff/discretion.csv").get_data(as_text=True).lstrip("\ufeff")
+    assert exported.splitlines()[0].endswith(",source") and ",province" not in exported
+    _dry_run_then_apply(zhejiang, exported.replace(MATTER + "（修订）", MATTER + "（浙江）", 1),
+                        "adds 1 lines, changes 0 and")
+    with app.app_context():
+        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, "330106").matter.endswith("（浙江）")
+        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, "630100").matter.endswith("（修订）")
+        assert service.benchmark(Category.UNLICENSED, Circumstance.MINOR, None).matter.endswith("（修订）")
+        own = service.own_rules("33")
+        assert [(r.violation, r.circumstance) for r in own] == [(Category.UNLICENSED, Circumstance.MINOR)]
+        record = db.session.scalars(select(AuditRecord).where(AuditRecord.action == "discretion.imported")
+                                    .order_by(AuditRecord.id.desc())).first()
+        assert '"scope":"33"' in record.after.replace(" ", "") and '"added":1' in record.after.replace(" ", "")
+    exported = zhejiang.get("/staff/discretion.csv").get_data(as_text=True)
+    assert exported.count(",province") == 1 and MATTER + "（浙江）" in exported
+    with app.app_context():
+        content = transfer.export_csv()
+    response = post_form(city, "/staff/discretion/import/apply", "/staff/account", content=content,
                          filename="benchmark.csv")
     assert response.status_code == 403
 
@@ -152,6 +176,8 @@ def test_staff_export_is_csv_for_every_staff_role(app):
     assert response.get_data(as_text=True).lstrip("\ufeff").startswith(",".join(transfer.COLUMNS))
 
 
-def test_province_admin_only_for_service_import(ctx):
+def test_administrators_only_for_service_import(ctx):
     with pytest.raises(service.RulesNotYours):
         transfer.apply(user("imp.h", Role.HANDLER, certificate="浙杭执字8802"), transfer.export_csv(), "x.csv")
+    with pytest.raises(service.RulesNotYours):
+        transfer.apply(user("imp.city", Role.ADMIN, "330100"), transfer.export_csv(), "x.csv")

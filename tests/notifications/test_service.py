@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.casework import mail as service
-from portal.notifications.mail import DIVIDER
 from portal.extensions import db
+from portal.notifications.mail import DIVIDER
 from portal.reminders import service as reminders
 from portal.reminders.models import NotificationSent
 from tests.support.accounts import staff_user
