@@ -47,13 +47,13 @@ def test_a_named_report_is_opened_told_and_linked_to_its_published_decision(chro
 
     handler.goto(f"/staff/cases?q={number}&lang=zh_CN")
     row = handler.locator("tr", has=handler.get_by_role("link", name=number))
-    expect(row.get_by_text(re.compile("前告知举报人"))).to_be_visible()
+    expect(row.get_by_text(re.compile("前告知投诉举报人"))).to_be_visible()
     expect(row.get_by_text(re.compile("前作出处罚决定"))).to_be_visible()
 
     handler.goto(page_url)
     handler.get_by_label("电话").check()
-    handler.get_by_role("button", name="记录已告知举报人").click()
-    expect(handler.get_by_text("已记录：已告知举报人。")).to_be_visible()
+    handler.get_by_role("button", name="记录已告知投诉举报人").click()
+    expect(handler.get_by_text("已记录：已告知投诉举报人。")).to_be_visible()
     handler.get_by_label(re.compile("杭西教罚〔2026〕977号")).check()
     handler.get_by_role("button", name="关联该处罚决定").click()
     expect(handler.get_by_text("已关联：本案作出处罚决定 杭西教罚〔2026〕977号。")).to_be_visible()

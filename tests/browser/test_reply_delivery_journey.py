@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.accounts.models import Role, User
 from portal.casework import service as casework
-from portal.casework.deadlines import RULES
+from portal.casework.deadlines import rule
 from portal.extensions import db
 from portal.workdays import periods
 from tests.browser.fixtures import ARTIFACTS, staff_tab
@@ -31,7 +31,7 @@ def test_a_reply_delivered_by_post_starts_the_review_period(chromium, live_serve
         db.session.commit()
         complaint_id, receipt = filed.complaint.id, filed.receipt
         delivered = clock.local_date(replied) + dt.timedelta(days=2)
-        last_day = periods.add_period(delivered, RULES["review_request"]).day
+        last_day = periods.add_period(delivered, rule("review_request", filed.complaint.region_code, replied)).day
 
     officer = staff_tab(chromium, live_server, "post.handler", secret)
     officer.goto(f"/staff/cases/{complaint_id}?lang=zh_CN")

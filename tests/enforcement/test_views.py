@@ -40,9 +40,9 @@ def test_a_named_report_is_opened_and_the_notice_is_due_in_the_inbox(app, signed
     done = _post(handler, url + "/decision", "decision", decision="open", decided_on=str(dt.date.today()))
     assert done.status_code == 302
     page = handler.get(url + "?lang=zh_CN").get_data(as_text=True)
-    assert f"教立〔{dt.date.today().year}〕" in page and "告知实名举报人" in page
+    assert f"教立〔{dt.date.today().year}〕" in page and "告知实名投诉举报人" in page
     inbox = handler.get(f"/staff/cases?q={number}&lang=zh_CN").get_data(as_text=True)
-    assert "前告知举报人" in inbox and "前作出处罚决定" in inbox
+    assert "前告知投诉举报人" in inbox and "前作出处罚决定" in inbox
     told = _post(handler, url + "/told", "tell", told_on=str(dt.date.today()), how="phone")
     assert told.status_code == 302
     assert "电话" in handler.get(url + "?lang=zh_CN").get_data(as_text=True)

@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.institutions import profile
 from portal.publication import periods
 from portal.publication.models import Tier
+from portal.reply_delivery import service as reply_delivery
 from portal.rewards import service as rewards
 from portal.rewards.models import RewardGrade
 from portal.rules import service as rules
@@ -124,6 +125,7 @@ def test_the_review_periods_read_from_the_store(admins):
     zhejiang(admins, "review_decision", "20")
     casework.apply(complaint, "conclude", handler, "答复意见")
     replied = casework.clock.local_date(complaint.replied_at)
+    reply_delivery.opened(complaint)  # the period runs from the reply's receipt (送达)
     assert casework.review_request_due(complaint).day >= replied + dt.timedelta(days=60)
     now = dt.datetime.now(UTC)
     casework.open_review(complaint, now)
