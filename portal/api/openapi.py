@@ -138,7 +138,7 @@ SCHEMAS = {
                                                 "items": _labelled([p.value for p in PenaltyCategory])},
                                   "penalty_content": {"type": "string"}, "fine_amount": MONEY,
                                   "confiscated_amount": MONEY, "decision_date": DATE, "valid_until": NULLABLE_DATE,
-                                  "published_until": DATE, "authority_name": {"type": "string"},
+                                  "published_until": NULLABLE_DATE, "authority_name": {"type": "string"},
                                   "authority_uscc": {"type": "string"}, "data_source": {"type": "string"},
                                   "remarks": {"type": "string"}, "withdrawn": {"type": "boolean"},
                                   "withdrawal_reason": NULLABLE_STRING, "published_at": MOMENT}},

@@ -33,7 +33,7 @@ def test_a_named_report_is_opened_told_and_linked_to_its_published_decision(chro
         number, receipt, decision_id = filed.complaint.case_number, filed.receipt, decision.id
 
     handler = staff_tab(chromium, live_server, "enforce.journey", secret)
-    handler.get_by_label("受理编号或机构名称").fill(number)
+    handler.get_by_label("投诉举报编号或机构名称").fill(number)
     handler.get_by_role("button", name="筛选").click()
     handler.get_by_role("link", name=number).click()
     handler.get_by_role("link", name="违法行为举报：决定是否立案").click()
@@ -62,7 +62,7 @@ def test_a_named_report_is_opened_told_and_linked_to_its_published_decision(chro
     reporter = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
                                     base_url=live_server.url).new_page()
     reporter.goto("/track?lang=zh_CN")
-    reporter.get_by_label("回执码").fill(receipt)
+    reporter.get_by_label("查询码").fill(receipt)
     reporter.get_by_role("button", name="查询案件").click()
     expect(reporter.get_by_text("已作出行政处罚决定，详见公示的处罚决定：")).to_be_visible()
     reporter.screenshot(path="/tmp/enforce-reporter-phone.png", full_page=True)

@@ -55,7 +55,7 @@ def test_the_reply_is_previewed_issued_and_downloaded_by_the_reporter(chromium, 
     reporter = chromium.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
                                     base_url=live_server.url, accept_downloads=True).new_page()
     reporter.goto("/track?lang=zh_CN")
-    reporter.get_by_label("回执码").fill(receipt)
+    reporter.get_by_label("查询码").fill(receipt)
     reporter.get_by_role("button", name="查询案件").click()
     notices = reporter.locator("section", has=reporter.get_by_role("heading", name="文书"))
     expect(notices.get_by_role("link", name="答复意见书", exact=True)).to_be_visible()

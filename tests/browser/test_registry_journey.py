@@ -135,7 +135,7 @@ def test_an_officer_imports_a_thousand_rows_and_a_second_officer_applies_them(ch
     parent.get_by_role("link", name="西湖区千家0042培训学校").click()
     expect(parent.locator(".status-line .badge--warn").first).to_have_text("许可证已过期")
     parent.goto("/institutions?q=千家0043&lang=en")
-    expect(parent.locator(".card .badge--warn")).to_have_text("No passed annual inspection")
+    expect(parent.locator(".card .badge--warn")).to_have_text("Not registered on the national platform")
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

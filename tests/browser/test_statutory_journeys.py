@@ -123,16 +123,18 @@ def test_extension_refused_without_the_head_and_granted_with_it(chromium, live_s
     # Before the head sends the decision, an administrator withdraws the permission: refused.
     admin = staff_tab(chromium, live_server, "law.admin", admin_secret)
     admin.goto(f"/staff/users/{head_id}?lang=zh_CN")
-    admin.get_by_label(re.compile("理由")).last.fill("任期届满")
-    admin.get_by_role("button", name="撤销权限").click()
+    office_head = admin.locator('section[aria-labelledby="office-head-heading"]')
+    office_head.get_by_label(re.compile("理由")).fill("任期届满")
+    office_head.get_by_role("button", name="撤销权限").click()
     expect(admin.get_by_text("已撤销本机关负责人权限。")).to_be_visible()
     head.get_by_role("button", name="保存决定").click()
     expect(head.get_by_text(re.compile("只有承办本案的机关的负责人才能审批延期申请"))).to_be_visible()
     with live_app.app_context():
         assert db.session.get(Complaint, complaint_id).conclusion_due == due  # the deadline stands
     # Asked again by the administrator (with the reason, audited) and granted by one above, the head approves.
-    admin.get_by_label(re.compile("理由")).last.fill("杭西教〔2026〕8号任命")
-    admin.get_by_role("button", name="设为本机关负责人").click()
+    office_head = admin.locator('section[aria-labelledby="office-head-heading"]')
+    office_head.get_by_label(re.compile("理由")).fill("杭西教〔2026〕8号任命")
+    office_head.get_by_role("button", name="设为本机关负责人").click()
     expect(admin.get_by_text("已提出申请：经上级管理员批准后，该账号即成为机关负责人。")).to_be_visible()
     city = staff_tab(chromium, live_server, "law.city.admin", city_secret)
     city.goto("/staff/grants?lang=zh_CN")
