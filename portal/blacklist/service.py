@@ -18,13 +18,13 @@ from sqlalchemy import or_, select
 
 from portal import clock, workflow
 from portal.accounts.models import Role, User
-from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
+from portal.blacklist.known_operators import link_registry
+from portal.blacklist.models import BlacklistEntry, BlacklistEvent, BlacklistReason, BlacklistState
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.institutions.models import InstitutionKind
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
-from portal.registry import service as registry
 from portal.search import grams
 from portal.security import audit
 from portal.text import clean_text
@@ -164,25 +164,6 @@ def _new_entry(data: EntryData, state: BlacklistState, proposer: User | None) ->
     db.session.flush()
     grams.index(GRAM_KIND, [(entry.id, entry.name)])
     return entry
-
-
-def link_registry(entry: BlacklistEntry) -> None:
-    """A listed operator the registry does not know becomes a registry institution (unlicensed unless
-    it has a licence on record), so a parent searching for its name finds it, and its blacklisting."""
-    if entry.institution_id is None:
-        entry.institution_id = registry.known_operator(entry.name, entry.region_code, entry.uscc, entry.address,
-                                                       entry.training_type, f"blacklist_entry:{entry.id}").id
-
-
-def link_all_to_registry() -> int:
-    """Link every listed entry that names no institution (entries listed before the registry kept
-    known operators); the number linked."""
-    unlinked = list(db.session.scalars(select(BlacklistEntry).where(BlacklistEntry.institution_id.is_(None),
-                                                                    BlacklistEntry.state.in_(PUBLIC_STATES))))
-    for entry in unlinked:
-        link_registry(entry)
-    db.session.flush()
-    return len(unlinked)
 
 
 def _published(entry: BlacklistEntry) -> dict:

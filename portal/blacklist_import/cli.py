@@ -66,8 +66,8 @@ def blacklist_import(file: Path, batch: str, skip_invalid: bool, lang: str) -> N
 def link_registry() -> None:
     """Give every listed operator the registry does not know an institution of its own (unlicensed),
     so that searching the registry for its name finds it; once, after upgrading."""
-    from portal.blacklist import service
+    from portal.blacklist import known_operators
 
-    linked = service.link_all_to_registry()
+    linked = known_operators.link_all_to_registry()
     db.session.commit()
     click.echo(f"blacklist: {linked} entries linked to the registry")

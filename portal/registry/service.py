@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
@@ -251,15 +251,6 @@ def expiring(user: User, today: dt.date | None = None, days: int = EXPIRY_NOTICE
                                   Institution.closed_on.is_(None),
                                   Institution.licence_valid_until.between(today, today + dt.timedelta(days=days)))
         .order_by(Institution.licence_valid_until, Institution.id).limit(200)))
-
-
-def expiring_count(user: User, today: dt.date | None = None) -> int:
-    today = today or clock.today()
-    prefix = regions.get(user.region_code).scope_prefix
-    return db.session.scalar(select(func.count()).select_from(Institution).where(
-        code_range(Institution.region_code, prefix, 6), Institution.licence_status == LicenceStatus.VALID,
-        Institution.closed_on.is_(None),
-        Institution.licence_valid_until.between(today, today + dt.timedelta(days=EXPIRY_NOTICE_DAYS)))) or 0
 
 
 def known_operator(name: str, region_code: str, uscc: str | None, address: str, kind, reason: str) -> Institution:
