@@ -217,7 +217,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/search.sqlite3"
-        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": folder,
+        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_SMS_ADAPTER": "log", "PORTAL_INSTANCE_PATH": folder,
                "PORTAL_RATELIMIT_ALLOW_MEMORY": "1",  # one machine measuring itself
                "PORTAL_SECURE_COOKIES": "0", "PORTAL_DATABASE_URL": url}
         os.environ.update(env)

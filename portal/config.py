@@ -154,6 +154,18 @@ class Config:
         self.MAIL_PASSWORD_FILE = _env("MAIL_PASSWORD_FILE")
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_SENDER = _env("MAIL_SENDER", "noreply@localhost")
+        # SMS (portal/notifications/sms.py): "tencent" (Tencent Cloud SMS) or "log" (development: logs
+        # the template and the case number only; production refuses it unless set explicitly).
+        self.SMS_ADAPTER_SET = _env("SMS_ADAPTER") is not None
+        self.SMS_ADAPTER = _env("SMS_ADAPTER", "log")
+        self.SMS_SECRET_ID = _env("SMS_SECRET_ID")  # the API key pair's SecretId
+        self.SMS_SECRET_KEY_FILE = _env("SMS_SECRET_KEY_FILE")  # a file holding its SecretKey
+        self.SMS_APP_ID = _env("SMS_APP_ID")  # the SMS application's SdkAppId
+        self.SMS_SIGN_NAME = _env("SMS_SIGN_NAME")  # the approved signature (签名)
+        # The approved template ids by the portal's names: "news=…,notice=…,code=…,recovered=…".
+        self.SMS_TEMPLATES = _env("SMS_TEMPLATES", "")
+        self.SMS_REGION = _env("SMS_REGION", "ap-guangzhou")
+        self.SMS_ENDPOINT = _env("SMS_ENDPOINT", "https://sms.tencentcloudapi.com")
         # Where the outbox is delivered: "worker" (its own process, `flask outbox work`; production's
         # default), "thread" (inside the web process; development's default, so `make run` alone
         # delivers) or "inline" (right after each commit; the tests' default).
@@ -202,6 +214,9 @@ class Config:
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         if self.OUTBOX_DELIVERY not in (None, "worker", "thread", "inline"):
             raise ConfigurationError("PORTAL_OUTBOX_DELIVERY must be worker, thread or inline")
+        if self.SMS_ADAPTER not in SMS_ADAPTERS:
+            raise ConfigurationError(f"PORTAL_SMS_ADAPTER must be one of {SMS_ADAPTERS}")
+        check_sms_templates(self.SMS_TEMPLATES)
         if self.LOG_FORMAT not in ("text", "json"):
             raise ConfigurationError("PORTAL_LOG_FORMAT must be text or json")
         if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -285,12 +300,46 @@ class ProductionConfig(Config):
 
     def check(self) -> None:
         """Refuse rate limits kept per worker unless asked for: with several gunicorn workers each
-        would let through the whole limit (10 wrong passwords instead of 5 with two workers)."""
+        would let through the whole limit (10 wrong passwords instead of 5 with two workers).
+        Refuse the development SMS adapter unless chosen explicitly, and an SMS provider half set up."""
         if self.RATELIMIT_STORAGE_URI.startswith("memory") and not self.RATELIMIT_ALLOW_MEMORY:
             raise ConfigurationError(
                 "PORTAL_RATELIMIT_STORAGE_URI is memory://: each worker would count its own limits. "
                 "Point it at Redis (redis://…), or set PORTAL_RATELIMIT_ALLOW_MEMORY=1 if one process "
                 "counting for itself is really meant.")
+        self.check_sms()
+
+    def check_sms(self) -> None:
+        if not self.SMS_ADAPTER_SET:
+            raise ConfigurationError(
+                "PORTAL_SMS_ADAPTER is not set: reporters would get no text messages. Set it to tencent (with "
+                "PORTAL_SMS_SECRET_ID, PORTAL_SMS_SECRET_KEY_FILE, PORTAL_SMS_APP_ID, PORTAL_SMS_SIGN_NAME and "
+                "PORTAL_SMS_TEMPLATES), or to log if a deployment without SMS is really meant.")
+        if self.SMS_ADAPTER == "tencent":
+            missing = [f"PORTAL_{name}" for name in ("SMS_SECRET_ID", "SMS_SECRET_KEY_FILE", "SMS_APP_ID",
+                                                     "SMS_SIGN_NAME") if not getattr(self, name)]
+            templates = check_sms_templates(self.SMS_TEMPLATES)
+            missing += [f"PORTAL_SMS_TEMPLATES {name}=" for name in SMS_TEMPLATE_NAMES if name not in templates]
+            if self.SMS_SECRET_KEY_FILE and read_secret_file(Path(self.SMS_SECRET_KEY_FILE)) is None:
+                missing.append(f"the SecretKey in {self.SMS_SECRET_KEY_FILE}")
+            if missing:
+                raise ConfigurationError("PORTAL_SMS_ADAPTER is tencent but these are missing: " + ", ".join(missing))
+
+
+SMS_ADAPTERS = ("tencent", "log")
+SMS_TEMPLATE_NAMES = ("news", "notice", "code", "recovered")  # portal/notifications/sms.py TEMPLATES
+
+
+def check_sms_templates(text: str) -> dict[str, str]:
+    """PORTAL_SMS_TEMPLATES as name -> approved template id; refuse unknown names or empty ids."""
+    found = {}
+    for part in filter(str.strip, text.split(",")):
+        name, _sep, template_id = (piece.strip() for piece in part.partition("="))
+        if name not in SMS_TEMPLATE_NAMES or not template_id:
+            raise ConfigurationError(f"PORTAL_SMS_TEMPLATES names each of {SMS_TEMPLATE_NAMES} as name=id, "
+                                     f"not {part.strip()!r}")
+        found[name] = template_id
+    return found
 
 
 CONFIGS: dict[str, type[Config]] = {

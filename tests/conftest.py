@@ -12,7 +12,7 @@ from portal.extensions import db, limiter
 from tests.support.apps import make_app
 
 # Shared fixtures: staff clients, mail servers, the live server and Chromium.
-pytest_plugins = ["tests.support.fixtures", "tests.support.mail", "tests.browser.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.mail", "tests.support.tencent_sms", "tests.browser.fixtures"]
 
 
 def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -19,6 +19,7 @@ def test_production_starts_with_generated_keys(tmp_path, monkeypatch):
                   tmp_path / "identity_key.pub", tmp_path / "identity_key")
     (tmp_path / "identity_key").unlink()  # the public site never needs the private key
     monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PORTAL_SMS_ADAPTER", "log")
     app = create_app("production")
     assert app.config["SECRET_KEY"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -38,6 +39,7 @@ def test_production_refuses_limits_counted_in_each_worker_unless_told(tmp_path, 
     with pytest.raises(ConfigurationError, match="each worker"):
         load_config("production")
     monkeypatch.setenv("PORTAL_RATELIMIT_ALLOW_MEMORY", "1")  # said explicitly: one process, a trial
+    monkeypatch.setenv("PORTAL_SMS_ADAPTER", "log")
     assert load_config("production").RATELIMIT_STORAGE_URI == "memory://"
     monkeypatch.delenv("PORTAL_RATELIMIT_ALLOW_MEMORY")
     monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://cache:6379/1")

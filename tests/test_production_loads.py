@@ -40,7 +40,7 @@ SCHEDULE_2027 = "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-20,workday,�
 def production_env(instance, database_url: str) -> dict:
     """The environment of a production host: nothing of the test run's own PORTAL_ settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update({"PORTAL_ENV": "production", "PORTAL_DATABASE_URL": database_url,
+    env.update({"PORTAL_ENV": "production", "PORTAL_SMS_ADAPTER": "log", "PORTAL_DATABASE_URL": database_url,
                 "PORTAL_SECRET_KEY_FILE": str(instance / "secret_key"),
                 "PORTAL_RECEIPT_PEPPER_FILE": str(instance / "receipt_pepper"),
                 "PORTAL_DATA_KEY_FILE": str(instance / "data_key"),

@@ -53,6 +53,7 @@ def test_two_hosts_count_lookups_together(tmp_path, database_url, redis_url):
     prefix = f"test-{secrets.token_hex(4)}"
     with isolated_database(database_url, "shared_limits", tmp_path) as url:
         env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path),
+               "PORTAL_SMS_ADAPTER": "log",
                "PORTAL_DATABASE_URL": url, "PORTAL_SECURE_COOKIES": "0",
                "PORTAL_RATELIMIT_STORAGE_URI": redis_url, "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
                "PORTAL_LIMIT_RECEIPT_LOOKUP": "3 per minute"}

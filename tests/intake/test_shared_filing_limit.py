@@ -48,6 +48,7 @@ def test_two_hosts_count_filed_complaints_together(tmp_path, database_url):
     prefix = f"test-{secrets.token_hex(4)}"
     with isolated_database(database_url, "shared_filing_limit", tmp_path) as url:
         env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path),
+               "PORTAL_SMS_ADAPTER": "log",
                "PORTAL_DATABASE_URL": url, "PORTAL_SECURE_COOKIES": "0",
                "PORTAL_RATELIMIT_STORAGE_URI": redis_url, "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
                "PORTAL_LIMIT_COMPLAINT_SUBMIT": "2 per hour"}

@@ -102,6 +102,7 @@ def test_several_gunicorn_workers_add_up(tmp_path, database_url):
     metrics_dir.mkdir()
     with isolated_database(database_url, "metrics_workers", tmp_path) as url:
         env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path),
+               "PORTAL_SMS_ADAPTER": "log",
                "PORTAL_DATABASE_URL": url, "PORTAL_SECURE_COOKIES": "0", "PORTAL_METRICS_TOKEN": TOKEN,
                "PORTAL_RATELIMIT_ALLOW_MEMORY": "1"}
         flask = [str(BIN / "flask"), "--app", "portal"]
