@@ -82,6 +82,7 @@ def _production_app(tmp_path, monkeypatch, **overrides):
     keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
                   tmp_path / "identity_key.pub", tmp_path / "identity_key")
     monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PORTAL_SMS_ADAPTER", "log")
     return create_app("production", overrides)
 
 

@@ -11,6 +11,7 @@ from portal.security import keys, transport
 def _production_app(tmp_path, monkeypatch, **env):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PORTAL_SMS_ADAPTER", "log")
     for name, value in env.items():
         monkeypatch.setenv(f"PORTAL_{name}", value)
     keys.generate(tmp_path / "secret_key", tmp_path / "receipt_pepper", tmp_path / "data_key",
