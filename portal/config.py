@@ -122,6 +122,11 @@ class Config:
         self.LIMIT_RECEIPT_LOOKUP = _env("LIMIT_RECEIPT_LOOKUP", "10 per minute;50 per day")
         # A reporter's additions to tracked cases, per client: posts, and megabytes sent (each file
         # is decoded to be cleaned); each case also takes at most 20 additions, 30 files, 100 MB.
+        # Receipt recovery (找回查询码): requests per client and per mobile number (its keyed hash),
+        # and posts of the SMS code per client (each request also allows 5 tries at its code).
+        self.LIMIT_RECOVERY_CLIENT = _env("LIMIT_RECOVERY_CLIENT", "5 per hour;20 per day")
+        self.LIMIT_RECOVERY_PHONE = _env("LIMIT_RECOVERY_PHONE", "3 per hour;6 per day")
+        self.LIMIT_RECOVERY_CODE = _env("LIMIT_RECOVERY_CODE", "20 per hour")
         self.LIMIT_SUPPLEMENT_POST = _env("LIMIT_SUPPLEMENT_POST", "10 per hour;30 per day")
         self.LIMIT_SUPPLEMENT_MEGABYTES = _env("LIMIT_SUPPLEMENT_MEGABYTES", "60 per hour;150 per day")
         # PDFs of written notices made per client (each takes a moment of the server's time).

@@ -87,6 +87,14 @@ def _take(limit: str, args: list[str], cost: int = 1) -> Refused | None:
     return refused_until(reset)
 
 
+def take(limit: str, scope: str, *extra: str, per_client: bool = True) -> Refused | None:
+    """Count one against `limit` in `scope` — this client's allowance, or with per_client=False one
+    shared by every client (keyed by `extra`, e.g. a keyed hash) — or say until when to wait."""
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    args = [part for part in (prefix, client_key() if per_client else "", *extra, scope) if part]
+    return _take(limit, args)
+
+
 def take_filing() -> Refused | None:
     """Count a complaint about to be filed from the form, or say until when this client must wait."""
     return _take(_submit(), _args(SUBMIT_SCOPE))

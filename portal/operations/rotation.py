@@ -57,6 +57,7 @@ NOT_ROTATED = {
     "repair_proofs.ciphertext": "under the file's own key",
     "kept_uploads.ciphertext": "under the file's own key",
     "complaints.receipt_replay": "under a key from the form's token, for minutes; any pepper of the ring opens it",
+    "receipt_recoveries.phone_sealed": "under a key from the asking browser's token, for 5 minutes",
     "inspection_draws.targets_json": "the frozen directory of a draw, public once drawn",
     "inspection_draws.inspectors_json": "the frozen directory of a draw, public once drawn",
     "practitioner_bans.id_digest": "a keyed hash under the first pepper (crypto.matching_digest), which a "
