@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from nacl.exceptions import CryptoError
@@ -32,6 +33,7 @@ from portal.security.attachments import CleanFile
 
 MAX_FILES = 5
 REPLAY_PURPOSE = b"receipt-replay:"
+ISSUED_FORMS_KEY = "issued_forms"  # the session's marks of the forms this browser was given
 # A double click, refresh or retry arrives within minutes; after that the receipt is gone.
 REPLAY_WINDOW = RECEIPT_REPLAY_WINDOW
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
@@ -81,6 +83,11 @@ class Filed:
 def token_digest(form_token: str) -> str:
     """The stored form of a one-time form token."""
     return crypto.keyed_hash(b"form-token:", form_token)
+
+
+def form_mark(token: str) -> str:
+    """How a browser's session remembers a form it was given or sent (under ISSUED_FORMS_KEY…)."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def find_by_form_token(form_token: str) -> Complaint | None:

@@ -88,8 +88,7 @@ def _take(limit: str, args: list[str], cost: int = 1) -> Refused | None:
 
 
 def take(limit: str, scope: str, *extra: str, per_client: bool = True) -> Refused | None:
-    """Count one against `limit` in `scope` — this client's allowance, or with per_client=False one
-    shared by every client (keyed by `extra`, e.g. a keyed hash) — or say until when to wait."""
+    """Count one against `limit` for this client (or, per_client=False, for `extra` alone), or say until when."""
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
     args = [part for part in (prefix, client_key() if per_client else "", *extra, scope) if part]
     return _take(limit, args)

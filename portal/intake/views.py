@@ -1,7 +1,6 @@
 """Public complaint pages: the form, the receipt, and tracking a case with the receipt."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from functools import wraps
 
@@ -35,19 +34,15 @@ for _error in outage.HANDLED:  # a database failure gives the complaint form bac
     bp.register_error_handler(_error, outage.answer)
 
 GRANT_KEY = tracking.GRANT_KEY
-ISSUED_FORMS_KEY = "issued_forms"
+ISSUED_FORMS_KEY = filing.ISSUED_FORMS_KEY
 ISSUED_FORMS_KEPT = 5
 POSTED_FORMS_KEY = "posted_forms"  # forms this browser has sent: a later post of one is a correction
 KEPT_KEY = "kept_key"  # this browser session's share of the key its kept files are filed under
 
 
-def _form_mark(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
-
-
 def _remember(key: str, token: str) -> None:
-    marks = [mark for mark in session.get(key, []) if mark != _form_mark(token)]
-    session[key] = (marks + [_form_mark(token)])[-ISSUED_FORMS_KEPT:]
+    marks = [mark for mark in session.get(key, []) if mark != filing.form_mark(token)]
+    session[key] = (marks + [filing.form_mark(token)])[-ISSUED_FORMS_KEPT:]
 
 
 def _remember_issued_form(token: str) -> None:
@@ -70,13 +65,13 @@ def new():
         abort(400)  # the honeypot was filled in: a robot
     token, now = form.form_token.data, clock.now()
     binding = g.kept_binding = _kept_binding(token)  # the outage answer keeps the files under it too
-    correction = _form_mark(token) in session.get(POSTED_FORMS_KEY, [])
+    correction = filing.form_mark(token) in session.get(POSTED_FORMS_KEY, [])
     _remember(POSTED_FORMS_KEY, token)
     kept.remove(binding, [int(value) for value in request.form.getlist("remove_kept")
                           if value.isascii() and value.isdigit() and len(value) < 10])
     if recovered := spill.recover(binding, now):  # files kept through a database outage
         kept.keep(binding, recovered, now)
-    refused = limits.take_post(_form_mark(token), correction)
+    refused = limits.take_post(filing.form_mark(token), correction)
     valid = form.validate_on_submit()
     already = kept.listed(binding, now)
     new_files, files_refused = clean_named_uploads(form.files, already=len(already))
@@ -123,7 +118,7 @@ def _render_form(form: ComplaintForm, kept_files, status: int = 200, limit_until
 
 def _file(form: ComplaintForm, files, binding: str):
     token = form.form_token.data
-    same_session = _form_mark(token) in session.get(ISSUED_FORMS_KEY, [])
+    same_session = filing.form_mark(token) in session.get(ISSUED_FORMS_KEY, [])
     try:
         filed = filing.file_complaint(form.draft(files), token, clock.today(), clock.now(), same_session)
     except filing.FormAlreadyUsed:
@@ -134,8 +129,16 @@ def _file(form: ComplaintForm, files, binding: str):
         return _render_form(form, [], status=409)
     kept.discard(binding)
     g.filed_new = not filed.replayed
-    return render_template("intake/receipt.html", complaint=filed.complaint,
-                           receipt=display(filed.receipt), replayed=filed.replayed)
+    return _receipt_page(filed, token)
+
+
+def _receipt_page(filed: filing.Filed, token: str):
+    """The receipt page: the code, the case, a summary of what was filed (never the identity)."""
+    complaint = filed.complaint
+    institution = (institutions.get(complaint.institution_id).name if complaint.institution_id
+                   else complaint.institution_name)
+    return render_template("intake/receipt.html", complaint=complaint, receipt=display(filed.receipt),
+                           replayed=filed.replayed, institution=institution, form_token=token)
 
 
 def _prefill_institution(form: ComplaintForm) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from portal.casework.models import Complaint, TrackingGrant
 from portal.extensions import db
 from portal.finality.service import reporter_digest
+from portal.intake import filing
 from portal.notifications.sms import mainland_mobile, queue_sms
 from portal.receipt_recovery.models import RecoveryChallenge
 from portal.security import audit, crypto, receipts
@@ -147,6 +148,19 @@ def _open_phone(token: str, sealed: bytes | None) -> str | None:
     for box in crypto.derived_boxes(token, PHONE_PURPOSE):
         try:
             return box.decrypt(sealed).decode()
+        except (CryptoError, TypeError):
+            continue
+    return None
+
+
+def shown_again(form_token: str, now: dt.datetime) -> filing.Filed | None:
+    """The receipt of the complaint filed with this form while it is kept for a retry; else None."""
+    complaint = filing.find_by_form_token(form_token) if form_token else None
+    if complaint is None or complaint.receipt_replay is None or now - complaint.created_at > filing.REPLAY_WINDOW:
+        return None
+    for box in crypto.derived_boxes(form_token, filing.REPLAY_PURPOSE):
+        try:
+            return filing.Filed(complaint, box.decrypt(complaint.receipt_replay).decode(), replayed=False)
         except (CryptoError, TypeError):
             continue
     return None

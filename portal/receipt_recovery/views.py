@@ -1,5 +1,6 @@
 """The recovery pages: ask (mobile and case number), then the code from the text, then the new
-查询码, shown once. Every answer before the code is the same whether the pair matches a case."""
+查询码, shown once. Every answer before the code is the same whether the pair matches a case.
+And the receipt shown again just after filing, in the other language or laid out for print."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -7,7 +8,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from portal import clock
 from portal.extensions import csrf
 from portal.i18n import _
-from portal.intake import limits, tracking
+from portal.institutions import service as institutions
+from portal.intake import filing, limits, tracking
 from portal.notifications.sms import mainland_mobile
 from portal.receipt_recovery import service
 from portal.receipt_recovery.forms import AskForm, CodeForm
@@ -76,3 +78,22 @@ def code():
             return render_template("receipt_recovery/issued.html", complaint=recovered.complaint,
                                    receipt=display(recovered.receipt))
     return render_template("receipt_recovery/code.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.post("/complaints/receipt")
+def receipt():
+    """The receipt again (`?lang=` chooses the language; `print` lays it out for paper): only for the
+    browser that was given the form, with the form's token, while the receipt is kept for a retry."""
+    token = request.form.get("form_token", "")[:100]
+    issued_here = bool(token) and filing.form_mark(token) in session.get(filing.ISSUED_FORMS_KEY, [])
+    filed = service.shown_again(token, clock.now()) if issued_here else None
+    if filed is None:
+        flash(_("The receipt can no longer be shown here. Open your case with the receipt code you wrote "
+                "down; if you lost it, a named reporter can ask for a new one."), "info")
+        return redirect(url_for("complaints.track"))
+    complaint = filed.complaint
+    institution = (institutions.get(complaint.institution_id).name if complaint.institution_id
+                   else complaint.institution_name)
+    return render_template("intake/receipt.html", complaint=complaint, receipt=display(filed.receipt),
+                           replayed=False, institution=institution, form_token=token,
+                           printing=request.form.get("print") == "1")

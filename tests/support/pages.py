@@ -10,7 +10,8 @@ from flask import Flask
 SAMPLE_ARGS = {"institution_id": 1, "disclosure_id": 1, "typical_case_id": 1, "entry_id": 1, "draw_id": 1}
 # Pages that need a tracking session or serve files; they have their own tests.
 SKIP_ENDPOINTS = {"static", "site.healthz", "operations.readyz", "operations.prometheus_metrics",
-                  "regions.suggest", "complaints.case", "complaints.download"}
+                  "regions.suggest", "complaints.case", "complaints.download",
+                  "receipt_recovery.code"}  # without a recovery under way it leads to the form
 
 
 def public_page_urls(app: Flask) -> list[str]:
