@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -32,29 +33,36 @@ def phone_tab(chromium, live_server):
     return tab
 
 
+def file_named(tab, phone: str) -> None:
+    """File a complaint on the form, with a name and this mobile number."""
+    tab.goto("/complaints/new?lang=zh_CN")
+    tab.get_by_label("无证无照经营").check()
+    tab.get_by_label("机构名录中查不到该机构（例如无证经营）").check()
+    tab.get_by_label("机构使用的名称").fill("小蜜蜂学习屋")
+    tab.get_by_label("经营地点").fill("杭州市西湖区文三路100号3楼")
+    tab.get_by_label("所在区（县）").fill("330106")
+    tab.get_by_role("textbox", name=re.compile("^具体情况")).fill(
+        "每个周末给小学生上数学课，没有任何证照，还要求家长一次预交一年学费。")
+    tab.get_by_label("发生时间").fill("2026-11-01")
+    tab.get_by_label("实名", exact=True).check()
+    tab.get_by_label("姓名").fill("王小明")
+    tab.get_by_label("手机号码").fill(phone)
+    tab.get_by_role("button", name="提交投诉").click()
+
+
 def shot(tab, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0  # no sideways scroll
 
 
-def test_a_named_reporter_recovers_the_code_by_sms_and_reads_the_reply(chromium, live_server, live_app, tmp_path):
+def test_a_named_reporter_recovers_the_code_by_sms_and_reads_the_reply(chromium, live_server, live_app, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setitem(live_app.config, "LIMIT_RECOVERY_CLIENT", "1000 per hour")  # limits have their own tests
     handler_id, _secret = make_account(live_app, "recovery.handler", Role.HANDLER, "330106", "浙杭执字7402")
     with running_provider() as (provider, endpoint), provider_settings(live_app, endpoint, tmp_path):
         reporter = phone_tab(chromium, live_server)
-        reporter.goto("/complaints/new?lang=zh_CN")
-        reporter.get_by_label("无证无照经营").check()
-        reporter.get_by_label("机构名录中查不到该机构（例如无证经营）").check()
-        reporter.get_by_label("机构使用的名称").fill("小蜜蜂学习屋")
-        reporter.get_by_label("经营地点").fill("杭州市西湖区文三路100号3楼")
-        reporter.get_by_label("所在区（县）").fill("330106")
-        reporter.get_by_role("textbox", name=re.compile("^具体情况")).fill(
-            "每个周末给小学生上数学课，没有任何证照，还要求家长一次预交一年学费。")
-        reporter.get_by_label("发生时间").fill("2026-11-01")
-        reporter.get_by_label("实名", exact=True).check()
-        reporter.get_by_label("姓名").fill("王小明")
-        reporter.get_by_label("手机号码").fill("136 1234 0987")
-        reporter.get_by_role("button", name="提交投诉").click()
+        file_named(reporter, "136 1234 0987")
 
         # The receipt: what was filed, a print button that works without a script, the language switch.
         expect(reporter.get_by_role("heading", name="投诉回执")).to_be_visible()
@@ -127,3 +135,37 @@ def test_a_named_reporter_recovers_the_code_by_sms_and_reads_the_reply(chromium,
     expect(later.get_by_text(REPLY)).to_be_visible()
     later.goto("/track/case?lang=en")  # and a step in English
     expect(later.get_by_text("Rate the handling of your case")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_receipt_and_the_recovery_pages_have_no_serious_accessibility_problem(chromium, live_server, live_app,
+                                                                                   lang, monkeypatch):
+    monkeypatch.setitem(live_app.config, "LIMIT_RECOVERY_CLIENT", "1000 per hour")
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, base_url=live_server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    axe, problems = Axe(), []
+
+    def check() -> None:
+        problems.extend(f"{tab.url}: {v['impact']} {v['id']}" for v in axe.run(tab).response["violations"]
+                        if v["impact"] in {"serious", "critical"})
+
+    try:
+        file_named(tab, "13612340988")
+        tab.locator(".receipt__code").wait_for()
+        check()
+        tab.goto(f"/track/recover?lang={lang}")
+        check()
+        tab.locator("main form button[type=submit]").click()  # empty: the messages beside the fields
+        tab.locator(".field__error").first.wait_for()
+        check()
+        tab.locator("input[name=phone]").fill("13612340989")
+        tab.locator("input[name=case_number]").fill("330106-20261122-9999")
+        tab.locator("main form button[type=submit]").click()
+        tab.wait_for_url("**/track/recover/code")
+        tab.locator("main form button[type=submit]").click()
+        tab.locator(".field__error").first.wait_for()
+        check()
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
