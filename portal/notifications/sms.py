@@ -18,13 +18,12 @@ it would go to, nor a code. Production refuses to start with "log" unless it is 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from pathlib import Path
 
 from flask import current_app
 
 from portal.config import check_sms_templates, read_secret_file
+from portal.identifiers import is_valid_mobile, normalise_mobile
 from portal.notifications import outbox, tencent_sms
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "code": ("code",),
     "recovered": ("case_number",),
 }
-MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 class UnknownTemplate(ValueError):
@@ -54,16 +52,15 @@ class SmsNotConfigured(RuntimeError):
 def mainland_mobile(text: str | None) -> str | None:
     """The 11-digit mainland mobile number in what a person typed (spaces, dashes, +86 or 0086 in
     front, full-width digits), or None."""
-    digits = "".join(str(unicodedata.decimal(c)) for c in (text or "")[:40] if unicodedata.decimal(c, None) is not None)
-    for prefix in ("0086", "86"):
-        if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
-            digits = digits[len(prefix):]
-    return digits if MAINLAND_MOBILE.fullmatch(digits) else None
+    number = normalise_mobile((text or "")[:40])
+    return number if is_valid_mobile(number) else None
 
 
 def queue_sms(to: str, template: str, params: dict, region_code: str | None = None) -> str:
     """Write a text to the outbox in the current transaction; it leaves only if that commits.
-    `region_code` is the office it concerns (the administrators' outbox page)."""
+    `region_code` is the office it concerns (the administrators' outbox page). `to` must be a
+    mainland mobile number (check with `mainland_mobile` first): anything else raises
+    NotAMobileNumber, as an unknown template raises UnknownTemplate."""
     if template not in TEMPLATES:
         raise UnknownTemplate(template)
     number = mainland_mobile(to)
