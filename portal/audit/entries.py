@@ -121,6 +121,8 @@ def _actor(actor: str, names: dict[int, User]) -> tuple[str, str, str]:
         return _("Reporter (case %(number)s)", number=actor[len("reporter:"):]), "", ""
     if actor == "client":
         return _("Someone at the sign-in page"), "", ""
+    if actor == "public":
+        return _("Someone on the public site (not yet proved to be the reporter)"), "", ""
     if actor == "system":
         return _("The system"), "", ""
     return actor, "", ""

@@ -23,6 +23,7 @@ from portal.casework.models import Complaint, TrackingGrant
 from portal.extensions import db
 from portal.finality.service import reporter_digest
 from portal.intake import filing
+from portal.intake.filing import reporter_actor
 from portal.notifications.sms import mainland_mobile, queue_sms
 from portal.receipt_recovery.models import RecoveryChallenge
 from portal.security import audit, crypto, receipts
@@ -32,7 +33,7 @@ MAX_ATTEMPTS = 5
 CODE_PURPOSE = b"receipt-recovery-code:"
 TOKEN_PURPOSE = b"receipt-recovery-token:"
 PHONE_PURPOSE = b"receipt-recovery-phone:"
-ACTOR = "public:receipt-recovery"
+ACTOR = "public"  # until the code proves the phone; then the reporter (`reporter:<case number>`)
 
 
 class CodeNotAccepted(Exception):
@@ -136,7 +137,7 @@ def confirm(token: str | None, code_typed: str, now: dt.datetime) -> Recovered:
     complaint.receipt_replay = None  # the old receipt can no longer be shown again either
     db.session.execute(delete(TrackingGrant).where(TrackingGrant.complaint_id == complaint.id))
     db.session.delete(challenge)
-    audit.record(ACTOR, "receipt_recovery.succeeded", "complaint", complaint.id,
+    audit.record(reporter_actor(complaint), "receipt_recovery.succeeded", "complaint", complaint.id,
                  after={"case_number": complaint.case_number})
     if phone:
         queue_sms(phone, "recovered", {"case_number": complaint.case_number}, complaint.region_code)

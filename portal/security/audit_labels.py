@@ -65,6 +65,9 @@ ACTION_LABELS = {
     "complaint.supplemented": _lp("audit action", "Information added by the reporter"),
     "complaint.rated": _l("Rated by the reporter"),
     "complaint.review_requested": _lp("audit action", "Review requested"),
+    "receipt_recovery.asked": _l("New receipt code asked for by SMS"),
+    "receipt_recovery.failed": _l("Wrong or expired SMS code for a new receipt code"),
+    "receipt_recovery.succeeded": _l("New receipt code issued (the old one stopped working)"),
     # The reporter's identity: requests to reveal it, the custodian's decisions, each viewing.
     "identity.request": _l("Identity reveal requested"),
     "identity.approve": _l("Identity reveal approved"),
