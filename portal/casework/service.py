@@ -62,6 +62,16 @@ class ArchiveTooEarly(StepNotAllowed):
         self.until = until  # the last day the reporter may still ask for a review
 
 
+class ReturnTooLate(StepNotAllowed):
+    """A case transferred in (12345, another office) is returned with an objection only within the
+    rule `misrouted_objection` from its receipt (5 working days, 信访工作条例 art. 23); after that the
+    office handles it, or transfers it with the reason."""
+
+    def __init__(self, until: dt.date) -> None:
+        super().__init__("return")
+        self.until = until  # the last day it could have been returned
+
+
 class ReplyNotReceived(StepNotAllowed):
     """A concluded case waits until its written reply has reached the reporter (送达): the time to
     ask for a review has not started yet (信访工作条例 art. 35)."""
@@ -118,8 +128,10 @@ def objection_due(complaint: Complaint) -> deadlines.Due | None:
 
 def _return(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
     due = objection_due(complaint)
-    if due is None or clock.local_date(now) > due.day:
+    if due is None:
         raise StepNotAllowed("return")
+    if clock.local_date(now) > due.day:
+        raise ReturnTooLate(due.day)
     return {"objection_due": str(due.day)}
 
 
