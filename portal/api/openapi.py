@@ -313,7 +313,8 @@ def document() -> dict:
         "info": {"title": "校外培训监管服务平台 开放数据接口 / Off-campus training supervision open data API",
                  "version": "1.0.0",
                  "description": "Public lists as JSON, and filing and following a complaint: no key or cookie "
-                                "is needed, except for the signed partner API of the 12345 hotline (its own tag). Text is UTF-8; "
+                                "is needed, except for the signed partner API of the 12345 hotline (its own tag). "
+                                "Text is UTF-8; "
                                 "dates are ISO 8601; times carry their offset (+08:00); "
                                 "money is a decimal string in yuan. Messages follow Accept-Language "
                                 "(zh-CN or en)."},
