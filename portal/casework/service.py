@@ -63,9 +63,7 @@ class ArchiveTooEarly(StepNotAllowed):
 
 
 class ReturnTooLate(StepNotAllowed):
-    """A case transferred in (12345, another office) is returned with an objection only within the
-    rule `misrouted_objection` from its receipt (5 working days, 信访工作条例 art. 23); after that the
-    office handles it, or transfers it with the reason."""
+    """The time to return a case with an objection (rule `misrouted_objection`, art. 23) has ended."""
 
     def __init__(self, until: dt.date) -> None:
         super().__init__("return")
@@ -267,7 +265,6 @@ def review_request_due(complaint: Complaint) -> deadlines.Due | None:
         return None
     rule = deadlines.rule(REVIEW_RULES[complaint.review_stage][0], complaint.region_code, complaint.replied_at)
     return deadlines.add_period(complaint.reply_received_on, rule)
-
 
 
 def reply_awaited(complaint: Complaint) -> bool:

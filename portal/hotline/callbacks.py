@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.casework.models import Complaint
+from portal.db import read_only_transactions
 from portal.extensions import db
 from portal.hotline import partners, service, signing
 from portal.hotline.models import Order, Partner
@@ -96,12 +97,17 @@ def notify_followup(complaint: Complaint, result: Any) -> str | None:
 
 def _partner(partner_id: int) -> tuple[str, str, str] | None:
     """The partner's client id, secret and callback address, read in a session of our own: the
-    outbox may deliver while the committing session is still inside its commit."""
-    with Session(bind=db.engine, join_transaction_mode="create_savepoint") as session:
-        partner = session.get(Partner, partner_id)
-        if partner is None or not partner.active:
-            return None
-        return partner.client_id, partners.secret_of(partner), partner.callback_url
+    outbox may deliver while the committing session is still inside its commit. A read: on SQLite
+    it must not wait for the write lock the delivering session holds."""
+    reading = read_only_transactions.set(True)
+    try:
+        with Session(bind=db.engine, join_transaction_mode="create_savepoint") as session:
+            partner = session.get(Partner, partner_id)
+            if partner is None or not partner.active:
+                return None
+            return partner.client_id, partners.secret_of(partner), partner.callback_url
+    finally:
+        read_only_transactions.reset(reading)
 
 
 def deliver(outgoing: outbox.Outgoing) -> None:
