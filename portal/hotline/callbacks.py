@@ -24,7 +24,7 @@ from portal import clock
 from portal.casework.models import Complaint
 from portal.db import read_only_transactions
 from portal.extensions import db
-from portal.hotline import partners, service, signing
+from portal.hotline import partners, queries, signing
 from portal.hotline.models import Order, Partner
 from portal.notifications import outbox
 from portal.workflow import Moved
@@ -65,7 +65,7 @@ def queue(order: Order, complaint: Complaint, event: str, at: dt.datetime, **fac
 def on_step(object_type: str, record: Any, moved: Moved, actor: Any) -> None:
     """A workflow listener: a step on a 12345 case that changes its state, or gives the written
     reply, is told to the hotline."""
-    if object_type != "complaint" or (order := service.order_of(record)) is None:
+    if object_type != "complaint" or (order := queries.order_of(record)) is None:
         return
     if moved.to_state != moved.from_state:
         facts: dict[str, Any] = {"status": _labelled(record.state), "step": moved.step.name}
@@ -86,7 +86,7 @@ def notify_followup(complaint: Complaint, result: Any) -> str | None:
     gave none or was not reached), and optionally `comments` (str) and `called_at` (an aware
     datetime; now when absent). Call it in the transaction that records the call: the callback
     leaves only if that commits. Returns the outbox key."""
-    order = service.order_of(complaint)
+    order = queries.order_of(complaint)
     if order is None:
         return None
     rating = getattr(result, "rating", None)

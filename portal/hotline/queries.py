@@ -20,6 +20,13 @@ def moment(at: dt.datetime) -> str:
     return at.astimezone(clock.zone()).isoformat(timespec="seconds")
 
 
+def order_of(complaint: Complaint) -> Order | None:
+    """The work order a case came from, if it came from the hotline."""
+    if complaint.source is not Source.HOTLINE_12345:
+        return None
+    return db.session.scalar(select(Order).where(Order.complaint_id == complaint.id))
+
+
 def complaint_of(order: Order) -> Complaint:
     return db.session.get(Complaint, order.complaint_id)
 

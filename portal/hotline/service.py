@@ -16,15 +16,16 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, Source
+from portal.casework.models import Complaint, ComplaintEvent, EventKind
 from portal.errors import Conflict, Invalid, NotFound, PortalError
 from portal.extensions import db
-from portal.hotline import partners, signing
+from portal.hotline import callbacks, partners, signing
 from portal.hotline.models import Nonce, Order, Partner
 from portal.hotline.orders import OrderDraft
 from portal.intake import filing
@@ -173,8 +174,7 @@ def actor(partner: Partner) -> str:
     return f"hotline:{partner.client_id}"
 
 
-def order_of(complaint: Complaint) -> Order | None:
-    """The work order a case came from, if it came from the hotline."""
-    if complaint.source is not Source.HOTLINE_12345:
-        return None
-    return db.session.scalar(select(Order).where(Order.complaint_id == complaint.id))
+def notify_followup(complaint: Complaint, result: Any) -> str | None:
+    """Tell the hotline the result of a follow-up call (回访) on one of its cases, in the current
+    transaction; nothing (None) for a case from elsewhere. `result`: `callbacks.notify_followup`."""
+    return callbacks.notify_followup(complaint, result)

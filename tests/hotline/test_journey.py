@@ -125,7 +125,7 @@ def test_the_follow_up_result_reaches_the_hotline_and_other_cases_send_nothing(a
     from types import SimpleNamespace
 
     from portal.casework.models import Complaint, Rating
-    from portal.hotline.callbacks import notify_followup
+    from portal.hotline.service import notify_followup
     from tests.support.complaints import file
 
     case_number, _answer = _file(app, client, hotline_platform, "HZ-1005")
