@@ -9,6 +9,7 @@ import shlex
 from portal.blacklist.models import BlacklistReason, BlacklistState
 from portal.casework.models import Category
 from portal.disclosures.models import PenaltyCategory
+from portal.hotline import openapi as hotline
 from portal.i18n import _l
 from portal.institutions.models import InstitutionKind
 
@@ -299,6 +300,7 @@ def paths() -> dict:
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("StatusRequest")}}},
             "responses": {"200": _json(_ref("ComplaintStatus"), "Status, public timeline and written reply."),
                           **BODY_ERRORS, "404": ERRORS["404"], "405": ERRORS["405"], "429": ERRORS["429"]}}},
+        **hotline.paths(),
         "/api/v1/openapi.json": {"get": {"summary": "This document",
                                          "responses": {"200": {"description": "OpenAPI 3.1",
                                                                "content": {"application/json": {}}}}}},
@@ -310,13 +312,16 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "校外培训监管服务平台 开放数据接口 / Off-campus training supervision open data API",
                  "version": "1.0.0",
-                 "description": "Public lists as JSON, and filing and following a complaint. No key or cookie is "
-                                "needed. Text is UTF-8; dates are ISO 8601; times carry their offset (+08:00); "
+                 "description": "Public lists as JSON, and filing and following a complaint: no key or cookie "
+                                "is needed, except for the signed partner API of the 12345 hotline (its own tag). "
+                                "Text is UTF-8; "
+                                "dates are ISO 8601; times carry their offset (+08:00); "
                                 "money is a decimal string in yuan. Messages follow Accept-Language "
                                 "(zh-CN or en)."},
         "servers": [{"url": "/"}],
         "paths": paths(),
-        "components": {"schemas": SCHEMAS},
+        "tags": [hotline.TAG_DOC],
+        "components": {"schemas": {**SCHEMAS, **hotline.SCHEMAS}},
     }
 
 

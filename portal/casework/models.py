@@ -121,6 +121,7 @@ class EventKind(LabelledEnum):
     LINKED = "linked", _lp("case event", "Linked as a duplicate")
     REWARD = "reward", _l("Reward decision")
     REPLY_DELIVERED = "reply_delivered", _lp("case event", "Delivery of the written reply recorded")
+    HOTLINE_URGED = "hotline_urged", _lp("case event", "Reminder from the 12345 hotline (催办)")
 
 
 class ReviewStage(LabelledEnum):

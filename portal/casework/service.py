@@ -62,6 +62,14 @@ class ArchiveTooEarly(StepNotAllowed):
         self.until = until  # the last day the reporter may still ask for a review
 
 
+class ReturnTooLate(StepNotAllowed):
+    """The time to return a case with an objection (rule `misrouted_objection`, art. 23) has ended."""
+
+    def __init__(self, until: dt.date) -> None:
+        super().__init__("return")
+        self.until = until  # the last day it could have been returned
+
+
 class ReplyNotReceived(StepNotAllowed):
     """A concluded case waits until its written reply has reached the reporter (送达): the time to
     ask for a review has not started yet (信访工作条例 art. 35)."""
@@ -118,8 +126,10 @@ def objection_due(complaint: Complaint) -> deadlines.Due | None:
 
 def _return(complaint: Complaint, actor: User, now: dt.datetime, details: Details) -> dict:
     due = objection_due(complaint)
-    if due is None or clock.local_date(now) > due.day:
+    if due is None:
         raise StepNotAllowed("return")
+    if clock.local_date(now) > due.day:
+        raise ReturnTooLate(due.day)
     return {"objection_due": str(due.day)}
 
 
@@ -255,7 +265,6 @@ def review_request_due(complaint: Complaint) -> deadlines.Due | None:
         return None
     rule = deadlines.rule(REVIEW_RULES[complaint.review_stage][0], complaint.region_code, complaint.replied_at)
     return deadlines.add_period(complaint.reply_received_on, rule)
-
 
 
 def reply_awaited(complaint: Complaint) -> bool:

@@ -197,6 +197,11 @@ def _refusal(complaint, name: str) -> str:
     if held and complaint.status in step.from_states:
         return _("This case cannot be archived yet: whatever their rating, the reporter may ask for a "
                  "review until %(date)s.", date=format_date(held, "long"))
+    due = casework.objection_due(complaint) if name == "return" else None
+    if due and complaint.status in step.from_states and clock.today() > due.day:
+        return _("This case can no longer be returned: the time to return a misrouted case with an objection "
+                 "(信访工作条例 article 23) ended on %(date)s. Handle it, or transfer it with the reason. "
+                 "Nothing was saved.", date=format_date(due.day, "long"))
     if complaint.status not in step.from_states:
         return _("“%(step)s” is not possible now: the case is %(state)s. Someone may have acted on it a "
                  "moment ago; this page shows it as it is now. Nothing was saved.",

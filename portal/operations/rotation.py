@@ -31,6 +31,7 @@ from portal.accounts.models import User
 from portal.casework.models import Attachment, Complaint
 from portal.credit_repair.models import RepairApplication, RepairProof
 from portal.extensions import db
+from portal.hotline.models import Partner as HotlinePartner
 from portal.inspections.models import InspectionDraw
 from portal.kept_uploads.models import KeptUpload
 from portal.notifications.models import Message
@@ -49,7 +50,7 @@ ACTOR = "system"  # someone with server access, through a command
 DATA_KEY_COLUMNS = (
     Attachment.wrapped_key, ObservationPhoto.wrapped_key, RepairProof.wrapped_key, KeptUpload.wrapped_key,
     KeptUpload.name_encrypted, Complaint.notify_email_encrypted, Message.payload, InspectionDraw.sealed_seed,
-    User.totp_secret, Supervisor.contact_encrypted, PrivilegeGrant.first_half)
+    User.totp_secret, Supervisor.contact_encrypted, PrivilegeGrant.first_half, HotlinePartner.secret_encrypted)
 IDENTITY_COLUMNS = (Complaint.reporter_sealed,)
 NOT_ROTATED = {
     "attachments.ciphertext": "under the file's own key, which the data key wraps",

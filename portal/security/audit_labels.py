@@ -173,6 +173,14 @@ ACTION_LABELS = {
     "keys.rotated": _l("Key rotated: a new key made current"),
     "keys.rewrapped": _l("Stored data moved to the current key"),
     "keys.retired": _l("Old keys removed from a key file"),
+    # The 12345 hotline's partners and work orders (never a secret).
+    "hotline.partner_added": _l("12345 partner added (client id issued)"),
+    "hotline.partner_secret_replaced": _l("12345 partner's secret replaced"),
+    "hotline.partner_callback_changed": _l("12345 partner's callback address changed"),
+    "hotline.partner_disabled": _l("12345 partner stopped"),
+    "hotline.partner_enabled": _l("12345 partner let in again"),
+    "hotline.order_received": _l("12345 work order received and filed as a case"),
+    "hotline.urged": _l("Reminder (催办) received from the 12345 hotline"),
 }
 
 

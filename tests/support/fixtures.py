@@ -20,3 +20,21 @@ def signed_in(app: Flask) -> Callable[..., FlaskClient]:
         return signed_in_client(app, username or unique_username(role, region), role, region, **options)
 
     return sign_in_as
+
+
+@pytest.fixture
+def hotline_platform(app: Flask):
+    """A 12345 platform registered as a partner serving Hangzhou (330100), with its callback server running."""
+    from portal.extensions import db
+    from portal.hotline import partners
+    from tests.support.hotline import Platform, serve
+
+    platform = Platform()
+    server = serve(platform)
+    with app.app_context():
+        partner, secret = partners.add("system", "杭州市12345政务服务便民热线", "330100", platform.url)
+        platform.client_id, platform.secret = partner.client_id, secret
+        db.session.commit()
+    yield platform
+    server.shutdown()
+    server.server_close()
