@@ -35,7 +35,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 
 from portal import cellkey, clock
 from portal.blacklist.models import BlacklistEntry
@@ -240,21 +240,23 @@ def area(months: list[str], month: str) -> Area:
 
 def supervisors_in_term(months: list[str], code: str | None = None) -> dict[tuple[str, str], int]:
     """Appointed supervisors whose term covers each month's last day (today in the current month)
-    and not dismissed by then, by (county, month): read live (supervisors are few, and the current
-    month's figure moves with the day)."""
-    found: dict[tuple[str, str], int] = {}
+    and not dismissed by then, by (county, month): read live in one query (supervisors are few,
+    and the current month's figure moves with the day)."""
     today = clock.today()
+    last_days = {}
     for month in months:
         year, number = int(month[:4]), int(month[5:])
-        last_day = min(dt.date(year + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1), today)
-        in_term = and_(Supervisor.term_start <= last_day, Supervisor.term_end >= last_day,
-                       Supervisor.state.in_([SupervisorState.APPOINTED, SupervisorState.DISMISSED]),
-                       or_(Supervisor.dismissed_on.is_(None), Supervisor.dismissed_on > last_day))
-        query = select(Supervisor.region_code, func.count()).where(in_term).group_by(Supervisor.region_code)
-        if code is not None:
-            query = query.where(Supervisor.region_code == code)
-        for county_code, count in db.session.execute(query):
-            found[(county_code, month)] = count
+        last_days[month] = min(dt.date(year + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1), today)
+    query = select(Supervisor.region_code, Supervisor.term_start, Supervisor.term_end, Supervisor.dismissed_on) \
+        .where(Supervisor.state.in_([SupervisorState.APPOINTED, SupervisorState.DISMISSED]),
+               Supervisor.term_start <= max(last_days.values()), Supervisor.term_end >= min(last_days.values()))
+    if code is not None:
+        query = query.where(Supervisor.region_code == code)
+    found: dict[tuple[str, str], int] = {}
+    for county_code, start, end, dismissed_on in db.session.execute(query):
+        for month, last_day in last_days.items():
+            if start <= last_day <= end and (dismissed_on is None or dismissed_on > last_day):
+                found[(county_code, month)] = found.get((county_code, month), 0) + 1
     return found
 
 
