@@ -74,10 +74,9 @@ def measure_stats(app, samples: int = 40, seed: int = 19) -> list[tuple[str, dic
 
 def measure_old(app, samples: int, seed: int = 19) -> list[tuple[str, dict]]:
     """The computation /stats made before the aggregates: every table read for twelve months."""
-    from tests.stats import legacy
-
     from portal import clock
     from portal.stats import queries
+    from tests.stats import legacy
 
     rng = random.Random(seed)
     times = []

@@ -66,7 +66,8 @@ def complaint_rows(count: int, counties: list[str], first_day: dt.date, last_day
         decided = received + dt.timedelta(days=rng.randrange(1, 8))
         if decided <= today and draw < 0.07:
             status = Status.NOT_ACCEPTED
-            events.append((number, EventKind.NOT_ACCEPTED.value, True, "不符合受理条件。", "承办人", _moment(decided, rng)))
+            events.append((number, EventKind.NOT_ACCEPTED.value, True, "不符合受理条件。", "承办人",
+                           _moment(decided, rng)))
         elif decided <= today and draw < 0.10:
             status, transferred_to = Status.TRANSFERRED, "市场监督管理局"
             events.append((number, EventKind.TRANSFERRED.value, True, "转市场监管部门办理。", "承办人",
@@ -88,7 +89,8 @@ def complaint_rows(count: int, counties: list[str], first_day: dt.date, last_day
         digest = hashlib.sha256(f"bench-receipt-{seed}-{number}".encode()).hexdigest()
         row = (number, f"{county}-{received:%Y%m%d}-{number:07d}"[:24], digest, rng.choice(SOURCES).value,
                status.value, rng.choices(categories, category_weights)[0].value, "某某培训中心", "某某路1号",
-               county, "家长反映的问题（基准测试数据）。", received - dt.timedelta(days=rng.randrange(1, 30)), False, True,
+               county, "家长反映的问题（基准测试数据）。", received - dt.timedelta(days=rng.randrange(1, 30)),
+               False, True,
                received, received + dt.timedelta(days=7), due if status is not Status.REGISTERED else None, False,
                replied, False, transferred_to, rating.value if rating else None, county, ReviewStage.NONE.value,
                registered)
