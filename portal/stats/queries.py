@@ -1,8 +1,8 @@
 """Public statistics by month, for the whole area or one county, computed by SQL aggregation.
 
-Every figure is counted in the portal's timezone and grouped in the database: one query per
-family of figures returns (month, county, …, count) rows, and only those rows reach Python.
-A month is "YYYY-MM". What each figure counts:
+Every figure is counted in the portal's timezone, a month is "YYYY-MM". The figures are read
+from the aggregates kept current with every change (`portal.stats.models`, `facts`,
+`aggregates`, `keeping`): never from the complaints table. What each figure counts:
 
 - received: complaints whose date received falls in the month (counted from that date, as the
   time limits are);
@@ -25,8 +25,8 @@ A month is "YYYY-MM". What each figure counts:
 
 Besides the counts, each county's figures carry each cell's key for the cell-key method
 (`portal.cellkey`): the sum of its records' keys, which `service` turns into the published count.
-The records are read by id for that (one row per case and step, not one per group); only county
-cells carry keys, since the whole area is published as the sum of its counties.
+Only county cells carry keys, since the whole area is published as the sum of its counties: the
+database adds up the counties' published counts (`area`), and reads one county's cells (`county`).
 """
 from __future__ import annotations
 
@@ -35,35 +35,26 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
+from sqlalchemy import Select, func, select
 
-from portal import cellkey, clock, sqltime
-from portal.blacklist.models import PUBLIC_STATES, BlacklistEntry
-from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
-from portal.disclosures.models import Disclosure, DisclosureState
-from portal.enforcement.models import OPENED_STATES, EnforcementCase, EnforcementState
+from portal import cellkey, clock
+from portal.blacklist.models import BlacklistEntry
+from portal.casework.models import Category, Rating
+from portal.disclosures.models import Disclosure
 from portal.extensions import db
-from portal.observations import duty
+from portal.stats import aggregates
+from portal.stats.models import StatsCell
 from portal.supervisors.models import Supervisor, SupervisorState
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 WINDOW = 12  # months shown in a series
 ALL = ""  # the whole area, in keys where a county code would be
 
-STEP_EVENTS = {
-    EventKind.ACCEPTED: "accepted",
-    EventKind.NOT_ACCEPTED: "not_accepted",
-    EventKind.TRANSFERRED: "transferred",
-    EventKind.CONCLUDED: "concluded",
-    EventKind.REVIEW_REQUESTED: "reviews_requested",
-    EventKind.RE_REVIEW_REQUESTED: "reviews_requested",  # 复查 and 复核 requests alike
-}
 COUNT_FIGURES = ("received", "accepted", "not_accepted", "transferred", "concluded", "reviews_requested",
                  "disclosures", "blacklisted", "supervisors_active", "supervisor_submissions",
                  "enforcement_leads", "cases_opened", "penalties_decided")
 # Counts about reporters' cases, withheld when small; supervisors are named in public anyway.
 REPORTER_FIGURES = frozenset(COUNT_FIGURES) - {"supervisors_active", "supervisor_submissions"}
-SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
 
 def month_key(day: dt.date) -> str:
@@ -86,21 +77,6 @@ def months_ending(last: str, count: int = WINDOW) -> list[str]:
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return keys[::-1]
-
-
-def _days_between(later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
-    """Whole calendar days from one date to another."""
-    if sqltime.dialect() == "postgresql":
-        return later - earlier
-    return cast(func.julianday(later) - func.julianday(earlier), Integer)
-
-
-def _month_range(months: list[str]) -> tuple[dt.date, dt.date]:
-    """The first day of the first month and the first day after the last month."""
-    first = dt.date(int(months[0][:4]), int(months[0][5:]), 1)
-    year, month = int(months[-1][:4]), int(months[-1][5:])
-    after = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first, after
 
 
 @dataclass
@@ -168,144 +144,125 @@ class Table:
         return self.cells.get((county, month)) or Figures()
 
 
-def compute(months: list[str]) -> Table:
-    """All figures for these months, per county and for the whole area, with the county cells' keys."""
-    start, after = _month_range(months)
-    wanted = set(months)
-    cells: dict[tuple[str, str], Figures] = defaultdict(Figures)
-    record_key = cellkey.RecordKeys()
-    seen: set[tuple] = set()
-
-    def cells_for(county: str, month: str) -> list[Figures]:
-        """The county's figures and the whole area's, or none for a month outside the window."""
-        return [cells[(county, month)], cells[(ALL, month)]] if month in wanted else []
-
-    def bump(county: str, month: str, name: str, count: int) -> None:
-        for figures in cells_for(county, month):
-            figures.counts[name] += count
-
-    def count_record(county: str, month: str, name: str, kind: str, record_id: int) -> bool:
-        """Count a record once in a county's figure (and the whole area's), adding its key."""
-        if month not in wanted or (county, month, name, record_id) in seen:
-            return False
-        seen.add((county, month, name, record_id))
-        bump(county, month, name, 1)
-        cells[(county, month)].add_key(name, record_key(kind, record_id))
-        return True
-
-    received_month = sqltime.month_of_date(Complaint.received_on)
-    rows = db.session.execute(
-        select(Complaint.region_code, received_month, Complaint.category, Complaint.id)
-        .where(Complaint.received_on >= start, Complaint.received_on < after))
-    for county, month, category, complaint_id in rows:
-        if count_record(county, month, "received", "complaint", complaint_id):
-            for figures in cells_for(county, month):
-                figures.categories[category] = figures.categories.get(category, 0) + 1
-            county_cell = cells[(county, month)]
-            county_cell.category_keys[category] = cellkey.combine(
-                (county_cell.category_keys.get(category, 0), record_key("complaint", complaint_id)))
-
-    # Timestamps are filtered with a day's margin; the local month then decides.
-    window_start = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
-    window_end = dt.datetime.combine(after + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
-    event_window = and_(ComplaintEvent.created_at >= window_start, ComplaintEvent.created_at < window_end)
-    event_month = sqltime.month_of_moment(ComplaintEvent.created_at)
-    rows = db.session.execute(
-        select(Complaint.region_code, event_month, ComplaintEvent.kind, ComplaintEvent.complaint_id).distinct()
-        .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind.in_(list(STEP_EVENTS)), event_window))
-    for county, month, kind, complaint_id in rows:
-        count_record(county, month, STEP_EVENTS[kind], "complaint", complaint_id)
-
-    concluded_day = sqltime.local_day(ComplaintEvent.created_at)
-    days = _days_between(concluded_day, Complaint.received_on)
-    on_time = and_(Complaint.conclusion_due.is_not(None), concluded_day <= Complaint.conclusion_due)
-    has_deadline = Complaint.conclusion_due.is_not(None)
-    rows = db.session.execute(
-        select(Complaint.region_code, event_month, days.label("days"), case((on_time, 1), else_=0),
-               case((has_deadline, 1), else_=0), Complaint.id)
-        .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind == EventKind.CONCLUDED, event_window)
-        .order_by(ComplaintEvent.created_at, ComplaintEvent.id))
-    for county, month, day_count, timely, deadlined, complaint_id in rows:
-        if month not in wanted or (county, month, "days", complaint_id) in seen:
-            continue  # a case counts once a month, by its first conclusion in it
-        seen.add((county, month, "days", complaint_id))
-        for figures in cells_for(county, month):
-            figures.days_histogram[int(day_count)] = figures.days_histogram.get(int(day_count), 0) + 1
-        if deadlined:
-            for figures in cells_for(county, month):
-                figures.with_deadline += 1
-            cells[(county, month)].add_key("with_deadline", record_key("complaint", complaint_id))
-        if timely:
-            for figures in cells_for(county, month):
-                figures.on_time += 1
-            cells[(county, month)].add_key("on_time", record_key("complaint", complaint_id))
-
-    rows = db.session.execute(
-        select(Complaint.region_code, event_month, Complaint.rating, Complaint.id).distinct()
-        .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind == EventKind.RATED, Complaint.rating.is_not(None), event_window))
-    for county, month, rating, complaint_id in rows:
-        if month not in wanted or (county, month, "rated", complaint_id) in seen:
+def _read(rows, cells: dict[tuple[str, str], Figures], keyed: bool = True) -> None:
+    """Cells' rows (county, month, figure, bucket, count, key_high, key_low) into figures."""
+    for county, month, figure, bucket, count, key_high, key_low in rows:
+        figures = cells[(county, month)]
+        key = aggregates.cell_key(key_high, key_low) if keyed else None
+        if figure == "received":
+            category = Category(bucket)
+            figures.categories[category] = figures.categories.get(category, 0) + count
+            figures.counts["received"] += count
+            if keyed:
+                figures.category_keys[category] = key
+                figures.add_key("received", key)
             continue
-        seen.add((county, month, "rated", complaint_id))
-        key = record_key("complaint", complaint_id)
-        for figures in cells_for(county, month):
-            figures.ratings[rating] = figures.ratings.get(rating, 0) + 1
-            figures.satisfied += rating in SATISFIED
-        cells[(county, month)].add_key("rated", key)
-        if rating in SATISFIED:
-            cells[(county, month)].add_key("satisfied", key)
+        if figure == "days":
+            figures.days_histogram[int(bucket)] = figures.days_histogram.get(int(bucket), 0) + count
+        elif figure == "rating":
+            figures.ratings[Rating(bucket)] = figures.ratings.get(Rating(bucket), 0) + count
+        elif figure in ("on_time", "with_deadline", "satisfied"):
+            setattr(figures, figure, getattr(figures, figure) + count)
+        elif figure in figures.counts:
+            figures.counts[figure] += count
+        if keyed and figure not in aggregates.AS_IS:
+            figures.keys[figure] = key
 
-    published_month = sqltime.month_of_moment(Disclosure.published_at)
-    rows = db.session.execute(
-        select(Disclosure.region_code, published_month, Disclosure.id)
-        .where(Disclosure.published_at >= window_start, Disclosure.published_at < window_end))
-    for county, month, disclosure_id in rows:
-        count_record(county, month, "disclosures", "disclosure", disclosure_id)
 
-    rows = db.session.execute(
-        select(Complaint.region_code, received_month, EnforcementCase.id, EnforcementCase.state,
-               Disclosure.state).join(Complaint, Complaint.id == EnforcementCase.complaint_id)
-        .outerjoin(Disclosure, Disclosure.id == EnforcementCase.disclosure_id)
-        .where(Complaint.received_on >= start, Complaint.received_on < after))
-    for county, month, record_id, state, decision in rows:
-        count_record(county, month, "enforcement_leads", "enforcement", record_id)
-        if state in OPENED_STATES:
-            count_record(county, month, "cases_opened", "enforcement", record_id)
-        if state is EnforcementState.PENALTY and decision is DisclosureState.PUBLISHED:
-            count_record(county, month, "penalties_decided", "enforcement", record_id)
+def _cells(*where) -> Select:
+    return select(StatsCell.county, StatsCell.month, StatsCell.figure, StatsCell.bucket, StatsCell.count,
+                  StatsCell.key_high, StatsCell.key_low).where(*where)
 
-    listed_month = sqltime.month_of_date(BlacklistEntry.listed_on)
-    rows = db.session.execute(
-        select(BlacklistEntry.region_code, listed_month, BlacklistEntry.id)
-        .where(BlacklistEntry.listed_on >= start, BlacklistEntry.listed_on < after,
-               BlacklistEntry.state.in_(list(PUBLIC_STATES))))
-    for county, month, entry_id in rows:
-        count_record(county, month, "blacklisted", "blacklist", entry_id)
 
-    for county_month, count in duty.submissions_by_month(months, None).items():
-        bump(*county_month, "supervisor_submissions", count)
-    today = clock.today()
-    for month in months:
-        year, number = int(month[:4]), int(month[5:])
-        last_day = min(dt.date(year + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1), today)
-        in_term = and_(Supervisor.term_start <= last_day, Supervisor.term_end >= last_day,
-                       Supervisor.state.in_([SupervisorState.APPOINTED, SupervisorState.DISMISSED]),
-                       or_(Supervisor.dismissed_on.is_(None), Supervisor.dismissed_on > last_day))
-        rows = db.session.execute(select(Supervisor.region_code, func.count()).where(in_term)
-                                  .group_by(Supervisor.region_code))
-        for county, count in rows:
-            bump(county, month, "supervisors_active", count)
-
+def compute(months: list[str]) -> Table:
+    """All figures for these months, per county and for the whole area (the sum of the counties),
+    with the county cells' keys."""
+    cells: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    _read(db.session.execute(_cells(StatsCell.month.in_(months))), cells)
+    for (county, month), count in supervisors_in_term(months).items():
+        cells[(county, month)].counts["supervisors_active"] += count
+    for (county, month), figures in list(cells.items()):
+        whole = cells[(ALL, month)]
+        for name, count in figures.counts.items():
+            whole.counts[name] += count
+        for category, count in figures.categories.items():
+            whole.categories[category] = whole.categories.get(category, 0) + count
+        for days, count in figures.days_histogram.items():
+            whole.days_histogram[days] = whole.days_histogram.get(days, 0) + count
+        for rating, count in figures.ratings.items():
+            whole.ratings[rating] = whole.ratings.get(rating, 0) + count
+        whole.on_time += figures.on_time
+        whole.with_deadline += figures.with_deadline
+        whole.satisfied += figures.satisfied
     counties = sorted({county for county, _month in cells if county != ALL})
     return Table(months, dict(cells), counties)
 
 
+def county(code: str, months: list[str]) -> Table:
+    """One county's figures for these months, with its cells' keys."""
+    cells: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    _read(db.session.execute(_cells(StatsCell.county == code, StatsCell.month.in_(months))), cells)
+    for (county_code, month), count in supervisors_in_term(months, code).items():
+        cells[(county_code, month)].counts["supervisors_active"] += count
+    return Table(months, dict(cells), [code] if cells else [])
+
+
+@dataclass
+class Area:
+    """The whole area: its figures by month (true counts, summed by the database), every county's
+    figures in the chosen month (with keys), and the whole area's published counts by month (the
+    sums of its counties' published counts, as the cells keep them)."""
+
+    table: Table
+    published: dict[str, dict[tuple[str, str], int]]  # month -> (figure, bucket) -> published sum
+
+
+def area(months: list[str], month: str) -> Area:
+    """What the whole area's page shows for these months and the chosen one."""
+    cells: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    sums = db.session.execute(
+        select(StatsCell.month, StatsCell.figure, StatsCell.bucket, func.sum(StatsCell.count),
+               func.sum(StatsCell.published)).where(StatsCell.month.in_(months))
+        .group_by(StatsCell.month, StatsCell.figure, StatsCell.bucket)).all()
+    _read(((ALL, m, figure, bucket, int(count), 0, 0) for m, figure, bucket, count, _shown in sums), cells, keyed=False)
+    published: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for m, figure, bucket, _count, shown in sums:
+        published[m][(figure, bucket)] = int(shown)
+    _read(db.session.execute(_cells(StatsCell.month == month)), cells)
+    counties = set(db.session.scalars(select(StatsCell.county).where(StatsCell.month.in_(months)).distinct()))
+    for (county_code, each), count in supervisors_in_term(months).items():
+        counties.add(county_code)
+        cells[(ALL, each)].counts["supervisors_active"] += count
+        if each == month:
+            cells[(county_code, each)].counts["supervisors_active"] += count
+    return Area(Table(months, dict(cells), sorted(counties)), published)
+
+
+def supervisors_in_term(months: list[str], code: str | None = None) -> dict[tuple[str, str], int]:
+    """Appointed supervisors whose term covers each month's last day (today in the current month)
+    and not dismissed by then, by (county, month): read live in one query (supervisors are few,
+    and the current month's figure moves with the day)."""
+    today = clock.today()
+    last_days = {}
+    for month in months:
+        year, number = int(month[:4]), int(month[5:])
+        last_days[month] = min(dt.date(year + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1), today)
+    query = select(Supervisor.region_code, Supervisor.term_start, Supervisor.term_end, Supervisor.dismissed_on) \
+        .where(Supervisor.state.in_([SupervisorState.APPOINTED, SupervisorState.DISMISSED]),
+               Supervisor.term_start <= max(last_days.values()), Supervisor.term_end >= min(last_days.values()))
+    if code is not None:
+        query = query.where(Supervisor.region_code == code)
+    found: dict[tuple[str, str], int] = {}
+    for county_code, start, end, dismissed_on in db.session.execute(query):
+        for month, last_day in last_days.items():
+            if start <= last_day <= end and (dismissed_on is None or dismissed_on > last_day):
+                found[(county_code, month)] = found.get((county_code, month), 0) + 1
+    return found
+
+
 def all_counties() -> list[str]:
     """Every county code with a complaint, a disclosure or a blacklist entry, for the chooser."""
-    codes = set(db.session.scalars(select(Complaint.region_code).distinct()))
+    codes = set(db.session.scalars(select(StatsCell.county).where(StatsCell.figure == "received").distinct()))
     codes |= set(db.session.scalars(select(Disclosure.region_code).distinct()))
     codes |= set(db.session.scalars(select(BlacklistEntry.region_code).distinct()))
     return sorted(codes)

@@ -73,31 +73,45 @@ class Report:
         return dict(self.monthly)[self.month]
 
 
-_cache: dict[tuple, tuple[float, Table]] = {}
+_cache: dict[tuple, tuple[float, Report]] = {}
 _cache_lock = threading.Lock()
 
 
-def table_for(months: list[str]) -> Table:
-    """The figures for these months, kept for STATS_CACHE_SECONDS (0: always recomputed)."""
+def report(county: str, month: str, locale: str) -> Report:
+    """What the page and the CSV show for this county (ALL: the whole area) and month, kept for
+    STATS_CACHE_SECONDS (0: always read again)."""
     seconds = current_app.config["STATS_CACHE_SECONDS"]
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], tuple(months))
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], county, month, locale)
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if seconds and hit and hit[0] > now:
             return hit[1]
-    table = queries.compute(months)
+    shown = _report(county, month, locale)
     if seconds:
         with _cache_lock:
-            if len(_cache) > 64:
+            if len(_cache) > 256:
                 _cache.clear()
-            _cache[key] = (now + seconds, table)
-    return table
+            _cache[key] = (now + seconds, shown)
+    return shown
 
 
-def report(county: str, month: str, locale: str) -> Report:
-    """What the page and the CSV show for this county (ALL: the whole area) and month."""
-    table = table_for(queries.months_ending(month))
+def _report(county: str, month: str, locale: str) -> Report:
+    months = queries.months_ending(month)
+    if county != ALL:
+        table = queries.county(county, months)
+        shown = {(county, each): published_county(table.get(county, each)) for each in months}
+        return Report(county, month, monthly_rows(table, shown, county), category_rows(table, shown, county, month), [])
+    area = queries.area(months, month)
+    table = area.table
+    shown = {(ALL, each): published_area(table.get(ALL, each), area.published.get(each, {})) for each in months}
+    shown |= {(code, month): published_county(table.get(code, month)) for code in table.counties}
+    return Report(county, month, monthly_rows(table, shown, county), category_rows(table, shown, county, month),
+                  county_rows(table, shown, month, locale))
+
+
+def report_of(table: Table, county: str, month: str, locale: str) -> Report:
+    """The report from a whole table (every county and the whole area), published cell by cell."""
     shown = publish(table)
     counties = county_rows(table, shown, month, locale) if county == ALL else []
     return Report(county, month, monthly_rows(table, shown, county), category_rows(table, shown, county, month),
@@ -147,6 +161,23 @@ def published_county(figures: Figures) -> Published:
     shown.with_deadline = cellkey.perturb(figures.with_deadline, keys.get("with_deadline", 0))
     shown.satisfied = cellkey.perturb(figures.satisfied, keys.get("satisfied", 0))
     shown.rated = cellkey.perturb(figures.rated, keys.get("rated", 0))
+    return shown
+
+
+def published_area(figures: Figures, sums: dict[tuple[str, str], int]) -> Published:
+    """The whole area's month as published: the sums of its counties' published counts, which
+    the cells keep (`published_county` of each county, added up by the database)."""
+    shown = Published(categories={Category(bucket): count for (figure, bucket), count in sums.items()
+                                  if figure == "received" and count})
+    for name in queries.COUNT_FIGURES:
+        if name == "received":
+            shown.counts[name] = sum(shown.categories.values())
+        elif name in queries.REPORTER_FIGURES or name == "supervisor_submissions":
+            shown.counts[name] = sums.get((name, ""), 0)
+        else:
+            shown.counts[name] = figures.counts[name]
+    shown.on_time, shown.with_deadline = sums.get(("on_time", ""), 0), sums.get(("with_deadline", ""), 0)
+    shown.satisfied, shown.rated = sums.get(("satisfied", ""), 0), sums.get(("rated", ""), 0)
     return shown
 
 

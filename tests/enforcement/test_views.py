@@ -93,6 +93,7 @@ def test_stats_count_the_funnel_per_county(ctx):
     disclosures.submit(decision, handler)
     disclosures.review(decision, reviewer, True)
     service.link(records[0][1], records[0][0], handler, decision.id)
+    db.session.commit()  # the statistics count what is committed
 
     def grown(name: str) -> int:
         table = stats.compute(["2026-09"])
@@ -110,4 +111,5 @@ def test_stats_count_the_funnel_per_county(ctx):
         assert cells["penalty_share"].text == "—"
     assert abs(published_county(figures).counts["cases_opened"] - figures.counts["cases_opened"]) <= 4
     disclosures.withdraw(decision, handler, "复议撤销", revoked_on=decision.decision_date)
+    db.session.commit()
     assert grown("penalties_decided") == 0  # a withdrawn decision is no penalty

@@ -58,7 +58,7 @@ def march(ctx):
     event(xihu[2], EventKind.REVIEW_REQUESTED, at("2022-03-31T13:00:00"))
     event(shangcheng[0], EventKind.NOT_ACCEPTED, at("2022-03-20T10:00:00"))
     event(shangcheng[1], EventKind.TRANSFERRED, at("2022-03-21T10:00:00"))
-    db.session.flush()
+    db.session.commit()  # the statistics count what is committed
     return xihu, shangcheng
 
 
@@ -248,7 +248,7 @@ def test_supervisors_in_term_and_their_submissions(ctx):
     for moment in ("2022-03-02T10:00:00", "2022-03-31T23:30:00", "2022-04-01T00:30:00"):
         observation = patrol(xihu, with_photo=False)
         observation.submitted_at = at(moment)
-    db.session.flush()
+    db.session.commit()  # the statistics count what is committed
     table = queries.compute(queries.months_ending("2022-04", 3))
     assert table.get(XIHU, "2022-02").counts["supervisors_active"] == 1
     assert table.get(SHANGCHENG, "2022-02").counts["supervisors_active"] == 1
