@@ -4,7 +4,7 @@ kept current with every commit. After upgrading, `flask --app portal stats rebui
 from the records already stored (README, "Upgrading").
 
 Revision ID: 6ea6fa56e1ba
-Revises: 58f080590d06
+Revises: 983d4e1b045a
 Create Date: 2026-12-03 11:53:10.377114+00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6ea6fa56e1ba'
-down_revision = '58f080590d06'
+down_revision = "983d4e1b045a"
 branch_labels = None
 depends_on = None
 
