@@ -68,7 +68,7 @@ def test_partners_are_managed_in_production_without_demo_data(tmp_path, database
         keys.generate(*(instance / name for name in KEY_FILES))
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
         env.update({"PORTAL_ENV": "production", "PORTAL_DATABASE_URL": url, "PORTAL_INSTANCE_PATH": str(instance),
-                    "PORTAL_RATELIMIT_ALLOW_MEMORY": "1",
+                    "PORTAL_RATELIMIT_ALLOW_MEMORY": "1", "PORTAL_SMS_ADAPTER": "log",
                     **{f"PORTAL_{name.upper()}_FILE": str(instance / name) for name in KEY_FILES[:3]},
                     "PORTAL_IDENTITY_PUBLIC_KEY_FILE": str(instance / "identity_key.pub")})
 
