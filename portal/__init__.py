@@ -38,7 +38,7 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and apply per-database connection settings."""
-    from portal import i18n, ratelimits
+    from portal import i18n, pagecache, ratelimits
     from portal.accounts import sessions
     from portal.db import configure_engine
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = None  # sessions end by version and time, not by guessing
     i18n.init_app(app)
+    pagecache.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
     if app.config["TRUSTED_PROXIES"]:

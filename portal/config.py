@@ -190,7 +190,11 @@ class Config:
         # Hours a new or reset custodian account waits before it may approve a reveal.
         self.PRIVILEGE_WAITING_HOURS = _env_int("PRIVILEGE_WAITING_HOURS", 72)
         self.STATS_CACHE_SECONDS = _env_int("STATS_CACHE_SECONDS", 300)  # /stats figures kept this long per process
-        self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept this long per process
+        self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 30)  # public list pages kept at most this long
+        # Where rendered public list pages are kept for every worker and host (redis://…); unset, each
+        # process keeps its own (portal/pagecache.py). A change of the records they show evicts them.
+        self.PAGE_CACHE_URL = _env("PAGE_CACHE_URL")
+        self.PAGE_CACHE_KEY_PREFIX = _env("PAGE_CACHE_KEY_PREFIX", "portal:pages")
         # The blacklist's notice-and-defence period is a local credit rule (not 行政处罚法 arts. 44–45):
         # its working days and the rule a deployment follows (the period's recorded basis).
         self.BLACKLIST_DEFENCE_DAYS = _env_int("BLACKLIST_DEFENCE_DAYS", 5)

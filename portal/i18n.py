@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import enum
+import functools
 from urllib.parse import urlencode
 
 from babel import Locale, support
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, g, has_app_context, request, url_for
 from flask_babel import (
     Babel,
     Domain,
@@ -18,6 +19,7 @@ from flask_babel import lazy_pgettext as _lp  # noqa: F401  (a label whose Engli
 from flask_babel import pgettext as _p  # noqa: F401  (the same, at run time)
 from flask_babel.speaklater import LazyString
 from werkzeug.routing import BuildError
+from wtforms.i18n import messages_path
 
 from portal.config import SUPPORTED_LOCALES
 
@@ -83,6 +85,7 @@ def switch_language_url(locale: str) -> str:
     return path + query
 
 
+@functools.lru_cache(maxsize=64)
 def catalog_name(locale: Locale) -> str:
     """The catalogue folder for a Babel locale: `zh_Hans_CN` lives in translations/zh_CN."""
     return match_locale(f"{locale.language}_{locale.territory or ''}".rstrip("_")) or str(locale)
@@ -109,6 +112,12 @@ class CatalogDomain(Domain):
     """Loads catalogues by the portal's folder names rather than Babel's full locale names."""
 
     def get_translations(self) -> support.NullTranslations:
+        # Asked for by every translated string (a page asks a few hundred times): the request keeps
+        # its catalogue, so the locale is not looked up again each time (a forced locale clears it).
+        context = g._get_current_object() if has_app_context() else None
+        kept = context.__dict__.get("_flask_babel") if context is not None else None
+        if kept is not None and getattr(kept, "babel_translations", None) is not None:
+            return kept.babel_translations
         locale = get_locale()
         if locale is None:
             return support.NullTranslations()
@@ -116,6 +125,8 @@ class CatalogDomain(Domain):
         if name not in self.cache:
             directory = self.translation_directories[0]
             self.cache[name] = support.Translations.load(directory, [name], self.domain[0])
+        if kept is not None:
+            kept.babel_translations = self.cache[name]
         return self.cache[name]
 
 
@@ -131,9 +142,23 @@ class PortalBabel(Babel):
         return domains[self.domain]
 
 
+_wtforms_catalogues: dict[str, support.Translations] = {}
+
+
+def share_wtforms_translations() -> None:
+    """Give the request WTForms' own messages in its language from a catalogue this process read
+    once (Flask-WTF would read the file again for every request)."""
+    locale = get_locale()
+    name = str(locale)
+    if name not in _wtforms_catalogues:
+        _wtforms_catalogues[name] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+    request.wtforms_translations = _wtforms_catalogues[name]
+
+
 def init_app(app: Flask) -> None:
-    """Register the locale cookie and the template helpers."""
+    """Register the locale cookie, WTForms' messages and the template helpers."""
     app.after_request(remember_locale)
+    app.before_request(share_wtforms_translations)
     app.context_processor(template_context)
 
 

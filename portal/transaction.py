@@ -52,9 +52,10 @@ def on_commit(key: str, handler: Callable[[list[Any]], None]) -> None:
     _handlers[key] = handler
 
 
-def queue(key: str, item: Any) -> None:
-    """Hold `item` for `key`'s handler until the current transaction commits."""
-    session = db.session()
+def queue(key: str, item: Any, session: Session | None = None) -> None:
+    """Hold `item` for `key`'s handler until the current transaction (of `session`, by default the
+    request's) commits."""
+    session = session or db.session()
     transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
     session.info.setdefault(PENDING, []).append(Pending(key, item, transaction))
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import redis
 
-from portal import config
 from portal.config import PROJECT_ROOT
 from tests.support.databases import isolated_database
 from tests.support.forms import hidden
@@ -24,16 +23,6 @@ from tests.support.servers import free_port, start_host
 pytestmark = pytest.mark.slow  # starts two real portal hosts
 
 BIN = Path(sys.executable).parent
-
-
-@pytest.fixture
-def redis_url():
-    url = config.TestingConfig().TEST_REDIS_URL
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.ConnectionError:
-        pytest.fail(f"Redis is needed at {url} (PORTAL_TEST_REDIS_URL); .ci/run starts it")
-    return url
 
 
 def lookup(port: int) -> int:

@@ -8,10 +8,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the public and staff pages (the import page among them); add menu entries and demo entries."""
-    from portal import demo, navigation
+    from portal import demo, navigation, pagecache
     from portal.blacklist import demo as blacklist_demo
     from portal.blacklist import offerings as blacklist_offerings
     from portal.blacklist import service
+    from portal.blacklist.models import BlacklistEntry
     from portal.blacklist.staff_views import bp as staff_bp
     from portal.blacklist.views import bp as public_bp
     from portal.i18n import _l
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    pagecache.watch(app, "blacklist", BlacklistEntry)
     recusal.add_kind(app, recusal.Kind("blacklist_entry", _l("Blacklist entry"), service.for_staff,
                                        lambda e: e.region_code, lambda e: e.name, "blacklist_staff.detail", "entry_id"))
     offerings.add_section(app, offerings.Section("blacklist_entries", blacklist_offerings.for_institution))

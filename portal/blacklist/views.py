@@ -41,7 +41,7 @@ def _filter_args() -> dict[str, str]:
 
 @bp.get("/blacklist")
 @public_cache(300)
-@cached_page
+@cached_page("blacklist", params=FILTERS)
 def index():
     """Search the operators on the blacklist; removed ones on request, marked as removed."""
     form, query = _parse()

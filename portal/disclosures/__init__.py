@@ -7,10 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the public and staff pages; add the menu entries and demo decisions."""
-    from portal import demo, navigation
+    from portal import demo, navigation, pagecache
     from portal.disclosures import demo as disclosures_demo
     from portal.disclosures import offerings as disclosure_offerings
     from portal.disclosures import service
+    from portal.disclosures.models import Disclosure
     from portal.disclosures.staff_views import bp as staff_bp
     from portal.disclosures.views import bp as public_bp
     from portal.i18n import _l
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
+    pagecache.watch(app, "disclosures", Disclosure)
     recusal.add_kind(app, recusal.Kind("disclosure", _l("Penalty disclosure"), service.for_staff,
                                        lambda d: d.region_code, lambda d: d.decision_number,
                                        "disclosure_staff.detail", "disclosure_id"))

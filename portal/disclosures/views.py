@@ -47,7 +47,7 @@ def _filter_args() -> dict[str, str]:
 
 @bp.get("/disclosures")
 @public_cache(300)
-@cached_page
+@cached_page("disclosures", params=FILTERS)
 def index():
     """Search the penalty decisions that are within their publication period."""
     form, query = _parse()

@@ -13,10 +13,12 @@ from portal.security.headers import public_cache
 
 bp = Blueprint("institutions", __name__)
 
+SEARCH_FILTERS = ("q", "region", "kind", "whitelisted")
+
 
 @bp.get("/institutions")
 @public_cache(300)
-@cached_page
+@cached_page("institutions", "blacklist", "disclosures", params=SEARCH_FILTERS)
 def index():
     """Search the registry by name or USCC, filtered by area, kind and whitelist standing."""
     args = request.args.copy()
@@ -24,7 +26,7 @@ def index():
         args.pop("kind", None)  # an unknown kind is ignored, not an error
     form = InstitutionSearchForm(args)
     form.validate()
-    searched = any(args.get(name) for name in ("q", "region", "kind", "whitelisted"))
+    searched = any(args.get(name) for name in SEARCH_FILTERS)
     page = None
     if not form.region.errors:  # an unclear area asks first rather than showing everything
         region = form.region.region

@@ -24,9 +24,14 @@ unmet ones into reasons a parent can read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select
+from sqlalchemy.orm import with_expression
+from sqlalchemy.sql.base import ExecutableOption
 
 from portal.extensions import db
 from portal.i18n import LabelledEnum, _l, _lp
@@ -57,9 +62,26 @@ def met(condition: Condition, today: dt.date) -> ColumnElement[bool]:
     return ~or_(false(), *(violation.clause(today) for violation in offerings.violations()))
 
 
+def _built(name: str, today: dt.date, build: Callable[[], Any]) -> Any:
+    """The expression `name` for `today`, built once per app and day: building the ladder below
+    (each feature's violation clauses) costs more than the database takes to run it."""
+    kept = current_app.extensions.setdefault("portal.whitelist_expressions", {})
+    if (name, today) not in kept:
+        if len(kept) > 8:
+            kept.clear()  # yesterday's expressions
+        kept[name, today] = build()
+    return kept[name, today]
+
+
+def loaded_standing(today: dt.date) -> tuple[ExecutableOption, ...]:
+    """The loader options that fill `Institution.whitelisted` and `standing_value` on a list."""
+    return _built("options", today, lambda: (with_expression(Institution.whitelisted, whitelisted(today)),
+                                             with_expression(Institution.standing_value, standing(today))))
+
+
 def whitelisted(today: dt.date) -> ColumnElement[bool]:
     """All five conditions: the "whitelisted only" filter and each list row's badge."""
-    return and_(*(met(condition, today) for condition in Condition))
+    return _built("whitelisted", today, lambda: and_(*(met(condition, today) for condition in Condition)))
 
 
 def _in_force(name: str, today: dt.date) -> ColumnElement[bool]:
@@ -70,6 +92,10 @@ def _in_force(name: str, today: dt.date) -> ColumnElement[bool]:
 def standing(today: dt.date) -> ColumnElement[str]:
     """The gravest fact on record for the row of `institutions`, as a `Standing` value: the same
     ladder for every card and page, so a blacklisted institution never shows green."""
+    return _built("standing", today, lambda: _standing(today))
+
+
+def _standing(today: dt.date) -> ColumnElement[str]:
     expired = and_(Institution.licence_status == LicenceStatus.VALID,
                    Institution.licence_valid_until.is_not(None), Institution.licence_valid_until < today)
     ladder = [

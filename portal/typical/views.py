@@ -36,7 +36,7 @@ def _parse() -> tuple[CaseSearchForm, queries.CaseQuery | None]:
 
 @bp.get("/cases")
 @public_cache(300)
-@cached_page
+@cached_page("typical", params=FILTERS)
 def index():
     """Published typical cases, newest first, by words in the title, area and year."""
     form, query = _parse()

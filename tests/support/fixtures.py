@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal import config
 from portal.accounts.models import Role
 from tests.support.accounts import signed_in_client, unique_username
 
@@ -38,3 +40,14 @@ def hotline_platform(app: Flask):
     yield platform
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """PORTAL_TEST_REDIS_URL, checked to answer (the shared limits and the shared page cache need it)."""
+    url = config.TestingConfig().TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.fail(f"Redis is needed at {url} (PORTAL_TEST_REDIS_URL); .ci/run starts it")
+    return url

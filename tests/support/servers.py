@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,31 @@ def start_host(env: dict, port: int) -> subprocess.Popen:
             time.sleep(0.1)
     process.kill()
     pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+
+
+class Browser:
+    """One person's browser against a real host: a keep-alive connection and its cookies."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str]:
+        """Send one request (a form post when `fields` are given); the status and the page."""
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        page = response.read().decode()
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _sep, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name] = value
+        return response.status, page
+
+    def get(self, path: str) -> str:
+        status, page = self.request("GET", path)
+        assert status == 200, (path, status)
+        return page
