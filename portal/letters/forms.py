@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import StringField, ValidationError
 from wtforms.validators import InputRequired, Length
 
+from portal import clock
 from portal.forms import PlainDateField, clean_text
 from portal.i18n import _l
+from portal.letters.service import valid_registered_number
+
+NOT_A_NUMBER = _l("This is not a registered-mail number: 2 letters, 9 digits and 2 letters, with a valid check "
+                  "digit, for example XA123456785CN.")
+FUTURE = _l("The day cannot be in the future.")
 
 
 class PrintForm(FlaskForm):
@@ -19,6 +25,14 @@ class PostedForm(FlaskForm):
     number = StringField(_l("Registered-mail number (挂号信号)"), filters=[clean_text, lambda v: (v or "").replace(
         " ", "").upper()], validators=[InputRequired(_l("Give the registered-mail number.")), Length(max=20)],
         description=_l("13 characters as on the post office's receipt, for example XA123456785CN."))
+
+    def validate_day(self, field) -> None:
+        if field.data and field.data > clock.today():
+            raise ValidationError(FUTURE)
+
+    def validate_number(self, field) -> None:
+        if field.data and not valid_registered_number(field.data):
+            raise ValidationError(NOT_A_NUMBER)
 
 
 class ReceiptForm(FlaskForm):

@@ -47,7 +47,8 @@ def notice_issued(notice: Notice, complaint: Complaint) -> None:
     if complaint.anonymous or complaint.notify_channel is None:
         return
     if complaint.notify_channel is NotifyChannel.LETTER:
-        db.session.add(Letter(notice_id=notice.id, complaint_id=complaint.id, region_code=notice.region_code))
+        db.session.add(Letter(notice_id=notice.id, complaint_id=complaint.id, region_code=notice.region_code,
+                              created_at=notice.issued_at))
         db.session.flush()
         return
     case_mail.case_updated(complaint, notice=True)
@@ -56,8 +57,8 @@ def notice_issued(notice: Notice, complaint: Complaint) -> None:
 def valid_registered_number(number: str) -> bool:
     """A registered-mail number as China Post prints it (UPU S10: two letters, eight digits, a check
     digit, the country's two letters, e.g. XA123456785CN)."""
-    if len(number) != 13 or not (number[:2].isalpha() and number[:2].isascii() and number[2:11].isdigit()
-                                 and number[11:].isalpha() and number[11:].isascii()):
+    if len(number) != 13 or not (number.isascii() and number[:2].isalpha() and number[2:11].isdigit()
+                                 and number[11:].isalpha()):
         return False
     check = 11 - sum(int(d) * w for d, w in zip(number[2:10], S10_WEIGHTS, strict=True)) % 11
     return int(number[10]) == {10: 0, 11: 5}.get(check, check)

@@ -9,16 +9,15 @@ from portal import clock
 from portal.accounts.access import staff_required
 from portal.i18n import _
 from portal.letters import cover, service
-from portal.letters.forms import PostedForm, PrintForm, ReceiptForm
+from portal.letters.forms import FUTURE, NOT_A_NUMBER, PostedForm, PrintForm, ReceiptForm
 from portal.security.headers import attachment_response
 
 bp = Blueprint("letters", __name__, url_prefix="/staff/letters")
 PROBLEMS = {
     "before": lambda: _("The day cannot be before the notice was issued."),
     "before_posting": lambda: _("The day cannot be before the letter was posted."),
-    "future": lambda: _("The day cannot be in the future."),
-    "invalid": lambda: _("This is not a registered-mail number: 2 letters, 9 digits and 2 letters, with a "
-                         "valid check digit, for example XA123456785CN."),
+    "future": lambda: str(FUTURE),
+    "invalid": lambda: str(NOT_A_NUMBER),
 }
 CLOSED = lambda: _("Nothing was saved: the letter was posted already, it is no longer open to this, or you "  # noqa: E731
                    "stepped aside from the case.")
