@@ -86,6 +86,11 @@ ACCESS = {
     "recusal.record": STAFF,
     "recusal.confirm": STAFF,
     "reply_delivery.page": {Role.ADMIN, Role.HANDLER},
+    "letters.queue": {Role.ADMIN, Role.HANDLER},
+    "letters.letter_pdf": {Role.ADMIN, Role.HANDLER},
+    "letters.posted": {Role.ADMIN, Role.HANDLER},
+    "followups.index": {Role.ADMIN, Role.HANDLER},
+    "followups.record": {Role.ADMIN, Role.HANDLER},
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
@@ -203,6 +208,7 @@ RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
 RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
+RECORD_ARGUMENTS |= {"letter_id"}  # a notice in the print queue
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
 
