@@ -17,6 +17,7 @@ from portal.custody import service as custody
 from portal.db import utcnow
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
+from portal.letters.models import Letter
 from portal.inspections import service as inspections
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
@@ -266,6 +267,9 @@ def records(app):
         ban = register_ban(user, ban_decision(user, staff_user("matrix.ban.reviewer", Role.REVIEWER, "330100"),
                                               number="矩阵测试〔2026〕2号"))
         notice = issued_notice(filed.complaint, user)
+        letter = Letter(notice_id=notice.id, complaint_id=filed.complaint.id, region_code=notice.region_code,
+                        created_at=notice.issued_at)
+        db.session.add(letter)
         waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
         declaration = recusal.declare(recusal.kind_of("disclosure"), disclosure, asker, "矩阵测试利害关系",
                                       person=user)  # recorded by a colleague: waits for a second person
@@ -283,7 +287,7 @@ def records(app):
                 "declaration_id": declaration.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
                 "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
-                "reply_step": "conclude"}
+                "reply_step": "conclude", "letter_id": letter.id}
 
 
 def call(client, rule, values, method):

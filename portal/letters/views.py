@@ -45,11 +45,7 @@ def letter_pdf(letter_id: int):
     if not PrintForm().validate_on_submit():
         flash(_("The form had expired. Try again."), "error")
         return redirect(url_for(".queue"))
-    try:
-        address = service.address(letter, _user())
-    except service.LetterClosed:
-        flash(CLOSED(), "error")
-        return redirect(url_for(".queue"))
+    address = service.address(letter, _user())  # LetterClosed answers 409: posted, or stepped aside
     return attachment_response(cover.render(letter, address), "application/pdf", f"letter-{letter.id}.pdf")
 
 
