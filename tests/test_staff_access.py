@@ -17,8 +17,8 @@ from portal.custody import service as custody
 from portal.db import utcnow
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
-from portal.letters.models import Letter
 from portal.inspections import service as inspections
+from portal.letters.models import Letter
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
