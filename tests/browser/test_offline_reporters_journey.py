@@ -19,6 +19,7 @@ from portal.casework.models import Complaint, NotifyChannel, ReplyDelivery, Sour
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.rules import service as rules
+from portal.security import crypto
 from tests.browser.fixtures import ARTIFACTS, staff_tab
 from tests.support.accounts import make_account
 from tests.support.complaints import MARKER_PHONE, file, named_identity
@@ -107,3 +108,34 @@ def test_an_unsatisfied_follow_up_call_sends_the_case_back(chromium, live_server
         assert db.session.get(Complaint, complaint_id).status is Status.IN_PROGRESS
         rules.change("system", "follow_up_reopens", "33", None, "恢复全国默认")
         db.session.commit()
+
+
+def test_a_named_reporter_chooses_letters_and_the_address_is_checked_beside_the_field(phone_page, live_app):
+    page = phone_page
+    page.goto("/complaints/new?lang=zh_CN")
+    page.get_by_label("无证无照经营").check()
+    page.get_by_label("机构名录中查不到该机构（例如无证经营）").check()
+    page.get_by_label("机构使用的名称").fill("小蜜蜂学习屋")
+    page.get_by_label("经营地点").fill("杭州市西湖区文三路100号3楼")
+    page.get_by_label("所在区（县）").fill("330106")
+    page.get_by_role("textbox", name=re.compile("^具体情况")).fill(
+        "周末给小学生上数学课，没有任何证照，还要求预交一年学费。")
+    page.get_by_label("发生时间").fill("2026-11-01")
+    page.get_by_label("实名", exact=True).check()
+    page.get_by_label("姓名").fill("王小明")
+    page.get_by_label("手机号码").fill("138 1234 5678")
+    expect(page.get_by_role("radio", name=re.compile("^短信"))).to_be_checked()  # the default
+    page.get_by_role("radio", name=re.compile("^邮寄书面告知")).check()
+    page.get_by_role("button", name="提交投诉").click()
+    expect(page.locator("#postal_address-error")).to_contain_text("请填写完整的邮寄地址")
+    expect(page.get_by_role("radio", name=re.compile("^邮寄书面告知"))).to_be_checked()  # the choice is kept
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#named-fields").screenshot(path=str(ARTIFACTS / "complaint-letter-choice-zh-360.png"))
+    page.get_by_label("邮寄地址（选择邮寄书面告知时必填）").fill(ADDRESS)
+    page.get_by_role("button", name="提交投诉").click()
+    number = re.search(r"\d{6}-\d{8}-\d{4}", page.locator("main").inner_text()).group(0)
+    with live_app.app_context():
+        complaint = db.session.scalar(select(Complaint).where(Complaint.case_number == number))
+        assert complaint.notify_channel is NotifyChannel.LETTER
+        assert crypto.decrypt_text(complaint.notify_contact_encrypted) == ADDRESS
+        assert ADDRESS.encode() not in complaint.reporter_sealed
