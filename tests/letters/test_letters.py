@@ -213,3 +213,15 @@ def test_another_jurisdiction_gets_404(app, signed_in):
     with app.app_context():
         assert db.session.get(Complaint, db.session.get(Letter, letter_id).complaint_id).notify_channel \
             is NotifyChannel.LETTER
+
+
+def test_the_inbox_names_letters_unposted_after_their_day(app, signed_in):
+    officer = signed_in(Role.HANDLER, "330106", username="lt.inbox", certificate="浙杭执字0813", lang="en")
+    letter_id = _letter_case(app, officer.user_id)
+    assert "not posted in time" not in officer.get("/staff/cases?lang=en").get_data(as_text=True)
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        letter.created_at = letter.created_at - dt.timedelta(days=30)
+        db.session.commit()
+    inbox = officer.get("/staff/cases?lang=en").get_data(as_text=True)
+    assert "1 letter to a reporter is not posted in time" in inbox and "/staff/letters" in inbox
