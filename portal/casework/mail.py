@@ -91,7 +91,7 @@ def _contact(complaint: Complaint) -> str | None:
 
 def _told(complaint: Complaint) -> bool:
     """Whether the reporter was already told in this transaction (a step that issues a notice
-    tells once, about the notice); marks them told."""
+    tells about the notice, not about news besides); marks them told."""
     session = db.session()
     root = session.get_transaction() or session.begin()
     mark = session.info.get("casework.reporter_told")
@@ -105,9 +105,10 @@ def _told(complaint: Complaint) -> bool:
 
 def case_updated(complaint: Complaint, notice: bool = False) -> None:
     """Tell a named reporter, by the channel they chose, that their case has news (or, `notice`,
-    that a written notice was issued); nothing more, and once per transaction. A letter reporter
+    that a written notice was issued); nothing more, and news once per transaction, none after a
+    notice. A letter reporter
     is told by the notices themselves (`portal.letters`), not here."""
-    if complaint.notify_channel in (None, NotifyChannel.LETTER) or _told(complaint):
+    if complaint.notify_channel in (None, NotifyChannel.LETTER) or (_told(complaint) and not notice):
         return
     if complaint.notify_channel is NotifyChannel.EMAIL and not enabled():
         return

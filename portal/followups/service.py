@@ -87,16 +87,24 @@ class Due:
     attempts: int  # calls after the reply that did not reach the reporter
 
 
-def due(user: User) -> list[Due]:
-    """The cases of the person's jurisdiction due a call, the earliest last day first."""
+def _due_query(user: User):
     prefix = regions.get(user.region_code).scope_prefix
+    return (Complaint.status == Status.CONCLUDED, Complaint.replied_at.is_not(None), Complaint.source.in_(SOURCES),
+            Complaint.anonymous.is_(False), Complaint.handling_region_code.startswith(prefix), ~_called())
+
+
+def due(user: User, limit: int | None = None) -> list[Due]:
+    """The cases of the person's jurisdiction due a call, the earliest reply (so the earliest last
+    day, under one rule) first; the first `limit` of them."""
     tries = select(func.count()).where(FollowUp.complaint_id == Complaint.id, FollowUp.reached.is_(False),
                                        FollowUp.created_at >= Complaint.replied_at).scalar_subquery()
-    rows = db.session.execute(select(Complaint, tries).where(
-        Complaint.status == Status.CONCLUDED, Complaint.replied_at.is_not(None), Complaint.source.in_(SOURCES),
-        Complaint.anonymous.is_(False), Complaint.handling_region_code.startswith(prefix), ~_called()))
-    return sorted((Due(complaint, due_day(complaint), attempts) for complaint, attempts in rows),
-                  key=lambda found: (found.day, found.complaint.id))
+    rows = db.session.execute(select(Complaint, tries).where(*_due_query(user))
+                              .order_by(Complaint.replied_at, Complaint.id).limit(limit))
+    return [Due(complaint, due_day(complaint), attempts) for complaint, attempts in rows]
+
+
+def due_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Complaint).where(*_due_query(user))) or 0
 
 
 def calls(complaint: Complaint) -> list[FollowUp]:

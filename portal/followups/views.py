@@ -52,8 +52,8 @@ def inbox_notice() -> Markup:
     """The cases inbox's notice of calls due (nothing when none, or for other roles)."""
     if not current_user.is_authenticated or current_user.role not in service.ROLES:
         return Markup("")
-    found = service.due(current_user)
-    if not found:
+    total = service.due_count(current_user)
+    if not total:
         return Markup("")
-    return Markup(render_template("followups/inbox_notice.html", due=found[:5], total=len(found),
+    return Markup(render_template("followups/inbox_notice.html", due=service.due(current_user, 5), total=total,
                                   today=clock.today()))

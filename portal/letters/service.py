@@ -15,7 +15,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.casework import deadlines
 from portal.casework import mail as case_mail
-from portal.casework.models import Complaint, ComplaintEvent, EventKind, NotifyChannel, ReplyDelivery
+from portal.casework.models import Complaint, ComplaintEvent, EventKind, NotifyChannel, ReplyDelivery, Status
 from portal.errors import Conflict, Invalid, NotFound
 from portal.extensions import db
 from portal.letters.models import Letter
@@ -76,8 +76,10 @@ def waiting(user: User) -> list[Letter]:
 
 def awaiting_receipt(user: User) -> list[Letter]:
     """Posted written replies whose return receipt's day is not recorded yet (the review period waits)."""
-    letters = db.session.scalars(_scoped(user).join(Notice, Notice.id == Letter.notice_id).where(
-        Letter.posted_on.is_not(None), Notice.kind.in_(REPLY_KINDS)).order_by(Letter.posted_on, Letter.id))
+    letters = db.session.scalars(_scoped(user).join(Notice, Notice.id == Letter.notice_id)
+                                 .join(Complaint, Complaint.id == Letter.complaint_id).where(
+        Letter.posted_on.is_not(None), Notice.kind.in_(REPLY_KINDS), Complaint.reply_received_on.is_(None),
+        Complaint.status == Status.CONCLUDED).order_by(Letter.posted_on, Letter.id))
     return [letter for letter in letters if receipt_open(letter)]
 
 
