@@ -6,24 +6,19 @@ receipt. Every message is plain text, Chinese first, then English.
 """
 from __future__ import annotations
 
-import logging
-
-from nacl.exceptions import CryptoError
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
-from portal.casework.models import Complaint, NotifyChannel, ReviewStage
+from portal.casework.models import Complaint, ReviewStage
 from portal.extensions import db
 from portal.i18n import _
-from portal.notifications import outbox
+from portal.notifications import reporters
 from portal.notifications.mail import bilingual, enabled, link, queue, subject_line
 from portal.regions import service as regions
-from portal.security import crypto
 
 __all__ = ["queue", "new_case", "review_opened", "case_updated", "office_handlers", "link", "bilingual",
            "subject_line"]
 
-log = logging.getLogger(__name__)
 def office_handlers(region_code: str) -> list[User]:
     """Active handlers with an email in the office of `region_code`; if it has none, those of the
     nearest office above that has some."""
@@ -78,56 +73,10 @@ def review_opened(complaint: Complaint) -> None:
         queue(handler.email, subject, body, complaint.handling_region_code)
 
 
-def _contact(complaint: Complaint) -> str | None:
-    """The named reporter's delivery contact (mobile, email or postal address), opened to deliver."""
-    if complaint.notify_channel is None or not complaint.notify_contact_encrypted:
-        return None
-    try:
-        return crypto.decrypt_text(complaint.notify_contact_encrypted)
-    except (CryptoError, ValueError) as exc:
-        log.warning("mail: a reporter's contact could not be read (%s)", type(exc).__name__)
-        return None
-
-
-def _told(complaint: Complaint) -> bool:
-    """Whether the reporter was already told in this transaction (a step that issues a notice
-    tells about the notice, not about news besides); marks them told."""
-    session = db.session()
-    root = session.get_transaction() or session.begin()
-    mark = session.info.get("casework.reporter_told")
-    if mark is None or mark[0] is not root:
-        mark = session.info["casework.reporter_told"] = (root, set())
-    if complaint.id in mark[1]:
-        return True
-    mark[1].add(complaint.id)
-    return False
-
-
 def case_updated(complaint: Complaint, notice: bool = False) -> None:
     """Tell a named reporter, by the channel they chose, that their case has news (or, `notice`,
-    that a written notice was issued); nothing more, and news once per transaction, none after a
-    notice. A letter reporter
-    is told by the notices themselves (`portal.letters`), not here."""
-    if complaint.notify_channel in (None, NotifyChannel.LETTER) or (_told(complaint) and not notice):
-        return
-    if complaint.notify_channel is NotifyChannel.EMAIL and not enabled():
-        return
-    contact = _contact(complaint)
-    if contact is None:
-        return
-    number = complaint.case_number
-    if complaint.notify_channel is NotifyChannel.SMS:
-        outbox.put("sms", {"to": contact, "template": "notice" if notice else "news",
-                           "params": {"case_number": number}}, complaint.handling_region_code)
-        return
-    url = link("/track")
-    subject = subject_line(lambda: _("A notice was issued on your case %(number)s", number=number) if notice
-                           else _("Your case %(number)s has an update", number=number))
-    body = bilingual(lambda: [
-        _("A written notice was issued on your case %(number)s.", number=number) if notice
-        else _("There is an update on your case %(number)s.", number=number),
-        _("To read it, open %(url)s and enter the receipt code you were given when you filed it.", url=url),
-        _("For your safety this email contains no details of the case. If you did not file this "
-          "complaint, you can ignore this message."),
-    ])
-    queue(contact, subject, body, complaint.handling_region_code)
+    that a written notice was issued): `notifications.reporters`. A letter reporter is told by the
+    notices themselves (`portal.letters`), not here."""
+    if complaint.notify_channel is not None and complaint.notify_contact_encrypted:
+        reporters.tell(complaint.id, complaint.notify_channel.value, complaint.notify_contact_encrypted,
+                       complaint.case_number, complaint.handling_region_code, notice)

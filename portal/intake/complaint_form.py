@@ -34,7 +34,6 @@ from portal.regions.models import RegionLevel
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
 IDENTITY_CHOICES = [SelectChoice("anonymous", _l("Anonymously")), SelectChoice("named", _l("With my name"))]
-ADDRESS_MIN = 8  # 省市区、街道门牌：anything shorter cannot be posted to
 TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
 class InstitutionChoice:
     """Finds the reported institution in the registry, or accepts one typed in by hand."""
@@ -106,10 +105,9 @@ class ComplaintForm(FlaskForm):
                            default=NotifyChannel.SMS.value,
                            description=_l("When a written notice is issued or the case has news. A text or "
                                           "email says only that there is news, never the details."))
-    postal_address = StringField(
-        _l("Postal address (required for letters)"), filters=[clean_text],
-        validators=[Length(max=200, message=TOO_LONG)],
-        description=_l("Province, city, district, street, building and room, and the postcode."))
+    postal_address = StringField(_l("Postal address (required for letters)"), filters=[clean_text],
+                                 validators=[Length(max=200, message=TOO_LONG)], description=_l(
+                                     "Province, city, district, street, building and room, and the postcode."))
     # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
     website = StringField(_l("Leave this field empty"))
     form_token = HiddenField()
@@ -129,8 +127,6 @@ class ComplaintForm(FlaskForm):
         for name in self.NAMED_FIELDS:
             self[name].data = ""
             self[name].raw_data = []
-        self.notify_by.data = NotifyChannel.SMS.value
-        self.notify_by.raw_data = []
 
     def prefill_region(self, institution: Institution) -> None:
         """Where a registered institution operates, as the place the complaint is about."""
@@ -164,16 +160,13 @@ class ComplaintForm(FlaskForm):
             notify_channel=self.channel if self.named else None,
             notify_contact=self.contact(identity) if identity else "", files=files)
 
-    @property
-    def notify_hints(self) -> dict[str, str]:
-        return {channel.value: channel.description for channel in NotifyChannel}
+    notify_hints = {channel.value: channel.description for channel in NotifyChannel}
 
     @property
     def channel(self) -> NotifyChannel:
         return NotifyChannel(self.notify_by.data or NotifyChannel.SMS.value)
 
-    def contact(self, identity: ReporterIdentity) -> str:
-        """Where the chosen channel reaches the reporter: the mobile, the email or the postal address."""
+    def contact(self, identity: ReporterIdentity) -> str:  # where the chosen channel reaches the reporter
         return {NotifyChannel.SMS: identity.phone, NotifyChannel.EMAIL: identity.email,
                 NotifyChannel.LETTER: self.postal_address.data}[self.channel]
 
@@ -209,6 +202,11 @@ class ComplaintForm(FlaskForm):
         if self.occurred_on.data is None and not self.ongoing.data and not self.occurred_on.errors:
             self.occurred_on.errors = [_l("Give the date, or tick that it is still going on.")]
             valid = False
+        if self.named and self.notify_by.data == NotifyChannel.EMAIL.value and not self.email.data:
+            self.email.errors, valid = [_l("Give an email address to be told by email, or choose another way.")], False
+        if self.named and self.notify_by.data == NotifyChannel.LETTER.value and len(self.postal_address.data) < 8:
+            self.postal_address.errors, valid = [_l("Give the full postal address the letters go to, with the "
+                                                    "postcode, or choose another way.")], False
         return valid
 
     def validate_occurred_on(self, field) -> None:
@@ -229,11 +227,3 @@ class ComplaintForm(FlaskForm):
         if self.named and field.data and not is_valid_resident_id(clean(field.data)):
             raise ValidationError(_l("This resident ID number is not valid. Check the 18 characters."))
 
-    def validate_email(self, field) -> None:
-        if self.named and self.notify_by.data == NotifyChannel.EMAIL.value and not field.data:
-            raise ValidationError(_l("Give an email address to be told by email, or choose another way."))
-
-    def validate_postal_address(self, field) -> None:
-        if self.named and self.notify_by.data == NotifyChannel.LETTER.value and len(field.data) < ADDRESS_MIN:
-            raise ValidationError(_l("Give the full postal address the letters go to, with the postcode, or "
-                                     "choose another way."))

@@ -67,7 +67,6 @@ class Draft:
     occurred_on: dt.date | None = None
     ongoing: bool = False
     identity: ReporterIdentity | None = None
-    # How a named reporter is told, and where (mobile number, email or postal address); none when anonymous.
     notify_channel: NotifyChannel | None = None
     notify_contact: str = ""
     files: list[CleanFile] = field(default_factory=list)
@@ -94,8 +93,6 @@ def find_by_form_token(form_token: str) -> Complaint | None:
 
 
 def _form_content(draft: Draft) -> str:
-    """A keyed hash of what the form said, who said it included (never stored in the clear), to
-    recognise a true retry: the same story from someone else is not a retry."""
     identity = draft.identity
     content = "\x1f".join(str(part) for part in (
         draft.category.value, draft.region_code, draft.description, draft.institution_id,
