@@ -18,6 +18,7 @@ from portal.db import utcnow
 from portal.discretion.models import DiscretionRule
 from portal.extensions import db
 from portal.inspections import service as inspections
+from portal.letters.models import Letter
 from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
@@ -86,6 +87,11 @@ ACCESS = {
     "recusal.record": STAFF,
     "recusal.confirm": STAFF,
     "reply_delivery.page": {Role.ADMIN, Role.HANDLER},
+    "letters.queue": {Role.ADMIN, Role.HANDLER},
+    "letters.letter_pdf": {Role.ADMIN, Role.HANDLER},
+    "letters.posted": {Role.ADMIN, Role.HANDLER},
+    "followups.index": {Role.ADMIN, Role.HANDLER},
+    "followups.record": {Role.ADMIN, Role.HANDLER},
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
@@ -203,6 +209,7 @@ RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
 RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
+RECORD_ARGUMENTS |= {"letter_id"}  # a notice in the print queue
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -260,6 +267,9 @@ def records(app):
         ban = register_ban(user, ban_decision(user, staff_user("matrix.ban.reviewer", Role.REVIEWER, "330100"),
                                               number="矩阵测试〔2026〕2号"))
         notice = issued_notice(filed.complaint, user)
+        letter = Letter(notice_id=notice.id, complaint_id=filed.complaint.id, region_code=notice.region_code,
+                        created_at=notice.issued_at)
+        db.session.add(letter)
         waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
         declaration = recusal.declare(recusal.kind_of("disclosure"), disclosure, asker, "矩阵测试利害关系",
                                       person=user)  # recorded by a colleague: waits for a second person
@@ -277,7 +287,7 @@ def records(app):
                 "declaration_id": declaration.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
                 "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
-                "reply_step": "conclude"}
+                "reply_step": "conclude", "letter_id": letter.id}
 
 
 def call(client, rule, values, method):

@@ -24,12 +24,14 @@ COMPLAINT_FIELDS: dict[str, tuple[tuple[type, ...], str]] = {
     "phone": ((str,), "phone"),
     "email": ((str,), "email"),
     "id_number": ((str,), "id_number"),
-    "notify": ((bool,), "notify"),
+    "notify_by": ((str,), "notify_by"),
+    "postal_address": ((str,), "postal_address"),
+    "notify": ((bool,), "notify_by"),  # before notify_by: true asked for email
 }
 REQUIRED = ("category", "description", "identity")
 # The named reporter's fields are dropped unread from an anonymous report, so the form never checks
 # their length then; the API still refuses what its own document does not allow.
-NAMED_MAX_LENGTH = {"name": 50, "phone": 20, "email": 254, "id_number": 30}
+NAMED_MAX_LENGTH = {"name": 50, "phone": 20, "email": 254, "id_number": 30, "postal_address": 200}
 # Form fields whose messages belong to a different JSON field.
 FORM_TO_JSON = {"institution_query": "institution_id", "not_listed": "institution_id"}
 TYPE_NAMES = {str: _l("text"), int: _l("a whole number"), bool: _l("true or false")}
@@ -64,6 +66,9 @@ def form_data(data: dict) -> MultiDict:
     form: dict[str, str] = {}
     for name, value in data.items():
         if value is None or value is False:
+            continue
+        if name == "notify":
+            form.setdefault("notify_by", "email")
             continue
         form[COMPLAINT_FIELDS[name][1]] = "y" if value is True else str(value)
     if data.get("institution_id") is None:

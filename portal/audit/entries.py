@@ -27,7 +27,8 @@ FIELD_LABELS = {
 ENUM_FIELDS = {"status": Status, "source": Source, "stage": ReviewStage, "rating": Rating, "role": Role,
                "grade": RewardGrade}
 # Never shown, should a record ever carry them: the log is read by people who must not learn who reported.
-HIDDEN_FIELDS = frozenset({"name", "phone", "id_number", "identity", "reporter", "notify_email"})
+HIDDEN_FIELDS = frozenset({"name", "phone", "id_number", "identity", "reporter", "notify_email",
+                           "notify_contact", "postal_address", "address", "registered_number"})
 MAX_VALUE = 80
 
 

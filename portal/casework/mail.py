@@ -6,23 +6,19 @@ receipt. Every message is plain text, Chinese first, then English.
 """
 from __future__ import annotations
 
-import logging
-
-from nacl.exceptions import CryptoError
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
 from portal.casework.models import Complaint, ReviewStage
 from portal.extensions import db
 from portal.i18n import _
+from portal.notifications import reporters
 from portal.notifications.mail import bilingual, enabled, link, queue, subject_line
 from portal.regions import service as regions
-from portal.security import crypto
 
 __all__ = ["queue", "new_case", "review_opened", "case_updated", "office_handlers", "link", "bilingual",
            "subject_line"]
 
-log = logging.getLogger(__name__)
 def office_handlers(region_code: str) -> list[User]:
     """Active handlers with an email in the office of `region_code`; if it has none, those of the
     nearest office above that has some."""
@@ -77,21 +73,10 @@ def review_opened(complaint: Complaint) -> None:
         queue(handler.email, subject, body, complaint.handling_region_code)
 
 
-def case_updated(complaint: Complaint) -> None:
-    """Tell a reporter who asked for it that their case has an update; nothing more."""
-    if not enabled() or not complaint.notify_email_encrypted:
-        return
-    try:
-        address = crypto.decrypt_text(complaint.notify_email_encrypted)
-    except (CryptoError, ValueError) as exc:
-        log.warning("mail: a reporter's address could not be read (%s)", type(exc).__name__)
-        return
-    number, url = complaint.case_number, link("/track")
-    subject = subject_line(lambda: _("Your case %(number)s has an update", number=number))
-    body = bilingual(lambda: [
-        _("There is an update on your case %(number)s.", number=number),
-        _("To read it, open %(url)s and enter the receipt code you were given when you filed it.", url=url),
-        _("For your safety this email contains no details of the case. If you did not file this "
-          "complaint, you can ignore this message."),
-    ])
-    queue(address, subject, body, complaint.handling_region_code)
+def case_updated(complaint: Complaint, notice: bool = False) -> None:
+    """Tell a named reporter, by the channel they chose, that their case has news (or, `notice`,
+    that a written notice was issued): `notifications.reporters`. A letter reporter is told by the
+    notices themselves (`portal.letters`), not here."""
+    if complaint.notify_channel is not None and complaint.notify_contact_encrypted:
+        reporters.tell(complaint.id, complaint.notify_channel.value, complaint.notify_contact_encrypted,
+                       complaint.case_number, complaint.handling_region_code, notice)

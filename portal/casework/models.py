@@ -122,6 +122,9 @@ class EventKind(LabelledEnum):
     REWARD = "reward", _l("Reward decision")
     REPLY_DELIVERED = "reply_delivered", _lp("case event", "Delivery of the written reply recorded")
     HOTLINE_URGED = "hotline_urged", _lp("case event", "Reminder from the 12345 hotline (催办)")
+    LETTER_POSTED = "letter_posted", _lp("case event", "Notice posted to the reporter by registered mail")
+    FOLLOW_UP = "follow_up", _lp("case event", "Follow-up call (回访) recorded")
+    REOPENED = "reopened", _lp("case event", "Handled again after an unsatisfied follow-up call")
 
 
 class ReviewStage(LabelledEnum):
@@ -139,6 +142,13 @@ class ReplyDelivery(LabelledEnum):
     POST = "post", _l("Delivered by post")
     IN_PERSON = "in_person", _l("Delivered in person")
     REPLY_DATE = "reply_date", _l("Taken as the day of the reply (replied before receipt was recorded)")
+
+
+class NotifyChannel(LabelledEnum):
+    """How a named reporter is told that their case has news or a formal notice (their choice at filing)."""
+    SMS = "sms", _l("Text message (SMS)"), _l("A short text to your mobile number with the case number.")
+    EMAIL = "email", _l("Email"), _l("A short email with the case number.")
+    LETTER = "letter", _l("Letter by post"), _l("The written notices are posted to your address.")
 
 
 class Rating(LabelledEnum):
@@ -188,7 +198,10 @@ class Complaint(Base):
     # A keyed hash of a named reporter's phone number, never the number: it finds their cases made
     # final by a 复核, whose facts and reasons are not accepted again (信访工作条例 art. 36).
     reporter_digest: Mapped[str | None] = mapped_column(String(64), index=True)
-    notify_email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # How a named reporter is told (their choice), and where: the mobile number, email address or
+    # postal address under the data key, opened only to deliver a message or print a letter's cover.
+    notify_channel: Mapped[NotifyChannel | None] = mapped_column(value_enum(NotifyChannel, 8))
+    notify_contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     received_on: Mapped[dt.date] = mapped_column(Date)
     acceptance_due: Mapped[dt.date] = mapped_column(Date)
     conclusion_due: Mapped[dt.date | None] = mapped_column(Date)

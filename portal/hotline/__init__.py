@@ -8,10 +8,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the partner API; add the outbox channel, the workflow listener, the case page's panel,
+    """Mount the partner API; add the outbox channel, the workflow and follow-up listeners, the case page's panel,
     the inbox's marks and the `flask hotline` commands."""
     from portal import workflow
     from portal.casework import panels
+    from portal.followups import service as followups
     from portal.hotline import callbacks, queries
     from portal.hotline.api_views import bp
     from portal.hotline.cli import hotline_cli
@@ -21,5 +22,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(hotline_cli)
     outbox.add_channel(callbacks.CHANNEL, callbacks.deliver)
     workflow.add_listener(app, callbacks.on_step)
+    followups.add_recorded_listener(callbacks.notify_followup)
     panels.register(app, panels.Panel("hotline", "h-hotline", "hotline/case_panel.html", queries.panel, -5))
     app.add_template_global(queries.marks, "hotline_marks")

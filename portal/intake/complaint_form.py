@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import clock
-from portal.casework.models import Category
+from portal.casework.models import Category, NotifyChannel
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l, current_locale
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
@@ -101,7 +101,13 @@ class ComplaintForm(FlaskForm):
                                    Email(_l("Enter an email address like name@example.com."))])
     id_number = StringField(_l("Resident ID number (optional)"), filters=[clean_text], validators=[Length(max=30)],
                             description=_l("Needed only if you may claim a reward."))
-    notify = BooleanField(_l("Email me when my case is updated (no details are sent by email)"))
+    notify_by = RadioField(_l("How should we tell you about your case?"), choices=enum_choices(NotifyChannel),
+                           default=NotifyChannel.SMS.value,
+                           description=_l("When a written notice is issued or the case has news. A text or "
+                                          "email says only that there is news, never the details."))
+    postal_address = StringField(_l("Postal address (required for letters)"), filters=[clean_text],
+                                 validators=[Length(max=200, message=TOO_LONG)], description=_l(
+                                     "Province, city, district, street, building and room, and the postcode."))
     # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
     website = StringField(_l("Leave this field empty"))
     form_token = HiddenField()
@@ -114,15 +120,13 @@ class ComplaintForm(FlaskForm):
         if not self.named:
             self.forget_reporter()
 
-    NAMED_FIELDS = ("name", "phone", "email", "id_number")
+    NAMED_FIELDS = ("name", "phone", "email", "id_number", "postal_address")
 
     def forget_reporter(self) -> None:
         """An anonymous report keeps no named-reporter answer, not even to show it again."""
         for name in self.NAMED_FIELDS:
             self[name].data = ""
             self[name].raw_data = []
-        self.notify.data = False
-        self.notify.raw_data = []
 
     def prefill_region(self, institution: Institution) -> None:
         """Where a registered institution operates, as the place the complaint is about."""
@@ -153,7 +157,18 @@ class ComplaintForm(FlaskForm):
             institution_name="" if institution else self.institution_name.data,
             institution_address="" if institution else self.institution_address.data,
             occurred_on=self.occurred_on.data, ongoing=self.ongoing.data, identity=identity,
-            notify_email=self.email.data if self.named and self.notify.data else "", files=files)
+            notify_channel=self.channel if self.named else None,
+            notify_contact=self.contact(identity) if identity else "", files=files)
+
+    notify_hints = {channel.value: channel.description for channel in NotifyChannel}
+
+    @property
+    def channel(self) -> NotifyChannel:
+        return NotifyChannel(self.notify_by.data or NotifyChannel.SMS.value)
+
+    def contact(self, identity: ReporterIdentity) -> str:  # where the chosen channel reaches the reporter
+        return {NotifyChannel.SMS: identity.phone, NotifyChannel.EMAIL: identity.email,
+                NotifyChannel.LETTER: self.postal_address.data}[self.channel]
 
     def validate_institution_query(self, field) -> None:
         self.choice.resolve(self)
@@ -187,6 +202,11 @@ class ComplaintForm(FlaskForm):
         if self.occurred_on.data is None and not self.ongoing.data and not self.occurred_on.errors:
             self.occurred_on.errors = [_l("Give the date, or tick that it is still going on.")]
             valid = False
+        if self.named and self.notify_by.data == NotifyChannel.EMAIL.value and not self.email.data:
+            self.email.errors, valid = [_l("Give an email address to be told by email, or choose another way.")], False
+        if self.named and self.notify_by.data == NotifyChannel.LETTER.value and len(self.postal_address.data) < 8:
+            self.postal_address.errors, valid = [_l("Give the full postal address the letters go to, with the "
+                                                    "postcode, or choose another way.")], False
         return valid
 
     def validate_occurred_on(self, field) -> None:
@@ -207,6 +227,3 @@ class ComplaintForm(FlaskForm):
         if self.named and field.data and not is_valid_resident_id(clean(field.data)):
             raise ValidationError(_l("This resident ID number is not valid. Check the 18 characters."))
 
-    def validate_notify(self, field) -> None:
-        if self.named and field.data and not self.email.data:
-            raise ValidationError(_l("Give an email address to be notified, or untick this box."))

@@ -20,6 +20,7 @@ from portal.casework.models import (
     Complaint,
     ComplaintEvent,
     EventKind,
+    NotifyChannel,
     Source,
 )
 from portal.db import utcnow
@@ -68,7 +69,8 @@ class Draft:
     occurred_on: dt.date | None = None
     ongoing: bool = False
     identity: ReporterIdentity | None = None
-    notify_email: str = ""
+    notify_channel: NotifyChannel | None = None
+    notify_contact: str = ""
     files: list[CleanFile] = field(default_factory=list)
     source: Source = Source.ONLINE
 
@@ -98,14 +100,12 @@ def find_by_form_token(form_token: str) -> Complaint | None:
 
 
 def _form_content(draft: Draft) -> str:
-    """A keyed hash of what the form said, who said it included (never stored in the clear), to
-    recognise a true retry: the same story from someone else is not a retry."""
     identity = draft.identity
     content = "\x1f".join(str(part) for part in (
         draft.category.value, draft.region_code, draft.description, draft.institution_id,
         draft.institution_name, draft.institution_address, draft.occurred_on, draft.ongoing,
         identity is None, *((identity.name, identity.phone, identity.email, identity.id_number) if identity else ()),
-        draft.notify_email))
+        draft.notify_channel.value if draft.notify_channel else "", draft.notify_contact))
     return content
 
 
@@ -187,7 +187,9 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         anonymous=draft.identity is None,
         reporter_sealed=crypto.seal_identity(draft.identity.as_dict()) if draft.identity else None,
         reporter_digest=finality.reporter_digest(draft.identity.phone) if draft.identity else None,
-        notify_email_encrypted=crypto.encrypt_text(draft.notify_email) if draft.notify_email else None,
+        notify_channel=draft.notify_channel if draft.identity and draft.notify_contact else None,
+        notify_contact_encrypted=crypto.encrypt_text(draft.notify_contact)
+        if draft.identity and draft.notify_channel and draft.notify_contact else None,
         received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
         handling_region_code=draft.region_code, next_due=due.day,
     )

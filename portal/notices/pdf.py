@@ -49,8 +49,8 @@ class _Document(FPDF):
         self.cell(0, 8, f"— {self.page_no()} —", align=Align.C)
 
 
-def render(notice: Notice) -> bytes:
-    """The PDF of the notice's stored text (nothing else is read), dated as issued."""
+def document(notice: Notice) -> FPDF:
+    """An empty A4 document for the notice (margins, the Chinese font as "cjk", its metadata)."""
     parts = layout(notice.text)
     pdf = _Document(format="A4", unit="mm")
     pdf.set_margins(28, 37, 26)
@@ -60,6 +60,19 @@ def render(notice: Notice) -> bytes:
     pdf.set_title(f"{parts.title} {parts.number}")
     pdf.set_author(parts.authority)
     pdf.set_lang("zh-CN")
+    return pdf
+
+
+def render(notice: Notice) -> bytes:
+    """The PDF of the notice's stored text (nothing else is read), dated as issued."""
+    pdf = document(notice)
+    write(pdf, notice)
+    return bytes(pdf.output())
+
+
+def write(pdf: FPDF, notice: Notice) -> None:
+    """Lay the notice's stored text out on new pages of `pdf`."""
+    parts = layout(notice.text)
     pdf.add_page()
     line = dict(new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
     pdf.set_text_color(*RED)
@@ -90,4 +103,3 @@ def render(notice: Notice) -> bytes:
     pdf.set_dash_pattern()
     for text in (authority, seal, date):
         pdf.multi_cell(0, 9, text, align=Align.R, **line)
-    return bytes(pdf.output())

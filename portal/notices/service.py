@@ -10,11 +10,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
 from portal import clock
@@ -30,6 +31,7 @@ from portal.workflow import Moved
 SEAL = "（印章）"
 ADDRESSEE = "投诉举报人（投诉举报编号：{case_number}）："
 PENDING_NUMBER = "（签发时编号）"
+ISSUED = "portal.notice_issued_listeners"
 # What the reply's page says besides its words (行政复议 and 行政诉讼 named): set around the step.
 _reply_options: ContextVar[dict] = ContextVar("notice_reply_options", default={})
 
@@ -92,7 +94,15 @@ def issue(kind: kinds.Kind, facts: kinds.Facts, office: str, actor: User | None,
     db.session.flush()
     audit.record(f"user:{actor.id}" if actor else "system", "notice.issued", "notice", notice.id, at=now,
                  after={"complaint": facts.complaint.id, "kind": kind.name, "number": number, "sha256": digest})
+    for listener in current_app.extensions.get(ISSUED, ()) if has_app_context() else ():
+        listener(notice, facts.complaint)
     return notice
+
+
+def add_issued_listener(app: Flask, listener: Callable[[Notice, Complaint], None]) -> None:
+    """Register what a feature does with each notice as it is issued (in the issuing transaction):
+    `portal.letters` sends it to the reporter by the channel they chose."""
+    app.extensions.setdefault(ISSUED, []).append(listener)
 
 
 def _case_of(object_type: str, record: Any) -> Complaint | None:

@@ -77,8 +77,8 @@ def _has_table(name: str) -> bool:
 def _sample_data_key() -> str:
     wrapped = db.session.scalar(select(Attachment.wrapped_key).order_by(Attachment.id.desc()).limit(1))
     if wrapped is None:
-        wrapped = db.session.scalar(select(Complaint.notify_email_encrypted).where(
-            Complaint.notify_email_encrypted.is_not(None)).order_by(Complaint.id.desc()).limit(1))
+        wrapped = db.session.scalar(select(Complaint.notify_contact_encrypted).where(
+            Complaint.notify_contact_encrypted.is_not(None)).order_by(Complaint.id.desc()).limit(1))
     if wrapped is None:
         wrapped = db.session.scalar(select(User.totp_secret).where(User.totp_secret.is_not(None))
                                     .order_by(User.id.desc()).limit(1))

@@ -14,7 +14,9 @@ rating, a number of days; "" for none). The definitions are those of `portal.sta
   `cases_opened` once opened (立案), `penalties_decided` once its penalty decision is published;
 - a penalty disclosure: `disclosures` in the month first published;
 - a blacklist entry on the public list: `blacklisted` in the month listed;
-- a supervisor's submitted observation: `supervisor_submissions` in the month submitted.
+- a supervisor's submitted observation: `supervisor_submissions` in the month submitted;
+- a follow-up call (回访) that reached the reporter: `followed` in the month of the call, and
+  `followed_satisfied` when the reporter said 满意 or 基本满意.
 
 Records are read in batches, by id list (a change) or id range (a rebuild), by the same code.
 """
@@ -32,6 +34,7 @@ from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.enforcement.models import OPENED_STATES, EnforcementCase, EnforcementState
 from portal.extensions import db
+from portal.followups.models import FollowUp
 from portal.observations.duty import SUBMITTED
 from portal.observations.models import Observation
 
@@ -47,7 +50,7 @@ STEP_EVENTS = {
 }
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 # The record kinds, as the cell-key method names them (`cellkey.RecordKeys`).
-KINDS = ("complaint", "enforcement", "disclosure", "blacklist", "observation")
+KINDS = ("complaint", "enforcement", "disclosure", "blacklist", "observation", "follow_up")
 
 
 @dataclass
@@ -168,7 +171,23 @@ def observations(ids: Iterable[int] | None = None, id_range: tuple[int, int] | N
             for record_id, county, state, submitted_at in rows}
 
 
+def follow_ups(ids: Iterable[int] | None = None, id_range: tuple[int, int] | None = None) -> dict[int, Counted]:
+    """Follow-up calls that reached the reporter, in the case's county and the month of the call."""
+    rows = db.session.execute(select(FollowUp.id, FollowUp.region_code, FollowUp.reached, FollowUp.rating,
+                                     FollowUp.created_at).where(_where(FollowUp.id, ids, id_range)))
+    found = {}
+    for record_id, county, reached, rating, created_at in rows:
+        facts: set[Fact] = set()
+        if reached:
+            month = month_of(local_day(created_at))
+            facts.add(("followed", month, ""))
+            if rating in SATISFIED:
+                facts.add(("followed_satisfied", month, ""))
+        found[record_id] = Counted(county, facts)
+    return found
+
+
 READERS = {"complaint": complaints, "enforcement": enforcement, "disclosure": disclosures,
-           "blacklist": blacklist, "observation": observations}
+           "blacklist": blacklist, "observation": observations, "follow_up": follow_ups}
 MODELS = {"complaint": Complaint, "enforcement": EnforcementCase, "disclosure": Disclosure,
-          "blacklist": BlacklistEntry, "observation": Observation}
+          "blacklist": BlacklistEntry, "observation": Observation, "follow_up": FollowUp}

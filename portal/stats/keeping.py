@@ -1,6 +1,6 @@
 """The one hook that keeps the statistics current: every flush notes which counted records it
 wrote (a complaint or a step of it, an enforcement case, a disclosure, a blacklist entry, a
-supervisor's observation), whichever feature wrote them; before the transaction commits, those
+supervisor's observation, a follow-up call), whichever feature wrote them; before the transaction commits, those
 records are counted again and the cells moved by the difference (`aggregates.apply`), in the
 same transaction. A savepoint or transaction that rolls back leaves a note that costs a
 recount and changes nothing: the recount reads the records as they are.
@@ -20,6 +20,7 @@ from portal.blacklist.models import BlacklistEntry
 from portal.casework.models import Complaint, ComplaintEvent
 from portal.disclosures.models import Disclosure
 from portal.enforcement.models import EnforcementCase
+from portal.followups.models import FollowUp
 from portal.observations.models import Observation
 from portal.stats import aggregates
 
@@ -46,6 +47,8 @@ def _noted(instance: object) -> list[tuple[str, int]]:
         return [("blacklist", instance.id)]
     if isinstance(instance, Observation):
         return [("observation", instance.id)]
+    if isinstance(instance, FollowUp):
+        return [("follow_up", instance.id)]
     return []
 
 

@@ -12,6 +12,8 @@ from the aggregates kept current with every change (`portal.stats.models`, `fact
   concluded on or before it (an approved extension moves the deadline);
 - median days to conclude: calendar days from the date received to the conclusion;
 - satisfaction: ratings given in the month that were 满意 or 基本满意, over all ratings given;
+- follow-up satisfaction: of the follow-up calls (回访) that reached the reporter in the month,
+  those rated 满意 or 基本满意 (by the case's county; kept apart from the ratings given online);
 - disclosures published: penalty disclosures first published in the month (a later withdrawal
   does not undo the count); blacklist entries: entries listed in the month that reached the
   public list;
@@ -90,6 +92,8 @@ class Figures:
     ratings: dict[Rating, int] = field(default_factory=dict)
     categories: dict[Category, int] = field(default_factory=dict)
     satisfied: int = 0
+    followed: int = 0  # follow-up calls that reached the reporter
+    followed_satisfied: int = 0
     # Cell keys (county cells only): by figure name, and "on_time", "with_deadline", "satisfied",
     # "rated"; and by category.
     keys: dict[str, int] = field(default_factory=dict)
@@ -161,7 +165,7 @@ def _read(rows, cells: dict[tuple[str, str], Figures], keyed: bool = True) -> No
             figures.days_histogram[int(bucket)] = figures.days_histogram.get(int(bucket), 0) + count
         elif figure == "rating":
             figures.ratings[Rating(bucket)] = figures.ratings.get(Rating(bucket), 0) + count
-        elif figure in ("on_time", "with_deadline", "satisfied"):
+        elif figure in ("on_time", "with_deadline", "satisfied", "followed", "followed_satisfied"):
             setattr(figures, figure, getattr(figures, figure) + count)
         elif figure in figures.counts:
             figures.counts[figure] += count

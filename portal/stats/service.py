@@ -32,6 +32,7 @@ COLUMNS = (
     ("on_time", _l("Concluded on time")),
     ("median_days", _l("Median days to conclude")),
     ("satisfaction", _l("Satisfied or basically satisfied")),
+    ("follow_up_satisfaction", _l("Follow-up calls (回访): satisfied or basically satisfied")),
     ("reviews_requested", _l("Reviews requested")),
     ("disclosures", _l("Penalty disclosures published")),
     ("blacklisted", _l("Blacklist entries published")),
@@ -131,6 +132,8 @@ class Published:
     with_deadline: int = 0
     satisfied: int = 0
     rated: int = 0
+    followed: int = 0
+    followed_satisfied: int = 0
 
     def add(self, other: Published) -> None:
         for name, count in other.counts.items():
@@ -141,6 +144,8 @@ class Published:
         self.with_deadline += other.with_deadline
         self.satisfied += other.satisfied
         self.rated += other.rated
+        self.followed += other.followed
+        self.followed_satisfied += other.followed_satisfied
 
 
 def published_county(figures: Figures) -> Published:
@@ -161,6 +166,8 @@ def published_county(figures: Figures) -> Published:
     shown.with_deadline = cellkey.perturb(figures.with_deadline, keys.get("with_deadline", 0))
     shown.satisfied = cellkey.perturb(figures.satisfied, keys.get("satisfied", 0))
     shown.rated = cellkey.perturb(figures.rated, keys.get("rated", 0))
+    shown.followed = cellkey.perturb(figures.followed, keys.get("followed", 0))
+    shown.followed_satisfied = cellkey.perturb(figures.followed_satisfied, keys.get("followed_satisfied", 0))
     return shown
 
 
@@ -215,6 +222,7 @@ def figure_cells(figures: Figures, shown: Published) -> dict[str, Cell]:
     cells = {name: count_shown(shown.counts[name]) for name in queries.COUNT_FIGURES}
     cells["on_time"] = share_cell(shown.on_time, shown.with_deadline, figures.with_deadline)
     cells["satisfaction"] = share_cell(shown.satisfied, shown.rated, figures.rated)
+    cells["follow_up_satisfaction"] = share_cell(shown.followed_satisfied, shown.followed, figures.followed)
     # The enforcement funnel (lead → 立案 → penalty), shares of published counts like the others.
     cells["opened_share"] = share_cell(shown.counts["cases_opened"], shown.counts["enforcement_leads"],
                                        figures.counts["enforcement_leads"])

@@ -8,7 +8,7 @@ import pytest
 
 from portal import clock
 from portal.accounts.models import Role
-from portal.casework.models import Complaint, Source, Status
+from portal.casework.models import Complaint, NotifyChannel, Source, Status
 from portal.escalation import service
 from portal.extensions import db
 from portal.intake import filing
@@ -33,7 +33,8 @@ def test_arrival_at_an_office_without_a_handler_tells_its_admins_and_the_office_
     staff_user("hz.handler", Role.HANDLER, "330100", email="hz.handler@example.org")
     staff_user("hz.gone", Role.HANDLER, "330100", email="hz.gone@example.org", active=False)
     staff_user("sc.admin", Role.ADMIN, "330102", email="sc.admin@example.org")  # a sibling county
-    complaint = file(region_code=UNSTAFFED, identity=named_identity(), notify_email=MARKER_EMAIL).complaint
+    complaint = file(region_code=UNSTAFFED, identity=named_identity(),
+                     notify_channel=NotifyChannel.EMAIL, notify_contact=MARKER_EMAIL).complaint
     db.session.commit()
     told = sorted(address for rcpt, _ in mailbox.received for address in rcpt)
     # The office above has a handler, so the notice stops there: the province is not troubled.

@@ -61,7 +61,7 @@ def test_a_registered_institution_brings_its_county(client, app):
 
 def test_anonymous_report_stores_and_echoes_no_named_answer(client, app, caplog):
     caplog.set_level(logging.DEBUG)
-    named = dict(name=MARKER_NAME, phone=MARKER_PHONE, email=MARKER_EMAIL, id_number=MARKER_ID, notify="y")
+    named = dict(name=MARKER_NAME, phone=MARKER_PHONE, email=MARKER_EMAIL, id_number=MARKER_ID, notify_by="email")
     tokens = open_form(client)
     returned = post(client, tokens, identity="anonymous", description="太短", **named)
     page = returned.get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_anonymous_report_stores_and_echoes_no_named_answer(client, app, caplog)
         assert marker not in page, f"{marker} was sent back to the page"
     assert post(client, tokens, identity="anonymous", **named).status_code == 200
     complaint = latest(app)
-    assert complaint.anonymous and complaint.reporter_sealed is None and complaint.notify_email_encrypted is None
+    assert complaint.anonymous and complaint.reporter_sealed is None and complaint.notify_contact_encrypted is None
     with app.app_context():
         stored = all_stored_values(db.session.connection())
     for marker in (MARKER_NAME, MARKER_PHONE, MARKER_EMAIL, MARKER_ID):

@@ -23,7 +23,7 @@ def test_no_marker_in_any_column_or_log_line(client, app, caplog):
     caplog.set_level(logging.DEBUG)
     data = {**open_form(client), **form_fields(
         identity="named", name=MARKER_NAME, phone=MARKER_PHONE, id_number=MARKER_ID,
-        email=MARKER_EMAIL, notify="y")}
+        email=MARKER_EMAIL, notify_by="email")}
     data["files"] = [(io.BytesIO(files.jpeg_with_gps()), f"{MARKER_NAME}身份证.jpg")]
     response = client.post("/complaints/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 200

@@ -10,7 +10,16 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role
 from portal.casework import lookup
 from portal.casework.exceptions import OutsideJurisdiction
-from portal.casework.models import Attachment, Complaint, ComplaintEvent, EventKind, Rating, Source, Status
+from portal.casework.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    NotifyChannel,
+    Rating,
+    Source,
+    Status,
+)
 from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
 from portal.extensions import db
@@ -49,16 +58,17 @@ def test_receipt_is_stored_only_as_its_keyed_hash(ctx):
 
 
 def test_named_identity_is_sealed_and_opens_only_with_the_private_key(ctx):
-    filed = file(identity=named_identity(), notify_email="marker.reporter@example.org")
+    filed = file(identity=named_identity(),
+                 notify_channel=NotifyChannel.EMAIL, notify_contact="marker.reporter@example.org")
     complaint = filed.complaint
     assert complaint.anonymous is False
     assert crypto.open_identity(complaint.reporter_sealed)["id_number"] == "11010519491231002X"
-    assert crypto.decrypt_text(complaint.notify_email_encrypted) == "marker.reporter@example.org"
+    assert crypto.decrypt_text(complaint.notify_contact_encrypted) == "marker.reporter@example.org"
 
 
 def test_anonymous_complaints_carry_no_identity(ctx):
     complaint = file().complaint
-    assert complaint.anonymous and complaint.reporter_sealed is None and complaint.notify_email_encrypted is None
+    assert complaint.anonymous and complaint.reporter_sealed is None and complaint.notify_contact_encrypted is None
 
 
 def test_same_form_token_files_once_and_replays_the_receipt(ctx):

@@ -123,8 +123,10 @@ FIELD_ERRORS = [
      "正确的电子邮箱地址", "email address like"),
     ({"identity": "named", "name": "王五", "phone": "13812345678", "id_number": "110105194912310021"},
      "id_number", "居民身份证号码有误", "resident ID number is not valid"),
-    ({"identity": "named", "name": "王五", "phone": "13812345678", "notify": "y"}, "notify",
-     "请填写电子邮箱", "Give an email address to be notified"),
+    ({"identity": "named", "name": "王五", "phone": "13812345678", "notify_by": "email"}, "email",
+     "请填写电子邮箱", "Give an email address to be told by email"),
+    ({"identity": "named", "name": "王五", "phone": "13812345678", "notify_by": "letter", "postal_address": "杭州"},
+     "postal_address", "请填写完整的邮寄地址", "Give the full postal address"),
 ]
 
 

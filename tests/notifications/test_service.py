@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.casework import mail as service
+from portal.casework.models import NotifyChannel
 from portal.extensions import db
 from portal.notifications.mail import DIVIDER
 from portal.reminders import service as reminders
@@ -32,7 +33,8 @@ def test_a_new_case_goes_to_each_active_handler_of_the_county_with_an_address(ct
     staff_user("xh.gone", region="330106", email="xh.gone@example.org", active=False)
     staff_user("xh.admin", region="330106", email="xh.admin@example.org", role=Role.ADMIN)
     staff_user("sc.mail", region="330102", email="sc.mail@example.org")
-    complaint = file(identity=named_identity(), notify_email=MARKER_EMAIL).complaint
+    complaint = file(identity=named_identity(),
+                     notify_channel=NotifyChannel.EMAIL, notify_contact=MARKER_EMAIL).complaint
     db.session.commit()
     assert sorted(rcpt for rcpt, _ in mailbox.received) == [[DEMO_HANDLER], ["xh.mail@example.org"]]
     for message in mailbox.messages:
@@ -51,7 +53,8 @@ def test_a_county_without_handlers_passes_to_the_nearest_office_above(ctx, mailb
 
 
 def test_the_reporters_notice_says_only_that_there_is_an_update(ctx, mailbox):
-    complaint = file(identity=named_identity(), notify_email=MARKER_EMAIL).complaint
+    complaint = file(identity=named_identity(),
+                     notify_channel=NotifyChannel.EMAIL, notify_contact=MARKER_EMAIL).complaint
     db.session.commit()
     mailbox.received.clear()
     service.case_updated(complaint)
@@ -76,7 +79,8 @@ def test_no_notice_for_a_reporter_who_did_not_ask(ctx, mailbox):
 
 def test_messages_are_chinese_first_then_english(ctx, mailbox):
     """Fails until the zh_CN catalogue has the notification strings."""
-    complaint = file(identity=named_identity(), notify_email=MARKER_EMAIL).complaint
+    complaint = file(identity=named_identity(),
+                     notify_channel=NotifyChannel.EMAIL, notify_contact=MARKER_EMAIL).complaint
     service.case_updated(complaint)
     db.session.commit()
     for message in mailbox.messages:

@@ -32,7 +32,7 @@ DEMO_HANDLER = "demo.handler@example.invalid"
 
 def file_named(client):
     data = {**open_form(client), **form_fields(identity="named", name=MARKER_NAME, phone=MARKER_PHONE,
-                                               id_number=MARKER_ID, email=MARKER_EMAIL, notify="y")}
+                                               id_number=MARKER_ID, email=MARKER_EMAIL, notify_by="email")}
     return client.post("/complaints/new?lang=en", data=data)
 
 

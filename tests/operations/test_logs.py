@@ -63,7 +63,7 @@ def test_a_database_failure_while_filing_leaks_nothing_into_the_logs(failing_ins
     data = {**open_form(client), **form_fields(description=DESCRIPTION, institution_name=INSTITUTION,
                                                institution_address=ADDRESS, identity="named",
                                                name="测试甲乙丙", phone="13912345678",
-                                               email="marker.reporter@example.org", notify="y")}
+                                               email="marker.reporter@example.org", notify_by="email")}
     response = client.post("/complaints/new", data=data, content_type="multipart/form-data",
                            headers={"X-Request-ID": "drill-request-0001"})
     assert response.status_code == 500

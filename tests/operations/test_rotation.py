@@ -17,7 +17,7 @@ from sqlalchemy import LargeBinary, select, update
 from portal import demo
 from portal.accounts.models import User
 from portal.casework import lookup
-from portal.casework.models import Attachment, Complaint
+from portal.casework.models import Attachment, Complaint, NotifyChannel
 from portal.config import PROJECT_ROOT
 from portal.db import Base
 from portal.extensions import db
@@ -37,7 +37,8 @@ MIGRATIONS = str(PROJECT_ROOT / "migrations")
 
 
 def file_one(photo, email="parent@example.cn") -> tuple[str, int]:
-    filed = filing.file_complaint(draft(identity=named_identity(), files=[photo], notify_email=email),
+    filed = filing.file_complaint(draft(identity=named_identity(), files=[photo],
+                                        notify_channel=NotifyChannel.EMAIL, notify_contact=email),
                                   secrets.token_urlsafe(32), dt.date(2026, 11, 23))
     db.session.commit()
     return filed.receipt, filed.complaint.id
@@ -51,7 +52,7 @@ def make_legacy(complaint_id: int, instance) -> None:
     complaint = db.session.get(Complaint, complaint_id)
     attachment = db.session.scalar(select(Attachment).where(Attachment.complaint_id == complaint_id))
     attachment.wrapped_key = data_box.encrypt(crypto._open_data(attachment.wrapped_key))
-    complaint.notify_email_encrypted = data_box.encrypt(b"legacy@example.cn")
+    complaint.notify_contact_encrypted = data_box.encrypt(b"legacy@example.cn")
     complaint.reporter_sealed = SealedBox(private.public_key).encrypt(crypto._open_sealed(complaint.reporter_sealed))
     complaint.receipt_pepper = None
     db.session.commit()
@@ -103,7 +104,8 @@ def test_rotating_every_key_with_data_present(tmp_path, database_url):
                 assert complaint.id == number
                 attachment = db.session.scalar(select(Attachment).where(Attachment.complaint_id == number))
                 assert crypto.decrypt_file(crypto.Sealed(attachment.ciphertext, attachment.wrapped_key)) == photo.data
-            assert crypto.decrypt_text(db.session.get(Complaint, old_id).notify_email_encrypted) == "legacy@example.cn"
+            assert crypto.decrypt_text(db.session.get(Complaint, old_id).notify_contact_encrypted) \
+                == "legacy@example.cn"
             assert {user.id: crypto.decrypt_text(user.totp_secret) for user in db.session.scalars(
                 select(User).where(User.totp_secret.is_not(None)))} == totp_before
             db.session.remove()
@@ -115,7 +117,7 @@ def test_rotating_every_key_with_data_present(tmp_path, database_url):
         with app.app_context():
             late = SecretBox(old_data_key.material, encoder=HexEncoder).encrypt(b"late@x.cn")
             db.session.execute(update(Complaint).where(Complaint.id == complaint_id)
-                               .values(notify_email_encrypted=keyring.enclose(old_data_key, late)))
+                               .values(notify_contact_encrypted=keyring.enclose(old_data_key, late)))
             db.session.commit()
         refused = runner.invoke(args=["keys", "retire", "data-key"])
         assert refused.exit_code == 1 and "1 stored values are still under an older data_key" in refused.output
@@ -125,7 +127,7 @@ def test_rotating_every_key_with_data_present(tmp_path, database_url):
         assert retired.exit_code == 0, retired.output
         with app.app_context():
             assert keyring.ring("data_key") == [new_data_key]
-            assert crypto.decrypt_text(db.session.get(Complaint, complaint_id).notify_email_encrypted) == "late@x.cn"
+            assert crypto.decrypt_text(db.session.get(Complaint, complaint_id).notify_contact_encrypted) == "late@x.cn"
             db.session.remove()
 
         # The pepper: old receipts keep theirs; a new receipt is hashed with the new one.

@@ -10,7 +10,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.audit.service import Filters, browse
 from portal.casework import service as casework
-from portal.casework.models import Complaint
+from portal.casework.models import Complaint, NotifyChannel
 from portal.extensions import db
 from portal.security import audit
 from portal.security.audit import AuditHead, AuditRecord
@@ -204,7 +204,8 @@ def test_a_page_costs_the_same_queries_for_one_record_or_twenty(app, admin, coun
 
 
 def test_the_log_never_shows_who_reported(app, admin):
-    complaint_id, number = make_case(app, identity=named_identity(), notify_email=MARKER_EMAIL)
+    complaint_id, number = make_case(app, identity=named_identity(),
+                                     notify_channel=NotifyChannel.EMAIL, notify_contact=MARKER_EMAIL)
     add_records(app, ("user:1", "identity.viewed", "complaint", complaint_id,
                       {"after": {"name": MARKER_NAME, "phone": MARKER_PHONE, "id_number": MARKER_ID}}))
     page = admin.get(URL + f"&about={number}").get_data(as_text=True)

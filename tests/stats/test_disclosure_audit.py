@@ -279,6 +279,7 @@ def test_rates_and_medians_on_fewer_than_five_cases_are_withheld_everywhere(clie
     truth, _institutions = published_world
     names = [name for name, _label in service.COLUMNS]
     cases = {"on_time": lambda f: f.with_deadline, "satisfaction": lambda f: f.rated,
+             "follow_up_satisfaction": lambda f: f.followed,
              "median_days": lambda f: sum(f.days_histogram.values())}
     checked = 0
     for month in DATA_MONTHS:

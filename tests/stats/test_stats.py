@@ -16,9 +16,12 @@ import io
 import pytest
 
 from portal import cellkey
+from portal.accounts.models import Role
 from portal.casework.models import Category, ComplaintEvent, EventKind, Rating
 from portal.extensions import db
+from portal.followups.models import FollowUp
 from portal.stats import queries, service
+from tests.support.accounts import staff_user
 from tests.support.complaints import file
 
 XIHU, SHANGCHENG = "330106", "330102"
@@ -60,6 +63,22 @@ def march(ctx):
     event(shangcheng[1], EventKind.TRANSFERRED, at("2022-03-21T10:00:00"))
     db.session.commit()  # the statistics count what is committed
     return xihu, shangcheng
+
+
+def test_follow_up_calls_are_counted_apart_from_the_ratings_given_online(march):
+    xihu, _shangcheng = march
+    caller = staff_user("st.caller", Role.HANDLER, XIHU)
+    calls = [(True, Rating.SATISFIED), (True, Rating.SATISFIED), (True, Rating.BASICALLY_SATISFIED),
+             (True, Rating.SATISFIED), (True, Rating.UNSATISFIED), (False, None)]
+    for complaint, (reached, rating) in zip(xihu, calls, strict=True):
+        db.session.add(FollowUp(complaint_id=complaint.id, region_code=XIHU, reached=reached, rating=rating,
+                                recorded_by_id=caller.id, created_at=at("2022-03-25T10:00:00")))
+    db.session.flush()
+    whole = queries.compute(queries.months_ending("2022-04", 3)).get(queries.ALL, "2022-03")
+    assert (whole.followed, whole.followed_satisfied) == (5, 4)
+    assert whole.satisfaction_share == pytest.approx(2 / 3)  # the online ratings as before
+    names = [name for name, _label in service.COLUMNS]
+    assert "follow_up_satisfaction" in names and "satisfaction" in names
 
 
 def test_figures_match_the_hand_count(march):
@@ -152,11 +171,11 @@ def test_whole_area_page_shows_sums_of_the_county_counts_and_no_share_on_few_cas
     assert "How these figures protect privacy" in page
     march_row = page.split('<tr class="is-selected"><th scope="row">2022-03</th>')[1].split("</tr>")[0]
     whole = {name: xihu.counts[name] + shangcheng.counts[name] for name in queries.COUNT_FIGURES}
-    # Three concluded cases and three ratings in the whole area: no share, no median.
+    # Three concluded cases, three ratings and no follow-up call in the whole area: no share, no median.
     assert march_row.startswith(
         "".join(f"<td>{whole[name]}</td>" for name in ("received", "accepted", "not_accepted", "transferred",
                                                        "concluded"))
-        + f"<td>—</td><td>—</td><td>—</td><td>{whole['reviews_requested']}</td>")
+        + f"<td>—</td><td>—</td><td>—</td><td>—</td><td>{whole['reviews_requested']}</td>")
     for name, true in (("received", 7), ("accepted", 4), ("not_accepted", 1), ("transferred", 1), ("concluded", 3)):
         assert abs(whole[name] - true) <= 2 * service.NOISE_BOUND and whole[name] >= 0
     counties = page.split('id="counties-heading"')[1]
@@ -172,7 +191,7 @@ def test_county_page_shows_its_own_published_counts(client, march):
     assert march_row.startswith(
         "".join(f"<td>{xihu.counts[name]}</td>" for name in ("received", "accepted", "not_accepted", "transferred",
                                                             "concluded"))
-        + f"<td>—</td><td>—</td><td>—</td><td>{xihu.counts['reviews_requested']}</td>")
+        + f"<td>—</td><td>—</td><td>—</td><td>—</td><td>{xihu.counts['reviews_requested']}</td>")
     assert 'id="counties-heading"' not in page
 
 

@@ -1,0 +1,24 @@
+"""One follow-up call (回访) to a reporter after a written reply, as staff record it."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.casework.models import Rating
+from portal.db import Base, created_at, intpk, value_enum
+
+
+class FollowUp(Base):
+    """A call after the case's latest reply: reached or not, the reporter's rating when reached."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[intpk]
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)  # the case's county
+    reached: Mapped[bool] = mapped_column(Boolean)
+    rating: Mapped[Rating | None] = mapped_column(value_enum(Rating, 24))
+    comments: Mapped[str] = mapped_column(Text, default="")  # internal: what the reporter said
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
