@@ -138,3 +138,23 @@ def test_the_follow_up_result_reaches_the_hotline_and_other_cases_send_nothing(a
     [event] = hotline_platform.events("HZ-1005")
     assert event["event"] == "followup" and event["reached"] is True
     assert event["rating"] == {"code": "unsatisfied", "label": "不满意"} and event["comments"] == "来电人对答复不满意"
+
+
+def test_a_follow_up_call_recorded_by_staff_is_sent_to_the_hotline(app, client, hotline_platform, signed_in):
+    from portal.casework.models import Complaint, Rating
+    from portal.followups import service as followups
+    from tests.support.accounts import staff_user
+
+    case_number, _answer = _file(app, client, hotline_platform, "HZ-1006")
+    complaint_id = _case_id(app, case_number)
+    handler = signed_in(Role.HANDLER, "330106")
+    _step(handler, complaint_id, "accept")
+    assert issue_reply(handler, complaint_id, "conclude", REPLY).status_code == 302
+    with app.app_context():
+        caller = staff_user("hl.caller", Role.HANDLER, "330106", "浙杭执字0702")
+        complaint = db.session.get(Complaint, complaint_id)
+        followups.record(complaint, caller, reached=True, rating=Rating.BASICALLY_SATISFIED, comments="已退费")
+        db.session.commit()
+    event = hotline_platform.events("HZ-1006")[-1]
+    assert event["event"] == "followup" and event["reached"] is True
+    assert event["rating"]["code"] == "basically_satisfied"
