@@ -12,7 +12,8 @@ def init_app(app: Flask) -> None:
     """Mount the pages; add the written results' kinds, the case page's panel, the inbox's marks and
     the tracking page's part (template globals the casework inbox and intake's case page call)."""
     from portal.casework import panels
-    from portal.mediation import kinds, queries
+    from portal.institutions import offerings as institution_offerings
+    from portal.mediation import kinds, offerings, queries
     from portal.mediation.staff_views import bp as staff_bp
     from portal.mediation.views import bp, tracking_part
     from portal.notices import kinds as notice_kinds
@@ -24,3 +25,5 @@ def init_app(app: Flask) -> None:
     panels.register(app, panels.Panel("mediation", "h-mediation", "mediation/case_panel.html", queries.panel, 6))
     app.add_template_global(queries.marks, "mediation_marks")
     app.add_template_global(tracking_part, "mediation_tracking")
+    institution_offerings.add_section(app, institution_offerings.Section("refund_disputes",
+                                                                         offerings.refunds_about))

@@ -122,3 +122,25 @@ def test_the_parent_must_choose_and_then_confirms(app, client):
     assert again.status_code == 302  # out of date: nothing changes
     with app.app_context():
         assert db.session.scalars(select(MediationCase)).one().state is MediationState.REOPENED
+
+
+def test_the_institution_page_counts_refunds_with_small_counts_protected(app, client):
+    from decimal import Decimal
+
+    from portal.mediation.models import PaidHow
+    from tests.support import institutions as factories
+
+    with app.app_context():
+        institution = factories.institution(name="退费测试培训学校")
+        complaint = file(received_on=dt.date.today() - dt.timedelta(days=3), identity=named_identity(),
+                         category=Category.FEES_REFUNDS, mediation=True, institution_id=institution.id,
+                         institution_name="", institution_address="").complaint
+        officer = staff_user("refunds.mediator", Role.HANDLER, "330106")
+        record = service.decide(complaint, officer, True, dt.date.today())
+        service.agree(record, complaint, officer, dt.date.today(), Decimal("800"), dt.date.today(), PaidHow.CASH, "")
+        service.confirm_payment(record, complaint, True)
+        db.session.commit()
+        institution_id = institution.id
+    page = client.get(f"/institutions/{institution_id}?lang=en").get_data(as_text=True)
+    assert "Refund disputes whose mediation ended in the last year" in page
+    assert page.count("&lt;5") >= 2 and "Agreements it did not keep" in page
