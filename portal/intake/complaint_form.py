@@ -36,10 +36,8 @@ DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
 IDENTITY_CHOICES = [SelectChoice("anonymous", _l("Anonymously")), SelectChoice("named", _l("With my name"))]
 TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
 REPORT, MEDIATION = "report", "mediation"
-WISH_CHOICES = [
-    SelectChoice(REPORT, _l("Report a violation: the office checks it and may open an enforcement case")),
-    SelectChoice(MEDIATION, _l("I want my money back: the office may mediate between me and the institution")),
-]
+WISH_CHOICES = [SelectChoice(REPORT, _l("Report a violation: the office checks it and may open an enforcement case")),
+                SelectChoice(MEDIATION, _l("I want my money back: mediation between me and the institution"))]
 class InstitutionChoice:
     """Finds the reported institution in the registry, or accepts one typed in by hand."""
 
@@ -65,7 +63,6 @@ class ComplaintForm(FlaskForm):
 
     category = RadioField(_l("What is the problem?"), choices=enum_choices(Category),
                           validators=[InputRequired(_l("Choose the kind of problem."))])
-    # Not sent (an older form, a client that never shows it): a report, as before.
     wish = RadioField(_l("What do you want the office to do?"), choices=WISH_CHOICES, default=REPORT,
                       description=_l("Mediation is for a refund or another dispute over fees or a contract. It is "
                                      "voluntary for both sides; only a penalty decision can order a refund."))
@@ -111,10 +108,9 @@ class ComplaintForm(FlaskForm):
     id_number = StringField(_l("Resident ID number (optional)"), filters=[clean_text], validators=[Length(max=30)],
                             description=_l("Needed only if you may claim a reward."))
     notify = BooleanField(_l("Email me when my case is updated (no details are sent by email)"))
-    mediation_name_shared = BooleanField(
-        _l("For mediation, the institution may know my name"),
-        description=_l("Without it the institution sees the facts of the dispute but not who you are. Your "
-                       "telephone number and identity number are never shared."))
+    mediation_name_shared = BooleanField(_l("For mediation, the institution may know my name"), description=_l(
+        "Without it the institution sees the facts of the dispute but not who you are. Your telephone number and "
+        "identity number are never shared."))
     # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
     website = StringField(_l("Leave this field empty"))
     form_token = HiddenField()
@@ -134,9 +130,8 @@ class ComplaintForm(FlaskForm):
         for name in self.NAMED_FIELDS:
             self[name].data = ""
             self[name].raw_data = []
-        for flag in (self.notify, self.mediation_name_shared):
-            flag.data = False
-            flag.raw_data = []
+        self.notify.data = False
+        self.notify.raw_data = []
 
     def prefill_region(self, institution: Institution) -> None:
         """Where a registered institution operates, as the place the complaint is about."""
@@ -168,23 +163,14 @@ class ComplaintForm(FlaskForm):
             institution_address="" if institution else self.institution_address.data,
             occurred_on=self.occurred_on.data, ongoing=self.ongoing.data, identity=identity,
             notify_email=self.email.data if self.named and self.notify.data else "", files=files,
-            mediation=self.mediation, mediation_name_shared=self.mediation and self.named
-            and bool(self.mediation_name_shared.data))
-
-    @property
-    def mediation(self) -> bool:
-        return self.wish.data == MEDIATION
+            mediation=self.wish.data == MEDIATION, mediation_name_shared=self.wish.data == MEDIATION
+            and self.named and bool(self.mediation_name_shared.data))
 
     def validate_wish(self, field) -> None:
-        if field.data != MEDIATION:
-            return
-        if self.category.data and self.category.data not in {c.value for c in MEDIATION_CATEGORIES}:
-            raise ValidationError(_l("Mediation is for a refund or another dispute over fees or a contract: "
-                                     "choose \"Fees or refunds\", \"Prepaid fees outside supervision\" or "
-                                     "\"Something else\" above, or report a violation."))
-        if not self.named:
-            raise ValidationError(_l("Mediation needs your name and mobile number, so that the office can "
-                                     "arrange it with you: choose to report with your name below."))
+        if field.data == MEDIATION and self.category.data not in {c.value for c in MEDIATION_CATEGORIES}:
+            raise ValidationError(_l("Mediation is for a dispute over fees, a refund or a contract: choose one above."))
+        if field.data == MEDIATION and not self.named:
+            raise ValidationError(_l("Mediation needs your name and mobile number: report with your name below."))
 
     def validate_institution_query(self, field) -> None:
         self.choice.resolve(self)

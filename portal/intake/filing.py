@@ -185,8 +185,7 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         notify_email_encrypted=crypto.encrypt_text(draft.notify_email) if draft.notify_email else None,
         received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
         handling_region_code=draft.region_code, next_due=due.day,
-        mediation_requested=draft.mediation, mediation_name_shared=draft.mediation and draft.mediation_name_shared
-        and draft.identity is not None,
+        mediation_requested=draft.mediation, mediation_name_shared=draft.mediation_name_shared,
     )
 
 

@@ -21,9 +21,9 @@ class MediationState(LabelledEnum):
     DECLINED = "declined", _l("Not taken for mediation"), _l(
         "The office did not take the dispute for mediation; the reason is shown below. Your complaint is "
         "handled as an ordinary complaint.")
-    AGREED = "agreed", _l("Mediation ended with an agreement"), _l(
+    AGREED = "agreed", _lp("mediation state", "Mediation ended with an agreement"), _l(
         "You and the institution agreed. Tell us below whether the money arrived.")
-    FAILED = "failed", _l("Mediation ended without an agreement"), _l(
+    FAILED = "failed", _lp("mediation state", "Mediation ended without an agreement"), _l(
         "Mediation ended without an agreement. The written result names the other routes open to you.")
     KEPT = "kept", _l("Agreement kept: the money arrived"), _l(
         "You confirmed that the money agreed arrived.")

@@ -2,19 +2,36 @@
 agreement, whether the money arrived; then the rating."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from functools import wraps
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
 from markupsafe import Markup
 
+from portal import clock
 from portal.casework.models import Complaint, Rating
+from portal.db import writes
 from portal.extensions import csrf
 from portal.i18n import _
 from portal.intake import tracking
-from portal.intake.views import _render_case, with_tracked_case
 from portal.mediation import queries, service
 from portal.mediation.forms import ARRIVED, MediationRatingForm, PaymentForm
 
 bp = Blueprint("mediation_public", __name__)
 FORMS_KEY = "mediation_forms"  # a form sent back for correction, for the tracking page's part
+
+
+def with_tracked_case(view):
+    """The case this browser follows (intake's grant); without one, back to the receipt form."""
+    @wraps(view)
+    @writes
+    def wrapped(*args, **kwargs):
+        try:
+            complaint = tracking.complaint_for_grant(session.get(tracking.GRANT_KEY), clock.now())
+        except tracking.GrantExpired:
+            session.pop(tracking.GRANT_KEY, None)
+            return redirect(url_for("complaints.track"))
+        return view(complaint, *args, **kwargs)
+    return wrapped
 
 
 def tracking_part(complaint: Complaint) -> Markup:
@@ -29,9 +46,11 @@ def tracking_part(complaint: Complaint) -> Markup:
                                   may_rate=service.may_rate(found.record)))
 
 
-def _again(complaint: Complaint, name: str, form):
+def _again(name: str, form):
+    """The tracking page again (intake's own view draws it), this form with its message, 422."""
     g.setdefault(FORMS_KEY, {})[name] = form
-    return _render_case(complaint, status=422)
+    body, _status = current_app.view_functions["complaints.case"]()
+    return body, 422
 
 
 def _locked(complaint: Complaint):
@@ -49,7 +68,7 @@ def payment(complaint):
         flash(_("This is not possible now: the page was out of date. It shows the case as it is now."), "info")
         return redirect(url_for("complaints.case"))
     if not form.validate_on_submit():
-        return _again(complaint, "payment", form)
+        return _again("payment", form)
     arrived = form.arrived.data == ARRIVED
     service.confirm_payment(record, complaint, arrived)
     flash(_("Thank you. You confirmed that the money arrived.") if arrived else
@@ -68,7 +87,7 @@ def rate(complaint):
         flash(_("This is not possible now: the page was out of date. It shows the case as it is now."), "info")
         return redirect(url_for("complaints.case"))
     if not form.validate_on_submit():
-        return _again(complaint, "rating", form)
+        return _again("rating", form)
     service.rate(record, complaint, Rating(form.rating.data))
     flash(_("Thank you. Your rating of the mediation was recorded."), "success")
     return redirect(url_for("complaints.case"))

@@ -26,7 +26,7 @@ def test_the_form_asks_for_mediation_only_on_a_dispute_and_with_a_name(app, clie
     with app.app_context():
         before = db.session.scalar(select(func.max(Complaint.id))) or 0
     wrong = _file_form(client, wish="mediation", **NAMED)  # category: unlicensed operation
-    assert wrong.status_code == 422 and "Mediation is for a refund" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Mediation is for a dispute" in wrong.get_data(as_text=True)
     anonymous = _file_form(client, wish="mediation", category="fees_refunds")
     assert anonymous.status_code == 422 and "Mediation needs your name" in anonymous.get_data(as_text=True)
     kept = anonymous.get_data(as_text=True)
