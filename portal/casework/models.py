@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
@@ -48,6 +48,11 @@ class Category(LabelledEnum):
     NOT_ON_PLATFORM = "not_on_platform", _l("Not on the national supervision platform"), _l(
         "The institution is not registered on the national supervision and service platform.")
     OTHER = "other", _l("Something else"), _l("Any other problem with an off-campus training institution.")
+
+
+# The categories whose complaint may ask for mediation ("I want my money back"): refunds first, and a
+# dispute over a contract, filed as "something else" (portal/mediation).
+MEDIATION_CATEGORIES = (Category.FEES_REFUNDS, Category.PREPAYMENT_OUTSIDE_ESCROW, Category.OTHER)
 
 
 class Status(LabelledEnum):
@@ -169,6 +174,8 @@ class Complaint(Base):
     __table_args__ = (
         CheckConstraint("ongoing OR occurred_on IS NOT NULL", name="when"),
         CheckConstraint("anonymous OR reporter_sealed IS NOT NULL", name="named_reporter_sealed"),
+        CheckConstraint("NOT mediation_name_shared OR (mediation_requested AND NOT anonymous)",
+                        name="mediation_name_shared_named"),
         CheckConstraint("institution_id IS NOT NULL OR institution_name <> ''", name="institution"),
     )
 
@@ -224,6 +231,11 @@ class Complaint(Base):
     next_due: Mapped[dt.date | None] = mapped_column(Date, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # The reporter's choice at intake (portal/mediation): "I want my money back" (mediation between
+    # the parent and the institution, SAMR 暂行办法 arts. 16–22) rather than "report a violation",
+    # and whether the parent agreed that the institution may know their name for the mediation.
+    mediation_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    mediation_name_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[created_at]
 
     institution: Mapped[Institution | None] = relationship(lazy="raise")

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import clock
-from portal.casework.models import Category, NotifyChannel
+from portal.casework.models import MEDIATION_CATEGORIES, Category, NotifyChannel
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _l, current_locale
 from portal.identifiers import clean, is_valid_mobile, is_valid_resident_id, normalise_mobile
@@ -35,6 +35,9 @@ from portal.regions.models import RegionLevel
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
 IDENTITY_CHOICES = [SelectChoice("anonymous", _l("Anonymously")), SelectChoice("named", _l("With my name"))]
 TOO_SHORT = _l("Please write at least %(min)d characters so we can act on it.")
+REPORT, MEDIATION = "report", "mediation"
+WISH_CHOICES = [SelectChoice(REPORT, _l("Report a violation: the office checks it and may open an enforcement case")),
+                SelectChoice(MEDIATION, _l("I want my money back: mediation between me and the institution"))]
 class InstitutionChoice:
     """Finds the reported institution in the registry, or accepts one typed in by hand."""
 
@@ -60,6 +63,9 @@ class ComplaintForm(FlaskForm):
 
     category = RadioField(_l("What is the problem?"), choices=enum_choices(Category),
                           validators=[InputRequired(_l("Choose the kind of problem."))])
+    wish = RadioField(_l("What do you want the office to do?"), choices=WISH_CHOICES, default=REPORT,
+                      description=_l("Mediation is for a refund or another dispute over fees or a contract. It is "
+                                     "voluntary for both sides; only a penalty decision can order a refund."))
     institution_query = StringField(
         _l("Institution name or unified social credit code"), filters=[clean_text],
         validators=[Length(max=100)],
@@ -108,6 +114,9 @@ class ComplaintForm(FlaskForm):
     postal_address = StringField(_l("Postal address (required for letters)"), filters=[clean_text],
                                  validators=[Length(max=200, message=TOO_LONG)], description=_l(
                                      "Province, city, district, street, building and room, and the postcode."))
+    mediation_name_shared = BooleanField(_l("For mediation, the institution may know my name"), description=_l(
+        "Without it the institution sees the facts of the dispute but not who you are. Your telephone number and "
+        "identity number are never shared."))
     # Left empty by people; filled by form-filling robots. Hidden from sight and from screen readers.
     website = StringField(_l("Leave this field empty"))
     form_token = HiddenField()
@@ -158,7 +167,9 @@ class ComplaintForm(FlaskForm):
             institution_address="" if institution else self.institution_address.data,
             occurred_on=self.occurred_on.data, ongoing=self.ongoing.data, identity=identity,
             notify_channel=self.channel if self.named else None,
-            notify_contact=self.contact(identity) if identity else "", files=files)
+            notify_contact=self.contact(identity) if identity else "", files=files,
+            mediation=self.wish.data == MEDIATION, mediation_name_shared=self.wish.data == MEDIATION
+            and self.named and bool(self.mediation_name_shared.data))
 
     notify_hints = {channel.value: channel.description for channel in NotifyChannel}
 
@@ -169,6 +180,12 @@ class ComplaintForm(FlaskForm):
     def contact(self, identity: ReporterIdentity) -> str:  # where the chosen channel reaches the reporter
         return {NotifyChannel.SMS: identity.phone, NotifyChannel.EMAIL: identity.email,
                 NotifyChannel.LETTER: self.postal_address.data}[self.channel]
+
+    def validate_wish(self, field) -> None:
+        if field.data == MEDIATION and self.category.data not in {c.value for c in MEDIATION_CATEGORIES}:
+            raise ValidationError(_l("Mediation is for a dispute over fees, a refund or a contract: choose one above."))
+        if field.data == MEDIATION and not self.named:
+            raise ValidationError(_l("Mediation needs your name and mobile number: report with your name below."))
 
     def validate_institution_query(self, field) -> None:
         self.choice.resolve(self)

@@ -73,6 +73,8 @@ class Draft:
     notify_contact: str = ""
     files: list[CleanFile] = field(default_factory=list)
     source: Source = Source.ONLINE
+    mediation: bool = False  # "I want my money back": the mediation track (portal/mediation)
+    mediation_name_shared: bool = False  # the institution may know the parent's name for mediation
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         if draft.identity and draft.notify_channel and draft.notify_contact else None,
         received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
         handling_region_code=draft.region_code, next_due=due.day,
+        mediation_requested=draft.mediation, mediation_name_shared=draft.mediation_name_shared,
     )
 
 

@@ -77,6 +77,7 @@ REWARD_BASIS = "市场监管领域重大违法行为举报奖励暂行办法 (20
 PREPAID_BASIS = ("《关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见》(2021)；"
                  "《关于加强校外培训机构预收费监管工作的通知》")
 D = Decimal
+SAMR_MEDIATION = "市场监督管理投诉举报处理暂行办法 第十六条至第二十二条"
 
 
 def _days(name, group, label, default, high, unit, basis, low=1):
@@ -109,6 +110,10 @@ DEFINITIONS: tuple[Definition, ...] = (
           f"{XF} 第三十六条"),
     _days("notify_named_reporter", Group.COMPLAINTS, _l("Tell a named reporter whether a case was opened"), 5, 5,
           WORKING, "市场监督管理投诉举报处理暂行办法 第三十一条"),
+    _days("mediation_decision", Group.COMPLAINTS, _l("Decide whether to take a dispute for mediation"), 7, 7,
+          WORKING, SAMR_MEDIATION),
+    _days("mediation_conclusion", Group.COMPLAINTS, _l("End mediation with an agreement or a failure"), 45, 45,
+          WORKING, SAMR_MEDIATION),
     _days("enforcement_decision", Group.COMPLAINTS, _l("Decide an opened case (立案) with a penalty decision"), 90, 90,
           CALENDAR, "行政处罚法 第六十条"),
     # Reaching reporters who do not use the site (本地规定: no statute sets these).
