@@ -198,6 +198,8 @@ def compute(months: list[str]) -> Table:
         whole.on_time += figures.on_time
         whole.with_deadline += figures.with_deadline
         whole.satisfied += figures.satisfied
+        whole.followed += figures.followed
+        whole.followed_satisfied += figures.followed_satisfied
     counties = sorted({county for county, _month in cells if county != ALL})
     return Table(months, dict(cells), counties)
 

@@ -185,6 +185,8 @@ def published_area(figures: Figures, sums: dict[tuple[str, str], int]) -> Publis
             shown.counts[name] = figures.counts[name]
     shown.on_time, shown.with_deadline = sums.get(("on_time", ""), 0), sums.get(("with_deadline", ""), 0)
     shown.satisfied, shown.rated = sums.get(("satisfied", ""), 0), sums.get(("rated", ""), 0)
+    shown.followed = sums.get(("followed", ""), 0)
+    shown.followed_satisfied = sums.get(("followed_satisfied", ""), 0)
     return shown
 
 

@@ -43,6 +43,7 @@ from portal.casework.models import Category, Complaint, ComplaintEvent, EventKin
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.enforcement.models import OPENED_STATES, EnforcementCase, EnforcementState
 from portal.extensions import db
+from portal.followups.models import FollowUp
 from portal.observations import duty
 from portal.supervisors.models import Supervisor, SupervisorState
 
@@ -114,6 +115,8 @@ class Figures:
     ratings: dict[Rating, int] = field(default_factory=dict)
     categories: dict[Category, int] = field(default_factory=dict)
     satisfied: int = 0
+    followed: int = 0  # follow-up calls that reached the reporter
+    followed_satisfied: int = 0
     # Cell keys (county cells only): by figure name, and "on_time", "with_deadline", "satisfied",
     # "rated"; and by category.
     keys: dict[str, int] = field(default_factory=dict)
@@ -257,6 +260,21 @@ def compute(months: list[str]) -> Table:
         cells[(county, month)].add_key("rated", key)
         if rating in SATISFIED:
             cells[(county, month)].add_key("satisfied", key)
+
+    call_month = sqltime.month_of_moment(FollowUp.created_at)
+    rows = db.session.execute(
+        select(FollowUp.region_code, call_month, FollowUp.rating, FollowUp.id)
+        .where(FollowUp.reached.is_(True), FollowUp.created_at >= window_start, FollowUp.created_at < window_end))
+    for county, month, rating, call_id in rows:
+        if month not in wanted:
+            continue
+        key = record_key("follow_up", call_id)
+        for figures in cells_for(county, month):
+            figures.followed += 1
+            figures.followed_satisfied += rating in SATISFIED
+        cells[(county, month)].add_key("followed", key)
+        if rating in SATISFIED:
+            cells[(county, month)].add_key("followed_satisfied", key)
 
     published_month = sqltime.month_of_moment(Disclosure.published_at)
     rows = db.session.execute(
