@@ -9,8 +9,9 @@ from portal.api.blueprint import PREFIX, answer, bp, json_response
 from portal.api.params import json_body
 from portal.casework import lookup, timeline
 from portal.clientkey import client_key
+from portal.filing_limits import service as limits
 from portal.i18n import _, _l
-from portal.intake import limits, tracking
+from portal.intake import tracking
 from portal.intake.complaint_form import ComplaintForm
 from portal.security.receipts import display
 from portal.transaction import keep_on_error

@@ -5,11 +5,12 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
+from portal import case_panels as panels
 from portal import clock
 from portal.accounts import actors as audit_actors
 from portal.accounts.access import staff_required
 from portal.accounts.models import Role
-from portal.casework import panels, queries
+from portal.casework import queries
 from portal.casework import service as casework
 from portal.casework.exceptions import CaseNotFound, StepNotAllowed
 from portal.casework.forms import LEVEL_LABELS, RE_REVIEW_DECISION, STEP_FORMS, STEP_LABELS, AssignForm

@@ -9,8 +9,8 @@ from portal.credit_repair import applications
 from portal.credit_repair.forms import ApplicationForm, TrackForm
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
+from portal.filing_limits import service as limits
 from portal.i18n import _
-from portal.intake import limits
 from portal.intake.uploads import clean_uploads
 from portal.security import receipts
 

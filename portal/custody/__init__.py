@@ -7,8 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the custodian's pages; add the identity panel to the case page and the menu entry."""
+    from portal import case_panels as panels
     from portal import navigation
-    from portal.casework import panels
     from portal.custody import service
     from portal.custody.views import bp
     from portal.i18n import _l

@@ -10,8 +10,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the extension pages, add the extension panel to the staff case page and the menu entry;
     recount open cases' deadlines (with their extensions' days) when a year's holidays are entered."""
+    from portal import case_panels as panels
     from portal import navigation
-    from portal.casework import panels
     from portal.deadline_extensions import recompute, service
     from portal.deadline_extensions.views import bp
     from portal.i18n import _l

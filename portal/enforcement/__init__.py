@@ -10,8 +10,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the enforcement pages; add the case page's panel, the inbox's marks (a template global
     casework's inbox calls), the daily reminders and the menu entry."""
+    from portal import case_panels as panels
     from portal import navigation
-    from portal.casework import panels
     from portal.enforcement import queries, reminders
     from portal.enforcement.staff_views import bp
     from portal.i18n import _l

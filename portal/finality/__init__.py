@@ -8,7 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Draw the warning on the staff case page."""
-    from portal.casework import panels
+    from portal import case_panels as panels
     from portal.finality import service
 
     # Drawn above the case page's actions (a negative order): staff see it before deciding to accept.

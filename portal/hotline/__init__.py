@@ -10,8 +10,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the partner API; add the outbox channel, the workflow and follow-up listeners, the case page's panel,
     the inbox's marks and the `flask hotline` commands."""
+    from portal import case_panels as panels
     from portal import workflow
-    from portal.casework import panels
     from portal.followups import service as followups
     from portal.hotline import callbacks, queries
     from portal.hotline.api_views import bp

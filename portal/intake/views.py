@@ -13,9 +13,10 @@ from portal.casework.models import Category, Rating, ReviewStage
 from portal.db import writes
 from portal.enforcement import queries as enforcement
 from portal.extensions import csrf
+from portal.filing_limits import service as limits
 from portal.i18n import _
 from portal.institutions import service as institutions
-from portal.intake import filing, limits, outage, tracking
+from portal.intake import filing, outage, tracking
 from portal.intake.complaint_form import ComplaintForm
 from portal.intake.forms import RatingForm, ReviewForm, SupplementForm, TrackForm
 from portal.intake.uploads import clean_named_uploads, clean_uploads

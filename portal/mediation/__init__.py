@@ -11,7 +11,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the pages; add the written results' kinds, the case page's panel, the inbox's marks and
     the tracking page's part (template globals the casework inbox and intake's case page call)."""
-    from portal.casework import panels
+    from portal import case_panels as panels
     from portal.institutions import offerings as institution_offerings
     from portal.mediation import kinds, offerings, queries
     from portal.mediation.staff_views import bp as staff_bp

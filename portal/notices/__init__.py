@@ -11,8 +11,8 @@ def init_app(app: Flask) -> None:
     """Issue notices at the steps that call for them (a workflow listener); mount the pages; take
     casework's reply steps to the preview; add the case page's panels, the tracking page's list, the
     settings link."""
+    from portal import case_panels as panels
     from portal import navigation
-    from portal.casework import panels
     from portal.i18n import _l
     from portal.navigation import Link
     from portal.notices import kinds, queries, service

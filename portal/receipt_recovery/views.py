@@ -7,9 +7,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from portal import clock
 from portal.extensions import csrf
+from portal.filing_limits import service as limits
 from portal.i18n import _
 from portal.institutions import service as institutions
-from portal.intake import filing, limits, tracking
+from portal.intake import filing, tracking
 from portal.notifications.sms import mainland_mobile
 from portal.receipt_recovery import service
 from portal.receipt_recovery.forms import AskForm, CodeForm

@@ -13,8 +13,9 @@ def init_app(app: Flask) -> None:
     the record pages' panel (a template global) and the menu entry."""
     from flask_login import current_user
 
+    from portal import case_panels as panels
     from portal import navigation, workflow
-    from portal.casework import panels, queries
+    from portal.casework import queries
     from portal.i18n import _l
     from portal.navigation import Link
     from portal.recusal import service

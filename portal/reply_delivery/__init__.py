@@ -9,7 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the delivery page and add the case page's panel (above the actions)."""
-    from portal.casework import panels
+    from portal import case_panels as panels
     from portal.reply_delivery import service
     from portal.reply_delivery.staff_views import bp
 

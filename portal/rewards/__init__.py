@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the reward pages, add the reward panel to the case page, and recount open claims'
     deadlines when a year's holidays are entered."""
-    from portal.casework import panels
+    from portal import case_panels as panels
     from portal.i18n import _l
     from portal.rewards import recompute, summary
     from portal.rewards.views import bp

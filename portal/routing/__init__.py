@@ -10,7 +10,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Give casework's transfer and referral steps their forms."""
-    from portal.casework import panels
+    from portal import case_panels as panels
     from portal.routing.forms import ReferForm, TransferForm
 
     panels.add_step_form(app, "transfer", TransferForm)

@@ -153,7 +153,7 @@ def test_the_time_to_send_is_a_clock_time_rounded_up(app, lang, tomorrow):
     import datetime as dt
 
     from portal import clock
-    from portal.intake.limits import sendable_time
+    from portal.filing_limits.service import sendable_time
 
     with app.test_request_context(f"/?lang={lang}"):
         today = clock.today()

@@ -1,4 +1,5 @@
-"""Parts of the staff case page that other features offer (the identity requests, the reward).
+"""Parts of the staff case page that other features offer (the identity requests, the reward):
+a mechanism like `navigation`, which casework's case page reads and features fill.
 
 A feature above casework registers a panel in its `init_app`: a name, the heading's id, the
 template that draws it and a function giving what the template needs. The case page draws each
@@ -8,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
-
-from portal.accounts.models import User
-from portal.casework.models import Complaint
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class Panel:
     name: str
     heading_id: str
     template: str
-    build: Callable[[Complaint, User], dict]
+    build: Callable[[Any, Any], dict | None]  # (the case, the officer)
     order: int
 
 
@@ -50,7 +49,7 @@ def step_pages() -> dict[str, tuple[str, dict]]:
     return current_app.extensions.get("portal.case_step_pages", {})
 
 
-def for_case(complaint: Complaint, user: User) -> list[tuple[Panel, dict]]:
+def for_case(complaint: Any, user: Any) -> list[tuple[Panel, dict]]:
     """Each registered panel in order, with what it shows this officer about this case; a panel
     whose `build` returns None has nothing to show. A negative `order` draws it above the actions."""
     found = sorted(current_app.extensions.get("portal.case_panels", []), key=lambda panel: panel.order)
