@@ -30,6 +30,9 @@ LABELS = {
     "registration_type": _l("Registration"),
     "registration_number": _l("Registration number"),
     "legal_representative": _l("Legal representative"),
+    "contact_person": _l("Contact person"),
+    "contact_mobile": _l("Contact's mobile number"),
+    "contact_email": _l("Contact's email"),
     "on_national_platform": _l("On the national supervision platform"),
     "platform_number": _l("National platform number"),
     "platform_registered_on": _l("Registered on the platform on"),
@@ -38,6 +41,9 @@ LABELS = {
     "filed_prices": _l("Filed prices"),
     "premises": _l("Training premises"),
 }
+# The registered contact: kept in the versions and shown to officers, never published, and in
+# audit records only as "changed" (a person's phone number and address are not audit matter).
+CONTACT = ("contact_person", "contact_mobile", "contact_email")
 DATES = ("licence_valid_from", "licence_valid_until", "platform_registered_on")
 ENUMS = {"kind": InstitutionKind, "licence_status": LicenceStatus, "registration_type": RegistrationType}
 
@@ -60,6 +66,9 @@ class Facts:
     registration_type: RegistrationType = RegistrationType.NONE
     registration_number: str = ""
     legal_representative: str = ""
+    contact_person: str = ""
+    contact_mobile: str = ""
+    contact_email: str = ""
     on_national_platform: bool = False
     platform_number: str = ""
     platform_registered_on: dt.date | None = None
@@ -139,6 +148,11 @@ def changes(old: Facts | None, new: Facts) -> dict[str, tuple[object, object]]:
     before = old.to_json() if old is not None else {}
     after = new.to_json()
     return {name: (before.get(name), after[name]) for name in LABELS if before.get(name) != after[name]}
+
+
+def audited(values: dict) -> dict:
+    """Plain values for an audit record: the contact's details replaced by a mark that they were set."""
+    return {name: ("(set)" if value else "") if name in CONTACT else value for name, value in values.items()}
 
 
 def shown(name: str, value: object) -> str:
