@@ -56,9 +56,9 @@ def answer(case_number: str, token: str):
     binding = _kept_binding(token)
     kept.remove(binding, [int(value) for value in request.form.getlist("remove_kept")
                           if value.isascii() and value.isdigit() and len(value) < 10])
-    already = kept.listed(binding, now)
-    new_files, refused = clean_named_uploads(form.files, already=len(already))
-    if form.validate_on_submit() and not refused:
+    valid = form.validate_on_submit()  # before the files: it resets the file field's messages
+    new_files, refused = clean_named_uploads(form.files, already=len(kept.listed(binding, now)))
+    if valid and not refused:
         files = kept.files(binding, now) + [named.file for named in new_files]
         given = service.answer(link, form.position.data, form.proposal(), files, now)
         kept.discard(binding)
