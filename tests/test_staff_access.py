@@ -37,6 +37,7 @@ from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 from tests.support.inspections import item as inspection_item
 from tests.support.inspections import prepare_draw
+from tests.support.institution_answers import stored_document
 from tests.support.notices import issued_notice, waiting_reply
 from tests.support.practitioners import ban_decision
 from tests.support.practitioners import register as register_ban
@@ -86,6 +87,8 @@ ACCESS = {
     "recusal.record": STAFF,
     "recusal.confirm": STAFF,
     "reply_delivery.page": {Role.ADMIN, Role.HANDLER},
+    "institution_answers_staff.send": {Role.ADMIN, Role.HANDLER},
+    "institution_answers_staff.document": STAFF,
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
@@ -202,6 +205,7 @@ RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
 RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
+RECORD_ARGUMENTS |= {"document_id"}  # a document an institution sent with its answer
 RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
@@ -261,6 +265,7 @@ def records(app):
                                               number="矩阵测试〔2026〕2号"))
         notice = issued_notice(filed.complaint, user)
         waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
+        document_id = stored_document(filed.complaint.id, institution.id, user.id)
         declaration = recusal.declare(recusal.kind_of("disclosure"), disclosure, asker, "矩阵测试利害关系",
                                       person=user)  # recorded by a colleague: waits for a second person
         db.session.commit()
@@ -277,7 +282,7 @@ def records(app):
                 "declaration_id": declaration.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
                 "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
-                "reply_step": "conclude"}
+                "reply_step": "conclude", "document_id": document_id}
 
 
 def call(client, rule, values, method):

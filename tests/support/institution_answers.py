@@ -55,3 +55,25 @@ def link_path(message: dict) -> str:
     url = message["params"]["link"] if "params" in message else \
         next(word for word in message["body"].split() if "/institution-answers/" in word)
     return urlsplit(url).path
+
+
+def stored_document(complaint_id: int, institution_id: int, sender_id: int) -> int:
+    """An answer with one document on the case, stored directly (flushed): the document's id."""
+    import datetime as dt
+
+    from portal.institution_answers.models import AnswerDocument, AnswerLink, Channel, InstitutionAnswer
+
+    now = dt.datetime.now(dt.timezone.utc)
+    link = AnswerLink(complaint_id=complaint_id, institution_id=institution_id, token_digest=f"{complaint_id:064d}",
+                      channel=Channel.SMS, facts=FACTS, sent_by_id=sender_id, expires_at=now, answered_at=now)
+    db.session.add(link)
+    db.session.flush()
+    answer = InstitutionAnswer(complaint_id=complaint_id, link_id=link.id, position="矩阵测试答复")
+    db.session.add(answer)
+    db.session.flush()
+    sealed = crypto.encrypt_file(b"%PDF-1.4 matrix")
+    document = AnswerDocument(answer_id=answer.id, filename="institution-1.pdf", media_type="application/pdf",
+                              size=15, ciphertext=sealed.ciphertext, wrapped_key=sealed.wrapped_key)
+    db.session.add(document)
+    db.session.flush()
+    return document.id
