@@ -72,5 +72,7 @@ def test_the_import_template_carries_the_contact_and_checks_it(app, signed_in):
     good, bad = plan.rows
     assert not good.problems and good.facts["contact_mobile"] == "13900139000"
     assert good.facts["contact_email"] == "zhao@example.com" and good.facts["contact_person"] == "赵某"
-    assert any("mobile" in problem for problem in bad.problems)
-    assert any("email" in problem for problem in bad.problems)
+    # each problem names the template's column (in either language)
+    assert any("联系人手机号" in problem for problem in bad.problems)
+    assert any("联系人电子邮箱" in problem for problem in bad.problems)
+    assert len(bad.problems) == 2 and bad.facts is None
