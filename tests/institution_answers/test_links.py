@@ -128,3 +128,10 @@ def test_visits_are_limited_per_client(app, signed_in, client):
     finally:
         app.config["LIMIT_INSTITUTION_LINK"] = "30 per hour;100 per day"
     assert statuses == [200, 200, 429]
+
+
+def test_the_facts_draft_leaves_out_numbers_that_identify_the_parent():
+    from portal.institution_answers.staff_views import masked
+
+    text = f"我的电话{complaints.MARKER_PHONE}，身份证{complaints.MARKER_ID}，合同号20260901123，预交12000元。"
+    assert masked(text) == "我的电话***，身份证***，合同号***，预交12000元。"
