@@ -9,6 +9,7 @@ the case; every visit is audited by link, never with the token."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,7 @@ from portal.accounts.models import Role, User
 from portal.casework.models import Category, Complaint, Status
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.extensions import db
+from portal.identifiers import ID_PATTERN, MOBILE_PATTERN
 from portal.institution_answers import messages
 from portal.institution_answers.models import AnswerDocument, AnswerLink, Channel, InstitutionAnswer
 from portal.institutions.models import Institution
@@ -35,6 +37,7 @@ DISPUTES = (Category.FEES_REFUNDS,)
 OPEN = (Status.REGISTERED, Status.ACCEPTED, Status.IN_PROGRESS)
 SENDERS = (Role.HANDLER, Role.ADMIN)
 PURPOSE = b"institution-answer-link:"
+LONG_NUMBER = re.compile(r"\d{7,}")  # an account, contract or telephone number
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf"}
 
 
@@ -81,6 +84,13 @@ def contact(institution: Institution | None, channel: Channel) -> str:
     if institution is None:
         return ""
     return institution.contact_mobile if channel is Channel.SMS else institution.contact_email
+
+
+def facts_draft(description: str) -> str:
+    """The parent's description as a first draft of the facts: numbers that may identify someone masked."""
+    for pattern in (ID_PATTERN, MOBILE_PATTERN, LONG_NUMBER):
+        description = pattern.sub("***", description)
+    return description
 
 
 def may_send(complaint: Complaint, user: User) -> bool:

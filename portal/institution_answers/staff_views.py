@@ -1,15 +1,12 @@
 """Staff send an institution its one-time link and read its answers and documents on the case."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.access import staff_required
 from portal.casework import queries
 from portal.i18n import _
-from portal.identifiers import ID_PATTERN, MOBILE_PATTERN
 from portal.institution_answers import service
 from portal.institution_answers.forms import SendLinkForm
 from portal.institution_answers.models import Channel
@@ -20,16 +17,6 @@ CHANNEL_ERRORS = {Channel.SMS: lambda: _("The institution has no registered cont
                                          "officer adds it on the institution's registry page."),
                   Channel.EMAIL: lambda: _("The institution has no registered contact email. A registry officer "
                                            "adds it on the institution's registry page.")}
-DIGITS = re.compile(r"\d{7,}")
-
-
-def masked(text: str) -> str:
-    """The parent's description as a first draft of the facts: numbers that may identify someone removed."""
-    for pattern in (ID_PATTERN, MOBILE_PATTERN, DIGITS):
-        text = pattern.sub("***", text)
-    return text
-
-
 @bp.route("/cases/<int:complaint_id>/institution-link", methods=["GET", "POST"])
 @staff_required(*service.SENDERS)
 def send(complaint_id: int):
@@ -39,7 +26,7 @@ def send(complaint_id: int):
     allowed = service.may_send(complaint, user)
     form = SendLinkForm()
     if request.method == "GET" and allowed:
-        form.facts.data = masked(complaint.description)
+        form.facts.data = service.facts_draft(complaint.description)
     if request.method == "POST" and not allowed:
         flash(_("No link can be sent on this case now: it is not an open dispute with a registered institution "
                 "of your office, or you stepped aside from it. Nothing was sent."), "error")

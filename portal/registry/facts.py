@@ -41,9 +41,6 @@ LABELS = {
     "filed_prices": _l("Filed prices"),
     "premises": _l("Training premises"),
 }
-# The registered contact: kept in the versions and shown to officers, never published, and in
-# audit records only as "changed" (a person's phone number and address are not audit matter).
-CONTACT = ("contact_person", "contact_mobile", "contact_email")
 DATES = ("licence_valid_from", "licence_valid_until", "platform_registered_on")
 ENUMS = {"kind": InstitutionKind, "licence_status": LicenceStatus, "registration_type": RegistrationType}
 
@@ -148,11 +145,6 @@ def changes(old: Facts | None, new: Facts) -> dict[str, tuple[object, object]]:
     before = old.to_json() if old is not None else {}
     after = new.to_json()
     return {name: (before.get(name), after[name]) for name in LABELS if before.get(name) != after[name]}
-
-
-def audited(values: dict) -> dict:
-    """Plain values for an audit record: the contact's details replaced by a mark that they were set."""
-    return {name: ("(set)" if value else "") if name in CONTACT else value for name, value in values.items()}
 
 
 def shown(name: str, value: object) -> str:

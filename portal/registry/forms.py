@@ -13,12 +13,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields import EmailField, TelField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _, _l
-from portal.identifiers import clean, is_valid_mobile, normalise_mobile, uscc_problem
+from portal.identifiers import clean, uscc_problem
+from portal.institutions.contact import ContactFields
 from portal.institutions.models import AnnualInspection, InstitutionKind, LicenceStatus, RegistrationType
 from portal.regions import service as regions
 from portal.regions.forms import RegionField
@@ -36,7 +36,7 @@ def _lines(text: str | None) -> str:
     return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(ContactFields, FlaskForm):
     """Every fact the registry keeps about an institution; `reason` says why it changed."""
 
     name = _text(_l("Name"), 200, DataRequired(_l("Give the institution's registered name.")))
@@ -58,15 +58,6 @@ class InstitutionForm(FlaskForm):
     registration_type = SelectField(_l("Registration"), choices=enum_choices(RegistrationType))
     registration_number = _text(_l("Registration number"), 64)
     legal_representative = _text(_l("Legal representative"), 50)
-    contact_person = _text(_l("Contact person"), 50,
-                           description=_l("Who answers the office about complaints and disputes (never published)."))
-    contact_mobile = TelField(_l("Contact's mobile number"), filters=[clean_text],
-                              validators=[Length(max=20, message=TOO_LONG)],
-                              description=_l("11 digits, for example 13812345678. The office's one-time links "
-                                             "go to this number."))
-    contact_email = EmailField(_l("Contact's email"), filters=[clean_text],
-                               validators=[Optional(), Length(max=254, message=TOO_LONG),
-                                           Email(_l("Enter an email address like name@example.com."))])
     on_national_platform = BooleanField(_l("Registered on the national supervision platform"))
     platform_number = _text(_l("National platform number"), 64)
     platform_registered_on = PlainDateField(_l("Registered on the platform on"), validators=[Optional()])
@@ -102,12 +93,6 @@ class InstitutionForm(FlaskForm):
     def validate_licence_valid_until(self, field) -> None:
         if field.data and self.licence_valid_from.data and field.data < self.licence_valid_from.data:
             raise ValidationError(_("The last day comes before the first."))
-
-    def validate_contact_mobile(self, field) -> None:
-        number = normalise_mobile(field.data)
-        if number and not is_valid_mobile(number):
-            raise ValidationError(_("Enter an 11-digit mobile number, for example 13812345678."))
-        field.data = number
 
     def validate_premises(self, field) -> None:
         places = []

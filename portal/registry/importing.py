@@ -7,7 +7,6 @@ fact as it is (clearing a fact is done on the institution's page)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -18,14 +17,8 @@ from portal.accounts import service as accounts
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.i18n import _
-from portal.identifiers import (
-    clean,
-    is_valid_mobile,
-    normalise_mobile,
-    org_code_check_character,
-    uscc_check_character,
-    uscc_problem,
-)
+from portal.identifiers import clean, org_code_check_character, uscc_check_character, uscc_problem
+from portal.institutions import contact
 from portal.institutions.models import Institution, InstitutionKind, LicenceStatus, RegistrationType
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
@@ -47,8 +40,7 @@ COLUMNS = {
     "registration_type": ("登记类型", "法人类型", "registration type"),
     "registration_number": ("登记证号", "营业执照号", "registration number"),
     "legal_representative": ("法定代表人", "legal representative"),
-    "contact_person": ("联系人", "contact person"),
-    "contact_mobile": ("联系人手机号", "联系电话", "contact mobile"),
+    "contact_person": ("联系人", "contact person"), "contact_mobile": ("联系人手机号", "联系电话", "contact mobile"),
     "contact_email": ("联系人电子邮箱", "电子邮箱", "contact email"),
     "platform_number": ("全国平台编号", "平台机构编号", "platform number"),
     "platform_registered_on": ("平台登记日期", "入驻平台日期", "platform registered on"),
@@ -81,7 +73,6 @@ REGISTRATION_WORDS = {
     RegistrationType.CIVIL: ("民办非企业单位", "民非", "民政"),
     RegistrationType.NONE: ("无", "未登记"),
 }
-EMAIL_FORM = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 YES, NO = ("是", "yes", "y", "1", "true", "已纳入"), ("否", "no", "n", "0", "false", "未纳入", "")
 
 
@@ -193,19 +184,9 @@ def _read_row(officer: User | None, cells: dict[str, object], headers: dict[str,
             values["fee_account_supervised"] = word in YES
         else:
             problems.append(_("%(column)s must be 是 or 否.", column=headers["fee_account_supervised"]))
-    _check_contact(values, headers, problems)
+    contact.check_row(values, headers, problems)
     return values
 
-
-def _check_contact(values: dict, headers: dict[str, str], problems: list[str]) -> None:
-    """The contact's mobile number cleaned and checked, and the email's form."""
-    if values.get("contact_mobile"):
-        number = normalise_mobile(values["contact_mobile"])
-        if not is_valid_mobile(number):
-            problems.append(_("%(column)s is not an 11-digit mobile number.", column=headers["contact_mobile"]))
-        values["contact_mobile"] = number
-    if values.get("contact_email") and not EMAIL_FORM.fullmatch(values["contact_email"]):
-        problems.append(_("%(column)s is not an email address.", column=headers["contact_email"]))
 
 
 def _facts(values: dict, current: Facts | None, problems: list[str], headers: dict[str, str]) -> Facts | None:
@@ -303,6 +284,5 @@ def template_csv() -> str:
     example = ["杭州市西湖区启航文化培训学校", uscc, "330106", "杭州市西湖区文一路1号", "学科类", "有效",
                "教民133010670000001号", "杭州市西湖区教育局", "2024-01-01", "2029-12-31", "民办非企业单位",
                "", "张某", "李某", "13812345678", "contact@example.com", "ZJ3301060001", "2024-03-01",
-               "杭州银行西湖支行", "是",
-               "小学数学 60 元/课时"]
+               "杭州银行西湖支行", "是", "小学数学 60 元/课时"]
     return to_csv([names[0] for names in COLUMNS.values()], [example])

@@ -4,6 +4,7 @@ and sends a document; the officer and the parent then read the answer. The refun
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from portal import clock
@@ -17,6 +18,12 @@ from tests.support.complaints import file, named_identity
 from tests.support.institution_answers import FACTS, link_path, sent_messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical findings on the page."""
+    return [f"{page.url}: {v['id']}" for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def test_an_institution_answers_through_its_link_and_both_sides_see_it(chromium, live_server, live_app):
@@ -48,6 +55,10 @@ def test_an_institution_answers_through_its_link_and_both_sides_see_it(chromium,
     expect(institution.get_by_role("heading", name="贵机构的答复")).to_be_visible()
     expect(institution.get_by_text("不向机构提供")).to_be_visible()
     assert "测试甲乙丙" not in institution.content()
+    assert serious(institution) == []
+    institution.get_by_role("button", name="提交答复").click()  # nothing filled in: 422, messages beside fields
+    expect(institution.get_by_text("请写明贵机构对纠纷的意见。").first).to_be_visible()
+    assert serious(institution) == []
     institution.get_by_label("贵机构的意见").fill("同意按剩余课时退费，扣除已上6次课的费用。")
     institution.get_by_role("radio", name="是，我们提出退费方案").check()
     institution.get_by_label("退费金额（元）").fill("9000")
@@ -74,9 +85,11 @@ def test_an_institution_answers_through_its_link_and_both_sides_see_it(chromium,
     expect(parent.get_by_text("同意按剩余课时退费，扣除已上6次课的费用。")).to_be_visible()
     expect(parent.get_by_text("9,000.00").first).to_be_visible()
     parent.screenshot(path=str(ARTIFACTS / "institution-answer-tracking-zh-360.png"), full_page=True)
+    assert serious(parent) == []
     assert number in parent.content()
 
     parent.goto("/complaints/new?lang=zh_CN")
     parent.get_by_role("link", name="请先阅读退费须知").click()
     expect(parent.get_by_role("heading", name="培训费退费须知")).to_be_visible()
     parent.screenshot(path=str(ARTIFACTS / "refunds-zh-360.png"), full_page=True)
+    assert serious(parent) == []

@@ -131,7 +131,7 @@ def test_visits_are_limited_per_client(app, signed_in, client):
 
 
 def test_the_facts_draft_leaves_out_numbers_that_identify_the_parent():
-    from portal.institution_answers.staff_views import masked
+    from portal.institution_answers.service import facts_draft
 
     text = f"我的电话{complaints.MARKER_PHONE}，身份证{complaints.MARKER_ID}，合同号20260901123，预交12000元。"
-    assert masked(text) == "我的电话***，身份证***，合同号***，预交12000元。"
+    assert facts_draft(text) == "我的电话***，身份证***，合同号***，预交12000元。"
