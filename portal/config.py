@@ -131,6 +131,10 @@ class Config:
         self.LIMIT_SUPPLEMENT_MEGABYTES = _env("LIMIT_SUPPLEMENT_MEGABYTES", "60 per hour;150 per day")
         # PDFs of written notices made per client (each takes a moment of the server's time).
         self.LIMIT_NOTICE_PDF = _env("LIMIT_NOTICE_PDF", "20 per minute;200 per day")
+        # Visits to the institutions' one-time answer pages (GET and POST), per client.
+        self.LIMIT_INSTITUTION_LINK = _env("LIMIT_INSTITUTION_LINK", "30 per hour;100 per day")
+        # How long an institution's one-time answer link stays open, in calendar days.
+        self.INSTITUTION_LINK_DAYS = _env_int("INSTITUTION_LINK_DAYS", 7)
         self.LIMIT_SIGN_IN_CLIENT = _env("LIMIT_SIGN_IN_CLIENT", "10 per minute;100 per day")
         # Wrong passwords for one account from every browser it was not signed in from before, together
         # (portal/accounts/throttle.py); a browser it was signed in from counts its own failures instead.
@@ -336,7 +340,8 @@ class ProductionConfig(Config):
 
 
 SMS_ADAPTERS = ("tencent", "log")
-SMS_TEMPLATE_NAMES = ("news", "notice", "code", "recovered")  # portal/notifications/sms.py TEMPLATES
+# portal/notifications/sms.py TEMPLATES
+SMS_TEMPLATE_NAMES = ("news", "notice", "code", "recovered", "institution_link")
 
 
 def check_sms_templates(text: str) -> dict[str, str]:

@@ -38,6 +38,7 @@ from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 from tests.support.inspections import item as inspection_item
 from tests.support.inspections import prepare_draw
+from tests.support.institution_answers import stored_document
 from tests.support.notices import issued_notice, waiting_reply
 from tests.support.practitioners import ban_decision
 from tests.support.practitioners import register as register_ban
@@ -99,6 +100,8 @@ ACCESS = {
     "letters.posted": {Role.ADMIN, Role.HANDLER},
     "followups.index": {Role.ADMIN, Role.HANDLER},
     "followups.record": {Role.ADMIN, Role.HANDLER},
+    "institution_answers_staff.send": {Role.ADMIN, Role.HANDLER},
+    "institution_answers_staff.document": STAFF,
     "rewards.decide": {Role.REVIEWER},
     "rewards.claim": {Role.HANDLER, Role.REVIEWER},
     "custody.new": {Role.HANDLER},
@@ -215,6 +218,7 @@ RECORD_ARGUMENTS |= {"recusal_id"}  # a proposed recusal of an inspector
 RECORD_ARGUMENTS |= {"institution_id", "import_id"}  # the registry
 RECORD_ARGUMENTS |= {"ban_id"}  # the register of banned practitioners
 RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
+RECORD_ARGUMENTS |= {"document_id"}  # a document an institution sent with its answer
 RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
 RECORD_ARGUMENTS |= {"letter_id"}  # a notice in the print queue
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
@@ -278,6 +282,7 @@ def records(app):
                         created_at=notice.issued_at)
         db.session.add(letter)
         waiting_reply(filed.complaint, user)  # someone else's reply waits for its second sign-off
+        document_id = stored_document(filed.complaint.id, institution.id, user.id)
         declaration = recusal.declare(recusal.kind_of("disclosure"), disclosure, asker, "矩阵测试利害关系",
                                       person=user)  # recorded by a colleague: waits for a second person
         db.session.commit()
@@ -294,7 +299,8 @@ def records(app):
                 "declaration_id": declaration.id,
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
                 "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
-                "reply_step": "conclude", "letter_id": letter.id}
+                "reply_step": "conclude", "letter_id": letter.id,
+                "document_id": document_id}
 
 
 def call(client, rule, values, method):

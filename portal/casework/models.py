@@ -236,6 +236,9 @@ class Complaint(Base):
     # and whether the parent agreed that the institution may know their name for the mediation.
     mediation_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     mediation_name_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # With that consent, the name alone under the data key (the identity stays sealed): what the
+    # institution's answer page shows it (`institution_answers`).
+    mediation_name_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[created_at]
 
     institution: Mapped[Institution | None] = relationship(lazy="raise")

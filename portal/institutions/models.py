@@ -118,6 +118,11 @@ class Institution(Base):
     licence_valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     registration_number: Mapped[str] = mapped_column(String(64), default="")
     legal_representative: Mapped[str] = mapped_column(String(50), default="")
+    # The registered contact (联系人) the office reaches about disputes (portal/institution_answers):
+    # kept by registry officers, recorded in the versions, never shown publicly.
+    contact_person: Mapped[str] = mapped_column(String(50), default="")
+    contact_mobile: Mapped[str] = mapped_column(String(11), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
     platform_number: Mapped[str] = mapped_column(String(64), default="")
     platform_registered_on: Mapped[dt.date | None] = mapped_column(Date)
     supervising_bank: Mapped[str] = mapped_column(String(100), default="")

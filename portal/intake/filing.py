@@ -195,6 +195,8 @@ def _new_complaint(draft: Draft, code: str, form_token: str, received_on: dt.dat
         received_on=received_on, acceptance_due=due.day, due_provisional=due.provisional,
         handling_region_code=draft.region_code, next_due=due.day,
         mediation_requested=draft.mediation, mediation_name_shared=draft.mediation_name_shared,
+        mediation_name_encrypted=crypto.encrypt_text(draft.identity.name)
+        if draft.mediation_name_shared and draft.identity else None,
     )
 
 

@@ -2,14 +2,16 @@
 change that causes them and delivered by its worker through the configured adapter.
 
 A text never carries the complaint's details, the institution's name or the reply: only the case
-number (or a one-time code) in one of four pre-approved templates. The provider's console holds
+number (or a one-time code) in one of the pre-approved templates. The provider's console holds
 the texts themselves (短信模板, approved before use); the portal knows each template by name and
 sends its parameters in order:
 
 - "news" (case_number): there is news on case N, open the site with your 查询码;
 - "notice" (case_number): a written notice was issued on case N, open the site with your 查询码;
 - "code" (code): a one-time verification code, valid 5 minutes;
-- "recovered" (case_number): a new 查询码 was issued for case N; if this was not you, call the office.
+- "recovered" (case_number): a new 查询码 was issued for case N; if this was not you, call the office;
+- "institution_link" (case_number, link): to an institution's registered contact, not a reporter —
+  the office asks for the institution's answer on case N at the one-time link.
 
 Adapters (PORTAL_SMS_ADAPTER): "tencent" (Tencent Cloud SMS, `tencent_sms`) and "log", the
 development adapter, which only logs the template's name and the case number — never the number
@@ -34,6 +36,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "notice": ("case_number",),
     "code": ("code",),
     "recovered": ("case_number",),
+    "institution_link": ("case_number", "link"),
 }
 
 

@@ -49,7 +49,8 @@ ACTOR = "system"  # someone with server access, through a command
 # in NOT_ROTATED, so a new encrypted column cannot be forgotten by a rotation.
 DATA_KEY_COLUMNS = (
     Attachment.wrapped_key, ObservationPhoto.wrapped_key, RepairProof.wrapped_key, KeptUpload.wrapped_key,
-    KeptUpload.name_encrypted, Complaint.notify_contact_encrypted, Message.payload, InspectionDraw.sealed_seed,
+    KeptUpload.name_encrypted, Complaint.notify_contact_encrypted, Complaint.mediation_name_encrypted,
+    Message.payload, InspectionDraw.sealed_seed,
     User.totp_secret, Supervisor.contact_encrypted, PrivilegeGrant.first_half,
     HotlinePartner.secret_encrypted)
 IDENTITY_COLUMNS = (Complaint.reporter_sealed,)

@@ -30,6 +30,9 @@ LABELS = {
     "registration_type": _l("Registration"),
     "registration_number": _l("Registration number"),
     "legal_representative": _l("Legal representative"),
+    "contact_person": _l("Contact person"),
+    "contact_mobile": _l("Contact's mobile number"),
+    "contact_email": _l("Contact's email"),
     "on_national_platform": _l("On the national supervision platform"),
     "platform_number": _l("National platform number"),
     "platform_registered_on": _l("Registered on the platform on"),
@@ -60,6 +63,9 @@ class Facts:
     registration_type: RegistrationType = RegistrationType.NONE
     registration_number: str = ""
     legal_representative: str = ""
+    contact_person: str = ""
+    contact_mobile: str = ""
+    contact_email: str = ""
     on_national_platform: bool = False
     platform_number: str = ""
     platform_registered_on: dt.date | None = None

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.forms import TOO_LONG, PlainDateField, clean_text, enum_choices
 from portal.i18n import _, _l
 from portal.identifiers import clean, uscc_problem
+from portal.institutions.contact import ContactFields
 from portal.institutions.models import AnnualInspection, InstitutionKind, LicenceStatus, RegistrationType
 from portal.regions import service as regions
 from portal.regions.forms import RegionField
@@ -35,7 +36,7 @@ def _lines(text: str | None) -> str:
     return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(ContactFields, FlaskForm):
     """Every fact the registry keeps about an institution; `reason` says why it changed."""
 
     name = _text(_l("Name"), 200, DataRequired(_l("Give the institution's registered name.")))
@@ -118,6 +119,8 @@ class InstitutionForm(FlaskForm):
             registration_type=RegistrationType(self.registration_type.data),
             registration_number=self.registration_number.data or "",
             legal_representative=self.legal_representative.data or "",
+            contact_person=self.contact_person.data or "", contact_mobile=self.contact_mobile.data or "",
+            contact_email=self.contact_email.data or "",
             on_national_platform=bool(self.on_national_platform.data), platform_number=self.platform_number.data or "",
             platform_registered_on=self.platform_registered_on.data,
             supervising_bank=self.supervising_bank.data or "",

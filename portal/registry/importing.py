@@ -18,6 +18,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.i18n import _
 from portal.identifiers import clean, org_code_check_character, uscc_check_character, uscc_problem
+from portal.institutions import contact
 from portal.institutions.models import Institution, InstitutionKind, LicenceStatus, RegistrationType
 from portal.regions import service as regions
 from portal.regions.models import RegionLevel
@@ -39,6 +40,8 @@ COLUMNS = {
     "registration_type": ("登记类型", "法人类型", "registration type"),
     "registration_number": ("登记证号", "营业执照号", "registration number"),
     "legal_representative": ("法定代表人", "legal representative"),
+    "contact_person": ("联系人", "contact person"), "contact_mobile": ("联系人手机号", "联系电话", "contact mobile"),
+    "contact_email": ("联系人电子邮箱", "电子邮箱", "contact email"),
     "platform_number": ("全国平台编号", "平台机构编号", "platform number"),
     "platform_registered_on": ("平台登记日期", "入驻平台日期", "platform registered on"),
     "supervising_bank": ("资金监管银行", "监管银行", "supervising bank"),
@@ -49,7 +52,8 @@ REQUIRED = ("name", "county", "kind")
 MAX_ROWS = 50_000  # the command line's first load
 WEB_MAX_ROWS = 5_000  # a file checked and applied within a page's request
 LIMITS = {"name": 200, "address": 300, "licence_number": 64, "licence_issuer": 200, "registration_number": 64,
-          "legal_representative": 50, "platform_number": 64, "supervising_bank": 100, "filed_prices": 2000}
+          "legal_representative": 50, "contact_person": 50, "contact_mobile": 20, "contact_email": 254,
+          "platform_number": 64, "supervising_bank": 100, "filed_prices": 2000}
 KIND_WORDS = {
     InstitutionKind.SUBJECT: ("学科", "学科类"),
     InstitutionKind.ARTS: ("艺术", "艺术类", "文化艺术类"),
@@ -180,7 +184,9 @@ def _read_row(officer: User | None, cells: dict[str, object], headers: dict[str,
             values["fee_account_supervised"] = word in YES
         else:
             problems.append(_("%(column)s must be 是 or 否.", column=headers["fee_account_supervised"]))
+    contact.check_row(values, headers, problems)
     return values
+
 
 
 def _facts(values: dict, current: Facts | None, problems: list[str], headers: dict[str, str]) -> Facts | None:
@@ -277,6 +283,6 @@ def template_csv() -> str:
     uscc = first17 + uscc_check_character(first17)
     example = ["杭州市西湖区启航文化培训学校", uscc, "330106", "杭州市西湖区文一路1号", "学科类", "有效",
                "教民133010670000001号", "杭州市西湖区教育局", "2024-01-01", "2029-12-31", "民办非企业单位",
-               "", "张某", "ZJ3301060001", "2024-03-01", "杭州银行西湖支行", "是",
-               "小学数学 60 元/课时"]
+               "", "张某", "李某", "13812345678", "contact@example.com", "ZJ3301060001", "2024-03-01",
+               "杭州银行西湖支行", "是", "小学数学 60 元/课时"]
     return to_csv([names[0] for names in COLUMNS.values()], [example])

@@ -13,6 +13,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.extensions import db
+from portal.institutions import contact
 from portal.institutions.models import (
     AnnualInspection,
     InspectionRecord,
@@ -130,7 +131,7 @@ def create(user: User | None, facts: Facts, source: Source = Source.STAFF, reaso
     db.session.flush()
     _keep_version(institution, facts, source, user, reason)
     audit.record(actor(user), "institution.created", "institution", institution.id,
-                 after=facts.to_json(), reason=reason or source.value)
+                 after=contact.audited(facts.to_json()), reason=reason or source.value)
     return institution
 
 
@@ -150,8 +151,8 @@ def create_many(user: User | None, all_facts: list[Facts], source: Source, reaso
         db.session.flush()
     for institution, facts in zip(created, all_facts, strict=True):
         _keep_version(institution, facts, source, user, reason)
-        audit.record(actor(user), "institution.created", "institution", institution.id, after=facts.to_json(),
-                     reason=reason, flush=False)
+        audit.record(actor(user), "institution.created", "institution", institution.id,
+                     after=contact.audited(facts.to_json()), reason=reason, flush=False)
     db.session.flush()
     return created
 
@@ -178,8 +179,8 @@ def update(user: User | None, institution: Institution, facts: Facts, expected_v
     db.session.flush()
     _keep_version(institution, facts, source, user, reason)
     audit.record(actor(user), "institution.changed", "institution", institution.id,
-                 before={name: pair[0] for name, pair in changed.items()},
-                 after={name: pair[1] for name, pair in changed.items()}, reason=reason)
+                 before=contact.audited({name: pair[0] for name, pair in changed.items()}),
+                 after=contact.audited({name: pair[1] for name, pair in changed.items()}), reason=reason)
     return changed
 
 
@@ -272,6 +273,6 @@ def known_operator(name: str, region_code: str, uscc: str | None, address: str, 
     db.session.add(institution)
     db.session.flush()
     _keep_version(institution, facts, Source.KNOWN_OPERATOR, None, reason)
-    audit.record("system", "institution.created", "institution", institution.id, after=facts.to_json(),
-                 reason=reason)
+    audit.record("system", "institution.created", "institution", institution.id,
+                 after=contact.audited(facts.to_json()), reason=reason)
     return institution

@@ -203,11 +203,11 @@ def test_production_refuses_a_provider_half_set_up(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_SMS_APP_ID", "1400006666")
     monkeypatch.setenv("PORTAL_SMS_SIGN_NAME", "教育监管")
     monkeypatch.setenv("PORTAL_SMS_TEMPLATES", "news=1,notice=2,code=3")
-    with pytest.raises(ConfigurationError, match="PORTAL_SMS_SECRET_KEY_FILE.*recovered="):
+    with pytest.raises(ConfigurationError, match="PORTAL_SMS_SECRET_KEY_FILE.*institution_link="):
         load_config("production")
     (tmp_path / "sms_key").write_text("secret\n")
     monkeypatch.setenv("PORTAL_SMS_SECRET_KEY_FILE", str(tmp_path / "sms_key"))
-    monkeypatch.setenv("PORTAL_SMS_TEMPLATES", "news=1,notice=2,code=3,recovered=4")
+    monkeypatch.setenv("PORTAL_SMS_TEMPLATES", "news=1,notice=2,code=3,recovered=4,institution_link=5")
     assert load_config("production").SMS_ADAPTER == "tencent"
     monkeypatch.setenv("PORTAL_SMS_TEMPLATES", "news=1,reply=2")
     with pytest.raises(ConfigurationError, match="PORTAL_SMS_TEMPLATES"):
