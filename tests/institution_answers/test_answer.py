@@ -109,3 +109,15 @@ def test_staff_and_the_parent_see_the_answer(app, signed_in, client):
     text = visible_text(tracked.get_data(as_text=True))
     assert "The institution's answer" in text and "同意按剩余课时退费。" in text and "6,800.50" in text
     assert "退费计算表" not in text and "institution-1.pdf" not in text
+
+
+def test_the_institution_sees_the_parents_name_only_when_the_parent_agreed(app, signed_in, client):
+    name = complaints.named_identity().name
+    for shared in (False, True):
+        case = dispute(app, name_shared=shared)
+        staff = signed_in(Role.HANDLER, "330106", lang="en")
+        assert post_form(staff, f"/staff/cases/{case.complaint_id}/institution-link", channel="sms",
+                         facts=FACTS).status_code == 302
+        page = visible_text(client.get(link_path(sent_messages(app)[-1]) + "?lang=en").get_data(as_text=True))
+        assert (name in page) is shared
+        assert ("Not shared with the institution" in page) is not shared

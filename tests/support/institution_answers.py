@@ -28,7 +28,8 @@ class Dispute:
 
 
 def dispute(app: Flask, category: Category = Category.FEES_REFUNDS, region: str = "330106",
-            named: bool = True, mobile: str = CONTACT_MOBILE, email: str = CONTACT_EMAIL) -> Dispute:
+            named: bool = True, mobile: str = CONTACT_MOBILE, email: str = CONTACT_EMAIL,
+            name_shared: bool = False) -> Dispute:
     """A refund complaint filed (by a named parent) about a registered institution with a contact; committed."""
     with app.app_context():
         institution = institutions.institution(name=f"西湖区退费争议测试学校{institutions.new_uscc()[-6:]}",
@@ -37,7 +38,8 @@ def dispute(app: Flask, category: Category = Category.FEES_REFUNDS, region: str 
                                                contact_person="钱联系", contact_mobile=mobile, contact_email=email)
         filed = complaints.file(category=category, region_code=region, institution_id=institution.id,
                                 institution_name="", description=FACTS,
-                                identity=complaints.named_identity() if named else None)
+                                identity=complaints.named_identity() if named else None,
+                                mediation=name_shared, mediation_name_shared=name_shared)
         found = Dispute(filed.complaint.id, filed.complaint.case_number, filed.receipt, institution.id)
         db.session.commit()
     return found
