@@ -42,9 +42,11 @@ def parse_page_number(raw: str | None) -> int:
     return number if 1 <= number <= 100_000 else 1
 
 
-def paginate(query: Select, number: int, size: int) -> Page:
-    """Run `query` for one page, with a separate count of all matching rows."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(query: Select, number: int, size: int, total: int | None = None) -> Page:
+    """Run `query` for one page, with a separate count of all matching rows (unless the caller
+    already knows it, as the inbox does from its counts per state)."""
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, -(-total // size))
     number = min(number, pages)
     items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))

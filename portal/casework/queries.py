@@ -150,10 +150,13 @@ def inbox(user: User, filters: InboxFilters, page: int, page_size: int, today: d
     conditions = _filtered(user, filters, today, soon_until)
     counts = dict(db.session.execute(
         select(Complaint.status, func.count()).where(*conditions).group_by(Complaint.status)).all())
+    total = sum(counts.values())
     if filters.status:
         conditions.append(Complaint.status == filters.status)
-    return Inbox(paginate(_ordered(conditions), page, page_size), {status: counts.get(status, 0) for status in Status},
-                 today, soon_until)
+        total = counts.get(filters.status, 0)
+    # The counts per state already give the total: no second count over the jurisdiction's cases.
+    return Inbox(paginate(_ordered(conditions), page, page_size, total),
+                 {status: counts.get(status, 0) for status in Status}, today, soon_until)
 
 
 def handlers_for(complaint: Complaint) -> list[User]:
