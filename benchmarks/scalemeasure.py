@@ -119,8 +119,8 @@ def _ok(response) -> None:
     assert response.status_code in (200, 302), (response.status_code, response.request.path)
 
 
-def staff_client(app, username: str, region: str) -> tuple[object, str]:
-    """A handler of `region` signed in through the sign-in pages; (client, TOTP secret)."""
+def account(app, username: str, region: str) -> str:
+    """A handler of `region` with a chosen password and an authenticator; its TOTP secret."""
     from portal.accounts import service
     from portal.accounts.models import Role, User
     from portal.extensions import db
@@ -135,6 +135,12 @@ def staff_client(app, username: str, region: str) -> tuple[object, str]:
         earlier = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=30)
         service.confirm_totp(user, pyotp.TOTP(secret).at(earlier), earlier)
         db.session.commit()
+    return secret
+
+
+def staff_client(app, username: str, region: str):
+    """A test client signed in, through the sign-in pages, as a new handler of `region`."""
+    secret = account(app, username, region)
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"csrf_token": http_bench.hidden(page, "csrf_token"), "username": username,
@@ -143,7 +149,7 @@ def staff_client(app, username: str, region: str) -> tuple[object, str]:
     response = client.post("/login/code", data={"csrf_token": http_bench.hidden(page, "csrf_token"),
                                                 "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return client, secret
+    return client
 
 
 def inbox_filters(app, built: dict, county: bool) -> list[tuple[str, list[dict]]]:
@@ -168,7 +174,7 @@ def inbox_filters(app, built: dict, county: bool) -> list[tuple[str, list[dict]]
 def measure_inbox(app, built: dict, queries: int) -> list[tuple[str, dict]]:
     results = []
     for scope, region in (("county", built["county"]), ("city", built["city"])):
-        client, _secret = staff_client(app, f"bench.inbox.{region}", region)
+        client = staff_client(app, f"bench.inbox.{region}", region)
         for name, choices in inbox_filters(app, built, scope == "county"):
             calls = [lambda args=choices[i % len(choices)]: _ok(client.get("/staff/cases", query_string=args))
                      for i in range(max(queries // 4, len(choices)))]
@@ -176,7 +182,7 @@ def measure_inbox(app, built: dict, queries: int) -> list[tuple[str, dict]]:
     return results
 
 
-def measure_tracking(app, built: dict) -> dict:
+def measure_tracking(app, built: dict, queries: int) -> dict:
     """Post the receipt and open the case page (each reporter's form opened first, not counted)."""
     def opened(code: str) -> tuple:
         client = app.test_client()
@@ -187,7 +193,7 @@ def measure_tracking(app, built: dict) -> dict:
         response = client.post("/track", data={"csrf_token": token, "receipt": code})
         assert response.status_code == 302, response.status_code
         _ok(client.get("/track/case"))
-    reporters = [opened(code) for code, _id in built["tracked"]]
+    reporters = [opened(code) for code, _id in built["tracked"][:max(queries, 10)]]
     return timed([lambda reporter=reporter: track(*reporter) for reporter in reporters], warm=0)
 
 
