@@ -91,7 +91,7 @@ class Inbox:
 
 
 def _scope(user: User) -> ColumnElement[bool]:
-    return Complaint.region_code.startswith(regions.get(user.region_code).scope_prefix)
+    return regions.code_within(Complaint.region_code, regions.get(user.region_code))
 
 
 def _filtered(user: User, filters: InboxFilters, today: dt.date, soon_until: dt.date) -> list:
