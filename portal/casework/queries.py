@@ -16,7 +16,7 @@ from portal.casework.exceptions import AttachmentNotFound, CaseNotFound
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
 from portal.institutions.models import Institution
-from portal.pagination import Page, paginate
+from portal.pagination import Page
 from portal.regions import service as regions
 from portal.security import crypto
 from portal.text import clean_text
@@ -148,15 +148,34 @@ def inbox(user: User, filters: InboxFilters, page: int, page_size: int, today: d
     and how many there are in each state."""
     soon_until = deadlines.add_period(today, DUE_SOON).day
     conditions = _filtered(user, filters, today, soon_until)
-    counts = dict(db.session.execute(
-        select(Complaint.status, func.count()).where(*conditions).group_by(Complaint.status)).all())
-    total = sum(counts.values())
+    rows = db.session.execute(select(Complaint.status, func.count(), func.count(Complaint.next_due))
+                              .where(*conditions).group_by(Complaint.status)).all()
+    counts = {status: count for status, count, _open in rows}
+    # The counts per state give the totals: no second count over the jurisdiction's cases.
+    wanted = [row for row in rows if not filters.status or row[0] is filters.status]
+    total, open_total = sum(row[1] for row in wanted), sum(row[2] for row in wanted)
     if filters.status:
         conditions.append(Complaint.status == filters.status)
-        total = counts.get(filters.status, 0)
-    # The counts per state already give the total: no second count over the jurisdiction's cases.
-    return Inbox(paginate(_ordered(conditions), page, page_size, total),
+    return Inbox(_page(conditions, page, page_size, total, open_total),
                  {status: counts.get(status, 0) for status in Status}, today, soon_until)
+
+
+def _page(conditions: list, number: int, size: int, total: int, open_total: int) -> Page[Complaint]:
+    """The page of `_ordered(conditions)`, read as two index walks: the cases with something due
+    by deadline, then those with nothing due, newest first (the same order as one sort, which
+    would read every case of the jurisdiction)."""
+    number = min(number, max(1, -(-total // size)))
+    start = (number - 1) * size
+    ids: list[int] = []
+    if start < open_total:
+        ids += db.session.scalars(select(Complaint.id).where(*conditions, Complaint.next_due.is_not(None))
+                                  .order_by(Complaint.next_due, Complaint.id.desc()).offset(start).limit(size))
+    if len(ids) < size:
+        ids += db.session.scalars(select(Complaint.id).where(*conditions, Complaint.next_due.is_(None))
+                                  .order_by(Complaint.id.desc()).offset(max(0, start - open_total))
+                                  .limit(size - len(ids)))
+    found = {c.id: c for c in db.session.scalars(_ordered([Complaint.id.in_(ids)]))} if ids else {}
+    return Page(items=[found[i] for i in ids if i in found], number=number, size=size, total=total)
 
 
 def handlers_for(complaint: Complaint) -> list[User]:
