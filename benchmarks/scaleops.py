@@ -89,7 +89,7 @@ def _workers(master: int) -> list[int]:
 def measure_memory(env: dict, built: dict, username: str, secret: str, rounds: int) -> list[float]:
     """Gunicorn (2 workers) serves the measured pages `rounds` times; each worker's RSS after (MB)."""
     port = http_bench.free_port()
-    server = http_bench.start_gunicorn(env, port)
+    server = http_bench.start_gunicorn(env, port, wait=180)  # a loaded machine starts the app slowly
     try:
         staff = http_bench.Browser(port)
         page = staff.request("GET", "/login")[1]
