@@ -159,9 +159,7 @@ class Complaint(Base):
         CheckConstraint("ongoing OR occurred_on IS NOT NULL", name="when"),
         CheckConstraint("anonymous OR reporter_sealed IS NOT NULL", name="named_reporter_sealed"),
         CheckConstraint("institution_id IS NOT NULL OR institution_name <> ''", name="institution"),
-        # The inbox (casework/queries.py): counts per state read from the index alone (the other
-        # filters' columns carried along on PostgreSQL), and the page walked in deadline order
-        # (a county's open cases by next_due, then its closed ones by id) instead of sorting them all.
+        # The inbox's counts per state from the index alone, and its page walked in deadline order.
         Index("ix_complaints_inbox_counts", "region_code", "status", "next_due",
               postgresql_include=["category", "source", "assignee_id", "handling_region_code"]),
         Index("ix_complaints_inbox_order", "region_code", "next_due", "id"),

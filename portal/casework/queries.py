@@ -16,7 +16,7 @@ from portal.casework.exceptions import AttachmentNotFound, CaseNotFound
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
 from portal.institutions.models import Institution
-from portal.pagination import Page
+from portal.pagination import Page, ids_in_two_walks
 from portal.regions import service as regions
 from portal.security import crypto
 from portal.text import clean_text
@@ -156,26 +156,16 @@ def inbox(user: User, filters: InboxFilters, page: int, page_size: int, today: d
     total, open_total = sum(row[1] for row in wanted), sum(row[2] for row in wanted)
     if filters.status:
         conditions.append(Complaint.status == filters.status)
-    return Inbox(_page(conditions, page, page_size, total, open_total),
-                 {status: counts.get(status, 0) for status in Status}, today, soon_until)
-
-
-def _page(conditions: list, number: int, size: int, total: int, open_total: int) -> Page[Complaint]:
-    """The page of `_ordered(conditions)`, read as two index walks: the cases with something due
-    by deadline, then those with nothing due, newest first (the same order as one sort, which
-    would read every case of the jurisdiction)."""
-    number = min(number, max(1, -(-total // size)))
-    start = (number - 1) * size
-    ids: list[int] = []
-    if start < open_total:
-        ids += db.session.scalars(select(Complaint.id).where(*conditions, Complaint.next_due.is_not(None))
-                                  .order_by(Complaint.next_due, Complaint.id.desc()).offset(start).limit(size))
-    if len(ids) < size:
-        ids += db.session.scalars(select(Complaint.id).where(*conditions, Complaint.next_due.is_(None))
-                                  .order_by(Complaint.id.desc()).offset(max(0, start - open_total))
-                                  .limit(size - len(ids)))
+    # One walk of the cases with something due by deadline, one of the rest newest first: the
+    # order of `_ordered`, without sorting every case of the jurisdiction.
+    ids, number = ids_in_two_walks(
+        select(Complaint.id).where(*conditions, Complaint.next_due.is_not(None))
+        .order_by(Complaint.next_due, Complaint.id.desc()),
+        select(Complaint.id).where(*conditions, Complaint.next_due.is_(None)).order_by(Complaint.id.desc()),
+        open_total, total, page, page_size)
     found = {c.id: c for c in db.session.scalars(_ordered([Complaint.id.in_(ids)]))} if ids else {}
-    return Page(items=[found[i] for i in ids if i in found], number=number, size=size, total=total)
+    return Inbox(Page([found[i] for i in ids if i in found], number, page_size, total),
+                 {status: counts.get(status, 0) for status in Status}, today, soon_until)
 
 
 def handlers_for(complaint: Complaint) -> list[User]:

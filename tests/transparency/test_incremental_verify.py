@@ -5,13 +5,30 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select, text
 
 from portal.extensions import db
+from portal.security import audit
 from portal.security.audit import AuditRecord
-from portal.transparency import merkle
+from portal.transparency import merkle, service
 from portal.transparency.models import Checkpoint
-from tests.transparency.test_signed_heads import append, signing  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def signing(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "AUDIT_SIGNING_KEY_FILE", tmp_path / "audit_signing_key")
+    monkeypatch.setitem(app.config, "AUDIT_SIGNING_PUBLIC_KEY_FILE", tmp_path / "audit_signing_key.pub")
+    with app.app_context():
+        service.generate_key()
+    return tmp_path
+
+
+def append(count: int) -> list[AuditRecord]:
+    records = [audit.record("user:7", "complaint.accept", "complaint", 500 + i, after={"status": "accepted"})
+               for i in range(count)]
+    audit.sequence()
+    return records
 
 
 def alter(record_id: int, after: str) -> None:
@@ -32,7 +49,7 @@ def newest() -> Checkpoint:
     return db.session.scalar(select(Checkpoint).order_by(Checkpoint.tree_size.desc()).limit(1))
 
 
-def test_the_next_head_grows_from_the_stored_frontier_to_the_root_of_the_whole_log(app, runner, signing):  # noqa: F811
+def test_the_next_head_grows_from_the_stored_frontier_to_the_root_of_the_whole_log(app, runner, signing):
     with app.app_context():
         append(5)
         db.session.commit()
@@ -51,7 +68,7 @@ def test_the_next_head_grows_from_the_stored_frontier_to_the_root_of_the_whole_l
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
 
-def test_the_daily_check_reads_only_what_came_after_the_newest_head(app, runner, signing):  # noqa: F811
+def test_the_daily_check_reads_only_what_came_after_the_newest_head(app, runner, signing):
     checked = runner.invoke(args=["audit", "verify", "--since-checkpoint"])
     assert checked.exit_code == 0 and "chain intact" in checked.output  # no head yet: everything
     with app.app_context():
@@ -75,7 +92,7 @@ def test_the_daily_check_reads_only_what_came_after_the_newest_head(app, runner,
     assert caught.exit_code == 1 and f"chain broken at record {late_id}: this record was altered" in caught.output
 
 
-def test_a_changed_last_record_or_frontier_stops_the_daily_check(app, runner, signing):  # noqa: F811
+def test_a_changed_last_record_or_frontier_stops_the_daily_check(app, runner, signing):
     with app.app_context():
         before = append(4)
         db.session.commit()
