@@ -147,7 +147,7 @@ def main() -> None:
     temporary = None if args.folder else tempfile.TemporaryDirectory()
     folder = Path(args.folder or temporary.name).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(folder),
+    env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_SMS_ADAPTER": "log", "PORTAL_INSTANCE_PATH": str(folder),
            "PORTAL_RATELIMIT_ALLOW_MEMORY": "1", "PORTAL_SECURE_COOKIES": "0", "PORTAL_PAGE_CACHE_SECONDS": "0",
            "PORTAL_LOG_LEVEL": "WARNING", "PORTAL_DATABASE_URL": f"sqlite:///{folder}/portal.sqlite3"}
     os.environ.update(env)  # this process builds and profiles the same portal the servers run

@@ -122,11 +122,11 @@ def prepare(env: dict[str, str]) -> None:
         subprocess.run(flask + args, env=environment, cwd=ROOT, check=True, capture_output=True)
 
 
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], port: int, wait: float = 30) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -136,7 +136,7 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("gunicorn did not answer /healthz within 30 s: " + process.stderr.read().decode())
+    raise SystemExit(f"gunicorn did not answer /healthz within {wait:.0f} s: " + process.stderr.read().decode())
 
 
 def measure(port: int, scenario: Scenario, requests: int, clients: int, state: dict) -> dict:

@@ -116,7 +116,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/stats.sqlite3"
-        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": folder,
+        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_SMS_ADAPTER": "log", "PORTAL_INSTANCE_PATH": folder,
                "PORTAL_RATELIMIT_ALLOW_MEMORY": "1", "PORTAL_SECURE_COOKIES": "0", "PORTAL_DATABASE_URL": url}
         os.environ.update(env)
         search.prepare(env, url, args.reset)

@@ -42,10 +42,25 @@ def parse_page_number(raw: str | None) -> int:
     return number if 1 <= number <= 100_000 else 1
 
 
-def paginate(query: Select, number: int, size: int) -> Page:
-    """Run `query` for one page, with a separate count of all matching rows."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(query: Select, number: int, size: int, total: int | None = None) -> Page:
+    """Run `query` for one page, with a separate count of all matching rows (unless the caller
+    already knows it, as the inbox does from its counts per state)."""
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, -(-total // size))
     number = min(number, pages)
     items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(items=items, number=number, size=size, total=total)
+
+
+def ids_in_two_walks(first: Select, second: Select, first_total: int, total: int, number: int,
+                     size: int) -> tuple[list, int]:
+    """The ids of one page of `first`'s rows followed by `second`'s (each an ordered SELECT of ids;
+    `first_total` of the `total` rows are first's), read as two index walks instead of one sort of
+    both; and the page number settled on."""
+    number = min(number, max(1, -(-total // size)))
+    start = (number - 1) * size
+    ids = list(db.session.scalars(first.offset(start).limit(size))) if start < first_total else []
+    if len(ids) < size:
+        ids += db.session.scalars(second.offset(max(0, start - first_total)).limit(size - len(ids)))
+    return ids, number

@@ -49,6 +49,14 @@ def test_the_audit_checkpoint_unit_signs_heads_hourly(app):
     assert app.test_cli_runner().invoke(args=["audit", "checkpoint", "--help"]).exit_code == 0
 
 
+def test_the_whole_audit_log_is_checked_weekly_and_the_daily_check_starts_from_the_newest_head():
+    daily = (DEPLOY / "systemd" / "portal-daily.service").read_text()
+    assert re.search(r"^ExecStart=\S+/flask audit verify --since-checkpoint$", daily, re.M)
+    weekly = (DEPLOY / "systemd" / "portal-audit-full.service").read_text()
+    assert re.search(r"^ExecStart=/srv/portal/.venv/bin/flask audit verify$", weekly, re.M)
+    assert "OnCalendar=Sun" in (DEPLOY / "systemd" / "portal-audit-full.timer").read_text()
+
+
 def test_the_outbox_worker_unit_runs_the_worker_command(app):
     unit = (DEPLOY / "systemd" / "portal-outbox.service").read_text()
     assert re.search(r"^ExecStart=/srv/portal/.venv/bin/flask outbox work$", unit, re.M)

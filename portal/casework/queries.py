@@ -16,7 +16,7 @@ from portal.casework.exceptions import AttachmentNotFound, CaseNotFound
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
 from portal.institutions.models import Institution
-from portal.pagination import Page, paginate
+from portal.pagination import Page, ids_in_two_walks
 from portal.regions import service as regions
 from portal.security import crypto
 from portal.text import clean_text
@@ -91,7 +91,7 @@ class Inbox:
 
 
 def _scope(user: User) -> ColumnElement[bool]:
-    return Complaint.region_code.startswith(regions.get(user.region_code).scope_prefix)
+    return regions.code_within(Complaint.region_code, regions.get(user.region_code))
 
 
 def _filtered(user: User, filters: InboxFilters, today: dt.date, soon_until: dt.date) -> list:
@@ -148,12 +148,24 @@ def inbox(user: User, filters: InboxFilters, page: int, page_size: int, today: d
     and how many there are in each state."""
     soon_until = deadlines.add_period(today, DUE_SOON).day
     conditions = _filtered(user, filters, today, soon_until)
-    counts = dict(db.session.execute(
-        select(Complaint.status, func.count()).where(*conditions).group_by(Complaint.status)).all())
+    rows = db.session.execute(select(Complaint.status, func.count(), func.count(Complaint.next_due))
+                              .where(*conditions).group_by(Complaint.status)).all()
+    counts = {status: count for status, count, _open in rows}
+    # The counts per state give the totals: no second count over the jurisdiction's cases.
+    wanted = [row for row in rows if not filters.status or row[0] is filters.status]
+    total, open_total = sum(row[1] for row in wanted), sum(row[2] for row in wanted)
     if filters.status:
         conditions.append(Complaint.status == filters.status)
-    return Inbox(paginate(_ordered(conditions), page, page_size), {status: counts.get(status, 0) for status in Status},
-                 today, soon_until)
+    # One walk of the cases with something due by deadline, one of the rest newest first: the
+    # order of `_ordered`, without sorting every case of the jurisdiction.
+    ids, number = ids_in_two_walks(
+        select(Complaint.id).where(*conditions, Complaint.next_due.is_not(None))
+        .order_by(Complaint.next_due, Complaint.id.desc()),
+        select(Complaint.id).where(*conditions, Complaint.next_due.is_(None)).order_by(Complaint.id.desc()),
+        open_total, total, page, page_size)
+    found = {c.id: c for c in db.session.scalars(_ordered([Complaint.id.in_(ids)]))} if ids else {}
+    return Inbox(Page([found[i] for i in ids if i in found], number, page_size, total),
+                 {status: counts.get(status, 0) for status in Status}, today, soon_until)
 
 
 def handlers_for(complaint: Complaint) -> list[User]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, or_, select, true
 
 from portal.errors import NotFound
 from portal.extensions import db
@@ -42,6 +42,18 @@ def get(code: str) -> Region:
     if region is None:
         raise RegionNotFound(code)
     return region
+
+
+def code_within(column, region: Region):
+    """The condition that a code column lies inside `region`, as an index reads it under any
+    collation: the county's own code, or the range of its prefix (a LIKE 'prefix%' uses a plain
+    index only under the C collation)."""
+    prefix = region.scope_prefix
+    if not prefix:
+        return true()
+    if len(prefix) == len(region.code):
+        return column == region.code
+    return column.between(prefix.ljust(len(region.code), "0"), prefix.ljust(len(region.code), "9"))
 
 
 def search(text: str, levels: Iterable[RegionLevel] | None = None, limit: int = 10) -> list[Region]:

@@ -179,8 +179,8 @@ class Break:
     problem: str
 
 
-def _records() -> Iterator[AuditRecord]:
-    last = 0
+def _records(after: int = 0) -> Iterator[AuditRecord]:
+    last = after
     while True:
         batch = list(db.session.scalars(
             select(AuditRecord).where(AuditRecord.seq > last).order_by(AuditRecord.seq).limit(1000)))
@@ -190,12 +190,13 @@ def _records() -> Iterator[AuditRecord]:
         last = batch[-1].seq
 
 
-def verify() -> tuple[int, Break | None]:
+def verify(after: int = 0, previous: str = GENESIS) -> tuple[int, Break | None]:
     """Walk the chain by place; (records checked, the first break or None). Records not chained
-    yet are not in it (`sequence` first to include them)."""
-    previous, checked = GENESIS, 0
-    for entry in _records():
-        if entry.prev_hash != previous or entry.seq != checked + 1:
+    yet are not in it (`sequence` first to include them). From the start, or from the record at
+    place `after` whose hash is `previous` (a signed head's last record, checked by its caller)."""
+    checked = 0
+    for entry in _records(after):
+        if entry.prev_hash != previous or entry.seq != after + checked + 1:
             return checked, Break(entry.id, "a record before this one was removed or replaced")
         if record_hash(entry) != entry.hash:
             return checked, Break(entry.id, "this record was altered")
@@ -203,7 +204,7 @@ def verify() -> tuple[int, Break | None]:
     head = db.session.get(AuditHead, 1)
     if head is None:
         return checked, Break(None, "the chain head is missing")
-    if head.last_hash != previous or head.count != checked:
+    if head.last_hash != previous or head.count != after + checked:
         return checked, Break(None, "records at the end of the chain were removed")
     return checked, None
 

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the public page; add the signing commands to `flask audit` and the heads to its verify."""
-    from portal.audit.cli import FURTHER_CHECKS, audit_cli
+    from portal.audit.cli import FURTHER_CHECKS, START_POINTS, audit_cli
     from portal.transparency import cli
     from portal.transparency.views import bp
 
@@ -16,3 +16,5 @@ def init_app(app: Flask) -> None:
     audit_cli.add_command(cli.signing_key_command)
     if cli.verify_heads not in FURTHER_CHECKS:
         FURTHER_CHECKS.append(cli.verify_heads)
+    if cli.start_point not in START_POINTS:
+        START_POINTS.append(cli.start_point)

@@ -50,3 +50,15 @@ def verify_heads() -> str | None:
         return None
     signed_at = service.head(problem.checkpoint)["signed_at"]
     return f"signed head of {problem.checkpoint.tree_size} records ({signed_at}): {problem.problem}"
+
+
+def start_point():
+    """`audit verify --since-checkpoint`'s start: the newest signed head once it holds, None to
+    check everything, or what is wrong with it."""
+    from portal.transparency import service
+
+    start = service.newest_start()
+    if isinstance(start, service.Problem):
+        signed_at = service.head(start.checkpoint)["signed_at"]
+        return f"signed head of {start.checkpoint.tree_size} records ({signed_at}): {start.problem}"
+    return start

@@ -24,19 +24,28 @@ EMPTY = hashlib.sha256(b"").digest()
 
 class Frontier:
     """The roots of the perfect subtrees a growing tree is made of: adds a leaf in O(log n) and
-    gives the head of the tree so far, so one pass over the records yields every checkpoint's root."""
+    gives the head of the tree so far, so one pass over the records yields every checkpoint's root.
+
+    It also keeps the last leaf's audit path inside the smallest subtree (`edge`), so a stored
+    frontier proves which record the tree ends with: kept beside a signed head, it lets the next
+    check or head start from there instead of reading every record again."""
 
     def __init__(self) -> None:
         self.size = 0
         self._stack: list[tuple[int, bytes]] = []  # (height, root), tallest first
+        self.last: bytes | None = None  # the last leaf's data
+        self._edge: list[bytes] = []  # its audit path inside the last subtree, lowest first
 
     def add(self, data: bytes) -> None:
         node, height = leaf_hash(data), 0
+        self._edge = []
         while self._stack and self._stack[-1][0] == height:
             _, left = self._stack.pop()
+            self._edge.append(left)
             node, height = node_hash(left, node), height + 1
         self._stack.append((height, node))
         self.size += 1
+        self.last = data
 
     def root(self) -> bytes:
         if not self._stack:
@@ -45,6 +54,29 @@ class Frontier:
         for _, left in reversed(self._stack[:-1]):
             acc = node_hash(left, acc)
         return acc
+
+    def ends_with(self, data: bytes) -> bool:
+        """Whether `data` is the last leaf of this tree (its path leads to the last subtree's root)."""
+        if not self._stack:
+            return False
+        node = leaf_hash(data)
+        for left in self._edge:
+            node = node_hash(left, node)
+        return node == self._stack[-1][1]
+
+    def state(self) -> dict:
+        """What to store: enough to go on adding leaves and to prove the last one."""
+        return {"size": self.size, "stack": [[height, node.hex()] for height, node in self._stack],
+                "edge": [node.hex() for node in self._edge], "last": self.last.hex() if self.last else None}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Frontier":
+        frontier = cls()
+        frontier.size = state["size"]
+        frontier._stack = [(height, bytes.fromhex(node)) for height, node in state["stack"]]
+        frontier._edge = [bytes.fromhex(node) for node in state["edge"]]
+        frontier.last = bytes.fromhex(state["last"]) if state["last"] else None
+        return frontier
 
 
 def root(leaves: Iterable[bytes]) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, intpk
@@ -19,3 +19,6 @@ class Checkpoint(Base):
     signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     signature: Mapped[str] = mapped_column(String(100))  # base64 of the Ed25519 signature
+    # The tree's Merkle frontier (JSON, `merkle.Frontier.state`): not signed itself, but checked
+    # against the signed root before anything starts from it. None for heads signed before it was kept.
+    frontier: Mapped[str | None] = mapped_column(Text)

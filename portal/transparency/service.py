@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,8 +79,8 @@ def head(checkpoint: Checkpoint) -> dict:
             "key_fingerprint": checkpoint.key_fingerprint, "signature": checkpoint.signature}
 
 
-def _leaves(limit: int | None = None) -> Iterator[bytes]:
-    last, given = 0, 0
+def _leaves(limit: int | None = None, after: int = 0) -> Iterator[bytes]:
+    last, given = after, 0
     while limit is None or given < limit:
         batch = db.session.execute(select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq > last)
                                    .order_by(AuditRecord.seq).limit(BATCH)).all()
@@ -93,22 +94,40 @@ def _leaves(limit: int | None = None) -> Iterator[bytes]:
         last = batch[-1][0]
 
 
+def _trusted_frontier(found: Checkpoint | None) -> merkle.Frontier | None:
+    """The stored frontier of a signed head, if it reproduces the head's root."""
+    if found is None or not found.frontier:
+        return None
+    frontier = merkle.Frontier.from_state(json.loads(found.frontier))
+    if frontier.size != found.tree_size or frontier.root().hex() != found.root_hash:
+        return None
+    return frontier
+
+
 def checkpoint(now: dt.datetime) -> Checkpoint | None:
-    """Sign the head of the whole log (None when nothing was recorded since the last head)."""
+    """Sign the head of the whole log (None when nothing was recorded since the last head).
+    The tree is grown from the newest head's stored frontier, so only the records appended since
+    it are read (the whole log when that head has none, or it does not match its root)."""
     material = read_secret_file(_path("AUDIT_SIGNING_KEY_FILE"))
     if material is None:
         raise SigningKeyMissing(str(_path("AUDIT_SIGNING_KEY_FILE")))
-    key = SigningKey(material, encoder=HexEncoder)
     audit.sequence()  # the head covers everything appended until now
-    frontier = merkle.Frontier()
-    for leaf in _leaves():
+    newest = db.session.scalar(select(Checkpoint).order_by(Checkpoint.tree_size.desc()).limit(1))
+    frontier = _trusted_frontier(newest) or merkle.Frontier()
+    for leaf in _leaves(after=frontier.size):
         frontier.add(leaf)
-    latest = db.session.scalar(select(func.max(Checkpoint.tree_size)))
-    if latest is not None and latest >= frontier.size:
+    if newest is not None and newest.tree_size >= frontier.size:
         return None
+    return sign(frontier, now, material)
+
+
+def sign(frontier: merkle.Frontier, now: dt.datetime, material: bytes) -> Checkpoint:
+    """Store the signed head of the tree `frontier` describes, with the frontier."""
+    key = SigningKey(material, encoder=HexEncoder)
     found = Checkpoint(tree_size=frontier.size, root_hash=frontier.root().hex(),
                        signed_at=now.replace(microsecond=0),
-                       key_fingerprint=fingerprint(key.verify_key.encode(HexEncoder).decode()), signature="")
+                       key_fingerprint=fingerprint(key.verify_key.encode(HexEncoder).decode()), signature="",
+                       frontier=json.dumps(frontier.state()))
     found.signature = base64.b64encode(key.sign(MESSAGE.format(**head(found)).encode()).signature).decode()
     db.session.add(found)
     db.session.flush()
@@ -135,10 +154,9 @@ def verify() -> Problem | None:
     heads = sorted(checkpoints(), key=lambda found: found.tree_size)
     if not heads:
         return None
-    public = public_key()
-    for found in heads:
-        if public is not None and not signed_by(found, public):
-            return Problem(found, "its signature does not match the audit signing public key")
+    problem = _signatures(heads)
+    if problem is not None:
+        return problem
     frontier = merkle.Frontier()
     pending = list(heads)
     for leaf in _leaves(heads[-1].tree_size):
@@ -150,6 +168,44 @@ def verify() -> Problem | None:
     if pending:
         return Problem(pending[0], "the log is shorter than this signed head: records were removed")
     return None
+
+
+def _signatures(heads: list[Checkpoint]) -> Problem | None:
+    public = public_key()
+    for found in heads:
+        if public is not None and not signed_by(found, public):
+            return Problem(found, "its signature does not match the audit signing public key")
+    return None
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where an incremental check starts: the newest signed head's size and last record hash."""
+
+    tree_size: int
+    last_hash: str
+
+
+def newest_start() -> Start | Problem | None:
+    """The newest signed head to check onwards from, once its signature, its stored frontier and
+    the record it ends with agree with one another (None: no head with a frontier, check everything).
+
+    Records before it are not read: a daily check trusts what the last full check and the signed
+    head cover, and a full `audit verify` (weekly) reads them all."""
+    heads = sorted(checkpoints(), key=lambda found: found.tree_size)
+    problem = _signatures(heads)
+    if problem is not None or not heads:
+        return problem
+    newest = heads[-1]
+    frontier = _trusted_frontier(newest)
+    if frontier is None:
+        return None if not newest.frontier else Problem(newest, "its stored frontier does not match its root")
+    last = db.session.scalar(select(AuditRecord).where(AuditRecord.seq == newest.tree_size))
+    if last is None:
+        return Problem(newest, "the log is shorter than this signed head: records were removed")
+    if not frontier.ends_with(bytes.fromhex(last.hash)) or audit.record_hash(last) != last.hash:
+        return Problem(newest, "the record this signed head ends with was changed or replaced")
+    return Start(newest.tree_size, last.hash)
 
 
 def consistency(first: int, second: int) -> list[str]:
