@@ -282,6 +282,16 @@ def archive_held_until(complaint: Complaint, today: dt.date) -> dt.date | None:
     return due.day if due is not None and today <= due.day else None
 
 
+# Features told when a reporter's request opens a review (outside the workflow's steps): the 12345 hotline.
+_review_listeners: list = []
+
+
+def add_review_listener(listener) -> None:
+    """`listener(complaint, now)` runs in the transaction that opens the review."""
+    if listener not in _review_listeners:
+        _review_listeners.append(listener)
+
+
 def open_review(complaint: Complaint, now: dt.datetime) -> None:
     """Send the case to the office above the one that replied, with its own deadline."""
     if not may_open_review(complaint):
@@ -296,3 +306,5 @@ def open_review(complaint: Complaint, now: dt.datetime) -> None:
     complaint.review_decision_due, complaint.next_due = due.day, due.day
     complaint.due_provisional = due.provisional
     notifications.review_opened(complaint)  # the office above's handlers, after the commit
+    for listener in _review_listeners:
+        listener(complaint, now)

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     the inbox's marks and the `flask hotline` commands."""
     from portal import case_panels as panels
     from portal import workflow
+    from portal.casework import service as casework
     from portal.followups import service as followups
     from portal.hotline import callbacks, queries
     from portal.hotline.api_views import bp
@@ -23,5 +24,6 @@ def init_app(app: Flask) -> None:
     outbox.add_channel(callbacks.CHANNEL, callbacks.deliver)
     workflow.add_listener(app, callbacks.on_step)
     followups.add_recorded_listener(callbacks.notify_followup)
+    casework.add_review_listener(callbacks.on_review)
     panels.register(app, panels.Panel("hotline", "h-hotline", "hotline/case_panel.html", queries.panel, -5))
     app.add_template_global(queries.marks, "hotline_marks")

@@ -78,6 +78,14 @@ def on_step(object_type: str, record: Any, moved: Moved, actor: Any) -> None:
         queue(order, record, "reply", moved.at, reply=moved.reason, review_stage=_labelled(record.review_stage))
 
 
+def on_review(complaint: Complaint, now: dt.datetime) -> None:
+    """A casework review listener: the reporter's request for a review (复查 or 复核) of a 12345 case
+    moves it to the office above; the hotline is told its new state like any other."""
+    if (order := queries.order_of(complaint)) is not None:
+        queue(order, complaint, "status", now, status=_labelled(complaint.state),
+              step="review_requested", review_stage=_labelled(complaint.review_stage))
+
+
 def notify_followup(complaint: Complaint, result: Any) -> str | None:
     """Tell the hotline the result of a follow-up call (回访) on one of its cases; nothing for a
     case from elsewhere (returns None), so the follow-up feature may call it for every call.

@@ -158,3 +158,20 @@ def test_a_follow_up_call_recorded_by_staff_is_sent_to_the_hotline(app, client, 
     event = hotline_platform.events("HZ-1006")[-1]
     assert event["event"] == "followup" and event["reached"] is True
     assert event["rating"]["code"] == "basically_satisfied"
+
+
+def test_a_review_the_reporter_asks_for_is_told_to_the_hotline(app, client, hotline_platform, signed_in):
+    from portal.casework.models import Complaint
+    from portal.intake import tracking
+
+    case_number, _answer = _file(app, client, hotline_platform, "HZ-1007")
+    complaint_id = _case_id(app, case_number)
+    handler = signed_in(Role.HANDLER, "330106")
+    _step(handler, complaint_id, "accept")
+    assert issue_reply(handler, complaint_id, "conclude", REPLY).status_code == 302
+    with app.app_context():
+        tracking.request_review(db.session.get(Complaint, complaint_id), "答复没有回应退费问题。", clock.now())
+        db.session.commit()
+    event = hotline_platform.events("HZ-1007")[-1]
+    assert event["event"] == "status" and event["step"] == "review_requested"
+    assert event["review_stage"]["code"] == "review"
