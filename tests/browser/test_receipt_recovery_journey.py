@@ -118,9 +118,13 @@ def test_a_named_reporter_recovers_the_code_by_sms_and_reads_the_reply(chromium,
         lost.get_by_role("link", name="查询案件").click()
         expect(lost.get_by_text(REPLY)).to_be_visible()
 
-        # The reporter was told by SMS; no text carries the reply, the institution or the story.
+        # The reporter was told by SMS (the reply's notice, then the code and the new code); no text
+        # carries the reply, the institution or the story.
         texts = provider.texts_to(PHONE)
-        assert [t.template_id for t in texts] == [TEMPLATE_IDS["code"], TEMPLATE_IDS["recovered"]]
+        ids = [t.template_id for t in texts]
+        assert ids[-2:] == [TEMPLATE_IDS["code"], TEMPLATE_IDS["recovered"]]
+        assert TEMPLATE_IDS["notice"] in ids[:-2]
+        assert set(ids[:-2]) <= {TEMPLATE_IDS["news"], TEMPLATE_IDS["notice"]}
         assert texts[-1].params == [case_number]
         assert not any("小蜜蜂" in p or "责令" in p for t in texts for p in t.params)
 

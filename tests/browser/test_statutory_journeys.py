@@ -49,7 +49,7 @@ def test_satisfied_reporter_asks_for_review_on_day_29_then_a_re_review(chromium,
     expect(reporter.get_by_text("经查，该机构已停止违规培训。").first).to_be_visible()
     reporter.get_by_label("满意", exact=True).check()
     reporter.get_by_role("button", name="提交评价").click()
-    expect(reporter.get_by_text("感谢您的评价")).to_be_visible()
+    expect(reporter.get_by_role("status").filter(has_text="感谢您的评价")).to_be_visible()
     # Satisfied, and still the right to ask (art. 35): the last day is tomorrow.
     expect(reporter.get_by_role("heading", name="申请复查")).to_be_visible()
     reporter.get_by_label("申请复查的理由").fill("评价后发现机构仍在周末上课，请上级机关复查。")

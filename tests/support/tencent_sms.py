@@ -27,7 +27,8 @@ SECRET_ID = "AKIDtestportal0000000000000000000000"
 SECRET_KEY = "test-secret-key-for-the-local-stand-in"
 SDK_APP_ID = "1400006666"
 SIGN_NAME = "教育监管"
-TEMPLATE_IDS = {"news": "2001001", "notice": "2001002", "code": "2001003", "recovered": "2001004"}
+TEMPLATE_IDS = {"news": "2001001", "notice": "2001002", "code": "2001003", "recovered": "2001004",
+                "institution_link": "2001005"}
 SMS_SETTINGS = ("SMS_ADAPTER", "SMS_SECRET_ID", "SMS_SECRET_KEY_FILE", "SMS_APP_ID", "SMS_SIGN_NAME",
                 "SMS_TEMPLATES", "SMS_REGION", "SMS_ENDPOINT")
 
