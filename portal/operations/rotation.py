@@ -33,6 +33,7 @@ from portal.credit_repair.models import RepairApplication, RepairProof
 from portal.extensions import db
 from portal.hotline.models import Partner as HotlinePartner
 from portal.inspections.models import InspectionDraw
+from portal.institution_answers.models import AnswerDocument
 from portal.kept_uploads.models import KeptUpload
 from portal.notifications.models import Message
 from portal.observations.models import ObservationPhoto
@@ -52,13 +53,14 @@ DATA_KEY_COLUMNS = (
     KeptUpload.name_encrypted, Complaint.notify_contact_encrypted, Complaint.mediation_name_encrypted,
     Message.payload, InspectionDraw.sealed_seed,
     User.totp_secret, Supervisor.contact_encrypted, PrivilegeGrant.first_half,
-    HotlinePartner.secret_encrypted)
+    HotlinePartner.secret_encrypted, AnswerDocument.wrapped_key)
 IDENTITY_COLUMNS = (Complaint.reporter_sealed,)
 NOT_ROTATED = {
     "attachments.ciphertext": "under the file's own key, which the data key wraps",
     "supervisor_photos.ciphertext": "under the file's own key",
     "repair_proofs.ciphertext": "under the file's own key",
     "kept_uploads.ciphertext": "under the file's own key",
+    "institution_answer_documents.ciphertext": "under the file's own key",
     "complaints.receipt_replay": "under a key from the form's token, for minutes; any pepper of the ring opens it",
     "receipt_recoveries.phone_sealed": "under a key from the asking browser's token, for 5 minutes",
     "inspection_draws.targets_json": "the frozen directory of a draw, public once drawn",
