@@ -71,8 +71,8 @@ def test_a_decision_withdrawn_on_one_host_is_shown_withdrawn_by_the_other(tmp_pa
     with isolated_database(database_url, "page_cache_hosts", tmp_path) as url:
         instance = tmp_path / "instance"
         disclosure_id, secret, today = published_decision(make_app(instance, url))
-        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(instance),
-               "PORTAL_DATABASE_URL": url, "PORTAL_SECURE_COOKIES": "0",
+        env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_SMS_ADAPTER": "log",
+               "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_DATABASE_URL": url, "PORTAL_SECURE_COOKIES": "0",
                "PORTAL_RATELIMIT_STORAGE_URI": redis_url, "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
                "PORTAL_PAGE_CACHE_URL": redis_url, "PORTAL_PAGE_CACHE_KEY_PREFIX": prefix,
                "PORTAL_PAGE_CACHE_SECONDS": "600"}  # only the withdrawal can evict the page within the test
