@@ -70,6 +70,15 @@ class ReturnTooLate(StepNotAllowed):
         self.until = until  # the last day it could have been returned
 
 
+class StepHeld(StepNotAllowed):
+    """Another track of the case holds this step for now (the mediation track: the acceptance
+    waits for the decision to mediate, the conclusion is mediation's own end); `why` says so."""
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(name)
+        self.why = why
+
+
 class ReplyNotReceived(StepNotAllowed):
     """A concluded case waits until its written reply has reached the reporter (送达): the time to
     ask for a review has not started yet (信访工作条例 art. 35)."""
@@ -209,12 +218,43 @@ FLOW = Workflow("complaint", "complaint", TRANSITIONS.values(), state="status",
                 region=attrgetter("handling_region_code"), guard=_guard, history=_entry)
 
 
+# Features above casework that hold a step for now, and those whose written result is final (no review).
+_holds: list[Callable[[Complaint, str, dt.date], str | None]] = []
+_final_results: list[Callable[[Complaint], bool]] = []
+
+
+def add_hold(hold: Callable[[Complaint, str, dt.date], str | None]) -> None:
+    """`hold(complaint, step, today)` returns why the step must wait (shown to staff), or None."""
+    if hold not in _holds:
+        _holds.append(hold)
+
+
+def add_final_result(final: Callable[[Complaint], bool]) -> None:
+    """`final(complaint)` is true when the case was concluded by a written result that no review
+    (复查, 复核) follows: the mediation track's result, which names the other routes instead."""
+    if final not in _final_results:
+        _final_results.append(final)
+
+
+def final_result(complaint: Complaint) -> bool:
+    """Whether the case was concluded by a written result final on its track (no review follows;
+    the reporter rates it on that track's own part of the tracking page)."""
+    return any(final(complaint) for final in _final_results)
+
+
+def held(complaint: Complaint, name: str, today: dt.date | None = None) -> str | None:
+    """Why another track holds this step now, or None."""
+    today = today or clock.today()
+    return next((why for hold in _holds if (why := hold(complaint, name, today)) is not None), None)
+
+
 def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
     today = today or clock.today()
     return [name for name in FLOW.allowed(actor, complaint)
             if not (name == "archive" and (archive_held_until(complaint, today) or reply_awaited(complaint)))
-            and not (name == "return" and not ((due := objection_due(complaint)) and today <= due.day))]
+            and not (name == "return" and not ((due := objection_due(complaint)) and today <= due.day))
+            and held(complaint, name, today) is None]
 
 
 def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, destination: str = "",
@@ -222,6 +262,8 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, desti
           now: dt.datetime | None = None) -> ComplaintEvent:
     """Take one step on a case, or raise with nothing changed; the only place staff change a case's state."""
     details = Details(destination, assignee, duplicate_of)
+    if (why := held(complaint, name, clock.local_date(now) if now else None)) is not None:
+        raise StepHeld(name, why)
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
 
     def change(moment: dt.datetime) -> dict:  # the step's effect and the deadline its state brings
@@ -249,8 +291,10 @@ def current_due(complaint: Complaint, status: Status | None = None) -> dt.date |
 
 
 def may_open_review(complaint: Complaint) -> bool:
-    """Whether the case may still go up a level (a review, then one re-review)."""
-    return complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
+    """Whether the case may still go up a level (a review, then one re-review); never after a
+    written result that is final on its track (the mediation track's)."""
+    return (complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
+            and not final_result(complaint))
 
 
 def next_review_stage(complaint: Complaint) -> ReviewStage | None:

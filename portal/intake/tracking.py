@@ -165,7 +165,8 @@ def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> C
 
 
 def can_rate(complaint: Complaint) -> bool:
-    return complaint.status is Status.CONCLUDED and complaint.rating is None
+    """A concluded case not yet rated; a mediation's result is rated on its own part of the page."""
+    return complaint.status is Status.CONCLUDED and complaint.rating is None and not casework.final_result(complaint)
 
 
 def rate(complaint: Complaint, rating: Rating, comment: str) -> None:

@@ -3,8 +3,9 @@
 - Decision: the office decides whether to take a dispute for mediation within the rule
   `mediation_decision` (working days; SAMR uses 7) of the day the complaint was received.
 - Conclusion: mediation ends with an agreement or a failure within the rule `mediation_conclusion`
-  (working days; 45) of the day the dispute was taken. After it the office records the end with
-  the reason "the time limit passed".
+  (working days; 45) of the day the dispute was taken, or of the day the parent said an agreement
+  was not kept (the dispute reopened). After it the office records the end with the reason "the
+  time limit passed".
 
 Both are rules kept as data (`portal.rules`, basis 市场监督管理投诉举报处理暂行办法 arts. 16–22): the
 complaint's province's value in force on the day the period started, else the national one. A clock
@@ -40,9 +41,9 @@ def decision_due(complaint: Complaint, calendar: WorkCalendar | None = None):
 
 
 def conclusion_due(record: MediationCase, calendar: WorkCalendar | None = None):
-    """The day by which mediation ends (a `Due`), once the dispute was taken."""
-    taken = record.decided_on
-    return add_period(taken, conclusion_rule(record.region_code, taken), calendar)
+    """The day by which mediation ends (a `Due`), once the dispute was taken (or reopened)."""
+    start = record.reopened_on or record.decided_on
+    return add_period(start, conclusion_rule(record.region_code, start), calendar)
 
 
 def clocks(complaint: Complaint, record: MediationCase | None, calendar: WorkCalendar | None = None

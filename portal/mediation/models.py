@@ -91,6 +91,7 @@ class MediationCase(Base):
     summary: Mapped[str] = mapped_column(Text, default="")  # the agreement's terms or the failure's account
     # The parent's word: the money arrived (kept) or not (broken, counted against the institution).
     confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reopened_on: Mapped[dt.date | None] = mapped_column(Date)  # the latest "not kept": a new period from then
     broken_count: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[Rating | None] = mapped_column(value_enum(Rating, 24))
     rated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from portal import clock
 from portal.accounts.models import Role, User
 from portal.casework.models import Complaint
 from portal.extensions import db
+from portal.institution_answers import service as institution_answers
 from portal.mediation import clocks as timing
 from portal.mediation import service
 from portal.mediation.models import MediationCase, MediationSession
@@ -71,6 +72,9 @@ def page(complaint: Complaint, user: User) -> dict:
             "steps": service.allowed_steps(record, complaint, user),
             "clocks": shown_clocks(complaint, record, clock.today()),
             "limit_passed": record is not None and record.open and timing.limit_passed(record, clock.today()),
+            # The institution's answers through its one-time link, part of the track's record.
+            "answers": institution_answers.answers(complaint) if record else [],
+            "may_ask": record is not None and record.open and institution_answers.may_send(complaint, user),
             "audit_entries": audit.for_object("mediation_case", record.id) if record else []}
 
 

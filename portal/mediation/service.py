@@ -24,12 +24,12 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import Role, User
 from portal.casework import mail as case_mail
-from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating
+from portal.casework.models import Category, Complaint, ComplaintEvent, EventKind, Rating, Status
 from portal.enforcement import service as enforcement
 from portal.errors import Invalid
 from portal.extensions import db
 from portal.intake import filing
-from portal.mediation import clocks
+from portal.mediation import clocks, track
 from portal.mediation.models import (
     OPEN_STATES,
     EndReason,
@@ -119,9 +119,10 @@ def record_for(complaint: Complaint, actor: User) -> MediationCase:
 
 
 def allowed_steps(record: MediationCase | None, complaint: Complaint, user: User) -> list[str]:
-    """The steps open to this person now (for the page's forms)."""
-    if record is None:
-        if not complaint.mediation_requested:
+    """The steps open to this person now (for the page's forms). The decision is open while the
+    complaint is registered: once accepted, transferred or refused on the ordinary track, it is moot."""
+    if record is None or record.state is M.PENDING:
+        if not complaint.mediation_requested or complaint.status is not Status.REGISTERED:
             return []
         probe = MediationCase(state=M.PENDING, office_code=complaint.handling_region_code)
         steps = [name for name in FLOW.allowed(user, probe) if name in ("take", "decline")]
@@ -139,7 +140,10 @@ def _within(field: str, day: dt.date, earliest: dt.date, today: dt.date) -> None
 
 def decide(complaint: Complaint, actor: User, take: bool, decided_on: dt.date, reason: str = "",
            now: dt.datetime | None = None) -> MediationCase:
-    """Take the dispute for mediation on `decided_on`, or not, with the reason the parent reads."""
+    """Take the dispute for mediation on `decided_on` (the complaint's acceptance), or not, with the
+    reason the parent reads (the complaint stays registered, for the ordinary track)."""
+    if complaint.status is not Status.REGISTERED:
+        raise StepNotAllowed("take" if take else "decline")
     record = record_for(complaint, actor)
     reason = (reason or "").strip()[:TEXT_MAX]
 
@@ -151,6 +155,8 @@ def decide(complaint: Complaint, actor: User, take: bool, decided_on: dt.date, r
         return {"decided_on": str(decided_on), "complaint": complaint.id}
 
     FLOW.take(record, "take" if take else "decline", actor, reason if not take else "", change=change, now=now)
+    if take:
+        track.accept(complaint, record, actor, now)
     case_mail.case_updated(complaint)
     return record
 
@@ -189,6 +195,7 @@ def agree(record: MediationCase, complaint: Complaint, actor: User, ended_on: dt
         return {"ended_on": str(ended_on), "amount": str(amount), "pay_by": str(pay_by), "paid_how": how.value}
 
     FLOW.take(record, "agree", actor, change=change, now=now)
+    track.conclude(complaint, actor, now)
     case_mail.case_updated(complaint)
 
 
@@ -207,6 +214,7 @@ def end(record: MediationCase, complaint: Complaint, actor: User, ended_on: dt.d
         return {"ended_on": str(ended_on), "end_reason": why.value}
 
     FLOW.take(record, "end", actor, account, change=change, now=now)
+    track.conclude(complaint, actor, now)
     case_mail.case_updated(complaint)
 
 
@@ -257,7 +265,7 @@ def confirm_payment(record: MediationCase, complaint: Complaint, arrived: bool, 
     audit.record(_reporter(complaint), "mediation.paid" if arrived else "mediation.not_paid", "mediation_case",
                  record.id, at=now, before={"state": before.value}, after={"state": record.state.value})
     if not arrived:
-        case_mail.case_updated(complaint)
+        track.reopen(complaint, record, now)
 
 
 def may_rate(record: MediationCase | None) -> bool:
@@ -270,6 +278,7 @@ def rate(record: MediationCase, complaint: Complaint, rating: Rating, now: dt.da
     if not may_rate(record):
         raise NotRatable("rate")
     record.rating, record.rated_at = rating, now
+    track.rated(complaint, record, now)
     db.session.flush()
     audit.record(_reporter(complaint), "mediation.rated", "mediation_case", record.id, at=now,
                  after={"rating": rating.value})

@@ -41,6 +41,9 @@ def _page(complaint, forms: dict | None = None, message: str = "", status: int =
     for name, date in DATES.items():  # today, until the officer says otherwise
         if name not in forms:
             getattr(shown[name], date).data = clock.today()
+    proposed = next((a for a in found["answers"] if a.refund_amount is not None), None)
+    if proposed is not None and "agree" not in forms:  # the institution's latest proposal, to change or keep
+        shown["agree"].amount.data, shown["agree"].pay_by.data = proposed.refund_amount, proposed.refund_on
     region = complaint.region_code
     return render_template("mediation/page.html", complaint=complaint, **found, forms=shown, message=message,
                            decision_days=clocks.decision_rule(region).days,

@@ -45,6 +45,8 @@ STEP_EVENTS = {
     EventKind.NOT_ACCEPTED: "not_accepted",
     EventKind.TRANSFERRED: "transferred",
     EventKind.CONCLUDED: "concluded",
+    EventKind.MEDIATION_TAKEN: "accepted",  # the mediation track's acceptance (受理) and conclusion
+    EventKind.MEDIATION_ENDED: "concluded",
     EventKind.REVIEW_REQUESTED: "reviews_requested",
     EventKind.RE_REVIEW_REQUESTED: "reviews_requested",  # 复查 and 复核 requests alike
 }
@@ -120,7 +122,7 @@ def complaints(ids: Iterable[int] | None = None, id_range: tuple[int, int] | Non
                     facts.add(("satisfied", month, ""))
             continue
         facts.add((STEP_EVENTS[kind], month, ""))
-        if kind is EventKind.CONCLUDED and not any(f[0] == "days" and f[1] == month for f in facts):
+        if STEP_EVENTS[kind] == "concluded" and not any(f[0] == "days" and f[1] == month for f in facts):
             facts.add(("days", month, str((day - received_on).days)))  # the month's first conclusion
             if due is not None:
                 facts.add(("with_deadline", month, ""))

@@ -143,6 +143,12 @@ def add_listener(app: Any, listener: Callable[[str, Any, Moved, User], None]) ->
     app.extensions.setdefault("portal.workflow_listeners", []).append(listener)
 
 
+def announce(object_type: str, record: Any, moved: Moved, actor: User | None = None) -> None:
+    """Tell the listeners of a step taken (by the engine, or by a reporter outside it: actor None)."""
+    for listener in current_app.extensions.get("portal.workflow_listeners", ()) if has_app_context() else ():
+        listener(object_type, record, moved, actor)
+
+
 def no_authors(record: Any) -> set[int]:
     """For features whose steps never need someone other than the author."""
     return set()
@@ -235,6 +241,5 @@ class Workflow:
         audit.record(f"user:{actor.id}", f"{self.prefix}.{action or found.action or name}", self.object_type,
                      record.id, at=now, before=default_before if before is None else before, after=after,
                      reason=reason if found.audit_reason else "")
-        for listener in current_app.extensions.get("portal.workflow_listeners", ()) if has_app_context() else ():
-            listener(self.object_type, record, moved, actor)
+        announce(self.object_type, record, moved, actor)
         return moved
