@@ -32,7 +32,7 @@ from portal.workflow import Moved
 CHANNEL = "callback"
 TIMEOUT_SECONDS = 10
 RETRY_STATUSES = {408, 425, 429}
-REPLY_STEPS = ("conclude", "decide_review")
+REPLY_STEPS = ("conclude", "decide_review", "mediation_end")  # the last: the mediation track's written result
 
 
 class TryAgain(RuntimeError):

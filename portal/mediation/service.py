@@ -195,7 +195,7 @@ def agree(record: MediationCase, complaint: Complaint, actor: User, ended_on: dt
         return {"ended_on": str(ended_on), "amount": str(amount), "pay_by": str(pay_by), "paid_how": how.value}
 
     FLOW.take(record, "agree", actor, change=change, now=now)
-    track.conclude(complaint, actor, now)
+    track.conclude(complaint, record, actor, now)
     case_mail.case_updated(complaint)
 
 
@@ -214,7 +214,7 @@ def end(record: MediationCase, complaint: Complaint, actor: User, ended_on: dt.d
         return {"ended_on": str(ended_on), "end_reason": why.value}
 
     FLOW.take(record, "end", actor, account, change=change, now=now)
-    track.conclude(complaint, actor, now)
+    track.conclude(complaint, record, actor, now)
     case_mail.case_updated(complaint)
 
 

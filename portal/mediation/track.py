@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from operator import attrgetter
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal import clock
@@ -27,7 +28,7 @@ from portal.casework import mail as case_mail
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
 from portal.casework.service import CaseStep, actor_label
 from portal.extensions import db
-from portal.i18n import _l
+from portal.i18n import _, _l
 from portal.intake import filing
 from portal.mediation import clocks
 from portal.mediation.models import MediationCase, MediationState
@@ -72,7 +73,20 @@ def accept(complaint: Complaint, record: MediationCase, actor: User, now: dt.dat
     FLOW.take(complaint, "mediate", actor, change=change, now=now)
 
 
-def conclude(complaint: Complaint, actor: User, now: dt.datetime | None) -> None:
+def result_text(record: MediationCase) -> str:
+    """The result in the case record's words (Chinese, the office's language, as staff write the
+    timeline): the timeline entry the parent reads and the reply a 12345 hotline receives."""
+    with force_locale("zh_CN"):
+        if record.state is M.AGREED:
+            said = _("Mediation ended with an agreement: the institution returns %(amount)s yuan by %(date)s "
+                     "(%(how)s).", date=record.pay_by.isoformat(), how=record.paid_how.label,
+                     amount=f"{record.amount:,.2f}")
+        else:
+            said = _("Mediation ended without an agreement: %(why)s.", why=record.end_reason.label)
+        return " ".join(part for part in (str(said), record.summary) if part)
+
+
+def conclude(complaint: Complaint, record: MediationCase, actor: User, now: dt.datetime | None) -> None:
     """Mediation ended (agreed or not): its written result concludes the complaint."""
     if complaint.status not in FLOW["mediation_end"].from_states:
         return  # taken before this module existed and concluded on the ordinary track: nothing to move
@@ -82,7 +96,7 @@ def conclude(complaint: Complaint, actor: User, now: dt.datetime | None) -> None
         complaint.reply_received_on = complaint.reply_received_how = None
         return {"track": "mediation"}
 
-    FLOW.take(complaint, "mediation_end", actor, change=change, now=now)
+    FLOW.take(complaint, "mediation_end", actor, result_text(record), change=change, now=now)
 
 
 def reopen(complaint: Complaint, record: MediationCase, now: dt.datetime) -> None:

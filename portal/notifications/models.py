@@ -13,7 +13,7 @@ from portal.i18n import LabelledEnum, _l
 class State(LabelledEnum):
     PENDING = "pending", _l("Waiting to be sent")
     SENDING = "sending", _l("Being sent")
-    SENT = "sent", _l("Accepted by the mail server")
+    SENT = "sent", _l("Handed over (to the mail server, the SMS provider or the partner's system)")
     FAILED = "failed", _l("Not sent (gave up)")
 
 

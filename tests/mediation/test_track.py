@@ -89,6 +89,10 @@ def test_the_written_result_concludes_the_case_with_no_review_after_it(handler):
     complaint, record = agreed(handler)
     assert complaint.status is Status.CONCLUDED and complaint.replied_at is not None
     assert kinds(complaint)[-1] is EventKind.MEDIATION_ENDED
+    entry = db.session.scalars(db.select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)
+                               .order_by(ComplaintEvent.id.desc())).first()
+    assert entry.public and entry.body == ("调解达成协议：机构于2026-10-30前退还人民币7,500.00元（银行转账）。"
+                                           " 机构退还剩余学费。")
     assert track.final(complaint)
     assert not casework.may_open_review(complaint) and not casework.reply_awaited(complaint)
     assert not tracking.can_rate(complaint)  # rated on the mediation part, once the money arrived
