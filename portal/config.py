@@ -340,7 +340,8 @@ class ProductionConfig(Config):
 
 
 SMS_ADAPTERS = ("tencent", "log")
-# portal/notifications/sms.py TEMPLATES
+# The names of portal/notifications/sms.py's TEMPLATES (the configuration is below every feature, so it
+# names them itself; tests/notifications/test_sms.py checks the two lists agree).
 SMS_TEMPLATE_NAMES = ("news", "notice", "code", "recovered", "institution_link")
 
 

@@ -11,15 +11,18 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the pages; add the written results' kinds, the case page's panel, the inbox's marks and
     the tracking page's part (template globals the casework inbox and intake's case page call); hold
-    the ordinary acceptance, conclusion and archiving while the track decides them."""
+    the ordinary acceptance, conclusion and archiving while the track decides them; the demo disputes."""
     from portal import case_panels as panels
+    from portal import demo
     from portal.casework import service as casework
     from portal.institutions import offerings as institution_offerings
+    from portal.mediation import demo as mediation_demo
     from portal.mediation import kinds, offerings, queries, track
     from portal.mediation.staff_views import bp as staff_bp
     from portal.mediation.views import bp, tracking_part
     from portal.notices import kinds as notice_kinds
 
+    demo.register(app, "disputes", "demo refund disputes", mediation_demo.seed, after=("complaints",))
     casework.add_hold(track.hold)  # the complaint's own states follow the track (track.py)
     casework.add_final_result(track.final)
     app.register_blueprint(staff_bp)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.config import ConfigurationError, load_config
+from portal.config import SMS_TEMPLATE_NAMES, ConfigurationError, load_config
 from portal.extensions import db
 from portal.notifications import outbox, sms, tencent_sms
 from portal.notifications.models import Attempt, Message, Result, State
@@ -30,6 +30,10 @@ def message(key: str) -> Message:
 
 def attempts(key: str) -> list[Attempt]:
     return list(db.session.scalars(select(Attempt).where(Attempt.message_id == message(key).id).order_by(Attempt.id)))
+
+
+def test_the_configuration_names_the_templates_the_sender_has():
+    assert set(SMS_TEMPLATE_NAMES) == set(sms.TEMPLATES)
 
 
 def test_the_stand_in_checks_signatures_as_the_documents_worked_example_does():
