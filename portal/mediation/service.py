@@ -121,7 +121,7 @@ def record_for(complaint: Complaint, actor: User) -> MediationCase:
 def allowed_steps(record: MediationCase | None, complaint: Complaint, user: User) -> list[str]:
     """The steps open to this person now (for the page's forms). The decision is open while the
     complaint is registered: once accepted, transferred or refused on the ordinary track, it is moot."""
-    if record is None or record.state is M.PENDING:
+    if record is None:
         if not complaint.mediation_requested or complaint.status is not Status.REGISTERED:
             return []
         probe = MediationCase(state=M.PENDING, office_code=complaint.handling_region_code)
@@ -130,6 +130,8 @@ def allowed_steps(record: MediationCase | None, complaint: Complaint, user: User
     steps = FLOW.allowed(user, record)
     if "report" in steps and record.report_complaint_id is not None:
         steps.remove("report")
+    if complaint.status is not Status.REGISTERED:
+        steps = [name for name in steps if name not in ("take", "decline")]
     return steps
 
 

@@ -78,9 +78,9 @@ def test_the_staff_page_checks_each_step_and_keeps_the_input(app, signed_in):
     early = _post(handler, url + "/end", "end", ended_on=str(dt.date.today()), why="limit_passed", account="未达成")
     assert early.status_code == 422 and "调解期限尚未届满" in early.get_data(as_text=True)
     with app.app_context():
-        record = db.session.scalars(select(MediationCase)).one()
+        record = db.session.scalars(select(MediationCase).where(MediationCase.complaint_id == complaint_id)).one()
         assert record.state is MediationState.MEDIATING and record.ended_on is None
-        assert db.session.scalar(select(MediationSession.id)) is None
+        assert db.session.scalar(select(MediationSession.id).where(MediationSession.case_id == record.id)) is None
     inbox = handler.get(f"/staff/cases?q={number}&lang=zh_CN").get_data(as_text=True)
     assert "前结束调解" in inbox and "前决定是否调解" not in inbox
 
@@ -116,12 +116,12 @@ def test_the_parent_must_choose_and_then_confirms(app, client):
     done = client.post("/track/mediation/payment", data={"payment-csrf_token": token, "payment-arrived": "not_arrived"})
     assert done.status_code == 302
     with app.app_context():
-        record = db.session.scalars(select(MediationCase)).one()
+        record = db.session.scalars(select(MediationCase).where(MediationCase.complaint_id == complaint_id)).one()
         assert record.state is MediationState.REOPENED and record.broken_count == 1
     again = client.post("/track/mediation/payment", data={"payment-csrf_token": token, "payment-arrived": "arrived"})
     assert again.status_code == 302  # out of date: nothing changes
     with app.app_context():
-        assert db.session.scalars(select(MediationCase)).one().state is MediationState.REOPENED
+        assert db.session.get(MediationCase, record.id).state is MediationState.REOPENED
 
 
 def test_the_institution_page_counts_refunds_with_small_counts_protected(app, client):
