@@ -130,8 +130,7 @@ class EventKind(LabelledEnum):
     LETTER_POSTED = "letter_posted", _lp("case event", "Notice posted to the reporter by registered mail")
     FOLLOW_UP = "follow_up", _lp("case event", "Follow-up call (回访) recorded")
     REOPENED = "reopened", _lp("case event", "Handled again after an unsatisfied follow-up call")
-    # The mediation track (portal/mediation): taking the dispute is its acceptance (受理), its written
-    # result concludes the case, and an agreement not kept brings it back.
+    # The mediation track (portal/mediation/track.py): its acceptance, its conclusion, a broken agreement.
     MEDIATION_TAKEN = "mediation_taken", _lp("case event", "Accepted for mediation (受理)")
     MEDIATION_ENDED = "mediation_ended", _lp("case event", "Mediation ended with a written result")
     MEDIATION_REOPENED = "mediation_reopened", _lp("case event", "Handled again: the agreed money did not arrive")

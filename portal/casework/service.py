@@ -16,6 +16,7 @@ from typing import Any
 from portal import clock
 from portal.accounts import service as accounts
 from portal.accounts.models import CERTIFIED_ROLES, Role, User
+from portal.case_tracks import final_result, held
 from portal.casework import deadlines
 from portal.casework import mail as notifications
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, ReviewStage, Source, Status
@@ -68,15 +69,6 @@ class ReturnTooLate(StepNotAllowed):
     def __init__(self, until: dt.date) -> None:
         super().__init__("return")
         self.until = until  # the last day it could have been returned
-
-
-class StepHeld(StepNotAllowed):
-    """Another track of the case holds this step for now (the mediation track: the acceptance
-    waits for the decision to mediate, the conclusion is mediation's own end); `why` says so."""
-
-    def __init__(self, name: str, why: str) -> None:
-        super().__init__(name)
-        self.why = why
 
 
 class ReplyNotReceived(StepNotAllowed):
@@ -218,36 +210,6 @@ FLOW = Workflow("complaint", "complaint", TRANSITIONS.values(), state="status",
                 region=attrgetter("handling_region_code"), guard=_guard, history=_entry)
 
 
-# Features above casework that hold a step for now, and those whose written result is final (no review).
-_holds: list[Callable[[Complaint, str, dt.date], str | None]] = []
-_final_results: list[Callable[[Complaint], bool]] = []
-
-
-def add_hold(hold: Callable[[Complaint, str, dt.date], str | None]) -> None:
-    """`hold(complaint, step, today)` returns why the step must wait (shown to staff), or None."""
-    if hold not in _holds:
-        _holds.append(hold)
-
-
-def add_final_result(final: Callable[[Complaint], bool]) -> None:
-    """`final(complaint)` is true when the case was concluded by a written result that no review
-    (复查, 复核) follows: the mediation track's result, which names the other routes instead."""
-    if final not in _final_results:
-        _final_results.append(final)
-
-
-def final_result(complaint: Complaint) -> bool:
-    """Whether the case was concluded by a written result final on its track (no review follows;
-    the reporter rates it on that track's own part of the tracking page)."""
-    return any(final(complaint) for final in _final_results)
-
-
-def held(complaint: Complaint, name: str, today: dt.date | None = None) -> str | None:
-    """Why another track holds this step now, or None."""
-    today = today or clock.today()
-    return next((why for hold in _holds if (why := hold(complaint, name, today)) is not None), None)
-
-
 def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:
     """The steps the case's state and the person's role allow now (for the case page's buttons)."""
     today = today or clock.today()
@@ -262,8 +224,8 @@ def apply(complaint: Complaint, name: str, actor: User, text: str = "", *, desti
           now: dt.datetime | None = None) -> ComplaintEvent:
     """Take one step on a case, or raise with nothing changed; the only place staff change a case's state."""
     details = Details(destination, assignee, duplicate_of)
-    if (why := held(complaint, name, clock.local_date(now) if now else None)) is not None:
-        raise StepHeld(name, why)
+    if held(complaint, name, clock.local_date(now or clock.now())) is not None:
+        raise StepNotAllowed(name)  # another track holds it (`held` says why)
     before = {"status": complaint.status.value, "conclusion_due": str(complaint.conclusion_due or "")}
 
     def change(moment: dt.datetime) -> dict:  # the step's effect and the deadline its state brings
@@ -291,10 +253,9 @@ def current_due(complaint: Complaint, status: Status | None = None) -> dt.date |
 
 
 def may_open_review(complaint: Complaint) -> bool:
-    """Whether the case may still go up a level (a review, then one re-review); never after a
-    written result that is final on its track (the mediation track's)."""
-    return (complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE
-            and not final_result(complaint))
+    """Whether the case may still go up a level (a review, then one re-review): never after a
+    written result final on its track (`portal.case_tracks`: the mediation track's)."""
+    return complaint.status is S.CONCLUDED and complaint.review_stage in NEXT_STAGE and not final_result(complaint)
 
 
 def next_review_stage(complaint: Complaint) -> ReviewStage | None:

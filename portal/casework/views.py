@@ -191,7 +191,7 @@ def _refusal(complaint, name: str) -> str:
     if step is None:
         return _("There is no such step. Choose one of the actions offered on this page.")
     label = _labels(complaint)[name]
-    if (why := casework.held(complaint, name)) is not None and complaint.status in step.from_states:
+    if (why := casework.held(complaint, name, clock.today())) is not None and complaint.status in step.from_states:
         return str(why)
     if name == "archive" and casework.reply_awaited(complaint):
         return _("This case cannot be archived yet: the written reply has not reached the reporter, so the "

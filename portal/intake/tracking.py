@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import case_tracks, clock
 from portal.casework import deadlines
 from portal.casework import service as casework
 from portal.casework.exceptions import AttachmentNotFound, StepNotAllowed
@@ -166,7 +166,7 @@ def add_supplement(complaint: Complaint, text: str, files: list[CleanFile]) -> C
 
 def can_rate(complaint: Complaint) -> bool:
     """A concluded case not yet rated; a mediation's result is rated on its own part of the page."""
-    return complaint.status is Status.CONCLUDED and complaint.rating is None and not casework.final_result(complaint)
+    return complaint.status is Status.CONCLUDED and complaint.rating is None and not case_tracks.final_result(complaint)
 
 
 def rate(complaint: Complaint, rating: Rating, comment: str) -> None:

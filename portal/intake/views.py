@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
-from portal import clock
+from portal import case_tracks, clock
 from portal.casework import lookup, timeline
 from portal.casework import service as casework
 from portal.casework.models import Category, Rating, ReviewStage
@@ -228,7 +228,7 @@ def _render_case(complaint, supplement=None, rating=None, review=None, status: i
         next_step=tracking.next_step(complaint), reply=timeline.written_reply(complaint),
         supplement_form=supplement or SupplementForm(), rating_form=rating or RatingForm(),
         review_form=_review_form(complaint, review), can_rate=tracking.can_rate(complaint),
-        review_stage=casework.next_review_stage(complaint), final_result=casework.final_result(complaint),
+        review_stage=casework.next_review_stage(complaint), final_result=case_tracks.final_result(complaint),
         can_review=tracking.can_request_review(complaint, today),
         review_due=tracking.review_due(complaint), reward=rewards.for_reporter(complaint),
         enforcement=enforcement.for_reporter(complaint), Rating=Rating), status

@@ -13,8 +13,7 @@ def init_app(app: Flask) -> None:
     the tracking page's part (template globals the casework inbox and intake's case page call); hold
     the ordinary acceptance, conclusion and archiving while the track decides them; the demo disputes."""
     from portal import case_panels as panels
-    from portal import demo
-    from portal.casework import service as casework
+    from portal import case_tracks, demo
     from portal.institutions import offerings as institution_offerings
     from portal.mediation import demo as mediation_demo
     from portal.mediation import kinds, offerings, queries, track
@@ -23,8 +22,8 @@ def init_app(app: Flask) -> None:
     from portal.notices import kinds as notice_kinds
 
     demo.register(app, "disputes", "demo refund disputes", mediation_demo.seed, after=("complaints",))
-    casework.add_hold(track.hold)  # the complaint's own states follow the track (track.py)
-    casework.add_final_result(track.final)
+    case_tracks.add_hold(app, track.hold)  # the complaint's own states follow the track (track.py)
+    case_tracks.add_final_result(app, track.final)
     app.register_blueprint(staff_bp)
     app.register_blueprint(bp)
     for kind in kinds.KINDS:

@@ -84,7 +84,7 @@ def test_inbox_query_count_does_not_grow_with_cases(app, handler, count_queries)
         filed(app, institution_name="乙")
     with count_queries() as many:
         assert handler.get("/staff/cases").status_code == 200
-    assert many.count == few.count
+    assert many.count <= few.count  # (fewer when the demo's refund disputes, with their marks, left the page)
 
 
 def test_case_page_shows_a_pseudonym_not_the_identity(app, handler):

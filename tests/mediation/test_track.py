@@ -9,7 +9,7 @@ import pytest
 
 from portal.accounts.models import Role
 from portal.casework import service as casework
-from portal.casework.models import ComplaintEvent, EventKind, Rating, Status
+from portal.casework.models import Category, ComplaintEvent, EventKind, Rating, Status
 from portal.extensions import db
 from portal.intake import tracking
 from portal.mediation import clocks, service, track
@@ -17,10 +17,17 @@ from portal.mediation.models import EndReason, MediationState, PaidHow
 from portal.security import audit
 from portal.stats import facts
 from portal.workflow import StepNotAllowed
-from tests.mediation.test_service import LATER, MONDAY, dispute
 from tests.support.accounts import staff_user
+from tests.support.complaints import file, named_identity
 
+MONDAY = dt.date(2026, 9, 28)  # National Day week follows: 1–7 October off, Saturday 10 October worked
+LATER = dt.datetime(2026, 12, 30, 4, 0, tzinfo=dt.timezone.utc)
 AGREED_ON, PAY_BY = dt.date(2026, 10, 12), dt.date(2026, 10, 30)
+
+
+def dispute():
+    return file(received_on=MONDAY, category=Category.FEES_REFUNDS, identity=named_identity(), mediation=True,
+                description="报名时预交了一年学费一万二千元，上了两个月课后机构拒绝退还剩余学费。").complaint
 
 
 @pytest.fixture
@@ -49,9 +56,9 @@ def said(app, lazy) -> str:
 def test_the_ordinary_acceptance_waits_for_the_decision_to_mediate(app, handler):
     complaint = dispute()
     assert "accept" not in casework.allowed_steps(complaint, handler)
-    with pytest.raises(casework.StepHeld) as held:
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "accept", handler)
-    assert "mediation track" in said(app, held.value.why)
+    assert "mediation track" in said(app, casework.held(complaint, "accept", MONDAY))
     assert complaint.status is Status.REGISTERED
     service.decide(complaint, handler, False, MONDAY, "双方已在法院诉讼。", now=LATER)
     assert complaint.status is Status.REGISTERED  # declined: the ordinary track decides acceptance
@@ -69,7 +76,7 @@ def test_taking_the_dispute_accepts_the_case_due_when_mediation_must_end(handler
     assert "complaint.mediate" in [r.action for r in audit.for_object("complaint", complaint.id)]
     # The ordinary conclusion waits for mediation's end; the decision cannot be taken twice.
     assert "conclude" not in casework.allowed_steps(complaint, handler)
-    with pytest.raises(casework.StepHeld):
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "conclude", handler, "答复。")
     assert service.allowed_steps(record, complaint, handler) == ["session", "agree", "end", "report"]
     db.session.commit()
@@ -104,9 +111,10 @@ def test_the_written_result_concludes_the_case_with_no_review_after_it(handler):
 def test_archiving_waits_for_the_parents_word_on_the_money(app, handler):
     complaint, record = agreed(handler)
     assert "archive" not in casework.allowed_steps(complaint, handler, today=PAY_BY)
-    with pytest.raises(casework.StepHeld) as held:
+    # Held until 30 days after the pay-by day.
+    with pytest.raises(StepNotAllowed):
         casework.apply(complaint, "archive", handler, now=dt.datetime(2026, 11, 2, 2, tzinfo=dt.timezone.utc))
-    assert "2026-11-29" in said(app, held.value.why)  # 30 days after the pay-by day
+    assert "2026-11-29" in said(app, casework.held(complaint, "archive", dt.date(2026, 11, 2)))
     assert "archive" in casework.allowed_steps(complaint, handler, today=dt.date(2026, 11, 30))
     service.confirm_payment(record, complaint, True, now=LATER)
     assert "archive" in casework.allowed_steps(complaint, handler, today=PAY_BY)
