@@ -1,8 +1,10 @@
 """The statistics as published: every figure of a county or the whole area as shown, protected by
 the cell-key method (`portal.cellkey`): each county's counts in a month carry a small fixed
 noise, every total is the sum of those, and shares and medians resting on fewer than SMALL_COUNT
-cases are left out at every level. The page, its charts and the CSV all read a `Report`, so they
-show the same numbers."""
+cases are left out at every level. The money returned in refund disputes is a true sum, rounded to
+the nearest MONEY_ROUNDING yuan and shown only when it rests on SMALL_COUNT agreements kept or more
+(and, for the whole area, when no county's own sum is left out, so that none can be worked out by
+subtraction). The page, its charts and the CSV all read a `Report`, so they show the same numbers."""
 from __future__ import annotations
 
 import threading
@@ -20,6 +22,7 @@ from portal.stats import queries
 from portal.stats.queries import ALL, Figures, Table
 
 SMALL_COUNT = 5  # shares and medians rest on at least this many cases, or are left out
+MONEY_ROUNDING = 100  # yuan: the money returned is published to the nearest hundred
 NOISE_BOUND = cellkey.NOISE_BOUND  # the most any published count differs from the true one
 TABLES = ("monthly", "categories", "counties")
 
@@ -41,6 +44,13 @@ COLUMNS = (
     ("opened_share", _l("Share opened (立案)")),
     ("penalties_decided", _l("Of these, penalty decisions published")),
     ("penalty_share", _l("Share of opened cases with a penalty decision")),
+    ("disputes", _l("Refund and contract disputes (asked for mediation)")),
+    ("mediations_taken", _l("Taken for mediation")),
+    ("agreements", _l("Mediation ended with an agreement")),
+    ("mediations_failed", _l("Mediation ended without an agreement")),
+    ("refunds_kept", _l("Agreements kept (money returned)")),
+    ("refund_yuan", _l("Money returned (yuan)")),
+    ("median_settle_days", _l("Median days to settle")),
     ("supervisors_active", _l("Social supervisors in term")),
     ("supervisor_submissions", _l("Supervisors' submissions")),
 )
@@ -230,12 +240,30 @@ def figure_cells(figures: Figures, shown: Published) -> dict[str, Cell]:
                                        figures.counts["enforcement_leads"])
     cells["penalty_share"] = share_cell(shown.counts["penalties_decided"], shown.counts["cases_opened"],
                                         figures.counts["cases_opened"])
-    median = figures.median_days
-    if median is None or figures.concluded_cases < SMALL_COUNT:
-        cells["median_days"] = Cell("—", None)
-    else:
-        cells["median_days"] = Cell(f"{median:g}", median)
+    cells["median_days"] = median_cell(figures.days_histogram)
+    cells["median_settle_days"] = median_cell(figures.settle_days)
+    cells["refund_yuan"] = money_cell(figures)
     return cells
+
+
+def median_cell(histogram: dict[int, int]) -> Cell:
+    """A histogram's median, left out when it rests on fewer than SMALL_COUNT cases."""
+    median = queries.median(histogram)
+    if median is None or sum(histogram.values()) < SMALL_COUNT:
+        return Cell("—", None)
+    return Cell(f"{median:g}", median)
+
+
+def money_cell(figures: Figures) -> Cell:
+    """The yuan returned by the agreements kept (the true sum, to the nearest MONEY_ROUNDING), left
+    out when it rests on fewer than SMALL_COUNT of them, or (the whole area) when some county's
+    own sum is left out: the area's less the others' would give it away."""
+    kept = sum(figures.refund_yuan.values())
+    if kept < SMALL_COUNT or 0 < figures.fewest_kept < SMALL_COUNT:
+        return Cell("—", None)
+    total = sum(yuan * count for yuan, count in figures.refund_yuan.items())
+    rounded = (total + MONEY_ROUNDING // 2) // MONEY_ROUNDING * MONEY_ROUNDING
+    return Cell(str(rounded), rounded)
 
 
 def monthly_rows(table: Table, shown: dict[tuple[str, str], Published],
