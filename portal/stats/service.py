@@ -26,6 +26,16 @@ MONEY_ROUNDING = 100  # yuan: the money returned is published to the nearest hun
 NOISE_BOUND = cellkey.NOISE_BOUND  # the most any published count differs from the true one
 TABLES = ("monthly", "categories", "counties")
 
+# Refund and contract disputes on the mediation track: in the CSV's columns, a table of their own on the page.
+REFUND_COLUMNS = (
+    ("disputes", _l("Refund and contract disputes (asked for mediation)")),
+    ("mediations_taken", _l("Taken for mediation")),
+    ("agreements", _l("Mediation ended with an agreement")),
+    ("mediations_failed", _l("Mediation ended without an agreement")),
+    ("refunds_kept", _l("Agreements kept (money returned)")),
+    ("refund_yuan", _l("Money returned (yuan)")),
+    ("median_settle_days", _l("Median days to settle")),
+)
 COLUMNS = (
     ("received", _l("Complaints received")),
     ("accepted", _l("Accepted")),
@@ -44,16 +54,13 @@ COLUMNS = (
     ("opened_share", _l("Share opened (立案)")),
     ("penalties_decided", _l("Of these, penalty decisions published")),
     ("penalty_share", _l("Share of opened cases with a penalty decision")),
-    ("disputes", _l("Refund and contract disputes (asked for mediation)")),
-    ("mediations_taken", _l("Taken for mediation")),
-    ("agreements", _l("Mediation ended with an agreement")),
-    ("mediations_failed", _l("Mediation ended without an agreement")),
-    ("refunds_kept", _l("Agreements kept (money returned)")),
-    ("refund_yuan", _l("Money returned (yuan)")),
-    ("median_settle_days", _l("Median days to settle")),
+    *REFUND_COLUMNS,
     ("supervisors_active", _l("Social supervisors in term")),
     ("supervisor_submissions", _l("Supervisors' submissions")),
 )
+
+# The page's main tables: every column but the refund disputes' (the page is read on a phone too).
+MAIN_COLUMNS = tuple(column for column in COLUMNS if column not in REFUND_COLUMNS)
 
 
 class TableNotFound(NotFound):
