@@ -145,6 +145,9 @@ class World:
             return
         complaint = rng.choice(self.disputes)
         record = mediation.for_complaint(complaint)
+        if record is not None and record.state in (MediationState.KEPT, MediationState.FAILED, MediationState.DECLINED):
+            self.disputes.remove(complaint)  # its track has ended: the next steps go to the others
+            return
         handler = self.mediators[complaint.region_code]
         today = clock.today()
 
