@@ -62,6 +62,8 @@ STEP_EVENTS = {
     EventKind.NOT_ACCEPTED: "not_accepted",
     EventKind.TRANSFERRED: "transferred",
     EventKind.CONCLUDED: "concluded",
+    EventKind.MEDIATION_TAKEN: "accepted",  # the mediation track's acceptance (受理) and conclusion
+    EventKind.MEDIATION_ENDED: "concluded",
     EventKind.REVIEW_REQUESTED: "reviews_requested",
     EventKind.RE_REVIEW_REQUESTED: "reviews_requested",  # 复查 and 复核 requests alike
 }
@@ -238,7 +240,7 @@ def compute(months: list[str]) -> Table:
         select(Complaint.region_code, event_month, days.label("days"), case((on_time, 1), else_=0),
                case((has_deadline, 1), else_=0), Complaint.id)
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind == EventKind.CONCLUDED, event_window)
+        .where(ComplaintEvent.kind.in_([EventKind.CONCLUDED, EventKind.MEDIATION_ENDED]), event_window)
         .order_by(ComplaintEvent.created_at, ComplaintEvent.id))
     for county, month, day_count, timely, deadlined, complaint_id in rows:
         if month not in wanted or (county, month, "days", complaint_id) in seen:

@@ -143,7 +143,8 @@ class World:
         rng = self.rng
         if not self.disputes:
             return
-        complaint = rng.choice(self.disputes)
+        # Mostly the oldest live dispute, so that tracks get to their end; sometimes another.
+        complaint = self.disputes[0] if rng.random() < 0.7 else rng.choice(self.disputes)
         record = mediation.for_complaint(complaint)
         if record is not None and record.state in (MediationState.KEPT, MediationState.FAILED, MediationState.DECLINED):
             self.disputes.remove(complaint)  # its track has ended: the next steps go to the others
