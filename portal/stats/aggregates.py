@@ -23,9 +23,8 @@ from portal.stats import facts
 from portal.stats.models import StatsCell, StatsRecord
 
 INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-# Figures counted but never published by themselves: the histograms of days (to conclude, to
-# settle a refund dispute), the ratings and the yuan returned (the medians, the shares and the
-# money returned rest on them); and the supervisors' submissions (supervisors are named in public).
+# Figures counted but never published by themselves: the histograms (days, ratings, yuan returned) the
+# medians, shares and money rest on; and the supervisors' submissions (supervisors are named in public).
 AS_IS = frozenset({"days", "rating", "settle_days", "refund_yuan", "supervisor_submissions"})
 BATCH = 500
 HALF = 1 << 32

@@ -18,12 +18,10 @@ rating, a number of days; "" for none). The definitions are those of `portal.sta
 - a supervisor's submitted observation: `supervisor_submissions` in the month submitted;
 - a follow-up call (回访) that reached the reporter: `followed` in the month of the call, and
   `followed_satisfied` when the reporter said 满意 or 基本满意;
-- a dispute on the mediation track, in its complaint's county: `mediations_taken` in the month
-  decided once taken (any state but pending or declined); `agreements` in the month ended while
-  it stands ended with an agreement (agreed or kept: a reopened case not ended again has none
-  now); `mediations_failed` in the month ended when it failed; in the month the parent confirmed
-  the money arrived (kept), `refunds_kept`, `refund_yuan` (bucket: the whole yuan agreed) and
-  `settle_days` (bucket: calendar days from the date received to that confirmation).
+- a dispute on the mediation track, in its complaint's county: `mediations_taken` (month decided)
+  unless pending or declined; `agreements` (month ended) while agreed or kept, not reopened;
+  `mediations_failed` (month ended) when failed; when kept, in the month confirmed, `refunds_kept`,
+  `refund_yuan` (bucket: whole yuan) and `settle_days` (bucket: days from the date received).
 
 Records are read in batches, by id list (a change) or id range (a rebuild), by the same code.
 """
@@ -224,14 +222,9 @@ def mediations(ids: Iterable[int] | None = None, id_range: tuple[int, int] | Non
         if state is MediationState.KEPT and confirmed_on is not None:
             month = month_of(confirmed_on)
             facts |= {("refunds_kept", month, ""), ("settle_days", month, str((confirmed_on - received_on).days)),
-                      ("refund_yuan", month, str(whole_yuan(amount)))}
+                      ("refund_yuan", month, str(int(amount.quantize(Decimal(1), ROUND_HALF_UP))))}  # whole yuan
         found[record_id] = Counted(county, facts)
     return found
-
-
-def whole_yuan(amount: Decimal | None) -> int:
-    """An amount in yuan (to the fen) to the nearest whole yuan, half up."""
-    return int((amount or Decimal(0)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 READERS = {"complaint": complaints, "enforcement": enforcement, "disclosure": disclosures,

@@ -21,12 +21,10 @@ from the aggregates kept current with every change (`portal.stats.models`, `fact
   violations taken on the enforcement track (leads), those of them opened (立案) by now, and those
   of them whose linked penalty decision is published and not withdrawn (a cohort: a month's
   figures grow as its reports progress);
-- refund and contract disputes, by the county of the complaint: complaints received in the month
-  that asked for mediation; disputes taken for mediation (decided in the month); mediations that
-  ended in the month with an agreement (standing now: an agreement the parent said was not kept
-  no longer counts until mediation ends again) or without one; agreements kept (the parent
-  confirmed in the month that the money arrived), the yuan they returned and the calendar days
-  from the date received to that confirmation (histograms, like the days to conclude);
+- refund and contract disputes, by the complaint's county: complaints received asking for
+  mediation; disputes taken (by the day decided); mediations ended with an agreement still standing
+  or without one (by the day ended); agreements kept (by the day the parent confirmed the money),
+  with histograms of their whole yuan and of the days from the date received;
 - social supervisors in term: appointed supervisors whose term covers the month's last day (or
   today, in the current month) and who had not been dismissed by then; their submissions: patrol
   records, leads and opinions submitted in the month (drafts not counted).
@@ -40,8 +38,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from sqlalchemy import Select, func, select
 
@@ -81,18 +81,11 @@ def parse_month(text: str | None) -> str | None:
 
 def median(histogram: dict[int, int]) -> float | None:
     """The median of a histogram (value -> count): the mean of the middle two when even."""
-    total = sum(histogram.values())
-    if not total:
+    values = sorted(value for value, count in histogram.items() if count)
+    running = list(accumulate(histogram[value] for value in values))  # positions below each value's end
+    if not running:
         return None
-    middle = [(total - 1) // 2, total // 2]
-    values, seen = [], 0
-    for value in sorted(histogram):
-        count = histogram[value]
-        for position in middle:
-            if seen <= position < seen + count:
-                values.append(value)
-        seen += count
-    return sum(values) / 2
+    return (values[bisect_right(running, (running[-1] - 1) // 2)] + values[bisect_right(running, running[-1] // 2)]) / 2
 
 
 def months_ending(last: str, count: int = WINDOW) -> list[str]:
@@ -236,10 +229,9 @@ def county(code: str, months: list[str]) -> Table:
 
 @dataclass
 class Area:
-    """The whole area: its figures by month (true counts, summed by the database, and the fewest
-    agreements kept in one county), every county's figures in the chosen month (with keys), and the
-    whole area's published counts by month (the sums of its counties' published counts, as the
-    cells keep them)."""
+    """The whole area: its figures by month (true counts summed by the database; the fewest kept
+    agreements of a county), every county's figures in the chosen month (with keys), and the whole
+    area's published counts by month (the sums of its counties' published counts, as kept)."""
 
     table: Table
     published: dict[str, dict[tuple[str, str], int]]  # month -> (figure, bucket) -> published sum

@@ -1,10 +1,8 @@
 """The statistics as published: every figure of a county or the whole area as shown, protected by
 the cell-key method (`portal.cellkey`): each county's counts in a month carry a small fixed
 noise, every total is the sum of those, and shares and medians resting on fewer than SMALL_COUNT
-cases are left out at every level. The money returned in refund disputes is a true sum, rounded to
-the nearest MONEY_ROUNDING yuan and shown only when it rests on SMALL_COUNT agreements kept or more
-(and, for the whole area, when no county's own sum is left out, so that none can be worked out by
-subtraction). The page, its charts and the CSV all read a `Report`, so they show the same numbers."""
+cases are left out at every level; so is the money returned in refund disputes (`money_cell`). The
+page, its charts and the CSV all read a `Report`, so they show the same numbers."""
 from __future__ import annotations
 
 import threading
