@@ -14,6 +14,9 @@ from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.mediation.models import MediationCase, MediationState
 
+# The record kind the cell-key method names these disputes by, here and on /stats (portal.stats.facts):
+# one dispute, one record key, wherever it is counted.
+RECORD_KIND = "mediation"
 ENDED = (MediationState.AGREED, MediationState.FAILED, MediationState.KEPT, MediationState.REOPENED)
 YEAR = dt.timedelta(days=365)
 
@@ -33,7 +36,7 @@ def refunds_about(institution: Institution, today: dt.date) -> Refunds:
     keys = cellkey.RecordKeys()
 
     def published(ids: list[int]) -> int:
-        return cellkey.perturb(len(ids), keys.cell("mediation", ids))
+        return cellkey.perturb(len(ids), keys.cell(RECORD_KIND, ids))
 
     return Refunds(published([r.id for r in rows]),
                    published([r.id for r in rows if r.state is MediationState.KEPT]),

@@ -18,13 +18,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from portal import cellkey
 from portal.enforcement.models import EnforcementCase
 from portal.extensions import db
+from portal.mediation.models import MediationCase
 from portal.stats import facts
 from portal.stats.models import StatsCell, StatsRecord
 
 INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-# Figures counted but never published by themselves: the days histogram and the ratings (the median
-# and the shares rest on them); and the supervisors' submissions (supervisors are named in public).
-AS_IS = frozenset({"days", "rating", "supervisor_submissions"})
+# Figures counted but never published by themselves: the histograms (days, ratings, yuan returned) the
+# medians, shares and money rest on; and the supervisors' submissions (supervisors are named in public).
+AS_IS = frozenset({"days", "rating", "settle_days", "refund_yuan", "supervisor_submissions"})
 BATCH = 500
 HALF = 1 << 32
 
@@ -70,16 +71,22 @@ def _deltas(kind: str, record_key: cellkey.RecordKeys, changes: Iterable[tuple[i
                 delta[2] += sign * low
 
 
+# A noted link, the column naming the linked record, and that record's kind and id.
+LINKS = (("complaint-enforcement", EnforcementCase.complaint_id, "enforcement", EnforcementCase.id),
+         ("disclosure-enforcement", EnforcementCase.disclosure_id, "enforcement", EnforcementCase.id),
+         ("complaint-mediation", MediationCase.complaint_id, facts.MEDIATION, MediationCase.id))
+
+
 def resolve(touched: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
-    """The records to count again: those noted, and the enforcement cases of the complaints and
-    the disclosures noted (a case's figures follow its complaint and its decision's state)."""
+    """The records to count again: those noted, the enforcement cases of the complaints and the
+    disclosures noted (a case's figures follow its complaint and its decision's state), and the
+    complaints' disputes on the mediation track (counted in the complaint's county, from its date)."""
     found = {(kind, record_id) for kind, record_id in touched if kind in facts.KINDS}
-    for link, column in (("complaint-enforcement", EnforcementCase.complaint_id),
-                         ("disclosure-enforcement", EnforcementCase.disclosure_id)):
+    for link, column, linked_kind, linked_id in LINKS:
         ids = sorted({record_id for kind, record_id in touched if kind == link})
         for chunk in _chunks(ids):
-            linked = db.session.scalars(select(EnforcementCase.id).where(column.in_(chunk)))
-            found |= {("enforcement", record_id) for record_id in linked}
+            linked = db.session.scalars(select(linked_id).where(column.in_(chunk)))
+            found |= {(linked_kind, record_id) for record_id in linked}
     return found
 
 

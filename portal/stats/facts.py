@@ -10,13 +10,18 @@ rating, a number of days; "" for none). The definitions are those of `portal.sta
   `days` from the date received (bucket: the number), `with_deadline` when it has a conclusion
   deadline and `on_time` when concluded by it; in each month with a rating recorded, when it has
   a rating now, `rated`, `satisfied` when 满意 or 基本满意, and `rating` (bucket: the rating);
+  `disputes` in the month received when it asked for mediation (a refund or contract dispute);
 - an enforcement case, in its complaint's county and month received: `enforcement_leads`,
   `cases_opened` once opened (立案), `penalties_decided` once its penalty decision is published;
 - a penalty disclosure: `disclosures` in the month first published;
 - a blacklist entry on the public list: `blacklisted` in the month listed;
 - a supervisor's submitted observation: `supervisor_submissions` in the month submitted;
 - a follow-up call (回访) that reached the reporter: `followed` in the month of the call, and
-  `followed_satisfied` when the reporter said 满意 or 基本满意.
+  `followed_satisfied` when the reporter said 满意 or 基本满意;
+- a dispute on the mediation track, in its complaint's county: `mediations_taken` (month decided)
+  unless pending or declined; `agreements` (month ended) while agreed or kept, not reopened;
+  `mediations_failed` (month ended) when failed; when kept, in the month confirmed, `refunds_kept`,
+  `refund_yuan` (bucket: whole yuan) and `settle_days` (bucket: days from the date received).
 
 Records are read in batches, by id list (a change) or id range (a rebuild), by the same code.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import ColumnElement, select
 
@@ -35,6 +41,8 @@ from portal.disclosures.models import Disclosure, DisclosureState
 from portal.enforcement.models import OPENED_STATES, EnforcementCase, EnforcementState
 from portal.extensions import db
 from portal.followups.models import FollowUp
+from portal.mediation.models import MediationCase, MediationState
+from portal.mediation.offerings import RECORD_KIND as MEDIATION
 from portal.observations.duty import SUBMITTED
 from portal.observations.models import Observation
 
@@ -52,7 +60,9 @@ STEP_EVENTS = {
 }
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 # The record kinds, as the cell-key method names them (`cellkey.RecordKeys`).
-KINDS = ("complaint", "enforcement", "disclosure", "blacklist", "observation", "follow_up")
+KINDS = ("complaint", "enforcement", "disclosure", "blacklist", "observation", "follow_up", MEDIATION)
+NOT_TAKEN = (MediationState.PENDING, MediationState.DECLINED)
+AGREEMENTS = (MediationState.AGREED, MediationState.KEPT)
 
 
 @dataclass
@@ -95,12 +105,15 @@ def complaints(ids: Iterable[int] | None = None, id_range: tuple[int, int] | Non
     """The complaints' facts (by id list or by inclusive id range)."""
     found: dict[int, Counted] = {}
     rows = db.session.execute(select(Complaint.id, Complaint.region_code, Complaint.received_on,
-                                     Complaint.category, Complaint.conclusion_due, Complaint.rating)
+                                     Complaint.category, Complaint.conclusion_due, Complaint.rating,
+                                     Complaint.mediation_requested)
                               .where(_where(Complaint.id, ids, id_range)))
     cases = {}
-    for complaint_id, county, received_on, category, due, rating in rows:
+    for complaint_id, county, received_on, category, due, rating, dispute in rows:
         cases[complaint_id] = (received_on, due, rating)
         found[complaint_id] = Counted(county, {("received", month_of(received_on), category.value)})
+        if dispute:
+            found[complaint_id].facts.add(("disputes", month_of(received_on), ""))
     if not found:
         return found
     events = db.session.execute(
@@ -189,7 +202,32 @@ def follow_ups(ids: Iterable[int] | None = None, id_range: tuple[int, int] | Non
     return found
 
 
+def mediations(ids: Iterable[int] | None = None, id_range: tuple[int, int] | None = None) -> dict[int, Counted]:
+    """The disputes on the mediation track, in their complaint's county: taken, ended (agreed or
+    failed), and the agreements kept with the money and the days they took."""
+    rows = db.session.execute(
+        select(MediationCase.id, Complaint.region_code, Complaint.received_on, MediationCase.state,
+               MediationCase.decided_on, MediationCase.ended_on, MediationCase.confirmed_on, MediationCase.amount)
+        .join(Complaint, Complaint.id == MediationCase.complaint_id)
+        .where(_where(MediationCase.id, ids, id_range)))
+    found = {}
+    for record_id, county, received_on, state, decided_on, ended_on, confirmed_on, amount in rows:
+        facts: set[Fact] = set()
+        if state not in NOT_TAKEN and decided_on is not None:
+            facts.add(("mediations_taken", month_of(decided_on), ""))
+        if state in AGREEMENTS and ended_on is not None:
+            facts.add(("agreements", month_of(ended_on), ""))
+        if state is MediationState.FAILED and ended_on is not None:
+            facts.add(("mediations_failed", month_of(ended_on), ""))
+        if state is MediationState.KEPT and confirmed_on is not None:
+            month = month_of(confirmed_on)
+            facts |= {("refunds_kept", month, ""), ("settle_days", month, str((confirmed_on - received_on).days)),
+                      ("refund_yuan", month, str(int(amount.quantize(Decimal(1), ROUND_HALF_UP))))}  # whole yuan
+        found[record_id] = Counted(county, facts)
+    return found
+
+
 READERS = {"complaint": complaints, "enforcement": enforcement, "disclosure": disclosures,
-           "blacklist": blacklist, "observation": observations, "follow_up": follow_ups}
+           "blacklist": blacklist, "observation": observations, "follow_up": follow_ups, MEDIATION: mediations}
 MODELS = {"complaint": Complaint, "enforcement": EnforcementCase, "disclosure": Disclosure,
-          "blacklist": BlacklistEntry, "observation": Observation, "follow_up": FollowUp}
+          "blacklist": BlacklistEntry, "observation": Observation, "follow_up": FollowUp, MEDIATION: MediationCase}

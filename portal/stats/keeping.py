@@ -1,6 +1,7 @@
 """The one hook that keeps the statistics current: every flush notes which counted records it
 wrote (a complaint or a step of it, an enforcement case, a disclosure, a blacklist entry, a
-supervisor's observation, a follow-up call), whichever feature wrote them; before the transaction commits, those
+supervisor's observation, a follow-up call, a dispute on the mediation track), whichever feature
+wrote them; before the transaction commits, those
 records are counted again and the cells moved by the difference (`aggregates.apply`), in the
 same transaction. A savepoint or transaction that rolls back leaves a note that costs a
 recount and changes nothing: the recount reads the records as they are.
@@ -21,8 +22,9 @@ from portal.casework.models import Complaint, ComplaintEvent
 from portal.disclosures.models import Disclosure
 from portal.enforcement.models import EnforcementCase
 from portal.followups.models import FollowUp
+from portal.mediation.models import MediationCase
 from portal.observations.models import Observation
-from portal.stats import aggregates
+from portal.stats import aggregates, facts
 
 TOUCHED = "portal.stats_touched"
 ENABLED = "portal.stats_keeping"
@@ -34,11 +36,13 @@ def init_app(app: Flask) -> None:
 
 def _noted(instance: object) -> list[tuple[str, int]]:
     """The counted records a written object changes (a case's step: the case and its enforcement
-    case; a disclosure: the enforcement case it decides, resolved when counting)."""
+    case; a case: also its dispute on the mediation track (its county and date received); a
+    disclosure: the enforcement case it decides, resolved when counting)."""
     if isinstance(instance, ComplaintEvent):
         return [("complaint", instance.complaint_id), ("complaint-enforcement", instance.complaint_id)]
     if isinstance(instance, Complaint):
-        return [("complaint", instance.id), ("complaint-enforcement", instance.id)]
+        return [("complaint", instance.id), ("complaint-enforcement", instance.id),
+                ("complaint-mediation", instance.id)]
     if isinstance(instance, EnforcementCase):
         return [("enforcement", instance.id)]
     if isinstance(instance, Disclosure):
@@ -49,6 +53,8 @@ def _noted(instance: object) -> list[tuple[str, int]]:
         return [("observation", instance.id)]
     if isinstance(instance, FollowUp):
         return [("follow_up", instance.id)]
+    if isinstance(instance, MediationCase):
+        return [(facts.MEDIATION, instance.id)]
     return []
 
 

@@ -2,7 +2,8 @@
 (`portal.stats.keeping`) and rebuilt from scratch by `flask stats rebuild`.
 
 - `StatsRecord`: what one counted record (a complaint, an enforcement case, a disclosure, a
-  blacklist entry, a supervisor's observation) contributes now: its county and its facts, each
+  blacklist entry, a supervisor's observation, a follow-up call, a dispute on the mediation
+  track) contributes now: its county and its facts, each
   "figure month bucket" (a complaint received in 2026-03 about fees: `received 2026-03 fees`).
   It is what a change is compared against: the facts it no longer has leave their cells, the new
   ones join theirs.

@@ -21,6 +21,10 @@ from the aggregates kept current with every change (`portal.stats.models`, `fact
   violations taken on the enforcement track (leads), those of them opened (立案) by now, and those
   of them whose linked penalty decision is published and not withdrawn (a cohort: a month's
   figures grow as its reports progress);
+- refund and contract disputes, by the complaint's county: complaints received asking for
+  mediation; disputes taken (by the day decided); mediations ended with an agreement still standing
+  or without one (by the day ended); agreements kept (by the day the parent confirmed the money),
+  with histograms of their whole yuan and of the days from the date received;
 - social supervisors in term: appointed supervisors whose term covers the month's last day (or
   today, in the current month) and who had not been dismissed by then; their submissions: patrol
   records, leads and opinions submitted in the month (drafts not counted).
@@ -34,8 +38,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from sqlalchemy import Select, func, select
 
@@ -54,7 +60,9 @@ ALL = ""  # the whole area, in keys where a county code would be
 
 COUNT_FIGURES = ("received", "accepted", "not_accepted", "transferred", "concluded", "reviews_requested",
                  "disclosures", "blacklisted", "supervisors_active", "supervisor_submissions",
-                 "enforcement_leads", "cases_opened", "penalties_decided")
+                 "enforcement_leads", "cases_opened", "penalties_decided",
+                 "disputes", "mediations_taken", "agreements", "mediations_failed", "refunds_kept")
+HISTOGRAMS = ("settle_days", "refund_yuan")  # by a number of days, of whole yuan
 # Counts about reporters' cases, withheld when small; supervisors are named in public anyway.
 REPORTER_FIGURES = frozenset(COUNT_FIGURES) - {"supervisors_active", "supervisor_submissions"}
 
@@ -69,6 +77,15 @@ def parse_month(text: str | None) -> str | None:
     if not match or not 2000 <= int(match.group(1)) <= 2100:
         return None
     return match.group(0)
+
+
+def median(histogram: dict[int, int]) -> float | None:
+    """The median of a histogram (value -> count): the mean of the middle two when even."""
+    values = sorted(value for value, count in histogram.items() if count)
+    running = list(accumulate(histogram[value] for value in values))  # positions below each value's end
+    if not running:
+        return None
+    return (values[bisect_right(running, (running[-1] - 1) // 2)] + values[bisect_right(running, running[-1] // 2)]) / 2
 
 
 def months_ending(last: str, count: int = WINDOW) -> list[str]:
@@ -94,6 +111,10 @@ class Figures:
     satisfied: int = 0
     followed: int = 0  # follow-up calls that reached the reporter
     followed_satisfied: int = 0
+    settle_days: dict[int, int] = field(default_factory=dict)  # agreements kept, by days to settle
+    refund_yuan: dict[int, int] = field(default_factory=dict)  # agreements kept, by whole yuan
+    # The whole area's: the fewest agreements kept in one county (of those with any); 0 for none.
+    fewest_kept: int = 0
     # Cell keys (county cells only): by figure name, and "on_time", "with_deadline", "satisfied",
     # "rated"; and by category.
     keys: dict[str, int] = field(default_factory=dict)
@@ -115,25 +136,9 @@ class Figures:
         return self.satisfied / self.rated if self.rated else None
 
     @property
-    def concluded_cases(self) -> int:
-        """The cases the median days rests on."""
-        return sum(self.days_histogram.values())
-
-    @property
     def median_days(self) -> float | None:
         """The median of the days-to-conclude histogram (the mean of the middle two when even)."""
-        total = sum(self.days_histogram.values())
-        if not total:
-            return None
-        middle = [(total - 1) // 2, total // 2]
-        values, seen = [], 0
-        for days in sorted(self.days_histogram):
-            count = self.days_histogram[days]
-            for position in middle:
-                if seen <= position < seen + count:
-                    values.append(days)
-            seen += count
-        return sum(values) / 2
+        return median(self.days_histogram)
 
 
 @dataclass
@@ -165,6 +170,9 @@ def _read(rows, cells: dict[tuple[str, str], Figures], keyed: bool = True) -> No
             figures.days_histogram[int(bucket)] = figures.days_histogram.get(int(bucket), 0) + count
         elif figure == "rating":
             figures.ratings[Rating(bucket)] = figures.ratings.get(Rating(bucket), 0) + count
+        elif figure in HISTOGRAMS:
+            histogram = getattr(figures, figure)
+            histogram[int(bucket)] = histogram.get(int(bucket), 0) + count
         elif figure in ("on_time", "with_deadline", "satisfied", "followed", "followed_satisfied"):
             setattr(figures, figure, getattr(figures, figure) + count)
         elif figure in figures.counts:
@@ -195,6 +203,12 @@ def compute(months: list[str]) -> Table:
             whole.days_histogram[days] = whole.days_histogram.get(days, 0) + count
         for rating, count in figures.ratings.items():
             whole.ratings[rating] = whole.ratings.get(rating, 0) + count
+        for name in HISTOGRAMS:
+            histogram = getattr(whole, name)
+            for value, count in getattr(figures, name).items():
+                histogram[value] = histogram.get(value, 0) + count
+        if figures.counts["refunds_kept"]:
+            whole.fewest_kept = min(whole.fewest_kept or figures.counts["refunds_kept"], figures.counts["refunds_kept"])
         whole.on_time += figures.on_time
         whole.with_deadline += figures.with_deadline
         whole.satisfied += figures.satisfied
@@ -215,9 +229,9 @@ def county(code: str, months: list[str]) -> Table:
 
 @dataclass
 class Area:
-    """The whole area: its figures by month (true counts, summed by the database), every county's
-    figures in the chosen month (with keys), and the whole area's published counts by month (the
-    sums of its counties' published counts, as the cells keep them)."""
+    """The whole area: its figures by month (true counts summed by the database; the fewest kept
+    agreements of a county), every county's figures in the chosen month (with keys), and the whole
+    area's published counts by month (the sums of its counties' published counts, as kept)."""
 
     table: Table
     published: dict[str, dict[tuple[str, str], int]]  # month -> (figure, bucket) -> published sum
@@ -231,6 +245,11 @@ def area(months: list[str], month: str) -> Area:
                func.sum(StatsCell.published)).where(StatsCell.month.in_(months))
         .group_by(StatsCell.month, StatsCell.figure, StatsCell.bucket)).all()
     _read(((ALL, m, figure, bucket, int(count), 0, 0) for m, figure, bucket, count, _shown in sums), cells, keyed=False)
+    fewest = db.session.execute(select(StatsCell.month, func.min(StatsCell.count))
+                                .where(StatsCell.month.in_(months), StatsCell.figure == "refunds_kept")
+                                .group_by(StatsCell.month))
+    for m, count in fewest:
+        cells[(ALL, m)].fewest_kept = int(count)
     published: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for m, figure, bucket, _count, shown in sums:
         published[m][(figure, bucket)] = int(shown)

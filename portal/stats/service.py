@@ -1,8 +1,8 @@
 """The statistics as published: every figure of a county or the whole area as shown, protected by
 the cell-key method (`portal.cellkey`): each county's counts in a month carry a small fixed
 noise, every total is the sum of those, and shares and medians resting on fewer than SMALL_COUNT
-cases are left out at every level. The page, its charts and the CSV all read a `Report`, so they
-show the same numbers."""
+cases are left out at every level; so is the money returned in refund disputes (`money_cell`). The
+page, its charts and the CSV all read a `Report`, so they show the same numbers."""
 from __future__ import annotations
 
 import threading
@@ -20,9 +20,20 @@ from portal.stats import queries
 from portal.stats.queries import ALL, Figures, Table
 
 SMALL_COUNT = 5  # shares and medians rest on at least this many cases, or are left out
+MONEY_ROUNDING = 100  # yuan: the money returned is published to the nearest hundred
 NOISE_BOUND = cellkey.NOISE_BOUND  # the most any published count differs from the true one
 TABLES = ("monthly", "categories", "counties")
 
+# Refund and contract disputes on the mediation track: in the CSV's columns, a table of their own on the page.
+REFUND_COLUMNS = (
+    ("disputes", _l("Refund and contract disputes (asked for mediation)")),
+    ("mediations_taken", _l("Taken for mediation")),
+    ("agreements", _l("Mediation ended with an agreement")),
+    ("mediations_failed", _l("Mediation ended without an agreement")),
+    ("refunds_kept", _l("Agreements kept (money returned)")),
+    ("refund_yuan", _l("Money returned (yuan)")),
+    ("median_settle_days", _l("Median days to settle")),
+)
 COLUMNS = (
     ("received", _l("Complaints received")),
     ("accepted", _l("Accepted")),
@@ -41,9 +52,13 @@ COLUMNS = (
     ("opened_share", _l("Share opened (立案)")),
     ("penalties_decided", _l("Of these, penalty decisions published")),
     ("penalty_share", _l("Share of opened cases with a penalty decision")),
+    *REFUND_COLUMNS,
     ("supervisors_active", _l("Social supervisors in term")),
     ("supervisor_submissions", _l("Supervisors' submissions")),
 )
+
+# The page's main tables: every column but the refund disputes' (the page is read on a phone too).
+MAIN_COLUMNS = tuple(column for column in COLUMNS if column not in REFUND_COLUMNS)
 
 
 class TableNotFound(NotFound):
@@ -230,12 +245,30 @@ def figure_cells(figures: Figures, shown: Published) -> dict[str, Cell]:
                                        figures.counts["enforcement_leads"])
     cells["penalty_share"] = share_cell(shown.counts["penalties_decided"], shown.counts["cases_opened"],
                                         figures.counts["cases_opened"])
-    median = figures.median_days
-    if median is None or figures.concluded_cases < SMALL_COUNT:
-        cells["median_days"] = Cell("—", None)
-    else:
-        cells["median_days"] = Cell(f"{median:g}", median)
+    cells["median_days"] = median_cell(figures.days_histogram)
+    cells["median_settle_days"] = median_cell(figures.settle_days)
+    cells["refund_yuan"] = money_cell(figures)
     return cells
+
+
+def median_cell(histogram: dict[int, int]) -> Cell:
+    """A histogram's median, left out when it rests on fewer than SMALL_COUNT cases."""
+    median = queries.median(histogram)
+    if median is None or sum(histogram.values()) < SMALL_COUNT:
+        return Cell("—", None)
+    return Cell(f"{median:g}", median)
+
+
+def money_cell(figures: Figures) -> Cell:
+    """The yuan returned by the agreements kept (the true sum, to the nearest MONEY_ROUNDING), left
+    out when it rests on fewer than SMALL_COUNT of them, or (the whole area) when some county's
+    own sum is left out: the area's less the others' would give it away."""
+    kept = sum(figures.refund_yuan.values())
+    if kept < SMALL_COUNT or 0 < figures.fewest_kept < SMALL_COUNT:
+        return Cell("—", None)
+    total = sum(yuan * count for yuan, count in figures.refund_yuan.items())
+    rounded = (total + MONEY_ROUNDING // 2) // MONEY_ROUNDING * MONEY_ROUNDING
+    return Cell(str(rounded), rounded)
 
 
 def monthly_rows(table: Table, shown: dict[tuple[str, str], Published],

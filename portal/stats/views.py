@@ -83,7 +83,8 @@ def index():
     shown = service.report(county, month, current_locale())
     scope_name = dict(form.county.choices)[county]
     return render_template("stats/index.html", form=form, county=county, month=month, scope_name=scope_name,
-                           rows=shown.monthly, columns=service.COLUMNS, categories=shown.categories,
+                           rows=shown.monthly, columns=service.MAIN_COLUMNS,
+                           refund_columns=service.REFUND_COLUMNS, categories=shown.categories,
                            counties=shown.counties, selected=shown.selected,
                            charts=_charts(shown.monthly, shown.categories, scope_name, month),
                            small_count=service.SMALL_COUNT, noise_bound=service.NOISE_BOUND)

@@ -20,8 +20,12 @@ def test_switch_county_and_month_then_download_the_csv(phone_page_without_js):
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_title(re.compile("^Statistics: Xihu District, 2026-10 "))
     expect(page.get_by_role("heading", name="Xihu District in 2026-10")).to_be_visible()
-    selected = page.locator("table.stats-table tr.is-selected").first
-    cells = selected.locator("td").all_inner_texts()
+    shown = {}  # column -> text in the selected month's rows of the monthly table and the refund disputes' table
+    for caption in ("#monthly-caption", "#refunds-caption"):
+        table = page.locator(f"table:has({caption})")
+        headers = table.locator("thead th").all_inner_texts()[1:]
+        shown |= dict(zip(headers, table.locator("tr.is-selected td").all_inner_texts(), strict=True))
+    expect(page.get_by_role("heading", name="Refund disputes")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download this table (CSV)").first.click()
@@ -30,4 +34,5 @@ def test_switch_county_and_month_then_download_the_csv(phone_page_without_js):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "Month" and len(rows) == 13
     october = next(row for row in rows if row[0] == "2026-10")
-    assert october[1:] == cells  # the file says what the page says, withheld cells included
+    # The file says what the page's two tables say, withheld cells included.
+    assert dict(zip(rows[0][1:], october[1:], strict=True)) == shown

@@ -19,6 +19,10 @@ A month is "YYYY-MM". What each figure counts:
   violations taken on the enforcement track (leads), those of them opened (立案) by now, and those
   of them whose linked penalty decision is published and not withdrawn (a cohort: a month's
   figures grow as its reports progress);
+- refund and contract disputes, by the complaint's county: complaints received in the month that
+  asked for mediation; disputes taken for mediation (by the day decided); mediations ended with an
+  agreement standing now (agreed or kept) or without one (by the day ended); agreements kept (by
+  the day the parent confirmed the money), with the whole yuan returned and the days to settle;
 - social supervisors in term: appointed supervisors whose term covers the month's last day (or
   today, in the current month) and who had not been dismissed by then; their submissions: patrol
   records, leads and opinions submitted in the month (drafts not counted).
@@ -34,6 +38,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
 
@@ -44,6 +49,7 @@ from portal.disclosures.models import Disclosure, DisclosureState
 from portal.enforcement.models import OPENED_STATES, EnforcementCase, EnforcementState
 from portal.extensions import db
 from portal.followups.models import FollowUp
+from portal.mediation.models import MediationCase, MediationState
 from portal.observations import duty
 from portal.supervisors.models import Supervisor, SupervisorState
 
@@ -56,12 +62,15 @@ STEP_EVENTS = {
     EventKind.NOT_ACCEPTED: "not_accepted",
     EventKind.TRANSFERRED: "transferred",
     EventKind.CONCLUDED: "concluded",
+    EventKind.MEDIATION_TAKEN: "accepted",  # the mediation track's acceptance (受理) and conclusion
+    EventKind.MEDIATION_ENDED: "concluded",
     EventKind.REVIEW_REQUESTED: "reviews_requested",
     EventKind.RE_REVIEW_REQUESTED: "reviews_requested",  # 复查 and 复核 requests alike
 }
 COUNT_FIGURES = ("received", "accepted", "not_accepted", "transferred", "concluded", "reviews_requested",
                  "disclosures", "blacklisted", "supervisors_active", "supervisor_submissions",
-                 "enforcement_leads", "cases_opened", "penalties_decided")
+                 "enforcement_leads", "cases_opened", "penalties_decided",
+                 "disputes", "mediations_taken", "agreements", "mediations_failed", "refunds_kept")
 # Counts about reporters' cases, withheld when small; supervisors are named in public anyway.
 REPORTER_FIGURES = frozenset(COUNT_FIGURES) - {"supervisors_active", "supervisor_submissions"}
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
@@ -117,6 +126,9 @@ class Figures:
     satisfied: int = 0
     followed: int = 0  # follow-up calls that reached the reporter
     followed_satisfied: int = 0
+    settle_days: dict[int, int] = field(default_factory=dict)
+    refund_yuan: dict[int, int] = field(default_factory=dict)
+    fewest_kept: int = 0  # the whole area's: the fewest agreements kept in a county with any
     # Cell keys (county cells only): by figure name, and "on_time", "with_deadline", "satisfied",
     # "rated"; and by category.
     keys: dict[str, int] = field(default_factory=dict)
@@ -228,7 +240,7 @@ def compute(months: list[str]) -> Table:
         select(Complaint.region_code, event_month, days.label("days"), case((on_time, 1), else_=0),
                case((has_deadline, 1), else_=0), Complaint.id)
         .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
-        .where(ComplaintEvent.kind == EventKind.CONCLUDED, event_window)
+        .where(ComplaintEvent.kind.in_([EventKind.CONCLUDED, EventKind.MEDIATION_ENDED]), event_window)
         .order_by(ComplaintEvent.created_at, ComplaintEvent.id))
     for county, month, day_count, timely, deadlined, complaint_id in rows:
         if month not in wanted or (county, month, "days", complaint_id) in seen:
@@ -302,6 +314,36 @@ def compute(months: list[str]) -> Table:
                BlacklistEntry.state.in_(list(PUBLIC_STATES))))
     for county, month, entry_id in rows:
         count_record(county, month, "blacklisted", "blacklist", entry_id)
+
+    rows = db.session.execute(
+        select(Complaint.region_code, received_month, Complaint.id)
+        .where(Complaint.mediation_requested.is_(True), Complaint.received_on >= start, Complaint.received_on < after))
+    for county, month, complaint_id in rows:
+        count_record(county, month, "disputes", "complaint", complaint_id)
+
+    rows = db.session.execute(
+        select(Complaint.region_code, Complaint.received_on, MediationCase.id, MediationCase.state,
+               MediationCase.decided_on, MediationCase.ended_on, MediationCase.confirmed_on, MediationCase.amount)
+        .join(Complaint, Complaint.id == MediationCase.complaint_id))
+    for county, received_on, case_id, state, decided_on, ended_on, confirmed_on, amount in rows:
+        if state not in (MediationState.PENDING, MediationState.DECLINED):
+            count_record(county, month_key(decided_on), "mediations_taken", "mediation", case_id)
+        if state in (MediationState.AGREED, MediationState.KEPT):
+            count_record(county, month_key(ended_on), "agreements", "mediation", case_id)
+        if state is MediationState.FAILED:
+            count_record(county, month_key(ended_on), "mediations_failed", "mediation", case_id)
+        if state is MediationState.KEPT and count_record(county, month_key(confirmed_on), "refunds_kept",
+                                                         "mediation", case_id):
+            yuan = int(amount.quantize(Decimal(1), ROUND_HALF_UP))
+            for figures in cells_for(county, month_key(confirmed_on)):
+                figures.settle_days[(confirmed_on - received_on).days] = \
+                    figures.settle_days.get((confirmed_on - received_on).days, 0) + 1
+                figures.refund_yuan[yuan] = figures.refund_yuan.get(yuan, 0) + 1
+    for (county, month), figures in list(cells.items()):
+        kept = figures.counts["refunds_kept"]
+        if county != ALL and kept:
+            whole = cells[(ALL, month)]
+            whole.fewest_kept = min(whole.fewest_kept or kept, kept)
 
     for county_month, count in duty.submissions_by_month(months, None).items():
         bump(*county_month, "supervisor_submissions", count)

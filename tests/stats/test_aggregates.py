@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -21,11 +22,13 @@ from portal.disclosures.models import Disclosure, DisclosureState
 from portal.enforcement import service as enforcement
 from portal.extensions import db
 from portal.intake import tracking
+from portal.mediation import service as mediation
+from portal.mediation.models import EndReason, MediationState, PaidHow
 from portal.stats import aggregates, queries, service
 from portal.stats.models import StatsCell, StatsRecord
 from tests.stats import legacy
 from tests.support import institutions as factories
-from tests.support.complaints import file
+from tests.support.complaints import file, named_identity
 from tests.support.supervisors import appoint, patrol
 
 COUNTIES = ("330106", "330102", "330105")
@@ -64,6 +67,9 @@ class World:
         self.disclosures: list[Disclosure] = []
         self.entries: list[BlacklistEntry] = []
         self.observations = []
+        self.disputes: list[Complaint] = []
+        self.mediators = {county: accounts.create_user(f"agg.mediator.{county}", "统计调解", Role.HANDLER, county,
+                                                       f"浙杭调字{county}")[0] for county in COUNTIES}
 
     def moment(self) -> dt.datetime:
         """A moment in the last five months, some near a month's end (local and UTC months differ)."""
@@ -74,12 +80,19 @@ class World:
     def step(self) -> None:
         rng = self.rng
         action = rng.choice(("file", "file", "case", "case", "case", "rate", "review", "event", "due",
-                             "lead", "decide", "disclose", "withdraw", "blacklist", "unlist", "observe"))
+                             "lead", "decide", "disclose", "withdraw", "blacklist", "unlist", "observe",
+                             "dispute", "dispute", *("mediate",) * 8))
         complaint = rng.choice(self.complaints) if self.complaints else None
         if action == "file" or complaint is None:
             received = clock.today() - dt.timedelta(days=rng.randrange(0, 150))
             self.complaints.append(file(received, region_code=rng.choice(COUNTIES),
                                         category=rng.choice(list(Category))).complaint)
+        elif action == "dispute":
+            self.disputes.append(file(clock.today() - dt.timedelta(days=rng.randrange(0, 150)),
+                                      region_code=rng.choice(COUNTIES), category=Category.FEES_REFUNDS,
+                                      identity=named_identity(), mediation=True).complaint)
+        elif action == "mediate":
+            self.mediate()
         elif action == "case":
             casework.apply(complaint, rng.choice(STEPS), self.handler, "经核查，依法处理。", destination="市场监管局",
                            now=max(self.moment(), complaint.created_at))
@@ -124,6 +137,36 @@ class World:
             else:
                 self.observations.append(patrol(self.supervisor, with_photo=False, submit=rng.random() < 0.8))
 
+    def mediate(self) -> None:
+        """A step on a dispute's mediation track: taken or declined, agreed or failed, the parent's
+        word on the money (kept, or not: reopened, then mediated again)."""
+        rng = self.rng
+        if not self.disputes:
+            return
+        # Mostly the oldest live dispute, so that tracks get to their end; sometimes another.
+        complaint = self.disputes[0] if rng.random() < 0.7 else rng.choice(self.disputes)
+        record = mediation.for_complaint(complaint)
+        if record is not None and record.state in (MediationState.KEPT, MediationState.FAILED, MediationState.DECLINED):
+            self.disputes.remove(complaint)  # its track has ended: the next steps go to the others
+            return
+        handler = self.mediators[complaint.region_code]
+        today = clock.today()
+
+        def day_from(earliest: dt.date) -> dt.date:
+            return earliest + dt.timedelta(days=rng.randrange(0, (today - earliest).days + 1))
+
+        if record is None or record.state is MediationState.PENDING:
+            mediation.decide(complaint, handler, rng.random() < 0.8, day_from(complaint.received_on),
+                             "不属于调解范围。")
+        elif record.open and rng.random() < 0.7:
+            mediation.agree(record, complaint, handler, day_from(record.decided_on),
+                            Decimal(rng.randrange(1, 2_000_000)) / 100, today, rng.choice(list(PaidHow)), "")
+        elif record.open:
+            mediation.end(record, complaint, handler, day_from(record.decided_on),
+                          rng.choice((EndReason.PARENT_REFUSED, EndReason.NO_AGREEMENT)), "双方未能达成一致。")
+        elif record.state is MediationState.AGREED:
+            mediation.confirm_payment(record, complaint, rng.random() < 0.7, now=self.moment())
+
 
 def take_random_steps(seed: int, count: int) -> World:
     """`count` random steps, each in a savepoint: a refused step changes nothing; every fifth step
@@ -156,6 +199,8 @@ def test_kept_aggregates_equal_a_rebuild_after_random_steps(ctx, seed):
                                             StatsCell.count, StatsCell.key_high, StatsCell.key_low,
                                             StatsCell.published)).all())
     assert kept, "the steps counted something"
+    figures = {figure for _county, _month, figure, *_rest in kept}
+    assert {"disputes", "mediations_taken", "agreements", "refunds_kept", "refund_yuan"} <= figures
     aggregates.rebuild()
     rebuilt = sorted(db.session.execute(select(StatsCell.county, StatsCell.month, StatsCell.figure,
                                                StatsCell.bucket, StatsCell.count, StatsCell.key_high,
