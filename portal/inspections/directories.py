@@ -3,8 +3,11 @@ drawn, with their weights, and the enforcement officers who may inspect, with th
 invited to observe. Frozen at commitment as canonical JSON (see `portal.inspections.algorithm`).
 
 Weights (when the draw asks for them): an institution with complaints received or penalty
-decisions made in the last year is more likely to be drawn:
-weight = min(MAX_WEIGHT, 1 + complaints + 2 × penalty decisions), a whole number.
+decisions made in the last year, or flagged for refusing refunds or breaking refund agreements, is
+more likely to be drawn:
+weight = min(MAX_WEIGHT, 1 + complaints + 2 × penalty decisions + 2 if flagged), a whole number.
+The flag's 2 comes from a weight source registered by `refund_conduct` (`offerings.py`); every
+registered source adds before the cap.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from portal.accounts.models import Role, User
 from portal.casework.models import Complaint
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
+from portal.inspections import offerings
 from portal.inspections.models import InspectionDraw, InspectionItem
 from portal.institutions.models import Institution
 from portal.institutions.service import code_range
@@ -48,14 +52,17 @@ def _counts(column, query) -> dict[int, int]:
 
 
 def weights(institution_ids: list[int], today: dt.date) -> dict[int, int]:
-    """Each institution's weight from its complaints and penalty decisions of the last year."""
+    """Each institution's weight from its complaints and penalty decisions of the last year, and
+    what the registered weight sources add (the refund-conduct flag)."""
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
     complaints = _counts(Complaint.institution_id, select(Complaint).where(
         Complaint.institution_id.in_(institution_ids), Complaint.received_on >= since))
     decisions = _counts(Disclosure.institution_id, select(Disclosure).where(
         Disclosure.institution_id.in_(institution_ids), Disclosure.decision_date >= since,
         Disclosure.state.in_((DisclosureState.PUBLISHED, DisclosureState.WITHDRAWN))))
-    return {i: min(MAX_WEIGHT, 1 + complaints.get(i, 0) + 2 * decisions.get(i, 0)) for i in institution_ids}
+    extra = [source.extra(institution_ids, today) for source in offerings.weight_sources()]
+    return {i: min(MAX_WEIGHT, 1 + complaints.get(i, 0) + 2 * decisions.get(i, 0) + sum(e.get(i, 0) for e in extra))
+            for i in institution_ids}
 
 
 def inspectors(region_code: str) -> list[User]:
