@@ -3,23 +3,22 @@ drawn, with their weights, and the enforcement officers who may inspect, with th
 invited to observe. Frozen at commitment as canonical JSON (see `portal.inspections.algorithm`).
 
 Weights (when the draw asks for them): an institution with complaints received or penalty
-decisions made in the last year, or flagged for refusing refunds or breaking refund agreements, is
-more likely to be drawn:
-weight = min(MAX_WEIGHT, 1 + complaints + 2 × penalty decisions + 2 if flagged), a whole number.
-The flag's 2 comes from a weight source registered by `refund_conduct` (`offerings.py`); every
-registered source adds before the cap.
+decisions made in the last year, or flagged for refund conduct, is more likely to be drawn:
+weight = min(MAX_WEIGHT, 1 + complaints + 2 × penalty decisions + 2 if flagged), a whole number;
+the flag's 2 comes from the source `refund_conduct` registers (`add_weight_source`).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
 from portal.casework.models import Complaint
 from portal.disclosures.models import Disclosure, DisclosureState
 from portal.extensions import db
-from portal.inspections import offerings
 from portal.inspections.models import InspectionDraw, InspectionItem
 from portal.institutions.models import Institution
 from portal.institutions.service import code_range
@@ -28,6 +27,13 @@ from portal.regions import service as regions
 MAX_WEIGHT = 5
 LOOKBACK_DAYS = 365
 FORMAT_VERSION = 1
+SOURCES = "portal.inspection_weight_sources"
+
+
+def add_weight_source(app: Flask, extra: Callable[[list[int], dt.date], dict[int, int]]) -> None:
+    """Weigh institutions more in weighted draws by what a feature above knows: `extra(ids, today)`
+    gives the whole number to add for some of them. Frozen with the directory at commitment."""
+    app.extensions.setdefault(SOURCES, []).append(extra)
 
 
 def scope_prefix(region_code: str) -> str:
@@ -52,15 +58,14 @@ def _counts(column, query) -> dict[int, int]:
 
 
 def weights(institution_ids: list[int], today: dt.date) -> dict[int, int]:
-    """Each institution's weight from its complaints and penalty decisions of the last year, and
-    what the registered weight sources add (the refund-conduct flag)."""
+    """Each institution's weight from its complaints, penalty decisions and flag of the last year."""
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
     complaints = _counts(Complaint.institution_id, select(Complaint).where(
         Complaint.institution_id.in_(institution_ids), Complaint.received_on >= since))
     decisions = _counts(Disclosure.institution_id, select(Disclosure).where(
         Disclosure.institution_id.in_(institution_ids), Disclosure.decision_date >= since,
         Disclosure.state.in_((DisclosureState.PUBLISHED, DisclosureState.WITHDRAWN))))
-    extra = [source.extra(institution_ids, today) for source in offerings.weight_sources()]
+    extra = [source(institution_ids, today) for source in current_app.extensions.get(SOURCES, ())]
     return {i: min(MAX_WEIGHT, 1 + complaints.get(i, 0) + 2 * decisions.get(i, 0) + sum(e.get(i, 0) for e in extra))
             for i in institution_ids}
 

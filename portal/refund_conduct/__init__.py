@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     their mark (the template global `refund_conduct_mark(institution_id)`)."""
     from portal import navigation, pagecache
     from portal.i18n import _l
-    from portal.inspections import offerings as inspection_offerings
+    from portal.inspections import directories
     from portal.institutions import offerings as institution_offerings
     from portal.navigation import Link
     from portal.refund_conduct import flags, queries, service
@@ -27,8 +27,7 @@ def init_app(app: Flask) -> None:
     institution_offerings.add_violation(app, institution_offerings.Violation("refund_conduct", service.clause))
     institution_offerings.add_section(app, institution_offerings.Section("refund_conduct_finding",
                                                                          queries.finding_shown))
-    inspection_offerings.add_weight_source(app, inspection_offerings.WeightSource("refund_conduct",
-                                                                                  flags.extra_weight))
+    directories.add_weight_source(app, flags.extra_weight)
     pagecache.watch(app, "institutions", ConductDecision)  # the "whitelisted only" lists change with a finding
     navigation.add(app, navigation.STAFF, Link("refund_conduct.index", _l("Refund conduct"), 96,
                                                roles=("admin", "handler", "reviewer"),
