@@ -68,7 +68,7 @@ def page(institution: Institution, user: User, today: dt.date) -> dict:
             "numbers": case_numbers(set(complaint_of.values())),
             "may_find": proposer and flag.flagged and in_force is None and waiting is None,
             "may_lift": proposer and in_force is not None and waiting is None,
-            "may_decide": waiting is not None and service.FLOW.may(user, waiting, "approve"),
+            "may_decide": waiting is not None and service.may_decide(user, waiting),
             "own_waiting": waiting is not None and waiting.proposed_by_id == user.id,
             "audit_entries": [entry for d in decisions
                               for entry in audit.for_object("refund_conduct_decision", d.id)]}

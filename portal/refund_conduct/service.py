@@ -97,9 +97,13 @@ def institution_for(user: User, institution_id: int) -> Institution:
     return found
 
 
-def decision_for(user: User, decision_id: int) -> ConductDecision:
-    """A decision about an institution inside the person's jurisdiction (ConductNotFound otherwise)."""
-    return for_staff(ConductDecision, user, decision_id, ConductNotFound)
+def decision_for(user: User, decision_id: int, *, for_update: bool = False) -> ConductDecision:
+    """A decision about an institution inside the person's jurisdiction (ConductNotFound otherwise),
+    locked for a step when asked, so two officers cannot decide it at once."""
+    found = for_staff(ConductDecision, user, decision_id, ConductNotFound)
+    if for_update:
+        db.session.refresh(found, with_for_update=True)
+    return found
 
 
 def decisions_of(institution: Institution) -> list[ConductDecision]:
@@ -131,11 +135,22 @@ def may_propose(user: User, institution: Institution) -> bool:
     return FLOW.may(user, None, "propose") and covers(user, institution.region_code)
 
 
+def may_decide(user: User, decision: ConductDecision) -> bool:
+    """Another certified officer of the proposing office, while the proposal waits."""
+    return FLOW.may(user, decision, "approve")
+
+
 def _text(value: str, name: str) -> str:
     value = (value or "").strip()
     if not value or len(value) > TEXT_MAX:
         raise ReasonRequired(name)
     return value
+
+
+def _lock(institution: Institution) -> None:
+    """Hold the institution's row, so two proposals about it cannot both wait (PostgreSQL; SQLite's
+    writers queue already)."""
+    db.session.execute(select(Institution.id).where(Institution.id == institution.id).with_for_update())
 
 
 def _start(institution: Institution, actor: User, kind: DecisionKind, reason: str, now: dt.datetime,
@@ -163,6 +178,7 @@ def propose_finding(institution: Institution, actor: User, reason: str, case_ids
     today = clock.local_date(now)
     FLOW.check(actor, None, "propose", institution.region_code)
     reason = _text(reason, "reason")
+    _lock(institution)
     decisions = decisions_of(institution)
     if waiting(decisions) is not None or in_force(decisions, today) is not None:
         raise AlreadyOpen("propose")
@@ -189,6 +205,7 @@ def propose_lifting(institution: Institution, actor: User, reason: str, now: dt.
     now = now or clock.now()
     FLOW.check(actor, None, "propose", institution.region_code)
     reason = _text(reason, "reason")
+    _lock(institution)
     decisions = decisions_of(institution)
     finding = in_force(decisions, clock.local_date(now))
     if finding is None:

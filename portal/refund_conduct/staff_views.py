@@ -110,9 +110,9 @@ def propose_lifting(institution_id: int):
 @staff_required(*ROLES)
 def decide(decision_id: int):
     """Approve or refuse the proposal waiting (never one's own)."""
-    decision = service.decision_for(_user(), decision_id)
+    decision = service.decision_for(_user(), decision_id, for_update=True)
     found = service.institution_for(_user(), decision.institution_id)
-    if not service.FLOW.may(_user(), decision, "approve"):
+    if not service.may_decide(_user(), decision):
         own = decision.proposed_by_id == _user().id
         return _page(found, message=_("You proposed this: another certified officer of the office decides on it.")
                      if own else _("Only another certified officer of the proposing office can decide, and only "

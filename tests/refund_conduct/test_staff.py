@@ -145,3 +145,17 @@ def test_the_menu_offers_the_page_to_those_who_handle_cases(signed_in):
     page = signed_in(Role.REVIEWER, "330106").get("/staff/refund-conduct?lang=en").get_data(as_text=True)
     assert re.search(r'href="/staff/refund-conduct"[^>]*aria-current="page"', page) or \
         'aria-current="page" href="/staff/refund-conduct"' in page
+
+
+def test_the_list_runs_a_fixed_number_of_queries(signed_in, target, app, count_queries):
+    reviewer = signed_in(Role.REVIEWER, "330106")
+    with count_queries() as one:
+        reviewer.get("/staff/refund-conduct")
+    with app.app_context():
+        for n in range(3):
+            flagged(institution(name=f"西湖区计数培训学校{n}"), clock.today(), 3)
+        db.session.commit()
+    with count_queries() as four:
+        page = reviewer.get("/staff/refund-conduct").get_data(as_text=True)
+    assert "西湖区计数培训学校2" in page
+    assert four.count == one.count, four.statements
