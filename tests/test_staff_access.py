@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from portal import clock
 from portal.accounts.models import Role, User
 from portal.blacklist.models import BlacklistObjection
 from portal.credit_repair.models import RepairApplication, RepairProof
@@ -23,6 +24,8 @@ from portal.notifications.models import Message
 from portal.notifications.models import State as MessageState
 from portal.observations.models import ObservationPhoto
 from portal.recusal import service as recusal
+from portal.refund_conduct import flags as conduct_flags
+from portal.refund_conduct import service as conduct
 from portal.registry.models import RegistryImport
 from portal.security import crypto
 from portal.security.attachments import clean
@@ -42,6 +45,7 @@ from tests.support.institution_answers import stored_document
 from tests.support.notices import issued_notice, waiting_reply
 from tests.support.practitioners import ban_decision
 from tests.support.practitioners import register as register_ban
+from tests.support.refund_conduct import flagged
 from tests.support.typical import draft_case
 
 STAFF = frozenset({Role.ADMIN, Role.HANDLER, Role.REVIEWER, Role.CUSTODIAN})
@@ -88,6 +92,12 @@ ACCESS = {
     "mediation.agree": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "mediation.end": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "mediation.report": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    # Refund conduct: read by those who handle cases; handlers propose, another certified officer decides.
+    "refund_conduct.index": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "refund_conduct.institution": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "refund_conduct.propose_finding": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "refund_conduct.propose_lifting": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
+    "refund_conduct.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.queue": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "deadline_extensions.decide": {Role.ADMIN, Role.HANDLER, Role.REVIEWER},
     "recusal.declare": STAFF,
@@ -221,6 +231,7 @@ RECORD_ARGUMENTS |= {"notice_id"}  # a written notice of the case
 RECORD_ARGUMENTS |= {"document_id"}  # a document an institution sent with its answer
 RECORD_ARGUMENTS |= {"object_id", "declaration_id"}  # recusal from a record; one waiting for a second person
 RECORD_ARGUMENTS |= {"letter_id"}  # a notice in the print queue
+RECORD_ARGUMENTS |= {"decision_id"}  # a refund-conduct finding waiting for a second officer
 INSIDE = {Role.ADMIN: "330000"}  # a province administrator also changes the province's rules
 OUTSIDE = {Role.ADMIN: "630000"}
 
@@ -272,6 +283,9 @@ def records(app):
         grant = grants.request_office_head(asker, user, "矩阵测试任命")
         recount, _moved = recompute.recompute([2099], "system")  # a year no deadline reaches
         institution = factories.institution(name="矩阵测试登记机构")
+        flagged(institution, clock.today(), 2)
+        finding = conduct.propose_finding(institution, user, "矩阵测试认定", {c.id for c in conduct_flags.flag_of(
+            institution, clock.today()).cases}, clock.today())  # waits for a second officer
         registry_import = RegistryImport(region_code="330106", filename="matrix.xlsx", sha256="0" * 64, rows="[]",
                                          summary="{}", submitted_by_id=user.id)
         db.session.add(registry_import)
@@ -300,7 +314,7 @@ def records(app):
                 "recount_id": recount.id, "rule_name": "acceptance", "institution_id": institution.id,
                 "import_id": registry_import.id, "ban_id": ban.id, "notice_id": notice.id,
                 "reply_step": "conclude", "letter_id": letter.id,
-                "document_id": document_id}
+                "document_id": document_id, "decision_id": finding.id}
 
 
 def call(client, rule, values, method):

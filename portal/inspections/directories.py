@@ -3,13 +3,16 @@ drawn, with their weights, and the enforcement officers who may inspect, with th
 invited to observe. Frozen at commitment as canonical JSON (see `portal.inspections.algorithm`).
 
 Weights (when the draw asks for them): an institution with complaints received or penalty
-decisions made in the last year is more likely to be drawn:
-weight = min(MAX_WEIGHT, 1 + complaints + 2 × penalty decisions), a whole number.
+decisions made in the last year, or flagged for refund conduct, is more likely to be drawn:
+weight = min(MAX_WEIGHT, 1 + complaints + 2 × penalty decisions + 2 if flagged), a whole number;
+the flag's 2 comes from the source `refund_conduct` registers (`add_weight_source`).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
@@ -24,6 +27,13 @@ from portal.regions import service as regions
 MAX_WEIGHT = 5
 LOOKBACK_DAYS = 365
 FORMAT_VERSION = 1
+SOURCES = "portal.inspection_weight_sources"
+
+
+def add_weight_source(app: Flask, extra: Callable[[list[int], dt.date], dict[int, int]]) -> None:
+    """Weigh institutions more in weighted draws by what a feature above knows: `extra(ids, today)`
+    gives the whole number to add for some of them. Frozen with the directory at commitment."""
+    app.extensions.setdefault(SOURCES, []).append(extra)
 
 
 def scope_prefix(region_code: str) -> str:
@@ -48,14 +58,16 @@ def _counts(column, query) -> dict[int, int]:
 
 
 def weights(institution_ids: list[int], today: dt.date) -> dict[int, int]:
-    """Each institution's weight from its complaints and penalty decisions of the last year."""
+    """Each institution's weight from its complaints, penalty decisions and flag of the last year."""
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
     complaints = _counts(Complaint.institution_id, select(Complaint).where(
         Complaint.institution_id.in_(institution_ids), Complaint.received_on >= since))
     decisions = _counts(Disclosure.institution_id, select(Disclosure).where(
         Disclosure.institution_id.in_(institution_ids), Disclosure.decision_date >= since,
         Disclosure.state.in_((DisclosureState.PUBLISHED, DisclosureState.WITHDRAWN))))
-    return {i: min(MAX_WEIGHT, 1 + complaints.get(i, 0) + 2 * decisions.get(i, 0)) for i in institution_ids}
+    extra = [source(institution_ids, today) for source in current_app.extensions.get(SOURCES, ())]
+    return {i: min(MAX_WEIGHT, 1 + complaints.get(i, 0) + 2 * decisions.get(i, 0) + sum(e.get(i, 0) for e in extra))
+            for i in institution_ids}
 
 
 def inspectors(region_code: str) -> list[User]:

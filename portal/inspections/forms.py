@@ -63,7 +63,10 @@ class DrawForm(FlaskForm):
         validators=[InputRequired(_l("Give the number of inspectors per institution.")),
                     NumberRange(2, MAX_INSPECTORS_PER_TARGET, _l("At least 2 and at most %(max)d inspectors."))],
         description=_l("At least two enforcement officers inspect each institution."))
-    weighting = BooleanField(_l("Draw institutions with complaints or penalties in the last year more often"))
+    weighting = BooleanField(
+        _l("Draw institutions with complaints or penalties in the last year more often"),
+        description=_l("Weight = 1 + complaints + 2 × penalty decisions of the last 365 days, + 2 for an "
+                       "institution flagged for refusing refunds or breaking refund agreements; at most 5."))
     county = SelectField(_l("District or county"), validate_choice=False)
     kind = SelectField(_l("Kind of training"), choices=enum_choices(InstitutionKind, _l("All kinds")))
     licence_status = SelectField(_l("Licence status"), choices=enum_choices(LicenceStatus, _l("Any status")))

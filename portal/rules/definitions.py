@@ -114,6 +114,9 @@ DEFINITIONS: tuple[Definition, ...] = (
           WORKING, SAMR_MEDIATION),
     _days("mediation_conclusion", Group.COMPLAINTS, _l("End mediation with an agreement or a failure"), 45, 45,
           WORKING, SAMR_MEDIATION),
+    Definition("refund_conduct_flag", Group.COMPLAINTS,
+               _l("Flag an institution to staff: mediations it refused or agreements it broke in a year"),
+               Kind.COUNT, "2", D(2), D(10), "本地规定（“双减”校外培训预收费监管）"),
     _days("enforcement_decision", Group.COMPLAINTS, _l("Decide an opened case (立案) with a penalty decision"), 90, 90,
           CALENDAR, "行政处罚法 第六十条"),
     # Reaching reporters who do not use the site (本地规定: no statute sets these).

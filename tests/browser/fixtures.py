@@ -124,13 +124,15 @@ def phone_page_without_js(request: pytest.FixtureRequest, chromium, live_server:
     yield from _tab(request, chromium, live_server, "phone", javascript=False)
 
 
-def staff_tab(chromium, live_server: LiveServer, username: str, secret: str, phone: bool = False):
-    """A desktop tab (with `phone`, a 360-pixel one) signed in (in Chinese) to the account with this
-    TOTP secret, where its role's work starts (the case inbox, or the identity requests for a custodian)."""
+def staff_tab(chromium, live_server: LiveServer, username: str, secret: str, phone: bool = False,
+              javascript: bool = True):
+    """A desktop tab (with `phone`, a 360-pixel one; `javascript` False switches scripts off) signed in
+    (in Chinese) to the account with this TOTP secret, where its role's work starts (the case inbox,
+    or the identity requests for a custodian)."""
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=PHONE if phone else {"width": 1366, "height": 900}, locale="zh-CN",
-                                   base_url=live_server.url, is_mobile=phone)
+                                   base_url=live_server.url, is_mobile=phone, java_script_enabled=javascript)
     tab = context.new_page()
     tab.set_default_timeout(20_000)  # generous: a loaded CI machine answers slowly
     tab.goto("/login?lang=zh_CN")
