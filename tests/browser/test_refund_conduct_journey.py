@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from portal import clock
 from portal.accounts.models import Role
 from portal.extensions import db
-from tests.browser.fixtures import staff_tab
+from tests.browser.fixtures import ARTIFACTS, staff_tab
 from tests.support.accounts import make_account
 from tests.support.institutions import institution
 from tests.support.refund_conduct import flagged
@@ -43,6 +43,7 @@ def test_a_finding_proposed_and_approved_by_two_people_takes_the_whitelist(phone
     proposer.get_by_label("认定理由").fill("该机构一年内拒绝退费调解并不履行调解协议。")
     proposer.get_by_label("告知机构的日期").fill(today.isoformat())
     _no_overflow(proposer)
+    proposer.screenshot(path=str(ARTIFACTS / "refund-conduct-propose-zh-360.png"), full_page=True)
     proposer.get_by_role("button", name="提出认定").click()
     expect(proposer.get_by_text(re.compile("已提出认定"))).to_be_visible()
     expect(proposer.get_by_text("这是您提出的：须由本机关另一名持证人员决定。")).to_be_visible()
@@ -56,8 +57,11 @@ def test_a_finding_proposed_and_approved_by_two_people_takes_the_whitelist(phone
     reviewer.get_by_role("button", name="保存决定").click()
     expect(reviewer.get_by_text("已批准。")).to_be_visible()
     _no_overflow(reviewer)
+    ARTIFACTS.mkdir(exist_ok=True)
+    reviewer.screenshot(path=str(ARTIFACTS / "refund-conduct-approved-zh-360.png"), full_page=True)
 
     public.reload()
     expect(public.get_by_role("heading", name="未列入白名单")).to_be_visible()
     expect(public.get_by_text(re.compile("拒不退费或不履行退费协议（.*认定）"))).to_be_visible()
     _no_overflow(public)
+    public.screenshot(path=str(ARTIFACTS / "refund-conduct-public-zh-360.png"), full_page=True)
