@@ -14,6 +14,7 @@ from portal.security.audit import for_object
 from tests.support.accounts import signed_in_client
 from tests.support.accounts import staff_user as user
 from tests.support.blacklist import propose_entry
+from tests.support.days import local_today
 from tests.support.forms import post_form
 
 LISTED_ON = dt.date(2026, 11, 2)
@@ -64,10 +65,10 @@ def test_the_entry_page_records_and_answers_an_objection(app):
         db.session.commit()
     url = f"/staff/blacklist/{entry_id}"
     assert "Record an objection" in client.get(url).get_data(as_text=True)
-    response = post_form(client, url + "/objections", url, **{"objection-received_on": str(dt.date.today()),
+    response = post_form(client, url + "/objections", url, **{"objection-received_on": str(local_today()),
                                                             "objection-summary": ""})
     assert response.status_code == 422 and "Say what the party objects to." in response.get_data(as_text=True)
-    response = post_form(client, url + "/objections", url, **{"objection-received_on": str(dt.date.today()),
+    response = post_form(client, url + "/objections", url, **{"objection-received_on": str(local_today()),
                                                             "objection-summary": "已整改完毕"})
     assert response.status_code == 302
     with app.app_context():

@@ -3,7 +3,6 @@ the handler signs in with an authenticator code, accepts the case, asks to see t
 identity, a custodian (signed in separately) approves, the handler reads it, replies and
 concludes; the reporter reads the reply, rates it unsatisfied and asks for a review, which
 appears in the city's inbox."""
-import datetime as dt
 import re
 
 import pytest
@@ -14,6 +13,7 @@ from portal.extensions import db
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 from tests.support.complaints import MARKER_NAME, file, named_identity
+from tests.support.days import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +23,7 @@ def test_handler_custodian_reporter_and_the_city(chromium, live_server, live_app
     _c, custodian_secret = make_account(live_app, "journey.custodian", Role.CUSTODIAN, "330100")
     _r, city_secret = make_account(live_app, "journey.city", Role.HANDLER, "330100", "浙杭执字7002")
     with live_app.app_context():
-        filed = file(received_on=dt.date.today(), identity=named_identity())
+        filed = file(received_on=local_today(), identity=named_identity())
         db.session.commit()
         number, receipt = filed.complaint.case_number, filed.receipt
 

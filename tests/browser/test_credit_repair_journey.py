@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import Role
 from tests.support.accounts import PASSWORD, make_account
+from tests.support.days import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ENDED_EARLY = "（信用修复后提前结束公示）"
@@ -30,7 +31,7 @@ def test_staff_refuse_then_grant_credit_repair(chromium, live_server, live_app):
         disclosure = draft_disclosure(handler, decision_number="杭西教罚〔2026〕720号",
                                       circumstance=Circumstance.GENERAL, penalties=[P.WARNING], fine_amount=None,
                                       months=6,
-                                      decision_date=dt.date.today() - dt.timedelta(days=120))
+                                      decision_date=local_today() - dt.timedelta(days=120))
         service.submit(disclosure, handler)
         service.review(disclosure, reviewer, True)
         db.session.commit()
@@ -49,7 +50,7 @@ def test_staff_refuse_then_grant_credit_repair(chromium, live_server, live_app):
     tab.goto(f"/staff/disclosures/{disclosure_id}")
     tab.get_by_role("link", name="信用修复").click()
     expect(tab.get_by_role("heading", name="杭西教罚〔2026〕720号 的信用修复")).to_be_visible()
-    tab.get_by_label("信用修复申请日期").fill(dt.date.today().isoformat())
+    tab.get_by_label("信用修复申请日期").fill(local_today().isoformat())
     tab.get_by_label("已批准：今日结束公示").check()
     tab.get_by_role("button", name="保存决定").click()
     expect(tab.get_by_text("当事人尚未履行行政处罚决定。").first).to_be_visible()  # refused, with the reason
@@ -81,7 +82,7 @@ def test_a_party_applies_online_and_staff_decide(chromium, live_server, live_app
         handler, reviewer = db.session.get(User, handler_id), staff_user("online.reviewer", Role.REVIEWER, "330100")
         disclosure = draft_disclosure(handler, decision_number="杭西教罚〔2026〕740号", uscc=uscc,
                                       circumstance=Circumstance.GENERAL, penalties=[P.WARNING], fine_amount=None,
-                                      months=6, decision_date=dt.date.today() - dt.timedelta(days=120))
+                                      months=6, decision_date=local_today() - dt.timedelta(days=120))
         service.submit(disclosure, handler)
         service.review(disclosure, reviewer, True)
         db.session.commit()
@@ -112,7 +113,7 @@ def test_a_party_applies_online_and_staff_decide(chromium, live_server, live_app
     tab.goto(f"/staff/disclosures/{disclosure_id}/repair")
     expect(tab.get_by_text("已按决定整改，收取的培训费已全部退还家长。")).to_be_visible()
     expect(tab.get_by_role("link", name="proof-1.pdf")).to_be_visible()
-    expect(tab.get_by_label("信用修复申请日期")).to_have_value(dt.date.today().isoformat())  # from the application
+    expect(tab.get_by_label("信用修复申请日期")).to_have_value(local_today().isoformat())  # from the application
     tab.get_by_label("当事人已履行行政处罚决定", exact=False).check()
     tab.get_by_label("当事人已消除不良影响", exact=False).check()
     tab.get_by_label("已批准：今日结束公示").check()

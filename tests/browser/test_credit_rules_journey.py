@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import Role
 from tests.support.accounts import PASSWORD, make_account
+from tests.support.days import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,7 +65,7 @@ def test_export_for_the_credit_platforms(chromium, live_server, live_app):
     tab.get_by_label("起始日期").fill("2026-13-01")
     tab.get_by_role("button", name="下载").click()
     expect(tab.get_by_text("请填写截止日期。").first).to_be_visible()
-    today = dt.date.today()
+    today = local_today()
     tab.get_by_label("起始日期").fill((today - dt.timedelta(days=365)).isoformat())
     tab.get_by_label("截止日期").fill(today.isoformat())
     with tab.expect_download() as download:
@@ -97,7 +98,7 @@ def test_a_reviewer_keeps_an_entry_due_for_review(chromium, live_server, live_ap
     tab.get_by_role("link", name=re.compile("到期待复核")).click()
     tab.get_by_role("link", name="到期复核演示培训点").click()
     tab.get_by_text("继续保留在名单上").first.click()  # opens the step's fold
-    later = (dt.date.today() + dt.timedelta(days=180)).isoformat()
+    later = (local_today() + dt.timedelta(days=180)).isoformat()
     tab.get_by_label("名单有效期截止日期").fill(later)
     tab.get_by_label("继续保留的理由").fill("仍未取得办学许可证")
     tab.get_by_role("button", name="继续保留在名单上").click()

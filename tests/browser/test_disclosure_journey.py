@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from portal.accounts.models import Role
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
+from tests.support.days import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PARTY = "西湖明德教育咨询有限公司"
@@ -54,9 +55,9 @@ def test_draft_review_publish_and_the_public_list(chromium, live_server, live_ap
     handler.get_by_label("罚款", exact=True).check()
     handler.get_by_label("处罚内容").fill("责令改正，退还所收费用；警告；罚款人民币80,000元。")
     handler.get_by_label("罚款金额（元）").fill("80000")
-    handler.get_by_label("处罚决定日期").fill(dt.date.today().isoformat())
+    handler.get_by_label("处罚决定日期").fill(local_today().isoformat())
     handler.get_by_label("法制审核人员").fill("王法审")
-    handler.get_by_label("法制审核日期").fill(dt.date.today().isoformat())
+    handler.get_by_label("法制审核日期").fill(local_today().isoformat())
     handler.get_by_label("公示期限（月）").fill("12")
     handler.get_by_label(re.compile(r"^处罚机关(\s|（|$)")).fill("杭州市西湖区教育局")
     handler.get_by_label("处罚机关统一社会信用代码").fill("113301060033010600")

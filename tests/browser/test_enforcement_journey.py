@@ -14,6 +14,7 @@ from portal.extensions import db
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account, staff_user
 from tests.support.complaints import file, named_identity
+from tests.support.days import local_today
 from tests.support.disclosures import draft_disclosure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,11 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_a_named_report_is_opened_told_and_linked_to_its_published_decision(chromium, live_server, live_app):
     _h, secret = make_account(live_app, "enforce.journey", Role.HANDLER, "330106", "浙杭执字7301")
     with live_app.app_context():
-        filed = file(received_on=dt.date.today() - dt.timedelta(days=2), identity=named_identity())
+        filed = file(received_on=local_today() - dt.timedelta(days=2), identity=named_identity())
         drafter = staff_user("enforce.drafter", Role.HANDLER, "330106")
         reviewer = staff_user("enforce.reviewer", Role.REVIEWER, "330100")
         decision = draft_disclosure(drafter, decision_number="杭西教罚〔2026〕977号",
-                                    decision_date=dt.date.today())
+                                    decision_date=local_today())
         disclosures.submit(decision, drafter)
         disclosures.review(decision, reviewer, True)
         db.session.commit()

@@ -13,6 +13,7 @@ from portal.extensions import db
 from tests.browser.fixtures import ARTIFACTS, PHONE, staff_tab
 from tests.support.accounts import make_account
 from tests.support.complaints import file
+from tests.support.days import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,7 +39,7 @@ def test_the_city_finds_and_assigns_a_case_nobody_can_handle(chromium, live_serv
     handler_id, _s = make_account(live_app, f"esc.city.{who}", Role.HANDLER, "330100", f"浙杭执字88{len(lang)}",
                                   display_name=f"钱城{len(lang)}")
     with live_app.app_context():
-        today = dt.date.today()
+        today = local_today()
         unstaffed = file(region_code="330108", received_on=today).complaint  # 滨江区: no handler
         late = file(region_code="330106", received_on=today - dt.timedelta(days=21)).complaint  # 西湖区: unassigned
         db.session.commit()

@@ -22,6 +22,7 @@ from tests.browser.fixtures import staff_tab
 from tests.support import institutions
 from tests.support.accounts import make_account, staff_user
 from tests.support.complaints import file, named_identity
+from tests.support.days import local_today
 from tests.support.institution_answers import link_path, sent_messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,7 +52,7 @@ def test_a_refund_dispute_is_mediated_agreed_paid_and_rated(phone_page, chromium
     parent.get_by_label("我要退费：由本机关在我和机构之间调解").check()
     parent.get_by_role("textbox", name=re.compile("^具体情况")).fill(
         "报名时预交了一年学费一万二千元，上了两个月课后孩子不想上了，机构拒绝退还剩余学费。")
-    parent.get_by_label("发生时间").fill((dt.date.today() - dt.timedelta(days=5)).isoformat())
+    parent.get_by_label("发生时间").fill((local_today() - dt.timedelta(days=5)).isoformat())
     parent.get_by_label("实名", exact=True).check()
     parent.get_by_label("姓名").fill("王小明")
     parent.get_by_label("手机号码").fill("138 1234 5678")
@@ -90,7 +91,7 @@ def test_a_refund_dispute_is_mediated_agreed_paid_and_rated(phone_page, chromium
     institution.get_by_label("贵机构的意见").fill("同意按剩余课时退还学费，扣除教材费。")
     institution.get_by_role("radio", name="是，我们提出退费方案").check()
     institution.get_by_label("退费金额（元）").fill("9600")
-    institution.get_by_label("最迟退款日期").fill((dt.date.today() + dt.timedelta(days=10)).isoformat())
+    institution.get_by_label("最迟退款日期").fill((local_today() + dt.timedelta(days=10)).isoformat())
     institution.get_by_label("退款方式").fill("银行转账")
     institution.get_by_role("button", name="提交答复").click()
     expect(institution.get_by_role("heading", name="答复已收到")).to_be_visible()
@@ -134,10 +135,10 @@ def test_a_refund_dispute_is_mediated_agreed_paid_and_rated(phone_page, chromium
 def test_mediation_fails_and_the_written_result_names_the_other_routes(phone_page, chromium, live_server, live_app):
     _h, secret = make_account(live_app, "mediation.failed", Role.HANDLER, "330106")
     with live_app.app_context():
-        filed = file(received_on=dt.date.today() - dt.timedelta(days=1), identity=named_identity(),
+        filed = file(received_on=local_today() - dt.timedelta(days=1), identity=named_identity(),
                      category=Category.FEES_REFUNDS, mediation=True)
         officer = staff_user("mediation.taker", Role.HANDLER, "330106")
-        service.decide(filed.complaint, officer, True, dt.date.today())
+        service.decide(filed.complaint, officer, True, local_today())
         db.session.commit()
         complaint_id, receipt = filed.complaint.id, filed.receipt
 

@@ -1,7 +1,6 @@
 """Written notices in a real Chromium: the handler concludes a case, reads the 答复意见书 as it will be
 issued, confirms it; the reporter, on a 360-pixel phone, finds it on the tracking page, opens it and
 downloads its PDF, whose text names the case, the authority and the document number."""
-import datetime as dt
 import io
 import re
 
@@ -15,6 +14,7 @@ from portal.extensions import db
 from tests.browser.fixtures import staff_tab
 from tests.support.accounts import make_account
 from tests.support.complaints import file
+from tests.support.days import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPLY = "经查属实，已责令该机构停止违规培训并退还学费。"
@@ -23,7 +23,7 @@ REPLY = "经查属实，已责令该机构停止违规培训并退还学费。"
 def test_the_reply_is_previewed_issued_and_downloaded_by_the_reporter(chromium, live_server, live_app, tmp_path):
     user_id, secret = make_account(live_app, "notices.handler", Role.HANDLER, "330106", "浙杭执字7101")
     with live_app.app_context():
-        filed = file(received_on=dt.date.today())
+        filed = file(received_on=local_today())
         casework.apply(filed.complaint, "accept", db.session.get(User, user_id))
         db.session.commit()
         complaint_id, number, receipt = filed.complaint.id, filed.complaint.case_number, filed.receipt

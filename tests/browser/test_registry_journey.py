@@ -20,6 +20,7 @@ from tests.registry.support import row, xlsx
 from tests.support.accounts import PASSWORD, make_account
 from tests.support.apps import make_app
 from tests.support.databases import isolated_database
+from tests.support.days import local_today
 from tests.support.institutions import new_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -121,7 +122,7 @@ def test_an_officer_imports_a_thousand_rows_and_a_second_officer_applies_them(ch
     tab.goto("/staff/registry?q=" + "千家0042")
     tab.get_by_role("link", name="西湖区千家0042培训学校").click()
     tab.get_by_role("link", name="修改登记信息").click()
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = local_today() - dt.timedelta(days=1)
     tab.get_by_label("有效期至").fill(yesterday.isoformat())
     tab.get_by_label(re.compile("原因")).fill("许可证已到期未延续")
     tab.get_by_role("button", name="保存").click()

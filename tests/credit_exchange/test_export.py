@@ -23,6 +23,7 @@ from portal.disclosures.models import PenaltyCategory as P
 from portal.extensions import db
 from tests.support.accounts import signed_in_client
 from tests.support.accounts import staff_user as user
+from tests.support.days import local_today
 from tests.support.disclosures import draft_disclosure
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "credit-exchange.md"
@@ -139,7 +140,7 @@ def test_the_page_validates_on_the_server_and_downloads_both_formats(app):
     assert wide.status_code == 422 and "at most 366 days" in wide.get_data(as_text=True)
     odd = client.get("/staff/credit-exchange?date_from=2026-01-01&date_to=2026-01-31&status=bogus&file_format=pdf")
     assert odd.status_code == 422
-    today = dt.date.today().isoformat()
+    today = local_today().isoformat()
     good = client.get(f"/staff/credit-exchange?date_from={today}&date_to={today}&status=all&file_format=csv")
     assert good.status_code == 200 and good.mimetype == "text/csv"
     assert good.get_data(as_text=True).lstrip("\ufeff").startswith(",".join(layout.HEADER[:3]))

@@ -22,6 +22,7 @@ from portal.security.attachments import clean
 from tests.support import files
 from tests.support.accounts import signed_in_client
 from tests.support.accounts import staff_user as user
+from tests.support.days import local_today
 from tests.support.disclosures import draft_disclosure
 from tests.support.forms import post_form, post_multipart
 
@@ -94,7 +95,7 @@ def test_the_party_applies_and_follows_the_decision_online(app, client):
     assert client.get(proof_url).status_code == 302  # not for the public
     application_id = re.search(r'name="repair-application"[^>]*value="(\d+)"', page) or \
         re.search(r'value="(\d+)"[^>]*name="repair-application"', page)
-    response = post_form(handler, url, **{"repair-state": "published", "repair-applied_on": str(dt.date.today()),
+    response = post_form(handler, url, **{"repair-state": "published", "repair-applied_on": str(local_today()),
                                           "repair-application": application_id.group(1), "repair-decision": "refuse",
                                           "repair-note": "未提供退费凭证"})
     assert response.status_code == 302

@@ -19,6 +19,7 @@ from portal.institutions.models import InstitutionKind
 from portal.publication import periods
 from tests.support.accounts import signed_in_client
 from tests.support.accounts import staff_user as user
+from tests.support.days import local_today
 from tests.support.disclosures import draft_disclosure
 from tests.support.forms import post_form
 
@@ -122,7 +123,7 @@ def test_the_page_shows_why_it_is_refused_and_grants_when_conditions_hold(app):
         db.session.commit()
     url = f"/staff/disclosures/{disclosure_id}/repair"
     assert client.get(url).status_code == 200
-    fields = {"repair-state": "published", "repair-applied_on": str(dt.date.today()), "repair-decision": "approve"}
+    fields = {"repair-state": "published", "repair-applied_on": str(local_today()), "repair-decision": "approve"}
     response = post_form(client, url, **fields)
     assert response.status_code == 422
     assert "The party has not performed the penalty yet." in response.get_data(as_text=True)

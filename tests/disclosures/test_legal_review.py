@@ -16,6 +16,7 @@ from portal.disclosures.models import PenaltyCategory as P
 from portal.extensions import db
 from tests.support.accounts import signed_in_client
 from tests.support.accounts import staff_user as user
+from tests.support.days import local_today
 from tests.support.disclosures import draft_disclosure, form_fields
 from tests.support.forms import post_form
 
@@ -69,7 +70,7 @@ def test_the_publication_review_is_by_someone_other_than_the_drafter(people):
 def test_the_form_asks_for_the_legal_review_beside_the_field(app):
     client = signed_in_client(app, "l.form", Role.HANDLER, "330106", lang="zh_CN")
     response = post_form(client, "/staff/disclosures/new", **form_fields(
-        legal_reviewer_name="", legal_reviewed_on=str(dt.date.today())))
+        legal_reviewer_name="", legal_reviewed_on=str(local_today())))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "请填写对处罚决定进行法制审核的人员。" in page

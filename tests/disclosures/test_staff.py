@@ -23,6 +23,7 @@ from portal.publication import periods
 from portal.security.audit import AuditRecord, for_object
 from tests.support.accounts import make_account, sign_in, signed_in_client
 from tests.support.accounts import staff_user as user
+from tests.support.days import local_today
 from tests.support.disclosures import data, draft_disclosure, form_fields
 from tests.support.forms import post_form
 
@@ -270,12 +271,12 @@ def test_journey_through_the_pages_and_another_jurisdiction_gets_404(app):
     response = post_form(handler, url + "/withdraw", url, **{"withdraw-state": "published", "withdraw-reason": ""})
     assert response.status_code == 422
     response = post_form(handler, url + "/repair", url, **{"repair-state": "published",
-                                                      "repair-applied_on": str(dt.date.today() - dt.timedelta(days=1)),
+                                                      "repair-applied_on": str(local_today() - dt.timedelta(days=1)),
                                                       "repair-decision": "approve"})
     assert response.status_code == 422 and "only from" in response.get_data(as_text=True)
     response = post_form(handler, url + "/withdraw", url,
                          **{"withdraw-state": "published", "withdraw-reason": "复议撤销",
-                            "withdraw-revoked_on": str(dt.date.today())})
+                            "withdraw-revoked_on": str(local_today())})
     assert response.status_code == 302
     assert count(app, decision_number="杭西教罚〔2026〕950号", state=DisclosureState.WITHDRAWN) == 1
     with app.app_context():

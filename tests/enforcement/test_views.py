@@ -10,13 +10,14 @@ from portal.stats import queries as stats
 from portal.stats.service import SMALL_COUNT, figure_cells, published_county
 from tests.support.accounts import staff_user
 from tests.support.complaints import file, named_identity
+from tests.support.days import local_today
 from tests.support.disclosures import draft_disclosure
 from tests.support.forms import csrf_token
 
 
 def _case(app, region="330106"):
     with app.app_context():
-        complaint = file(received_on=dt.date.today() - dt.timedelta(days=3), identity=named_identity(),
+        complaint = file(received_on=local_today() - dt.timedelta(days=3), identity=named_identity(),
                          region_code=region).complaint
         db.session.commit()
         return complaint.id, complaint.case_number
@@ -33,17 +34,17 @@ def test_a_named_report_is_opened_and_the_notice_is_due_in_the_inbox(app, signed
     url = f"/staff/cases/{complaint_id}/enforcement"
     assert handler.get(url + "?lang=en").status_code == 200
     assert _post(handler, url + "/record", "record", state="none").status_code == 302
-    refused = _post(handler, url + "/decision", "decision", decision="decline", decided_on=str(dt.date.today()))
+    refused = _post(handler, url + "/decision", "decision", decision="decline", decided_on=str(local_today()))
     assert refused.status_code == 422 and "Say why no case is opened." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(EnforcementCase).filter_by(complaint_id=complaint_id).one().decided_on is None
-    done = _post(handler, url + "/decision", "decision", decision="open", decided_on=str(dt.date.today()))
+    done = _post(handler, url + "/decision", "decision", decision="open", decided_on=str(local_today()))
     assert done.status_code == 302
     page = handler.get(url + "?lang=zh_CN").get_data(as_text=True)
-    assert f"教立〔{dt.date.today().year}〕" in page and "告知实名投诉举报人" in page
+    assert f"教立〔{local_today().year}〕" in page and "告知实名投诉举报人" in page
     inbox = handler.get(f"/staff/cases?q={number}&lang=zh_CN").get_data(as_text=True)
     assert "前告知投诉举报人" in inbox and "前作出处罚决定" in inbox
-    told = _post(handler, url + "/told", "tell", told_on=str(dt.date.today()), how="phone")
+    told = _post(handler, url + "/told", "tell", told_on=str(local_today()), how="phone")
     assert told.status_code == 302
     assert "电话" in handler.get(url + "?lang=zh_CN").get_data(as_text=True)
 
@@ -62,7 +63,7 @@ def test_an_admin_cannot_decide_on_opening_a_case(app, signed_in):
     handler, admin = signed_in(Role.HANDLER, "330106"), signed_in(Role.ADMIN, "330106")
     url = f"/staff/cases/{complaint_id}/enforcement"
     _post(handler, url + "/record", "record", state="none")
-    answer = _post(admin, url + "/decision", "decision", decision="open", decided_on=str(dt.date.today()))
+    answer = _post(admin, url + "/decision", "decision", decision="open", decided_on=str(local_today()))
     assert answer.status_code == 409
 
 

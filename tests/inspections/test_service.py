@@ -18,6 +18,7 @@ from portal.inspections_public import results
 from portal.institutions.models import Institution
 from portal.security import crypto
 from portal.security.audit import for_object
+from tests.support.days import local_today
 from tests.support.inspections import FIXED_SEED, handler, item, prepare_draw, with_seed
 
 UTC = dt.timezone.utc
@@ -79,9 +80,9 @@ def test_weights_count_complaints_and_penalties_of_the_last_year(officer):
     from portal.disclosures.models import Disclosure
 
     party = db.session.scalar(select(Disclosure.institution_id).where(Disclosure.region_code == "330106"))
-    weights = directories.weights([party], dt.date.today())
+    weights = directories.weights([party], local_today())
     assert 3 <= weights[party] <= directories.MAX_WEIGHT
-    assert directories.weights([party], dt.date.today() + dt.timedelta(days=800)) == {party: 1}
+    assert directories.weights([party], local_today() + dt.timedelta(days=800)) == {party: 1}
 
 
 def test_the_reveal_draws_what_the_seed_and_the_frozen_directories_give(officer):

@@ -12,6 +12,7 @@ from portal.mediation import service
 from portal.mediation.models import MediationCase, MediationSession, MediationState
 from tests.support.accounts import staff_user
 from tests.support.complaints import file, form_fields, named_identity, track
+from tests.support.days import local_today
 from tests.support.forms import csrf_token, open_form
 
 NAMED = {"identity": "named", "name": "王小明", "phone": "13812345678"}
@@ -46,7 +47,7 @@ def test_the_form_asks_for_mediation_only_on_a_dispute_and_with_a_name(app, clie
 
 def _dispute(app, region="330106"):
     with app.app_context():
-        filed = file(received_on=dt.date.today() - dt.timedelta(days=2), identity=named_identity(),
+        filed = file(received_on=local_today() - dt.timedelta(days=2), identity=named_identity(),
                      category=Category.FEES_REFUNDS, mediation=True, region_code=region)
         db.session.commit()
         return filed.complaint.id, filed.complaint.case_number, filed.receipt
@@ -64,18 +65,18 @@ def test_the_staff_page_checks_each_step_and_keeps_the_input(app, signed_in):
     assert handler.get(url + "?lang=en").status_code == 200
     inbox = handler.get(f"/staff/cases?q={number}&lang=zh_CN").get_data(as_text=True)
     assert "前决定是否调解" in inbox
-    refused = _post(handler, url + "/decision", "decision", decision="decline", decided_on=str(dt.date.today()))
+    refused = _post(handler, url + "/decision", "decision", decision="decline", decided_on=str(local_today()))
     assert refused.status_code == 422 and "请说明不予调解的理由" in refused.get_data(as_text=True)
-    assert _post(handler, url + "/session", "session", held_on=str(dt.date.today())).status_code == 409
+    assert _post(handler, url + "/session", "session", held_on=str(local_today())).status_code == 409
     assert _post(handler, url + "/decision", "decision", decision="take",
-                 decided_on=str(dt.date.today())).status_code == 302
-    incomplete = _post(handler, url + "/session", "session", held_on=str(dt.date.today()), form="phone",
+                 decided_on=str(local_today())).status_code == 302
+    incomplete = _post(handler, url + "/session", "session", held_on=str(local_today()), form="phone",
                        participants="调解员、家长", parent_said="要求退费。")
     assert incomplete.status_code == 422 and "要求退费。" in incomplete.get_data(as_text=True)
-    bad_amount = _post(handler, url + "/agreement", "agree", ended_on=str(dt.date.today()), amount="一千",
-                       pay_by=str(dt.date.today()), how="cash")
+    bad_amount = _post(handler, url + "/agreement", "agree", ended_on=str(local_today()), amount="一千",
+                       pay_by=str(local_today()), how="cash")
     assert bad_amount.status_code == 422 and "一千" in bad_amount.get_data(as_text=True)
-    early = _post(handler, url + "/end", "end", ended_on=str(dt.date.today()), why="limit_passed", account="未达成")
+    early = _post(handler, url + "/end", "end", ended_on=str(local_today()), why="limit_passed", account="未达成")
     assert early.status_code == 422 and "调解期限尚未届满" in early.get_data(as_text=True)
     with app.app_context():
         record = db.session.scalars(select(MediationCase).where(MediationCase.complaint_id == complaint_id)).one()
@@ -90,7 +91,7 @@ def test_another_county_and_a_case_without_mediation_answer_404(app, signed_in):
     neighbour = signed_in(Role.HANDLER, "330105")
     assert neighbour.get(f"/staff/cases/{complaint_id}/mediation").status_code == 404
     assert _post(neighbour, f"/staff/cases/{complaint_id}/mediation/decision", "decision", decision="take",
-                 decided_on=str(dt.date.today())).status_code == 404
+                 decided_on=str(local_today())).status_code == 404
     with app.app_context():
         plain = file().complaint.id
         db.session.commit()
@@ -102,11 +103,11 @@ def test_the_parent_must_choose_and_then_confirms(app, client):
     with app.app_context():
         complaint = db.session.get(Complaint, complaint_id)
         officer = staff_user("views.mediator", Role.HANDLER, "330106")
-        record = service.decide(complaint, officer, True, dt.date.today())
+        record = service.decide(complaint, officer, True, local_today())
         from decimal import Decimal
 
         from portal.mediation.models import PaidHow
-        service.agree(record, complaint, officer, dt.date.today(), Decimal("500"), dt.date.today(), PaidHow.CASH, "")
+        service.agree(record, complaint, officer, local_today(), Decimal("500"), local_today(), PaidHow.CASH, "")
         db.session.commit()
     page = track(client, receipt)
     assert "调解达成协议" in page.get_data(as_text=True) or page.status_code == 302
@@ -132,12 +133,12 @@ def test_the_institution_page_counts_refunds_with_small_counts_protected(app, cl
 
     with app.app_context():
         institution = factories.institution(name="退费测试培训学校")
-        complaint = file(received_on=dt.date.today() - dt.timedelta(days=3), identity=named_identity(),
+        complaint = file(received_on=local_today() - dt.timedelta(days=3), identity=named_identity(),
                          category=Category.FEES_REFUNDS, mediation=True, institution_id=institution.id,
                          institution_name="", institution_address="").complaint
         officer = staff_user("refunds.mediator", Role.HANDLER, "330106")
-        record = service.decide(complaint, officer, True, dt.date.today())
-        service.agree(record, complaint, officer, dt.date.today(), Decimal("800"), dt.date.today(), PaidHow.CASH, "")
+        record = service.decide(complaint, officer, True, local_today())
+        service.agree(record, complaint, officer, local_today(), Decimal("800"), local_today(), PaidHow.CASH, "")
         service.confirm_payment(record, complaint, True)
         db.session.commit()
         institution_id = institution.id

@@ -25,6 +25,7 @@ from portal.rules.models import RuleChange
 from portal.security.audit import AuditRecord
 from tests.support.accounts import staff_user
 from tests.support.complaints import file
+from tests.support.days import local_today
 
 UTC = dt.timezone.utc
 ZHEJIANG, JIANGSU = "330106", "320102"  # a county in each province
@@ -74,7 +75,7 @@ def test_the_conclusion_limit_is_the_one_in_force_when_the_case_was_accepted(adm
 
 def test_the_longest_extension_is_the_provinces(admins):
     handler = staff_user("r.ext", Role.HANDLER, ZHEJIANG, "浙执R2")
-    complaint = file(received_on=dt.date.today()).complaint
+    complaint = file(received_on=local_today()).complaint
     casework.apply(complaint, "accept", handler)
     assert extensions.max_days(complaint) == 30
     zhejiang(admins, "extension_max", "20")
@@ -119,7 +120,7 @@ def test_values_that_are_not_numbers_of_the_rules_kind_are_refused(admins, text)
 
 def test_the_review_periods_read_from_the_store(admins):
     handler = staff_user("r.rv", Role.HANDLER, ZHEJIANG, "浙执R3")
-    complaint = file(received_on=dt.date.today()).complaint
+    complaint = file(received_on=local_today()).complaint
     casework.apply(complaint, "accept", handler)
     zhejiang(admins, "review_request", "60")
     zhejiang(admins, "review_decision", "20")

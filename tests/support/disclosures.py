@@ -10,6 +10,7 @@ from portal.casework.models import Category
 from portal.disclosures import demo, service
 from portal.disclosures.models import Circumstance, Disclosure, PartyType
 from portal.disclosures.models import PenaltyCategory as P
+from tests.support.days import local_today
 
 AUTHORITY_USCC = demo._authority_uscc("330106")
 
@@ -41,8 +42,8 @@ def form_fields(**overrides) -> dict:
               "decision_number": "杭西教罚〔2026〕950号", "violation": "disguised", "circumstance": "serious",
               "facts": "以家政服务名义开展学科类培训。", "legal_basis": demo.ORDER_53, "penalties": ["warning", "fine"],
               "penalty_content": "警告；罚款两万元", "fine_amount": "20,000",
-              "decision_date": str(dt.date.today() - dt.timedelta(days=2)), "months": "12",
-              "legal_reviewer_name": "李法审", "legal_reviewed_on": str(dt.date.today() - dt.timedelta(days=3)),
+              "decision_date": str(local_today() - dt.timedelta(days=2)), "months": "12",
+              "legal_reviewer_name": "李法审", "legal_reviewed_on": str(local_today() - dt.timedelta(days=3)),
               "authority_name": "杭州市西湖区教育局", "authority_uscc": AUTHORITY_USCC,
               "data_source": "杭州市西湖区教育局", "action": "save"}
     values.update(overrides)

@@ -19,6 +19,7 @@ from portal.typical import service
 from portal.typical.models import ArticleState, TypicalCase
 from tests.support.accounts import make_account, sign_in, signed_in_client
 from tests.support.accounts import staff_user as user
+from tests.support.days import local_today
 from tests.support.forms import post_form
 from tests.support.typical import BODY, data, draft_case
 
@@ -181,7 +182,7 @@ def test_published_cases_beside_an_institution_and_a_decision(people):
 # ---- Pages -------------------------------------------------------------------------------------
 
 def form_fields(**overrides) -> dict:
-    values = {"region": "330106", "case_date": str(dt.date.today() - dt.timedelta(days=2)),
+    values = {"region": "330106", "case_date": str(local_today() - dt.timedelta(days=2)),
               "title": "页面测试：无证培训被关闭", "summary": "家长投诉后查实无证经营。", "body": BODY,
               "title_en": "", "summary_en": "", "body_en": "", "disclosures": "", "institutions": "",
               "action": "save"}
