@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select, union
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.blacklist import history
 from portal.blacklist.models import (
@@ -24,6 +25,7 @@ from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions.service import code_range
 from portal.pagination import Page
+from portal.regions import service as regions
 from portal.search import grams
 from portal.search.pages import paginate_capped
 from portal.text import clean_text
@@ -72,7 +74,7 @@ def _text_matches(text: str):
 
 def _filtered(query: BlacklistQuery) -> Select:
     states = PUBLIC_STATES if query.include_removed else ACTIVE_STATES
-    stmt = select(BlacklistEntry).where(BlacklistEntry.state.in_(states)).options(selectinload(BlacklistEntry.region))
+    stmt = select(BlacklistEntry).where(BlacklistEntry.state.in_(states))
     if query.text:
         stmt = stmt.where(_text_matches(query.text))
     if query.region_prefix:
@@ -85,12 +87,24 @@ def _filtered(query: BlacklistQuery) -> Select:
 def search(query: BlacklistQuery, page: int, size: int) -> Page[BlacklistEntry]:
     """One page of public entries matching the query, latest listing first; matches counted up
     to a cap ("more than 1,000")."""
-    return paginate_capped(_filtered(query), page, size)
+    found = paginate_capped(_filtered(query), page, size)
+    _attach_regions(found.items)
+    return found
+
+
+def _attach_regions(entries: list[BlacklistEntry]) -> None:
+    """Give each entry of a page its region from one plain query by code: SQLAlchemy's select-in
+    load does the same with several times the work in Python (a fifth of the whole /blacklist
+    request), and a join would be made, on SQLite, for every listed row before the sort."""
+    places = regions.by_codes(entry.region_code for entry in entries)
+    for entry in entries:
+        set_committed_value(entry, "region", places.get(entry.region_code))
 
 
 def for_csv(query: BlacklistQuery) -> list[BlacklistEntry]:
     """Every public entry matching the query (up to a limit), for a download."""
-    return list(db.session.scalars(_filtered(query).limit(EXPORT_LIMIT)))
+    return list(db.session.scalars(_filtered(query).options(selectinload(BlacklistEntry.region))
+                                   .limit(EXPORT_LIMIT)))
 
 
 def latest(limit: int = FEED_SIZE) -> list[BlacklistEntry]:
