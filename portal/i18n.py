@@ -7,17 +7,18 @@ from urllib.parse import urlencode
 
 from babel import Locale, support
 from flask import Flask, Response, current_app, g, has_app_context, request, url_for
+from flask.globals import _cv_app
 from flask_babel import (
     Babel,
     Domain,
     get_locale,
+    get_translations,
     ngettext,  # noqa: F401
 )
-from flask_babel import gettext as _  # noqa: F401  (re-exported for views)
-from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for import-time labels)
-from flask_babel import lazy_pgettext as _lp  # noqa: F401  (a label whose English word has several meanings)
-from flask_babel import pgettext as _p  # noqa: F401  (the same, at run time)
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 from wtforms.i18n import messages_path
 
@@ -108,6 +109,75 @@ def template_context() -> dict:
     }
 
 
+def request_translations() -> support.NullTranslations:
+    """The catalogue of the current request: where `CatalogDomain` keeps it on the request (one
+    dictionary read, where Flask-Babel's own path takes a dozen calls through `g`), else looked up
+    through Flask-Babel (the first string of a request, a forced locale, no request at all)."""
+    context = _cv_app.get(None)
+    if context is not None:
+        kept = context.g.__dict__.get("_flask_babel")
+        if kept is not None:
+            translations = kept.__dict__.get("babel_translations")
+            if translations is not None:
+                return translations
+    return get_translations()
+
+
+def _(message: str, /, **variables: object) -> str:
+    """Flask-Babel's `gettext` (the message translated, then filled in), by the shorter path."""
+    text = request_translations().ugettext(message)
+    return text % variables if variables else text
+
+
+def _p(context: str, message: str, /, **variables: object) -> str:
+    """Flask-Babel's `pgettext`: a message whose English word has several meanings."""
+    text = request_translations().upgettext(context, message)
+    return text % variables if variables else text
+
+
+def _l(message: str, /, **variables: object) -> LazyString:
+    """A label translated when shown (import-time labels), as Flask-Babel's `lazy_gettext`."""
+    return LazyString(_, message, **variables)
+
+
+def _lp(context: str, message: str, /, **variables: object) -> LazyString:
+    """A label with a context, translated when shown, as Flask-Babel's `lazy_pgettext`."""
+    return LazyString(_p, context, message, **variables)
+
+
+# What templates call for `_()`, `gettext()`, `ngettext()`, `pgettext()` and `npgettext()`: the same
+# as Jinja's "new style" gettext that Flask-Babel installs (the translation is a format string, always
+# formatted, with its values escaped when autoescaping), in one call instead of four, since a page
+# translates a few hundred strings.
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, message: str, /, **variables: object) -> str:
+    text = request_translations().ugettext(message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: object) -> str:
+    variables.setdefault("num", num)
+    text = request_translations().ungettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx: EvalContext, context: str, message: str, /, **variables: object) -> str:
+    variables.setdefault("context", context)
+    text = request_translations().upgettext(context, message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _template_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, /,
+                        **variables: object) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = request_translations().unpgettext(context, singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
 class CatalogDomain(Domain):
     """Loads catalogues by the portal's folder names rather than Babel's full locale names."""
 
@@ -160,6 +230,8 @@ def init_app(app: Flask) -> None:
     app.after_request(remember_locale)
     app.before_request(share_wtforms_translations)
     app.context_processor(template_context)
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext,
+                                 pgettext=_template_pgettext, npgettext=_template_npgettext)
 
 
 class LabelledEnum(str, enum.Enum):

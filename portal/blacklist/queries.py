@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.identifiers import clean
 from portal.institutions.service import code_range
 from portal.pagination import Page
+from portal.regions import service as regions
 from portal.search import grams
 from portal.search.pages import paginate_capped
 from portal.text import clean_text
@@ -72,7 +73,7 @@ def _text_matches(text: str):
 
 def _filtered(query: BlacklistQuery) -> Select:
     states = PUBLIC_STATES if query.include_removed else ACTIVE_STATES
-    stmt = select(BlacklistEntry).where(BlacklistEntry.state.in_(states)).options(selectinload(BlacklistEntry.region))
+    stmt = select(BlacklistEntry).where(BlacklistEntry.state.in_(states))
     if query.text:
         stmt = stmt.where(_text_matches(query.text))
     if query.region_prefix:
@@ -85,12 +86,15 @@ def _filtered(query: BlacklistQuery) -> Select:
 def search(query: BlacklistQuery, page: int, size: int) -> Page[BlacklistEntry]:
     """One page of public entries matching the query, latest listing first; matches counted up
     to a cap ("more than 1,000")."""
-    return paginate_capped(_filtered(query), page, size)
+    found = paginate_capped(_filtered(query), page, size)
+    regions.attach(found.items)
+    return found
 
 
 def for_csv(query: BlacklistQuery) -> list[BlacklistEntry]:
     """Every public entry matching the query (up to a limit), for a download."""
-    return list(db.session.scalars(_filtered(query).limit(EXPORT_LIMIT)))
+    return list(db.session.scalars(_filtered(query).options(selectinload(BlacklistEntry.region))
+                                   .limit(EXPORT_LIMIT)))
 
 
 def latest(limit: int = FEED_SIZE) -> list[BlacklistEntry]:

@@ -17,6 +17,7 @@ from portal.errors import NotFound
 from portal.extensions import db
 from portal.identifiers import clean
 from portal.pagination import Page, paginate
+from portal.regions import service as regions
 from portal.regions.models import Region
 from portal.text import clean_text
 
@@ -145,7 +146,7 @@ def _text_matches(text: str) -> ColumnElement[bool]:
 
 
 def _filtered(query: DisclosureQuery, today: dt.date) -> Select:
-    stmt = select(Disclosure).where(visible(today)).options(selectinload(Disclosure.region))
+    stmt = select(Disclosure).where(visible(today))
     if query.text:
         stmt = stmt.where(_text_matches(query.text))
     if query.region_prefix:
@@ -165,13 +166,14 @@ def _filtered(query: DisclosureQuery, today: dt.date) -> Select:
 def search(query: DisclosureQuery, page: int, size: int, today: dt.date) -> Page[PublicDisclosure]:
     """One page of visible disclosures matching the query, newest decision first."""
     found = paginate(_filtered(query, today), page, size)
+    regions.attach(found.items)
     return Page(items=[PublicDisclosure.of(row) for row in found.items], number=found.number,
                 size=found.size, total=found.total)
 
 
 def for_csv(query: DisclosureQuery, today: dt.date) -> list[PublicDisclosure]:
     """Every visible disclosure matching the query (up to a limit), for a download."""
-    rows = db.session.scalars(_filtered(query, today).limit(EXPORT_LIMIT))
+    rows = db.session.scalars(_filtered(query, today).options(selectinload(Disclosure.region)).limit(EXPORT_LIMIT))
     return [PublicDisclosure.of(row) for row in rows]
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, delete, or_, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import clock
 from portal.errors import NotFound
@@ -68,7 +68,7 @@ def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None]:
 
 
 def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | None]:
-    stmt = select(Institution).options(selectinload(Institution.region), *whitelist.loaded_standing(today))
+    stmt = select(Institution).options(joinedload(Institution.region), *whitelist.loaded_standing(today))
     known = None
     if query.text:
         matches, known = _text_matches(query.text)

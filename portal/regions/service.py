@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import case, or_, select, true
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.errors import NotFound
 from portal.extensions import db
@@ -124,6 +125,16 @@ def by_codes(codes: Iterable[str]) -> dict[str, Region]:
     if not wanted:
         return {}
     return {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
+
+
+def attach(records: list) -> None:
+    """Give each record of a page (anything mapped with `region_code` and a `region` relationship)
+    its region from one plain query by code. SQLAlchemy's select-in load does the same with several
+    times the work in Python (a fifth of a whole list request in the profile), and a join would be
+    made, on SQLite, for every matching row before the sort and the limit."""
+    places = by_codes(record.region_code for record in records)
+    for record in records:
+        set_committed_value(record, "region", places.get(record.region_code))
 
 
 def is_national(code: str) -> bool:

@@ -53,6 +53,20 @@ def test_only_public_states_are_listed_and_removed_ones_on_request(app, client):
     assert all((f"{MARK}岛{s.value}培训部" in export) == (s in PUBLIC_STATES) for s in B)
 
 
+def test_each_card_names_its_own_area_in_the_page_language(app, client):
+    """The list loads the entries' areas in one query of its own: each card must still show its
+    entry's area, not a neighbour's, in Chinese and in English."""
+    add(app, f"{MARK}滨培训部", region_code="330108")
+    add(app, f"{MARK}西培训部", region_code="330106")
+    for lang, binjiang, xihu in (("zh-CN", "浙江省杭州市滨江区", "浙江省杭州市西湖区"),
+                                 ("en", "Binjiang District", "Xihu District")):
+        html = client.get(f"/blacklist?q={MARK}&lang={lang}").get_data(as_text=True)
+        card = r'<a href="/blacklist/\d+">([^<]+)</a></h3>.*?<p class="card__meta">[^<·]*· ([^<]+)</p>'
+        cards = dict(re.findall(card, html, re.S))
+        assert binjiang in cards[f"{MARK}滨培训部"] and xihu not in cards[f"{MARK}滨培训部"], lang
+        assert xihu in cards[f"{MARK}西培训部"] and binjiang not in cards[f"{MARK}西培训部"], lang
+
+
 def test_search_by_one_and_two_characters_and_by_code(app, client):
     egret = add(app, f"西湖{MARK}鸣艺术工作室", uscc="52330108215736816B", region_code="330108")
     other = add(app, f"{MARK}园体育俱乐部", region_code="330106")

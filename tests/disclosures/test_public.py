@@ -171,6 +171,14 @@ def test_region_filter_keeps_to_the_area(ctx, drafter):
     assert beijing not in search(region_prefix="33")
 
 
+def test_each_listed_disclosure_carries_its_own_area(ctx, drafter):
+    """The list loads its rows' areas in one query of its own: each must get its own row's area."""
+    made = {make(drafter, region_code=code).id: code for code in ("330106", "330102", "110105")}
+    page = queries.search(queries.DisclosureQuery(), 1, 50, D(2026, 4, 1))
+    assert {shown.id: shown.region.code for shown in page.items} == made
+    assert {shown.region.path("zh_CN") for shown in page.items} >= {"浙江省杭州市西湖区", "浙江省杭州市上城区"}
+
+
 def test_violation_filter(ctx, drafter):
     unlicensed = make(drafter).id
     times = make(drafter, violation=Category.FORBIDDEN_TIMES).id
