@@ -167,7 +167,7 @@ def report(built: dict, figures: dict) -> None:
     print("\n".join(lines))
 
 
-def measure(env: dict, built: dict, queries: int) -> None:
+def measure(env: dict, built: dict, queries: int, profile: bool = False) -> None:
     url = env["PORTAL_DATABASE_URL"]
     app = sm.app_for()
     figures = {}
@@ -199,3 +199,9 @@ def measure(env: dict, built: dict, queries: int) -> None:
     figures["memory"] = measure_memory(env, built, username, secret, max(queries, 10))
     done("memory")
     report(built, figures)
+    if profile:
+        import scaleprofile  # benchmarks/scaleprofile.py: statements, plans and cProfile of one request
+
+        print("\n## Profiles: one request of each measured kind (statements, the slowest ones' plans, cProfile)")
+        for found in scaleprofile.profiles(app, built):
+            print(found, flush=True)
