@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import text
 
 from portal.db import Base, UTCDateTime, created_at, intpk, value_enum
 from portal.i18n import LabelledEnum, _l, _lp
@@ -181,6 +182,12 @@ class Complaint(Base):
         Index("ix_complaints_inbox_counts", "region_code", "status", "next_due",
               postgresql_include=["category", "source", "assignee_id", "handling_region_code"]),
         Index("ix_complaints_inbox_order", "region_code", "next_due", "id"),
+        # The cases due a follow-up call (`followups.service`, counted on every inbox page): only
+        # replied, named cases, by state and office prefix (a LIKE range on PostgreSQL's pattern ops).
+        Index("ix_complaints_follow_up_due", "status", "handling_region_code", "replied_at",
+              postgresql_ops={"handling_region_code": "varchar_pattern_ops"},
+              postgresql_where=text("replied_at IS NOT NULL AND anonymous IS false"),
+              sqlite_where=text("replied_at IS NOT NULL AND anonymous IS 0")),
     )
 
     id: Mapped[intpk]
