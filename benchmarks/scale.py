@@ -19,6 +19,7 @@ through the portal itself (the Flask test client in this process; gunicorn for m
     options: --database-url postgresql://postgres@127.0.0.1:5432/portal_scale (or PORTAL_SCALE_DATABASE_URL)
              --keep (keep the database and reuse it when it is already built) --queries 100
              --profile (print what explains each figure: statements, EXPLAIN ANALYZE, cProfile)
+             --without-backup (skip timing backup and restore)
              --build-only (build afresh and keep the database; a later --keep run measures it)
 
 Figures are printed, never asserted: tests/test_benchmark.py runs a small scale to keep it working.
@@ -85,6 +86,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="requests per measured case")
     parser.add_argument("--profile", action="store_true",
                         help="after the table: each measured request's statements, their plans and cProfile")
+    parser.add_argument("--without-backup", action="store_true",
+                        help="skip timing `flask backup` and `flask restore` (the longest part at full size)")
     parser.add_argument("--build-only", action="store_true", help="build the database and keep it; measure nothing")
     parser.add_argument("--instance", type=Path, help="folder for the keys (default: one per database in /tmp)")
     args = parser.parse_args()
@@ -101,7 +104,7 @@ def main() -> None:
     try:
         built = scalemeasure.build(env, args.scale, reused)
         if not args.build_only:
-            scaleops.measure(env, built, args.queries, args.profile)
+            scaleops.measure(env, built, args.queries, args.profile, not args.without_backup)
     finally:
         if not keep:
             drop_database(url)
