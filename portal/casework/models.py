@@ -188,6 +188,11 @@ class Complaint(Base):
               postgresql_ops={"handling_region_code": "varchar_pattern_ops"},
               postgresql_where=text("replied_at IS NOT NULL AND anonymous IS false"),
               sqlite_where=text("replied_at IS NOT NULL AND anonymous IS 0")),
+        # The cases nobody is handling (`escalation.waiting_for`, read on every inbox page): only
+        # unassigned cases, by state and the two region prefixes (LIKE ranges on PostgreSQL).
+        Index("ix_complaints_unassigned", "status", "region_code", "handling_region_code",
+              postgresql_ops={"region_code": "varchar_pattern_ops", "handling_region_code": "varchar_pattern_ops"},
+              postgresql_where=text("assignee_id IS NULL"), sqlite_where=text("assignee_id IS NULL")),
     )
 
     id: Mapped[intpk]
