@@ -3,8 +3,9 @@
 One province (浙江, 33) at full size: 1,000,000 institutions with their name grams, 2,000,000
 complaints over five years across its counties with timelines (received, accepted or not,
 investigated, concluded, rated, reviewed, archived), 20,000,000 audit records chained by the
-portal's own `record_hash` (and one signed head over them, so `audit verify` has a checkpoint to
-start from), 100,000 disclosures and 50,000 blacklist entries. `scale` multiplies every count.
+portal's own `record_hash` (in `scalecopy.audit_records`; and one signed head over them, so
+`audit verify` has a checkpoint to start from), 100,000 disclosures and 50,000 blacklist
+entries. `scale` multiplies every count.
 
 Dates spread over the five years before `END`; deadlines are counted in calendar days here (the
 portal counts working days): the benchmark needs realistic shapes, not exact legal dates.
