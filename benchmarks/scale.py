@@ -18,6 +18,9 @@ through the portal itself (the Flask test client in this process; gunicorn for m
     .venv/bin/python benchmarks/scale.py                       # the full province: allow an hour
     options: --database-url postgresql://postgres@127.0.0.1:5432/portal_scale (or PORTAL_SCALE_DATABASE_URL)
              --keep (keep the database and reuse it when it is already built) --queries 100
+             --profile (print what explains each figure: statements, EXPLAIN ANALYZE, cProfile)
+             --without-backup (skip timing backup and restore)
+             --build-only (build afresh and keep the database; a later --keep run measures it)
 
 Figures are printed, never asserted: tests/test_benchmark.py runs a small scale to keep it working.
 """
@@ -81,6 +84,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--keep", action="store_true", help="keep the database; reuse it if already built")
     parser.add_argument("--queries", type=int, default=100, help="requests per measured case")
+    parser.add_argument("--profile", action="store_true",
+                        help="after the table: each measured request's statements, their plans and cProfile")
+    parser.add_argument("--without-backup", action="store_true",
+                        help="skip timing `flask backup` and `flask restore` (the longest part at full size)")
+    parser.add_argument("--build-only", action="store_true", help="build the database and keep it; measure nothing")
     parser.add_argument("--instance", type=Path, help="folder for the keys (default: one per database in /tmp)")
     args = parser.parse_args()
     url = args.database_url
@@ -91,12 +99,14 @@ def main() -> None:
     instance.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **environment(url, instance)}
     os.environ.update(environment(url, instance))
-    reused = create_database(url, drop_first=not args.keep)
+    keep = args.keep or args.build_only
+    reused = create_database(url, drop_first=args.build_only or not args.keep)
     try:
         built = scalemeasure.build(env, args.scale, reused)
-        scaleops.measure(env, built, args.queries)
+        if not args.build_only:
+            scaleops.measure(env, built, args.queries, args.profile, not args.without_backup)
     finally:
-        if not args.keep:
+        if not keep:
             drop_database(url)
             print(f"\ndatabase {name} dropped (--keep keeps it)")
 

@@ -3,8 +3,9 @@
 One province (浙江, 33) at full size: 1,000,000 institutions with their name grams, 2,000,000
 complaints over five years across its counties with timelines (received, accepted or not,
 investigated, concluded, rated, reviewed, archived), 20,000,000 audit records chained by the
-portal's own `record_hash` (and one signed head over them, so `audit verify` has a checkpoint to
-start from), 100,000 disclosures and 50,000 blacklist entries. `scale` multiplies every count.
+portal's own `record_hash` (in `scalecopy.audit_records`; and one signed head over them, so
+`audit verify` has a checkpoint to start from), 100,000 disclosures and 50,000 blacklist
+entries. `scale` multiplies every count.
 
 Dates spread over the five years before `END`; deadlines are counted in calendar days here (the
 portal counts working days): the benchmark needs realistic shapes, not exact legal dates.
@@ -17,8 +18,8 @@ import enum
 import random
 import time
 from collections.abc import Iterable, Iterator
-from types import SimpleNamespace
 
+import scalecopy  # benchmarks/scalecopy.py: fast COPY
 import searchdata  # benchmarks/searchdata.py: names, USCCs, blacklist rows
 from sqlalchemy import Table, select, text
 
@@ -28,8 +29,7 @@ from portal.extensions import db
 from portal.institutions.models import Institution
 from portal.regions.models import Region, RegionLevel
 from portal.search.grams import MAX_GRAM, normalise
-from portal.security import audit, crypto, receipts
-from portal.transparency import merkle
+from portal.security import crypto, receipts
 
 PROVINCE = "33"
 END = dt.date(2026, 11, 30)
@@ -74,14 +74,8 @@ def copy(table: Table, rows: Iterable[dict]) -> int:
             fallback[column.name] = default.arg(None)
         else:
             fallback[column.name] = None
-    names = [column.name for column in columns]
-    raw = db.session.connection().connection.driver_connection
-    written = 0
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as out:
-        for row in rows:
-            out.write_row([_value(row[name]) if name in row else fallback[name] for name in names])
-            written += 1
-    return written
+    line = scalecopy.row_writer(columns, fallback)
+    return scalecopy.copy_lines(table.name, [column.name for column in columns], map(line, rows))
 
 
 def reset_sequence(table: str) -> None:
@@ -303,43 +297,6 @@ def disclosures(rng: random.Random, count: int, registry: list[tuple], drafter: 
                    "created_at": published}
     copy(Disclosure.__table__, rows())
     reset_sequence("disclosures")
-
-
-ACTIONS = ("complaint.accept", "complaint.assign", "complaint.note", "complaint.conclude", "complaint.archive",
-           "complaint.message", "registry.update", "disclosure.publish", "account.sign_in", "blacklist.list")
-
-
-def audit_records(rng: random.Random, count: int, cases: int) -> merkle.Frontier:
-    """COPY `count` records chained by `audit.record_hash`, and move the chain head to their end;
-    returns the Merkle frontier of their hashes (for the signed head)."""
-    audit.sequence()  # what the set-up recorded comes first in the chain
-    frontier = merkle.Frontier()
-    for (leaf,) in db.session.execute(select(audit.AuditRecord.hash).order_by(audit.AuditRecord.seq)):
-        frontier.add(bytes.fromhex(leaf))
-    head = db.session.get(audit.AuditHead, 1)
-    previous, done = head.last_hash, head.count
-    first_id = (db.session.scalar(text("SELECT coalesce(max(id), 0) FROM audit_records")) or 0) + 1
-    span = (END - START).days * 86400
-    raw = db.session.connection().connection.driver_connection
-    columns = "id, at, actor, action, object_type, object_id, before, after, reason, seq, prev_hash, hash"
-    with raw.cursor() as cursor, cursor.copy(f"COPY audit_records ({columns}) FROM STDIN") as out:
-        for n in range(count):
-            seq = done + n + 1
-            at = dt.datetime.combine(START, dt.time(), dt.timezone.utc) + dt.timedelta(seconds=span * n // count)
-            action = ACTIONS[seq % len(ACTIONS)]
-            record = SimpleNamespace(at=at, actor=f"handler.{seq % 997}", action=action,
-                                     object_type=action.split(".")[0], object_id=str(rng.randint(1, cases)),
-                                     before="{}", after='{"status":"accepted"}' if seq % 3 == 0 else "{}",
-                                     reason="", prev_hash=previous)
-            record.hash = audit.record_hash(record)
-            out.write_row((first_id + n, at, record.actor, action, record.object_type, record.object_id, record.before,
-                           record.after, "", seq, previous, record.hash))
-            frontier.add(bytes.fromhex(record.hash))
-            previous = record.hash
-    db.session.execute(text("UPDATE audit_head SET last_hash = :hash, count = :count WHERE id = 1"),
-                       {"hash": previous, "count": done + count})
-    reset_sequence("audit_records")
-    return frontier
 
 
 def timed(label: str, started: float, log) -> float:

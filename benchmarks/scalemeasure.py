@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pyotp
 import run as http_bench  # benchmarks/run.py: gunicorn and a keep-alive client
+import scalecopy  # benchmarks/scalecopy.py: fast COPY
 import scaledata
 import search as search_bench  # benchmarks/search.py: query fragments
 import searchdata
+import statsdata  # benchmarks/statsdata.py: the aggregates' rebuild by COPY
 
 PASSWORD = "运河 lantern-harbour 61"
 FLASK = [str(http_bench.BIN / "flask"), "--app", "portal"]
@@ -64,8 +66,10 @@ def build(env: dict, scale: float, reused: bool) -> dict:
         from portal.extensions import db
         from portal.transparency import service as transparency
 
+        scalecopy.session_for_loading()
         where, cities = scaledata.places()
-        registry = scaledata.institutions(rng, counts["institutions"], where)
+        with scalecopy.without_indexes("institutions"):
+            registry = scaledata.institutions(rng, counts["institutions"], where)
         started = scaledata.timed("institutions", started, print)
         restore_keys = scaledata.without_gram_keys()
         scaledata.grams("institution", "institutions")
@@ -75,27 +79,31 @@ def build(env: dict, scale: float, reused: bool) -> dict:
         restore_keys()
         started = scaledata.timed("name gram keys", started, print)
         handlers = scaledata.handlers(where)
-        cases = scaledata.complaints(rng, counts["complaints"], registry, where, handlers)
+        with scalecopy.without_indexes("complaints", "complaint_events"):
+            cases = scaledata.complaints(rng, counts["complaints"], registry, where, handlers)
         started = scaledata.timed(f"complaints and {cases['events']:,} events", started, print)
         first_two = [ids[0] for ids in handlers.values()][:2]
         scaledata.disclosures(rng, counts["disclosures"], registry, *first_two)
         started = scaledata.timed("disclosures", started, print)
-        frontier = scaledata.audit_records(rng, counts["audit"], counts["complaints"])
+        frontier = scalecopy.audit_records(rng, counts["audit"], counts["complaints"], scaledata.START,
+                                           scaledata.END)
         transparency.sign(frontier, dt.datetime.now(dt.timezone.utc),
                           read_secret_file(Path(app.config["AUDIT_SIGNING_KEY_FILE"])))
         db.session.commit()
         started = scaledata.timed("audit records and their signed head", started, print)
-    # COPY bypasses the statistics' hook: their aggregates are counted once from what was loaded.
-    started = time.perf_counter()
-    flask(env, "stats", "rebuild")
-    started = scaledata.timed("statistics' aggregates rebuilt", started, print)
     with app.app_context():
         from portal.extensions import db
 
+        # COPY bypasses the statistics' hook: their aggregates are counted once from what was
+        # loaded, by the portal's own rebuild (`flask stats rebuild`) writing its rows by COPY.
+        statsdata.rebuild_aggregates()
+        db.session.commit()
+        started = scaledata.timed("statistics' aggregates rebuilt", started, print)
         vacuum(app)  # what autovacuum does after a load: statistics, and the visibility map for index-only scans
         scaledata.timed("VACUUM ANALYZE", started, print)
         busiest = db.session.execute(db.text(
             "SELECT region_code FROM complaints GROUP BY region_code ORDER BY count(*) DESC LIMIT 1")).scalar()
+        db.engine.dispose()  # its connections carry the loading session's settings
     built = {"counts": counts, "events": cases["events"], "tracked": cases["tracked"], "county": busiest,
              "city": busiest[:4] + "00", "counties": [code for code, _c, _n in where],
              "build_seconds": round(time.perf_counter() - began)}

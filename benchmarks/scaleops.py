@@ -158,16 +158,19 @@ def report(built: dict, figures: dict) -> None:
     if "full" in audit:
         lines.append(row(f"`audit verify`, every one of {counts['audit']:,} records", f"{audit['full']:.1f} s",
                          "(weekly)", None))
-    backup = figures["backup"]
-    lines.append(row(f"`flask backup` (pg_dump, {backup['size'] / 2**20:,.0f} MB)", f"{backup['backup']:.0f} s",
-                     "reported", None))
-    lines.append(row("`flask restore` into an empty database", f"{backup['restore']:.0f} s", "reported", None))
+    backup = figures.get("backup")
+    if backup:
+        lines.append(row(f"`flask backup` (pg_dump, {backup['size'] / 2**20:,.0f} MB)", f"{backup['backup']:.0f} s",
+                         "reported", None))
+        lines.append(row("`flask restore` into an empty database", f"{backup['restore']:.0f} s", "reported", None))
+    else:
+        lines.append(row("`flask backup` and `flask restore`", "not measured (--without-backup)", "reported", None))
     lines.append(row("gunicorn worker RSS after the run", " / ".join(f"{mb:.0f} MB" for mb in figures["memory"]),
                      "< 120 MB", all(mb < 120 for mb in figures["memory"])))
     print("\n".join(lines))
 
 
-def measure(env: dict, built: dict, queries: int) -> None:
+def measure(env: dict, built: dict, queries: int, profile: bool = False, backup: bool = True) -> None:
     url = env["PORTAL_DATABASE_URL"]
     app = sm.app_for()
     figures = {}
@@ -188,8 +191,9 @@ def measure(env: dict, built: dict, queries: int) -> None:
     done("stats")
     figures["audit"] = measure_audit(env, app, built)
     done("audit")
-    figures["backup"] = measure_backup(env, url)
-    done("backup and restore")
+    if backup:
+        figures["backup"] = measure_backup(env, url)
+        done("backup and restore")
     username = f"bench.memory.{built['city']}"
     secret = sm.account(app, username, built["city"])
     with app.app_context():
@@ -199,3 +203,9 @@ def measure(env: dict, built: dict, queries: int) -> None:
     figures["memory"] = measure_memory(env, built, username, secret, max(queries, 10))
     done("memory")
     report(built, figures)
+    if profile:
+        import scaleprofile  # benchmarks/scaleprofile.py: statements, plans and cProfile of one request
+
+        print("\n## Profiles: one request of each measured kind (statements, the slowest ones' plans, cProfile)")
+        for found in scaleprofile.profiles(app, built):
+            print(found, flush=True)

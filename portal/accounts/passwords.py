@@ -6,7 +6,6 @@ import functools
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from zxcvbn import zxcvbn
 
 from portal.config import PASSWORD_HASH_PROFILES, password_hash_parameters
 from portal.errors import Invalid
@@ -28,6 +27,8 @@ def check_policy(password: str, personal: list[str]) -> None:
     """Refuse passwords under 12 characters, and common or guessable ones (names included)."""
     if len(password) < MIN_LENGTH:
         raise WeakPassword("length")
+    from zxcvbn import zxcvbn  # its dictionaries are 13 MB: loaded by the first password set, not by every worker
+
     if zxcvbn(password[:100], user_inputs=[word for word in personal if word])["score"] < MIN_STRENGTH:
         raise WeakPassword("common")
 

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -99,6 +98,8 @@ def as_csv(found: list[Record]) -> str:
 def as_xlsx(found: list[Record]) -> bytes:
     """The records as an XLSX workbook: one sheet, the header row, every cell text (so codes and
     amounts keep their digits), formula-like cells neutralised."""
+    from openpyxl import Workbook  # with numpy about 30 MB: loaded by the first export, not by every worker
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("行政处罚")
     sheet.append(list(layout.HEADER))

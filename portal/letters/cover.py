@@ -2,8 +2,6 @@
 the sender), then the notice's own pages, in one PDF made like the notice's (`notices.pdf`)."""
 from __future__ import annotations
 
-from fpdf.enums import Align, WrapMode, XPos, YPos
-
 from portal.letters.models import Letter
 from portal.notices import pdf
 
@@ -12,6 +10,8 @@ ADDRESSEE = "投诉举报人（投诉举报编号：{case_number}）收"
 
 def render(letter: Letter, address: str) -> bytes:
     """The cover sheet for `address`, then the notice as issued."""
+    from fpdf.enums import Align, WrapMode, XPos, YPos  # fpdf2 loads with the first PDF (`notices.pdf`)
+
     notice = letter.notice
     document = pdf.document(notice)
     document.add_page()

@@ -1,18 +1,24 @@
 """A notice as a PDF: the stored text laid out on A4 (GB/T 9704's margins), in a Chinese TrueType
 font from a Debian package, by fpdf2 (pure Python, maintained, embeds a subset of the font with its
-ToUnicode map, so the text can be searched, copied and extracted)."""
+ToUnicode map, so the text can be searched, copied and extracted).
+
+fpdf2 is imported when the first PDF is made, not with the app: with fontTools it is about 45 MB of
+every worker's memory, for a page few requests ask for."""
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from fpdf import FPDF
-from fpdf.enums import Align, WrapMode, XPos, YPos
 
 from portal.errors import PortalError
 from portal.notices.models import Notice
 from portal.notices.service import layout
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # Debian's Chinese fonts, first found wins (PORTAL_NOTICE_FONT_FILE chooses another): fonts-wqy-microhei,
 # fonts-wqy-zenhei, fonts-arphic-uming. Collections (.ttc) are read at their first face.
@@ -42,17 +48,23 @@ def font_file() -> Path:
     raise FontMissing(configured or FONT_FILES[0])
 
 
-class _Document(FPDF):
-    def footer(self) -> None:
-        self.set_y(-20)
-        self.set_font("cjk", size=11)
-        self.cell(0, 8, f"— {self.page_no()} —", align=Align.C)
+@functools.cache
+def _document_class() -> type:
+    from fpdf import FPDF
+    from fpdf.enums import Align
+
+    class _Document(FPDF):
+        def footer(self) -> None:
+            self.set_y(-20)
+            self.set_font("cjk", size=11)
+            self.cell(0, 8, f"— {self.page_no()} —", align=Align.C)
+    return _Document
 
 
 def document(notice: Notice) -> FPDF:
     """An empty A4 document for the notice (margins, the Chinese font as "cjk", its metadata)."""
     parts = layout(notice.text)
-    pdf = _Document(format="A4", unit="mm")
+    pdf = _document_class()(format="A4", unit="mm")
     pdf.set_margins(28, 37, 26)
     pdf.set_auto_page_break(True, margin=30)
     pdf.add_font("cjk", fname=str(font_file()), collection_font_number=0)
@@ -72,6 +84,8 @@ def render(notice: Notice) -> bytes:
 
 def write(pdf: FPDF, notice: Notice) -> None:
     """Lay the notice's stored text out on new pages of `pdf`."""
+    from fpdf.enums import Align, WrapMode, XPos, YPos
+
     parts = layout(notice.text)
     pdf.add_page()
     line = dict(new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)

@@ -7,9 +7,6 @@ import zlib
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
-from pypdf.generic import NameObject
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest a phone takes
@@ -145,6 +142,8 @@ def strip_jpeg_metadata(data: bytes) -> bytes:
 
 def _clean_pdf_object(obj, seen: set[int]) -> None:
     """Remove metadata from an object and everything it uses: images, forms, their resources."""
+    from pypdf.generic import NameObject
+
     obj = obj.get_object()
     if id(obj) in seen or not hasattr(obj, "keys"):
         return
@@ -163,6 +162,11 @@ def _clean_pdf_object(obj, seen: set[int]) -> None:
 
 
 def _clean_pdf(data: bytes, filename: str) -> bytes:
+    # pypdf (with fontTools about 19 MB) is loaded by the first PDF sent, not by every worker.
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import NameObject
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

@@ -239,3 +239,27 @@ def test_the_inbox_flag_counts_every_case_and_shows_the_nearest_few(app, signed_
     monkeypatch.setattr(service, "LIMIT", 2)
     page = waiting_page(city)
     assert f"The 2 with the nearest deadlines are shown, of {len(everything)}." in page
+
+
+def test_the_waiting_list_is_its_count_and_postgresql_reads_it_from_its_index(ctx):
+    city = staff_user("wait.city", Role.ADMIN, "330100")
+    before = {waiting.complaint.id for waiting in service.waiting_for(city, limit=10_000)}  # the demo data's
+    unstaffed = {file(region_code=UNSTAFFED).complaint.id for _ in range(2)}
+    far = file(region_code="630103").complaint.id  # another province
+    db.session.commit()
+    listed = {waiting.complaint.id for waiting in service.waiting_for(city, limit=10_000)}
+    assert before | unstaffed <= listed and far not in listed
+    assert service.count_for(city) == len(listed)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    # The query implies the partial index's predicate, so the planner may use it (at two million
+    # complaints it must: otherwise every unassigned open case of the province is read, 950 ms).
+    from sqlalchemy import func, select, text
+
+    conditions, _staffed = service._conditions(city, clock.today())
+    query = select(func.count()).select_from(Complaint).where(*conditions)
+    compiled = query.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    db.session.execute(text("DROP INDEX ix_complaints_assignee_id"))  # a few rows: that one is as cheap; rolled back
+    plan = "\n".join(db.session.scalars(text("EXPLAIN " + str(compiled).replace("%%", "%"))))
+    assert "ix_complaints_unassigned" in plan, plan

@@ -4,7 +4,7 @@ back for handling where the province's rule says so (a workflow step, audited, o
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from portal.accounts.models import Role, User
 from portal.casework import service as casework
@@ -131,3 +131,25 @@ def test_the_inbox_lists_calls_due_and_the_form_keeps_input_beside_errors(app, s
     assert f"/staff/follow-ups/{complaint_id}" not in officer.get("/staff/follow-ups").get_data(as_text=True)
     other = signed_in(Role.HANDLER, "630103", username="fu.other")
     assert other.get(url).status_code == 404
+
+
+def test_the_count_of_calls_due_is_the_list_and_postgresql_reads_it_from_its_index(handler):
+    due = {concluded(handler, source).id for source in (Source.PHONE, Source.HOTLINE_12345)}
+    reached = concluded(handler, Source.LETTER)
+    service.record(reached, handler, True, Rating.SATISFIED, now=NOW + dt.timedelta(hours=1))
+    concluded(handler, Source.ONLINE)
+    concluded(handler, Source.VISIT, anonymous=True)
+    file(source=Source.PHONE, identity=named_identity())  # no reply yet
+    assert {item.complaint.id for item in service.due(handler)} == due
+    assert service.due_count(handler) == len(due)
+    assert service.due_count(staff_user("fu.city", Role.HANDLER, "330100")) == len(due)  # the city's prefix
+    assert service.due_count(staff_user("fu.far.count", Role.HANDLER, "630103")) == 0
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    # The query's own predicates imply the partial index's, so the planner may use it (at two million
+    # complaints it must: the alternative reads the whole table). Sequential scans off to see that it can.
+    query = select(func.count()).select_from(Complaint).where(*service._due_query(handler))
+    compiled = query.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
+    assert "ix_complaints_follow_up_due" in plan, plan

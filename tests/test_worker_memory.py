@@ -1,0 +1,32 @@
+"""A worker loads at start only what most requests use: the libraries of one rarely asked page
+(PDF notices and letters, XLSX exports, PDF attachments, password strength) wait for that page.
+
+Together they were about 90 MB of every gunicorn worker's memory (fpdf2 with fontTools, openpyxl
+with numpy, pypdf, zxcvbn's dictionaries); the goal is a worker under 120 MB (issue #19)."""
+import os
+import subprocess
+import sys
+
+from portal.config import PROJECT_ROOT
+
+LATER = ("fpdf", "fontTools", "openpyxl", "numpy", "pypdf", "zxcvbn")
+
+
+def test_the_app_starts_without_the_libraries_of_rarely_asked_pages(tmp_path):
+    code = ("import sys\nfrom portal import create_app\ncreate_app()\n"
+            f"print(' '.join(name for name in {LATER!r} if name in sys.modules) or 'none')")
+    env = {**os.environ, "PORTAL_ENV": "development", "PORTAL_INSTANCE_PATH": str(tmp_path),
+           "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "none"
+
+
+def test_the_pdf_notice_still_loads_its_library_when_asked(tmp_path):
+    code = ("import sys\nfrom portal.notices import pdf\nassert 'fpdf' not in sys.modules\n"
+            "cls = pdf._document_class()\nassert 'fpdf' in sys.modules and cls.__name__ == '_Document'\n"
+            "print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
