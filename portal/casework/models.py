@@ -185,6 +185,8 @@ class Complaint(Base):
         Index("ix_complaints_inbox_counts", "region_code", "status", "next_due",
               postgresql_include=["category", "source", "assignee_id", "handling_region_code"]),
         Index("ix_complaints_inbox_order", "region_code", "next_due", "id"),
+        # The inbox's case-number filter (a number or its start) as an index range on PostgreSQL.
+        Index("ix_complaints_case_number_prefix", "case_number", postgresql_ops={"case_number": "varchar_pattern_ops"}),
     )
 
     id: Mapped[intpk]
