@@ -2,7 +2,7 @@
 
 The allowed steps are one table (`TRANSITIONS`), taken through the shared engine (`portal.workflow`):
 `apply` is the only way staff change a case's state. Casework's own rules go through the engine's
-hooks: `_guard`, each step's `effect` (deadlines, the reply, the destination) and `_entry`, the
+hooks: `_guard`, each step's `effect` (deadlines, the reply, the destination) and `timeline_entry`, the
 timeline entry naming who decided (with their enforcement certificate number for formal decisions).
 """
 from __future__ import annotations
@@ -194,8 +194,8 @@ def _guard(actor: User, complaint: Complaint, step: CaseStep) -> bool:
             and not (step.superior and actor.region_code == complaint.handling_region_code))
 
 
-def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
-    """The step's timeline entry, naming who took it."""
+def timeline_entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
+    """The step's timeline entry, naming who took it (the `history` of every complaint workflow)."""
     step = moved.step
     kind = step.event
     if kind is EventKind.REVIEW_DECIDED and complaint.review_stage is ReviewStage.RE_REVIEW:
@@ -207,7 +207,7 @@ def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
 
 
 FLOW = Workflow("complaint", "complaint", TRANSITIONS.values(), state="status",
-                region=attrgetter("handling_region_code"), guard=_guard, history=_entry)
+                region=attrgetter("handling_region_code"), guard=_guard, history=timeline_entry)
 
 
 def allowed_steps(complaint: Complaint, actor: User, today: dt.date | None = None) -> list[str]:

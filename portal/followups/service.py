@@ -22,14 +22,14 @@ from portal.accounts.models import Role, User
 from portal.casework import deadlines
 from portal.casework import mail as case_mail
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Rating, Source, Status
-from portal.casework.service import CaseStep, actor_label
+from portal.casework.service import CaseStep, timeline_entry
 from portal.errors import Conflict, Invalid
 from portal.extensions import db
 from portal.followups.models import FollowUp
 from portal.regions import service as regions
 from portal.rules import service as rules
 from portal.security import audit
-from portal.workflow import Moved, Workflow
+from portal.workflow import Workflow
 
 ROLES = (Role.HANDLER, Role.ADMIN)
 SOURCES = (Source.PHONE, Source.LETTER, Source.VISIT, Source.HOTLINE_12345)
@@ -57,19 +57,12 @@ class RatingRequired(Invalid):
     """A call that reached the reporter records their rating; one that did not records none."""
 
 
-def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
-    event = ComplaintEvent(complaint_id=complaint.id, kind=moved.step.event, public=moved.step.public,
-                           body=moved.reason, actor_id=actor.id, actor_label=actor_label(actor, False),
-                           created_at=moved.at)
-    db.session.add(event)
-    return event
-
 
 # Handled again after an unsatisfied call (本地规定: the rule `follow_up_reopens`), taken only here.
 REOPEN = Workflow("complaint", "complaint", [
     CaseStep("reopen", frozenset({Status.CONCLUDED}), Status.IN_PROGRESS, frozenset(ROLES),
              event=EventKind.REOPENED, public=True),
-], state="status", region=attrgetter("handling_region_code"), history=_entry)
+], state="status", region=attrgetter("handling_region_code"), history=timeline_entry)
 
 
 def _called() -> exists:

@@ -26,7 +26,7 @@ from portal import clock
 from portal.accounts.models import Role, User
 from portal.casework import mail as case_mail
 from portal.casework.models import Complaint, ComplaintEvent, EventKind, Status
-from portal.casework.service import CaseStep, actor_label
+from portal.casework.service import CaseStep, timeline_entry
 from portal.extensions import db
 from portal.i18n import _, _l
 from portal.intake import filing
@@ -40,13 +40,6 @@ WORD_AWAITED_DAYS = 30  # after the pay-by day, the parent's word on the money i
 FINAL = (M.AGREED, M.FAILED, M.KEPT)
 
 
-def _entry(complaint: Complaint, moved: Moved, actor: User) -> ComplaintEvent:
-    event = ComplaintEvent(complaint_id=complaint.id, kind=moved.step.event, public=moved.step.public,
-                           body=moved.reason, actor_id=actor.id, actor_label=actor_label(actor, False),
-                           created_at=moved.at)
-    db.session.add(event)
-    return event
-
 
 FLOW = Workflow("complaint", "complaint", [
     CaseStep("mediate", frozenset({Status.REGISTERED}), Status.ACCEPTED, frozenset({Role.HANDLER}),
@@ -56,7 +49,7 @@ FLOW = Workflow("complaint", "complaint", [
     # The parent's word that the money did not arrive (no staff role takes it: `reopen` below).
     CaseStep("mediation_reopen", frozenset({Status.CONCLUDED}), Status.IN_PROGRESS, frozenset(),
              event=EventKind.MEDIATION_REOPENED),
-], state="status", region=attrgetter("handling_region_code"), history=_entry)
+], state="status", region=attrgetter("handling_region_code"), history=timeline_entry)
 
 
 def _record(complaint: Complaint) -> MediationCase | None:
