@@ -15,7 +15,7 @@ from portal.casework import deadlines
 from portal.casework.exceptions import AttachmentNotFound, CaseNotFound
 from portal.casework.models import Attachment, Category, Complaint, ComplaintEvent, Source, Status
 from portal.extensions import db
-from portal.institutions.models import Institution
+from portal.institutions import service as institutions
 from portal.pagination import Page, ids_in_two_walks
 from portal.regions import service as regions
 from portal.security import crypto
@@ -119,9 +119,8 @@ def _filtered(user: User, filters: InboxFilters, today: dt.date, soon_until: dt.
         if CASE_NUMBER.match(text) or (text[:1].isdigit() and set(text) <= set("0123456789-")):
             conditions.append(Complaint.case_number.startswith(text, autoescape=True))
         else:
-            named = select(Institution.id).where(Institution.name.contains(filters.text, autoescape=True))
-            conditions.append(or_(Complaint.institution_id.in_(named),
-                                  Complaint.institution_name.contains(filters.text, autoescape=True)))
+            conditions.append(institutions.named_like(Complaint.institution_id, Complaint.institution_name,
+                                                      filters.text))
     return conditions
 
 

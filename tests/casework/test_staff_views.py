@@ -13,10 +13,12 @@ from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
 from portal.extensions import db
 from portal.intake import tracking
+from portal.search import grams
 from portal.security import audit
 from tests.support.accounts import make_account, signed_in_client
 from tests.support.complaints import file, form_fields
 from tests.support.forms import hidden, open_form
+from tests.support.institutions import institution
 from tests.support.notices import REPLY_STEPS, issue_reply
 
 
@@ -64,6 +66,23 @@ def test_inbox_filters_and_search(app, handler):
     assert phone_number not in page and online_number not in page
     response = handler.get("/staff/cases?due=overdue&status=nonsense&county=x&assignee=';--")
     assert response.status_code == 200  # unknown values are ignored
+
+
+@pytest.mark.parametrize("dense", [False, True], ids=["selective", "common"])
+def test_inbox_finds_a_registered_institution_by_part_of_its_name(app, handler, monkeypatch, dense):
+    if dense:  # the fragment then counts as common: checked per case, not through the index's ids
+        monkeypatch.setattr(grams, "DENSE", 0)
+    with app.app_context():
+        whale = institution(name="西湖区鲸鱼座艺术培训学校").id
+        dolphin = institution(name="西湖区海豚湾艺术培训学校").id
+        db.session.commit()
+    _, whale_number, _ = filed(app, institution_id=whale, institution_name="")
+    _, dolphin_number, _ = filed(app, institution_id=dolphin, institution_name="")
+    _, named_number, _ = filed(app, institution_name="鲸鱼座托管班")  # known only by the name given
+    page = handler.get("/staff/cases?q=鲸鱼座").get_data(as_text=True)
+    assert whale_number in page and named_number in page and dolphin_number not in page
+    page = handler.get("/staff/cases?q=鲸鱼座艺术").get_data(as_text=True)  # longer than a gram: rechecked
+    assert whale_number in page and named_number not in page and dolphin_number not in page
 
 
 def test_inbox_counts_and_due_soon(app, handler):
