@@ -2,4 +2,4 @@
 from portal import create_app
 from portal.config import environment_name
 
-app = create_app(environment_name(default="production"))
+app = create_app(environment_name(default="production"), serving=True)

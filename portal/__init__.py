@@ -13,8 +13,11 @@ from portal.security.uploads import InMemoryUploadsRequest
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def create_app(config: Config | str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the application: configuration, extensions, features, error pages, commands."""
+def create_app(config: Config | str | None = None, overrides: dict[str, Any] | None = None, *,
+               serving: bool = False) -> Flask:
+    """Build the application: configuration, extensions, features, error pages, commands.
+    `serving`: the app a web worker serves (`wsgi.py`), which runs no `flask db` command, so the
+    migrations' tooling (Flask-Migrate with Alembic, Mako and Pygments, 11 MB a worker) is left out."""
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -30,6 +33,8 @@ def create_app(config: Config | str | None = None, overrides: dict[str, Any] | N
     app.instance_path = str(app.config["INSTANCE_PATH"])
     register_request_hooks(app)  # first, so its after-request hook runs last
     register_extensions(app)
+    if not serving:
+        register_migrations(app)
     register_features(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -41,10 +46,9 @@ def register_extensions(app: Flask) -> None:
     from portal import i18n, pagecache, ratelimits
     from portal.accounts import sessions
     from portal.db import configure_engine
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     ratelimits.add_hooks(app)
@@ -107,6 +111,15 @@ def register_errorhandlers(app: Flask) -> None:
     from portal.errors import register_errorhandlers as register
 
     register(app)
+
+
+def register_migrations(app: Flask) -> None:
+    """The `flask --app portal db …` commands (Flask-Migrate over `migrations/`)."""
+    from flask_migrate import Migrate
+
+    from portal.extensions import db
+
+    Migrate(compare_type=True, render_as_batch=True).init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
 
 
 def register_commands(app: Flask) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -12,7 +11,6 @@ from portal.db import Base
 from portal.i18n import PortalBabel
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 babel = PortalBabel()
 limiter = Limiter(key_func=client_key)

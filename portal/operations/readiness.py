@@ -4,11 +4,10 @@ the mail waiting in this process — and the answer is 503 when one the portal c
 fails. Liveness stays with `/healthz`. Nothing personal is reported: states and counts only."""
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import cache
 
-from alembic.config import Config as AlembicConfig
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,10 +31,18 @@ class Check:
 
 @cache
 def schema_heads() -> tuple[str, ...]:
-    """The migration heads this code expects (read once per process)."""
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    return tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
+    """The migration heads this code expects (read once per process): the revisions no other
+    revision names as its `down_revision`. Read from the migration files' two assignments, without
+    Alembic, which a web worker does not otherwise load (`create_app(serving=True)`)."""
+    revisions, parents = set(), set()
+    for path in (PROJECT_ROOT / "migrations" / "versions").glob("*.py"):
+        values = {target.id: ast.literal_eval(node.value) for node in ast.parse(path.read_text("utf-8")).body
+                  if isinstance(node, ast.Assign) for target in node.targets
+                  if isinstance(target, ast.Name) and target.id in ("revision", "down_revision")}
+        revisions.add(values["revision"])
+        down = values.get("down_revision")
+        parents.update(down if isinstance(down, (tuple, list)) else [down] if down else [])
+    return tuple(sorted(revisions - parents))
 
 
 def check_database() -> Check:

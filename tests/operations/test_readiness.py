@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from portal import ratelimits
+from portal.config import PROJECT_ROOT
 from portal.extensions import db, limiter
 from portal.operations import readiness
 from tests.support.apps import make_app
@@ -66,6 +67,15 @@ def test_a_database_behind_the_code_is_not_ready(app, client):
     status, body = readyz(client)  # built from the models, never migrated: no revision recorded
     assert status == 503 and body["checks"]["schema"]["ok"] is False
     assert body["checks"]["schema"]["expected"] == list(readiness.schema_heads())
+
+
+def test_the_expected_heads_are_alembics_own():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    assert readiness.schema_heads() == tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
 
 
 def test_another_data_key_is_not_ready(stamped, restore_keys, client, tmp_path):
