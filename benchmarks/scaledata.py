@@ -98,14 +98,15 @@ def institutions(rng: random.Random, count: int, where: list) -> list[tuple]:
 
 
 def grams(kind: str, table: str, name_column: str = "name") -> None:
-    """Every (gram, kind, ref_id) of the table's names, cut by PostgreSQL (in C, not row by row in
+    """Every (gram, kind, ref_id, sort_key) of the table's names, cut by PostgreSQL (in C, not row by row in
     Python): the same grams as `grams_of` for these generated names, which NFKC and case folding
     leave as they are and which have no spaces (checked on a sample first)."""
     sample = db.session.execute(text(f"SELECT id, {name_column} FROM {table} ORDER BY random() LIMIT 200")).all()
     for _id, name in sample:
         assert normalise(name) == name, name
     db.session.execute(text(
-        f"INSERT INTO name_grams (gram, kind, ref_id) SELECT DISTINCT substr(t.{name_column}, i, size), :kind, t.id "
+        f"INSERT INTO name_grams (gram, kind, ref_id, sort_key) "
+        f"SELECT DISTINCT substr(t.{name_column}, i, size), :kind, t.id, t.{name_column} "
         f"FROM {table} t, generate_series(1, {MAX_GRAM}) size, generate_series(1, char_length(t.{name_column})) i "
         f"WHERE i + size - 1 <= char_length(t.{name_column})"), {"kind": kind})
 
@@ -116,11 +117,13 @@ def without_gram_keys():
                                  "AND contype = 'p'"))
     db.session.execute(text(f"ALTER TABLE name_grams DROP CONSTRAINT {key}"))
     db.session.execute(text("DROP INDEX ix_name_grams_kind_ref_id"))
+    db.session.execute(text("DROP INDEX ix_name_grams_ordered"))
 
     def restore() -> None:
         db.session.execute(text("SET maintenance_work_mem = '512MB'"))
         db.session.execute(text(f"ALTER TABLE name_grams ADD CONSTRAINT {key} PRIMARY KEY (gram, kind, ref_id)"))
         db.session.execute(text("CREATE INDEX ix_name_grams_kind_ref_id ON name_grams (kind, ref_id)"))
+        db.session.execute(text("CREATE INDEX ix_name_grams_ordered ON name_grams (kind, gram, sort_key, ref_id)"))
     return restore
 
 

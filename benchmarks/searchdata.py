@@ -134,23 +134,25 @@ def _stamped(rows: list[dict]) -> list[dict]:
     return [{**row, "created_at": now, "updated_at": now} for row in rows]
 
 
-def gram_rows(kind: str, records: list[tuple[int, str]]) -> list[tuple[str, str, int]]:
-    """Every (gram, kind, ref_id) of the records, sorted as the primary key is."""
-    return sorted((gram, kind, ref_id) for ref_id, name in records for gram in grams_of(name))
+def gram_rows(kind: str, records: list[tuple[int, str]]) -> list[tuple[str, str, int, str]]:
+    """Every (gram, kind, ref_id, sort_key) of the records, sorted as the primary key is."""
+    return sorted((gram, kind, ref_id, name) for ref_id, name in records for gram in grams_of(name))
 
 
-def write_grams(rows: list[tuple[str, str, int]]) -> None:
-    """COPY on PostgreSQL, executemany on SQLite, with the secondary index built afterwards."""
+def write_grams(rows: list[tuple[str, str, int, str]]) -> None:
+    """COPY on PostgreSQL, executemany on SQLite, with the secondary indexes built afterwards."""
     connection = db.session.connection()
     connection.execute(text("DROP INDEX ix_name_grams_kind_ref_id"))
+    connection.execute(text("DROP INDEX ix_name_grams_ordered"))
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy("COPY name_grams (gram, kind, ref_id) FROM STDIN") as copy:
+        with raw.cursor() as cursor, cursor.copy("COPY name_grams (gram, kind, ref_id, sort_key) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     else:
-        raw.executemany("INSERT INTO name_grams (gram, kind, ref_id) VALUES (?, ?, ?)", rows)
+        raw.executemany("INSERT INTO name_grams (gram, kind, ref_id, sort_key) VALUES (?, ?, ?, ?)", rows)
     connection.execute(text("CREATE INDEX ix_name_grams_kind_ref_id ON name_grams (kind, ref_id)"))
+    connection.execute(text("CREATE INDEX ix_name_grams_ordered ON name_grams (kind, gram, sort_key, ref_id)"))
 
 
 def build(institutions: int, blacklist: int, seed: int = 20261129) -> dict[str, int]:

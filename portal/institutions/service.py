@@ -84,8 +84,16 @@ def named_like(institution_id, free_name, fragment: str) -> ColumnElement[bool]:
 
 def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | None]:
     stmt = select(Institution).options(joinedload(Institution.region), *whitelist.loaded_standing(today))
-    known = None
-    if query.text:
+    known, order = None, (Institution.name, Institution.id)
+    # A name fragment walks its rarest gram's index entries in name order (grams.walk); a fragment
+    # that may be a USCC's start looks in both indexes.
+    walk = None if USCC_FRAGMENT.match(clean(query.text)) else grams.walk(
+        GRAM_KIND, Institution.id, Institution.name, query.text)
+    if walk is not None:
+        stmt = stmt.join(NameGram, walk.joined)
+        stmt = stmt if walk.where is None else stmt.where(walk.where)
+        known, order = walk.count, walk.order
+    elif query.text:
         matches, known = _text_matches(query.text)
         stmt = stmt.where(matches)
     if query.region_prefix:
@@ -96,7 +104,7 @@ def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | No
         stmt = stmt.where(whitelist.whitelisted(today))
     if query.region_prefix or query.kind or query.whitelisted_only:
         known = None
-    return stmt.order_by(Institution.name, Institution.id), known
+    return stmt.order_by(*order), known
 
 
 def build_query(query: InstitutionQuery, today: dt.date | None = None) -> Select:

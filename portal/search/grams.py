@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, insert, literal, select
 
 from portal.extensions import db
 from portal.search import pages
@@ -56,7 +56,8 @@ def replace(connection: Connection, kind: str, records: Iterable[tuple[int, str]
     for start in range(0, len(ids), 500):
         connection.execute(delete(NameGram).where(NameGram.kind == kind,
                                                   NameGram.ref_id.in_(ids[start:start + 500])))
-    rows = [{"gram": gram, "kind": kind, "ref_id": ref_id} for ref_id, name in records for gram in grams_of(name)]
+    rows = [{"gram": gram, "kind": kind, "ref_id": ref_id, "sort_key": name}
+            for ref_id, name in records for gram in grams_of(name)]
     for start in range(0, len(rows), 5000):
         connection.execute(insert(NameGram), rows[start:start + 5000])
 
@@ -136,6 +137,33 @@ def candidates(kind: str, fragment: str) -> Select | None:
     if len(text) <= MAX_GRAM:
         return _ids_with(kind, text)
     return _ids_with(kind, estimate(kind, text).gram)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """How to list the records whose name contains a fragment, in name order, from the index: join
+    the rarest covering gram's entries (`joined`), keep `where`, order by `order`. The entries of
+    one gram are read in name order, so a page is the first few of them whether the fragment is
+    rare or in nearly every name, and wherever in the alphabet its names lie. `count`: how many
+    names contain it, when the index already says so (up to three characters)."""
+
+    joined: ColumnElement[bool]
+    where: ColumnElement[bool] | None
+    order: tuple
+    count: int | None
+
+
+def walk(kind: str, id_column, name_column, fragment: str) -> Walk | None:
+    """The Walk for "name contains fragment" (None for an empty fragment); `name_column` is the one
+    the grams' sort keys copy (`replace` is given the records' names)."""
+    text = normalise(fragment)
+    if not text:
+        return None
+    rarest = estimate(kind, text)
+    exact = len(text) <= MAX_GRAM
+    contains = None if exact else name_column.ilike("%" + _escape(text) + "%", escape="/")
+    return Walk(and_(NameGram.ref_id == id_column, NameGram.kind == kind, NameGram.gram == rarest.gram), contains,
+                (NameGram.sort_key, NameGram.ref_id), rarest.count if exact else None)
 
 
 def needs_recheck(fragment: str) -> bool:

@@ -59,6 +59,31 @@ def test_a_dense_fragment_lists_the_same_names_as_a_selective_one(ctx, monkeypat
     assert selective == dense and len(dense) > 5
 
 
+def test_every_fragment_lists_exactly_the_names_containing_it_in_name_order(ctx):
+    factories.institution(name="西湖区鲸鱼座艺术培训学校")
+    factories.institution(name="杭州市西湖区海豚湾艺术培训学校")
+    everyone = db.session.execute(select(Institution.id, Institution.name)).all()
+    for fragment in ("艺", "艺术", "西湖区", "湖区海豚", "艺术培训学校", "杭州市西湖", "鲸鱼座艺"):
+        expected = [i for i, name in sorted(everyone, key=lambda row: (row[1], row[0]))
+                    if grams.normalise(fragment) in grams.normalise(name)]
+        page = service.search(Q.from_input(fragment), 1, 500)
+        assert [i.id for i in page.items] == expected, fragment
+        assert page.total == min(len(expected), pages.COUNT_CAP) and expected
+
+
+def test_the_name_order_follows_a_rename(ctx):
+    whale = factories.institution(name="西湖区鲸鱼座艺术培训学校")
+    dolphin = factories.institution(name="西湖区海豚湾艺术培训学校")
+    assert [i.id for i in service.search(Q.from_input("湖区"), 1, 500).items].index(dolphin.id) < \
+        [i.id for i in service.search(Q.from_input("湖区"), 1, 500).items].index(whale.id)
+    dolphin.name = "西湖区鲸鱼座艺术培训学校（二部）"  # now after the whale in name order
+    db.session.flush()
+    listed = [i.id for i in service.search(Q.from_input("湖区"), 1, 500).items]
+    assert listed.index(whale.id) < listed.index(dolphin.id)
+    assert set(db.session.scalars(select(NameGram.sort_key).where(NameGram.kind == GRAM_KIND,
+                                                                  NameGram.ref_id == dolphin.id))) == {dolphin.name}
+
+
 def test_uscc_prefix_and_full_code(ctx):
     whale = factories.institution()
     assert whale.id in found(whale.uscc) and whale.id in found(whale.uscc[:8].lower())
@@ -100,5 +125,7 @@ def test_the_migration_indexes_institutions_already_registered(tmp_path, databas
             upgrade(migrations)
             stored = set(db.session.scalars(select(NameGram.gram).where(NameGram.kind == GRAM_KIND)))
             assert stored == grams.grams_of("西湖区Ａ鲸鱼 座培训") and "a鲸鱼" in stored
+            keys = set(db.session.scalars(select(NameGram.sort_key).where(NameGram.kind == GRAM_KIND)))
+            assert keys == {"西湖区Ａ鲸鱼 座培训"}  # the names, as listed, for the order of a search
             db.session.remove()
             db.engine.dispose()
