@@ -70,16 +70,10 @@ def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None]:
 def named_like(institution_id, free_name, fragment: str) -> ColumnElement[bool]:
     """Records (cases, leads) about an institution whose name contains `fragment`: a registered one
     (`institution_id`) through the name index, or one known only by the name given (`free_name`).
-    A selective fragment is an IN over the index's few ids, computed once; a common one is checked
-    per record against its institution's row (a primary-key look-up), never by reading every name."""
-    named = grams.name_match(GRAM_KIND, Institution.id, Institution.name, fragment)
-    if named is None:
-        return free_name.contains(fragment, autoescape=True)
-    if named.dense:
-        registered = select(Institution.id).where(Institution.id == institution_id, named.contains).exists()
-    else:
-        registered = institution_id.in_(select(Institution.id).where(named.condition))
-    return or_(registered, free_name.contains(fragment, autoescape=True))
+    The registered ones are one list of ids from the index (a hashed IN), never a read of every name."""
+    ids = grams.containing(GRAM_KIND, Institution.id, Institution.name, fragment)
+    given = free_name.contains(fragment, autoescape=True)
+    return given if ids is None else or_(institution_id.in_(ids), given)
 
 
 def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | None]:

@@ -166,6 +166,20 @@ def walk(kind: str, id_column, name_column, fragment: str) -> Walk | None:
                 (NameGram.sort_key, NameGram.ref_id), rarest.count if exact else None)
 
 
+def containing(kind: str, id_column, name_column, fragment: str) -> Select | None:
+    """The ids of the records whose name contains the fragment, from the rarest covering gram's
+    entries (rechecked against the name beyond three characters) however common it is: for a
+    condition on another table's column, which PostgreSQL answers with one hashed list. None for
+    an empty fragment."""
+    text = normalise(fragment)
+    if not text:
+        return None
+    ids = candidates(kind, text)
+    if len(text) <= MAX_GRAM:
+        return ids
+    return select(id_column).where(id_column.in_(ids), name_column.ilike("%" + _escape(text) + "%", escape="/"))
+
+
 def needs_recheck(fragment: str) -> bool:
     """True when candidates() may include names that do not contain the fragment."""
     return len(normalise(fragment)) > MAX_GRAM

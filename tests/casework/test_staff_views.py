@@ -13,7 +13,6 @@ from portal.casework.timeline import public_timeline as timeline_of
 from portal.casework.timeline import written_reply
 from portal.extensions import db
 from portal.intake import tracking
-from portal.search import grams
 from portal.security import audit
 from tests.support.accounts import make_account, signed_in_client
 from tests.support.complaints import file, form_fields
@@ -68,10 +67,7 @@ def test_inbox_filters_and_search(app, handler):
     assert response.status_code == 200  # unknown values are ignored
 
 
-@pytest.mark.parametrize("dense", [False, True], ids=["selective", "common"])
-def test_inbox_finds_a_registered_institution_by_part_of_its_name(app, handler, monkeypatch, dense):
-    if dense:  # the fragment then counts as common: checked per case, not through the index's ids
-        monkeypatch.setattr(grams, "DENSE", 0)
+def test_inbox_finds_a_registered_institution_by_part_of_its_name(app, handler):
     with app.app_context():
         whale = institution(name="西湖区鲸鱼座艺术培训学校").id
         dolphin = institution(name="西湖区海豚湾艺术培训学校").id
