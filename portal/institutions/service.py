@@ -60,6 +60,8 @@ def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None]:
     if not USCC_FRAGMENT.match(code):
         return named.condition, named.count
     coded = code_range(Institution.uscc, code, 18)
+    if named.none:  # digits no name holds: the code's range alone, walked in name order or sorted
+        return coded, None
     if named.ids is None:
         return or_(named.condition, coded), None
     # One IN over both indexes' ids: an OR of the two conditions would read every row.

@@ -196,6 +196,7 @@ class NameMatch:
     count: int | None = None
     ids: Select | None = None  # the candidates' ids, for a selective fragment
     contains: ColumnElement[bool] | None = None  # the substring test alone
+    none: bool = False  # no name can contain it: a gram covering it is in no name
 
 
 def name_match(kind: str, id_column, name_column, fragment: str) -> NameMatch | None:
@@ -216,7 +217,7 @@ def name_match(kind: str, id_column, name_column, fragment: str) -> NameMatch | 
     ids = _ids_with(kind, rarest.gram)
     condition = id_column.in_(ids)
     return NameMatch(condition & contains if count is None else condition, dense=False, count=count, ids=ids,
-                     contains=contains)
+                     contains=contains, none=rarest.count == 0)
 
 
 def _escape(text: str) -> str:

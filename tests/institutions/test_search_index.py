@@ -89,6 +89,13 @@ def test_uscc_prefix_and_full_code(ctx):
     assert whale.id in found(whale.uscc) and whale.id in found(whale.uscc[:8].lower())
 
 
+def test_a_code_fragment_finds_names_holding_it_as_well_as_codes(ctx):
+    coded = factories.institution()
+    named = factories.institution(name=f"西湖区{coded.uscc[:8]}培训部", uscc=None)
+    assert {coded.id, named.id} <= found(coded.uscc[:8])  # both indexes, as the name holds the digits
+    assert found(coded.uscc) == {coded.id}  # no name holds the whole code: its range alone
+
+
 def test_reindex_command_rebuilds_the_index(runner, app):
     with app.app_context():
         db.session.execute(delete(NameGram))
