@@ -52,21 +52,21 @@ def code_range(column, prefix: str, length: int) -> ColumnElement[bool]:
     return column.between(prefix, prefix + "Z" * (length - len(prefix)))
 
 
-def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None]:
-    """Name fragment (through the name index) or USCC prefix; and the number of matches when the
-    name index alone answers it."""
+def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None, tuple | None]:
+    """Name fragment (through the name index) or USCC prefix; the number of matches when the
+    name index alone answers it; and the order, when not by name."""
     named = grams.name_match(GRAM_KIND, Institution.id, Institution.name, text)
     code = clean(text)
     if not USCC_FRAGMENT.match(code):
-        return named.condition, named.count
+        return named.condition, named.count, None
     coded = code_range(Institution.uscc, code, 18)
-    if named.none:  # digits no name holds: the code's range alone, walked in name order or sorted
-        return coded, None
+    if named.none:  # no name holds it: the codes in the range, listed in code order from the index
+        return coded, None, (Institution.uscc, Institution.id)
     if named.ids is None:
-        return or_(named.condition, coded), None
+        return or_(named.condition, coded), None, None
     # One IN over both indexes' ids: an OR of the two conditions would read every row.
     either = union(named.ids, select(Institution.id).where(coded))
-    return Institution.id.in_(either) & or_(named.contains, coded), None
+    return Institution.id.in_(either) & or_(named.contains, coded), None, None
 
 
 def named_like(institution_id, free_name, fragment: str) -> ColumnElement[bool]:
@@ -90,8 +90,8 @@ def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | No
         stmt = stmt if walk.where is None else stmt.where(walk.where)
         known, order = walk.count, walk.order
     elif query.text:
-        matches, known = _text_matches(query.text)
-        stmt = stmt.where(matches)
+        matches, known, by_code = _text_matches(query.text)
+        stmt, order = stmt.where(matches), by_code or order
     if query.region_prefix:
         stmt = stmt.where(code_range(Institution.region_code, query.region_prefix, 6))
     if query.kind:

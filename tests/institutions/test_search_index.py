@@ -96,6 +96,14 @@ def test_a_code_fragment_finds_names_holding_it_as_well_as_codes(ctx):
     assert found(coded.uscc) == {coded.id}  # no name holds the whole code: its range alone
 
 
+def test_codes_no_name_holds_are_listed_in_code_order(ctx):
+    names = ("西湖区甲培训", "西湖区乙培训", "西湖区丙培训")  # in name order the last comes first
+    made = [factories.institution(name=name) for name in names]
+    prefix = made[0].uscc[:9]  # the factories' codes share it; no demo code does
+    listed = [i.uscc for i in service.search(Q.from_input(prefix), 1, 500).items]
+    assert listed == sorted(i.uscc for i in made)
+
+
 def test_reindex_command_rebuilds_the_index(runner, app):
     with app.app_context():
         db.session.execute(delete(NameGram))
