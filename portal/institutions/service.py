@@ -52,21 +52,18 @@ def code_range(column, prefix: str, length: int) -> ColumnElement[bool]:
     return column.between(prefix, prefix + "Z" * (length - len(prefix)))
 
 
-def _text_matches(text: str) -> tuple[ColumnElement[bool], int | None, tuple | None]:
-    """Name fragment (through the name index) or USCC prefix; the number of matches when the
-    name index alone answers it; and the order, when not by name."""
+def _code_matches(text: str, code: str) -> tuple[ColumnElement[bool], tuple | None]:
+    """A fragment that may be a USCC's start: the codes in its range and the names holding it; and
+    the order when not by name (codes in code order, from their index, when no name holds it)."""
     named = grams.name_match(GRAM_KIND, Institution.id, Institution.name, text)
-    code = clean(text)
-    if not USCC_FRAGMENT.match(code):
-        return named.condition, named.count, None
     coded = code_range(Institution.uscc, code, 18)
-    if named.none:  # no name holds it: the codes in the range, listed in code order from the index
-        return coded, None, (Institution.uscc, Institution.id)
+    if named is None or named.none:
+        return coded, (Institution.uscc, Institution.id)
     if named.ids is None:
-        return or_(named.condition, coded), None, None
+        return or_(named.condition, coded), None
     # One IN over both indexes' ids: an OR of the two conditions would read every row.
     either = union(named.ids, select(Institution.id).where(coded))
-    return Institution.id.in_(either) & or_(named.contains, coded), None, None
+    return Institution.id.in_(either) & or_(named.contains, coded), None
 
 
 def named_like(institution_id, free_name, fragment: str) -> ColumnElement[bool]:
@@ -83,15 +80,14 @@ def _filtered(query: InstitutionQuery, today: dt.date) -> tuple[Select, int | No
     known, order = None, (Institution.name, Institution.id)
     # A name fragment walks its rarest gram's index entries in name order (grams.walk); a fragment
     # that may be a USCC's start looks in both indexes.
-    walk = None if USCC_FRAGMENT.match(clean(query.text)) else grams.walk(
-        GRAM_KIND, Institution.id, Institution.name, query.text)
-    if walk is not None:
+    code = clean(query.text)
+    if USCC_FRAGMENT.match(code):
+        matches, by_code = _code_matches(query.text, code)
+        stmt, order = stmt.where(matches), by_code or order
+    elif (walk := grams.walk(GRAM_KIND, Institution.id, Institution.name, query.text)) is not None:
         stmt = stmt.join(NameGram, walk.joined)
         stmt = stmt if walk.where is None else stmt.where(walk.where)
         known, order = walk.count, walk.order
-    elif query.text:
-        matches, known, by_code = _text_matches(query.text)
-        stmt, order = stmt.where(matches), by_code or order
     if query.region_prefix:
         stmt = stmt.where(code_range(Institution.region_code, query.region_prefix, 6))
     if query.kind:
