@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
-from portal.config import PASSWORD_HASH_PROFILES, password_hash_parameters
+from portal.config_checks import PASSWORD_HASH_PROFILES, password_hash_parameters
 from portal.errors import Invalid
 
 MIN_LENGTH = 12

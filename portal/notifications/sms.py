@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal.config import check_sms_templates, read_secret_file
+from portal.config_checks import check_sms_templates, read_secret_file
 from portal.identifiers import is_valid_mobile, normalise_mobile
 from portal.notifications import outbox, tencent_sms
 

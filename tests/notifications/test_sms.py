@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.config import SMS_TEMPLATE_NAMES, ConfigurationError, load_config
+from portal.config import ConfigurationError, load_config
+from portal.config_checks import SMS_TEMPLATE_NAMES
 from portal.extensions import db
 from portal.notifications import outbox, sms, tencent_sms
 from portal.notifications.models import Attempt, Message, Result, State
