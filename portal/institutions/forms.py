@@ -22,7 +22,7 @@ class InstitutionSearchForm(FlaskForm):
         _l("Name or unified social credit code"),
         validators=[Optional()],
         filters=[lambda value: clean_text(value)[:MAX_QUERY_LENGTH]],
-        description=_l("Any part of the name is enough, even one character."),
+        description=_l("Any part of the name is enough, even one character; or the start of the code."),
     )
     region = RegionField(_l("Area"), validators=[Optional()],
                          description=_l("A province, city or district name, or its six-digit code."))
